@@ -1,0 +1,44 @@
+// Lint rules. Beyond typescript-eslint's recommended set, the import restrictions below prove
+// the runtime boundary CONVENTIONS.md asks for: renderer code never imports Node modules or the
+// core (code that signs, prices or lays out receipts never reaches the renderer bundle), and only
+// src/main/electron and src/preload import `electron`.
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['fs', 'path', 'crypto', 'child_process', 'net', 'http', 'os', 'worker_threads', 'stream', 'events', 'url', 'util', 'zlib'];
+const nodeImportPatterns = nodeBuiltins.flatMap((m) => [m, `node:${m}`, `node:${m}/*`]);
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'release/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['src/main/electron/**', 'src/preload/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only src/main/electron and src/preload import electron; the core runs under plain Node.' }] }],
+    },
+  },
+  {
+    files: ['src/renderer/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeImportPatterns.map((name) => ({ name, message: 'The renderer has no Node: talk to the core through window.till.' })),
+          patterns: [
+            { group: ['**/main/**', '**/drivers/*/!(wedge-classifier)', '**/offline-queue/**', '**/issuer-sim/**', 'better-sqlite3', 'serialport', 'nfc-pcsc', 'electron'], message: 'Renderer code may import only src/shared and pure renderer modules.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**', 'bench/**', 'scripts/**', 'bin/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);
