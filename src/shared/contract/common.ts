@@ -1,0 +1,25 @@
+/** Building blocks shared by every area of the contract. */
+import { z } from 'zod';
+import { MAX_FEN } from '../money';
+
+export const Fen = z.number().int().min(0).max(MAX_FEN);
+export const Role = z.enum(['cashier', 'manager', 'technician']);
+export type Role = z.infer<typeof Role>;
+export const Empty = z.object({}).strict();
+
+/** A method of the contract: its request and response schemas and who may call it. */
+export interface MethodSpec<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  req: Req;
+  res: Res;
+  /** Roles that may call it; 'public' needs only the transport token, no sign-in. */
+  roles: ReadonlyArray<Role | 'public'>;
+  /** Only in demo mode (device simulator, link switch). */
+  demoOnly?: boolean;
+}
+
+export function method<Req extends z.ZodType, Res extends z.ZodType>(spec: MethodSpec<Req, Res>): MethodSpec<Req, Res> {
+  return spec;
+}
+
+export const ALL_ROLES = ['cashier', 'manager', 'technician'] as const;
+export const SELLERS = ['cashier', 'manager'] as const;

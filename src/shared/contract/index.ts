@@ -1,0 +1,61 @@
+/**
+ * THE contract between the renderer (or any program holding the web host's token) and the core.
+ * Each area declares its methods in its own file; this file joins them. Both transports — Electron
+ * IPC and the loopback web host — serve exactly this map, and the core validates every request
+ * against it before acting (src/main/api/dispatch.ts).
+ */
+import { z } from 'zod';
+import { sessionMethods } from './session';
+import { saleMethods, TxnResult, CardSummary } from './sale';
+import { deviceMethods } from './devices';
+import { DeviceInfo } from '../devices';
+import { ErrorCode } from '../errors';
+import { LinkState, SessionInfo } from './session';
+import { Fen } from './common';
+
+export * from './common';
+export * from './session';
+export * from './sale';
+
+export const methods = {
+  ...sessionMethods,
+  ...saleMethods,
+  ...deviceMethods,
+};
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type Req<M extends MethodName> = z.input<Methods[M]['req']>;
+export type Res<M extends MethodName> = z.infer<Methods[M]['res']>;
+
+/** Events the core pushes to every connected UI. */
+export const events = {
+  'card.presented': CardSummary,
+  'card.cleared': z.object({}),
+  'device.error': z.object({ deviceId: z.string(), code: ErrorCode }),
+  'devices.changed': z.array(DeviceInfo),
+  'txn.updated': TxnResult,
+  'link.changed': z.object({ link: LinkState }),
+  'session.changed': SessionInfo,
+  /** ECR asked to collect an amount: the screen prompts for a card. null when done. */
+  'collect.prompt': z.object({ amountFen: Fen }).nullable(),
+};
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** The object the preload exposes as window.till and the web client implements. */
+export interface TillBridge {
+  call<M extends MethodName>(method: M, params: Req<M>): Promise<Res<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** What travels on both transports. */
+export const WireRequest = z.object({ id: z.number().int(), method: z.string(), params: z.unknown() });
+export type WireResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { code: ErrorCode; message: string; detail?: string } };
+export type WireEvent = { event: EventName; payload: unknown };

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { Fen, method, SELLERS, Empty } from './common';
+import { ErrorCode } from '../errors';
+import { EntryMode } from '../devices';
+import { ReceiptDoc } from '../receipt-doc';
+
+/** A card the core holds in memory for the next transaction; the renderer sees only its mask. */
+export const CardSummary = z.object({
+  cardToken: z.string(),
+  masked: z.string(),
+  entryMode: EntryMode,
+  deviceId: z.string().optional(),
+});
+export type CardSummary = z.infer<typeof CardSummary>;
+
+export const TxnType = z.enum(['sale', 'inquiry', 'void', 'refund', 'reversal']);
+export type TxnType = z.infer<typeof TxnType>;
+
+export const TxnStatus = z.enum(['approved', 'declined', 'pending', 'reversed']);
+export type TxnStatus = z.infer<typeof TxnStatus>;
+
+export const TxnResult = z.object({
+  stan: z.number().int().positive(),
+  type: TxnType,
+  status: TxnStatus,
+  /** What the card pays. */
+  amountFen: Fen,
+  /** The other tender of a split sale (cash), 0 when none. */
+  otherTenderFen: Fen,
+  balanceFen: Fen.optional(),
+  masked: z.string(),
+  declineCode: ErrorCode.optional(),
+  offline: z.boolean(),
+  time: z.string(),
+  operatorId: z.string().optional(),
+});
+export type TxnResult = z.infer<typeof TxnResult>;
+
+export const Receipt = z.object({ stan: z.number().int(), doc: ReceiptDoc, copy: z.boolean() });
+export type Receipt = z.infer<typeof Receipt>;
+
+const cardToken = z.string().min(1).max(64);
+
+export const saleMethods = {
+  /** A card typed or scanned into the keyboard-wedge field, or keyed by hand. */
+  'card.enter': method({
+    req: z.object({ pan: z.string().regex(/^\d{12,19}$/), entryMode: z.enum(['wedge', 'manual']) }).strict(),
+    res: CardSummary,
+    roles: SELLERS,
+  }),
+  'card.current': method({ req: Empty, res: CardSummary.nullable(), roles: SELLERS }),
+  'card.clear': method({ req: Empty, res: Empty, roles: SELLERS }),
+  'sale.authorize': method({
+    req: z
+      .object({
+        cardToken,
+        amountFen: Fen.refine((v) => v > 0, 'amount must be positive'),
+        /** Split tender: the part paid by another tender (cash). */
+        otherTenderFen: Fen.optional(),
+      })
+      .strict(),
+    res: TxnResult,
+    roles: SELLERS,
+  }),
+  /**
+   * ECR integration: "collect ¥12.50 by card". The terminal prompts for a card, waits for one
+   * (up to timeoutSeconds), authorizes, and answers with the final result.
+   */
+  'sale.collect': method({
+    req: z
+      .object({ amountFen: Fen.refine((v) => v > 0, 'amount must be positive'), timeoutSeconds: z.number().int().min(5).max(300).optional() })
+      .strict(),
+    res: TxnResult,
+    roles: SELLERS,
+  }),
+  'balance.inquiry': method({ req: z.object({ cardToken }).strict(), res: TxnResult, roles: SELLERS }),
+  'txn.recent': method({ req: z.object({ limit: z.number().int().min(1).max(200) }).strict(), res: z.array(TxnResult), roles: SELLERS }),
+  'receipt.get': method({ req: z.object({ stan: z.number().int().positive() }).strict(), res: Receipt, roles: SELLERS }),
+  'receipt.print': method({
+    req: z.object({ stan: z.number().int().positive() }).strict(),
+    res: z.object({ printed: z.boolean(), held: z.boolean(), reason: ErrorCode.optional() }),
+    roles: SELLERS,
+  }),
+};

@@ -1,0 +1,138 @@
+/**
+ * Every error and decline a person can see, declared once with its words in both languages.
+ * Codes are stable: they travel on the wire (docs/api.md, docs/issuer-protocol.md) and into logs.
+ */
+import { z } from 'zod';
+
+export const ErrorCode = z.enum([
+  // request / contract
+  'BAD_REQUEST',
+  'UNKNOWN_METHOD',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_SIGNED_IN',
+  'BAD_PIN',
+  'OPERATOR_LOCKED',
+  'OVERRIDE_REQUIRED',
+  'INTERNAL',
+  'BUSY',
+  'NO_CARD',
+  'CARD_EXPIRED_TOKEN',
+  // issuer declines (docs/issuer-protocol.md)
+  'INSUFFICIENT_BALANCE',
+  'CARD_LOST',
+  'CARD_FROZEN',
+  'CARD_EXPIRED',
+  'CARD_NOT_ACTIVATED',
+  'CARD_UNKNOWN',
+  'ISSUER_UNREACHABLE',
+  'ISSUER_BAD_SIGNATURE',
+  'ISSUER_ERROR',
+  'DUPLICATE_STAN',
+  'BAD_DYNAMIC_CODE',
+  'NOT_FOUND',
+  'ALREADY_REVERSED',
+  'AMOUNT_EXCEEDS_ORIGINAL',
+  // offline policy
+  'OFFLINE_FLOOR_LIMIT',
+  'OFFLINE_TOTAL_LIMIT',
+  'OFFLINE_CARD_LIMIT',
+  'OFFLINE_TOO_OLD',
+  'OFFLINE_HOT_CARD',
+  'OFFLINE_BALANCE_UNKNOWN',
+  'OFFLINE_VELOCITY',
+  // devices
+  'SWIPE_UNREADABLE',
+  'SCAN_UNREADABLE',
+  'CARD_REMOVED',
+  'CARD_UNSUPPORTED',
+  'CARD_ERROR',
+  'READER_GONE',
+  'PRINTER_PAPER_OUT',
+  'PRINTER_COVER_OPEN',
+  'PRINTER_OFFLINE',
+  'DEVICE_UNAVAILABLE',
+  'IO_ERROR',
+  'SHIFT_NOT_OPEN',
+  'SHIFT_ALREADY_OPEN',
+  'INVALID_STATE',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export interface Words {
+  zh: string;
+  en: string;
+}
+
+/** What the cashier reads, in plain words, and what to do next. */
+export const ERROR_WORDS: Record<ErrorCode, Words> = {
+  BAD_REQUEST: { zh: '请求格式不正确', en: 'The request is malformed' },
+  UNKNOWN_METHOD: { zh: '未知的操作', en: 'Unknown operation' },
+  UNAUTHORIZED: { zh: '未授权：令牌无效', en: 'Not authorized: invalid token' },
+  FORBIDDEN: { zh: '当前角色无权执行此操作', en: 'Your role may not do this' },
+  NOT_SIGNED_IN: { zh: '请先登录', en: 'Please sign in first' },
+  BAD_PIN: { zh: '密码错误', en: 'Wrong PIN' },
+  OPERATOR_LOCKED: { zh: '密码错误次数过多，已锁定，请稍后再试', en: 'Too many wrong PINs: locked, try again later' },
+  OVERRIDE_REQUIRED: { zh: '需要店长授权', en: 'Manager override required' },
+  INTERNAL: { zh: '系统内部错误，交易未完成', en: 'Internal error: the transaction did not complete' },
+  BUSY: { zh: '上一笔交易仍在处理中', en: 'The previous transaction is still in progress' },
+  NO_CARD: { zh: '请刷卡、插卡或扫码', en: 'Please swipe, tap or scan a card' },
+  CARD_EXPIRED_TOKEN: { zh: '读卡已超时，请重新出示卡片', en: 'Card read timed out: present the card again' },
+  INSUFFICIENT_BALANCE: { zh: '余额不足', en: 'Insufficient balance' },
+  CARD_LOST: { zh: '此卡已挂失，请收回或联系发卡方', en: 'This card is reported lost: retain it or call the issuer' },
+  CARD_FROZEN: { zh: '此卡已冻结，请联系发卡方', en: 'This card is frozen: contact the issuer' },
+  CARD_EXPIRED: { zh: '此卡已过期', en: 'This card has expired' },
+  CARD_NOT_ACTIVATED: { zh: '此卡未激活，请先激活', en: 'This card is not activated yet' },
+  CARD_UNKNOWN: { zh: '无法识别此卡', en: 'Unknown card' },
+  ISSUER_UNREACHABLE: { zh: '无法连接发卡系统，交易未扣款', en: 'Card issuer unreachable: nothing was charged' },
+  ISSUER_BAD_SIGNATURE: { zh: '发卡系统应答签名无效，交易已拒绝', en: 'Issuer response not genuine: declined' },
+  ISSUER_ERROR: { zh: '发卡系统错误', en: 'Card issuer error' },
+  DUPLICATE_STAN: { zh: '流水号重复', en: 'Duplicate trace number' },
+  BAD_DYNAMIC_CODE: { zh: '电子卡动态码无效或已过期，请刷新后重扫', en: 'E-card code invalid or expired: refresh and scan again' },
+  NOT_FOUND: { zh: '未找到原交易', en: 'Original transaction not found' },
+  ALREADY_REVERSED: { zh: '该交易已撤销', en: 'That transaction was already reversed' },
+  AMOUNT_EXCEEDS_ORIGINAL: { zh: '退款金额超过原交易可退金额', en: 'Refund exceeds what remains of the original' },
+  OFFLINE_FLOOR_LIMIT: { zh: '离线单笔金额超限', en: 'Over the offline per-sale limit' },
+  OFFLINE_TOTAL_LIMIT: { zh: '离线累计金额超限，请待联网后再试', en: 'Offline total limit reached: wait for the link' },
+  OFFLINE_CARD_LIMIT: { zh: '此卡今日离线交易已达上限', en: 'This card reached its offline limit for today' },
+  OFFLINE_TOO_OLD: { zh: '离线交易积压过久，恢复联网前暂停离线交易', en: 'Offline backlog too old: offline sales paused until forwarded' },
+  OFFLINE_HOT_CARD: { zh: '此卡在黑名单中', en: 'This card is on the hot-card list' },
+  OFFLINE_BALANCE_UNKNOWN: { zh: '离线时无法确认此卡余额', en: 'Card balance cannot be confirmed offline' },
+  OFFLINE_VELOCITY: { zh: '此卡短时间内使用过于频繁，请稍后再试', en: 'Card used too often just now: try later' },
+  SWIPE_UNREADABLE: { zh: '请重新刷卡', en: 'Please swipe again' },
+  SCAN_UNREADABLE: { zh: '无法识别的条码，请重新扫码', en: 'Unreadable code: scan again' },
+  CARD_REMOVED: { zh: '读卡未完成，请将卡片放稳后重试', en: 'Card moved away: hold it still and try again' },
+  CARD_UNSUPPORTED: { zh: '不支持此类卡片', en: 'This kind of card is not supported' },
+  CARD_ERROR: { zh: '卡片读取错误，请重试', en: 'Card read error: try again' },
+  READER_GONE: { zh: '读卡器已断开，请检查连接', en: 'Card reader disconnected: check the cable' },
+  PRINTER_PAPER_OUT: { zh: '打印机缺纸，装纸后将自动打印', en: 'Printer out of paper: it will print once refilled' },
+  PRINTER_COVER_OPEN: { zh: '打印机盖未关，关闭后将自动打印', en: 'Printer cover open: it will print once closed' },
+  PRINTER_OFFLINE: { zh: '打印机未连接，连接后将自动打印', en: 'Printer offline: it will print once reconnected' },
+  DEVICE_UNAVAILABLE: { zh: '设备不可用', en: 'Device unavailable' },
+  IO_ERROR: { zh: '设备通信错误', en: 'Device communication error' },
+  SHIFT_NOT_OPEN: { zh: '请先开班', en: 'Open a shift first' },
+  SHIFT_ALREADY_OPEN: { zh: '班次已开', en: 'A shift is already open' },
+  INVALID_STATE: { zh: '当前状态下不能执行此操作', en: 'Not possible in the current state' },
+};
+
+/** An error that crosses the contract: a stable code, words for people, optional detail. */
+export const ApiErrorSchema = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  detail: z.string().optional(),
+});
+export type ApiErrorShape = z.infer<typeof ApiErrorSchema>;
+
+export class TillError extends Error {
+  readonly code: ErrorCode;
+  readonly detail?: string;
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+    super(`${code}: ${ERROR_WORDS[code].en}${detail ? ` (${detail})` : ''}`, options);
+    this.name = 'TillError';
+    this.code = code;
+    this.detail = detail;
+  }
+  toApi(): ApiErrorShape {
+    return { code: this.code, message: ERROR_WORDS[this.code].en, ...(this.detail ? { detail: this.detail } : {}) };
+  }
+}
