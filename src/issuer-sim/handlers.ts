@@ -1,0 +1,82 @@
+/**
+ * What the issuer does with each message type. Each handler runs inside the ledger's idempotent
+ * transaction for (terminal id, STAN), so whatever it decides is recorded with the answer.
+ * Further message types (advice, void, refund, settle, hot cards) register here.
+ */
+import type { IssuerLedger, Decision } from './ledger';
+import type { AuthorizeRequest, InquiryRequest, ReverseRequest, StatusRequest } from '../shared/issuer-protocol';
+import { AuthorizeRequest as AuthorizeSchema, InquiryRequest as InquirySchema, ReverseRequest as ReverseSchema, StatusRequest as StatusSchema, EchoRequest } from '../shared/issuer-protocol';
+import type { z } from 'zod';
+import { verifyDynamicCode } from './dynamic-code';
+
+export interface HandlerCtx {
+  ledger: IssuerLedger;
+  now: () => Date;
+  cardKeySecret: Uint8Array;
+}
+
+export interface MessageHandler<T = unknown> {
+  schema: z.ZodType<T>;
+  /** False for messages that move no money and need no idempotency record (echo). */
+  idempotent: boolean;
+  handle(ctx: HandlerCtx, msg: T): Decision & { extra?: Record<string, unknown> };
+}
+
+function authorize(ctx: HandlerCtx, m: AuthorizeRequest): Decision {
+  const checked = ctx.ledger.checkCard(m.card.pan);
+  if ('decline' in checked) return { ...checked.decline, pan: m.card.pan };
+  if (m.card.entryMode === 'scan' && m.card.dynamicCode !== undefined) {
+    if (!verifyDynamicCode(ctx.cardKeySecret, m.card.pan, m.card.dynamicCode, ctx.now())) {
+      return { result: 'declined', code: 'BAD_DYNAMIC_CODE', pan: m.card.pan };
+    }
+  }
+  const card = checked.card;
+  if (card.balance_fen < m.amountFen) {
+    return { result: 'declined', code: 'INSUFFICIENT_BALANCE', balanceFen: card.balance_fen, pan: m.card.pan };
+  }
+  const after = ctx.ledger.debit(card.pan, m.terminalId, m.stan, m.amountFen, 'sale');
+  return { result: 'approved', balanceFen: after, amountFen: m.amountFen, pan: card.pan };
+}
+
+function inquiry(ctx: HandlerCtx, m: InquiryRequest): Decision {
+  const checked = ctx.ledger.checkCard(m.card.pan);
+  if ('decline' in checked) return { ...checked.decline, pan: m.card.pan };
+  return { result: 'approved', balanceFen: checked.card.balance_fen, pan: m.card.pan, cardStatus: checked.card.status };
+}
+
+function reverse(ctx: HandlerCtx, m: ReverseRequest): Decision {
+  const orig = ctx.ledger.request(m.terminalId, m.origStan);
+  if (!orig) {
+    // Unknown STAN: answered, not an error — and remembered, so a delayed original is refused.
+    ctx.ledger.tombstone(m.terminalId, m.origStan);
+    return { result: 'approved', orig: { found: false } };
+  }
+  if (orig.reversed) return { result: 'approved', orig: { found: true, type: orig.type, result: orig.result, reversed: true } };
+  if (orig.result === 'approved' && orig.pan && orig.amount_fen > 0 && orig.type === 'authorize') {
+    const after = ctx.ledger.credit(orig.pan, m.terminalId, m.stan, orig.amount_fen, 'reversal');
+    ctx.ledger.markReversed(m.terminalId, m.origStan);
+    return { result: 'approved', balanceFen: after, orig: { found: true, type: orig.type, result: orig.result, reversed: true, amountFen: orig.amount_fen } };
+  }
+  ctx.ledger.markReversed(m.terminalId, m.origStan);
+  return { result: 'approved', orig: { found: true, type: orig.type, result: orig.result, reversed: true } };
+}
+
+function status(ctx: HandlerCtx, m: StatusRequest): Decision {
+  const orig = ctx.ledger.request(m.terminalId, m.origStan);
+  if (!orig || orig.type === 'tombstone') return { result: 'approved', orig: { found: false } };
+  return { result: 'approved', orig: { found: true, type: orig.type, result: orig.result, reversed: orig.reversed === 1, amountFen: orig.amount_fen } };
+}
+
+export const HANDLERS: Record<string, MessageHandler<never>> = {
+  authorize: { schema: AuthorizeSchema, idempotent: true, handle: authorize } as MessageHandler<never>,
+  inquiry: { schema: InquirySchema, idempotent: true, handle: inquiry } as MessageHandler<never>,
+  reverse: { schema: ReverseSchema, idempotent: true, handle: reverse } as MessageHandler<never>,
+  // Status looks and changes nothing; it is not recorded under its own STAN's idempotency key
+  // beyond the answer, so asking twice is harmless.
+  status: { schema: StatusSchema, idempotent: false, handle: status } as MessageHandler<never>,
+  echo: { schema: EchoRequest, idempotent: false, handle: () => ({ result: 'approved' }) } as MessageHandler<never>,
+};
+
+export function registerHandler<T>(type: string, handler: MessageHandler<T>): void {
+  HANDLERS[type] = handler as MessageHandler<never>;
+}
