@@ -1,0 +1,39 @@
+/**
+ * Who is signed in at this till. One till, one operator at a time; every transport (the Electron
+ * window, the kiosk browser, an ECR program holding the token) acts as that operator. Idle for
+ * `idleSeconds` → signed out automatically.
+ */
+import type { Operator } from '../../shared/contract';
+
+export class TillSession {
+  private operator: Operator | null = null;
+  private lastActivity = 0;
+  constructor(
+    private readonly now: () => number,
+    readonly idleSeconds: number,
+    private readonly onChange: () => void,
+  ) {}
+
+  current(): Operator | null {
+    if (this.operator && this.now() - this.lastActivity > this.idleSeconds * 1000) {
+      this.operator = null;
+      this.onChange();
+    }
+    return this.operator;
+  }
+
+  touch(): void {
+    this.lastActivity = this.now();
+  }
+
+  signIn(op: Operator): void {
+    this.operator = op;
+    this.touch();
+    this.onChange();
+  }
+
+  signOut(): void {
+    this.operator = null;
+    this.onChange();
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * Boots one terminal: configuration, the embedded issuer in demo mode, keys and enrolment, the
+ * SQLite store, the core, the devices, and the dispatcher both transports serve. Used by the web
+ * host (bin/start.mjs), the Electron main process and the tests alike.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { EventEmitter } from 'node:events';
+import { loadConfig, type TerminalConfig } from './config/config';
+import { startIssuerSim, type IssuerSim } from '../issuer-sim/server';
+import { resolveKeySecret, type KeySecret } from './keys/secret';
+import { loadOrCreateTerminalKeys, type TerminalKeys } from './keys/terminal-keys';
+import { HttpIssuerLink } from './issuer/http-link';
+import { enrolTerminal } from './issuer/enrol';
+import { openTerminalDb } from './store/terminal-db';
+import type { Db } from './store/sqlite';
+import { TxnStore } from './terminal/txn-store';
+import { Terminal } from './terminal/terminal';
+import { Operators, DEMO_OPERATORS } from './auth/operators';
+import { TillSession } from './api/session';
+import { createDispatcher, type Dispatch } from './api/dispatch';
+import { createHandlers } from './api/handlers';
+import type { DeviceHub } from './devices/device-hub';
+import { createDeviceHub } from './devices/create-hub';
+import { createEventLog, type EventLog } from './log';
+import { sm2Verifier, fromHex } from './crypto';
+import type { EventName, EventPayload, SessionInfo } from '../shared/contract';
+
+export const VERSION = '0.1.0';
+
+export interface AppOptions {
+  dataDir: string;
+  configFile?: string;
+  /** Overrides for tests. */
+  config?: Partial<TerminalConfig>;
+  clock?: () => Date;
+  devices?: DeviceHub;
+  keySecret?: KeySecret;
+  echoLog?: boolean;
+  /** Period of the background loop (reversals, enrolment retry). */
+  backgroundMs?: number;
+}
+
+export interface CardTillApp {
+  dataDir: string;
+  demo: boolean;
+  config: TerminalConfig;
+  dispatch: Dispatch;
+  /** Core events for the transports: ('event', name, payload). */
+  bus: EventEmitter<{ event: [EventName, unknown] }>;
+  terminal: Terminal;
+  keys: TerminalKeys;
+  db: Db;
+  issuerSim?: IssuerSim;
+  link: HttpIssuerLink;
+  devices: DeviceHub;
+  log: EventLog;
+  sessionInfo(): SessionInfo;
+  close(): Promise<void>;
+}
+
+export async function startApp(o: AppOptions): Promise<CardTillApp> {
+  const clock = o.clock ?? (() => new Date());
+  fs.mkdirSync(o.dataDir, { recursive: true });
+  const loaded = loadConfig(o.configFile);
+  const config: TerminalConfig = { ...loaded.config, ...o.config } as TerminalConfig;
+  const demo = loaded.demo && !o.config?.issuer?.url;
+  const log = createEventLog(o.dataDir, clock, o.echoLog);
+  const bus = new EventEmitter<{ event: [EventName, unknown] }>();
+  const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => bus.emit('event', name, payload);
+
+  let issuerSim: IssuerSim | undefined;
+  let issuerUrl = config.issuer.url;
+  let issuerPub = config.issuer.publicKey;
+  if (!issuerUrl) {
+    issuerSim = await startIssuerSim({ dataDir: path.join(o.dataDir, 'issuer-sim'), enrolToken: config.issuer.enrolToken, now: clock, log: (l) => log(`[issuer-sim] ${l}`) });
+    issuerUrl = issuerSim.url;
+    issuerPub = issuerSim.publicKeyHex;
+  }
+
+  const keys = loadOrCreateTerminalKeys(o.dataDir, o.keySecret ?? resolveKeySecret(o.dataDir, process.env, config.keyPassphraseEnv));
+  const link = new HttpIssuerLink({
+    url: issuerUrl,
+    signer: { keyId: `terminal:${config.terminalId}:${keys.keyVersion}`, sign: keys.sign },
+    issuerVerifier: sm2Verifier(fromHex(issuerPub!)),
+    timeoutMs: config.issuer.timeoutMs,
+    onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
+  });
+
+  const db = openTerminalDb(o.dataDir);
+  const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
+  const terminal = new Terminal({
+    store,
+    link,
+    terminalId: config.terminalId,
+    merchantId: config.merchantId,
+    merchantName: config.merchantName,
+    receiptWidth: config.receipt.width,
+    maxAttempts: config.issuer.attempts,
+    clock,
+    log,
+  });
+  const operators = new Operators(db, { maxAttempts: config.auth.maxPinAttempts, lockSeconds: config.auth.lockSeconds }, clock);
+  if (demo) operators.seedIfEmpty(DEMO_OPERATORS);
+
+  const session = new TillSession(() => clock().getTime(), config.auth.idleSignOutSeconds, () => emit('session.changed', sessionInfo()));
+  const sessionInfo = (): SessionInfo => ({
+    terminalId: config.terminalId,
+    merchantId: config.merchantId,
+    merchantName: config.merchantName,
+    demo,
+    version: VERSION,
+    operator: session.current(),
+    link: link.isCut() ? 'cut' : linkUp ? 'online' : 'offline',
+    idleSignOutSeconds: config.auth.idleSignOutSeconds,
+  });
+
+  // Enrolment: first run, or a key the issuer has not acknowledged yet.
+  let linkUp = false;
+  const enrolledKey = () => (db.prepare("SELECT value FROM meta WHERE key = 'enrolled_key_version'").get() as { value: string } | undefined)?.value;
+  async function ensureEnrolled(): Promise<void> {
+    if (enrolledKey() === String(keys.keyVersion)) return;
+    await enrolTerminal({ url: issuerUrl!, terminalId: config.terminalId, merchantId: config.merchantId, enrolToken: config.issuer.enrolToken, keys, timeoutMs: config.issuer.timeoutMs, now: clock });
+    db.prepare("INSERT INTO meta (key, value) VALUES ('enrolled_key_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(keys.keyVersion));
+    log(`terminal key v${keys.keyVersion} enrolled with the issuer`);
+  }
+  try {
+    await ensureEnrolled();
+    linkUp = true;
+  } catch (e) {
+    log(`enrolment pending: ${(e as Error).message}`);
+  }
+
+  const devices = o.devices ?? (await createDeviceHub(config, demo, log, clock));
+  devices.onEvent((e) => {
+    if (e.type === 'card') terminal.present(e.card, e.deviceId);
+    else if (e.type === 'error') {
+      log(`device ${e.deviceId}: ${e.code}${e.detail ? ` ${e.detail}` : ''}`);
+      emit('device.error', { deviceId: e.deviceId, code: e.code });
+    } else {
+      log(`device ${e.deviceId}: ${e.state}${e.detail ? ` ${e.detail}` : ''}`);
+      emit('devices.changed', devices.list());
+    }
+  });
+  await devices.start();
+
+  terminal.on('card.presented', (c) => emit('card.presented', c));
+  terminal.on('card.cleared', () => emit('card.cleared', {}));
+  terminal.on('txn.updated', (t) => emit('txn.updated', t));
+
+  const recovered = terminal.recoverPending();
+  if (recovered) log(`recovered ${recovered} unfinished transaction(s) from the last run`);
+
+  const dispatch = createDispatcher({
+    handlers: createHandlers({
+      terminal,
+      operators,
+      session,
+      devices,
+      link,
+      sessionInfo,
+      onLinkChanged: () => emit('link.changed', { link: sessionInfo().link }),
+      emitPrompt: (p) => emit('collect.prompt', p),
+    }),
+    session,
+    demo,
+    log,
+  });
+
+  // Background: enrolment retry, queued reversals, idle sign-out.
+  let stopped = false;
+  let running = false;
+  const tick = async () => {
+    if (stopped || running) return;
+    running = true;
+    try {
+      if (!link.isCut()) {
+        await ensureEnrolled();
+        await terminal.sendReversals();
+      }
+      session.current();
+    } catch (e) {
+      log(`background: ${(e as Error).message}`);
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), o.backgroundMs ?? 5000);
+  timer.unref();
+  void tick();
+
+  log(`CardTill ${VERSION} started: terminal ${config.terminalId}, ${demo ? 'demo mode' : `issuer ${issuerUrl}`}, data ${o.dataDir}`);
+
+  return {
+    dataDir: o.dataDir,
+    demo,
+    config,
+    dispatch,
+    bus,
+    terminal,
+    keys,
+    db,
+    issuerSim,
+    link,
+    devices,
+    log,
+    sessionInfo,
+    async close() {
+      stopped = true;
+      clearInterval(timer);
+      await devices.stop();
+      link.close();
+      db.close();
+      await issuerSim?.close();
+    },
+  };
+}

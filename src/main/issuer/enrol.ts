@@ -1,0 +1,39 @@
+/**
+ * Enrolment: the terminal sends its new public key to the issuer, signed by that key (proof of
+ * possession) and carrying the one-time enrolment token (docs/issuer-protocol.md "enrol").
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { signEnvelope } from './envelope';
+import type { TerminalKeys } from '../keys/terminal-keys';
+
+export async function enrolTerminal(o: { url: string; terminalId: string; merchantId: string; enrolToken: string; keys: TerminalKeys; timeoutMs: number; now: () => Date }): Promise<void> {
+  const msg = {
+    type: 'enrol',
+    terminalId: o.terminalId,
+    merchantId: o.merchantId,
+    keyVersion: o.keys.keyVersion,
+    publicKey: o.keys.publicKeyHex,
+    enrolToken: o.enrolToken,
+    time: o.now().toISOString(),
+  };
+  const env = signEnvelope({ keyId: `terminal:${o.terminalId}:${o.keys.keyVersion}`, sign: o.keys.sign }, msg);
+  const url = new URL('/v1/enrol', o.url);
+  const body = JSON.stringify(env);
+  await new Promise<void>((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? https : http).request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: o.timeoutMs },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`enrolment refused: HTTP ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 200)}`)),
+        );
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('enrolment timed out')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}

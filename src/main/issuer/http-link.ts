@@ -1,0 +1,122 @@
+/**
+ * The issuer link over HTTP (docs/issuer-protocol.md). Signs each request with the terminal key,
+ * checks the issuer's signature on each answer and that the answer is for THIS request (same
+ * terminal, STAN and nonce) — an unsigned, forged or replayed "approved" never gets through.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { IssuerResponse, SignedEnvelope } from '../../shared/issuer-protocol';
+import { signEnvelope, verifyEnvelope, type MessageSigner, type MessageVerifier } from './envelope';
+import { LinkError, type IssuerLink } from './link';
+
+export interface HttpLinkOptions {
+  url: string;
+  signer: MessageSigner;
+  issuerVerifier: MessageVerifier;
+  /** Per-request timeout: connect + answer (docs/issuer-protocol.md, "Timeouts"). */
+  timeoutMs?: number;
+  /** Called for every answer that fails verification — an alert in the log. */
+  onAlert?: (what: string) => void;
+}
+
+const agentOpts = { keepAlive: true, maxSockets: 8 };
+
+export class HttpIssuerLink implements IssuerLink {
+  private cut = false;
+  private readonly httpAgent = new http.Agent(agentOpts);
+  private readonly httpsAgent = new https.Agent(agentOpts);
+  constructor(private readonly opts: HttpLinkOptions) {}
+
+  setCut(cut: boolean): void {
+    this.cut = cut;
+  }
+  isCut(): boolean {
+    return this.cut;
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  async send(msg: Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string }): Promise<IssuerResponse> {
+    if (this.cut) throw new LinkError('not-sent', 'issuer link is cut');
+    const env = signEnvelope(this.opts.signer, msg);
+    const body = await this.post(`/v1/${msg.type}`, JSON.stringify(env));
+    let parsed: SignedEnvelope;
+    try {
+      parsed = SignedEnvelope.parse(JSON.parse(body));
+    } catch (e) {
+      this.alert(`unparseable answer to ${msg.type} stan ${msg.stan}`);
+      throw new LinkError('bad-signature', 'issuer answer is not a signed envelope', { cause: e });
+    }
+    if (!verifyEnvelope(this.opts.issuerVerifier, parsed)) {
+      this.alert(`bad issuer signature on ${msg.type} stan ${msg.stan}`);
+      throw new LinkError('bad-signature', 'issuer signature does not verify');
+    }
+    const resp = IssuerResponse.safeParse(parsed.msg);
+    if (!resp.success) throw new LinkError('bad-signature', 'issuer answer has the wrong shape');
+    const r = resp.data;
+    if (r.terminalId !== msg.terminalId || r.stan !== msg.stan || r.nonce !== msg.nonce || r.type !== `${msg.type}.result`) {
+      this.alert(`replayed or misdirected answer to ${msg.type} stan ${msg.stan} (got stan ${r.stan})`);
+      throw new LinkError('bad-signature', 'issuer answer is not for this request');
+    }
+    return r;
+  }
+
+  private alert(what: string): void {
+    this.opts.onAlert?.(what);
+  }
+
+  private post(pathname: string, payload: string): Promise<string> {
+    const url = new URL(pathname, this.opts.url);
+    const mod = url.protocol === 'https:' ? https : http;
+    const timeoutMs = this.opts.timeoutMs ?? 8000;
+    return new Promise((resolve, reject) => {
+      let sent = false;
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (!settled) {
+          settled = true;
+          clearTimeout(timer);
+          fn();
+        }
+      };
+      const req = mod.request(
+        url,
+        {
+          method: 'POST',
+          agent: url.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode === 200) finish(() => resolve(text));
+            else finish(() => reject(new LinkError('rejected', `issuer answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`)));
+          });
+          res.on('error', (e) => finish(() => reject(new LinkError('no-answer', `answer broke off: ${e.message}`, { cause: e }))));
+          res.on('aborted', () => finish(() => reject(new LinkError('no-answer', 'answer aborted'))));
+        },
+      );
+      // The whole exchange has one deadline; past it the outcome is unknown.
+      const timer = setTimeout(() => {
+        finish(() => reject(new LinkError(sent ? 'no-answer' : 'not-sent', `no answer within ${timeoutMs} ms`)));
+        req.destroy();
+      }, timeoutMs);
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        // Refused / unreachable before anything was written: the issuer cannot have seen it.
+        const neverSent = !sent && ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(e.code ?? '');
+        finish(() => reject(new LinkError(neverSent ? 'not-sent' : 'no-answer', e.message, { cause: e })));
+      });
+      req.on('socket', (s) => {
+        const markSent = () => (sent = true);
+        if (s.connecting) s.once('connect', markSent);
+        else markSent();
+      });
+      req.end(payload);
+    });
+  }
+}

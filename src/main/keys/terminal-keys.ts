@@ -1,0 +1,106 @@
+/**
+ * The terminal's SM2 signing key and its SM4 data key, created on first run and kept only sealed
+ * (src/main/crypto/keystore.ts) under the secret from ./secret.ts.
+ *
+ * Layout in <data-dir>/keys:
+ *   terminal-key-v<N>.json  sealed SM2 private key of key version N (old versions kept: old journal
+ *                           records and receipts still verify after a rotation)
+ *   current                 the key version in use
+ *   data-key.json           sealed 32-byte key for card numbers at rest (sealSm4)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sm2GenerateKeyPair, sm2Signer, sm2Verifier, toHex, fromHex } from '../crypto';
+import { sealPrivateKey, openPrivateKey, type SealedKeyFile } from '../crypto/keystore';
+import type { KeySecret } from './secret';
+
+export interface TerminalKeys {
+  keyVersion: number;
+  publicKey: Uint8Array;
+  publicKeyHex: string;
+  sign(bytes: Uint8Array): Uint8Array;
+  /** Verifier for any key version this terminal has had (journal verification after rotation). */
+  verifierFor(keyVersion: number): { verify(msg: Uint8Array, sig: Uint8Array): boolean } | undefined;
+  dataKey: Uint8Array;
+  created: boolean;
+}
+
+function keyDir(dataDir: string): string {
+  return path.join(dataDir, 'keys');
+}
+
+function writeJsonAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(value, null, 2), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+export function currentKeyVersion(dataDir: string): number | undefined {
+  const f = path.join(keyDir(dataDir), 'current');
+  return fs.existsSync(f) ? Number(fs.readFileSync(f, 'utf8').trim()) : undefined;
+}
+
+/** Public keys of every version, without the secret: enough to verify. */
+export function publicKeys(dataDir: string): Map<number, Uint8Array> {
+  const out = new Map<number, Uint8Array>();
+  const dir = keyDir(dataDir);
+  if (!fs.existsSync(dir)) return out;
+  for (const name of fs.readdirSync(dir)) {
+    const m = /^terminal-key-v(\d+)\.json$/.exec(name);
+    if (!m) continue;
+    const file = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as SealedKeyFile;
+    out.set(Number(m[1]), fromHex(file.publicKey));
+  }
+  return out;
+}
+
+function createKeyVersion(dataDir: string, version: number, secret: KeySecret): void {
+  const kp = sm2GenerateKeyPair();
+  writeJsonAtomic(path.join(keyDir(dataDir), `terminal-key-v${version}.json`), sealPrivateKey(kp.privateKey, secret.secret, version));
+  fs.writeFileSync(path.join(keyDir(dataDir), 'current'), String(version));
+}
+
+/** Makes a new key version current; the old ones stay for verification. Returns the new version. */
+export function rotateTerminalKey(dataDir: string, secret: KeySecret): number {
+  const next = (currentKeyVersion(dataDir) ?? 0) + 1;
+  createKeyVersion(dataDir, next, secret);
+  return next;
+}
+
+export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): TerminalKeys {
+  const dir = keyDir(dataDir);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let created = false;
+  if (currentKeyVersion(dataDir) === undefined) {
+    createKeyVersion(dataDir, 1, secret);
+    created = true;
+  }
+  const dataKeyFile = path.join(dir, 'data-key.json');
+  if (!fs.existsSync(dataKeyFile)) writeJsonAtomic(dataKeyFile, sealPrivateKey(randomBytes(32), secret.secret, 0));
+  const version = currentKeyVersion(dataDir)!;
+  const sealed = JSON.parse(fs.readFileSync(path.join(dir, `terminal-key-v${version}.json`), 'utf8')) as SealedKeyFile;
+  const priv = openPrivateKey(sealed, secret.secret);
+  const signer = sm2Signer(priv);
+  const dataKey = openPrivateKey(JSON.parse(fs.readFileSync(dataKeyFile, 'utf8')) as SealedKeyFile, secret.secret);
+  const pubs = publicKeys(dataDir);
+  const verifiers = new Map<number, ReturnType<typeof sm2Verifier>>();
+  return {
+    keyVersion: version,
+    publicKey: signer.publicKey,
+    publicKeyHex: toHex(signer.publicKey),
+    sign: (b) => signer.sign(b),
+    verifierFor(v) {
+      let ver = verifiers.get(v);
+      if (!ver) {
+        const pub = pubs.get(v);
+        if (!pub) return undefined;
+        ver = sm2Verifier(pub);
+        verifiers.set(v, ver);
+      }
+      return ver;
+    },
+    dataKey,
+    created,
+  };
+}

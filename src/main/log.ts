@@ -1,0 +1,38 @@
+/**
+ * The event log: one line per event, to <data-dir>/logs/cardtill.log and to listeners (the
+ * technician's live view). Every line passes through maskPansInText first, so no full card number
+ * reaches a file or a screen whatever a library put in its message.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { maskPansInText } from '../shared/card';
+
+export interface EventLog {
+  (line: string): void;
+  recent(n: number): string[];
+  onLine(fn: (line: string) => void): () => void;
+}
+
+export function createEventLog(dataDir: string | undefined, clock: () => Date, echo = false): EventLog {
+  const ring: string[] = [];
+  const listeners = new Set<(line: string) => void>();
+  let file: string | undefined;
+  if (dataDir) {
+    fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
+    file = path.join(dataDir, 'logs', 'cardtill.log');
+  }
+  const log = ((raw: string) => {
+    const line = `${clock().toISOString()} ${maskPansInText(raw)}`;
+    ring.push(line);
+    if (ring.length > 1000) ring.shift();
+    if (file) fs.appendFileSync(file, line + '\n');
+    if (echo) console.log(line);
+    for (const l of listeners) l(line);
+  }) as EventLog;
+  log.recent = (n) => ring.slice(-n);
+  log.onLine = (fn) => {
+    listeners.add(fn);
+    return () => listeners.delete(fn);
+  };
+  return log;
+}

@@ -1,0 +1,73 @@
+/**
+ * Lays out a transaction receipt as a ReceiptDoc (src/shared/receipt-doc.ts): the same document is
+ * printed as ESC/POS, shown in the preview, and rendered by the virtual printer. Chinese first,
+ * English beside it, sized for 58 mm paper (32 columns) by default.
+ * Shows the card's last 4 digits only (DESIGN.md "Money, cards, time").
+ */
+import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
+import { formatMoney } from '../../shared/money';
+import type { TxnRow } from '../terminal/txn-store';
+
+export interface ReceiptHeader {
+  merchantName: string;
+  merchantId: string;
+  terminalId: string;
+  width: 32 | 48;
+}
+
+/** Extra lines a later stage adds (verification code, signed QR) — kept out of the layout itself. */
+export interface ReceiptExtras {
+  lines?: ReceiptLine[];
+}
+
+const TITLES: Record<string, string> = {
+  sale: '消费 SALE',
+  inquiry: '余额查询 BALANCE',
+  void: '撤销 VOID',
+  refund: '退货 REFUND',
+  reversal: '冲正 REVERSAL',
+};
+
+export function formatStan(stan: number): string {
+  return String(stan).padStart(6, '0');
+}
+
+/** Local time as a store shows it: 2026-11-22 14:03:05 (the terminal's zone). */
+export function formatLocalTime(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function layoutReceipt(h: ReceiptHeader, row: TxnRow, opts: { copy?: boolean; extras?: ReceiptExtras } = {}): ReceiptDoc {
+  const lines: ReceiptLine[] = [
+    { type: 'text', text: h.merchantName, align: 'center', size: 2, bold: true },
+    { type: 'text', text: TITLES[row.type] ?? row.type.toUpperCase(), align: 'center', bold: true },
+  ];
+  if (opts.copy) lines.push({ type: 'text', text: '** 重印 COPY **', align: 'center' });
+  if (row.offline === 1) lines.push({ type: 'text', text: '** 离线交易 OFFLINE **', align: 'center', bold: true });
+  lines.push(
+    { type: 'rule' },
+    { type: 'pair', left: '商户号 MID', right: h.merchantId },
+    { type: 'pair', left: '终端号 TID', right: h.terminalId },
+    { type: 'pair', left: '时间 TIME', right: formatLocalTime(row.updated_at) },
+    { type: 'pair', left: '流水号 STAN', right: formatStan(row.stan) },
+    { type: 'pair', left: '卡号 CARD', right: `**** ${row.masked.slice(-4)}` },
+  );
+  if (row.auth_code) lines.push({ type: 'pair', left: '授权码 AUTH', right: row.auth_code });
+  lines.push({ type: 'rule' });
+  if (row.type !== 'inquiry') {
+    lines.push({ type: 'pair', left: '金额 AMOUNT', right: formatMoney(row.amount_fen), bold: true });
+    if (row.other_tender_fen > 0) {
+      lines.push(
+        { type: 'pair', left: '现金 CASH', right: formatMoney(row.other_tender_fen) },
+        { type: 'pair', left: '合计 TOTAL', right: formatMoney(row.amount_fen + row.other_tender_fen) },
+      );
+    }
+  }
+  if (row.status === 'approved' && row.balance_fen !== null) lines.push({ type: 'pair', left: '余额 BALANCE', right: formatMoney(row.balance_fen) });
+  if (row.status === 'declined') lines.push({ type: 'pair', left: '结果 RESULT', right: `拒绝 ${row.decline_code ?? ''}`.trim() });
+  lines.push(...(opts.extras?.lines ?? []));
+  lines.push({ type: 'rule' }, { type: 'text', text: '持卡人签名 Signature: 免签', align: 'left' }, { type: 'text', text: '谢谢惠顾 Thank you', align: 'center' }, { type: 'feed', lines: 3 }, { type: 'cut' });
+  return { width: h.width, lines };
+}

@@ -1,0 +1,197 @@
+/**
+ * The terminal core: takes presented cards, runs sales and balance inquiries against the issuer,
+ * journals every outcome before anyone sees it, and resolves anything left unfinished.
+ * Plain TypeScript — no Electron — so it runs and is tested under Node.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { CardPresented } from '../../shared/devices';
+import { maskPan } from '../../shared/card';
+import { TillError, type ErrorCode } from '../../shared/errors';
+import type { CardSummary, TxnResult, Receipt } from '../../shared/contract';
+import type { IssuerLink } from '../issuer/link';
+import { CardVault } from './card-vault';
+import { TxnStore, toResult, type TxnRow } from './txn-store';
+import { sendWithRetries } from './online';
+import { layoutReceipt, type ReceiptHeader } from '../receipt/layout';
+
+export interface TerminalOptions {
+  store: TxnStore;
+  link: IssuerLink;
+  terminalId: string;
+  merchantId: string;
+  merchantName: string;
+  receiptWidth: 32 | 48;
+  /** Attempts per online request before the outcome is declared unknown (and reversed). */
+  maxAttempts: number;
+  clock: () => Date;
+  log: (line: string) => void;
+}
+
+export type TerminalEvents = {
+  'card.presented': [CardSummary];
+  'card.cleared': [];
+  'txn.updated': [TxnResult];
+};
+
+export class Terminal extends EventEmitter<TerminalEvents> {
+  readonly cards: CardVault;
+  private busy = false;
+
+  constructor(readonly opts: TerminalOptions) {
+    super();
+    this.cards = new CardVault(() => opts.clock().getTime());
+  }
+
+  present(card: CardPresented, deviceId?: string): CardSummary {
+    const s = this.cards.put(card, deviceId);
+    this.emit('card.presented', s);
+    return s;
+  }
+
+  clearCard(): void {
+    this.cards.clear();
+    this.emit('card.cleared');
+  }
+
+  private header(type: string, stan: number): Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string } {
+    return {
+      type,
+      terminalId: this.opts.terminalId,
+      merchantId: this.opts.merchantId,
+      stan,
+      time: this.opts.clock().toISOString(),
+      nonce: randomBytes(16).toString('hex'),
+    };
+  }
+
+  private takeCard(cardToken: string): CardPresented {
+    const card = this.cards.take(cardToken);
+    if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
+    return card;
+  }
+
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new TillError('BUSY');
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private wireCard(card: CardPresented): Record<string, unknown> {
+    return { pan: card.pan, entryMode: card.entryMode, expiry: card.expiry, dynamicCode: card.dynamicCode };
+  }
+
+  sale(req: { cardToken: string; amountFen: number; otherTenderFen?: number }, operatorId?: string): Promise<TxnResult> {
+    return this.exclusive(async () => {
+      const card = this.takeCard(req.cardToken);
+      const otherTenderFen = req.otherTenderFen ?? 0;
+      const { stan, request } = this.opts.store.createPending({
+        type: 'sale',
+        amountFen: req.amountFen,
+        otherTenderFen,
+        masked: maskPan(card.pan),
+        pan: card.pan,
+        entryMode: card.entryMode,
+        operatorId,
+        buildRequest: (s) => ({ ...this.header('authorize', s), card: this.wireCard(card), amountFen: req.amountFen, otherTenderFen }),
+      });
+      const row = await this.complete(stan, request);
+      if (row.status === 'approved') this.clearCard();
+      return this.publish(row);
+    });
+  }
+
+  inquiry(req: { cardToken: string }, operatorId?: string): Promise<TxnResult> {
+    return this.exclusive(async () => {
+      const card = this.takeCard(req.cardToken);
+      const { stan, request } = this.opts.store.createPending({
+        type: 'inquiry',
+        amountFen: 0,
+        otherTenderFen: 0,
+        masked: maskPan(card.pan),
+        pan: card.pan,
+        entryMode: card.entryMode,
+        operatorId,
+        buildRequest: (s) => ({ ...this.header('inquiry', s), card: this.wireCard(card) }),
+      });
+      return this.publish(await this.complete(stan, request));
+    });
+  }
+
+  /** Sends a pending request and records its final outcome; never leaves it pending. */
+  private async complete(stan: number, request: Record<string, unknown>): Promise<TxnRow> {
+    const verdict = await sendWithRetries(this.opts.link, request, this.opts.maxAttempts);
+    const store = this.opts.store;
+    if (verdict.kind === 'answer') {
+      const r = verdict.response;
+      return store.finalize(stan, {
+        status: r.result,
+        balanceFen: r.balanceFen,
+        declineCode: r.result === 'declined' ? (r.code ?? 'ISSUER_ERROR') : undefined,
+        authCode: r.authCode,
+      });
+    }
+    if (verdict.kind === 'unreachable') return store.finalize(stan, { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
+    this.opts.log(`stan ${stan}: outcome unknown after ${this.opts.maxAttempts} attempts (${verdict.lastError}); reversal queued`);
+    const code: ErrorCode = verdict.forged ? 'ISSUER_BAD_SIGNATURE' : 'ISSUER_UNREACHABLE';
+    const needsReversal = request.type === 'authorize';
+    return store.finalize(stan, { status: 'declined', declineCode: code }, needsReversal ? { buildRequest: (rs) => ({ ...this.header('reverse', rs), origStan: stan }) } : undefined);
+  }
+
+  private publish(row: TxnRow): TxnResult {
+    const result = toResult(row);
+    this.emit('txn.updated', result);
+    return result;
+  }
+
+  /**
+   * After a crash: anything still pending may or may not have reached the issuer. It is declared
+   * declined and reversed (a reversal of a STAN the issuer never saw is answered, and stops a late
+   * copy from being applied). Then queued reversals are sent.
+   */
+  recoverPending(): number {
+    const rows = this.opts.store.pending();
+    for (const row of rows) {
+      const isMoney = row.type === 'sale';
+      this.opts.store.finalize(
+        row.stan,
+        { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },
+        isMoney ? { buildRequest: (rs) => ({ ...this.header('reverse', rs), origStan: row.stan }) } : undefined,
+      );
+      this.opts.log(`recovered pending stan ${row.stan} (${row.type}) after restart`);
+    }
+    return rows.length;
+  }
+
+  /** Sends queued reversals in order until each is acknowledged. Returns how many are left. */
+  async sendReversals(): Promise<number> {
+    const store = this.opts.store;
+    for (const rev of store.unsentReversals()) {
+      const request = store.openRequest<Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string }>(rev.request_enc);
+      try {
+        const r = await this.opts.link.send(request);
+        store.completeReversal(rev.stan, rev.orig_stan, r.balanceFen);
+        this.opts.log(`reversal stan ${rev.stan} of ${rev.orig_stan} acknowledged`);
+      } catch (e) {
+        store.markReversalFailed(rev.stan, (e as Error).message);
+        break; // in order: try again later
+      }
+    }
+    return store.unsentReversals().length;
+  }
+
+  recent(limit: number): TxnResult[] {
+    return this.opts.store.recent(limit).map(toResult);
+  }
+
+  receipt(stan: number, copy = false): Receipt {
+    const row = this.opts.store.get(stan);
+    if (!row || row.status === 'pending') throw new TillError('NOT_FOUND', `stan ${stan}`);
+    const h: ReceiptHeader = { merchantName: this.opts.merchantName, merchantId: this.opts.merchantId, terminalId: this.opts.terminalId, width: this.opts.receiptWidth };
+    return { stan, doc: layoutReceipt(h, row, { copy }), copy };
+  }
+}
