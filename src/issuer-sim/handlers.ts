@@ -67,16 +67,20 @@ function status(ctx: HandlerCtx, m: StatusRequest): Decision {
   return { result: 'approved', orig: { found: true, type: orig.type, result: orig.result, reversed: orig.reversed === 1, amountFen: orig.amount_fen } };
 }
 
-export const HANDLERS: Record<string, MessageHandler<never>> = {
-  authorize: { schema: AuthorizeSchema, idempotent: true, handle: authorize } as MessageHandler<never>,
-  inquiry: { schema: InquirySchema, idempotent: true, handle: inquiry } as MessageHandler<never>,
-  reverse: { schema: ReverseSchema, idempotent: true, handle: reverse } as MessageHandler<never>,
-  // Status looks and changes nothing; it is not recorded under its own STAN's idempotency key
-  // beyond the answer, so asking twice is harmless.
-  status: { schema: StatusSchema, idempotent: false, handle: status } as MessageHandler<never>,
-  echo: { schema: EchoRequest, idempotent: false, handle: () => ({ result: 'approved' }) } as MessageHandler<never>,
+/** Erases a handler's message type once its schema has tied the two together. */
+function erase<T>(h: MessageHandler<T>): MessageHandler<unknown> {
+  return h as unknown as MessageHandler<unknown>;
+}
+
+export const HANDLERS: Record<string, MessageHandler<unknown>> = {
+  authorize: erase({ schema: AuthorizeSchema, idempotent: true, handle: authorize }),
+  inquiry: erase({ schema: InquirySchema, idempotent: true, handle: inquiry }),
+  reverse: erase({ schema: ReverseSchema, idempotent: true, handle: reverse }),
+  // Status looks and changes nothing, so it needs no idempotency record: asking twice is harmless.
+  status: erase({ schema: StatusSchema, idempotent: false, handle: status }),
+  echo: erase({ schema: EchoRequest, idempotent: false, handle: () => ({ result: 'approved' as const }) }),
 };
 
 export function registerHandler<T>(type: string, handler: MessageHandler<T>): void {
-  HANDLERS[type] = handler as MessageHandler<never>;
+  HANDLERS[type] = erase(handler);
 }

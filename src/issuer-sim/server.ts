@@ -153,11 +153,11 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
     const parsed = handler.schema.safeParse(env.msg);
     if (!parsed.success) return { status: 400, body: JSON.stringify({ error: 'BAD_REQUEST', detail: parsed.error.message }) };
     const h = header.data;
-    if (!handler.idempotent) return { status: 200, body: render(h, handler.handle(ctx, parsed.data as never)) };
+    if (!handler.idempotent) return { status: 200, body: render(h, handler.handle(ctx, parsed.data)) };
     const requestHash = toHex(sm3(canonicalBytes(env.msg)));
     const { response } = ledger.idempotent(
       { terminalId: h.terminalId, stan: h.stan, type, requestHash },
-      () => handler.handle(ctx, parsed.data as never),
+      () => handler.handle(ctx, parsed.data),
       (d) => render(h, d),
     );
     return { status: 200, body: response };

@@ -1,0 +1,79 @@
+import { useEffect, useState } from 'react';
+import { useTill } from './store';
+import { getBridge } from './bridge';
+import { refreshSession, loadDevices } from './actions';
+import { TopBar } from './components/TopBar';
+import { DeviceSimPanel } from './components/DeviceSimPanel';
+import { SignIn } from './screens/SignIn';
+import { Cashier } from './screens/Cashier';
+import { Devices } from './screens/Devices';
+import { useT } from './components/useLang';
+import type { Role } from '../shared/contract';
+import type { WordKey } from './i18n';
+
+/** The screens each role may open, first one by default. Later areas add theirs here. */
+const SCREENS: Record<Role, Array<{ id: string; label: WordKey }>> = {
+  cashier: [{ id: 'checkout', label: 'checkout' }],
+  manager: [
+    { id: 'checkout', label: 'checkout' },
+    { id: 'devices', label: 'devices' },
+  ],
+  technician: [{ id: 'devices', label: 'devices' }],
+};
+
+function subscribe(): () => void {
+  const s = useTill.getState();
+  const b = getBridge((connection) => {
+    useTill.getState().setSession({ connection });
+    if (connection === 'open') void refreshSession().then(loadDevices);
+  });
+  const offs = [
+    b.on('session.changed', (info) => useTill.getState().setSession({ info })),
+    b.on('card.presented', (card) => useTill.getState().setCashier({ card, error: null })),
+    b.on('card.cleared', () => useTill.getState().setCashier({ card: null })),
+    b.on('devices.changed', (list) => useTill.getState().setDevices({ list })),
+    b.on('device.error', (e) => {
+      useTill.getState().setDevices({ lastError: { ...e, at: Date.now() } });
+      useTill.getState().setCashier({ error: { code: e.code, message: e.code } });
+    }),
+    b.on('link.changed', () => void refreshSession()),
+    b.on('collect.prompt', (p) => useTill.getState().setCashier({ collect: p })),
+  ];
+  void s;
+  return () => offs.forEach((off) => off());
+}
+
+export function App() {
+  const { t } = useT();
+  const info = useTill((s) => s.session.info);
+  const connection = useTill((s) => s.session.connection);
+  const [screen, setScreen] = useState<string>('');
+
+  useEffect(() => subscribe(), []);
+  const role = info?.operator?.role;
+  const screens = role ? SCREENS[role] : [];
+  const current = screens.find((s) => s.id === screen)?.id ?? screens[0]?.id;
+
+  return (
+    <div className="app">
+      <TopBar />
+      {connection === 'closed' && <div className="banner error">{t('disconnected')}</div>}
+      {connection === 'no-token' && <div className="banner error">{t('noToken')}</div>}
+      {screens.length > 1 && (
+        <nav className="screen-tabs">
+          {screens.map((s) => (
+            <button key={s.id} className={`tab ${current === s.id ? 'active' : ''}`} onClick={() => setScreen(s.id)} data-testid={`screen-${s.id}`}>
+              {t(s.label)}
+            </button>
+          ))}
+        </nav>
+      )}
+      <div className="body">
+        <div className="content">
+          {!info ? null : !info.operator ? <SignIn /> : current === 'checkout' ? <Cashier /> : current === 'devices' ? <Devices /> : null}
+        </div>
+        {info?.demo && info.operator && <DeviceSimPanel />}
+      </div>
+    </div>
+  );
+}

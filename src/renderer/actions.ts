@@ -1,0 +1,150 @@
+/**
+ * What the screens do, as named actions over the bridge and the store. Components call these;
+ * keyboard bindings (./keys.ts) call the same ones, so a key and a button can never differ.
+ */
+import { getBridge, BridgeError } from './bridge';
+import { useTill, initialCashier } from './store';
+import { keypadAppend, keypadBackspace } from '../shared/money';
+import type { ApiErrorShape } from '../shared/errors';
+import type { MethodName, Req, Res } from '../shared/contract';
+
+const get = () => useTill.getState();
+
+export async function call<M extends MethodName>(method: M, params: Req<M>): Promise<Res<M>> {
+  return getBridge().call(method, params);
+}
+
+function asApiError(e: unknown): ApiErrorShape {
+  return e instanceof BridgeError ? e.error : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
+}
+
+export async function refreshSession(): Promise<void> {
+  get().setSession({ info: await call('session.info', {}) });
+}
+
+export async function signIn(operatorId: string, pin: string): Promise<ApiErrorShape | null> {
+  try {
+    await call('auth.signIn', { operatorId, pin });
+    await refreshSession();
+    return null;
+  } catch (e) {
+    return asApiError(e);
+  }
+}
+
+export async function signOut(): Promise<void> {
+  await call('auth.signOut', {});
+  get().setCashier({ ...initialCashier });
+  await refreshSession();
+}
+
+export function keypad(key: string): void {
+  const c = get().cashier;
+  if (c.busy) return;
+  if (c.result) get().setCashier({ result: null, error: null, receipt: null, cashDueFen: 0, printNote: null });
+  if (key === 'back') get().setCashier({ amountFen: keypadBackspace(get().cashier.amountFen) });
+  else if (key === 'clear') get().setCashier({ amountFen: 0 });
+  else get().setCashier({ amountFen: keypadAppend(get().cashier.amountFen, key) });
+}
+
+export function setMode(mode: 'sale' | 'inquiry'): void {
+  get().setCashier({ mode, result: null, error: null });
+}
+
+export function clearAll(): void {
+  if (get().cashier.busy) return;
+  void call('card.clear', {}).catch(() => {});
+  get().setCashier({ ...initialCashier, recent: get().cashier.recent });
+}
+
+export async function enterCard(pan: string, entryMode: 'wedge' | 'manual'): Promise<void> {
+  try {
+    const card = await call('card.enter', { pan, entryMode });
+    get().setCashier({ card, error: null });
+  } catch (e) {
+    get().setCashier({ error: asApiError(e) });
+  }
+}
+
+async function loadReceipt(stan: number): Promise<void> {
+  try {
+    get().setCashier({ receipt: await call('receipt.get', { stan }) });
+  } catch {
+    // The result stands without a preview.
+  }
+}
+
+/** Charges the keyed amount (sale) or asks the balance (inquiry) with the card presented. */
+export async function submit(split?: { cardFen: number; otherFen: number }): Promise<void> {
+  const c = get().cashier;
+  if (c.busy) return;
+  if (!c.card) {
+    get().setCashier({ error: { code: 'NO_CARD', message: 'no card' } });
+    return;
+  }
+  if (c.mode === 'sale' && c.amountFen <= 0) return;
+  get().setCashier({ busy: true, error: null, result: null, receipt: null, printNote: null });
+  try {
+    const result =
+      c.mode === 'inquiry'
+        ? await call('balance.inquiry', { cardToken: c.card.cardToken })
+        : await call('sale.authorize', split ? { cardToken: c.card.cardToken, amountFen: split.cardFen, otherTenderFen: split.otherFen } : { cardToken: c.card.cardToken, amountFen: c.amountFen });
+    get().setCashier({ result, busy: false, cashDueFen: result.status === 'approved' ? result.otherTenderFen : 0 });
+    if (result.status === 'approved') get().setCashier({ card: null });
+    await loadReceipt(result.stan);
+    void loadRecent();
+  } catch (e) {
+    get().setCashier({ busy: false, error: asApiError(e) });
+  }
+}
+
+export async function printReceipt(): Promise<void> {
+  const r = get().cashier.result;
+  if (!r) return;
+  try {
+    const out = await call('receipt.print', { stan: r.stan });
+    get().setCashier({ printNote: out.printed ? 'printed' : (out.reason ?? 'held') });
+  } catch (e) {
+    get().setCashier({ printNote: asApiError(e).code });
+  }
+}
+
+export function nextSale(): void {
+  get().setCashier({ ...initialCashier, recent: get().cashier.recent });
+}
+
+export async function loadRecent(): Promise<void> {
+  try {
+    get().setCashier({ recent: await call('txn.recent', { limit: 10 }) });
+  } catch {
+    // not signed in any more
+  }
+}
+
+export async function loadDevices(): Promise<void> {
+  try {
+    get().setDevices({ list: await call('devices.list', {}) });
+  } catch {
+    // not signed in
+  }
+}
+
+export async function simulate(deviceId: string, input: Req<'devices.simulate'>['input']): Promise<void> {
+  await call('devices.simulate', { deviceId, input });
+}
+
+export async function setLinkCut(cut: boolean): Promise<void> {
+  await call('link.set', { cut });
+  await refreshSession();
+}
+
+export function toggleLang(): void {
+  const lang = get().ui.lang === 'zh' ? 'en' : 'zh';
+  try {
+    localStorage.setItem('cardtill.lang', lang);
+  } catch {
+    // private mode: the choice lasts this session only
+  }
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  get().setUi({ lang });
+}

@@ -1,0 +1,71 @@
+/**
+ * Demo mode's device simulator: swipe, tap or scan any demo card through the simulated drivers
+ * (the bytes go through the same codecs as a real reader's), and cut the issuer link.
+ */
+import { useTill } from '../store';
+import { useT } from './useLang';
+import { simulate, setLinkCut } from '../actions';
+
+/** Mirrors src/issuer-sim/demo-cards.ts (the renderer may not import the issuer). */
+export const SIM_CARDS = [
+  { pan: '8888010000000017', zh: '正常卡 ¥1,000', en: 'Active ¥1,000', name: 'active' },
+  { pan: '8888010000000025', zh: '余额 ¥8.00', en: 'Low ¥8.00', name: 'low' },
+  { pan: '8888010000000033', zh: '挂失卡', en: 'Lost', name: 'lost' },
+  { pan: '8888010000000041', zh: '冻结卡', en: 'Frozen', name: 'frozen' },
+  { pan: '8888010000000058', zh: '过期卡', en: 'Expired', name: 'expired' },
+  { pan: '8888010000000066', zh: '未激活卡', en: 'Not activated', name: 'inactive' },
+  { pan: '8888010000000074', zh: '礼品卡 ¥200', en: 'Gift ¥200', name: 'gift' },
+  { pan: '8888010000000082', zh: '未知卡', en: 'Unknown', name: 'unknown' },
+] as const;
+
+export function DeviceSimPanel() {
+  const { t, lang } = useT();
+  const devices = useTill((s) => s.devices.list);
+  const link = useTill((s) => s.session.info?.link);
+  const sim = (kind: string) => devices.find((d) => d.simulated && d.kind === kind)?.id;
+  const msr = sim('magstripe');
+  const ic = sim('ic');
+  const scanner = sim('barcode');
+  return (
+    <aside className="sim-panel" data-testid="sim-panel">
+      <h3>{t('simulator')}</h3>
+      <table>
+        <tbody>
+          {SIM_CARDS.map((c) => (
+            <tr key={c.pan}>
+              <td>
+                {lang === 'zh' ? c.zh : c.en}
+                <div className="mono muted small">…{c.pan.slice(-4)}</div>
+              </td>
+              <td className="sim-actions">
+                {msr && (
+                  <button className="btn small" onClick={() => void simulate(msr, { action: 'swipe', pan: c.pan, expiry: c.name === 'expired' ? '2312' : '3012' })} data-testid={`sim-swipe-${c.name}`}>
+                    {t('swipe')}
+                  </button>
+                )}
+                {ic && (
+                  <button className="btn small" onClick={() => void simulate(ic, { action: 'tap', pan: c.pan, expiry: c.name === 'expired' ? '2312' : '3012' })} data-testid={`sim-tap-${c.name}`}>
+                    {t('tap')}
+                  </button>
+                )}
+                {scanner && (
+                  <button className="btn small" onClick={() => void simulate(scanner, { action: 'scan', payload: c.pan })} data-testid={`sim-scan-${c.name}`}>
+                    {t('scan')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {msr && (
+        <button className="btn small" onClick={() => void simulate(msr, { action: 'swipe', pan: SIM_CARDS[0].pan, garbled: true })} data-testid="sim-garbled">
+          {t('garbled')}
+        </button>
+      )}
+      <button className={`btn small ${link === 'cut' ? 'primary' : ''}`} onClick={() => void setLinkCut(link !== 'cut')} data-testid="sim-link">
+        {link === 'cut' ? t('restoreLink') : t('cutLink')}
+      </button>
+    </aside>
+  );
+}

@@ -1,0 +1,74 @@
+import { useTill } from '../store';
+import { useT } from './useLang';
+import { submit, printReceipt, nextSale } from '../actions';
+import { formatMoney } from '../../shared/money';
+
+/** Approved / declined in plain words, with the split-tender offer when the balance is short. */
+export function ResultPanel() {
+  const { t, err } = useT();
+  const result = useTill((s) => s.cashier.result);
+  const amountFen = useTill((s) => s.cashier.amountFen);
+  const card = useTill((s) => s.cashier.card);
+  const cashDueFen = useTill((s) => s.cashier.cashDueFen);
+  const printNote = useTill((s) => s.cashier.printNote);
+  if (!result) return null;
+
+  if (result.status === 'approved') {
+    return (
+      <div className="result approved" data-testid="result" data-status="approved">
+        <div className="result-title">
+          ✓ {t('approved')}
+          {result.offline && <span className="tag warn">{t('offline')}</span>}
+        </div>
+        {result.type === 'sale' && <div className="result-amount">{formatMoney(result.amountFen)}</div>}
+        {result.balanceFen !== undefined && (
+          <div data-testid="result-balance">
+            {result.type === 'inquiry' ? t('cardBalance') : t('remaining')}: <strong>{formatMoney(result.balanceFen)}</strong>
+          </div>
+        )}
+        {cashDueFen > 0 && (
+          <div className="cash-due" data-testid="cash-due">
+            {t('cashDue')}: <strong>{formatMoney(cashDueFen)}</strong>
+          </div>
+        )}
+        <div className="muted">
+          {t('stan')} {String(result.stan).padStart(6, '0')}
+        </div>
+        <div className="row">
+          <button className="btn" onClick={() => void printReceipt()} data-testid="print-receipt">
+            F4 {t('printReceipt')}
+          </button>
+          <button className="btn primary" onClick={nextSale} data-testid="next-sale">
+            {t('newSale')}
+          </button>
+        </div>
+        {printNote && <div className="muted" data-testid="print-note">{printNote === 'printed' ? t('printed') : err(printNote)}</div>}
+      </div>
+    );
+  }
+
+  const short = result.declineCode === 'INSUFFICIENT_BALANCE' && result.balanceFen !== undefined && result.balanceFen > 0 && card;
+  const cardFen = result.balanceFen ?? 0;
+  const cashFen = amountFen - cardFen;
+  return (
+    <div className="result declined" data-testid="result" data-status="declined" data-code={result.declineCode}>
+      <div className="result-title">✗ {t('declined')}</div>
+      <div className="decline-reason" data-testid="decline-reason">
+        {err(result.declineCode ?? 'ISSUER_ERROR')}
+      </div>
+      {result.balanceFen !== undefined && (
+        <div>
+          {t('cardBalance')}: {formatMoney(result.balanceFen)}
+        </div>
+      )}
+      {short && cashFen > 0 && (
+        <div className="split" data-testid="split-offer">
+          <p>{t('splitOffer', { card: formatMoney(cardFen), cash: formatMoney(cashFen) })}</p>
+          <button className="btn primary" onClick={() => void submit({ cardFen, otherFen: cashFen })} data-testid="split-confirm">
+            {t('splitConfirm')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

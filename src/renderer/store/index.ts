@@ -1,0 +1,91 @@
+/**
+ * One zustand store made of typed slices; components read through narrow selectors
+ * (`useTill((s) => s.cashier.amountFen)`). Tests call resetTill() between cases.
+ */
+import { create } from 'zustand';
+import type { SessionInfo, CardSummary, TxnResult, Receipt } from '../../shared/contract';
+import type { DeviceInfo } from '../../shared/devices';
+import type { ApiErrorShape } from '../../shared/errors';
+import type { Lang } from '../i18n';
+import type { ConnectionState } from '../bridge';
+
+export type CashierMode = 'sale' | 'inquiry';
+
+export interface SessionSlice {
+  info: SessionInfo | null;
+  connection: ConnectionState;
+}
+export interface CashierSlice {
+  amountFen: number;
+  mode: CashierMode;
+  card: CardSummary | null;
+  busy: boolean;
+  result: TxnResult | null;
+  error: ApiErrorShape | null;
+  receipt: Receipt | null;
+  recent: TxnResult[];
+  /** ECR "collect" prompt. */
+  collect: { amountFen: number } | null;
+  /** Split-tender part paid in cash after an approved split. */
+  cashDueFen: number;
+  printNote: string | null;
+}
+export interface DevicesSlice {
+  list: DeviceInfo[];
+  lastError: { deviceId: string; code: string; at: number } | null;
+}
+export interface UiSlice {
+  lang: Lang;
+}
+
+export interface TillState {
+  session: SessionSlice;
+  cashier: CashierSlice;
+  devices: DevicesSlice;
+  ui: UiSlice;
+  setSession(p: Partial<SessionSlice>): void;
+  setCashier(p: Partial<CashierSlice>): void;
+  setDevices(p: Partial<DevicesSlice>): void;
+  setUi(p: Partial<UiSlice>): void;
+}
+
+export const initialCashier: CashierSlice = {
+  amountFen: 0,
+  mode: 'sale',
+  card: null,
+  busy: false,
+  result: null,
+  error: null,
+  receipt: null,
+  recent: [],
+  collect: null,
+  cashDueFen: 0,
+  printNote: null,
+};
+
+function initialLang(): Lang {
+  try {
+    return (localStorage.getItem('cardtill.lang') as Lang) === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+const initial = () => ({
+  session: { info: null, connection: 'connecting' as ConnectionState },
+  cashier: { ...initialCashier },
+  devices: { list: [], lastError: null },
+  ui: { lang: initialLang() },
+});
+
+export const useTill = create<TillState>()((set) => ({
+  ...initial(),
+  setSession: (p) => set((s) => ({ session: { ...s.session, ...p } })),
+  setCashier: (p) => set((s) => ({ cashier: { ...s.cashier, ...p } })),
+  setDevices: (p) => set((s) => ({ devices: { ...s.devices, ...p } })),
+  setUi: (p) => set((s) => ({ ui: { ...s.ui, ...p } })),
+}));
+
+export function resetTill(): void {
+  useTill.setState(initial());
+}
