@@ -115,8 +115,8 @@ export class HidSource implements ByteSource {
 
 /**
  * Report → bytes for the codec. Keyboard mode: typed characters, Enter as CR. POS mode: a complete
- * scan followed by CR. A report that cannot be decoded yields ESC (0x1B), which no codec accepts
- * inside a frame, so the read in progress is reported unreadable rather than silently altered.
+ * scan followed by CR; a scan report that cannot be decoded yields ESC CR — ESC is a byte no codec
+ * accepts in a frame, so that read is reported unreadable rather than silently altered.
  */
 export function reportDecoder(mode: HidMode): (report: Uint8Array) => Uint8Array {
   if (mode === 'pos') {
@@ -134,7 +134,10 @@ export function reportDecoder(mode: HidMode): (report: Uint8Array) => Uint8Array
   const kb = new BootKeyboardDecoder();
   return (report) => {
     const r = kb.push(report);
-    if (!r.ok) return r.reason === 'rollover' ? Uint8Array.of(0x1b) : new Uint8Array(0);
+    // A rollover report carries no key state and is skipped (the previous state stands); a key
+    // pressed and released entirely inside it would be lost, which the codec's sentinel, LRC and
+    // Luhn checks then catch. Reports of another shape are not keyboard input at all.
+    if (!r.ok) return new Uint8Array(0);
     return keysToBytes(r.keys);
   };
 }

@@ -53,7 +53,10 @@ export class FrameParser {
       }
       this.emitFrame(frame, out);
     }
-    if (this.len > this.framing.maxFrameBytes) {
+    if (this.skipping) {
+      // Still inside a dropped frame: keep only what could be the start of a terminator.
+      this.consume(Math.max(0, this.len - (this.longestSuffix - 1)));
+    } else if (this.len > this.framing.maxFrameBytes) {
       out.push({ ok: false, fault: 'overflow', length: this.len });
       this.consume(this.len);
       this.skipping = this.suffixes.length > 0;
