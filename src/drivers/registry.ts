@@ -13,6 +13,7 @@ import { maskPan, maskPansInText } from '../shared/card';
 import type { DeviceEvent, DeviceInfo } from '../shared/devices';
 import { isPrinter, isSimulated, type DeviceDriver, type PrinterDriver, type SimInput } from './types';
 import {
+  ConfigKind,
   DeviceConfig,
   formatDeviceSpec,
   parseDeviceSpec,
@@ -287,29 +288,40 @@ export class DeviceRegistry {
   }
 
   private addEntry(raw: DeviceConfig, index: number): void {
+    const entry = this.parseEntry(raw, index);
+    if (!entry) return;
+    if (entry.problem) {
+      const kind = entry.config?.kind ?? (ConfigKind.safeParse(raw?.kind).data as DeviceInfo['kind'] | undefined) ?? 'magstripe';
+      const spec = typeof raw?.spec === 'string' ? raw.spec : '';
+      entry.driver = new BrokenDevice({ id: entry.id, kind, spec }, entry.spec?.transport ?? 'unknown', entry.problem);
+    }
+  }
+
+  private parseEntry(raw: DeviceConfig, index: number): Entry | undefined {
     const parsed = DeviceConfig.safeParse(raw);
     const id = parsed.success ? parsed.data.id : typeof raw?.id === 'string' && raw.id ? raw.id : `device-${index}`;
     if (this.entries.has(id)) {
       this.log(`config: device id "${id}" used twice; the second is ignored`);
-      return;
+      return undefined;
     }
     const entry: Entry = { id, unsubscribe: [] };
     this.entries.set(id, entry);
     if (!parsed.success) {
       entry.problem = `bad device config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-      return;
+      return entry;
     }
     entry.config = parsed.data;
     const spec = parseDeviceSpec(parsed.data.spec);
     if (!spec.ok) {
       entry.problem = `bad device spec (${spec.error.code}): ${spec.error.message}`;
-      return;
+      return entry;
     }
     if (!specFitsKind(parsed.data.kind, spec.spec)) {
       entry.problem = `a ${spec.spec.transport} spec cannot be a ${parsed.data.kind} device`;
-      return;
+      return entry;
     }
     entry.spec = spec.spec;
+    return entry;
   }
 
   private build(config: DeviceConfig, spec: DeviceSpec, f: DriverFactories): DeviceDriver | undefined {
