@@ -42,8 +42,8 @@ if (args.includes('--help') || args.includes('-h')) {
 
 ensureRendererBuilt();
 const electron = electronBinary();
-if (electron && fs.existsSync(path.join(root, 'dist/main/electron-main.js'))) {
-  const child = spawn(electron, [path.join(root, 'dist/main/electron-main.js'), ...args], { stdio: 'inherit' });
+if (electron && fs.existsSync(path.join(root, 'dist/main/electron-main.cjs'))) {
+  const child = spawn(electron, [path.join(root, 'dist/main/electron-main.cjs'), ...args], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   if (!electron) console.log('Electron 运行时未安装，改用本机网页模式 / Electron runtime not installed: serving on loopback instead');

@@ -235,6 +235,7 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
+  let closing: Promise<void> | undefined;
   log(`issuer-sim listening on ${url}`);
   return {
     url,
@@ -244,13 +245,13 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
     setFault: (f) => (fault = f),
     ecardPayload: (pan) => ecardPayload(ctx.cardKeySecret, pan, now()),
     close: () =>
-      new Promise<void>((resolve) => {
+      (closing ??= new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
           ledger.close();
           resolve();
         });
-      }),
+      })),
   };
 }
 
