@@ -157,8 +157,8 @@ export function expiryYymm(date: string): string {
  * followed by GET RESPONSE, 6Cxx by the same command with Le = xx. Returns data on 9000.
  */
 export async function exchange(transmit: Transmit, apdu: Uint8Array, step: string): Promise<Uint8Array> {
-  let cmd = apdu;
-  let data = new Uint8Array(0);
+  let cmd: Uint8Array = apdu;
+  let data: Uint8Array = new Uint8Array(0);
   for (let round = 0; round < 8; round++) {
     const raw = await transmit(cmd);
     const r = parseResponse(raw);

@@ -51,9 +51,10 @@ export function decodeEscPos(bytes: Uint8Array): DecodedPrint {
   let text: number[] = [];
   let qrStored: string | undefined;
   let i = 0;
+  let start = 0; // offset of the command or character being read
 
   const need = (n: number, what: string) => {
-    if (i + n > bytes.length) throw new PrinterError('DECODE', `truncated ${what} at offset ${i}`, { offset: i });
+    if (i + n > bytes.length) throw new PrinterError('DECODE', `truncated ${what} at offset ${start}`, { offset: start });
   };
   const endLine = () => {
     const m = lineMode ?? mode;
@@ -65,6 +66,7 @@ export function decodeEscPos(bytes: Uint8Array): DecodedPrint {
   };
 
   while (i < bytes.length) {
+    start = i;
     const b = bytes[i]!;
     if (b >= 0x20 && b !== 0x7f) {
       // Text. A GB18030 lead byte (81–FE) takes its trail bytes with it: 2 bytes, or 4 when the
