@@ -420,10 +420,10 @@ async function loadDefaultFactories(log: (line: string) => void): Promise<Driver
     icWhy = `IC driver module failed to load: ${err instanceof Error ? err.message : String(err)}`;
     log(icWhy);
   }
-  let printer: PrinterModule | undefined;
+  let printer: typeof import('./printer') | undefined;
   let printerWhy = '';
   try {
-    printer = (await import('./printer')) as unknown as PrinterModule;
+    printer = await import('./printer');
   } catch (err) {
     printerWhy = `printer driver module failed to load: ${err instanceof Error ? err.message : String(err)}`;
     log(printerWhy);
@@ -434,20 +434,22 @@ async function loadDefaultFactories(log: (line: string) => void): Promise<Driver
         ? ic.createPcscReader({ id: config.id, readerName: spec.reader ?? '*' }, { log: ctx.log, now: ctx.clock })
         : unavailable(config, 'pcsc', icWhy),
     simIcReader: (id) => (ic ? ic.createSimIcReader(id) : unavailable({ id, kind: 'ic', spec: 'sim:ic' }, 'sim', icWhy)),
-    printer: (config, spec, ctx) =>
-      printer
-        ? printer.createPrinter(spec, { id: config.id, options: config.options, log: ctx.log, now: ctx.clock })
-        : unavailable(config, spec.transport, printerWhy),
+    printer: (config, spec, ctx) => {
+      if (!printer) return unavailable(config, spec.transport, printerWhy);
+      const width = config.options?.['width'];
+      const pspec =
+        spec.transport === 'tcp'
+          ? { transport: 'tcp' as const, host: spec.host, port: spec.port }
+          : spec.transport === 'serial'
+            ? { transport: 'serial' as const, path: spec.path, ...(spec.baudRate ? { baud: spec.baudRate } : {}) }
+            : undefined;
+      if (!pspec) return new BrokenDevice(config, spec.transport, `a printer cannot be reached over ${spec.transport}`);
+      return printer.createPrinter(
+        { id: config.id, spec: pspec, ...(width === 32 || width === 48 ? { width } : {}) },
+        { log: ctx.log, now: ctx.clock },
+      );
+    },
     simPrinter: (id) => (printer ? printer.createSimPrinter(id) : unavailable({ id, kind: 'printer', spec: 'sim:printer' }, 'sim', printerWhy)),
     listPcscReaders: async () => (ic ? ic.listPcscReaders() : { unavailable: icWhy }),
   };
-}
-
-/** What src/drivers/printer/index.ts is expected to export (agreed names; shapes per its README). */
-interface PrinterModule {
-  createPrinter(
-    spec: DeviceSpec,
-    opts: { id: string; options?: Record<string, unknown>; log?: (line: string) => void; now?: () => number },
-  ): PrinterDriver;
-  createSimPrinter(id: string): PrinterDriver;
 }

@@ -134,6 +134,33 @@ describe('DeviceRegistry', () => {
   });
 });
 
+describe('DeviceRegistry with the real IC and printer modules', () => {
+  it('demo devices: all four start, a tap and a print go through', async () => {
+    const reg = new DeviceRegistry(createDemoDevices());
+    const events: DeviceEvent[] = [];
+    reg.onEvent((e) => events.push(e));
+    await reg.start();
+    try {
+      for (let i = 0; i < 100 && reg.list().some((d) => d.state !== 'connected'); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(reg.list().map((d) => [d.id, d.state, d.simulated])).toEqual([
+        ['sim-msr', 'connected', true],
+        ['sim-scanner', 'connected', true],
+        ['sim-ic', 'connected', true],
+        ['sim-printer', 'connected', true],
+      ]);
+      expect(reg.simulate('sim-ic', { action: 'tap', pan: PAN, balanceFen: 1000 })).toEqual({ ok: true });
+      for (let i = 0; i < 200 && !events.some((e) => e.type === 'card'); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(events.find((e) => e.type === 'card')).toMatchObject({ deviceId: 'sim-ic', card: { pan: PAN } });
+      const printer = reg.printer();
+      expect(printer?.id).toBe('sim-printer');
+      const out = await printer!.print({ width: 32, lines: [{ type: 'text', text: 'hello' }, { type: 'cut' }] }, 'job-1');
+      expect(out).toMatchObject({ ok: true, jobId: 'job-1' });
+    } finally {
+      await reg.stop();
+    }
+  });
+});
+
 describe('simulators', () => {
   it('the magstripe simulator sends real track bytes, with LRCs when its protocol has them', async () => {
     const sim = new SimMagstripeDriver('sim-msr', MSR_FRAMINGS['plain-lrc']);
