@@ -62,7 +62,6 @@ const fail = (code: DeviceSpecErrorCode, message: string): DeviceSpecResult => (
   error: new DeviceSpecError(code, message),
 });
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const BAUD_RATES = new Set([
   110, 300, 600, 1200, 2400, 4800, 9600, 14400, 19200, 38400, 57600, 115200, 230400, 460800, 921600,
@@ -118,13 +117,15 @@ function parseQuery(q: string): Map<string, string> | DeviceSpecError {
 function parseSerial(rest: string): DeviceSpecResult {
   const q = rest.indexOf('?');
   const path = q < 0 ? rest : rest.slice(0, q);
-  if (path === '' || /\s/.test(path)) return fail('BAD_PATH', 'serial: needs a port path such as /dev/ttyUSB0 or COM3');
+  if (path === '' || /\s/.test(path))
+    return fail('BAD_PATH', 'serial: needs a port path such as /dev/ttyUSB0 or COM3');
   const opts = parseQuery(q < 0 ? '' : rest.slice(q + 1));
   if (opts instanceof DeviceSpecError) return { ok: false, error: opts };
   const spec: Extract<DeviceSpec, { transport: 'serial' }> = { transport: 'serial', path };
   for (const [k, v] of opts) {
     if (k === 'baud') {
-      if (!/^\d{2,7}$/.test(v) || !BAUD_RATES.has(Number(v))) return fail('BAD_OPTION', 'baud must be a standard rate');
+      if (!/^\d{2,7}$/.test(v) || !BAUD_RATES.has(Number(v)))
+        return fail('BAD_OPTION', 'baud must be a standard rate');
       spec.baudRate = Number(v);
     } else if (k === 'framing') {
       if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(v)) return fail('BAD_OPTION', 'framing must be a framing name');
@@ -133,7 +134,8 @@ function parseSerial(rest: string): DeviceSpecResult {
       if (v !== '7' && v !== '8') return fail('BAD_OPTION', 'dataBits must be 7 or 8');
       spec.dataBits = v === '7' ? 7 : 8;
     } else if (k === 'parity') {
-      if (v !== 'none' && v !== 'even' && v !== 'odd') return fail('BAD_OPTION', 'parity must be none, even or odd');
+      if (v !== 'none' && v !== 'even' && v !== 'odd')
+        return fail('BAD_OPTION', 'parity must be none, even or odd');
       spec.parity = v;
     } else if (k === 'stopBits') {
       if (v !== '1' && v !== '2') return fail('BAD_OPTION', 'stopBits must be 1 or 2');
@@ -157,7 +159,8 @@ function parseTcp(rest: string): DeviceSpecResult {
     if (close < 0 || rest[close + 1] !== ':') return fail('BAD_HOST', 'tcp: IPv6 host must be [addr]:port');
     host = rest.slice(1, close);
     portText = rest.slice(close + 2);
-    if (!/^[0-9a-fA-F:.]+$/.test(host) || !host.includes(':')) return fail('BAD_HOST', 'tcp: bad IPv6 address');
+    if (!/^[0-9a-fA-F:.]+$/.test(host) || !host.includes(':'))
+      return fail('BAD_HOST', 'tcp: bad IPv6 address');
   } else {
     const c = rest.lastIndexOf(':');
     if (c < 0) return fail('BAD_PORT', 'tcp: needs host:port');
@@ -188,10 +191,14 @@ function parseHid(rest: string): DeviceSpecResult {
   if (opts instanceof DeviceSpecError) return { ok: false, error: opts };
   let mode: 'keyboard' | 'pos' = 'keyboard';
   for (const [k, v] of opts) {
-    if (k !== 'mode' || (v !== 'keyboard' && v !== 'pos')) return fail('BAD_OPTION', 'hid: only option is mode=keyboard|pos');
+    if (k !== 'mode' || (v !== 'keyboard' && v !== 'pos'))
+      return fail('BAD_OPTION', 'hid: only option is mode=keyboard|pos');
     mode = v;
   }
-  return { ok: true, spec: { transport: 'hid', vendorId: parseInt(m[1]!, 16), productId: parseInt(m[2]!, 16), mode } };
+  return {
+    ok: true,
+    spec: { transport: 'hid', vendorId: parseInt(m[1]!, 16), productId: parseInt(m[2]!, 16), mode },
+  };
 }
 
 /** The canonical string for a spec (what discovery reports and list() shows as path). */

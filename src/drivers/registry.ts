@@ -22,8 +22,18 @@ import {
 } from './device-spec';
 import { DriverBase, type ReceiptScanEvent, type ScanListener } from './serial/driver-base';
 import type { ReconnectOptions } from './serial/reconnecting-port';
-import { createHidMagstripe, createSerialMagstripe, resolveMsrProtocol, SimMagstripeDriver } from './magstripe/driver';
-import { createHidScanner, createSerialScanner, resolveScannerProtocol, SimScannerDriver } from './barcode/driver';
+import {
+  createHidMagstripe,
+  createSerialMagstripe,
+  resolveMsrProtocol,
+  SimMagstripeDriver,
+} from './magstripe/driver';
+import {
+  createHidScanner,
+  createSerialScanner,
+  resolveScannerProtocol,
+  SimScannerDriver,
+} from './barcode/driver';
 import { BARCODE_SCANNER_PAGE } from './hid/pos-scanner';
 import { loadNodeHid } from './hid/hid-source';
 
@@ -67,7 +77,8 @@ export interface DiscoveredDevice {
   configuredAs?: string;
 }
 
-export type SimulateOutcome = { ok: true } | { ok: false; reason: 'NO_SUCH_DEVICE' | 'NOT_SIMULATED' | 'NOT_STARTED' };
+export type SimulateOutcome =
+  { ok: true } | { ok: false; reason: 'NO_SUCH_DEVICE' | 'NOT_SIMULATED' | 'NOT_STARTED' };
 
 /** A configured device that could not be built: shows in list() with its reason, does nothing. */
 class BrokenDevice extends DriverBase {
@@ -243,7 +254,10 @@ export class DeviceRegistry {
     const found: DiscoveredDevice[] = [];
     try {
       for (const p of await SerialPort.list()) {
-        const about = [p.manufacturer, p.vendorId && p.productId ? `usb ${p.vendorId}:${p.productId}` : undefined]
+        const about = [
+          p.manufacturer,
+          p.vendorId && p.productId ? `usb ${p.vendorId}:${p.productId}` : undefined,
+        ]
           .filter(Boolean)
           .join(', ');
         found.push({ spec: `serial:${p.path}`, detail: about || 'serial port' });
@@ -254,7 +268,8 @@ export class DeviceRegistry {
     try {
       const f = await this.factories();
       const readers = await f.listPcscReaders();
-      if (Array.isArray(readers)) for (const r of readers) found.push({ spec: `pcsc:${r}`, kind: 'ic', detail: 'PC/SC reader' });
+      if (Array.isArray(readers))
+        for (const r of readers) found.push({ spec: `pcsc:${r}`, kind: 'ic', detail: 'PC/SC reader' });
       else this.log(`discover: PC/SC: ${readers.unavailable}`);
     } catch (err) {
       this.log(`discover: PC/SC not listed: ${err instanceof Error ? err.message : String(err)}`);
@@ -262,10 +277,21 @@ export class DeviceRegistry {
     const hid = await loadNodeHid();
     if (typeof hid !== 'string') {
       try {
-        for (const d of (await hid.devicesAsync()) as Array<{ vendorId: number; productId: number; usagePage?: number; product?: string }>) {
+        for (const d of (await hid.devicesAsync()) as Array<{
+          vendorId: number;
+          productId: number;
+          usagePage?: number;
+          product?: string;
+        }>) {
           if (d.usagePage !== BARCODE_SCANNER_PAGE) continue;
-          const spec = formatDeviceSpec({ transport: 'hid', vendorId: d.vendorId, productId: d.productId, mode: 'pos' });
-          if (!found.some((x) => x.spec === spec)) found.push({ spec, kind: 'barcode', detail: d.product ?? 'HID POS scanner' });
+          const spec = formatDeviceSpec({
+            transport: 'hid',
+            vendorId: d.vendorId,
+            productId: d.productId,
+            mode: 'pos',
+          });
+          if (!found.some((x) => x.spec === spec))
+            found.push({ spec, kind: 'barcode', detail: d.product ?? 'HID POS scanner' });
         }
       } catch (err) {
         this.log(`discover: HID not listed: ${err instanceof Error ? err.message : String(err)}`);
@@ -291,15 +317,26 @@ export class DeviceRegistry {
     const entry = this.parseEntry(raw, index);
     if (!entry) return;
     if (entry.problem) {
-      const kind = entry.config?.kind ?? (ConfigKind.safeParse(raw?.kind).data as DeviceInfo['kind'] | undefined) ?? 'magstripe';
+      const kind =
+        entry.config?.kind ??
+        (ConfigKind.safeParse(raw?.kind).data as DeviceInfo['kind'] | undefined) ??
+        'magstripe';
       const spec = typeof raw?.spec === 'string' ? raw.spec : '';
-      entry.driver = new BrokenDevice({ id: entry.id, kind, spec }, entry.spec?.transport ?? 'unknown', entry.problem);
+      entry.driver = new BrokenDevice(
+        { id: entry.id, kind, spec },
+        entry.spec?.transport ?? 'unknown',
+        entry.problem,
+      );
     }
   }
 
   private parseEntry(raw: DeviceConfig, index: number): Entry | undefined {
     const parsed = DeviceConfig.safeParse(raw);
-    const id = parsed.success ? parsed.data.id : typeof raw?.id === 'string' && raw.id ? raw.id : `device-${index}`;
+    const id = parsed.success
+      ? parsed.data.id
+      : typeof raw?.id === 'string' && raw.id
+        ? raw.id
+        : `device-${index}`;
     if (this.entries.has(id)) {
       this.log(`config: device id "${id}" used twice; the second is ignored`);
       return undefined;
@@ -326,7 +363,11 @@ export class DeviceRegistry {
 
   private build(config: DeviceConfig, spec: DeviceSpec, f: DriverFactories): DeviceDriver | undefined {
     const ctx: FactoryContext = { clock: this.clock, log: this.log };
-    const dopts = { clock: this.clock, log: this.log, ...(this.opts.reconnect ? { reconnect: this.opts.reconnect } : {}) };
+    const dopts = {
+      clock: this.clock,
+      log: this.log,
+      ...(this.opts.reconnect ? { reconnect: this.opts.reconnect } : {}),
+    };
     const broken = (reason: string) => new BrokenDevice(config, spec.transport, reason);
     switch (config.kind) {
       case 'magstripe': {
@@ -400,8 +441,10 @@ function sameDevice(spec: DeviceSpec, discovered: string): boolean {
   const d = parseDeviceSpec(discovered);
   if (!d.ok || d.spec.transport !== spec.transport) return false;
   if (spec.transport === 'serial' && d.spec.transport === 'serial') return spec.path === d.spec.path;
-  if (spec.transport === 'pcsc' && d.spec.transport === 'pcsc') return spec.reader === null || spec.reader === d.spec.reader;
-  if (spec.transport === 'hid' && d.spec.transport === 'hid') return spec.vendorId === d.spec.vendorId && spec.productId === d.spec.productId;
+  if (spec.transport === 'pcsc' && d.spec.transport === 'pcsc')
+    return spec.reader === null || spec.reader === d.spec.reader;
+  if (spec.transport === 'hid' && d.spec.transport === 'hid')
+    return spec.vendorId === d.spec.vendorId && spec.productId === d.spec.productId;
   return false;
 }
 
@@ -410,8 +453,11 @@ function sameDevice(spec: DeviceSpec, discovered: string): boolean {
  * fails to load, its devices are 'unavailable' with the reason, the others still work.
  */
 async function loadDefaultFactories(log: (line: string) => void): Promise<DriverFactories> {
-  const unavailable = (config: { id: string; kind: DeviceInfo['kind']; spec: string }, transport: string, why: string) =>
-    new BrokenDevice(config, transport, why, 'unavailable');
+  const unavailable = (
+    config: { id: string; kind: DeviceInfo['kind']; spec: string },
+    transport: string,
+    why: string,
+  ) => new BrokenDevice(config, transport, why, 'unavailable');
   let ic: typeof import('./ic') | undefined;
   let icWhy = '';
   try {
@@ -431,9 +477,13 @@ async function loadDefaultFactories(log: (line: string) => void): Promise<Driver
   return {
     pcscReader: (config, spec, ctx) =>
       ic
-        ? ic.createPcscReader({ id: config.id, readerName: spec.reader ?? '*' }, { log: ctx.log, now: ctx.clock })
+        ? ic.createPcscReader(
+            { id: config.id, readerName: spec.reader ?? '*' },
+            { log: ctx.log, now: ctx.clock },
+          )
         : unavailable(config, 'pcsc', icWhy),
-    simIcReader: (id) => (ic ? ic.createSimIcReader(id) : unavailable({ id, kind: 'ic', spec: 'sim:ic' }, 'sim', icWhy)),
+    simIcReader: (id) =>
+      ic ? ic.createSimIcReader(id) : unavailable({ id, kind: 'ic', spec: 'sim:ic' }, 'sim', icWhy),
     printer: (config, spec, ctx) => {
       if (!printer) return unavailable(config, spec.transport, printerWhy);
       const width = config.options?.['width'];
@@ -441,15 +491,23 @@ async function loadDefaultFactories(log: (line: string) => void): Promise<Driver
         spec.transport === 'tcp'
           ? { transport: 'tcp' as const, host: spec.host, port: spec.port }
           : spec.transport === 'serial'
-            ? { transport: 'serial' as const, path: spec.path, ...(spec.baudRate ? { baud: spec.baudRate } : {}) }
+            ? {
+                transport: 'serial' as const,
+                path: spec.path,
+                ...(spec.baudRate ? { baud: spec.baudRate } : {}),
+              }
             : undefined;
-      if (!pspec) return new BrokenDevice(config, spec.transport, `a printer cannot be reached over ${spec.transport}`);
+      if (!pspec)
+        return new BrokenDevice(config, spec.transport, `a printer cannot be reached over ${spec.transport}`);
       return printer.createPrinter(
         { id: config.id, spec: pspec, ...(width === 32 || width === 48 ? { width } : {}) },
         { log: ctx.log, now: ctx.clock },
       );
     },
-    simPrinter: (id) => (printer ? printer.createSimPrinter(id) : unavailable({ id, kind: 'printer', spec: 'sim:printer' }, 'sim', printerWhy)),
+    simPrinter: (id) =>
+      printer
+        ? printer.createSimPrinter(id)
+        : unavailable({ id, kind: 'printer', spec: 'sim:printer' }, 'sim', printerWhy),
     listPcscReaders: async () => (ic ? ic.listPcscReaders() : { unavailable: icWhy }),
   };
 }

@@ -44,7 +44,8 @@ export async function startPtyPair(name: string): Promise<PtyPair> {
     });
     child.stderr?.resume();
     for (let i = 0; i < 250 && !(existsSync(devPath) && existsSync(appPath)); i++) await sleep(20);
-    if (!existsSync(devPath) || !existsSync(appPath)) throw new Error('socat did not create its pty links within 5 s');
+    if (!existsSync(devPath) || !existsSync(appPath))
+      throw new Error('socat did not create its pty links within 5 s');
     // Keep the device side open for socat's lifetime: a pty whose slave side has been opened and
     // closed again reads EIO on the master, and socat would exit as if unplugged.
     devFd = openSync(devPath, constants.O_RDWR | constants.O_NOCTTY);

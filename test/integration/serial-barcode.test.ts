@@ -29,12 +29,17 @@ if (!socat && process.env.CI) {
     const scans: ReceiptScanEvent[] = [];
     const lines: string[] = [];
 
-    async function next(pred: (e: DeviceEvent) => boolean, from: number, timeoutMs = 4000): Promise<DeviceEvent> {
+    async function next(
+      pred: (e: DeviceEvent) => boolean,
+      from: number,
+      timeoutMs = 4000,
+    ): Promise<DeviceEvent> {
       const t0 = Date.now();
       for (;;) {
         const hit = events.slice(from).find(pred);
         if (hit) return hit;
-        if (Date.now() - t0 > timeoutMs) throw new Error(`no matching event in ${timeoutMs} ms; got ${JSON.stringify(events.slice(from))}`);
+        if (Date.now() - t0 > timeoutMs)
+          throw new Error(`no matching event in ${timeoutMs} ms; got ${JSON.stringify(events.slice(from))}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     }
@@ -42,7 +47,14 @@ if (!socat && process.env.CI) {
     beforeAll(async () => {
       pty = await startPtyPair('scanner');
       reg = new DeviceRegistry(
-        [{ id: 'scanner', kind: 'barcode', spec: `serial:${pty.appPath}?baud=115200`, options: { framing: 'plain' } }],
+        [
+          {
+            id: 'scanner',
+            kind: 'barcode',
+            spec: `serial:${pty.appPath}?baud=115200`,
+            options: { framing: 'plain' },
+          },
+        ],
         { log: (l) => lines.push(l) },
       );
       reg.onEvent((e) => events.push(e));
@@ -59,10 +71,14 @@ if (!socat && process.env.CI) {
     it('card number, e-card QR (AIM ]Q1, CR LF) and a receipt QR', async () => {
       let from = events.length;
       pty.write(`${PAN}\r`);
-      expect(await next((x) => x.type === 'card', from)).toMatchObject({ card: { pan: PAN, entryMode: 'scan' } });
+      expect(await next((x) => x.type === 'card', from)).toMatchObject({
+        card: { pan: PAN, entryMode: 'scan' },
+      });
       from = events.length;
       pty.write(`]Q1CT1:${PAN}:29000000:123456\r\n`);
-      expect(await next((x) => x.type === 'card', from)).toMatchObject({ card: { pan: PAN, dynamicCode: '29000000:123456' } });
+      expect(await next((x) => x.type === 'card', from)).toMatchObject({
+        card: { pan: PAN, dynamicCode: '29000000:123456' },
+      });
       pty.write(']Q1CTR1.eyJ0IjoxfQ.c2ln\r');
       for (let i = 0; i < 200 && scans.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
       expect(scans).toMatchObject([{ deviceId: 'scanner', text: 'CTR1.eyJ0IjoxfQ.c2ln', symbology: 'qr' }]);
@@ -71,10 +87,16 @@ if (!socat && process.env.CI) {
     it('garbage → SCAN_UNREADABLE, and the scanner still works after', async () => {
       let from = events.length;
       pty.write('\x07\x1b[2J junk\r');
-      expect(await next((x) => x.type !== 'state', from)).toMatchObject({ type: 'error', code: 'SCAN_UNREADABLE' });
+      expect(await next((x) => x.type !== 'state', from)).toMatchObject({
+        type: 'error',
+        code: 'SCAN_UNREADABLE',
+      });
       from = events.length;
       pty.write(']C1010950110153000321GC12345\r');
-      expect(await next((x) => x.type !== 'state', from)).toMatchObject({ type: 'card', card: { pan: 'GC12345', gtin: '09501101530003' } });
+      expect(await next((x) => x.type !== 'state', from)).toMatchObject({
+        type: 'card',
+        card: { pan: 'GC12345', gtin: '09501101530003' },
+      });
     });
 
     it('unplug → disconnected within ~1 s; replug → connected, and a scan works again', async () => {

@@ -30,21 +30,29 @@ if (!socat && process.env.CI) {
     const lines: string[] = [];
 
     /** Resolves with the first event (from `from` on) that matches, or fails after timeoutMs. */
-    async function next(pred: (e: DeviceEvent) => boolean, from: number, timeoutMs = 4000): Promise<DeviceEvent> {
+    async function next(
+      pred: (e: DeviceEvent) => boolean,
+      from: number,
+      timeoutMs = 4000,
+    ): Promise<DeviceEvent> {
       const t0 = Date.now();
       for (;;) {
         const hit = events.slice(from).find(pred);
         if (hit) return hit;
-        if (Date.now() - t0 > timeoutMs) throw new Error(`no matching event in ${timeoutMs} ms; got ${JSON.stringify(events.slice(from))}`);
+        if (Date.now() - t0 > timeoutMs)
+          throw new Error(`no matching event in ${timeoutMs} ms; got ${JSON.stringify(events.slice(from))}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     }
 
     beforeAll(async () => {
       pty = await startPtyPair('msr');
-      reg = new DeviceRegistry([{ id: 'msr', kind: 'magstripe', spec: `serial:${pty.appPath}?baud=9600&framing=plain` }], {
-        log: (l) => lines.push(l),
-      });
+      reg = new DeviceRegistry(
+        [{ id: 'msr', kind: 'magstripe', spec: `serial:${pty.appPath}?baud=9600&framing=plain` }],
+        {
+          log: (l) => lines.push(l),
+        },
+      );
       reg.onEvent((e) => events.push(e));
       await reg.start();
       await next((e) => e.type === 'state' && e.state === 'connected', 0);
@@ -62,19 +70,31 @@ if (!socat && process.env.CI) {
       await new Promise((r) => setTimeout(r, 30));
       pty.write(bytes.subarray(17));
       const e = await next((x) => x.type === 'card', from);
-      expect(e).toMatchObject({ deviceId: 'msr', card: { pan: PAN, entryMode: 'swipe', holderName: 'ZHANG/SAN', expiry: '4912' } });
+      expect(e).toMatchObject({
+        deviceId: 'msr',
+        card: { pan: PAN, entryMode: 'swipe', holderName: 'ZHANG/SAN', expiry: '4912' },
+      });
     });
 
     it('garbage → SWIPE_UNREADABLE, and the reader still works after', async () => {
       let from = events.length;
       pty.write('\x00\xffnot a card at all\r');
-      expect(await next((x) => x.type !== 'state', from)).toMatchObject({ type: 'error', code: 'SWIPE_UNREADABLE' });
+      expect(await next((x) => x.type !== 'state', from)).toMatchObject({
+        type: 'error',
+        code: 'SWIPE_UNREADABLE',
+      });
       from = events.length;
       pty.write(swipeBytes({ pan: PAN, garbled: true }, MSR_FRAMINGS.plain));
-      expect(await next((x) => x.type !== 'state', from)).toMatchObject({ type: 'error', code: 'SWIPE_UNREADABLE' });
+      expect(await next((x) => x.type !== 'state', from)).toMatchObject({
+        type: 'error',
+        code: 'SWIPE_UNREADABLE',
+      });
       from = events.length;
       pty.write(';9000123456789016'); // a half swipe with no terminator: reported after the idle timeout
-      expect(await next((x) => x.type !== 'state', from)).toMatchObject({ type: 'error', code: 'SWIPE_UNREADABLE' });
+      expect(await next((x) => x.type !== 'state', from)).toMatchObject({
+        type: 'error',
+        code: 'SWIPE_UNREADABLE',
+      });
       from = events.length;
       pty.write(swipeBytes({ pan: PAN }, MSR_FRAMINGS.plain));
       expect(await next((x) => x.type !== 'state', from)).toMatchObject({ type: 'card', card: { pan: PAN } });
@@ -100,7 +120,13 @@ if (!socat && process.env.CI) {
 
     it('a reader absent at start is picked up when it appears', async () => {
       const late = new DeviceRegistry(
-        [{ id: 'late', kind: 'magstripe', spec: `serial:/tmp/cardtill-late-${process.pid}-app?framing=plain` }],
+        [
+          {
+            id: 'late',
+            kind: 'magstripe',
+            spec: `serial:/tmp/cardtill-late-${process.pid}-app?framing=plain`,
+          },
+        ],
         { reconnect: { backoffInitialMs: 50, backoffMaxMs: 200 } },
       );
       const got: DeviceEvent[] = [];
@@ -109,10 +135,12 @@ if (!socat && process.env.CI) {
       expect(late.list()[0]!.state).toBe('disconnected');
       const p2 = await startPtyPair('late');
       try {
-        for (let i = 0; i < 300 && late.list()[0]!.state !== 'connected'; i++) await new Promise((r) => setTimeout(r, 10));
+        for (let i = 0; i < 300 && late.list()[0]!.state !== 'connected'; i++)
+          await new Promise((r) => setTimeout(r, 10));
         expect(late.list()[0]!.state).toBe('connected');
         p2.write(swipeBytes({ pan: PAN }, MSR_FRAMINGS.plain));
-        for (let i = 0; i < 300 && !got.some((e) => e.type === 'card'); i++) await new Promise((r) => setTimeout(r, 10));
+        for (let i = 0; i < 300 && !got.some((e) => e.type === 'card'); i++)
+          await new Promise((r) => setTimeout(r, 10));
         expect(got.find((e) => e.type === 'card')).toMatchObject({ card: { pan: PAN } });
       } finally {
         await late.stop();

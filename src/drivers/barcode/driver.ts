@@ -20,7 +20,10 @@ export function resolveScannerProtocol(
 ): ProtocolResult<ScannerProtocol> {
   const name = options?.framing ?? framingName ?? 'plain';
   if (!isScannerFramingName(name)) {
-    return { ok: false, reason: `unknown scanner framing "${name}" (${Object.keys(SCANNER_FRAMINGS).join(', ')})` };
+    return {
+      ok: false,
+      reason: `unknown scanner framing "${name}" (${Object.keys(SCANNER_FRAMINGS).join(', ')})`,
+    };
   }
   const base: ScannerProtocol = SCANNER_FRAMINGS[name];
   try {

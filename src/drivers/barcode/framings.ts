@@ -4,7 +4,15 @@
  * a configurable suffix — CR by factory default on most serial and USB-CDC scanners (Honeywell,
  * Zebra, Newland, Netum manuals: "suffix" / "terminator" settings), LF or CR LF when set so.
  */
-import { BYTES_CR, BYTES_CRLF, BYTES_ETX, BYTES_LF, BYTES_STX, NO_BYTES, type Framing } from '../serial/framing';
+import {
+  BYTES_CR,
+  BYTES_CRLF,
+  BYTES_ETX,
+  BYTES_LF,
+  BYTES_STX,
+  NO_BYTES,
+  type Framing,
+} from '../serial/framing';
 import { MSR_LINE_DEFAULT, type SerialLine } from '../magstripe/framings';
 
 export interface ScannerProtocol {

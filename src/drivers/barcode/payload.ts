@@ -43,7 +43,8 @@ export function parseScan(raw: string, entryMode: EntryMode = 'scan'): ScanResul
   const bad = controlCharAt(raw);
   if (bad >= 0) return unreadable(`control character at offset ${bad}`);
   const { symbology, data } = stripSymbologyId(raw);
-  const withSym = <T extends object>(r: T): T & { symbology?: Symbology } => (symbology ? { ...r, symbology } : r);
+  const withSym = <T extends object>(r: T): T & { symbology?: Symbology } =>
+    symbology ? { ...r, symbology } : r;
   if (data.length === 0) return unreadable('empty');
 
   if (data.startsWith(RECEIPT_QR_PREFIX)) {

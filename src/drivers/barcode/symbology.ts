@@ -46,5 +46,8 @@ export function stripSymbologyId(text: string): { symbology?: Symbology; data: s
   const aim = m[0];
   const code = m[1]!;
   if (!/[A-Za-z]/.test(code)) return { data: text };
-  return { symbology: { aim, name: AIM_CODES[code] ?? 'unknown', gs1: GS1_IDS.has(aim) }, data: text.slice(3) };
+  return {
+    symbology: { aim, name: AIM_CODES[code] ?? 'unknown', gs1: GS1_IDS.has(aim) },
+    data: text.slice(3),
+  };
 }

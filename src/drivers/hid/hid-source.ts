@@ -85,7 +85,10 @@ export class HidSource implements ByteSource {
       dev = await hid.HIDAsync.open(this.vendorId, this.productId);
     } catch (err) {
       if (this.stopped) return;
-      sink.state('disconnected', `hid ${hex(this.vendorId)}:${hex(this.productId)}: ${err instanceof Error ? err.message : String(err)}`);
+      sink.state(
+        'disconnected',
+        `hid ${hex(this.vendorId)}:${hex(this.productId)}: ${err instanceof Error ? err.message : String(err)}`,
+      );
       this.timer = setTimeout(() => void this.tryOpen(hid, sink), this.backoffMs);
       this.backoffMs = Math.min(this.backoffMs * 2, 2000);
       return;

@@ -145,7 +145,12 @@ export class WedgeClassifier {
     }
     const mean = sum / (all.length - 1);
     if (mean >= this.cfg.maxMeanGapMs || max >= this.cfg.maxGapMs) return undefined;
-    return { kind: 'frame', text: keys.map((k) => k.key).join(''), startedAt: all[0]!.at, endedAt: terminator.at };
+    return {
+      kind: 'frame',
+      text: keys.map((k) => k.key).join(''),
+      startedAt: all[0]!.at,
+      endedAt: terminator.at,
+    };
   }
 }
 

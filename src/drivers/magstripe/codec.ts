@@ -105,7 +105,8 @@ export function decodeSwipe(frame: Uint8Array, opts: SwipeOptions = {}): SwipeRe
 
   const entryMode = opts.entryMode ?? 'swipe';
   if (t2?.ok) {
-    if (t1?.ok && t1.fields.pan !== t2.fields.pan) return unreadable('track 1 and track 2 card numbers differ');
+    if (t1?.ok && t1.fields.pan !== t2.fields.pan)
+      return unreadable('track 1 and track 2 card numbers differ');
     const { pan, expiry, serviceCode } = t2.fields;
     const name = t1?.ok ? t1.fields.name : undefined;
     return {

@@ -22,7 +22,11 @@ export function resolveMsrProtocol(
   line?: Partial<MagstripeProtocol['line']>,
 ): ProtocolResult<MagstripeProtocol> {
   const name = options?.framing ?? framingName ?? 'plain';
-  if (!isMsrFramingName(name)) return { ok: false, reason: `unknown magstripe framing "${name}" (${Object.keys(MSR_FRAMINGS).join(', ')})` };
+  if (!isMsrFramingName(name))
+    return {
+      ok: false,
+      reason: `unknown magstripe framing "${name}" (${Object.keys(MSR_FRAMINGS).join(', ')})`,
+    };
   const base: MagstripeProtocol = MSR_FRAMINGS[name];
   try {
     const overrides: FramingOverrides = {

@@ -7,7 +7,15 @@
  * programming manual (MagTek, ID TECH and the many white-label MSR90/MSR100-class readers all
  * offer the choices below as "terminator" / "preamble" / "postamble" / "send LRC" settings).
  */
-import { BYTES_CR, BYTES_CRLF, BYTES_ETX, BYTES_LF, BYTES_STX, NO_BYTES, type Framing } from '../serial/framing';
+import {
+  BYTES_CR,
+  BYTES_CRLF,
+  BYTES_ETX,
+  BYTES_LF,
+  BYTES_STX,
+  NO_BYTES,
+  type Framing,
+} from '../serial/framing';
 
 /** RS-232 line settings; a pty accepts and ignores them (HARDWARE.md). */
 export interface SerialLine {
@@ -68,7 +76,8 @@ export const MSR_FRAMINGS = {
       suffixes: [],
       idleFlushMs: 100,
       maxFrameBytes: MAX_SWIPE_BYTES,
-      citation: 'reader set to "no terminator"; end of swipe by inter-byte timeout (serialport parser-inter-byte-timeout)',
+      citation:
+        'reader set to "no terminator"; end of swipe by inter-byte timeout (serialport parser-inter-byte-timeout)',
     },
     trackLrc: false,
     line: MSR_LINE_DEFAULT,

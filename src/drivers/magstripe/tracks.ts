@@ -83,7 +83,12 @@ export function lrcChar(cs: Charset, ssToEs: string): string {
  * Checks sentinels, charset, length and (when given) the LRC of one track as sent by the reader:
  * `ssToEs` runs from the start sentinel to the end sentinel inclusive.
  */
-function checkFrame(cs: Charset, ssToEs: string, lrc: string | undefined, expectLrc: boolean): TrackFault | undefined {
+function checkFrame(
+  cs: Charset,
+  ssToEs: string,
+  lrc: string | undefined,
+  expectLrc: boolean,
+): TrackFault | undefined {
   if (!ssToEs.endsWith(END_SENTINEL) || ssToEs.length < 2) return 'end-sentinel';
   if (!inCharset(cs, ssToEs)) return 'charset';
   if (ssToEs.length + (expectLrc ? 1 : 0) > cs.maxChars) return 'length';
@@ -178,7 +183,11 @@ export interface EncodeInput {
 
 /** Track 1 text from SS to ES (plus the LRC character when `withLrc`). For simulators and tests. */
 export function encodeTrack1(c: EncodeInput, withLrc = false): string {
-  const name = (c.name ?? 'CARDHOLDER/CARDTILL').toUpperCase().replace(/[^\x20-\x5F]|[%^?]/g, ' ').slice(0, 26).padEnd(2, ' ');
+  const name = (c.name ?? 'CARDHOLDER/CARDTILL')
+    .toUpperCase()
+    .replace(/[^\x20-\x5F]|[%^?]/g, ' ')
+    .slice(0, 26)
+    .padEnd(2, ' ');
   const t = `%B${c.pan}^${name}^${c.expiry ?? '^'}${c.serviceCode ?? (c.expiry ? '^' : '')}${c.discretionary ?? ''}?`;
   return withLrc ? t + lrcChar(TRACK1_CHARSET, t) : t;
 }

@@ -90,7 +90,13 @@ export abstract class DriverBase implements DeviceDriver {
     this.state = state;
     this.detail = detail;
     this.log(`${this.id}: ${state}${detail ? ` (${detail})` : ''}`);
-    this.emit({ type: 'state', deviceId: this.id, at: this.clock(), state, ...(detail ? { detail: maskPansInText(detail) } : {}) });
+    this.emit({
+      type: 'state',
+      deviceId: this.id,
+      at: this.clock(),
+      state,
+      ...(detail ? { detail: maskPansInText(detail) } : {}),
+    });
   }
 
   /** Turns codec results into events. */

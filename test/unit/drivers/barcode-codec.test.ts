@@ -44,7 +44,12 @@ describe('scanner codec on byte fixtures', () => {
       for (let i = 1; i < bytes.length; i++) {
         expect(run(f.framing, [bytes.subarray(0, i), bytes.subarray(i)]), `split at ${i}`).toEqual(f.expect);
       }
-      expect(run(f.framing, Array.from(bytes, (b) => Uint8Array.of(b)))).toEqual(f.expect);
+      expect(
+        run(
+          f.framing,
+          Array.from(bytes, (b) => Uint8Array.of(b)),
+        ),
+      ).toEqual(f.expect);
     });
   }
 });
@@ -94,7 +99,12 @@ describe('payloads', () => {
   });
   it('GS1 raw: fixed-length AIs need no GS, variable ones end at GS', () => {
     const r = parseGs1Raw('0109501101530003172512311012AB\x1d21XYZ');
-    expect(r.ok && Object.fromEntries(r.fields)).toEqual({ '01': '09501101530003', '17': '251231', '10': '12AB', '21': 'XYZ' });
+    expect(r.ok && Object.fromEntries(r.fields)).toEqual({
+      '01': '09501101530003',
+      '17': '251231',
+      '10': '12AB',
+      '21': 'XYZ',
+    });
   });
   it('GS1 parentheses and raw agree', () => {
     const a = parseGs1Parens('(01)09501101530003(10)L1(21)S1');
@@ -110,7 +120,8 @@ describe('payloads', () => {
     expect(parseScan(']Q1CTR1:abc:def')).toMatchObject({ kind: 'receipt', text: 'CTR1:abc:def' });
   });
   it('control characters (except GS) are refused', () => {
-    for (const c of ['\x00', '\x09', '\x1b', '\x7f', '\u0085']) expect(parseScan(`9000${c}123456789016`).kind).toBe('error');
+    for (const c of ['\x00', '\x09', '\x1b', '\x7f', '\u0085'])
+      expect(parseScan(`9000${c}123456789016`).kind).toBe('error');
   });
   it('error details never repeat the payload', () => {
     const r = parseScan('6228480402564890019');

@@ -1,12 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DeviceConfig, DeviceSpecError, formatDeviceSpec, parseDeviceSpec, parseDeviceSpecOrThrow, specFitsKind } from '../../../src/drivers/device-spec';
+import {
+  DeviceConfig,
+  DeviceSpecError,
+  formatDeviceSpec,
+  parseDeviceSpec,
+  parseDeviceSpecOrThrow,
+  specFitsKind,
+} from '../../../src/drivers/device-spec';
 
 describe('device specs', () => {
   it.each([
-    ['serial:/dev/ttyUSB0?baud=9600&framing=plain', { transport: 'serial', path: '/dev/ttyUSB0', baudRate: 9600, framing: 'plain' }],
+    [
+      'serial:/dev/ttyUSB0?baud=9600&framing=plain',
+      { transport: 'serial', path: '/dev/ttyUSB0', baudRate: 9600, framing: 'plain' },
+    ],
     ['serial:COM3', { transport: 'serial', path: 'COM3' }],
-    ['serial:/tmp/x?parity=even&dataBits=7&stopBits=2', { transport: 'serial', path: '/tmp/x', parity: 'even', dataBits: 7, stopBits: 2 }],
+    [
+      'serial:/tmp/x?parity=even&dataBits=7&stopBits=2',
+      { transport: 'serial', path: '/tmp/x', parity: 'even', dataBits: 7, stopBits: 2 },
+    ],
     ['pcsc:*', { transport: 'pcsc', reader: null }],
     ['pcsc:Virtual PCD 00 00', { transport: 'pcsc', reader: 'Virtual PCD 00 00' }],
     ['tcp:192.168.1.50:9100', { transport: 'tcp', host: '192.168.1.50', port: 9100 }],
@@ -46,7 +59,13 @@ describe('device specs', () => {
   });
 
   it('format → parse is the identity on parsed specs', () => {
-    for (const s of ['serial:/dev/ttyUSB0?baud=9600&framing=plain', 'pcsc:*', 'tcp:[fe80::1]:9100', 'hid:0c2e:0b8f?mode=pos', 'sim:ic']) {
+    for (const s of [
+      'serial:/dev/ttyUSB0?baud=9600&framing=plain',
+      'pcsc:*',
+      'tcp:[fe80::1]:9100',
+      'hid:0c2e:0b8f?mode=pos',
+      'sim:ic',
+    ]) {
       const r = parseDeviceSpec(s);
       expect(r.ok && formatDeviceSpec(r.spec)).toBe(s);
     }
@@ -61,7 +80,12 @@ describe('device specs', () => {
   });
 
   it('config entries validate with zod and keep driver-specific options', () => {
-    const c = DeviceConfig.parse({ id: 'msr', kind: 'magstripe', spec: 'serial:/dev/ttyUSB0', options: { prefix: '\\x02', paperWidth: 80 } });
+    const c = DeviceConfig.parse({
+      id: 'msr',
+      kind: 'magstripe',
+      spec: 'serial:/dev/ttyUSB0',
+      options: { prefix: '\\x02', paperWidth: 80 },
+    });
     expect(c.options).toEqual({ prefix: '\\x02', paperWidth: 80 });
     expect(DeviceConfig.safeParse({ id: '', kind: 'magstripe', spec: 'x' }).success).toBe(false);
   });
@@ -69,15 +93,48 @@ describe('device specs', () => {
 
 describe('device spec fuzz', () => {
   it('100000 random strings: a spec or a DeviceSpecError, never another exception', () => {
-    const parts = fc.constantFrom('serial:', 'pcsc:', 'tcp:', 'hid:', 'sim:', '/dev/tty', '?', '&', '=', 'baud', 'framing', '9600', ':', '[', ']', '*', 'COM3', '0c2e', 'mode', 'pos', '.', '1', '255', '65535', ' ');
+    const parts = fc.constantFrom(
+      'serial:',
+      'pcsc:',
+      'tcp:',
+      'hid:',
+      'sim:',
+      '/dev/tty',
+      '?',
+      '&',
+      '=',
+      'baud',
+      'framing',
+      '9600',
+      ':',
+      '[',
+      ']',
+      '*',
+      'COM3',
+      '0c2e',
+      'mode',
+      'pos',
+      '.',
+      '1',
+      '255',
+      '65535',
+      ' ',
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.array(parts, { maxLength: 8 }).map((a) => a.join(''))), (s) => {
-        const r = parseDeviceSpec(s);
-        if (r.ok) {
-          const again = parseDeviceSpec(formatDeviceSpec(r.spec));
-          if (!again.ok) throw new Error(`formatted spec does not parse: ${JSON.stringify(s)}`);
-        } else if (!(r.error instanceof DeviceSpecError)) throw new Error('untyped error');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.array(parts, { maxLength: 8 }).map((a) => a.join('')),
+        ),
+        (s) => {
+          const r = parseDeviceSpec(s);
+          if (r.ok) {
+            const again = parseDeviceSpec(formatDeviceSpec(r.spec));
+            if (!again.ok) throw new Error(`formatted spec does not parse: ${JSON.stringify(s)}`);
+          } else if (!(r.error instanceof DeviceSpecError)) throw new Error('untyped error');
+        },
+      ),
       { numRuns: 100_000 },
     );
   });

@@ -8,7 +8,8 @@ import { MSR_FRAMINGS } from '../../../src/drivers/magstripe/framings';
 import { ScannerCodec } from '../../../src/drivers/barcode/codec';
 import { SCANNER_FRAMINGS } from '../../../src/drivers/barcode/framings';
 
-const fixture = <T>(p: string): T => JSON.parse(readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), 'utf8')) as T;
+const fixture = <T>(p: string): T =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), 'utf8')) as T;
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 
 describe('boot keyboard reports (HID 1.11 App. B.1, Usage Tables §10)', () => {
@@ -27,7 +28,13 @@ describe('boot keyboard reports (HID 1.11 App. B.1, Usage Tables §10)', () => {
     expect(results).toEqual([
       {
         kind: 'card',
-        card: { pan: '6228480402564890018', entryMode: 'swipe', expiry: '4912', serviceCode: '120', holderName: 'ZHANG/SAN' },
+        card: {
+          pan: '6228480402564890018',
+          entryMode: 'swipe',
+          expiry: '4912',
+          serviceCode: '120',
+          holderName: 'ZHANG/SAN',
+        },
       },
     ]);
   });
@@ -74,7 +81,9 @@ describe('boot keyboard reports (HID 1.11 App. B.1, Usage Tables §10)', () => {
 });
 
 describe('HID POS scanned data reports (usage page 0x8C)', () => {
-  const f = fixture<{ scans: Array<{ expectText: string; reports: string[] }> }>('barcode/hid-pos-scans.json');
+  const f = fixture<{ scans: Array<{ expectText: string; reports: string[] }> }>(
+    'barcode/hid-pos-scans.json',
+  );
   it.each(f.scans.map((s, i) => [i, s] as const))('scan %i reassembles across continued reports', (_i, s) => {
     const d = new HidPosScannerDecoder();
     let text: string | undefined;
@@ -89,7 +98,9 @@ describe('HID POS scanned data reports (usage page 0x8C)', () => {
   it('receipt, e-card and plain card numbers come out of the scanner codec', () => {
     const decode = reportDecoder('pos');
     const codec = new ScannerCodec(SCANNER_FRAMINGS.plain);
-    const kinds = f.scans.flatMap((s) => s.reports.flatMap((r) => codec.push(decode(hex(r)))).map((x) => x.kind));
+    const kinds = f.scans.flatMap((s) =>
+      s.reports.flatMap((r) => codec.push(decode(hex(r)))).map((x) => x.kind),
+    );
     expect(kinds).toEqual(['receipt', 'card', 'card']);
   });
 

@@ -12,7 +12,9 @@ const feed = (c: WedgeClassifier, ks: Keystroke[]): WedgeOutput[] => ks.flatMap(
 describe('wedge classifier', () => {
   it('a scan (8 ms a key, ended by Enter) is one frame and the Enter is consumed', () => {
     const out = feed(new WedgeClassifier(), keys('6228480402564890018', 8));
-    expect(out).toEqual([{ kind: 'frame', text: '6228480402564890018', startedAt: 1000, endedAt: 1000 + 19 * 8 }]);
+    expect(out).toEqual([
+      { kind: 'frame', text: '6228480402564890018', startedAt: 1000, endedAt: 1000 + 19 * 8 },
+    ]);
   });
 
   it('a person typing an amount (150 ms a key) is human keys, each released after the gap', () => {
@@ -56,14 +58,22 @@ describe('wedge classifier', () => {
       ks.push({ key: ch, at: (t += 5) });
     }
     ks.push({ key: 'Enter', at: (t += 5) });
-    expect(feed(new WedgeClassifier(), ks)).toEqual([{ kind: 'frame', text: '%B6228^', startedAt: 5, endedAt: t }]);
+    expect(feed(new WedgeClassifier(), ks)).toEqual([
+      { kind: 'frame', text: '%B6228^', startedAt: 5, endedAt: t },
+    ]);
   });
 
   it('a non-printable key releases the held keys with it', () => {
     const c = new WedgeClassifier();
     c.push({ key: '1', at: 0 });
     expect(c.push({ key: 'Backspace', at: 5 })).toEqual([
-      { kind: 'human', keys: [{ key: '1', at: 0 }, { key: 'Backspace', at: 5 }] },
+      {
+        kind: 'human',
+        keys: [
+          { key: '1', at: 0 },
+          { key: 'Backspace', at: 5 },
+        ],
+      },
     ]);
   });
 
@@ -87,12 +97,23 @@ describe('wedge classifier', () => {
     const c = new WedgeClassifier();
     c.push({ key: 'a', at: 0 });
     c.push({ key: 'b', at: 1 });
-    expect(c.flush()).toEqual([{ kind: 'human', keys: [{ key: 'a', at: 0 }, { key: 'b', at: 1 }] }]);
+    expect(c.flush()).toEqual([
+      {
+        kind: 'human',
+        keys: [
+          { key: 'a', at: 0 },
+          { key: 'b', at: 1 },
+        ],
+      },
+    ]);
   });
 
   it('is pure: the module imports nothing', async () => {
     const { readFileSync } = await import('node:fs');
-    const src = readFileSync(new URL('../../../src/drivers/hid/wedge-classifier.ts', import.meta.url), 'utf8');
+    const src = readFileSync(
+      new URL('../../../src/drivers/hid/wedge-classifier.ts', import.meta.url),
+      'utf8',
+    );
     expect(src).not.toMatch(/^\s*import\s/m);
   });
 });

@@ -46,7 +46,12 @@ describe('magstripe codec on byte fixtures', () => {
       for (let i = 1; i < bytes.length; i++) {
         expect(run(f.framing, [bytes.subarray(0, i), bytes.subarray(i)]), `split at ${i}`).toEqual(f.expect);
       }
-      expect(run(f.framing, Array.from(bytes, (b) => Uint8Array.of(b)))).toEqual(f.expect);
+      expect(
+        run(
+          f.framing,
+          Array.from(bytes, (b) => Uint8Array.of(b)),
+        ),
+      ).toEqual(f.expect);
     });
   }
 
@@ -80,20 +85,29 @@ describe('ISO/IEC 7811-2 LRC', () => {
 describe('track fields', () => {
   it('track 1: name trimmed, expiry and service code', () => {
     const r = decodeTrack1('%B9000123456789016^LI/SI                    ^3012101000?');
-    expect(r).toEqual({ ok: true, fields: { pan: '9000123456789016', name: 'LI/SI', expiry: '3012', serviceCode: '101' } });
+    expect(r).toEqual({
+      ok: true,
+      fields: { pan: '9000123456789016', name: 'LI/SI', expiry: '3012', serviceCode: '101' },
+    });
   });
   it('track 1: format code must be B', () => {
     expect(decodeTrack1('%A9000123456789016^LI/SI^3012101?')).toEqual({ ok: false, fault: 'format-code' });
   });
   it('track 1: name of 1 or 27 characters is refused', () => {
     expect(decodeTrack1('%B9000123456789016^L^3012101?')).toEqual({ ok: false, fault: 'name' });
-    expect(decodeTrack1(`%B9000123456789016^${'N'.repeat(27)}^3012101?`)).toEqual({ ok: false, fault: 'name' });
+    expect(decodeTrack1(`%B9000123456789016^${'N'.repeat(27)}^3012101?`)).toEqual({
+      ok: false,
+      fault: 'name',
+    });
   });
   it('track 2: hardware control characters in data are refused', () => {
     expect(decodeTrack2(';9000123456789016=3012101:<>?').ok).toBe(false);
   });
   it('track 2 longer than 40 characters is refused', () => {
-    expect(decodeTrack2(`;9000123456789016=3012101${'0'.repeat(20)}?`)).toEqual({ ok: false, fault: 'length' });
+    expect(decodeTrack2(`;9000123456789016=3012101${'0'.repeat(20)}?`)).toEqual({
+      ok: false,
+      fault: 'length',
+    });
   });
   it('encode → decode round trip', () => {
     const c = { pan: '6228480402564890018', expiry: '4912', serviceCode: '120', name: 'WANG/WU' };
@@ -101,7 +115,10 @@ describe('track fields', () => {
       ok: true,
       fields: { pan: c.pan, expiry: '4912', serviceCode: '120', name: 'WANG/WU' },
     });
-    expect(decodeTrack2(encodeTrack2(c))).toEqual({ ok: true, fields: { pan: c.pan, expiry: '4912', serviceCode: '120' } });
+    expect(decodeTrack2(encodeTrack2(c))).toEqual({
+      ok: true,
+      fields: { pan: c.pan, expiry: '4912', serviceCode: '120' },
+    });
   });
   it('decodeSwipe tags the entry mode', () => {
     const r = decodeSwipe(new TextEncoder().encode(';9000123456789016=3012101?'), { entryMode: 'wedge' });

@@ -16,8 +16,10 @@ const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 function check(r: SwipeResult): void {
   if (r.kind === 'card') {
     if (!isLuhnValid(r.card.pan)) throw new Error('card with a bad number');
-    if (r.card.expiry !== undefined && !/^\d\d(0[1-9]|1[0-2])$/.test(r.card.expiry)) throw new Error('bad expiry');
-    if (r.card.serviceCode !== undefined && !/^\d{3}$/.test(r.card.serviceCode)) throw new Error('bad service code');
+    if (r.card.expiry !== undefined && !/^\d\d(0[1-9]|1[0-2])$/.test(r.card.expiry))
+      throw new Error('bad expiry');
+    if (r.card.serviceCode !== undefined && !/^\d{3}$/.test(r.card.serviceCode))
+      throw new Error('bad service code');
   } else if (r.kind !== 'error' || r.code !== 'SWIPE_UNREADABLE' || typeof r.detail !== 'string') {
     throw new Error(`unexpected result ${JSON.stringify(r)}`);
   }
@@ -35,7 +37,12 @@ const validSwipe = fc
 
 /** A real swipe with bytes flipped, dropped, duplicated or inserted. */
 const mutated = fc
-  .tuple(validSwipe, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 3 })), { maxLength: 4 }))
+  .tuple(
+    validSwipe,
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 3 })), {
+      maxLength: 4,
+    }),
+  )
   .map(([{ proto, bytes }, muts]) => {
     const b = Array.from(bytes);
     for (const [pos, val, op] of muts) {
@@ -52,7 +59,28 @@ const randomBytes = fc.record({
   proto: fc.constantFrom(...protocols),
   bytes: fc.oneof(
     fc.uint8Array({ maxLength: 200 }),
-    fc.string({ unit: fc.constantFrom('%', ';', '?', '^', '=', '+', 'B', '1', '9', '\r', '\n', '\x02', '\x03', 'A', ' ') , maxLength: 120 }).map(enc),
+    fc
+      .string({
+        unit: fc.constantFrom(
+          '%',
+          ';',
+          '?',
+          '^',
+          '=',
+          '+',
+          'B',
+          '1',
+          '9',
+          '\r',
+          '\n',
+          '\x02',
+          '\x03',
+          'A',
+          ' ',
+        ),
+        maxLength: 120,
+      })
+      .map(enc),
   ),
 });
 
@@ -82,22 +110,38 @@ describe('magstripe codec fuzz', () => {
   });
 
   it('chunking never changes the results (small maxFrameBytes to reach overflow paths)', () => {
-    const small: MagstripeProtocol = { ...MSR_FRAMINGS.plain, framing: { ...MSR_FRAMINGS.plain.framing, maxFrameBytes: 40 } };
+    const small: MagstripeProtocol = {
+      ...MSR_FRAMINGS.plain,
+      framing: { ...MSR_FRAMINGS.plain.framing, maxFrameBytes: 40 },
+    };
     fc.assert(
-      fc.property(fc.oneof(mutated.map((m) => m.bytes), randomBytes.map((r) => r.bytes)), fc.array(fc.nat(), { maxLength: 6 }), (bytes, cuts) => {
-        const whole = new MagstripeCodec(small);
-        const a = [...whole.push(bytes), ...whole.flush()].map((r) => (r.kind === 'card' ? r.card.pan : r.code));
-        const split = new MagstripeCodec(small);
-        const points = [...new Set(cuts.map((c) => (bytes.length ? c % bytes.length : 0)))].sort((x, y) => x - y);
-        const b: string[] = [];
-        let from = 0;
-        for (const p of [...points, bytes.length]) {
-          b.push(...split.push(bytes.subarray(from, p)).map((r) => (r.kind === 'card' ? r.card.pan : r.code)));
-          from = p;
-        }
-        b.push(...split.flush().map((r) => (r.kind === 'card' ? r.card.pan : r.code)));
-        expect(b).toEqual(a);
-      }),
+      fc.property(
+        fc.oneof(
+          mutated.map((m) => m.bytes),
+          randomBytes.map((r) => r.bytes),
+        ),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (bytes, cuts) => {
+          const whole = new MagstripeCodec(small);
+          const a = [...whole.push(bytes), ...whole.flush()].map((r) =>
+            r.kind === 'card' ? r.card.pan : r.code,
+          );
+          const split = new MagstripeCodec(small);
+          const points = [...new Set(cuts.map((c) => (bytes.length ? c % bytes.length : 0)))].sort(
+            (x, y) => x - y,
+          );
+          const b: string[] = [];
+          let from = 0;
+          for (const p of [...points, bytes.length]) {
+            b.push(
+              ...split.push(bytes.subarray(from, p)).map((r) => (r.kind === 'card' ? r.card.pan : r.code)),
+            );
+            from = p;
+          }
+          b.push(...split.flush().map((r) => (r.kind === 'card' ? r.card.pan : r.code)));
+          expect(b).toEqual(a);
+        },
+      ),
       { numRuns: 20_000 },
     );
   });

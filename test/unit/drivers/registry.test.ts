@@ -43,12 +43,21 @@ describe('DeviceRegistry', () => {
   it('demo devices start, swipes and scans flow through, last events are masked', async () => {
     const lines: string[] = [];
     let t = 1000;
-    const reg = new DeviceRegistry(createDemoDevices(), { clock: () => ++t, log: (l) => lines.push(l), factories });
+    const reg = new DeviceRegistry(createDemoDevices(), {
+      clock: () => ++t,
+      log: (l) => lines.push(l),
+      factories,
+    });
     const events: DeviceEvent[] = [];
     const scans: ReceiptScanEvent[] = [];
     reg.onEvent((e) => events.push(e));
     reg.onScan((e) => scans.push(e));
-    expect(reg.list().map((d) => d.state)).toEqual(['disconnected', 'disconnected', 'disconnected', 'disconnected']);
+    expect(reg.list().map((d) => d.state)).toEqual([
+      'disconnected',
+      'disconnected',
+      'disconnected',
+      'disconnected',
+    ]);
     await reg.start();
     expect(reg.list().map((d) => [d.id, d.state])).toEqual([
       ['sim-msr', 'connected'],
@@ -58,14 +67,21 @@ describe('DeviceRegistry', () => {
     ]);
 
     expect(reg.simulate('sim-msr', { action: 'swipe', pan: PAN, name: 'ZHANG/SAN' })).toEqual({ ok: true });
-    expect(events.at(-1)).toMatchObject({ type: 'card', deviceId: 'sim-msr', card: { pan: PAN, entryMode: 'swipe', holderName: 'ZHANG/SAN', expiry: '4912' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'card',
+      deviceId: 'sim-msr',
+      card: { pan: PAN, entryMode: 'swipe', holderName: 'ZHANG/SAN', expiry: '4912' },
+    });
     reg.simulate('sim-msr', { action: 'swipe', pan: PAN, garbled: true });
     expect(events.at(-1)).toMatchObject({ type: 'error', deviceId: 'sim-msr', code: 'SWIPE_UNREADABLE' });
     reg.simulate('sim-msr', { action: 'swipe', pan: PAN });
     expect(events.at(-1)).toMatchObject({ type: 'card' });
 
     reg.simulate('sim-scanner', { action: 'scan', payload: `CT1:${PAN}:29000000:654321` });
-    expect(events.at(-1)).toMatchObject({ type: 'card', card: { pan: PAN, entryMode: 'scan', dynamicCode: '29000000:654321' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'card',
+      card: { pan: PAN, entryMode: 'scan', dynamicCode: '29000000:654321' },
+    });
     reg.simulate('sim-scanner', { action: 'scan', payload: 'CTR1.abc' });
     expect(scans).toMatchObject([{ type: 'scan', deviceId: 'sim-scanner', text: 'CTR1.abc' }]);
     reg.simulate('sim-scanner', { action: 'scan', payload: 'nonsense' });
@@ -77,7 +93,10 @@ describe('DeviceRegistry', () => {
     const all = JSON.stringify(reg.list()) + lines.join('\n');
     expect(all).not.toContain(PAN);
 
-    expect(reg.simulate('nope', { action: 'scan', payload: 'x' })).toEqual({ ok: false, reason: 'NO_SUCH_DEVICE' });
+    expect(reg.simulate('nope', { action: 'scan', payload: 'x' })).toEqual({
+      ok: false,
+      reason: 'NO_SUCH_DEVICE',
+    });
     expect(reg.printer()?.id).toBe('sim-printer');
     expect(reg.printer('sim-msr')).toBeUndefined();
     await reg.stop();
@@ -102,18 +121,28 @@ describe('DeviceRegistry', () => {
     expect(byId['wrong-kind']).toMatchObject({ state: 'error' });
     expect(byId['bad-framing']).toMatchObject({ state: 'error', detail: expect.stringContaining('zigzag') });
     expect(byId['sim-msr']!.state).toBe('connected');
-    expect(reg.simulate('bad-spec', { action: 'swipe', pan: PAN })).toEqual({ ok: false, reason: 'NOT_SIMULATED' });
+    expect(reg.simulate('bad-spec', { action: 'swipe', pan: PAN })).toEqual({
+      ok: false,
+      reason: 'NOT_SIMULATED',
+    });
     await reg.stop();
   });
 
   it('a serial reader whose port is absent is disconnected, not an exception', async () => {
-    const reg = new DeviceRegistry([{ id: 'msr', kind: 'magstripe', spec: 'serial:/tmp/cardtill-no-such-tty' }], {
-      factories,
-      reconnect: { backoffInitialMs: 20, backoffMaxMs: 40 },
-    });
+    const reg = new DeviceRegistry(
+      [{ id: 'msr', kind: 'magstripe', spec: 'serial:/tmp/cardtill-no-such-tty' }],
+      {
+        factories,
+        reconnect: { backoffInitialMs: 20, backoffMaxMs: 40 },
+      },
+    );
     await reg.start();
     await new Promise((r) => setTimeout(r, 100));
-    expect(reg.list()[0]).toMatchObject({ state: 'disconnected', transport: 'serial', path: '/tmp/cardtill-no-such-tty' });
+    expect(reg.list()[0]).toMatchObject({
+      state: 'disconnected',
+      transport: 'serial',
+      path: '/tmp/cardtill-no-such-tty',
+    });
     await reg.stop();
   });
 
@@ -125,10 +154,17 @@ describe('DeviceRegistry', () => {
       factories: { ...factories, listPcscReaders: async () => readers },
     });
     const first = await reg.discover();
-    expect(first).toContainEqual({ spec: 'pcsc:Virtual PCD 00 00', kind: 'ic', detail: 'PC/SC reader', configuredAs: 'ic' });
+    expect(first).toContainEqual({
+      spec: 'pcsc:Virtual PCD 00 00',
+      kind: 'ic',
+      detail: 'PC/SC reader',
+      configuredAs: 'ic',
+    });
     readers = ['Virtual PCD 00 01'];
     const second = await reg.discover();
-    expect(second).toContainEqual(expect.objectContaining({ spec: 'pcsc:Virtual PCD 00 01', appeared: true }));
+    expect(second).toContainEqual(
+      expect.objectContaining({ spec: 'pcsc:Virtual PCD 00 01', appeared: true }),
+    );
     expect(lines).toContain('discover: appeared pcsc:Virtual PCD 00 01');
     expect(lines).toContain('discover: disappeared pcsc:Virtual PCD 00 00');
   });
@@ -141,7 +177,8 @@ describe('DeviceRegistry with the real IC and printer modules', () => {
     reg.onEvent((e) => events.push(e));
     await reg.start();
     try {
-      for (let i = 0; i < 100 && reg.list().some((d) => d.state !== 'connected'); i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 100 && reg.list().some((d) => d.state !== 'connected'); i++)
+        await new Promise((r) => setTimeout(r, 10));
       expect(reg.list().map((d) => [d.id, d.state, d.simulated])).toEqual([
         ['sim-msr', 'connected', true],
         ['sim-scanner', 'connected', true],
@@ -149,11 +186,15 @@ describe('DeviceRegistry with the real IC and printer modules', () => {
         ['sim-printer', 'connected', true],
       ]);
       expect(reg.simulate('sim-ic', { action: 'tap', pan: PAN, balanceFen: 1000 })).toEqual({ ok: true });
-      for (let i = 0; i < 200 && !events.some((e) => e.type === 'card'); i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 200 && !events.some((e) => e.type === 'card'); i++)
+        await new Promise((r) => setTimeout(r, 10));
       expect(events.find((e) => e.type === 'card')).toMatchObject({ deviceId: 'sim-ic', card: { pan: PAN } });
       const printer = reg.printer();
       expect(printer?.id).toBe('sim-printer');
-      const out = await printer!.print({ width: 32, lines: [{ type: 'text', text: 'hello' }, { type: 'cut' }] }, 'job-1');
+      const out = await printer!.print(
+        { width: 32, lines: [{ type: 'text', text: 'hello' }, { type: 'cut' }] },
+        'job-1',
+      );
       expect(out).toMatchObject({ ok: true, jobId: 'job-1' });
     } finally {
       await reg.stop();
@@ -180,6 +221,9 @@ describe('simulators', () => {
     sim.onEvent((e) => events.push(e));
     await sim.start();
     sim.simulate({ action: 'scan', payload: `${PAN}\n9000123456789016` });
-    expect(events.filter((e) => e.type === 'card').map((e) => e.type === 'card' && e.card.pan)).toEqual([PAN, '9000123456789016']);
+    expect(events.filter((e) => e.type === 'card').map((e) => e.type === 'card' && e.card.pan)).toEqual([
+      PAN,
+      '9000123456789016',
+    ]);
   });
 });
