@@ -9,7 +9,8 @@
  */
 import type { Db } from '../store/sqlite';
 import { canonicalBytes } from '../../shared/canonical-json';
-import { sm3, toHex, fromHex, concatBytes } from '../crypto';
+import { sm3, toHex, fromHex } from '../crypto';
+import { concatBytes } from '../crypto/bytes';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

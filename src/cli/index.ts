@@ -1,0 +1,39 @@
+/**
+ * `cardtill` — the command line for managers, technicians and maintainers. Each command lives in
+ * ./commands/<name>.ts and registers here. Commands read the same data directory and configuration
+ * as the app (`--data-dir`, `--config`).
+ */
+import { parseStartOptions } from '../main/config/options';
+import type { CliCommand } from './command';
+import { issuerSimCommand } from './commands/issuer-sim';
+import { txnsCommand } from './commands/txns';
+
+export const COMMANDS: CliCommand[] = [txnsCommand, issuerSimCommand];
+
+export function usage(): string {
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`);
+  return `cardtill — CardTill command line / 命令行
+
+Usage: cardtill <command> [--data-dir DIR] [--config FILE] [options]
+
+Commands:
+${lines.join('\n')}
+`;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [first, second] = argv;
+  const cmd = COMMANDS.find((c) => c.name === `${first} ${second}`) ?? COMMANDS.find((c) => c.name === first);
+  if (!cmd || first === 'help' || first === '--help') {
+    process.stdout.write(usage());
+    return cmd || first === 'help' || first === '--help' || !first ? 0 : 2;
+  }
+  const rest = argv.slice(cmd.name.split(' ').length);
+  try {
+    const opts = parseStartOptions(rest);
+    return await cmd.run({ dataDir: opts.dataDir ?? 'cardtill-data', config: opts.config, args: opts.rest, port: opts.port });
+  } catch (e) {
+    process.stderr.write(`cardtill ${cmd.name}: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
