@@ -26,7 +26,11 @@ const card = (extra: Partial<VirtualCardProfile> = {}): VirtualCardProfile => ({
   ...extra,
 });
 
-async function waitFor(events: DeviceEvent[], pred: (e: DeviceEvent) => boolean, ms = 8000): Promise<DeviceEvent> {
+async function waitFor(
+  events: DeviceEvent[],
+  pred: (e: DeviceEvent) => boolean,
+  ms = 8000,
+): Promise<DeviceEvent> {
   const deadline = Date.now() + ms;
   for (;;) {
     const hit = events.find(pred);
@@ -35,7 +39,12 @@ async function waitFor(events: DeviceEvent[], pred: (e: DeviceEvent) => boolean,
     await sleep(25);
   }
 }
-const brief = (e: DeviceEvent) => (e.type === 'card' ? 'card' : e.type === 'error' ? `error:${e.code}:${e.detail}` : `state:${e.state}:${e.detail}`);
+const brief = (e: DeviceEvent) =>
+  e.type === 'card'
+    ? 'card'
+    : e.type === 'error'
+      ? `error:${e.code}:${e.detail}`
+      : `state:${e.state}:${e.detail}`;
 
 describe.skipIf(!!skip)('PC/SC reader through pcscd + vpcd', () => {
   const pcscd = env as PcscdHandle;

@@ -54,11 +54,17 @@ describe.skipIf(!hasSocat)('serial receipt printer on a pty pair', () => {
 
   it('prints, holds while unplugged, prints when the line is back', async () => {
     await plugIn();
-    const driver = createPrinter({ id: 'ps', spec: { transport: 'serial', path: APP, baud: 9600 } }, { pollMs: 100, statusTimeoutMs: 500 });
+    const driver = createPrinter(
+      { id: 'ps', spec: { transport: 'serial', path: APP, baud: 9600 } },
+      { pollMs: 100, statusTimeoutMs: 500 },
+    );
     try {
       await driver.start();
       expect(driver.info()).toMatchObject({ state: 'connected', transport: 'serial', path: APP });
-      const doc = { width: 32 as const, lines: [{ type: 'text' as const, text: '串口打印 ¥5.00' }, { type: 'cut' as const }] };
+      const doc = {
+        width: 32 as const,
+        lines: [{ type: 'text' as const, text: '串口打印 ¥5.00' }, { type: 'cut' as const }],
+      };
       expect(await driver.print(doc, 's1')).toMatchObject({ ok: true });
       await until(() => device.decoded().cuts === 1);
       expect(device.decoded().lines).toEqual(['串口打印 ￥5.00']);

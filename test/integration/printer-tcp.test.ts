@@ -34,7 +34,10 @@ describe('TCP receipt printer', () => {
   const events: DeviceEvent[] = [];
   async function setup() {
     tp = await TcpTestPrinter.start();
-    driver = createPrinter({ id: 'p1', spec: { transport: 'tcp', host: '127.0.0.1', port: tp.port } }, { pollMs: 100, statusTimeoutMs: 500, connectTimeoutMs: 500 });
+    driver = createPrinter(
+      { id: 'p1', spec: { transport: 'tcp', host: '127.0.0.1', port: tp.port } },
+      { pollMs: 100, statusTimeoutMs: 500, connectTimeoutMs: 500 },
+    );
     events.length = 0;
     driver.onEvent((e) => events.push(e));
     await driver.start();
@@ -84,7 +87,10 @@ describe('TCP receipt printer', () => {
   it('cover open → PRINTER_COVER_OPEN, held until closed', async () => {
     await setup();
     tp.setCondition({ coverOpen: true });
-    expect(await driver.print(receipt('000126'), 'job-4')).toMatchObject({ held: true, reason: 'PRINTER_COVER_OPEN' });
+    expect(await driver.print(receipt('000126'), 'job-4')).toMatchObject({
+      held: true,
+      reason: 'PRINTER_COVER_OPEN',
+    });
     tp.setCondition({});
     await until(() => driver.heldJobs().length === 0);
     expect(tp.decoded().qr).toEqual(['CT1:000126:deadbeef']);
@@ -106,7 +112,10 @@ describe('TCP receipt printer', () => {
   it('a printer that stops answering status is offline, not hung', async () => {
     await setup();
     tp.setCondition({ mute: true });
-    expect(await driver.print(receipt('000128'), 'job-6')).toMatchObject({ held: true, reason: 'PRINTER_OFFLINE' });
+    expect(await driver.print(receipt('000128'), 'job-6')).toMatchObject({
+      held: true,
+      reason: 'PRINTER_OFFLINE',
+    });
     tp.setCondition({});
     await until(() => driver.heldJobs().length === 0);
   });

@@ -46,7 +46,8 @@ export function encodeApdu(c: CommandApdu): Uint8Array {
     out.push(c.data.length, ...c.data);
   }
   if (c.le !== undefined) {
-    if (!Number.isInteger(c.le) || c.le < 1 || c.le > 256) throw new RangeError(`Le must be 1..256, got ${c.le}`);
+    if (!Number.isInteger(c.le) || c.le < 1 || c.le > 256)
+      throw new RangeError(`Le must be 1..256, got ${c.le}`);
     out.push(c.le === 256 ? 0 : c.le);
   }
   return Uint8Array.from(out);

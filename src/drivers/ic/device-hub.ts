@@ -55,7 +55,8 @@ export class DeviceHub {
   }
 
   private emit(e: DeviceEvent): void {
-    this.lastEvent = e.type === 'state' ? `state:${e.state}` : e.type === 'error' ? `error:${e.code}` : 'card';
+    this.lastEvent =
+      e.type === 'state' ? `state:${e.state}` : e.type === 'error' ? `error:${e.code}` : 'card';
     this.lastEventAt = e.at;
     for (const l of [...this.listeners]) {
       try {

@@ -190,7 +190,10 @@ export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions 
         return;
       }
       const kind = e instanceof IcError ? 'card' : classifyTransportError(text);
-      hub.error(kind === 'other' ? 'IO_ERROR' : 'CARD_REMOVED', kind === 'other' ? text : `读卡时卡片移开，请重新刷卡 / card removed during read: ${text}`);
+      hub.error(
+        kind === 'other' ? 'IO_ERROR' : 'CARD_REMOVED',
+        kind === 'other' ? text : `读卡时卡片移开，请重新刷卡 / card removed during read: ${text}`,
+      );
     }
   }
 

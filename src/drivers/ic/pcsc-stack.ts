@@ -74,7 +74,8 @@ export function probePcscd(timeoutMs = 500): Promise<boolean> {
 /** A quiet logger for nfc-pcsc that forwards only errors to ours (its debug output is per APDU). */
 export function nfcLogger(log?: (s: string) => void): Record<string, (...a: unknown[]) => void> {
   const none = () => {};
-  const err = (...a: unknown[]) => log?.(`nfc-pcsc: ${a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')}`);
+  const err = (...a: unknown[]) =>
+    log?.(`nfc-pcsc: ${a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')}`);
   return { log: none, debug: none, info: none, warn: err, error: err };
 }
 
@@ -98,8 +99,15 @@ export function errorText(e: unknown): string {
  * PC/SC return codes (pcsc-lite pcsclite.h, = Microsoft WinSCard) that mean the card left or the
  * reader / daemon went away.
  */
-const CARD_GONE = [0x80100069 /* W_REMOVED_CARD */, 0x80100068 /* W_RESET_CARD */, 0x8010000c /* E_NO_SMARTCARD */, 0x80100066 /* W_UNRESPONSIVE_CARD */, 0x80100067 /* W_UNPOWERED_CARD */];
-const READER_GONE = [0x80100009 /* E_UNKNOWN_READER */, 0x80100017 /* E_READER_UNAVAILABLE */, 0x8010001d /* E_NO_SERVICE */, 0x8010001e /* E_SERVICE_STOPPED */, 0x80100013 /* F_COMM_ERROR "RPC transport error" */, 0x80100003 /* E_INVALID_HANDLE */];
+const CARD_GONE = [
+  0x80100069 /* W_REMOVED_CARD */, 0x80100068 /* W_RESET_CARD */, 0x8010000c /* E_NO_SMARTCARD */,
+  0x80100066 /* W_UNRESPONSIVE_CARD */, 0x80100067 /* W_UNPOWERED_CARD */,
+];
+const READER_GONE = [
+  0x80100009 /* E_UNKNOWN_READER */, 0x80100017 /* E_READER_UNAVAILABLE */, 0x8010001d /* E_NO_SERVICE */,
+  0x8010001e /* E_SERVICE_STOPPED */, 0x80100013 /* F_COMM_ERROR "RPC transport error" */,
+  0x80100003 /* E_INVALID_HANDLE */,
+];
 
 export function classifyTransportError(text: string): 'card' | 'reader' | 'other' {
   const m = /0x([0-9a-f]{8})/i.exec(text);

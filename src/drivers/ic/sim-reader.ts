@@ -10,7 +10,10 @@ import { REMOVED, VirtualStoredValueCard, expiryDateFromYymm } from './virtual-c
 import { toHex } from './apdu';
 
 export function createSimIcReader(id: string): SimulatedDriver {
-  const hub = new DeviceHub({ id, kind: 'ic', transport: 'sim', path: 'sim', simulated: true }, 'disconnected');
+  const hub = new DeviceHub(
+    { id, kind: 'ic', transport: 'sim', path: 'sim', simulated: true },
+    'disconnected',
+  );
   let running = false;
   let busy = Promise.resolve();
 

@@ -111,7 +111,8 @@ export function serialFromPan(pan: string): string {
 
 /** Parses EF 0x15; throws IcError('CARD_ERROR') for a short file or bad BCD. */
 export function parseEf15(b: Uint8Array): Ef15 {
-  if (b.length < EF15_LENGTH) throw new IcError('CARD_ERROR', `EF15 is ${b.length} bytes, expected ${EF15_LENGTH}`);
+  if (b.length < EF15_LENGTH)
+    throw new IcError('CARD_ERROR', `EF15 is ${b.length} bytes, expected ${EF15_LENGTH}`);
   const serial = bcdToDigits(b.subarray(10, 20));
   const start = bcdToDigits(b.subarray(20, 24));
   const expiry = bcdToDigits(b.subarray(24, 28));
@@ -175,7 +176,9 @@ export async function exchange(transmit: Transmit, apdu: Uint8Array, step: strin
     }
     if (r.sw === SW.OK) return concat(data, r.data);
     if (r.sw === SW.FILE_NOT_FOUND)
-      throw new IcError('CARD_UNSUPPORTED', `${step}: SW ${swHex(r.sw)} file or application not found`, { sw: r.sw });
+      throw new IcError('CARD_UNSUPPORTED', `${step}: SW ${swHex(r.sw)} file or application not found`, {
+        sw: r.sw,
+      });
     throw new IcError('CARD_ERROR', `${step}: SW ${swHex(r.sw)}`, { sw: r.sw });
   }
   throw new IcError('CARD_ERROR', `${step}: too many 61xx/6Cxx rounds`);
@@ -200,15 +203,24 @@ export async function readUid(transmit: Transmit): Promise<string | undefined> {
  * application is absent (6A82, or 6A81/6D00/6E00 to SELECT), CARD_ERROR for any other SW or
  * malformed data; transport failures are the caller's to classify.
  */
-export async function readStoredValueCard(transmit: Transmit, aidHex: string = DEMO_AID): Promise<StoredValueCardRead> {
+export async function readStoredValueCard(
+  transmit: Transmit,
+  aidHex: string = DEMO_AID,
+): Promise<StoredValueCardRead> {
   const aid = fromHex(aidHex);
   let fci: Uint8Array;
   try {
     fci = await exchange(transmit, selectByAid(aid), 'SELECT');
   } catch (e) {
     // A card without our application: "not found", or a card that knows no SELECT by name at all.
-    if (e instanceof IcError && e.sw !== undefined && [SW.FUNC_NOT_SUPPORTED, SW.INS_NOT_SUPPORTED, SW.CLA_NOT_SUPPORTED].includes(e.sw as 0x6a81))
-      throw new IcError('CARD_UNSUPPORTED', `SELECT: SW ${swHex(e.sw)} — not a stored-value card`, { sw: e.sw });
+    if (
+      e instanceof IcError &&
+      e.sw !== undefined &&
+      [SW.FUNC_NOT_SUPPORTED, SW.INS_NOT_SUPPORTED, SW.CLA_NOT_SUPPORTED].includes(e.sw as 0x6a81)
+    )
+      throw new IcError('CARD_UNSUPPORTED', `SELECT: SW ${swHex(e.sw)} — not a stored-value card`, {
+        sw: e.sw,
+      });
     throw e;
   }
   let fciDfName: string | undefined;
@@ -218,9 +230,15 @@ export async function readStoredValueCard(transmit: Transmit, aidHex: string = D
   } catch {
     fciDfName = undefined; // an FCI we cannot parse is not fatal: 9000 said the app is selected
   }
-  if (fciDfName !== undefined && fciDfName !== aidHex.toUpperCase() && !fciDfName.startsWith(aidHex.toUpperCase()))
+  if (
+    fciDfName !== undefined &&
+    fciDfName !== aidHex.toUpperCase() &&
+    !fciDfName.startsWith(aidHex.toUpperCase())
+  )
     throw new IcError('CARD_UNSUPPORTED', `SELECT answered DF name ${fciDfName}, not ${aidHex}`);
-  const ef15 = parseEf15(await exchange(transmit, readBinarySfi(EF15_SFI, 0, EF15_LENGTH), 'READ BINARY EF15'));
+  const ef15 = parseEf15(
+    await exchange(transmit, readBinarySfi(EF15_SFI, 0, EF15_LENGTH), 'READ BINARY EF15'),
+  );
   const balanceFen = parseBalance(await exchange(transmit, GET_BALANCE_EP, 'GET BALANCE'));
   const out: StoredValueCardRead = { ef15, pan: ef15.pan, expiry: expiryYymm(ef15.expiryDate), balanceFen };
   if (fciDfName !== undefined) out.fciDfName = fciDfName;

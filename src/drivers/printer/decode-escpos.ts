@@ -34,15 +34,71 @@ const ALIGNS = ['left', 'center', 'right'] as const;
 
 /** Parameter byte counts of fixed-length commands (after the 2-byte prefix). */
 const ESC_FIXED: Record<number, number> = {
-  0x20: 1, 0x21: 1, 0x2d: 1, 0x32: 0, 0x33: 1, 0x3d: 1, 0x40: 0, 0x44: -1, 0x45: 1, 0x47: 1, 0x4a: 1, 0x4d: 1,
-  0x52: 1, 0x53: 0, 0x54: 1, 0x56: 1, 0x61: 1, 0x63: 2, 0x64: 1, 0x69: 0, 0x6d: 0, 0x70: 3, 0x74: 1, 0x7b: 1,
-  0x24: 2, 0x5c: 2, 0x4c: 0, 0x57: 8, 0x25: 1, 0x72: 1, 0x55: 1, 0x42: 2, 0x43: 1,
+  0x20: 1,
+  0x21: 1,
+  0x2d: 1,
+  0x32: 0,
+  0x33: 1,
+  0x3d: 1,
+  0x40: 0,
+  0x44: -1,
+  0x45: 1,
+  0x47: 1,
+  0x4a: 1,
+  0x4d: 1,
+  0x52: 1,
+  0x53: 0,
+  0x54: 1,
+  0x56: 1,
+  0x61: 1,
+  0x63: 2,
+  0x64: 1,
+  0x69: 0,
+  0x6d: 0,
+  0x70: 3,
+  0x74: 1,
+  0x7b: 1,
+  0x24: 2,
+  0x5c: 2,
+  0x4c: 0,
+  0x57: 8,
+  0x25: 1,
+  0x72: 1,
+  0x55: 1,
+  0x42: 2,
+  0x43: 1,
 };
 const GS_FIXED: Record<number, number> = {
-  0x21: 1, 0x42: 1, 0x48: 1, 0x49: 1, 0x4c: 2, 0x50: 2, 0x57: 2, 0x61: 1, 0x62: 1, 0x66: 1, 0x68: 1, 0x72: 1,
-  0x77: 1, 0x24: 2, 0x5c: 2, 0x3a: 0, 0x2f: 1, 0x45: 1, 0x54: 1,
+  0x21: 1,
+  0x42: 1,
+  0x48: 1,
+  0x49: 1,
+  0x4c: 2,
+  0x50: 2,
+  0x57: 2,
+  0x61: 1,
+  0x62: 1,
+  0x66: 1,
+  0x68: 1,
+  0x72: 1,
+  0x77: 1,
+  0x24: 2,
+  0x5c: 2,
+  0x3a: 0,
+  0x2f: 1,
+  0x45: 1,
+  0x54: 1,
 };
-const FS_FIXED: Record<number, number> = { 0x26: 0, 0x2e: 0, 0x21: 1, 0x2d: 1, 0x43: 1, 0x53: 2, 0x57: 1, 0x70: 2 };
+const FS_FIXED: Record<number, number> = {
+  0x26: 0,
+  0x2e: 0,
+  0x21: 1,
+  0x2d: 1,
+  0x43: 1,
+  0x53: 2,
+  0x57: 1,
+  0x70: 2,
+};
 
 export function decodeEscPos(bytes: Uint8Array): DecodedPrint {
   const out: DecodedPrint = { lines: [], styled: [], qr: [], cuts: 0, statusRequests: 0, inits: 0 };
@@ -54,7 +110,8 @@ export function decodeEscPos(bytes: Uint8Array): DecodedPrint {
   let start = 0; // offset of the command or character being read
 
   const need = (n: number, what: string) => {
-    if (i + n > bytes.length) throw new PrinterError('DECODE', `truncated ${what} at offset ${start}`, { offset: start });
+    if (i + n > bytes.length)
+      throw new PrinterError('DECODE', `truncated ${what} at offset ${start}`, { offset: start });
   };
   const endLine = () => {
     const m = lineMode ?? mode;
@@ -118,7 +175,8 @@ export function decodeEscPos(bytes: Uint8Array): DecodedPrint {
         need(1, 'ESC command');
         const c = bytes[i++]!;
         const len = ESC_FIXED[c];
-        if (len === undefined) throw new PrinterError('DECODE', `unknown ESC ${hex(c)} at offset ${at}`, { offset: at });
+        if (len === undefined)
+          throw new PrinterError('DECODE', `unknown ESC ${hex(c)} at offset ${at}`, { offset: at });
         if (c === 0x44) {
           // ESC D n1…nk NUL — horizontal tab positions
           while (true) {
@@ -136,8 +194,7 @@ export function decodeEscPos(bytes: Uint8Array): DecodedPrint {
         } else if (c === 0x61) {
           const n = p[0]! >= 48 ? p[0]! - 48 : p[0]!; // ESC a takes 0–2 or '0'–'2'
           mode = { ...mode, align: n <= 2 ? n : 0 };
-        }
-        else if (c === 0x45) mode = { ...mode, bold: (p[0]! & 1) === 1 };
+        } else if (c === 0x45) mode = { ...mode, bold: (p[0]! & 1) === 1 };
         else if (c === 0x21) mode = { ...mode, size: p[0]! & 0x20 ? 2 : 1, bold: (p[0]! & 0x08) !== 0 };
         else if (c === 0x64) {
           if (text.length) endLine();
@@ -170,7 +227,8 @@ export function decodeEscPos(bytes: Uint8Array): DecodedPrint {
           if (m === 65 || m === 66 || m === 97 || m === 98 || m === 103 || m === 104) {
             need(1, 'GS V n');
             i++;
-          } else if (![0, 1, 48, 49].includes(m)) throw new PrinterError('DECODE', `bad GS V mode ${m} at offset ${at}`, { offset: at });
+          } else if (![0, 1, 48, 49].includes(m))
+            throw new PrinterError('DECODE', `bad GS V mode ${m} at offset ${at}`, { offset: at });
           if (text.length) endLine();
           out.cuts++;
           break;
@@ -203,7 +261,8 @@ export function decodeEscPos(bytes: Uint8Array): DecodedPrint {
           break;
         }
         const len = GS_FIXED[c];
-        if (len === undefined) throw new PrinterError('DECODE', `unknown GS ${hex(c)} at offset ${at}`, { offset: at });
+        if (len === undefined)
+          throw new PrinterError('DECODE', `unknown GS ${hex(c)} at offset ${at}`, { offset: at });
         need(len, `GS ${hex(c)}`);
         const p = bytes.subarray(i, i + len);
         i += len;
@@ -215,7 +274,8 @@ export function decodeEscPos(bytes: Uint8Array): DecodedPrint {
         need(1, 'FS command');
         const c = bytes[i++]!;
         const len = FS_FIXED[c];
-        if (len === undefined) throw new PrinterError('DECODE', `unknown FS ${hex(c)} at offset ${at}`, { offset: at });
+        if (len === undefined)
+          throw new PrinterError('DECODE', `unknown FS ${hex(c)} at offset ${at}`, { offset: at });
         need(len, `FS ${hex(c)}`);
         i += len;
         break;

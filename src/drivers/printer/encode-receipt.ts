@@ -40,7 +40,8 @@ const ALIGN: Record<string, Align> = { left: 0, center: 1, right: 2 };
 
 export function encodeReceipt(input: ReceiptDoc, opts: { width?: 32 | 48 } = {}): Uint8Array {
   const parsed = ReceiptDoc.safeParse(input);
-  if (!parsed.success) throw new PrinterError('INVALID_DOC', `receipt document is malformed: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new PrinterError('INVALID_DOC', `receipt document is malformed: ${parsed.error.message}`);
   const doc = parsed.data;
   const width = opts.width ?? doc.width;
   const b = new Builder();
@@ -56,7 +57,8 @@ function encodeLine(b: Builder, l: ReceiptLine, width: number): void {
       const big = l.size === 2;
       b.mode(ALIGN[l.align ?? 'left']!, big ? 0x11 : 0, !!l.bold);
       const avail = big ? Math.floor(width / 2) : width;
-      for (const para of printable(l.text.replace(/\r\n?/g, '\n')).split('\n')) for (const piece of wrap(para, avail)) b.line(piece);
+      for (const para of printable(l.text.replace(/\r\n?/g, '\n')).split('\n'))
+        for (const piece of wrap(para, avail)) b.line(piece);
       return;
     }
     case 'pair': {
@@ -81,9 +83,18 @@ function encodeLine(b: Builder, l: ReceiptLine, width: number): void {
     case 'qr': {
       const data = new TextEncoder().encode(l.data);
       if (data.length === 0 || data.length > cmd.QR_MAX_BYTES)
-        throw new PrinterError('INVALID_DOC', `QR data must be 1..${cmd.QR_MAX_BYTES} bytes, got ${data.length}`);
+        throw new PrinterError(
+          'INVALID_DOC',
+          `QR data must be 1..${cmd.QR_MAX_BYTES} bytes, got ${data.length}`,
+        );
       b.mode(1, 0, false);
-      b.push(...cmd.QR_MODEL_2, ...cmd.qrModuleSize(l.size ?? 6), ...cmd.QR_EC_M, ...cmd.qrStore(data), ...cmd.QR_PRINT);
+      b.push(
+        ...cmd.QR_MODEL_2,
+        ...cmd.qrModuleSize(l.size ?? 6),
+        ...cmd.QR_EC_M,
+        ...cmd.qrStore(data),
+        ...cmd.QR_PRINT,
+      );
       b.push(cmd.LF);
       return;
     }

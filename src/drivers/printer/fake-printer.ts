@@ -36,7 +36,8 @@ export class FakeEscPosPrinter {
         this.pending = b === 0x04 ? [0x10, 0x04] : b === 0x10 ? [0x10] : [];
       } else {
         this.pending = [];
-        if (b >= 1 && b <= 4 && !this.condition.mute) reply.push(statusBytesFor(this.condition)[b as 1 | 2 | 3 | 4]);
+        if (b >= 1 && b <= 4 && !this.condition.mute)
+          reply.push(statusBytesFor(this.condition)[b as 1 | 2 | 3 | 4]);
       }
     }
     return Uint8Array.from(reply);

@@ -58,7 +58,17 @@ export function createPrinterDriver(o: PrinterDriverOptions): ReceiptPrinter {
   const log = o.log ?? (() => {});
   const pollMs = o.pollMs ?? 2000;
   const statusTimeoutMs = o.statusTimeoutMs ?? 1500;
-  const hub = new DeviceHub({ id: o.id, kind: 'printer', transport: o.simulated ? 'sim' : t.kind, path: t.path, simulated: !!o.simulated }, 'disconnected', o.now);
+  const hub = new DeviceHub(
+    {
+      id: o.id,
+      kind: 'printer',
+      transport: o.simulated ? 'sim' : t.kind,
+      path: t.path,
+      simulated: !!o.simulated,
+    },
+    'disconnected',
+    o.now,
+  );
 
   const held: PrintedJob[] = [];
   const done: PrintedJob[] = [];
@@ -139,7 +149,12 @@ export function createPrinterDriver(o: PrinterDriverOptions): ReceiptPrinter {
   function report(s: PrinterStatus): HoldReason | undefined {
     const reason = holdReason(s);
     if (reason && reason !== fault) {
-      hub.error(reason, held.length ? `${REASON_TEXT[reason]}; ${held.length} 张小票等待打印 / receipt(s) held` : REASON_TEXT[reason]);
+      hub.error(
+        reason,
+        held.length
+          ? `${REASON_TEXT[reason]}; ${held.length} 张小票等待打印 / receipt(s) held`
+          : REASON_TEXT[reason],
+      );
     }
     fault = reason;
     let state: DeviceState = 'connected';
@@ -182,7 +197,12 @@ export function createPrinterDriver(o: PrinterDriverOptions): ReceiptPrinter {
 
   function hold(job: PrintedJob, reason: HoldReason): PrintOutcome {
     if (!held.includes(job)) held.push(job);
-    report({ online: reason !== 'PRINTER_OFFLINE', paperOut: reason === 'PRINTER_PAPER_OUT', paperNearEnd: false, coverOpen: reason === 'PRINTER_COVER_OPEN' });
+    report({
+      online: reason !== 'PRINTER_OFFLINE',
+      paperOut: reason === 'PRINTER_PAPER_OUT',
+      paperNearEnd: false,
+      coverOpen: reason === 'PRINTER_COVER_OPEN',
+    });
     return { ok: false, jobId: job.jobId, held: true, reason };
   }
 
@@ -267,7 +287,10 @@ export function createPrinterDriver(o: PrinterDriverOptions): ReceiptPrinter {
       if (!last) return undefined;
       const doc: ReceiptDoc = {
         ...last.doc,
-        lines: [{ type: 'text', text: '** 重打印 REPRINT **', align: 'center', bold: true }, ...last.doc.lines],
+        lines: [
+          { type: 'text', text: '** 重打印 REPRINT **', align: 'center', bold: true },
+          ...last.doc.lines,
+        ],
       };
       reprints++;
       const jobId = `${last.jobId}#R${reprints}`;

@@ -47,7 +47,12 @@ export type SimPrinter = ReceiptPrinter & {
 
 export function createSimPrinter(id: string, opts: { pollMs?: number } = {}): SimPrinter {
   const device = new FakeEscPosPrinter();
-  const driver = createPrinterDriver({ id, transport: new MemoryTransport(device, 'sim'), simulated: true, pollMs: opts.pollMs ?? 1000 });
+  const driver = createPrinterDriver({
+    id,
+    transport: new MemoryTransport(device, 'sim'),
+    simulated: true,
+    pollMs: opts.pollMs ?? 1000,
+  });
   const jobs = driver.printed.bind(driver);
   return Object.assign(driver, {
     lastBytes: () => jobs().at(-1)?.bytes,

@@ -33,7 +33,12 @@ export function holdReason(s: PrinterStatus): HoldReason | undefined {
 }
 
 /** The status bytes a printer in the given condition answers (used by the fake printers). */
-export function statusBytesFor(c: { paperOut?: boolean; paperNearEnd?: boolean; coverOpen?: boolean; offline?: boolean }): Record<1 | 2 | 3 | 4, number> {
+export function statusBytesFor(c: {
+  paperOut?: boolean;
+  paperNearEnd?: boolean;
+  coverOpen?: boolean;
+  offline?: boolean;
+}): Record<1 | 2 | 3 | 4, number> {
   const offline = !!(c.offline || c.paperOut || c.coverOpen);
   return {
     1: STATUS_FIXED_VALUE | (offline ? 0x08 : 0),

@@ -125,9 +125,16 @@ export class SerialTransport extends Base implements PrinterTransport {
   async open(): Promise<void> {
     if (this.isOpen()) return;
     const { SerialPort } = await import('serialport');
-    const port = new SerialPort({ path: this.path, baudRate: this.baudRate, rtscts: this.rtscts, autoOpen: false });
+    const port = new SerialPort({
+      path: this.path,
+      baudRate: this.baudRate,
+      rtscts: this.rtscts,
+      autoOpen: false,
+    });
     await new Promise<void>((resolve, reject) =>
-      port.open((e) => (e ? reject(new PrinterError('IO_ERROR', `open ${this.path}: ${e.message}`, { cause: e })) : resolve())),
+      port.open((e) =>
+        e ? reject(new PrinterError('IO_ERROR', `open ${this.path}: ${e.message}`, { cause: e })) : resolve(),
+      ),
     );
     port.on('data', (d: Buffer) => this.data(new Uint8Array(d)));
     port.on('error', () => {});

@@ -37,7 +37,9 @@ describe('decodeEscPos', () => {
     expect(d.cuts).toBe(1);
   });
   it('accepts ESC a "1" (ASCII digit form) and skips barcodes and raster images', () => {
-    const d = decodeEscPos(hex('1b6131 41 0a 1d6b04 313233 00 1d6b49 03 313233 1d763000 0100 0200 ffff 42 0a'));
+    const d = decodeEscPos(
+      hex('1b6131 41 0a 1d6b04 313233 00 1d6b49 03 313233 1d763000 0100 0200 ffff 42 0a'),
+    );
     expect(d.styled.map((l) => [l.text, l.align])).toEqual([
       ['A', 'center'],
       ['B', 'center'],
@@ -62,20 +64,53 @@ describe('decodeEscPos', () => {
   });
 
   it('fuzz: 100,000 random byte strings', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 96 }), (b) => decodesOrTypedError(b)), { numRuns: 100_000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 96 }), (b) => decodesOrTypedError(b)),
+      { numRuns: 100_000 },
+    );
   });
 
   // Random inputs made of real command fragments reach deep into the parser, which pure noise rarely does.
   const fragments = [
-    '1b40', '1c26', '1c2e', '1b6101', '1b4501', '1d2111', '0a', '1b6403', '1d564200', '1d5630', '100401', '100404',
-    '1d286b0400314132', '1d286b0300315130', 'd6d0', '8139ee39', 'a3a4', '41', '1d286b', '1b', '1d', '1d6b04', '00', '1d7630',
-    'ff', '1c', '10', '1b44', '0d', '09',
+    '1b40',
+    '1c26',
+    '1c2e',
+    '1b6101',
+    '1b4501',
+    '1d2111',
+    '0a',
+    '1b6403',
+    '1d564200',
+    '1d5630',
+    '100401',
+    '100404',
+    '1d286b0400314132',
+    '1d286b0300315130',
+    'd6d0',
+    '8139ee39',
+    'a3a4',
+    '41',
+    '1d286b',
+    '1b',
+    '1d',
+    '1d6b04',
+    '00',
+    '1d7630',
+    'ff',
+    '1c',
+    '10',
+    '1b44',
+    '0d',
+    '09',
   ].map(hex);
   it('fuzz: 50,000 inputs spliced from real command fragments and noise', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(...fragments), fc.uint8Array({ maxLength: 4 })), { maxLength: 24 }), (parts) => {
-        decodesOrTypedError(Uint8Array.from(parts.flatMap((p) => [...p])));
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...fragments), fc.uint8Array({ maxLength: 4 })), { maxLength: 24 }),
+        (parts) => {
+          decodesOrTypedError(Uint8Array.from(parts.flatMap((p) => [...p])));
+        },
+      ),
       { numRuns: 50_000 },
     );
   });
@@ -83,7 +118,15 @@ describe('decodeEscPos', () => {
 
 describe('fake printer status scanner', () => {
   it('answers DLE EOT n however the bytes are split across chunks', () => {
-    const stream = new Uint8Array([...encodeReceipt({ width: 32, lines: [{ type: 'text', text: '测试' }] }), 0x10, 0x04, 0x04, 0x10, 0x04, 0x02]);
+    const stream = new Uint8Array([
+      ...encodeReceipt({ width: 32, lines: [{ type: 'text', text: '测试' }] }),
+      0x10,
+      0x04,
+      0x04,
+      0x10,
+      0x04,
+      0x02,
+    ]);
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: stream.length }), { maxLength: 6 }), (cuts) => {
         const p = new FakeEscPosPrinter();

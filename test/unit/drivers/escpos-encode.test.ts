@@ -39,14 +39,21 @@ describe('encodeReceipt', () => {
   it('58 mm sale receipt — byte snapshot', async () => {
     const b = encodeReceipt(sale);
     await expect(hexDump(b)).toMatchFileSnapshot('../../fixtures/escpos/sale-58mm.hex');
-    await expect(decodeEscPos(b).lines.join('\n') + '\n').toMatchFileSnapshot('../../fixtures/escpos/sale-58mm.txt');
+    await expect(decodeEscPos(b).lines.join('\n') + '\n').toMatchFileSnapshot(
+      '../../fixtures/escpos/sale-58mm.txt',
+    );
   });
   it('80 mm layout of the same document — byte snapshot', async () => {
-    await expect(hexDump(encodeReceipt({ ...sale, width: 48 }))).toMatchFileSnapshot('../../fixtures/escpos/sale-80mm.hex');
+    await expect(hexDump(encodeReceipt({ ...sale, width: 48 }))).toMatchFileSnapshot(
+      '../../fixtures/escpos/sale-80mm.hex',
+    );
   });
 
   it('starts with ESC @ and FS & (Chinese mode), ends with modes reset', () => {
-    const b = encodeReceipt({ width: 32, lines: [{ type: 'text', text: 'x', bold: true, size: 2, align: 'right' }] });
+    const b = encodeReceipt({
+      width: 32,
+      lines: [{ type: 'text', text: 'x', bold: true, size: 2, align: 'right' }],
+    });
     expect([...b.slice(0, 4)]).toEqual([0x1b, 0x40, 0x1c, 0x26]);
     expect(Buffer.from(b).toString('hex')).toMatch(/1b61001d21001b4500$/);
   });
@@ -61,11 +68,17 @@ describe('encodeReceipt', () => {
     expect(b.includes(Buffer.from('8139ee39', 'hex'))).toBe(true);
   });
   it('QR: model 2, size, level M, store, print (GS ( k)', () => {
-    const hex = Buffer.from(encodeReceipt({ width: 32, lines: [{ type: 'qr', data: 'AB' }] })).toString('hex');
-    expect(hex).toContain('1d286b0400314132001d286b03003143061d286b03003145311d286b050031503041421d286b0300315130');
+    const hex = Buffer.from(encodeReceipt({ width: 32, lines: [{ type: 'qr', data: 'AB' }] })).toString(
+      'hex',
+    );
+    expect(hex).toContain(
+      '1d286b0400314132001d286b03003143061d286b03003145311d286b050031503041421d286b0300315130',
+    );
   });
   it('cut is GS V 66 0 (feed to cutter, partial cut); feed is ESC d n', () => {
-    const hex = Buffer.from(encodeReceipt({ width: 32, lines: [{ type: 'feed', lines: 3 }, { type: 'cut' }] })).toString('hex');
+    const hex = Buffer.from(
+      encodeReceipt({ width: 32, lines: [{ type: 'feed', lines: 3 }, { type: 'cut' }] }),
+    ).toString('hex');
     expect(hex).toContain('1b64031d564200');
   });
   it('control characters in text cannot inject commands', () => {
@@ -80,9 +93,18 @@ describe('encodeReceipt', () => {
     expect(() => encodeReceipt({ width: 32, lines: [{ type: 'qr', data: '' }] })).toThrow(PrinterError);
   });
 
-  const textArb = fc.string({ unit: fc.constantFrom(...'a1 ¥￥.,金额余额储值卡华联超市镕䶮㐀-'.split('')), maxLength: 60 });
+  const textArb = fc.string({
+    unit: fc.constantFrom(...'a1 ¥￥.,金额余额储值卡华联超市镕䶮㐀-'.split('')),
+    maxLength: 60,
+  });
   const lineArb = fc.oneof(
-    fc.record({ type: fc.constant('text' as const), text: textArb, align: fc.constantFrom('left' as const, 'center' as const, 'right' as const), size: fc.constantFrom(1 as const, 2 as const), bold: fc.boolean() }),
+    fc.record({
+      type: fc.constant('text' as const),
+      text: textArb,
+      align: fc.constantFrom('left' as const, 'center' as const, 'right' as const),
+      size: fc.constantFrom(1 as const, 2 as const),
+      bold: fc.boolean(),
+    }),
     fc.record({ type: fc.constant('pair' as const), left: textArb, right: textArb, bold: fc.boolean() }),
     fc.record({ type: fc.constant('rule' as const) }),
     fc.record({ type: fc.constant('qr' as const), data: fc.string({ minLength: 1, maxLength: 80 }) }),
@@ -91,15 +113,20 @@ describe('encodeReceipt', () => {
   );
   it('any document: decodes back, no line wider than the paper, text preserved', () => {
     fc.assert(
-      fc.property(fc.constantFrom(32 as const, 48 as const), fc.array(lineArb, { maxLength: 12 }), (width, lines) => {
-        const doc: ReceiptDoc = { width, lines };
-        const d = decodeEscPos(encodeReceipt(doc));
-        for (const l of d.styled) expect(columns(l.text) * l.size).toBeLessThanOrEqual(width);
-        expect(d.qr).toEqual(lines.filter((l) => l.type === 'qr').map((l) => (l as { data: string }).data));
-        expect(d.cuts).toBe(lines.filter((l) => l.type === 'cut').length);
-        const printed = d.lines.join('').replace(/ /g, '');
-        for (const l of lines) if (l.type === 'text') expect(printed).toContain(printable(l.text).replace(/ /g, '').slice(0, 4));
-      }),
+      fc.property(
+        fc.constantFrom(32 as const, 48 as const),
+        fc.array(lineArb, { maxLength: 12 }),
+        (width, lines) => {
+          const doc: ReceiptDoc = { width, lines };
+          const d = decodeEscPos(encodeReceipt(doc));
+          for (const l of d.styled) expect(columns(l.text) * l.size).toBeLessThanOrEqual(width);
+          expect(d.qr).toEqual(lines.filter((l) => l.type === 'qr').map((l) => (l as { data: string }).data));
+          expect(d.cuts).toBe(lines.filter((l) => l.type === 'cut').length);
+          const printed = d.lines.join('').replace(/ /g, '');
+          for (const l of lines)
+            if (l.type === 'text') expect(printed).toContain(printable(l.text).replace(/ /g, '').slice(0, 4));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { encodeApdu, fromHex, getResponse, parseResponse, parseTlv, readBinarySfi, selectByAid, toHex } from '../../../src/drivers/ic/apdu';
+import {
+  encodeApdu,
+  fromHex,
+  getResponse,
+  parseResponse,
+  parseTlv,
+  readBinarySfi,
+  selectByAid,
+  toHex,
+} from '../../../src/drivers/ic/apdu';
 import {
   DEMO_AID,
   GET_BALANCE_EP,
@@ -13,7 +22,13 @@ import {
   type Transmit,
 } from '../../../src/drivers/ic/stored-value-app';
 import { IcError } from '../../../src/drivers/ic/errors';
-import { REMOVED, VirtualStoredValueCard, contactlessAtr, expiryDateFromYymm, type VirtualCardProfile } from '../../../src/drivers/ic/virtual-card';
+import {
+  REMOVED,
+  VirtualStoredValueCard,
+  contactlessAtr,
+  expiryDateFromYymm,
+  type VirtualCardProfile,
+} from '../../../src/drivers/ic/virtual-card';
 import { classifyTransportError, entryModeForReader } from '../../../src/drivers/ic/pcsc-stack';
 import { readerMatches } from '../../../src/drivers/ic/pcsc-reader';
 
@@ -29,7 +44,9 @@ describe('ISO/IEC 7816-4 APDU builders', () => {
   it('encodes the four short cases and rejects out-of-range fields', () => {
     expect(hex(encodeApdu({ cla: 0, ins: 0x84, p1: 0, p2: 0 }))).toBe('00840000');
     expect(hex(encodeApdu({ cla: 0, ins: 0x84, p1: 0, p2: 0, le: 256 }))).toBe('0084000000');
-    expect(hex(encodeApdu({ cla: 0, ins: 0xd6, p1: 0, p2: 0, data: Uint8Array.of(1, 2) }))).toBe('00D60000020102');
+    expect(hex(encodeApdu({ cla: 0, ins: 0xd6, p1: 0, p2: 0, data: Uint8Array.of(1, 2) }))).toBe(
+      '00D60000020102',
+    );
     expect(() => encodeApdu({ cla: 256, ins: 0, p1: 0, p2: 0 })).toThrow(RangeError);
     expect(() => encodeApdu({ cla: 0, ins: 0, p1: 0, p2: 0, le: 0 })).toThrow(RangeError);
     expect(() => selectByAid(Uint8Array.of(1, 2))).toThrow(RangeError);
@@ -66,7 +83,9 @@ describe('EF15 and balance', () => {
   };
   it('lays out the 30-byte file: 20-digit BCD serial left-padded with zeros', () => {
     const b = encodeEf15(ef);
-    expect(hex(b)).toBe('4354494C4C000001' + '02' + '01' + '00008888000012345674' + '20240101' + '20281231' + '0000');
+    expect(hex(b)).toBe(
+      '4354494C4C000001' + '02' + '01' + '00008888000012345674' + '20240101' + '20281231' + '0000',
+    );
     expect(parseEf15(b)).toEqual(ef);
   });
   it('round-trips any 16..19-digit card number', () => {
@@ -115,21 +134,38 @@ const profile = (extra: Partial<VirtualCardProfile> = {}): VirtualCardProfile =>
 describe('readStoredValueCard against the virtual card', () => {
   it('reads pan, YYMM expiry and balance', async () => {
     const r = await readStoredValueCard(transmitTo(new VirtualStoredValueCard(profile())));
-    expect(r).toMatchObject({ pan: '8888000012345674', expiry: '2812', balanceFen: 9_999, fciDfName: DEMO_AID });
+    expect(r).toMatchObject({
+      pan: '8888000012345674',
+      expiry: '2812',
+      balanceFen: 9_999,
+      fciDfName: DEMO_AID,
+    });
   });
   it('another application only → CARD_UNSUPPORTED (6A82)', async () => {
-    await expect(readStoredValueCard(transmitTo(new VirtualStoredValueCard(profile({ failure: { kind: 'other-aid' } }))))).rejects.toMatchObject({
+    await expect(
+      readStoredValueCard(
+        transmitTo(new VirtualStoredValueCard(profile({ failure: { kind: 'other-aid' } }))),
+      ),
+    ).rejects.toMatchObject({
       code: 'CARD_UNSUPPORTED',
       sw: 0x6a82,
     });
   });
   it('a card that knows no SELECT (6D00) → CARD_UNSUPPORTED', async () => {
-    await expect(readStoredValueCard(async () => fromHex('6D00'))).rejects.toMatchObject({ code: 'CARD_UNSUPPORTED' });
+    await expect(readStoredValueCard(async () => fromHex('6D00'))).rejects.toMatchObject({
+      code: 'CARD_UNSUPPORTED',
+    });
   });
-  it.each(['select', 'read', 'balance'] as const)('SW 6985 on %s → CARD_ERROR naming the SW', async (step) => {
-    const card = new VirtualStoredValueCard(profile({ failure: { kind: 'sw', step, sw: 0x6985 } }));
-    await expect(readStoredValueCard(transmitTo(card))).rejects.toMatchObject({ code: 'CARD_ERROR', message: expect.stringContaining('6985') });
-  });
+  it.each(['select', 'read', 'balance'] as const)(
+    'SW 6985 on %s → CARD_ERROR naming the SW',
+    async (step) => {
+      const card = new VirtualStoredValueCard(profile({ failure: { kind: 'sw', step, sw: 0x6985 } }));
+      await expect(readStoredValueCard(transmitTo(card))).rejects.toMatchObject({
+        code: 'CARD_ERROR',
+        message: expect.stringContaining('6985'),
+      });
+    },
+  );
   it('card leaves after SELECT → CARD_REMOVED', async () => {
     const card = new VirtualStoredValueCard(profile({ failure: { kind: 'remove', after: 'select' } }));
     await expect(readStoredValueCard(transmitTo(card))).rejects.toMatchObject({ code: 'CARD_REMOVED' });
@@ -147,14 +183,17 @@ describe('readStoredValueCard against the virtual card', () => {
   });
   it('random card answers never escape as anything but IcError', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 40 }), { minLength: 4, maxLength: 4 }), async (answers) => {
-        let i = 0;
-        try {
-          await readStoredValueCard(async () => answers[i++ % 4]!);
-        } catch (e) {
-          expect(e).toBeInstanceOf(IcError);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.uint8Array({ maxLength: 40 }), { minLength: 4, maxLength: 4 }),
+        async (answers) => {
+          let i = 0;
+          try {
+            await readStoredValueCard(async () => answers[i++ % 4]!);
+          } catch (e) {
+            expect(e).toBeInstanceOf(IcError);
+          }
+        },
+      ),
       { numRuns: 5_000 },
     );
   });
@@ -167,15 +206,21 @@ describe('readStoredValueCard against the virtual card', () => {
 describe('PC/SC helpers', () => {
   it('tells contact from contactless reader slots by name', () => {
     expect(entryModeForReader('ACS ACR122U PICC Interface 00 00')).toBe('contactless');
-    expect(entryModeForReader('ACS ACR1252 1S CL Reader [ACR1252 Dual Reader PICC] 00 00')).toBe('contactless');
+    expect(entryModeForReader('ACS ACR1252 1S CL Reader [ACR1252 Dual Reader PICC] 00 00')).toBe(
+      'contactless',
+    );
     expect(entryModeForReader('Virtual PCD 00 00')).toBe('contactless');
-    expect(entryModeForReader('Generic Smart Card Reader Interface [Smart Card Reader Interface] 00 00')).toBe('chip');
+    expect(
+      entryModeForReader('Generic Smart Card Reader Interface [Smart Card Reader Interface] 00 00'),
+    ).toBe('chip');
     expect(entryModeForReader('ACS ACR39U ICC Reader 00 00')).toBe('chip');
     expect(entryModeForReader('Gemalto PC Twin Reader (CCID) 00 00')).toBe('chip');
   });
   it('classifies PC/SC return codes', () => {
     expect(classifyTransportError('SCardTransmit error: Card was removed.(0x80100069)')).toBe('card');
-    expect(classifyTransportError('SCardGetStatusChange error: RPC transport error.(0x80100013)')).toBe('reader');
+    expect(classifyTransportError('SCardGetStatusChange error: RPC transport error.(0x80100013)')).toBe(
+      'reader',
+    );
     expect(classifyTransportError('No card or connection available.')).toBe('card');
     expect(classifyTransportError('weird')).toBe('other');
   });

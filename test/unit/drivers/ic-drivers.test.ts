@@ -6,7 +6,8 @@ vi.mock('../../../src/drivers/ic/pcsc-stack', async (orig) => {
   return { ...real, loadNfcPcsc: vi.fn(async () => undefined) };
 });
 
-const { createPcscReader, createSimIcReader, listPcscReaders, PCSC_UNAVAILABLE } = await import('../../../src/drivers/ic');
+const { createPcscReader, createSimIcReader, listPcscReaders, PCSC_UNAVAILABLE } =
+  await import('../../../src/drivers/ic');
 
 const flush = () => new Promise((r) => setTimeout(r, 20));
 
@@ -16,7 +17,12 @@ describe('PC/SC driver without nfc-pcsc', () => {
     const events: DeviceEvent[] = [];
     d.onEvent((e) => events.push(e));
     await d.start();
-    expect(d.info()).toMatchObject({ state: 'unavailable', detail: PCSC_UNAVAILABLE, transport: 'pcsc', simulated: false });
+    expect(d.info()).toMatchObject({
+      state: 'unavailable',
+      detail: PCSC_UNAVAILABLE,
+      transport: 'pcsc',
+      simulated: false,
+    });
     expect(events.map((e) => e.type)).toEqual(['state', 'error']);
     expect(await listPcscReaders()).toEqual({ unavailable: PCSC_UNAVAILABLE });
     await d.stop();
@@ -32,7 +38,15 @@ describe('simulated IC reader', () => {
     d.simulate({ action: 'tap', pan: '8888000012345674', expiry: '2812', balanceFen: 4200 });
     await flush();
     const card = events.find((e) => e.type === 'card');
-    expect(card).toMatchObject({ card: { pan: '8888000012345674', entryMode: 'contactless', expiry: '2812', chipBalanceFen: 4200, uid: '04A1B2C3' } });
+    expect(card).toMatchObject({
+      card: {
+        pan: '8888000012345674',
+        entryMode: 'contactless',
+        expiry: '2812',
+        chipBalanceFen: 4200,
+        uid: '04A1B2C3',
+      },
+    });
     expect(card?.type === 'card' && card.card.atr).toMatch(/^3B/);
   });
   it('removeEarly → CARD_REMOVED; bad input → CARD_ERROR; stopped → READER_GONE', async () => {

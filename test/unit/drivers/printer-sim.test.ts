@@ -5,7 +5,14 @@ import { PrinterError } from '../../../src/drivers/printer/errors';
 import type { DeviceEvent } from '../../../src/shared/devices';
 import type { ReceiptDoc } from '../../../src/shared/receipt-doc';
 
-const doc = (n: string): ReceiptDoc => ({ width: 32, lines: [{ type: 'text', text: `小票 ${n}` }, { type: 'pair', left: '金额', right: '¥1.00' }, { type: 'cut' }] });
+const doc = (n: string): ReceiptDoc => ({
+  width: 32,
+  lines: [
+    { type: 'text', text: `小票 ${n}` },
+    { type: 'pair', left: '金额', right: '¥1.00' },
+    { type: 'cut' },
+  ],
+});
 const until = async (pred: () => boolean) => {
   const end = Date.now() + 3000;
   while (!pred()) {
@@ -21,11 +28,21 @@ describe('sim printer', () => {
   it('prints, keeps docs and bytes for the virtual printer view', async () => {
     p = createSimPrinter('sim-printer', { pollMs: 20 });
     await p.start();
-    expect(p.info()).toMatchObject({ state: 'connected', simulated: true, transport: 'sim', kind: 'printer' });
+    expect(p.info()).toMatchObject({
+      state: 'connected',
+      simulated: true,
+      transport: 'sim',
+      kind: 'printer',
+    });
     expect(await p.print(doc('1'), 'j1')).toMatchObject({ ok: true, jobId: 'j1' });
     expect(p.printed()).toEqual([{ jobId: 'j1', doc: doc('1') }]);
     expect(decodeEscPos(p.lastBytes()!).lines[0]).toBe('小票 1');
-    expect(await p.status()).toEqual({ online: true, paperOut: false, paperNearEnd: false, coverOpen: false });
+    expect(await p.status()).toEqual({
+      online: true,
+      paperOut: false,
+      paperNearEnd: false,
+      coverOpen: false,
+    });
   });
 
   it('holds in order while the paper is out, reports it, prints by itself when loaded', async () => {
@@ -36,10 +53,17 @@ describe('sim printer', () => {
     p.onPrinted((id) => printed.push(id));
     await p.start();
     p.setCondition({ paperOut: true });
-    expect(await p.print(doc('1'), 'j1')).toEqual({ ok: false, jobId: 'j1', held: true, reason: 'PRINTER_PAPER_OUT' });
+    expect(await p.print(doc('1'), 'j1')).toEqual({
+      ok: false,
+      jobId: 'j1',
+      held: true,
+      reason: 'PRINTER_PAPER_OUT',
+    });
     expect(await p.print(doc('2'), 'j2')).toMatchObject({ held: true });
     expect(p.heldJobs()).toEqual(['j1', 'j2']);
-    expect(events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.code)).toEqual(['PRINTER_PAPER_OUT']);
+    expect(events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.code)).toEqual([
+      'PRINTER_PAPER_OUT',
+    ]);
     p.setCondition({});
     await until(() => p.heldJobs().length === 0);
     expect(printed).toEqual(['j1', 'j2']);
@@ -69,7 +93,9 @@ describe('sim printer', () => {
   it('a malformed document is a typed rejection, and the driver keeps working', async () => {
     p = createSimPrinter('sim-printer', { pollMs: 20 });
     await p.start();
-    await expect(p.print({ width: 33, lines: [] } as unknown as ReceiptDoc, 'bad')).rejects.toBeInstanceOf(PrinterError);
+    await expect(p.print({ width: 33, lines: [] } as unknown as ReceiptDoc, 'bad')).rejects.toBeInstanceOf(
+      PrinterError,
+    );
     expect(await p.print(doc('1'), 'j1')).toMatchObject({ ok: true });
   });
 });
