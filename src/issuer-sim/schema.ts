@@ -1,6 +1,10 @@
 /** The issuer-sim's own SQLite ledger: cards, enrolled terminals, requests by (terminal, stan), entries. */
-export const ISSUER_MIGRATIONS = [
-  `
+import type { Migration } from '../main/store/sqlite';
+
+export const ISSUER_MIGRATIONS: Migration[] = [
+  {
+    id: 'issuer/001-initial',
+    sql: `
   CREATE TABLE cards (
     pan TEXT PRIMARY KEY,
     status TEXT NOT NULL CHECK (status IN ('active','lost','frozen','expired','not_activated')),
@@ -44,4 +48,5 @@ export const ISSUER_MIGRATIONS = [
   );
   CREATE INDEX entries_by_terminal ON entries(terminal_id, stan);
   `,
+  },
 ];

@@ -20,6 +20,7 @@ import { Operators, DEMO_OPERATORS } from './auth/operators';
 import { TillSession } from './api/session';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createHandlers } from './api/handlers';
+import type { AppContext } from './api/context';
 import type { DeviceHub } from './devices/device-hub';
 import { createDeviceHub } from './devices/create-hub';
 import { createEventLog, type EventLog } from './log';
@@ -55,6 +56,8 @@ export interface CardTillApp {
   link: HttpIssuerLink;
   devices: DeviceHub;
   log: EventLog;
+  /** What handlers get; areas read their pieces from here. */
+  ctx: AppContext;
   sessionInfo(): SessionInfo;
   close(): Promise<void>;
 }
@@ -151,21 +154,8 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   const recovered = terminal.recoverPending();
   if (recovered) log(`recovered ${recovered} unfinished transaction(s) from the last run`);
 
-  const dispatch = createDispatcher({
-    handlers: createHandlers({
-      terminal,
-      operators,
-      session,
-      devices,
-      link,
-      sessionInfo,
-      onLinkChanged: () => emit('link.changed', { link: sessionInfo().link }),
-      emitPrompt: (p) => emit('collect.prompt', p),
-    }),
-    session,
-    demo,
-    log,
-  });
+  const ctx: AppContext = { dataDir: o.dataDir, demo, config, db, keys, terminal, operators, session, devices, link, log, clock, sessionInfo, emit };
+  const dispatch = createDispatcher({ handlers: createHandlers(ctx), session, demo, log });
 
   // Background: enrolment retry, queued reversals, idle sign-out.
   let stopped = false;
@@ -204,6 +194,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     link,
     devices,
     log,
+    ctx,
     sessionInfo,
     async close() {
       stopped = true;

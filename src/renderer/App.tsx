@@ -28,7 +28,11 @@ function subscribe(): () => void {
     if (connection === 'open') void refreshSession().then(loadDevices);
   });
   const offs = [
-    b.on('session.changed', (info) => useTill.getState().setSession({ info })),
+    b.on('session.changed', (info) => {
+      const before = useTill.getState().session.info?.operator?.id;
+      useTill.getState().setSession({ info });
+      if (info.operator && info.operator.id !== before) void loadDevices();
+    }),
     b.on('card.presented', (card) => useTill.getState().setCashier({ card, error: null })),
     b.on('card.cleared', () => useTill.getState().setCashier({ card: null })),
     b.on('devices.changed', (list) => useTill.getState().setDevices({ list })),

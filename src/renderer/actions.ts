@@ -26,6 +26,7 @@ export async function signIn(operatorId: string, pin: string): Promise<ApiErrorS
   try {
     await call('auth.signIn', { operatorId, pin });
     await refreshSession();
+    await loadDevices();
     return null;
   } catch (e) {
     return asApiError(e);

@@ -6,6 +6,7 @@
  */
 import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
 import { formatMoney } from '../../shared/money';
+import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
 import type { TxnRow } from '../terminal/txn-store';
 
 export interface ReceiptHeader {
@@ -66,7 +67,11 @@ export function layoutReceipt(h: ReceiptHeader, row: TxnRow, opts: { copy?: bool
     }
   }
   if (row.status === 'approved' && row.balance_fen !== null) lines.push({ type: 'pair', left: '余额 BALANCE', right: formatMoney(row.balance_fen) });
-  if (row.status === 'declined') lines.push({ type: 'pair', left: '结果 RESULT', right: `拒绝 ${row.decline_code ?? ''}`.trim() });
+  if (row.status === 'declined') {
+    lines.push({ type: 'pair', left: '结果 RESULT', right: '拒绝 DECLINED', bold: true });
+    const words = ERROR_WORDS[(row.decline_code ?? 'ISSUER_ERROR') as ErrorCode];
+    if (words) lines.push({ type: 'text', text: words.zh });
+  }
   lines.push(...(opts.extras?.lines ?? []));
   lines.push({ type: 'rule' }, { type: 'text', text: '持卡人签名 Signature: 免签', align: 'left' }, { type: 'text', text: '谢谢惠顾 Thank you', align: 'center' }, { type: 'feed', lines: 3 }, { type: 'cut' });
   return { width: h.width, lines };

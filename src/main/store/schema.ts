@@ -3,8 +3,12 @@
  * Card numbers are never stored in clear: `pan_enc` and `request_enc` are SM4-sealed with the
  * terminal data key (src/main/keys); `masked` is what people see.
  */
-export const TERMINAL_MIGRATIONS: string[] = [
-  `
+import type { Migration } from './sqlite';
+
+export const CORE_MIGRATIONS: Migration[] = [
+  {
+    id: 'core/001-initial',
+    sql: `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   INSERT INTO meta (key, value) VALUES ('next_stan', '1');
 
@@ -68,4 +72,5 @@ export const TERMINAL_MIGRATIONS: string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  },
 ];

@@ -1,7 +1,12 @@
-/** Opens the terminal's database with its migrations. */
+/**
+ * Opens the terminal's database with every area's migrations. An area that owns tables adds its
+ * list here (ids "<area>/<nnn>-…"); order within the array is the order they first run.
+ */
 import path from 'node:path';
-import { openDatabase, type Db } from './sqlite';
-import { TERMINAL_MIGRATIONS } from './schema';
+import { openDatabase, type Db, type Migration } from './sqlite';
+import { CORE_MIGRATIONS } from './schema';
+
+export const TERMINAL_MIGRATIONS: Migration[] = [...CORE_MIGRATIONS];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {
   return openDatabase(path.join(dataDir, 'terminal.db'), TERMINAL_MIGRATIONS, opts);

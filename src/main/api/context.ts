@@ -1,0 +1,31 @@
+/**
+ * What every area's handlers get from the app: the core pieces, already built. Areas that add
+ * pieces (offline queue, shift, …) add a field here and build it in src/main/app.ts.
+ */
+import type { Terminal } from '../terminal/terminal';
+import type { Operators } from '../auth/operators';
+import type { TillSession } from './session';
+import type { DeviceHub } from '../devices/device-hub';
+import type { IssuerLink } from '../issuer/link';
+import type { Db } from '../store/sqlite';
+import type { TerminalConfig } from '../config/config';
+import type { TerminalKeys } from '../keys/terminal-keys';
+import type { EventLog } from '../log';
+import type { EventName, EventPayload, SessionInfo } from '../../shared/contract';
+
+export interface AppContext {
+  dataDir: string;
+  demo: boolean;
+  config: TerminalConfig;
+  db: Db;
+  keys: TerminalKeys;
+  terminal: Terminal;
+  operators: Operators;
+  session: TillSession;
+  devices: DeviceHub;
+  link: IssuerLink;
+  log: EventLog;
+  clock: () => Date;
+  sessionInfo(): SessionInfo;
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+}

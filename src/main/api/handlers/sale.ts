@@ -1,0 +1,28 @@
+import type { Handlers } from '../dispatch';
+import type { AppContext } from '../context';
+import type { saleMethods } from '../../../shared/contract/sale';
+import { TillError } from '../../../shared/errors';
+import { collectByCard } from '../../terminal/collect';
+
+export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleMethods> {
+  const op = () => ctx.session.current()?.id;
+  return {
+    'card.enter': ({ pan, entryMode }) => ctx.terminal.present({ pan, entryMode }),
+    'card.current': () => ctx.terminal.cards.summary(),
+    'card.clear': () => {
+      ctx.terminal.clearCard();
+      return {};
+    },
+    'sale.authorize': (req) => ctx.terminal.sale(req, op()),
+    'sale.collect': (req) => collectByCard(ctx.terminal, req, op(), (p) => ctx.emit('collect.prompt', p)),
+    'balance.inquiry': (req) => ctx.terminal.inquiry(req, op()),
+    'txn.recent': ({ limit }) => ctx.terminal.recent(limit),
+    'receipt.get': ({ stan }) => ctx.terminal.receipt(stan),
+    'receipt.print': async ({ stan }) => {
+      const printer = ctx.devices.printer();
+      if (!printer) throw new TillError('DEVICE_UNAVAILABLE', 'no printer configured');
+      const out = await printer.print(ctx.terminal.receipt(stan).doc, `receipt-${stan}`);
+      return out.ok ? { printed: true, held: false } : { printed: false, held: true, reason: out.reason };
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { Handlers } from '../dispatch';
+import type { AppContext } from '../context';
+import type { sessionMethods } from '../../../shared/contract/session';
+
+export function sessionHandlers(ctx: AppContext): Pick<Handlers, keyof typeof sessionMethods> {
+  return {
+    'session.info': () => ctx.sessionInfo(),
+    'auth.operators': () => ctx.operators.list(),
+    'auth.signIn': ({ operatorId, pin }) => {
+      const who = ctx.operators.authenticate(operatorId, pin);
+      ctx.session.signIn(who);
+      return who;
+    },
+    'auth.signOut': () => {
+      ctx.session.signOut();
+      ctx.terminal.clearCard();
+      return {};
+    },
+    'link.set': ({ cut }) => {
+      ctx.link.setCut(cut);
+      const link = ctx.sessionInfo().link;
+      ctx.emit('link.changed', { link });
+      return { link };
+    },
+  };
+}
