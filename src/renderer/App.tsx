@@ -5,21 +5,8 @@ import { refreshSession, loadDevices } from './actions';
 import { TopBar } from './components/TopBar';
 import { DeviceSimPanel } from './components/DeviceSimPanel';
 import { SignIn } from './screens/SignIn';
-import { Cashier } from './screens/Cashier';
-import { Devices } from './screens/Devices';
+import { screensFor } from './screens/registry';
 import { useT } from './components/useLang';
-import type { Role } from '../shared/contract';
-import type { WordKey } from './i18n';
-
-/** The screens each role may open, first one by default. Later areas add theirs here. */
-const SCREENS: Record<Role, Array<{ id: string; label: WordKey }>> = {
-  cashier: [{ id: 'checkout', label: 'checkout' }],
-  manager: [
-    { id: 'checkout', label: 'checkout' },
-    { id: 'devices', label: 'devices' },
-  ],
-  technician: [{ id: 'devices', label: 'devices' }],
-};
 
 function subscribe(): () => void {
   const s = useTill.getState();
@@ -55,8 +42,8 @@ export function App() {
 
   useEffect(() => subscribe(), []);
   const role = info?.operator?.role;
-  const screens = role ? SCREENS[role] : [];
-  const current = screens.find((s) => s.id === screen)?.id ?? screens[0]?.id;
+  const screens = screensFor(role);
+  const current = screens.find((s) => s.id === screen) ?? screens[0];
 
   return (
     <div className="app">
@@ -66,7 +53,7 @@ export function App() {
       {screens.length > 1 && (
         <nav className="screen-tabs">
           {screens.map((s) => (
-            <button key={s.id} className={`tab ${current === s.id ? 'active' : ''}`} onClick={() => setScreen(s.id)} data-testid={`screen-${s.id}`}>
+            <button key={s.id} className={`tab ${current?.id === s.id ? 'active' : ''}`} onClick={() => setScreen(s.id)} data-testid={`screen-${s.id}`}>
               {t(s.label)}
             </button>
           ))}
@@ -74,7 +61,7 @@ export function App() {
       )}
       <div className="body">
         <div className="content">
-          {!info ? null : !info.operator ? <SignIn /> : current === 'checkout' ? <Cashier /> : current === 'devices' ? <Devices /> : null}
+          {!info ? null : !info.operator ? <SignIn /> : current ? <current.component /> : null}
         </div>
         {info?.demo && info.operator && <DeviceSimPanel />}
       </div>

@@ -1,0 +1,25 @@
+/**
+ * The screens each role can open, in tab order (the first one a role has is its home screen).
+ * An area adds its screen with one entry here.
+ */
+import type { ComponentType } from 'react';
+import type { Role } from '../../shared/contract';
+import type { WordKey } from '../i18n';
+import { Cashier } from './Cashier';
+import { Devices } from './Devices';
+
+export interface ScreenEntry {
+  id: string;
+  label: WordKey;
+  roles: Role[];
+  component: ComponentType;
+}
+
+export const SCREENS: ScreenEntry[] = [
+  { id: 'checkout', label: 'checkout', roles: ['cashier', 'manager'], component: Cashier },
+  { id: 'devices', label: 'devices', roles: ['manager', 'technician'], component: Devices },
+];
+
+export function screensFor(role: Role | undefined): ScreenEntry[] {
+  return role ? SCREENS.filter((s) => s.roles.includes(role)) : [];
+}
