@@ -23,10 +23,12 @@ export const Sm2Point = weierstrass<bigint>(SM2_CURVE, { Fp, Fn });
 export type Sm2PointT = WeierstrassPoint<bigint>;
 
 /**
- * Window size of the generator's precomputed table. Signing is one k·G; with W = 8 that is
- * ~49 mixed additions and no doublings. The table (~6k points) is built on first use (~tens of ms).
+ * Window size of the generator's precomputed table. Signing is one scalar-blinded k·G
+ * (256 + 128 blinding bits): with W = 10 that is 40 additions and no doublings, ~17% faster
+ * than W = 8. The table (~20k points, a few MB) is built once, on first use or sm2Warmup(),
+ * in ~0.3 s.
  */
-export const BASE_WINDOW = 8;
+export const BASE_WINDOW = 10;
 /** Window size for per-public-key tables built by sm2Verifier(). */
 export const VERIFIER_WINDOW = 8;
 
@@ -41,3 +43,8 @@ export function base(): Sm2PointT {
 }
 
 export const N = SM2_CURVE.n;
+
+/** Build the generator table now (e.g. at app start) instead of on the first signature. */
+export function sm2Warmup(): void {
+  base().multiply(3n);
+}
