@@ -17,6 +17,7 @@ import type { Db } from './store/sqlite';
 import { TxnStore } from './terminal/txn-store';
 import { Terminal } from './terminal/terminal';
 import { Operators, DEMO_OPERATORS } from './auth/operators';
+import { createOverrideChecker } from './auth/override';
 import { TillSession } from './api/session';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createHandlers } from './api/handlers';
@@ -154,7 +155,8 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   const recovered = terminal.recoverPending();
   if (recovered) log(`recovered ${recovered} unfinished transaction(s) from the last run`);
 
-  const ctx: AppContext = { dataDir: o.dataDir, demo, config, db, keys, terminal, operators, session, devices, link, log, clock, sessionInfo, emit };
+  const overrides = createOverrideChecker(operators, (g) => log(`override ${g.action} granted by ${g.manager.id}${g.stan ? ` for stan ${g.stan}` : ''}`));
+  const ctx: AppContext = { dataDir: o.dataDir, demo, config, db, keys, terminal, operators, overrides, session, devices, link, log, clock, sessionInfo, emit };
   const dispatch = createDispatcher({ handlers: createHandlers(ctx), session, demo, log });
 
   // Background: enrolment retry, queued reversals, idle sign-out.

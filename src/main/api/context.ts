@@ -11,6 +11,7 @@ import type { Db } from '../store/sqlite';
 import type { TerminalConfig } from '../config/config';
 import type { TerminalKeys } from '../keys/terminal-keys';
 import type { EventLog } from '../log';
+import type { OverrideChecker } from '../auth/override';
 import type { EventName, EventPayload, SessionInfo } from '../../shared/contract';
 
 export interface AppContext {
@@ -21,6 +22,8 @@ export interface AppContext {
   keys: TerminalKeys;
   terminal: Terminal;
   operators: Operators;
+  /** Manager PIN overrides for privileged actions (src/main/auth/override.ts). */
+  overrides: OverrideChecker;
   session: TillSession;
   devices: DeviceHub;
   link: IssuerLink;

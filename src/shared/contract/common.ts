@@ -23,3 +23,7 @@ export function method<Req extends z.ZodType, Res extends z.ZodType>(spec: Metho
 
 export const ALL_ROLES = ['cashier', 'manager', 'technician'] as const;
 export const SELLERS = ['cashier', 'manager'] as const;
+
+/** A manager's PIN typed on the cashier's screen to allow one privileged action. */
+export const Override = z.object({ operatorId: z.string().min(1).max(32), pin: z.string().regex(/^\d{4,8}$/) }).strict();
+export type Override = z.infer<typeof Override>;
