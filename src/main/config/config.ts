@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
+import { OfflineConfig } from '../../offline-queue/config';
 
 export const DeviceConfig = z.object({
   id: z.string().min(1).max(40),
@@ -38,6 +39,8 @@ export const TerminalConfig = z.object({
       idleSignOutSeconds: z.number().int().min(30).default(300),
     })
     .default({ maxPinAttempts: 5, lockSeconds: 300, idleSignOutSeconds: 300 }),
+  /** Offline approval limits and forwarding (src/offline-queue/config.ts; issue 4 demo defaults). */
+  offline: OfflineConfig.prefault({}),
   /** Environment variable holding the key passphrase (src/main/keys/secret.ts). */
   keyPassphraseEnv: z.string().default('CARDTILL_KEY_PASSPHRASE'),
 });
