@@ -24,6 +24,7 @@ import { createHandlers } from './api/handlers';
 import type { AppContext } from './api/context';
 import type { DeviceHub } from './devices/device-hub';
 import { createDeviceHub } from './devices/create-hub';
+import { ReceiptPrinting } from './devices/receipt-printing';
 import { createEventLog, type EventLog } from './log';
 import { sm2Verifier, fromHex } from './crypto';
 import type { EventName, EventPayload, SessionInfo } from '../shared/contract';
@@ -135,17 +136,19 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     log(`enrolment pending: ${(e as Error).message}`);
   }
 
-  const devices = o.devices ?? (await createDeviceHub(config, demo, log, clock));
+  const devices = o.devices ?? (await createDeviceHub(config, demo, log, clock, o.dataDir));
   devices.onEvent((e) => {
     if (e.type === 'card') terminal.present(e.card, e.deviceId);
+    else if (e.type === 'receipt') emit('receipt.scanned', { deviceId: e.deviceId, text: e.text });
     else if (e.type === 'error') {
       log(`device ${e.deviceId}: ${e.code}${e.detail ? ` ${e.detail}` : ''}`);
       emit('device.error', { deviceId: e.deviceId, code: e.code });
-    } else {
-      log(`device ${e.deviceId}: ${e.state}${e.detail ? ` ${e.detail}` : ''}`);
-      emit('devices.changed', devices.list());
-    }
+    } else log(`device ${e.deviceId}: ${e.state}${e.detail ? ` ${e.detail}` : ''}`);
+    // Every event changes a device's state or last event (technician's screen).
+    emit('devices.changed', devices.list());
   });
+  const printing = new ReceiptPrinting(devices, (note) => emit('printer.job', note), log);
+  log.onLine((line) => emit('log.line', { line }));
   await devices.start();
 
   terminal.on('card.presented', (c) => emit('card.presented', c));
@@ -156,7 +159,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   if (recovered) log(`recovered ${recovered} unfinished transaction(s) from the last run`);
 
   const overrides = createOverrideChecker(operators, (g) => log(`override ${g.action} granted by ${g.manager.id}${g.stan ? ` for stan ${g.stan}` : ''}`));
-  const ctx: AppContext = { dataDir: o.dataDir, demo, config, db, keys, terminal, operators, overrides, session, devices, link, log, clock, sessionInfo, emit };
+  const ctx: AppContext = { dataDir: o.dataDir, demo, config, db, keys, terminal, operators, overrides, session, devices, printing, link, log, clock, sessionInfo, emit };
   const dispatch = createDispatcher({ handlers: createHandlers(ctx), session, demo, log });
 
   // Background: enrolment retry, queued reversals, idle sign-out.

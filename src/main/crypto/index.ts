@@ -22,5 +22,5 @@ export {
   sm2Verifier,
   sm2Signer,
 } from './sm2';
-export { sm2Warmup } from './sm2-curve';
+export { sm2Warmup } from './sm2-warm';
 export { sm2PublicKeyToPem, sm2PublicKeyFromPem, sm2PrivateKeyToPem, sm2PrivateKeyFromPem } from './sm2-pem';

@@ -22,29 +22,7 @@ export const Fn = Field(SM2_CURVE.n);
 export const Sm2Point = weierstrass<bigint>(SM2_CURVE, { Fp, Fn });
 export type Sm2PointT = WeierstrassPoint<bigint>;
 
-/**
- * Window size of the generator's precomputed table. Signing is one scalar-blinded k·G
- * (256 + 128 blinding bits): with W = 10 that is 40 additions and no doublings, ~17% faster
- * than W = 8. The table (~20k points, a few MB) is built once, on first use or sm2Warmup(),
- * in ~0.3 s.
- */
-export const BASE_WINDOW = 10;
-/** Window size for per-public-key tables built by sm2Verifier(). */
+/** Window size for per-public-key comb tables built by sm2Verifier() (./sm2-comb.ts). */
 export const VERIFIER_WINDOW = 8;
 
-let basePrepared = false;
-/** The generator G with its precompute window set (lazily; the table is built on first multiply). */
-export function base(): Sm2PointT {
-  if (!basePrepared) {
-    Sm2Point.BASE.precompute(BASE_WINDOW, true);
-    basePrepared = true;
-  }
-  return Sm2Point.BASE;
-}
-
 export const N = SM2_CURVE.n;
-
-/** Build the generator table now (e.g. at app start) instead of on the first signature. */
-export function sm2Warmup(): void {
-  base().multiply(3n);
-}

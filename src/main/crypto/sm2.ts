@@ -3,14 +3,28 @@
  *
  * e = SM3(Z_A || M) with Z_A = SM3(ENTL || ID || a || b || xG || yG || xA || yA) (§5.5), the
  * default ID is '1234567812345678' (GM/T 0009), signatures are DER SEQUENCE { r, s }.
- * Point arithmetic is @noble/curves; k·G uses noble's constant-time, scalar-blinded path over a
- * precomputed window table of G. Verification is variable-time (public data only).
+ * Curve points and validation are @noble/curves; the scalar multiplications are our comb
+ * (./sm2-comb.ts): k·G is a regular-digit comb (one complete mixed addition per window, no
+ * digit-dependent branches) on a scalar-blinded k; verification is s·G + t·P with comb tables
+ * for G and, in sm2Verifier, for the public key (variable-time is fine there: public data).
  */
 import { randomBytes } from 'node:crypto';
 import { asciiBytes, assertBytes, bigIntToBytes, bytesToBigInt, concatBytes } from './bytes';
 import { CryptoError } from './errors';
 import { sm3 } from './sm3';
-import { Fn, N, SM2_CURVE, Sm2Point, VERIFIER_WINDOW, base, type Sm2PointT } from './sm2-curve';
+import { Fn, N, SM2_CURVE, Sm2Point, VERIFIER_WINDOW, type Sm2PointT } from './sm2-curve';
+import {
+  FIELD_P,
+  buildCombTable,
+  combMultiSum,
+  gComb,
+  invP,
+  mulP,
+  prefixTable,
+  windowsFor,
+  type CombTable,
+  type Proj,
+} from './sm2-comb';
 import { TAG, derSeq, derUint, expectTlv, parseUint, readChildren } from './asn1';
 
 /** Default signer identity, ASCII '1234567812345678' (GM/T 0009-2012 §10). */
@@ -58,11 +72,32 @@ function randomScalar(max: bigint): bigint {
 export function sm2GenerateKeyPair(): Sm2KeyPair {
   const d = randomScalar(N - 2n);
   const privateKey = bigIntToBytes(d, 32);
-  return { privateKey, publicKey: base().multiply(d).toBytes(false) };
+  return { privateKey, publicKey: mulG(d) };
 }
 
 export function sm2PublicKeyFromPrivate(priv: Uint8Array): Uint8Array {
-  return base().multiply(parsePrivateKey(priv)).toBytes(false);
+  return mulG(parsePrivateKey(priv));
+}
+
+/** Blinded scalar for the comb: k + r·n (r: 64 random bits), plus n once more if even (the comb needs odd). */
+function blind(k: bigint, rnd: Uint8Array): bigint {
+  const r = bytesToBigInt(rnd.subarray(0, 8));
+  const kb = k + r * N;
+  return kb + (1n - (kb & 1n)) * N;
+}
+
+/** x of a projective comb result, after multiplying X, Z by a random λ so the inversion sees a fresh value. */
+function affineXBlinded(R: Proj, rnd: Uint8Array): bigint {
+  const lambda = (bytesToBigInt(rnd.subarray(8, 40)) % (FIELD_P - 1n)) + 1n;
+  return mulP(mulP(R.X, lambda), invP(mulP(R.Z, lambda)));
+}
+
+/** d·G as 65-byte public key (secret d: blinded comb). */
+function mulG(d: bigint): Uint8Array {
+  const rnd = randomBytes(40);
+  const R = combMultiSum([{ t: gComb(), k: blind(d, rnd) }]);
+  const zi = invP(R.Z);
+  return new Sm2Point(mulP(R.X, zi), mulP(R.Y, zi), 1n).toBytes(false);
 }
 
 const CURVE_BYTES = concatBytes(
@@ -73,9 +108,13 @@ const CURVE_BYTES = concatBytes(
 );
 
 /** Z_A = SM3(ENTL_A || ID_A || a || b || xG || yG || xA || yA), GB/T 32918.2 §5.5. */
-export function sm2Z(publicKey: Uint8Array | Sm2PointT, userId: Uint8Array = SM2_DEFAULT_USER_ID): Uint8Array {
+export function sm2Z(
+  publicKey: Uint8Array | Sm2PointT,
+  userId: Uint8Array = SM2_DEFAULT_USER_ID,
+): Uint8Array {
   assertBytes(userId, 'userId');
-  if (userId.length > 8191) throw new CryptoError('BAD_INPUT', 'userId longer than 8191 bytes (ENTL is 16 bits)');
+  if (userId.length > 8191)
+    throw new CryptoError('BAD_INPUT', 'userId longer than 8191 bytes (ENTL is 16 bits)');
   const P = publicKey instanceof Uint8Array ? parsePublicKey(publicKey) : publicKey;
   const xy = P.toBytes(false).subarray(1);
   const entl = userId.length * 8;
@@ -116,7 +155,8 @@ export function decodeSignature(der: unknown): { r: bigint; s: bigint } | null {
 export function signDigest(d: bigint, dInv1: bigint, e: bigint, fixedK?: bigint): Uint8Array {
   for (;;) {
     const k = fixedK ?? randomScalar(N - 1n);
-    const x1 = base().multiply(k).toAffine().x;
+    const rnd = randomBytes(40);
+    const x1 = affineXBlinded(combMultiSum([{ t: gComb(), k: blind(k, rnd) }]), rnd);
     const r = Fn.create(e + x1);
     if (r === 0n || r + k === N) {
       if (fixedK !== undefined) throw new CryptoError('BAD_INPUT', 'fixed k rejected');
@@ -131,14 +171,43 @@ export function signDigest(d: bigint, dInv1: bigint, e: bigint, fixedK?: bigint)
   }
 }
 
+/** A scalar below n made odd for the comb (k or k + n: same multiple of a point of order n). */
+const odd = (k: bigint): bigint => ((k & 1n) === 1n ? k : k + N);
+
+/** The generator's comb table trimmed to verification scalars (< 2n). */
+let gVerify: CombTable | undefined;
+const gVerifyTable = (): CombTable => (gVerify ??= prefixTable(gComb(), 257));
+
+/**
+ * (e + x1) mod n == r for R = (X:Y:Z), without an inversion: x1 ≡ r − e (mod n) and x1 < p < 2n
+ * leave two candidates c, c + n; check X == c·Z (mod p).
+ */
+function xMatches(R: Proj, e: bigint, r: bigint): boolean {
+  if (R.Z === 0n) return false;
+  const c = Fn.create(r - e);
+  if (mulP(c, R.Z) === R.X) return true;
+  return c + N < FIELD_P && mulP(c + N, R.Z) === R.X;
+}
+
 /** Verification core, GB/T 32918.2 §7.1 steps B1–B7 (B1/B2 done by decodeSignature). */
-export function verifyDigest(P: Sm2PointT, e: bigint, derSig: unknown): boolean {
+export function verifyDigest(P: Sm2PointT | CombTable, e: bigint, derSig: unknown): boolean {
   const sig = decodeSignature(derSig);
   if (!sig) return false;
   const { r, s } = sig;
   const t = Fn.create(r + s);
   if (t === 0n) return false;
-  const R = base().multiplyUnsafe(s).add(P.multiplyUnsafe(t));
+  if ('xs' in P)
+    return xMatches(
+      combMultiSum([
+        { t: gVerifyTable(), k: odd(s) },
+        { t: P, k: odd(t) },
+      ]),
+      e,
+      r,
+    );
+  // One-off key: s·G by the comb, t·P by noble's wNAF (building a key table costs more than it saves).
+  const sG = combMultiSum([{ t: gVerifyTable(), k: odd(s) }]);
+  const R = (sG.Z === 0n ? Sm2Point.ZERO : new Sm2Point(sG.X, sG.Y, sG.Z)).add(P.multiplyUnsafe(t));
   if (R.is0()) return false;
   return Fn.create(e + R.toAffine().x) === r;
 }
@@ -150,23 +219,28 @@ export function sm2Sign(
 ): Uint8Array {
   const d = parsePrivateKey(privateKey);
   // A caller-supplied publicKey saves one k·G; it must belong to privateKey.
-  const pub = opts.publicKey ?? base().multiply(d).toBytes(false);
+  const pub = opts.publicKey ?? mulG(d);
   const e = digestE(sm2Z(pub, opts.userId), msg);
   return signDigest(d, Fn.inv(d + 1n), e);
 }
 
 /** Returns false for any malformed or non-matching signature; throws only for a bad public key. */
-export function sm2Verify(publicKey: Uint8Array, msg: Uint8Array, derSig: Uint8Array, opts: Sm2Options = {}): boolean {
+export function sm2Verify(
+  publicKey: Uint8Array,
+  msg: Uint8Array,
+  derSig: Uint8Array,
+  opts: Sm2Options = {},
+): boolean {
   const P = parsePublicKey(publicKey);
   return verifyDigest(P, digestE(sm2Z(P, opts.userId), msg), derSig);
 }
 
 export interface Sm2VerifierOptions extends Sm2Options {
-  /** Window size of the public-key table (default 8: ~4k points, built once, ~60 ms). */
+  /** Window size of the public-key comb table (default 8: 34 × 128 affine points, ~60 ms to build). */
   window?: number;
 }
 
-/** Verifier bound to one public key: Z cached, window table of the key built on first verify. */
+/** Verifier bound to one public key: Z cached, comb table of the key built at creation. */
 export function sm2Verifier(
   publicKey: Uint8Array,
   opts: Sm2VerifierOptions = {},
@@ -174,11 +248,12 @@ export function sm2Verifier(
   // A fresh point object, so the table belongs to this verifier and is freed with it.
   const P = parsePublicKey(publicKey);
   const z = sm2Z(P, opts.userId);
-  P.precompute(opts.window ?? VERIFIER_WINDOW, true);
+  const w = opts.window ?? VERIFIER_WINDOW;
+  const table = buildCombTable(P, w, windowsFor(257, w));
   const pub = P.toBytes(false);
   return {
     publicKey: pub,
-    verify: (msg, derSig) => verifyDigest(P, digestE(z, msg), derSig),
+    verify: (msg, derSig) => verifyDigest(table, digestE(z, msg), derSig),
   };
 }
 
@@ -188,7 +263,7 @@ export function sm2Signer(
   opts: Sm2Options = {},
 ): { sign(msg: Uint8Array): Uint8Array; publicKey: Uint8Array } {
   const d = parsePrivateKey(privateKey);
-  const pub = base().multiply(d).toBytes(false);
+  const pub = mulG(d);
   const z = sm2Z(pub, opts.userId);
   const dInv1 = Fn.inv(d + 1n);
   return {
