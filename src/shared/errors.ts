@@ -56,6 +56,14 @@ export const ErrorCode = z.enum([
   'SHIFT_NOT_OPEN',
   'SHIFT_ALREADY_OPEN',
   'INVALID_STATE',
+  // shift, void/refund, reports (src/main/shift, src/main/terminal/void-refund.ts)
+  'VARIANCE_NOT_ACKNOWLEDGED',
+  'VARIANCE_NOTE_REQUIRED',
+  'COUNT_REQUIRED',
+  'BATCH_HAS_UNSENT',
+  'ALREADY_VOIDED',
+  'VOID_NOT_ALLOWED',
+  'NO_CJK_FONT',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -113,6 +121,13 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   SHIFT_NOT_OPEN: { zh: '请先开班', en: 'Open a shift first' },
   SHIFT_ALREADY_OPEN: { zh: '班次已开', en: 'A shift is already open' },
   INVALID_STATE: { zh: '当前状态下不能执行此操作', en: 'Not possible in the current state' },
+  VARIANCE_NOT_ACKNOWLEDGED: { zh: '上一班次的差异尚未经店长确认', en: "The last shift's variance is not acknowledged yet" },
+  VARIANCE_NOTE_REQUIRED: { zh: '差异较大，确认时请填写说明', en: 'A variance this large needs a note' },
+  COUNT_REQUIRED: { zh: '请先清点钱箱（盲点）', en: 'Count the drawer first (blind count)' },
+  BATCH_HAS_UNSENT: { zh: '仍有离线交易未上送，需店长授权强制结班', en: 'Offline advices still unsent: a manager must force the close' },
+  ALREADY_VOIDED: { zh: '该交易已撤销', en: 'That sale was already voided' },
+  VOID_NOT_ALLOWED: { zh: '只能撤销本班次未结算的消费，其余请做退货', en: 'Only sales of the open, unsettled batch can be voided: refund instead' },
+  NO_CJK_FONT: { zh: '未找到中文字体，无法生成PDF（请安装 fonts-wqy-microhei）', en: 'No CJK font found for the PDF (install fonts-wqy-microhei)' },
 };
 
 /** An error that crosses the contract: a stable code, words for people, optional detail. */
