@@ -127,6 +127,8 @@ export function describeEvent(e: DeviceEvent): string {
       return maskPansInText(`error ${e.code}${e.detail ? `: ${e.detail}` : ''}`);
     case 'state':
       return maskPansInText(`state ${e.state}${e.detail ? ` (${e.detail})` : ''}`);
+    case 'receipt':
+      return `scan receipt code${e.symbology ? ` (${e.symbology})` : ''}`;
   }
 }
 
@@ -222,7 +224,10 @@ export class DeviceRegistry {
     return () => this.listeners.delete(listener);
   }
 
-  /** Receipt QR scans (`CTR1…`) from any scanner. */
+  /**
+   * Receipt QR scans (`CTR1…`) from any scanner. The same scans also reach onEvent() listeners as
+   * `{ type: 'receipt' }` DeviceEvents (what the app forwards to the UI as `receipt.scanned`).
+   */
   onScan(listener: (e: ReceiptScanEvent) => void): () => void {
     this.scanListeners.add(listener);
     return () => this.scanListeners.delete(listener);
@@ -235,6 +240,51 @@ export class DeviceRegistry {
     if (!isSimulated(e.driver)) return { ok: false, reason: 'NOT_SIMULATED' };
     e.driver.simulate(input);
     return { ok: true };
+  }
+
+  /** The configuration of every device (as given, or as last set by reconfigure()). */
+  configs(): DeviceConfig[] {
+    return [...this.entries.values()].flatMap((e) => (e.config ? [e.config] : []));
+  }
+
+  /**
+   * Hot-applies a device's new configuration: stops that one driver, builds it again from the new
+   * spec and options, and starts it (if the registry runs). Other devices are untouched. A new id
+   * adds a device. A bad spec leaves the device in state 'error' with the reason, like at start.
+   */
+  async reconfigure(raw: DeviceConfig): Promise<DeviceInfo | undefined> {
+    const old = this.entries.get(raw.id);
+    if (old) {
+      for (const off of old.unsubscribe) off();
+      try {
+        await old.driver?.stop();
+      } catch (err) {
+        this.log(`${old.id}: stop failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      this.entries.delete(raw.id);
+    }
+    this.addEntry(raw, this.entries.size);
+    const entry = this.entries.get(raw.id);
+    if (!entry) return undefined;
+    this.log(`${entry.id}: reconfigured (${raw.spec})`);
+    if (this.started) {
+      const factories = await this.factories();
+      if (!entry.driver && entry.config && entry.spec) {
+        try {
+          entry.driver = this.build(entry.config, entry.spec, factories);
+        } catch (err) {
+          entry.problem = `driver failed to build: ${err instanceof Error ? err.message : String(err)}`;
+        }
+        entry.driver ??= new BrokenDevice(entry.config, entry.spec.transport, entry.problem ?? 'no driver');
+      }
+      this.subscribe(entry);
+      try {
+        await entry.driver?.start();
+      } catch (err) {
+        this.log(`${entry.id}: start failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return this.list().find((d) => d.id === raw.id);
   }
 
   /** The printer with this id, or the first configured printer. */
@@ -415,8 +465,22 @@ export class DeviceRegistry {
     if (typeof scanner.onScan === 'function') {
       entry.unsubscribe.push(
         scanner.onScan((e) => {
-          entry.lastEvent = 'scan receipt code';
+          const event: DeviceEvent = {
+            type: 'receipt',
+            deviceId: e.deviceId,
+            at: e.at,
+            text: e.text,
+            ...(e.symbology ? { symbology: e.symbology } : {}),
+          };
+          entry.lastEvent = describeEvent(event);
           entry.lastEventAt = e.at;
+          for (const l of [...this.listeners]) {
+            try {
+              l(event);
+            } catch (err) {
+              this.log(`registry listener threw: ${err instanceof Error ? err.message : String(err)}`);
+            }
+          }
           for (const l of [...this.scanListeners]) {
             try {
               l(e);
@@ -478,7 +542,12 @@ async function loadDefaultFactories(log: (line: string) => void): Promise<Driver
     pcscReader: (config, spec, ctx) =>
       ic
         ? ic.createPcscReader(
-            { id: config.id, readerName: spec.reader ?? '*' },
+            {
+              id: config.id,
+              readerName: spec.reader ?? '*',
+              // The application AID is configuration (src/drivers/ic/README.md), e.g. {"aid": "A000…"}.
+              ...(typeof config.options?.['aid'] === 'string' ? { aid: config.options['aid'] } : {}),
+            },
             { log: ctx.log, now: ctx.clock },
           )
         : unavailable(config, 'pcsc', icWhy),

@@ -32,7 +32,12 @@ export interface PrinterStatus {
 export type PrintOutcome =
   | { ok: true; jobId: string; bytes: number }
   /** Held: the job is kept and will print by itself when the printer is fixed. */
-  | { ok: false; jobId: string; held: true; reason: 'PRINTER_PAPER_OUT' | 'PRINTER_COVER_OPEN' | 'PRINTER_OFFLINE' };
+  | {
+      ok: false;
+      jobId: string;
+      held: true;
+      reason: 'PRINTER_PAPER_OUT' | 'PRINTER_COVER_OPEN' | 'PRINTER_OFFLINE';
+    };
 
 export interface PrinterDriver extends DeviceDriver {
   readonly kind: 'printer';
@@ -40,6 +45,10 @@ export interface PrinterDriver extends DeviceDriver {
   status(): Promise<PrinterStatus>;
   /** Jobs held because of paper out / cover open / offline, oldest first. */
   heldJobs(): string[];
+  /** Prints the last printed receipt again under a "重打印 / REPRINT" banner; undefined if none yet. */
+  reprintLast(): Promise<PrintOutcome | undefined>;
+  /** Called for every job that printed, held jobs printed later by the status poll included. */
+  onPrinted(cb: (jobId: string) => void): () => void;
 }
 
 /** What a simulator can be told to do by the device-simulator panel or a test. */

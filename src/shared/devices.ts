@@ -52,7 +52,9 @@ export type DeviceErrorCode = z.infer<typeof DeviceErrorCode>;
 export type DeviceEvent =
   | { type: 'card'; deviceId: string; at: number; card: CardPresented }
   | { type: 'error'; deviceId: string; at: number; code: DeviceErrorCode; detail?: string }
-  | { type: 'state'; deviceId: string; at: number; state: DeviceState; detail?: string };
+  | { type: 'state'; deviceId: string; at: number; state: DeviceState; detail?: string }
+  /** A CardTill receipt QR (`CTR1…`) read by a scanner: passed on as text, verified by the dispute desk. */
+  | { type: 'receipt'; deviceId: string; at: number; text: string; symbology?: string };
 
 /** What the UI and CLI see of a device (no card data). */
 export const DeviceInfo = z.object({

@@ -44,7 +44,9 @@ const brief = (e: DeviceEvent) =>
     ? 'card'
     : e.type === 'error'
       ? `error:${e.code}:${e.detail}`
-      : `state:${e.state}:${e.detail}`;
+      : e.type === 'state'
+        ? `state:${e.state}:${e.detail}`
+        : 'receipt';
 
 describe.skipIf(!!skip)('PC/SC reader through pcscd + vpcd', () => {
   const pcscd = env as PcscdHandle;

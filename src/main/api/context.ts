@@ -6,6 +6,7 @@ import type { Terminal } from '../terminal/terminal';
 import type { Operators } from '../auth/operators';
 import type { TillSession } from './session';
 import type { DeviceHub } from '../devices/device-hub';
+import type { ReceiptPrinting } from '../devices/receipt-printing';
 import type { IssuerLink } from '../issuer/link';
 import type { Db } from '../store/sqlite';
 import type { TerminalConfig } from '../config/config';
@@ -26,6 +27,8 @@ export interface AppContext {
   overrides: OverrideChecker;
   session: TillSession;
   devices: DeviceHub;
+  /** Receipts and test pages to the printer; announces held jobs and their later printing. */
+  printing: ReceiptPrinting;
   link: IssuerLink;
   log: EventLog;
   clock: () => Date;

@@ -7,11 +7,15 @@ import type { AppContext } from './context';
 import { sessionHandlers } from './handlers/session';
 import { saleHandlers } from './handlers/sale';
 import { deviceHandlers } from './handlers/devices';
+import { deviceIoHandlers } from './handlers/device-io';
+import { techHandlers } from './handlers/tech';
 
 export function createHandlers(ctx: AppContext): Handlers {
   return {
     ...sessionHandlers(ctx),
     ...saleHandlers(ctx),
     ...deviceHandlers(ctx),
+    ...deviceIoHandlers(ctx),
+    ...techHandlers(ctx),
   };
 }

@@ -3,7 +3,8 @@
  * core depends on a narrow interface, and tests can hand in a stand-in for one piece.
  */
 import type { DeviceEvent, DeviceInfo } from '../../shared/devices';
-import type { PrinterDriver, SimInput } from '../../drivers/types';
+import type { DeviceDriver, PrinterDriver, SimInput } from '../../drivers/types';
+import type { DeviceConfig, DiscoveredDevice } from '../../drivers/registry';
 
 export interface DeviceHub {
   start(): Promise<void>;
@@ -12,4 +13,11 @@ export interface DeviceHub {
   onEvent(listener: (e: DeviceEvent) => void): () => void;
   simulate(deviceId: string, input: SimInput): void;
   printer(id?: string): PrinterDriver | undefined;
+  get(id: string): DeviceDriver | undefined;
+  /** Device configurations in use (technician's settings, diagnostics bundle). */
+  configs(): DeviceConfig[];
+  /** Restarts one device's driver with a new configuration (technician's settings). */
+  reconfigure(config: DeviceConfig): Promise<DeviceInfo | undefined>;
+  /** What is plugged in now (serial ports, PC/SC readers, HID POS scanners). */
+  discover(): Promise<DiscoveredDevice[]>;
 }

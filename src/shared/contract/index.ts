@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { sessionMethods } from './session';
 import { saleMethods, TxnResult, CardSummary } from './sale';
 import { deviceMethods } from './devices';
+import { deviceIoMethods, deviceIoEvents } from './device-io';
+import { techMethods, techEvents } from './tech';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
 import { LinkState, SessionInfo } from './session';
@@ -16,11 +18,15 @@ import { Fen } from './common';
 export * from './common';
 export * from './session';
 export * from './sale';
+export * from './device-io';
+export * from './tech';
 
 export const methods = {
   ...sessionMethods,
   ...saleMethods,
   ...deviceMethods,
+  ...deviceIoMethods,
+  ...techMethods,
 };
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
@@ -38,6 +44,8 @@ export const events = {
   'session.changed': SessionInfo,
   /** ECR asked to collect an amount: the screen prompts for a card. null when done. */
   'collect.prompt': z.object({ amountFen: Fen }).nullable(),
+  ...deviceIoEvents,
+  ...techEvents,
 };
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -27,6 +27,8 @@ function fakeDriver(id: string, kind: 'ic' | 'printer', simulated: boolean): Sim
     onEvent: (l) => (ls.add(l), () => ls.delete(l)),
     simulate: () => {},
     print: async (_doc, jobId) => ({ ok: true, jobId, bytes: 0 }),
+    reprintLast: async () => undefined,
+    onPrinted: () => () => {},
     status: async () => ({ online: true, paperOut: false, paperNearEnd: false, coverOpen: false }),
     heldJobs: () => [],
   };

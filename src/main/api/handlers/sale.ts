@@ -1,7 +1,6 @@
 import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { saleMethods } from '../../../shared/contract/sale';
-import { TillError } from '../../../shared/errors';
 import { collectByCard } from '../../terminal/collect';
 
 export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleMethods> {
@@ -19,10 +18,8 @@ export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleM
     'txn.recent': ({ limit }) => ctx.terminal.recent(limit),
     'receipt.get': ({ stan }) => ctx.terminal.receipt(stan),
     'receipt.print': async ({ stan }) => {
-      const printer = ctx.devices.printer();
-      if (!printer) throw new TillError('DEVICE_UNAVAILABLE', 'no printer configured');
-      const out = await printer.print(ctx.terminal.receipt(stan).doc, `receipt-${stan}`);
-      return out.ok ? { printed: true, held: false } : { printed: false, held: true, reason: out.reason };
+      const out = await ctx.printing.print(ctx.terminal.receipt(stan).doc, `receipt-${stan}`, { stan });
+      return { printed: out.printed, held: out.held, ...(out.reason ? { reason: out.reason } : {}) };
     },
   };
 }

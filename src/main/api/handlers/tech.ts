@@ -1,0 +1,194 @@
+/**
+ * The technician's screen: devices with their configuration, self-tests (test page, read test,
+ * issuer echo), the event log, device settings and the diagnostics bundle.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Handlers } from '../dispatch';
+import type { AppContext } from '../context';
+import type { techMethods, ReadTestResult } from '../../../shared/contract/tech';
+import type { DeviceEvent } from '../../../shared/devices';
+import { TillError } from '../../../shared/errors';
+import { maskPan } from '../../../shared/card';
+import { DeviceConfig, parseDeviceSpec, specFitsKind } from '../../../drivers/device-spec';
+import { describeEvent } from '../../../drivers/registry';
+import { LinkError } from '../../issuer/link';
+import { takeStan } from '../../store/terminal-db';
+import { overlayPath, saveDeviceSetting } from '../../devices/overlay';
+import { testPageDoc } from '../../devices/test-page';
+import { pcscStatus } from '../../devices/pcsc-status';
+import { buildDiagnostics, diagnosticsFileName } from '../../diagnostics';
+
+export function techHandlers(ctx: AppContext): Pick<Handlers, keyof typeof techMethods> {
+  const device = (id: string) => {
+    const d = ctx.devices.list().find((x) => x.id === id);
+    if (!d) throw new TillError('NOT_FOUND', `no device ${id}`);
+    return d;
+  };
+
+  return {
+    'tech.devices': async () => {
+      const configs = ctx.devices.configs();
+      return {
+        devices: ctx.devices.list().map((d) => {
+          const c = configs.find((x) => x.id === d.id);
+          return c
+            ? {
+                ...d,
+                config: {
+                  id: c.id,
+                  kind: c.kind,
+                  spec: c.spec,
+                  ...(c.options ? { options: c.options } : {}),
+                },
+              }
+            : d;
+        }),
+        pcsc: await pcscStatus(),
+        overlayFile: overlayPath(ctx.dataDir),
+      };
+    },
+
+    'tech.discover': () => ctx.devices.discover(),
+
+    'tech.printTest': async ({ deviceId }) => {
+      const printer = ctx.devices.printer(deviceId);
+      if (!printer)
+        throw new TillError(
+          'DEVICE_UNAVAILABLE',
+          deviceId ? `no printer ${deviceId}` : 'no printer configured',
+        );
+      const now = ctx.clock();
+      const doc = testPageDoc({
+        deviceId: printer.id,
+        terminalId: ctx.config.terminalId,
+        version: ctx.sessionInfo().version,
+        time: now.toISOString(),
+        width: ctx.config.receipt.width,
+      });
+      ctx.log(`tech: test page on ${printer.id}`);
+      return ctx.printing.print(doc, `test-${now.getTime()}`, { deviceId: printer.id });
+    },
+
+    'tech.readTest': ({ deviceId, timeoutSeconds }) => {
+      device(deviceId);
+      ctx.log(`tech: read test on ${deviceId}: waiting for a card or code`);
+      return new Promise<ReadTestResult>((resolve) => {
+        const done = (r: ReadTestResult) => {
+          clearTimeout(timer);
+          off();
+          ctx.log(`tech: read test on ${deviceId}: ${r.description ?? r.outcome}`);
+          resolve(r);
+        };
+        const off = ctx.devices.onEvent((e: DeviceEvent) => {
+          if (e.deviceId !== deviceId || e.type === 'state') return;
+          const description = describeEvent(e);
+          if (e.type === 'card') {
+            const c = e.card;
+            done({
+              outcome: 'card',
+              deviceId,
+              description,
+              masked: maskPan(c.pan),
+              entryMode: c.entryMode,
+              ...(c.expiry ? { expiry: c.expiry } : {}),
+              ...(c.chipBalanceFen !== undefined ? { chipBalanceFen: c.chipBalanceFen } : {}),
+              ...(c.atr ? { atr: c.atr } : {}),
+              ...(c.uid ? { uid: c.uid } : {}),
+            });
+          } else if (e.type === 'receipt') {
+            done({
+              outcome: 'receipt',
+              deviceId,
+              description,
+              ...(e.symbology ? { symbology: e.symbology } : {}),
+            });
+          } else {
+            done({
+              outcome: 'error',
+              deviceId,
+              description,
+              code: e.code,
+              ...(e.detail ? { detail: e.detail } : {}),
+            });
+          }
+        });
+        const timer = setTimeout(() => done({ outcome: 'timeout', deviceId }), (timeoutSeconds ?? 30) * 1000);
+      });
+    },
+
+    'tech.echo': async () => {
+      const started = performance.now();
+      try {
+        await ctx.link.send({
+          type: 'echo',
+          terminalId: ctx.config.terminalId,
+          merchantId: ctx.config.merchantId,
+          // An echo takes a STAN like every message (ISO 8583 network management does too): the
+          // (terminal, STAN) pair stays unique.
+          stan: takeStan(ctx.db),
+          time: ctx.clock().toISOString(),
+          nonce: randomBytes(16).toString('hex'),
+        });
+        const rttMs = Math.round((performance.now() - started) * 10) / 10;
+        ctx.log(`tech: issuer echo ok in ${rttMs} ms`);
+        return { ok: true, rttMs };
+      } catch (e) {
+        const rttMs = Math.round((performance.now() - started) * 10) / 10;
+        const code =
+          e instanceof LinkError && e.failure === 'bad-signature'
+            ? 'ISSUER_BAD_SIGNATURE'
+            : 'ISSUER_UNREACHABLE';
+        ctx.log(`tech: issuer echo failed after ${rttMs} ms: ${(e as Error).message}`);
+        return { ok: false, rttMs, code, detail: (e as Error).message };
+      }
+    },
+
+    'tech.log': ({ limit }) => ctx.log.recent(limit),
+
+    'tech.setDevice': async ({ config }) => {
+      const parsed = DeviceConfig.safeParse(config);
+      if (!parsed.success)
+        throw new TillError(
+          'BAD_REQUEST',
+          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        );
+      const spec = parseDeviceSpec(parsed.data.spec);
+      if (!spec.ok)
+        throw new TillError('BAD_REQUEST', `device spec (${spec.error.code}): ${spec.error.message}`);
+      if (!specFitsKind(parsed.data.kind, spec.spec))
+        throw new TillError(
+          'BAD_REQUEST',
+          `a ${spec.spec.transport} spec cannot be a ${parsed.data.kind} device`,
+        );
+      saveDeviceSetting(ctx.dataDir, parsed.data);
+      ctx.log(
+        `tech: device ${parsed.data.id} set to ${parsed.data.spec}; saved in devices.json, driver restarted`,
+      );
+      const info = await ctx.devices.reconfigure(parsed.data);
+      ctx.emit('devices.changed', ctx.devices.list());
+      if (!info) throw new TillError('INTERNAL', 'device not rebuilt');
+      return info;
+    },
+
+    'tech.diagnostics': async () => {
+      const now = ctx.clock();
+      const bundle = buildDiagnostics({
+        appVersion: ctx.sessionInfo().version,
+        terminalId: ctx.config.terminalId,
+        demo: ctx.demo,
+        config: ctx.config,
+        deviceConfigs: ctx.devices.configs(),
+        devices: ctx.devices.list(),
+        discovered: await ctx.devices.discover().catch(() => []),
+        pcsc: await pcscStatus(),
+        logLines: ctx.log.recent(500),
+        now,
+      });
+      ctx.log('tech: diagnostics bundle exported');
+      return {
+        fileName: diagnosticsFileName(ctx.config.terminalId, now),
+        json: JSON.stringify(bundle, null, 2),
+      };
+    },
+  };
+}

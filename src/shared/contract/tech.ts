@@ -1,0 +1,127 @@
+/**
+ * The field technician's screen: devices with their configuration, self-tests, the live event
+ * log, device settings and the diagnostics bundle. Role technician only.
+ */
+import { z } from 'zod';
+import { method } from './common';
+import { DeviceInfo, EntryMode } from '../devices';
+import { ErrorCode } from '../errors';
+import { PrintAnswer } from './device-io';
+
+const TECH = ['technician'] as const;
+
+/** A device's configuration as edited on the screen (validated again by the driver layer). */
+export const TechDeviceConfig = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+    kind: z.enum(['magstripe', 'barcode', 'ic', 'printer']),
+    /** serial:/dev/ttyUSB0 · pcsc:<reader> · tcp:host:9100 · hid:<vid>:<pid> · usblp:/dev/usb/lp0 · sim:<kind> */
+    spec: z.string().min(1).max(300),
+    options: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type TechDeviceConfig = z.infer<typeof TechDeviceConfig>;
+
+export const PcscStatus = z.object({
+  available: z.boolean(),
+  detail: z.string(),
+  install: z.string().optional(),
+});
+
+export const TechDevice = DeviceInfo.extend({ config: TechDeviceConfig.optional() });
+export type TechDevice = z.infer<typeof TechDevice>;
+
+export const ReadTestResult = z.object({
+  outcome: z.enum(['card', 'receipt', 'error', 'timeout']),
+  deviceId: z.string(),
+  /** One masked line (as the event log shows it). */
+  description: z.string().optional(),
+  masked: z.string().optional(),
+  entryMode: EntryMode.optional(),
+  expiry: z.string().optional(),
+  chipBalanceFen: z.number().int().optional(),
+  atr: z.string().optional(),
+  uid: z.string().optional(),
+  code: ErrorCode.optional(),
+  detail: z.string().optional(),
+  symbology: z.string().optional(),
+});
+export type ReadTestResult = z.infer<typeof ReadTestResult>;
+
+export const techMethods = {
+  'tech.devices': method({
+    req: z.object({}).strict(),
+    res: z.object({
+      devices: z.array(TechDevice),
+      pcsc: PcscStatus,
+      /** Settings saved by the technician are in <data-dir>/devices.json. */
+      overlayFile: z.string(),
+    }),
+    roles: TECH,
+  }),
+  /** What is plugged in now: serial ports, PC/SC readers, HID POS scanners. */
+  'tech.discover': method({
+    req: z.object({}).strict(),
+    res: z.array(
+      z.object({
+        spec: z.string(),
+        kind: z.string().optional(),
+        detail: z.string(),
+        appeared: z.boolean().optional(),
+        configuredAs: z.string().optional(),
+      }),
+    ),
+    roles: TECH,
+  }),
+  /** Prints the test page (Chinese text, ¥, a QR code, a cut). */
+  'tech.printTest': method({
+    req: z.object({ deviceId: z.string().optional() }).strict(),
+    res: PrintAnswer,
+    roles: TECH,
+  }),
+  /** Waits for the next swipe / tap / scan (or read error) on one device. */
+  'tech.readTest': method({
+    req: z
+      .object({ deviceId: z.string().min(1), timeoutSeconds: z.number().int().min(1).max(120).optional() })
+      .strict(),
+    res: ReadTestResult,
+    roles: TECH,
+  }),
+  /** Issuer link echo with its round-trip time. */
+  'tech.echo': method({
+    req: z.object({}).strict(),
+    res: z.object({
+      ok: z.boolean(),
+      rttMs: z.number(),
+      code: ErrorCode.optional(),
+      detail: z.string().optional(),
+    }),
+    roles: TECH,
+  }),
+  /** The most recent event-log lines (masked); new lines arrive as `log.line` events. */
+  'tech.log': method({
+    req: z.object({ limit: z.number().int().min(1).max(1000) }).strict(),
+    res: z.array(z.string()),
+    roles: TECH,
+  }),
+  /**
+   * Saves a device's settings to <data-dir>/devices.json (used at every start, by the app and the
+   * CLI) and applies them now by restarting that device's driver.
+   */
+  'tech.setDevice': method({
+    req: z.object({ config: TechDeviceConfig }).strict(),
+    res: DeviceInfo,
+    roles: TECH,
+  }),
+  /** The diagnostics bundle as a JSON document for the browser to download. */
+  'tech.diagnostics': method({
+    req: z.object({}).strict(),
+    res: z.object({ fileName: z.string(), json: z.string() }),
+    roles: TECH,
+  }),
+};
+
+export const techEvents = {
+  /** One new event-log line (already masked) for the technician's live log. */
+  'log.line': z.object({ line: z.string() }),
+};
