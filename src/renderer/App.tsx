@@ -7,6 +7,8 @@ import { DeviceSimPanel } from './components/DeviceSimPanel';
 import { SignIn } from './screens/SignIn';
 import { screensFor } from './screens/registry';
 import { useT } from './components/useLang';
+import { installWedge } from './wedge';
+import { wedgeFrame } from './device-actions';
 
 function subscribe(): () => void {
   const s = useTill.getState();
@@ -25,7 +27,14 @@ function subscribe(): () => void {
     b.on('devices.changed', (list) => useTill.getState().setDevices({ list })),
     b.on('device.error', (e) => {
       useTill.getState().setDevices({ lastError: { ...e, at: Date.now() } });
-      useTill.getState().setCashier({ error: { code: e.code, message: e.code } });
+      // Printer problems have their own notice (held receipts, components/DeviceNotices.tsx).
+      if (!e.code.startsWith('PRINTER_')) useTill.getState().setCashier({ error: { code: e.code, message: e.code } });
+    }),
+    b.on('printer.job', (note) => {
+      const p = useTill.getState().printer;
+      const held = p.held.filter((j) => j.jobId !== note.jobId);
+      if (note.state === 'held') useTill.getState().setPrinter({ held: [...held, note] });
+      else useTill.getState().setPrinter({ held, printedLater: note });
     }),
     b.on('link.changed', () => void refreshSession()),
     b.on('collect.prompt', (p) => useTill.getState().setCashier({ collect: p })),
@@ -41,6 +50,8 @@ export function App() {
   const [screen, setScreen] = useState<string>('');
 
   useEffect(() => subscribe(), []);
+  // Keyboard-wedge scanners/readers: in front of every key handler (src/renderer/wedge.ts).
+  useEffect(() => installWedge({ onFrame: (text) => void wedgeFrame(text) }), []);
   const role = info?.operator?.role;
   const screens = screensFor(role);
   const current = screens.find((s) => s.id === screen) ?? screens[0];

@@ -4,6 +4,7 @@
  */
 import { ERROR_WORDS, type ErrorCode } from '../shared/errors';
 import { CORE_WORDS } from './i18n/core';
+import { TECH_WORDS } from './i18n/tech';
 
 export type Lang = 'zh' | 'en';
 
@@ -13,6 +14,7 @@ export type Lang = 'zh' | 'en';
  */
 export const WORDS = {
   ...CORE_WORDS,
+  ...TECH_WORDS,
 } as const;
 
 export type WordKey = keyof typeof WORDS;

@@ -4,6 +4,7 @@ import { useT } from '../components/useLang';
 import { Keypad } from '../components/Keypad';
 import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
+import { DeviceNotices } from '../components/DeviceNotices';
 import { keypad, submit, setMode, enterCard, loadRecent } from '../actions';
 import { cashierKeyHandler } from '../keys';
 import { formatMoney } from '../../shared/money';
@@ -88,6 +89,7 @@ export function Cashier() {
           </div>
         )}
         <ResultPanel />
+        <DeviceNotices />
         <p className="muted small">{t('keysHint')}</p>
       </section>
       <section className="cashier-keypad">

@@ -7,6 +7,7 @@ import type { Role } from '../../shared/contract';
 import type { WordKey } from '../i18n';
 import { Cashier } from './Cashier';
 import { Devices } from './Devices';
+import { Tech } from './Tech';
 
 export interface ScreenEntry {
   id: string;
@@ -17,6 +18,7 @@ export interface ScreenEntry {
 
 export const SCREENS: ScreenEntry[] = [
   { id: 'checkout', label: 'checkout', roles: ['cashier', 'manager'], component: Cashier },
+  { id: 'tech', label: 'tech', roles: ['technician'], component: Tech },
   { id: 'devices', label: 'devices', roles: ['manager', 'technician'], component: Devices },
 ];
 

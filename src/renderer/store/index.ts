@@ -3,7 +3,7 @@
  * (`useTill((s) => s.cashier.amountFen)`). Tests call resetTill() between cases.
  */
 import { create } from 'zustand';
-import type { SessionInfo, CardSummary, TxnResult, Receipt } from '../../shared/contract';
+import type { SessionInfo, CardSummary, TxnResult, Receipt, PrintJobNote } from '../../shared/contract';
 import type { DeviceInfo } from '../../shared/devices';
 import type { ApiErrorShape } from '../../shared/errors';
 import type { Lang } from '../i18n';
@@ -37,16 +37,23 @@ export interface DevicesSlice {
 export interface UiSlice {
   lang: Lang;
 }
+/** Receipts the printer holds (paper out, cover open, offline) and the last one printed later. */
+export interface PrinterSlice {
+  held: PrintJobNote[];
+  printedLater: PrintJobNote | null;
+}
 
 export interface TillState {
   session: SessionSlice;
   cashier: CashierSlice;
   devices: DevicesSlice;
   ui: UiSlice;
+  printer: PrinterSlice;
   setSession(p: Partial<SessionSlice>): void;
   setCashier(p: Partial<CashierSlice>): void;
   setDevices(p: Partial<DevicesSlice>): void;
   setUi(p: Partial<UiSlice>): void;
+  setPrinter(p: Partial<PrinterSlice>): void;
 }
 
 export const initialCashier: CashierSlice = {
@@ -76,6 +83,7 @@ const initial = () => ({
   cashier: { ...initialCashier },
   devices: { list: [], lastError: null },
   ui: { lang: initialLang() },
+  printer: { held: [], printedLater: null },
 });
 
 export const useTill = create<TillState>()((set) => ({
@@ -84,6 +92,7 @@ export const useTill = create<TillState>()((set) => ({
   setCashier: (p) => set((s) => ({ cashier: { ...s.cashier, ...p } })),
   setDevices: (p) => set((s) => ({ devices: { ...s.devices, ...p } })),
   setUi: (p) => set((s) => ({ ui: { ...s.ui, ...p } })),
+  setPrinter: (p) => set((s) => ({ printer: { ...s.printer, ...p } })),
 }));
 
 export function resetTill(): void {

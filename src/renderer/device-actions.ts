@@ -1,0 +1,51 @@
+/**
+ * Device actions of the cashier's and technician's screens: keyboard-wedge frames to the core,
+ * reprint of the last receipt, and the technician's self-tests. Same rules as ./actions.ts:
+ * components and key bindings call these; the core is reached only through call().
+ */
+import { call } from './actions';
+import { BridgeError } from './bridge';
+import { useTill } from './store';
+import type { ApiErrorShape } from '../shared/errors';
+import type { WedgeFrameResult } from '../shared/contract';
+
+const get = () => useTill.getState();
+
+function apiError(e: unknown): ApiErrorShape {
+  return e instanceof BridgeError
+    ? e.error
+    : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
+}
+
+/** The last wedge read, for the technician's scan test (masked card or receipt code, or error). */
+export type WedgeRead = { ok: true; result: WedgeFrameResult } | { ok: false; error: ApiErrorShape };
+const wedgeListeners = new Set<(r: WedgeRead) => void>();
+export function onWedgeRead(l: (r: WedgeRead) => void): () => void {
+  wedgeListeners.add(l);
+  return () => wedgeListeners.delete(l);
+}
+
+/** A frame cut out of the keystrokes by the wedge classifier: decoded by the core. */
+export async function wedgeFrame(text: string): Promise<void> {
+  const info = get().session.info;
+  if (!info?.operator) return; // signed out: a scan does nothing (and never reaches the PIN)
+  let read: WedgeRead;
+  try {
+    const result = await call('wedge.frame', { text });
+    read = { ok: true, result };
+    if (result.kind === 'card' && result.card) get().setCashier({ card: result.card, error: null });
+  } catch (e) {
+    read = { ok: false, error: apiError(e) };
+    if (info.operator.role !== 'technician') get().setCashier({ error: read.error });
+  }
+  for (const l of [...wedgeListeners]) l(read);
+}
+
+export async function reprintLast(): Promise<void> {
+  try {
+    const out = await call('receipt.reprint', {});
+    get().setCashier({ printNote: out.printed ? 'printed' : (out.reason ?? 'held') });
+  } catch (e) {
+    get().setCashier({ printNote: apiError(e).code });
+  }
+}

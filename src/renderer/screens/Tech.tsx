@@ -1,0 +1,126 @@
+/**
+ * The field technician's screen: every device with kind, transport, path, state, last event and
+ * its configured spec; PC/SC availability; what is plugged in; self-tests; the live event log;
+ * device settings; the diagnostics bundle (downloaded by the browser as a JSON file).
+ */
+import { useEffect, useState } from 'react';
+import { useTill } from '../store';
+import { useT } from '../components/useLang';
+import { call, loadDevices } from '../actions';
+import type { Res } from '../../shared/contract';
+import type { WordKey } from '../i18n';
+import { TechTests } from './TechTests';
+import { TechLog } from './TechLog';
+import { TechSettings } from './TechSettings';
+
+type Overview = Res<'tech.devices'>;
+type Discovered = Res<'tech.discover'>;
+
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function Tech() {
+  const { t } = useT();
+  const list = useTill((s) => s.devices.list);
+  const [overview, setOverview] = useState<Overview | null>(null);
+  const [found, setFound] = useState<Discovered | null>(null);
+  const [note, setNote] = useState('');
+  const refresh = () => void call('tech.devices', {}).then(setOverview, () => {});
+  useEffect(() => {
+    void loadDevices();
+    refresh();
+  }, []);
+  const spec = (id: string) => overview?.devices.find((d) => d.id === id)?.config?.spec;
+
+  return (
+    <main className="tech" data-testid="tech">
+      <section className="wide">
+        <h2>{t('devices')}</h2>
+        <table className="grid" data-testid="tech-devices">
+          <thead>
+            <tr>
+              <th>{t('col_id')}</th>
+              <th>{t('col_kind')}</th>
+              <th>{t('col_transport')}</th>
+              <th>{t('col_path')}</th>
+              <th>{t('col_state')}</th>
+              <th>{t('col_last')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((d) => (
+              <tr key={d.id} data-testid={`tech-device-${d.id}`} data-state={d.state}>
+                <td className="mono">{d.id}</td>
+                <td>{t(`kind_${d.kind}` as WordKey)}</td>
+                <td>{d.transport}</td>
+                <td className="mono">
+                  {d.path}
+                  {spec(d.id) && spec(d.id) !== d.path && <div className="muted small">{spec(d.id)}</div>}
+                </td>
+                <td>
+                  <span className={`pill state-${d.state}`}>{t(`state_${d.state}` as WordKey)}</span>
+                  {d.detail && <div className="muted small">{d.detail}</div>}
+                </td>
+                <td className="small">
+                  {d.lastEvent ?? ''}
+                  {d.lastEventAt && (
+                    <div className="muted">{new Date(d.lastEventAt).toLocaleTimeString()}</div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {overview && (
+          <p className="small" data-testid="tech-pcsc" data-available={overview.pcsc.available}>
+            {t('pcscState')}: {overview.pcsc.detail}
+          </p>
+        )}
+        <div className="row">
+          <button
+            className="btn small"
+            onClick={() => void call('tech.discover', {}).then(setFound)}
+            data-testid="tech-discover"
+          >
+            {t('discover')}
+          </button>
+          <button
+            className="btn small"
+            data-testid="tech-diagnostics"
+            onClick={() =>
+              void call('tech.diagnostics', {}).then((r) => {
+                download(r.fileName, r.json);
+                setNote(t('diagnosticsSaved', { file: r.fileName }));
+              })
+            }
+          >
+            {t('diagnostics')}
+          </button>
+          {note && <span className="muted small">{note}</span>}
+        </div>
+        {found && (
+          <ul className="small mono" data-testid="tech-discovered">
+            {found.length === 0 && <li>{t('none')}</li>}
+            {found.map((f) => (
+              <li key={f.spec}>
+                {f.spec} — {f.detail}
+                {f.configuredAs ? ` (${f.configuredAs})` : ''}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <TechTests />
+      <TechSettings overview={overview} onSaved={refresh} />
+      <TechLog />
+    </main>
+  );
+}

@@ -1,0 +1,138 @@
+/** The technician's self-tests: test page, "present a card" read test, wedge scan test, issuer echo. */
+import { useEffect, useState } from 'react';
+import { useTill } from '../store';
+import { useT } from '../components/useLang';
+import { call } from '../actions';
+import { onWedgeRead, type WedgeRead } from '../device-actions';
+import type { Res } from '../../shared/contract';
+
+type ReadResult = Res<'tech.readTest'>;
+
+function describeRead(r: ReadResult, t: ReturnType<typeof useT>['t'], err: (c: string) => string): string {
+  if (r.outcome === 'timeout') return t('readTestTimeout');
+  if (r.outcome === 'error') return `${err(r.code ?? 'IO_ERROR')}${r.detail ? ` (${r.detail})` : ''}`;
+  if (r.outcome === 'receipt') return t('receiptCode');
+  const parts = [
+    r.masked,
+    r.entryMode,
+    r.expiry && `exp ${r.expiry}`,
+    r.atr && `ATR ${r.atr}`,
+    r.uid && `UID ${r.uid}`,
+  ];
+  if (r.chipBalanceFen !== undefined) parts.push(`chip ¥${(r.chipBalanceFen / 100).toFixed(2)}`);
+  return parts.filter(Boolean).join(' · ');
+}
+
+export function TechTests() {
+  const { t, err } = useT();
+  const devices = useTill((s) => s.devices.list);
+  const printers = devices.filter((d) => d.kind === 'printer');
+  const readers = devices.filter((d) => d.kind !== 'printer');
+  const [printer, setPrinter] = useState('');
+  const [reader, setReader] = useState('');
+  const [printOut, setPrintOut] = useState('');
+  const [readOut, setReadOut] = useState('');
+  const [wedgeOut, setWedgeOut] = useState('');
+  const [echoOut, setEchoOut] = useState('');
+  const printerId = printer || printers[0]?.id || '';
+  const readerId = reader || readers[0]?.id || '';
+
+  useEffect(
+    () =>
+      onWedgeRead((r: WedgeRead) =>
+        setWedgeOut(
+          r.ok
+            ? r.result.kind === 'card'
+              ? `${r.result.masked} · ${r.result.entryMode}`
+              : t('receiptCode')
+            : err(r.error.code),
+        ),
+      ),
+    [t, err],
+  );
+
+  return (
+    <section data-testid="tech-tests">
+      <h3>{t('selfTests')}</h3>
+      <div className="row">
+        <select
+          value={printerId}
+          onChange={(e) => setPrinter(e.target.value)}
+          data-testid="tech-print-device"
+        >
+          {printers.map((d) => (
+            <option key={d.id}>{d.id}</option>
+          ))}
+        </select>
+        <button
+          className="btn small"
+          disabled={!printerId}
+          data-testid="tech-print-test"
+          onClick={() => {
+            setPrintOut(t('testing'));
+            void call('tech.printTest', { deviceId: printerId }).then(
+              (r) => setPrintOut(r.printed ? t('printed') : err(r.reason ?? 'PRINTER_OFFLINE')),
+              (e: { error?: { code: string } }) => setPrintOut(err(e.error?.code ?? 'INTERNAL')),
+            );
+          }}
+        >
+          {t('printTest')}
+        </button>
+        <span className="tech-result" data-testid="tech-print-result">
+          {printOut}
+        </span>
+      </div>
+      <div className="row">
+        <select value={readerId} onChange={(e) => setReader(e.target.value)} data-testid="tech-read-device">
+          {readers.map((d) => (
+            <option key={d.id}>{d.id}</option>
+          ))}
+        </select>
+        <button
+          className="btn small"
+          disabled={!readerId}
+          data-testid="tech-read-test"
+          onClick={() => {
+            setReadOut(t('readTestWaiting', { device: readerId }));
+            void call('tech.readTest', { deviceId: readerId, timeoutSeconds: 60 }).then(
+              (r) => setReadOut(describeRead(r, t, err)),
+              (e: { error?: { code: string } }) => setReadOut(err(e.error?.code ?? 'INTERNAL')),
+            );
+          }}
+        >
+          {t('readTest')}
+        </button>
+        <span className="tech-result" data-testid="tech-read-result">
+          {readOut}
+        </span>
+      </div>
+      <div className="row">
+        <span>{t('scanTest')}:</span>
+        <span className="tech-result mono" data-testid="tech-wedge-result">
+          {wedgeOut || t('scanTestHint')}
+        </span>
+      </div>
+      <div className="row">
+        <button
+          className="btn small"
+          data-testid="tech-echo"
+          onClick={() => {
+            setEchoOut(t('testing'));
+            void call('tech.echo', {}).then((r) =>
+              setEchoOut(
+                r.ok
+                  ? t('echoOk', { ms: String(r.rttMs) })
+                  : `${t('echoFail', { ms: String(r.rttMs) })} ${err(r.code ?? 'ISSUER_UNREACHABLE')}`,
+              ),
+            );
+          }}
+        >
+          {t('echo')}
+        </button>
+        <span className="tech-result" data-testid="tech-echo-result">
+          {echoOut}
+        </span>
+      </div>
+    </section>
+  );
+}
