@@ -1,5 +1,6 @@
 /** The issuer-sim's own SQLite ledger: cards, enrolled terminals, requests by (terminal, stan), entries. */
 import type { Migration } from '../main/store/sqlite';
+import { ISSUER_SETTLEMENT_MIGRATIONS } from './schema-settlement';
 
 export const ISSUER_MIGRATIONS: Migration[] = [
   {
@@ -49,4 +50,5 @@ export const ISSUER_MIGRATIONS: Migration[] = [
   CREATE INDEX entries_by_terminal ON entries(terminal_id, stan);
   `,
   },
+  ...ISSUER_SETTLEMENT_MIGRATIONS,
 ];

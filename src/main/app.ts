@@ -18,6 +18,7 @@ import { TxnStore } from './terminal/txn-store';
 import { Terminal } from './terminal/terminal';
 import { Operators, DEMO_OPERATORS } from './auth/operators';
 import { createOverrideChecker } from './auth/override';
+import { createAudit, createShiftPieces } from './shift/wire';
 import { TillSession } from './api/session';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createHandlers } from './api/handlers';
@@ -159,8 +160,14 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   const recovered = terminal.recoverPending();
   if (recovered) log(`recovered ${recovered} unfinished transaction(s) from the last run`);
 
-  const overrides = createOverrideChecker(operators, (g) => log(`override ${g.action} granted by ${g.manager.id}${g.stan ? ` for stan ${g.stan}` : ''}`));
-  const ctx: AppContext = { dataDir: o.dataDir, demo, config, db, keys, terminal, operators, overrides, session, devices, printing, link, log, clock, sessionInfo, emit };
+  // Audit: every PIN check and every granted override (src/main/audit); then shifts, void/refund.
+  const audit = createAudit(db, clock, () => session.current(), operators);
+  const overrides = createOverrideChecker(operators, (g) => {
+    log(`override ${g.action} granted by ${g.manager.id}${g.stan ? ` for stan ${g.stan}` : ''}`);
+    audit.record({ action: `override.${g.action}`, approvedBy: g.manager.id, stan: g.stan, detail: g.note });
+  });
+  const { shifts, voidRefund } = createShiftPieces({ db, config, keys, link, store, terminal, overrides, audit, clock, log });
+  const ctx: AppContext = { dataDir: o.dataDir, demo, config, db, keys, terminal, operators, overrides, audit, shifts, voidRefund, session, devices, printing, link, log, clock, sessionInfo, emit };
   const dispatch = createDispatcher({ handlers: createHandlers(ctx), session, demo, log });
 
   // Background: enrolment retry, queued reversals, idle sign-out.

@@ -13,6 +13,9 @@ import type { TerminalConfig } from '../config/config';
 import type { TerminalKeys } from '../keys/terminal-keys';
 import type { EventLog } from '../log';
 import type { OverrideChecker } from '../auth/override';
+import type { AuditLog } from '../audit/audit-log';
+import type { ShiftService } from '../shift/shift-service';
+import type { VoidRefund } from '../terminal/void-refund';
 import type { EventName, EventPayload, SessionInfo } from '../../shared/contract';
 
 export interface AppContext {
@@ -25,6 +28,12 @@ export interface AppContext {
   operators: Operators;
   /** Manager PIN overrides for privileged actions (src/main/auth/override.ts). */
   overrides: OverrideChecker;
+  /** Append-only audit log of privileged actions and sign-ins (src/main/audit). */
+  audit: AuditLog;
+  /** Shifts, X/Z reports, blind count, settlement (src/main/shift). */
+  shifts: ShiftService;
+  /** Void and refund with a manager override (src/main/terminal/void-refund.ts). */
+  voidRefund: VoidRefund;
   session: TillSession;
   devices: DeviceHub;
   /** Receipts and test pages to the printer; announces held jobs and their later printing. */

@@ -9,6 +9,7 @@ import { saleHandlers } from './handlers/sale';
 import { deviceHandlers } from './handlers/devices';
 import { deviceIoHandlers } from './handlers/device-io';
 import { techHandlers } from './handlers/tech';
+import { managerHandlers } from './handlers/manager';
 
 export function createHandlers(ctx: AppContext): Handlers {
   return {
@@ -17,5 +18,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...deviceHandlers(ctx),
     ...deviceIoHandlers(ctx),
     ...techHandlers(ctx),
+    ...managerHandlers(ctx),
   };
 }

@@ -22,7 +22,7 @@ export function createOverrideChecker(
   return {
     check(action, override, detail = {}) {
       if (!override) throw new TillError('OVERRIDE_REQUIRED', action);
-      const who = operators.authenticate(override.operatorId, override.pin);
+      const who = operators.authenticate(override.operatorId, override.pin, 'override');
       if (who.role !== 'manager') throw new TillError('FORBIDDEN', `${action} needs a manager's PIN`);
       onGranted({ action, manager: who, ...detail });
       return who;

@@ -5,8 +5,10 @@
 import path from 'node:path';
 import { openDatabase, type Db, type Migration } from './sqlite';
 import { CORE_MIGRATIONS } from './schema';
+import { AUDIT_MIGRATIONS } from '../audit/schema';
+import { SHIFT_MIGRATIONS } from '../shift/schema';
 
-export const TERMINAL_MIGRATIONS: Migration[] = [...CORE_MIGRATIONS];
+export const TERMINAL_MIGRATIONS: Migration[] = [...CORE_MIGRATIONS, ...AUDIT_MIGRATIONS, ...SHIFT_MIGRATIONS];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {
   return openDatabase(path.join(dataDir, 'terminal.db'), TERMINAL_MIGRATIONS, opts);

@@ -156,7 +156,8 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   recoverPending(): number {
     const rows = this.opts.store.pending();
     for (const row of rows) {
-      const isMoney = row.type === 'sale';
+      // Sales, voids and refunds move money at the issuer: an unknown outcome is reversed.
+      const isMoney = row.type === 'sale' || row.type === 'void' || row.type === 'refund';
       this.opts.store.finalize(
         row.stan,
         { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },

@@ -10,6 +10,7 @@ import { saleMethods, TxnResult, CardSummary } from './sale';
 import { deviceMethods } from './devices';
 import { deviceIoMethods, deviceIoEvents } from './device-io';
 import { techMethods, techEvents } from './tech';
+import { managerMethods } from './manager';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
 import { LinkState, SessionInfo } from './session';
@@ -20,6 +21,7 @@ export * from './session';
 export * from './sale';
 export * from './device-io';
 export * from './tech';
+export * from './manager';
 
 export const methods = {
   ...sessionMethods,
@@ -27,6 +29,7 @@ export const methods = {
   ...deviceMethods,
   ...deviceIoMethods,
   ...techMethods,
+  ...managerMethods,
 };
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

@@ -1,0 +1,110 @@
+/**
+ * Reconciliation (对账): the terminal's batch against the issuer's answer. Pure
+ * (test/unit/shift-reconcile.test.ts). When the totals match the batch is settled; otherwise
+ * every transaction is compared by STAN and each difference gets a kind and what the manager
+ * should do about it.
+ */
+import type { SettledTxn } from '../../shared/issuer-settlement';
+
+export type DiscrepancyKind =
+  'missing_at_issuer' | 'missing_at_terminal' | 'amount_differs' | 'in_offline_queue';
+
+export interface Discrepancy {
+  kind: DiscrepancyKind;
+  stan: number;
+  type: string;
+  terminalFen: number | null;
+  issuerFen: number | null;
+  time: string;
+  /** What the manager should do, 简体中文 and English. */
+  action: { zh: string; en: string };
+}
+
+export const DISCREPANCY_ACTIONS: Record<DiscrepancyKind, { zh: string; en: string }> = {
+  missing_at_issuer: {
+    zh: '发卡方没有此笔记录：卡未被扣款/入账。请将签名小票和流水号提交发卡方补登，不要重做交易。',
+    en: 'The issuer has no record: the card was not charged/credited. Send the signed receipt and STAN to the issuer for manual posting; do not redo the sale.',
+  },
+  missing_at_terminal: {
+    zh: '发卡方有此笔记录而本终端没有：核对日志与小票；若交易并未发生，请发卡方冲正退回持卡人。',
+    en: 'The issuer recorded a transaction this terminal has no record of: check the journal and receipts; if it never happened, ask the issuer to reverse it to the cardholder.',
+  },
+  amount_differs: {
+    zh: '双方金额不一致：以终端签名日志和小票为凭证，联系发卡方调账。',
+    en: 'Amounts differ: the signed journal record and receipt are the evidence; ask the issuer to adjust.',
+  },
+  in_offline_queue: {
+    zh: '仍在离线队列中，尚未送达发卡方：恢复联网并上送队列，将在下一批次结算。',
+    en: 'Still in the offline queue, not yet at the issuer: restore the link and forward the queue; it settles with the next batch.',
+  },
+};
+
+export interface TerminalItem {
+  stan: number;
+  type: 'sale' | 'void' | 'refund';
+  amountFen: number;
+  time: string;
+}
+
+/**
+ * `queued`: STANs of this batch not yet at the issuer (unsent offline advices, or a declined
+ * sale whose reversal is still queued — the issuer may still count it until the reversal lands).
+ */
+export function reconcile(
+  terminal: readonly TerminalItem[],
+  issuer: readonly SettledTxn[],
+  queued: ReadonlyArray<{ stan: number; type: string; amountFen: number; time: string }>,
+): Discrepancy[] {
+  const out: Discrepancy[] = [];
+  const queuedStans = new Set(queued.map((q) => q.stan));
+  const issuerBy = new Map(issuer.map((i) => [i.stan, i]));
+  const terminalBy = new Map(terminal.map((t) => [t.stan, t]));
+  for (const q of queued) {
+    out.push({
+      kind: 'in_offline_queue',
+      stan: q.stan,
+      type: q.type,
+      terminalFen: q.amountFen,
+      issuerFen: issuerBy.get(q.stan)?.amountFen ?? null,
+      time: q.time,
+      action: DISCREPANCY_ACTIONS.in_offline_queue,
+    });
+  }
+  for (const t of terminal) {
+    if (queuedStans.has(t.stan)) continue;
+    const i = issuerBy.get(t.stan);
+    if (!i)
+      out.push({
+        kind: 'missing_at_issuer',
+        stan: t.stan,
+        type: t.type,
+        terminalFen: t.amountFen,
+        issuerFen: null,
+        time: t.time,
+        action: DISCREPANCY_ACTIONS.missing_at_issuer,
+      });
+    else if (i.amountFen !== t.amountFen || i.type !== t.type)
+      out.push({
+        kind: 'amount_differs',
+        stan: t.stan,
+        type: t.type,
+        terminalFen: t.amountFen,
+        issuerFen: i.amountFen,
+        time: t.time,
+        action: DISCREPANCY_ACTIONS.amount_differs,
+      });
+  }
+  for (const i of issuer) {
+    if (terminalBy.has(i.stan) || queuedStans.has(i.stan)) continue;
+    out.push({
+      kind: 'missing_at_terminal',
+      stan: i.stan,
+      type: i.type,
+      terminalFen: null,
+      issuerFen: i.amountFen,
+      time: i.time,
+      action: DISCREPANCY_ACTIONS.missing_at_terminal,
+    });
+  }
+  return out.sort((a, b) => a.stan - b.stan);
+}

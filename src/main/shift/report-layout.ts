@@ -1,0 +1,141 @@
+/**
+ * X and Z reports as a ReceiptDoc: the same document prints on the receipt printer (ESC/POS),
+ * shows in the on-screen preview and feeds the PDF export. Chinese first, English beside it.
+ * A Z report printed a second time is marked "副本 COPY" at top and bottom.
+ */
+import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
+import type { ShiftReport } from '../../shared/contract/manager';
+import { formatMoney } from '../../shared/money';
+import { formatLocalTime, formatStan } from '../receipt/layout';
+
+const KIND_WORDS: Record<string, string> = {
+  missing_at_issuer: '发卡方缺失 MISSING@ISSUER',
+  missing_at_terminal: '终端缺失 MISSING@TERMINAL',
+  amount_differs: '金额不符 AMOUNT DIFFERS',
+  in_offline_queue: '离线队列中 IN QUEUE',
+};
+
+const signed = (fen: number) => (fen < 0 ? `-${formatMoney(-fen)}` : `+${formatMoney(fen)}`);
+
+export function layoutShiftReport(
+  r: ShiftReport,
+  opts: {
+    width: 32 | 48;
+    copy?: boolean;
+    ack?: { acked_by: string; acked_at: string; note: string | null } | null;
+  },
+): ReceiptDoc {
+  const L: ReceiptLine[] = [];
+  const pair = (left: string, right: string, bold = false) =>
+    L.push({ type: 'pair', left, right, ...(bold ? { bold } : {}) });
+  const text = (t: string, align: 'left' | 'center' = 'left', bold = false) =>
+    L.push({ type: 'text', text: t, align, ...(bold ? { bold } : {}) });
+  L.push({ type: 'text', text: r.merchantName, align: 'center', size: 2, bold: true });
+  text(r.kind === 'Z' ? 'Z 结班报表 Z REPORT' : 'X 班中报表 X REPORT', 'center', true);
+  if (opts.copy) text('** 副本 COPY **', 'center', true);
+  L.push({ type: 'rule' });
+  pair('商户号 MID', r.merchantId);
+  pair('终端号 TID', r.terminalId);
+  pair('班次 SHIFT', r.shiftId ? String(r.shiftId) : '-');
+  if (r.settlement) pair('批次 BATCH', String(r.settlement.batchNo));
+  pair('开班 OPEN', r.shiftId ? formatLocalTime(r.openedAt) : '-');
+  if (r.openedBy) pair('开班人 BY', r.openedBy);
+  if (r.closedAt) pair('结班 CLOSE', formatLocalTime(r.closedAt));
+  if (r.closedBy) pair('结班人 BY', r.closedBy);
+  pair('流水 STAN', `${formatStan(r.fromStan)}-${formatStan(Math.max(r.toStan, r.fromStan - 1))}`);
+  pair('打印 PRINTED', formatLocalTime(r.generatedAt));
+  L.push({ type: 'rule' });
+  const t = r.totals;
+  text('按类型 BY TYPE', 'left', true);
+  pair(`消费 SALES ×${t.sales.count}`, formatMoney(t.sales.amountFen));
+  pair(`撤销 VOIDS ×${t.voids.count}`, `-${formatMoney(t.voids.amountFen)}`);
+  pair(`退货 REFUNDS ×${t.refunds.count}`, `-${formatMoney(t.refunds.amountFen)}`);
+  pair(`查询 INQUIRIES ×${t.inquiries.count}`, '');
+  pair('净额(卡) NET CARD', formatMoney(t.netCardFen), true);
+  L.push({ type: 'rule' });
+  text('按支付 BY TENDER', 'left', true);
+  pair('储值卡 CARD', formatMoney(t.tender.cardFen));
+  pair('现金(分单) CASH', formatMoney(t.tender.cashFen));
+  pair(`联机 ONLINE ×${t.online.count}`, formatMoney(t.online.amountFen));
+  pair(`离线 OFFLINE ×${t.offline.count}`, formatMoney(t.offline.amountFen));
+  L.push({ type: 'rule' });
+  text('钱箱 DRAWER', 'left', true);
+  pair('备用金 FLOAT', formatMoney(r.openingFloatFen));
+  if (r.variance) {
+    pair('应有 EXPECTED', formatMoney(r.variance.expectedFen));
+    pair('实点 COUNTED', formatMoney(r.variance.countedFen));
+    const w =
+      r.variance.status === 'balanced'
+        ? '平 BALANCED'
+        : r.variance.status === 'over'
+          ? '长款 OVER'
+          : '短款 SHORT';
+    pair(`差异 ${w}`, signed(r.variance.varianceFen), true);
+    if (opts.ack)
+      text(
+        `已确认 ACK ${opts.ack.acked_by} ${formatLocalTime(opts.ack.acked_at)}${opts.ack.note ? ` ${opts.ack.note}` : ''}`,
+      );
+    else if (r.variance.needsAck) text('** 待店长确认 ACK PENDING **', 'center', true);
+  } else pair('应有 EXPECTED', formatMoney(r.expectedCashFen));
+  L.push({ type: 'rule' });
+  text('队列与异常 QUEUE/EXCEPTIONS', 'left', true);
+  pair('离线未上送 OFFLINE UNSENT', String(r.queue.offlineUnsent));
+  pair('冲正待发 REVERSALS QUEUED', String(r.queue.reversalsUnsent));
+  pair('拒绝 DECLINED', String(r.exceptions.declined));
+  for (const [code, n] of Object.entries(t.declined.byCode)) pair(`  ${code}`, String(n));
+  pair('冲正 REVERSALS', String(r.exceptions.reversals));
+  if (r.exceptions.beforeOpen) pair('开班前交易 BEFORE OPEN', String(r.exceptions.beforeOpen));
+  if (r.exceptions.pending) pair('处理中 PENDING', String(r.exceptions.pending));
+  if (r.journal) {
+    L.push({ type: 'rule' });
+    pair('日志校验 JOURNAL', r.journal.ok ? `OK ×${r.journal.checked}` : 'FAILED 失败', !r.journal.ok);
+    if (r.journal.problem) text(r.journal.problem);
+  }
+  if (r.settlement) {
+    L.push({ type: 'rule' });
+    const s = r.settlement;
+    const w =
+      s.status === 'settled'
+        ? '已平 SETTLED'
+        : s.status === 'unmatched'
+          ? '不平 UNMATCHED'
+          : '未送达 UNREACHABLE';
+    pair('对账 RECONCILE', w, s.status !== 'settled');
+    if (s.forced) text('强制结班 FORCED CLOSE');
+    if (s.issuerTotals)
+      pair(
+        '发卡方消费 ISSUER SALES',
+        `${s.issuerTotals.saleCount}/${formatMoney(s.issuerTotals.saleFen ?? 0)}`,
+      );
+    for (const d of s.discrepancies) {
+      text(`${formatStan(d.stan)} ${KIND_WORDS[d.kind] ?? d.kind}`);
+      pair(
+        `  ${d.type}`,
+        `${d.terminalFen === null ? '-' : formatMoney(d.terminalFen)} / ${d.issuerFen === null ? '-' : formatMoney(d.issuerFen)}`,
+      );
+    }
+    if (s.carriedIn.length) pair('上批结转 CARRIED IN', String(s.carriedIn.length));
+  }
+  L.push({ type: 'rule' });
+  if (t.byHour.length) {
+    text('时段 BY HOUR', 'left', true);
+    for (const h of t.byHour) pair(`${h.hour}:00 ×${h.count}`, formatMoney(h.amountFen));
+    L.push({ type: 'rule' });
+  }
+  if (opts.copy) text('** 副本 COPY **', 'center', true);
+  L.push({ type: 'feed', lines: 3 }, { type: 'cut' });
+  return { width: opts.width, lines: L };
+}
+
+/** Plain text of a ReceiptDoc (CSV/PDF export, CLI). */
+export function docToText(doc: ReceiptDoc): string[] {
+  return doc.lines.flatMap((l) =>
+    l.type === 'text'
+      ? [l.text]
+      : l.type === 'pair'
+        ? [`${l.left}  ${l.right}`]
+        : l.type === 'rule'
+          ? ['-'.repeat(doc.width)]
+          : [],
+  );
+}

@@ -1,0 +1,190 @@
+/**
+ * Settlement of a closed batch with the issuer (docs/issuer-protocol.md "settle"): the terminal
+ * sends its batch totals; the issuer answers with its own totals for this terminal and batch, and
+ * its transactions when they differ. Matched → settled. Not matched → a per-transaction
+ * comparison (./reconcile.ts) becomes the discrepancy report. Every attempt is appended to
+ * `settlements`; the newest is the batch's state.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../store/sqlite';
+import type { IssuerLink } from '../issuer/link';
+import { takeStan } from '../store/terminal-db';
+import { sendWithRetries } from '../terminal/online';
+import { SettlementAnswer, totalsOf, totalsEqual, type BatchTotals } from '../../shared/issuer-settlement';
+import type { SettlementInfo } from '../../shared/contract/manager';
+import { reconcile, DISCREPANCY_ACTIONS, type Discrepancy, type TerminalItem } from './reconcile';
+import type { BatchRow } from './shift-store';
+import { ShiftStore } from './shift-store';
+
+export interface SettlerOptions {
+  db: Db;
+  link: IssuerLink;
+  terminalId: string;
+  merchantId: string;
+  clock: () => Date;
+  maxAttempts: number;
+}
+
+export interface Settler {
+  settle(batch: BatchRow): Promise<SettlementInfo>;
+  info(shiftId: number): SettlementInfo | null;
+}
+
+interface ItemRow {
+  stan: number;
+  type: 'sale' | 'void' | 'refund';
+  amount_fen: number;
+  updated_at: string;
+}
+
+/** The batch's approved money rows: range minus carried-out, plus carried-in. */
+export function batchItems(
+  db: Db,
+  b: Pick<BatchRow, 'from_stan' | 'to_stan' | 'carried_in' | 'carried_out'>,
+): TerminalItem[] {
+  const out = new Set(JSON.parse(b.carried_out) as number[]);
+  const rows = db
+    .prepare(
+      "SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan BETWEEN ? AND ? AND status = 'approved' AND type IN ('sale','void','refund')",
+    )
+    .all(b.from_stan, b.to_stan) as ItemRow[];
+  const carried = JSON.parse(b.carried_in) as number[];
+  const get = db.prepare(
+    "SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan = ? AND status = 'approved' AND type IN ('sale','void','refund')",
+  );
+  for (const s of carried) {
+    const r = get.get(s) as ItemRow | undefined;
+    if (r) rows.push(r);
+  }
+  return rows
+    .filter((r) => !out.has(r.stan))
+    .map((r) => ({ stan: r.stan, type: r.type, amountFen: r.amount_fen, time: r.updated_at }));
+}
+
+export function createSettler(o: SettlerOptions): Settler {
+  const store = new ShiftStore(o.db);
+
+  /** What is in this batch but not at the issuer yet: forced offline advices, queued reversals. */
+  function queued(b: BatchRow): Array<{ stan: number; type: string; amountFen: number; time: string }> {
+    const q: Array<{ stan: number; type: string; amountFen: number; time: string }> = [];
+    const get = o.db.prepare('SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan = ?');
+    for (const s of JSON.parse(b.carried_out) as number[]) {
+      const r = get.get(s) as ItemRow | undefined;
+      q.push({ stan: s, type: r?.type ?? 'sale', amountFen: r?.amount_fen ?? 0, time: r?.updated_at ?? '' });
+    }
+    for (const rv of store.unsentReversalOrigs(b.from_stan, b.to_stan)) {
+      const r = get.get(rv.orig_stan) as ItemRow | undefined;
+      if (r) q.push({ stan: r.stan, type: r.type, amountFen: r.amount_fen, time: r.updated_at });
+    }
+    return q;
+  }
+
+  function record(
+    b: BatchRow,
+    stan: number | null,
+    status: SettlementInfo['status'],
+    issuerTotals: BatchTotals | null,
+    discrepancies: Discrepancy[],
+  ): SettlementInfo {
+    const at = o.clock().toISOString();
+    o.db
+      .prepare(
+        'INSERT INTO settlements (batch_no, stan, status, issuer_totals, discrepancies, attempted_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        b.batch_no,
+        stan,
+        status,
+        issuerTotals ? JSON.stringify(issuerTotals) : null,
+        JSON.stringify(discrepancies),
+        at,
+      );
+    return toInfo(b, {
+      status,
+      issuer_totals: issuerTotals ? JSON.stringify(issuerTotals) : null,
+      discrepancies: JSON.stringify(discrepancies),
+      attempted_at: at,
+    });
+  }
+
+  function toInfo(
+    b: BatchRow,
+    s: {
+      status: SettlementInfo['status'];
+      issuer_totals: string | null;
+      discrepancies: string;
+      attempted_at: string;
+    },
+  ): SettlementInfo {
+    return {
+      batchNo: b.batch_no,
+      status: s.status,
+      forced: b.forced === 1,
+      carriedIn: JSON.parse(b.carried_in) as number[],
+      carriedOut: JSON.parse(b.carried_out) as number[],
+      terminalTotals: totalsOf(batchItems(o.db, b)),
+      issuerTotals: s.issuer_totals ? (JSON.parse(s.issuer_totals) as BatchTotals) : null,
+      discrepancies: JSON.parse(s.discrepancies) as Discrepancy[],
+      attemptedAt: s.attempted_at,
+    };
+  }
+
+  return {
+    info(shiftId) {
+      const b = store.batchOf(shiftId);
+      if (!b) return null;
+      const s = store.latestSettlement(b.batch_no);
+      return s ? toInfo(b, s) : null;
+    },
+    async settle(b) {
+      const items = batchItems(o.db, b);
+      const totals = totalsOf(items);
+      const q = queued(b);
+      const { stan, request } = o.db.transaction(() => {
+        const s = takeStan(o.db);
+        const msg = {
+          type: 'settle',
+          terminalId: o.terminalId,
+          merchantId: o.merchantId,
+          stan: s,
+          time: o.clock().toISOString(),
+          nonce: randomBytes(16).toString('hex'),
+          batchNo: b.batch_no,
+          fromStan: b.from_stan,
+          toStan: b.to_stan,
+          carriedStans: JSON.parse(b.carried_in) as number[],
+          excludedStans: JSON.parse(b.carried_out) as number[],
+          totals,
+        };
+        return { stan: s, request: msg };
+      })();
+      const verdict = await sendWithRetries(o.link, request, o.maxAttempts);
+      if (verdict.kind !== 'answer' || verdict.response.result !== 'approved')
+        return record(b, stan, 'unreachable', null, q.map(queuedDiscrepancy));
+      const parsed = SettlementAnswer.safeParse(verdict.response.settlement);
+      if (!parsed.success) return record(b, stan, 'unreachable', null, q.map(queuedDiscrepancy));
+      const ans = parsed.data;
+      if (ans.matched && totalsEqual(ans.totals, totals))
+        return record(
+          b,
+          stan,
+          'settled',
+          ans.totals,
+          q.filter((x) => (JSON.parse(b.carried_out) as number[]).includes(x.stan)).map(queuedDiscrepancy),
+        );
+      return record(b, stan, 'unmatched', ans.totals, reconcile(items, ans.txns ?? [], q));
+    },
+  };
+}
+
+function queuedDiscrepancy(q: { stan: number; type: string; amountFen: number; time: string }): Discrepancy {
+  return {
+    kind: 'in_offline_queue',
+    stan: q.stan,
+    type: q.type,
+    terminalFen: q.amountFen,
+    issuerFen: null,
+    time: q.time,
+    action: DISCREPANCY_ACTIONS.in_offline_queue,
+  };
+}

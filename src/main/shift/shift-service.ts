@@ -1,0 +1,347 @@
+/**
+ * The shift's life: open with a counted float → sell → X report at any time → blind count →
+ * close (journal verified, Z frozen, batch sent to the issuer for settlement) → the manager sees
+ * the variance and acknowledges it → the next shift may open. A closed shift cannot be changed
+ * (SQLite triggers, ./schema.ts); its Z report is reprinted as a COPY with a manager override.
+ */
+import type { Db } from '../store/sqlite';
+import { TillError } from '../../shared/errors';
+import type { ShiftReport, ShiftSummary, SettlementInfo } from '../../shared/contract/manager';
+import { ShiftStore, type ShiftRow } from './shift-store';
+import { shiftTotals, expectedCash } from './totals';
+import { assessVariance, ackProblem, DEFAULT_VARIANCE_POLICY, type VariancePolicy } from './variance';
+import { verifyJournalSince, type VerifierFor } from './journal-check';
+import { NO_OFFLINE_QUEUE, type OfflineQueueView } from './offline-hook';
+import type { AuditLog } from '../audit/audit-log';
+import type { Settler } from './settlement';
+
+export interface ShiftServiceOptions {
+  db: Db;
+  terminalId: string;
+  merchantId: string;
+  merchantName: string;
+  clock: () => Date;
+  audit: AuditLog;
+  verifierFor: VerifierFor;
+  settler: Settler;
+  offlineQueue?: OfflineQueueView;
+  variancePolicy?: VariancePolicy;
+  log?: (line: string) => void;
+}
+
+type Who = { id: string; role: string };
+
+export class ShiftService {
+  readonly store: ShiftStore;
+  private closing = false;
+  constructor(readonly o: ShiftServiceOptions) {
+    this.store = new ShiftStore(o.db);
+  }
+
+  private get offline(): OfflineQueueView {
+    return this.o.offlineQueue ?? NO_OFFLINE_QUEUE;
+  }
+  private now(): string {
+    return this.o.clock().toISOString();
+  }
+
+  current(): ShiftRow | undefined {
+    return this.store.open();
+  }
+
+  /** True while a close is running: voids of the closing batch are refused meanwhile. */
+  isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** First STAN not yet part of a closed batch: voids are allowed from here on. */
+  unsettledFromStan(): number {
+    return (this.store.lastClosed()?.to_stan ?? 0) + 1;
+  }
+
+  open(by: Who, openingFloatFen: number): ShiftSummary {
+    if (this.store.open()) throw new TillError('SHIFT_ALREADY_OPEN');
+    const pendingAck = this.store.unacknowledged()[0];
+    if (pendingAck) throw new TillError('VARIANCE_NOT_ACKNOWLEDGED', `shift ${pendingAck.id}`);
+    const id = this.o.db.transaction(() => {
+      const fromStan = this.unsettledFromStan();
+      const r = this.o.db
+        .prepare(
+          "INSERT INTO shifts (status, opened_at, opened_by, opening_float_fen, from_stan, open_stan) VALUES ('open', ?, ?, ?, ?, ?)",
+        )
+        .run(this.now(), by.id, openingFloatFen, fromStan, this.store.nextStan());
+      return Number(r.lastInsertRowid);
+    })();
+    this.o.audit.record({ action: 'shift.open', shiftId: id, detail: `float ${openingFloatFen}` });
+    return this.summary(this.store.get(id)!, true);
+  }
+
+  /** Blind count: records the figure and says nothing about what was expected. */
+  count(by: Who, countedFen: number, denominations?: unknown): { recorded: true; countedAt: string } {
+    const s = this.store.open();
+    if (!s) throw new TillError('SHIFT_NOT_OPEN');
+    const at = this.now();
+    this.store.addCount(s.id, countedFen, denominations, by.id, at);
+    this.o.audit.record({ action: 'shift.count', shiftId: s.id, detail: `blind count by ${by.id}` });
+    return { recorded: true, countedAt: at };
+  }
+
+  /** The X report: the open shift so far (or, with none open, everything since the last close). */
+  xReport(): ShiftReport {
+    const s = this.store.open();
+    const toStan = this.store.nextStan() - 1;
+    if (!s) {
+      const from = this.unsettledFromStan();
+      return this.build(
+        'X',
+        {
+          id: 0,
+          opened_at: this.now(),
+          opened_by: '',
+          opening_float_fen: 0,
+          from_stan: from,
+          open_stan: from,
+          closed_at: null,
+          closed_by: null,
+        },
+        toStan,
+        null,
+        null,
+      );
+    }
+    const count = this.store.latestCount(s.id);
+    return this.build(
+      'X',
+      s,
+      toStan,
+      count
+        ? assessVariance(
+            expectedCash(s.opening_float_fen, shiftTotals(this.o.db, s.from_stan, toStan)),
+            count.counted_fen,
+            this.policy,
+          )
+        : null,
+      null,
+    );
+  }
+
+  private get policy(): VariancePolicy {
+    return this.o.variancePolicy ?? DEFAULT_VARIANCE_POLICY;
+  }
+
+  private build(
+    kind: 'X' | 'Z',
+    s: Pick<
+      ShiftRow,
+      | 'id'
+      | 'opened_at'
+      | 'opened_by'
+      | 'opening_float_fen'
+      | 'from_stan'
+      | 'open_stan'
+      | 'closed_at'
+      | 'closed_by'
+    >,
+    toStan: number,
+    variance: ShiftReport['variance'],
+    journal: ShiftReport['journal'],
+  ): ShiftReport {
+    const totals = shiftTotals(this.o.db, s.from_stan, toStan);
+    const beforeOpen =
+      s.open_stan > s.from_stan
+        ? (
+            this.o.db
+              .prepare('SELECT COUNT(*) AS n FROM txns WHERE stan BETWEEN ? AND ?')
+              .get(s.from_stan, Math.min(toStan, s.open_stan - 1)) as { n: number }
+          ).n
+        : 0;
+    return {
+      kind,
+      shiftId: s.id,
+      terminalId: this.o.terminalId,
+      merchantId: this.o.merchantId,
+      merchantName: this.o.merchantName,
+      openedAt: s.opened_at,
+      openedBy: s.opened_by,
+      closedAt: s.closed_at,
+      closedBy: s.closed_by,
+      fromStan: s.from_stan,
+      toStan,
+      openingFloatFen: s.opening_float_fen,
+      totals,
+      expectedCashFen: expectedCash(s.opening_float_fen, totals),
+      variance,
+      queue: {
+        offlineUnsent: this.offline.unsent().length,
+        reversalsUnsent: this.store.unsentReversalCount(),
+      },
+      exceptions: {
+        beforeOpen,
+        declined: totals.declined.count,
+        pending: totals.pending.count,
+        reversals: totals.reversals.count,
+      },
+      journal,
+      settlement: null,
+      generatedAt: this.now(),
+    };
+  }
+
+  /**
+   * Close: blind count (given here or recorded before), unsent offline advices refused unless
+   * forced, journal verified since the last close, Z frozen, batch recorded, then settled with
+   * the issuer (a failure to reach it leaves the batch "unreachable", retried by shift.settle).
+   */
+  async close(by: Who, req: { countedFen?: number; forcedBy?: string }): Promise<ShiftReport> {
+    const s = this.store.open();
+    if (!s) throw new TillError('SHIFT_NOT_OPEN');
+    if (this.closing) throw new TillError('BUSY');
+    if (req.countedFen === undefined && !this.store.latestCount(s.id)) throw new TillError('COUNT_REQUIRED');
+    this.closing = true;
+    try {
+      const unsent = this.offline.unsent().filter((u) => u.stan >= s.from_stan);
+      if (unsent.length > 0 && !req.forcedBy)
+        throw new TillError('BATCH_HAS_UNSENT', `${unsent.length} offline advice(s) unsent`);
+      const prev = this.store.lastClosed();
+      const journal = verifyJournalSince(
+        this.o.db,
+        this.o.verifierFor,
+        prev?.journal_seq ? { seq: prev.journal_seq, hash: prev.journal_hash! } : undefined,
+      );
+      if (!journal.ok)
+        this.o.log?.(
+          `ALERT journal check failed at seq ${journal.problem?.seq} (${journal.problem?.what}) during shift ${s.id} close`,
+        );
+      const at = this.now();
+      const report = this.o.db.transaction(() => {
+        const toStan = this.store.nextStan() - 1;
+        const pending = (
+          this.o.db
+            .prepare("SELECT COUNT(*) AS n FROM txns WHERE status = 'pending' AND stan BETWEEN ? AND ?")
+            .get(s.from_stan, toStan) as { n: number }
+        ).n;
+        if (pending > 0) throw new TillError('BUSY', `${pending} transaction(s) still in progress`);
+        if (req.countedFen !== undefined) this.store.addCount(s.id, req.countedFen, null, by.id, at);
+        const counted = this.store.latestCount(s.id)!.counted_fen;
+        const totals = shiftTotals(this.o.db, s.from_stan, toStan);
+        const variance = assessVariance(expectedCash(s.opening_float_fen, totals), counted, this.policy);
+        const z = this.build('Z', { ...s, closed_at: at, closed_by: by.id }, toStan, variance, {
+          ok: journal.ok,
+          checked: journal.checked,
+          lastSeq: journal.lastSeq,
+          ...(journal.problem ? { problem: `seq ${journal.problem.seq}: ${journal.problem.what}` } : {}),
+        });
+        this.o.db
+          .prepare(
+            `UPDATE shifts SET status = 'closed', closed_at = ?, closed_by = ?, to_stan = ?, counted_fen = ?, expected_cash_fen = ?, variance_fen = ?, z_json = ?, journal_seq = ?, journal_hash = ? WHERE id = ? AND status = 'open'`,
+          )
+          .run(
+            at,
+            by.id,
+            toStan,
+            counted,
+            variance.expectedFen,
+            variance.varianceFen,
+            JSON.stringify(z),
+            journal.ok ? journal.lastSeq : (prev?.journal_seq ?? null),
+            journal.ok ? journal.lastHash : (prev?.journal_hash ?? null),
+            s.id,
+          );
+        const lastBatch = this.store.lastBatch();
+        const carriedIn: number[] = lastBatch ? (JSON.parse(lastBatch.carried_out) as number[]) : [];
+        const carriedOut = unsent.map((u) => u.stan);
+        const batchNo = (lastBatch?.batch_no ?? 0) + 1;
+        this.o.db
+          .prepare(
+            'INSERT INTO batches (batch_no, shift_id, from_stan, to_stan, carried_in, carried_out, forced, forced_by, totals, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            batchNo,
+            s.id,
+            s.from_stan,
+            toStan,
+            JSON.stringify(carriedIn),
+            JSON.stringify(carriedOut),
+            req.forcedBy ? 1 : 0,
+            req.forcedBy ?? null,
+            '{}',
+            at,
+          );
+        return z;
+      })();
+      this.o.audit.record({
+        action: 'shift.close',
+        shiftId: s.id,
+        outcome: journal.ok ? 'ok' : 'failed',
+        approvedBy: req.forcedBy,
+        detail: `variance ${report.variance?.varianceFen ?? 0}; journal ${journal.ok ? 'ok' : `FAILED ${report.journal?.problem}`}${req.forcedBy ? `; forced with ${unsent.length} unsent` : ''}`,
+      });
+      await this.settle(s.id);
+      return this.zReport(s.id);
+    } finally {
+      this.closing = false;
+    }
+  }
+
+  /** Sends (or re-sends) the batch of a closed shift for settlement and records the outcome. */
+  async settle(shiftId: number): Promise<SettlementInfo> {
+    const batch = this.store.batchOf(shiftId);
+    if (!batch) throw new TillError('SHIFT_NOT_OPEN', `shift ${shiftId} has no batch`);
+    const info = await this.o.settler.settle(batch);
+    this.o.audit.record({
+      action: 'batch.settle',
+      shiftId,
+      outcome: info.status === 'settled' ? 'ok' : 'failed',
+      detail: `batch ${batch.batch_no}: ${info.status}, ${info.discrepancies.length} discrepancies`,
+    });
+    return info;
+  }
+
+  acknowledge(by: Who, shiftId: number, note?: string): void {
+    const s = this.store.get(shiftId);
+    if (!s || s.status !== 'closed')
+      throw new TillError('INVALID_STATE', 'only a closed shift has a variance to acknowledge');
+    if (this.store.ack(shiftId)) return; // once is enough: repeated clicks are harmless
+    const v = assessVariance(s.expected_cash_fen ?? 0, s.counted_fen ?? 0, this.policy);
+    const problem = ackProblem(v, note);
+    if (problem) throw new TillError('VARIANCE_NOTE_REQUIRED', problem);
+    this.o.db
+      .prepare('INSERT INTO shift_acks (shift_id, acked_by, acked_at, note) VALUES (?, ?, ?, ?)')
+      .run(shiftId, by.id, this.now(), note ?? null);
+    this.o.audit.record({
+      action: 'shift.acknowledge',
+      shiftId,
+      detail: `variance ${v.varianceFen}${note ? `: ${note}` : ''}`,
+    });
+  }
+
+  /** The frozen Z report of a closed shift, with its latest settlement. */
+  zReport(shiftId: number): ShiftReport {
+    const s = this.store.get(shiftId);
+    if (!s || s.status !== 'closed' || !s.z_json) throw new TillError('NOT_FOUND', `closed shift ${shiftId}`);
+    const z = JSON.parse(s.z_json) as ShiftReport;
+    return { ...z, settlement: this.o.settler.info(shiftId) };
+  }
+
+  summary(s: ShiftRow, manager: boolean): ShiftSummary {
+    const z = s.z_json ? (JSON.parse(s.z_json) as ShiftReport) : null;
+    return {
+      id: s.id,
+      status: s.status,
+      openedAt: s.opened_at,
+      openedBy: s.opened_by,
+      openingFloatFen: s.opening_float_fen,
+      closedAt: s.closed_at,
+      closedBy: s.closed_by,
+      counted: s.counted_fen !== null || !!this.store.latestCount(s.id),
+      varianceFen: manager ? s.variance_fen : null,
+      acknowledged: s.variance_fen === 0 || !!this.store.ack(s.id),
+      settlement: manager ? (this.o.settler.info(s.id)?.status ?? null) : null,
+      netCardFen: manager && z ? z.totals.netCardFen : null,
+    };
+  }
+
+  list(limit: number): ShiftSummary[] {
+    return this.store.list(limit).map((s) => this.summary(s, true));
+  }
+}

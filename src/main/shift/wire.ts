@@ -1,0 +1,94 @@
+/**
+ * Builds the manager's pieces for src/main/app.ts (kept here so app.ts grows by a few lines):
+ * the audit log (fed by every PIN check and every granted override), the shift service with its
+ * settler, and void/refund.
+ */
+import type { Db } from '../store/sqlite';
+import type { IssuerLink } from '../issuer/link';
+import type { TerminalConfig } from '../config/config';
+import type { TerminalKeys } from '../keys/terminal-keys';
+import type { Operators } from '../auth/operators';
+import type { OverrideChecker } from '../auth/override';
+import type { TxnStore } from '../terminal/txn-store';
+import type { Terminal } from '../terminal/terminal';
+import type { Operator } from '../../shared/contract';
+import { AuditLog } from '../audit/audit-log';
+import { ShiftService } from './shift-service';
+import { createSettler } from './settlement';
+import { offlineQueueFromDb } from './offline-hook';
+import { VoidRefund } from '../terminal/void-refund';
+
+export function createAudit(
+  db: Db,
+  clock: () => Date,
+  current: () => Operator | null,
+  operators: Operators,
+): AuditLog {
+  const audit = new AuditLog(db, clock, current);
+  operators.onAttempt((a) =>
+    audit.record({
+      action: a.purpose === 'sign-in' ? 'auth.sign-in' : 'auth.override-pin',
+      operatorId: a.operatorId,
+      operatorRole: operators.get(a.operatorId)?.role ?? null,
+      outcome: a.ok ? 'ok' : 'denied',
+      detail: a.code,
+    }),
+  );
+  return audit;
+}
+
+export function createShiftPieces(p: {
+  db: Db;
+  config: TerminalConfig;
+  keys: TerminalKeys;
+  link: IssuerLink;
+  store: TxnStore;
+  terminal: Terminal;
+  overrides: OverrideChecker;
+  audit: AuditLog;
+  clock: () => Date;
+  log: (line: string) => void;
+}): { shifts: ShiftService; voidRefund: VoidRefund } {
+  const c = p.config;
+  const settler = createSettler({
+    db: p.db,
+    link: p.link,
+    terminalId: c.terminalId,
+    merchantId: c.merchantId,
+    clock: p.clock,
+    maxAttempts: c.issuer.attempts,
+  });
+  const shifts = new ShiftService({
+    db: p.db,
+    terminalId: c.terminalId,
+    merchantId: c.merchantId,
+    merchantName: c.merchantName,
+    clock: p.clock,
+    audit: p.audit,
+    verifierFor: (v) => p.keys.verifierFor(v),
+    settler,
+    offlineQueue: offlineQueueFromDb(p.db),
+    log: p.log,
+  });
+  const voidRefund = new VoidRefund({
+    store: p.store,
+    link: p.link,
+    terminal: p.terminal,
+    overrides: p.overrides,
+    audit: p.audit,
+    terminalId: c.terminalId,
+    merchantId: c.merchantId,
+    maxAttempts: c.issuer.attempts,
+    clock: p.clock,
+    log: p.log,
+    batch: () => {
+      const s = shifts.current();
+      return {
+        fromStan: s?.from_stan ?? shifts.unsettledFromStan(),
+        shiftOpen: !!s,
+        closing: shifts.isClosing(),
+      };
+    },
+  });
+  return { shifts, voidRefund };
+}

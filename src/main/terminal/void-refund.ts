@@ -1,0 +1,263 @@
+/**
+ * Void and refund, both with a manager override (src/main/auth/override.ts), both sent and
+ * journaled exactly like sales: TxnStore.createPending (STAN + exact request, sealed) →
+ * sendWithRetries (same bytes on every attempt) → TxnStore.finalize (row + signed journal
+ * record + a queued reversal when the outcome is unknown, in one SQLite transaction).
+ *
+ * Void: an approved sale of the open, unsettled batch (or, with no shift open, the last sale),
+ * in full, once. The issuer credits the card back; the message is idempotent by (terminal, STAN)
+ * and the issuer refuses a second void of the same sale.
+ * Refund: against an original STAN — partial refunds allowed, never more than the original in
+ * total (checked here and again at the issuer) — or unlinked to a presented card. Credited to
+ * the card. A refund is its own row and is counted once (src/main/shift/totals.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { TillError } from '../../shared/errors';
+import { maskPan } from '../../shared/card';
+import type { Override, TxnResult, Receipt } from '../../shared/contract';
+import type { OverrideChecker } from '../auth/override';
+import type { IssuerLink } from '../issuer/link';
+import type { AuditLog } from '../audit/audit-log';
+import { sendWithRetries } from './online';
+import { toResult, type TxnStore, type TxnRow } from './txn-store';
+import type { Terminal } from './terminal';
+
+export interface VoidRefundOptions {
+  store: TxnStore;
+  link: IssuerLink;
+  terminal: Terminal;
+  overrides: OverrideChecker;
+  audit: AuditLog;
+  terminalId: string;
+  merchantId: string;
+  maxAttempts: number;
+  clock: () => Date;
+  log: (line: string) => void;
+  /** From the shift service: first STAN of the unsettled batch, whether a shift is open, whether a close is running. */
+  batch: () => { fromStan: number; shiftOpen: boolean; closing: boolean };
+}
+
+export interface VoidRefundResult {
+  result: TxnResult;
+  receipt: Receipt | null;
+}
+
+type Header = Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string };
+
+export class VoidRefund {
+  private busy = false;
+  constructor(private readonly o: VoidRefundOptions) {}
+
+  private header(type: string, stan: number): Header {
+    return {
+      type,
+      terminalId: this.o.terminalId,
+      merchantId: this.o.merchantId,
+      stan,
+      time: this.o.clock().toISOString(),
+      nonce: randomBytes(16).toString('hex'),
+    };
+  }
+
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new TillError('BUSY');
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private db() {
+    return this.o.store.db;
+  }
+
+  /** Approved voids of a sale (0 or 1), approved refunds' total. */
+  private history(origStan: number): { voided: boolean; refundedFen: number } {
+    const r = this.db()
+      .prepare(
+        `SELECT COALESCE(SUM(CASE WHEN type = 'void' THEN 1 ELSE 0 END), 0) AS voids,
+                COALESCE(SUM(CASE WHEN type = 'refund' THEN amount_fen ELSE 0 END), 0) AS refunded
+           FROM txns WHERE orig_stan = ? AND status IN ('approved','pending') AND type IN ('void','refund')`,
+      )
+      .get(origStan) as { voids: number; refunded: number };
+    return { voided: r.voids > 0, refundedFen: r.refunded };
+  }
+
+  private lastSaleStan(fromStan: number): number | undefined {
+    const r = this.db()
+      .prepare("SELECT MAX(stan) AS s FROM txns WHERE type = 'sale' AND status = 'approved' AND stan >= ?")
+      .get(fromStan) as { s: number | null };
+    return r.s ?? undefined;
+  }
+
+  private original(origStan: number): TxnRow {
+    const orig = this.o.store.get(origStan);
+    if (!orig || orig.type !== 'sale') throw new TillError('NOT_FOUND', `stan ${origStan}`);
+    if (orig.status !== 'approved')
+      throw new TillError('INVALID_STATE', `stan ${origStan} is ${orig.status}`);
+    if (!orig.pan_enc) throw new TillError('INVALID_STATE', 'original has no card on record');
+    return orig;
+  }
+
+  void(
+    req: { origStan: number; override: Override },
+    cashier: { id: string; role: string },
+  ): Promise<VoidRefundResult> {
+    return this.exclusive(async () => {
+      const orig = this.original(req.origStan);
+      const b = this.o.batch();
+      const allowed = b.shiftOpen
+        ? orig.stan >= b.fromStan && !b.closing
+        : orig.stan === this.lastSaleStan(b.fromStan);
+      if (!allowed) throw new TillError('VOID_NOT_ALLOWED', `stan ${orig.stan}`);
+      if (orig.offline === 1)
+        throw new TillError(
+          'VOID_NOT_ALLOWED',
+          'offline sale not yet at the issuer: refund after it is forwarded',
+        );
+      const h = this.history(orig.stan);
+      if (h.voided) throw new TillError('ALREADY_VOIDED', `stan ${orig.stan}`);
+      if (h.refundedFen > 0) throw new TillError('VOID_NOT_ALLOWED', 'already partly refunded');
+      const manager = this.checkOverride('void', req.override, cashier, orig.stan);
+      const pan = this.o.store.openPan(orig.pan_enc!);
+      const { stan, request } = this.o.store.createPending({
+        type: 'void',
+        amountFen: orig.amount_fen,
+        otherTenderFen: orig.other_tender_fen,
+        masked: maskPan(pan),
+        pan,
+        entryMode: orig.entry_mode,
+        operatorId: cashier.id,
+        origStan: orig.stan,
+        buildRequest: (s) => ({ ...this.header('void', s), origStan: orig.stan, amountFen: orig.amount_fen }),
+      });
+      const row = await this.complete(stan, request);
+      this.o.audit.record({
+        action: 'txn.void',
+        operatorId: cashier.id,
+        operatorRole: cashier.role,
+        stan,
+        approvedBy: manager,
+        outcome: row.status === 'approved' ? 'ok' : 'failed',
+        detail: `void of ${orig.stan} ${orig.amount_fen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
+      });
+      return this.finish(row);
+    });
+  }
+
+  refund(
+    req: { origStan?: number; cardToken?: string; amountFen: number; override: Override },
+    cashier: { id: string; role: string },
+  ): Promise<VoidRefundResult> {
+    return this.exclusive(async () => {
+      let pan: string;
+      let entryMode = 'manual';
+      let origStan: number | undefined;
+      if (req.origStan !== undefined) {
+        const orig = this.original(req.origStan);
+        if (orig.offline === 1) throw new TillError('INVALID_STATE', 'offline sale not yet at the issuer');
+        const h = this.history(orig.stan);
+        if (h.voided) throw new TillError('ALREADY_VOIDED', `stan ${orig.stan}`);
+        if (h.refundedFen + req.amountFen > orig.amount_fen)
+          throw new TillError('AMOUNT_EXCEEDS_ORIGINAL', `${orig.amount_fen - h.refundedFen} fen left`);
+        pan = this.o.store.openPan(orig.pan_enc!);
+        entryMode = orig.entry_mode;
+        origStan = orig.stan;
+      } else {
+        if (!req.cardToken) throw new TillError('NO_CARD');
+        const card = this.o.terminal.cards.take(req.cardToken);
+        if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
+        pan = card.pan;
+        entryMode = card.entryMode;
+      }
+      const manager = this.checkOverride(
+        'refund',
+        req.override,
+        cashier,
+        origStan,
+        origStan ? undefined : 'unlinked',
+      );
+      const { stan, request } = this.o.store.createPending({
+        type: 'refund',
+        amountFen: req.amountFen,
+        otherTenderFen: 0,
+        masked: maskPan(pan),
+        pan,
+        entryMode,
+        operatorId: cashier.id,
+        origStan,
+        buildRequest: (s) => ({
+          ...this.header('refund', s),
+          amountFen: req.amountFen,
+          ...(origStan !== undefined ? { origStan } : { card: { pan, entryMode } }),
+        }),
+      });
+      const row = await this.complete(stan, request);
+      if (row.status === 'approved' && origStan === undefined) this.o.terminal.clearCard();
+      this.o.audit.record({
+        action: 'txn.refund',
+        operatorId: cashier.id,
+        operatorRole: cashier.role,
+        stan,
+        approvedBy: manager,
+        outcome: row.status === 'approved' ? 'ok' : 'failed',
+        detail: `${origStan ? `refund of ${origStan}` : 'unlinked refund'} ${req.amountFen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
+      });
+      return this.finish(row);
+    });
+  }
+
+  private checkOverride(
+    action: 'void' | 'refund',
+    override: Override,
+    cashier: { id: string; role: string },
+    stan?: number,
+    note?: string,
+  ): string {
+    try {
+      return this.o.overrides.check(action, override, { stan, note }).id;
+    } catch (e) {
+      this.o.audit.record({
+        action: `txn.${action}`,
+        operatorId: cashier.id,
+        operatorRole: cashier.role,
+        stan,
+        outcome: 'denied',
+        detail: `override by ${override.operatorId} refused: ${(e as TillError).code ?? (e as Error).message}`,
+      });
+      throw e;
+    }
+  }
+
+  /** Same outcome rules as a sale: answered → final; unreachable → declined; unknown → declined + reversal queued. */
+  private async complete(stan: number, request: Record<string, unknown>): Promise<TxnRow> {
+    const verdict = await sendWithRetries(this.o.link, request, this.o.maxAttempts);
+    const store = this.o.store;
+    if (verdict.kind === 'answer') {
+      const r = verdict.response;
+      return store.finalize(stan, {
+        status: r.result,
+        balanceFen: r.balanceFen,
+        declineCode: r.result === 'declined' ? (r.code ?? 'ISSUER_ERROR') : undefined,
+      });
+    }
+    if (verdict.kind === 'unreachable')
+      return store.finalize(stan, { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
+    this.o.log(
+      `stan ${stan}: ${String(request.type)} outcome unknown (${verdict.lastError}); reversal queued`,
+    );
+    return store.finalize(
+      stan,
+      { status: 'declined', declineCode: verdict.forged ? 'ISSUER_BAD_SIGNATURE' : 'ISSUER_UNREACHABLE' },
+      { buildRequest: (rs) => ({ ...this.header('reverse', rs), origStan: stan }) },
+    );
+  }
+
+  private finish(row: TxnRow): VoidRefundResult {
+    const result = toResult(row);
+    this.o.terminal.emit('txn.updated', result);
+    return { result, receipt: row.status === 'pending' ? null : this.o.terminal.receipt(row.stan) };
+  }
+}
