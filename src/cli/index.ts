@@ -7,8 +7,14 @@ import { parseStartOptions } from '../main/config/options';
 import type { CliCommand } from './command';
 import { issuerSimCommand } from './commands/issuer-sim';
 import { txnsCommand } from './commands/txns';
+import { keysPublicCommand, keysRotateCommand } from './commands/keys';
+import { journalExportCommand, journalVerifyCommand } from './commands/journal';
+import { devicesCommand } from './commands/devices';
+import { readCommand } from './commands/read';
+import { printTestCommand } from './commands/print-test';
+import { diagnoseCommand } from './commands/diagnose';
 
-export const COMMANDS: CliCommand[] = [txnsCommand, issuerSimCommand];
+export const COMMANDS: CliCommand[] = [txnsCommand, issuerSimCommand, keysPublicCommand, keysRotateCommand, journalExportCommand, journalVerifyCommand, devicesCommand, readCommand, printTestCommand, diagnoseCommand];
 
 export function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`);
