@@ -1,6 +1,7 @@
 /** The issuer-sim's own SQLite ledger: cards, enrolled terminals, requests by (terminal, stan), entries. */
 import type { Migration } from '../main/store/sqlite';
 import { ISSUER_SETTLEMENT_MIGRATIONS } from './schema-settlement';
+import { ISSUER_OFFLINE_MIGRATIONS } from './schema-offline';
 
 export const ISSUER_MIGRATIONS: Migration[] = [
   {
@@ -50,5 +51,6 @@ export const ISSUER_MIGRATIONS: Migration[] = [
   CREATE INDEX entries_by_terminal ON entries(terminal_id, stan);
   `,
   },
+  ...ISSUER_OFFLINE_MIGRATIONS,
   ...ISSUER_SETTLEMENT_MIGRATIONS,
 ];

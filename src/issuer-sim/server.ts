@@ -16,7 +16,9 @@ import { canonicalBytes } from '../shared/canonical-json';
 import { sm2GenerateKeyPair, sm2Signer, sm2Verifier, sm3, toHex, fromHex } from '../main/crypto';
 import { ecardPayload } from './dynamic-code';
 import type { CardStatus } from './demo-cards';
-// Void, refund and settle (store manager's day) register themselves with HANDLERS.
+// Store-and-forward message types (advice, hotcards) register themselves with HANDLERS.
+import './handlers-offline';
+// Void, refund and settle (store manager's day) register themselves the same way.
 import './handlers-settlement';
 
 export interface IssuerSimOptions {

@@ -15,6 +15,9 @@ import { enrolTerminal } from './issuer/enrol';
 import { openTerminalDb } from './store/terminal-db';
 import type { Db } from './store/sqlite';
 import { TxnStore } from './terminal/txn-store';
+import { OfflineStore } from '../offline-queue/store';
+import { Forwarder } from '../offline-queue/forwarder';
+import { OfflineConfig } from '../offline-queue/config';
 import { Terminal } from './terminal/terminal';
 import { Operators, DEMO_OPERATORS } from './auth/operators';
 import { createOverrideChecker } from './auth/override';
@@ -43,6 +46,8 @@ export interface AppOptions {
   echoLog?: boolean;
   /** Period of the background loop (reversals, enrolment retry). */
   backgroundMs?: number;
+  /** Period of the forwarder's loop (link probe when due, hot cards, advices); default 1000 ms. */
+  forwardMs?: number;
 }
 
 export interface CardTillApp {
@@ -96,6 +101,23 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
 
   const db = openTerminalDb(o.dataDir);
   const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
+  const offline = new OfflineStore(db, keys.dataKey, store, OfflineConfig.parse(config.offline ?? {}), clock);
+  let lastLink: string | undefined;
+  const forwarder: Forwarder = new Forwarder({
+    store: offline,
+    link,
+    db,
+    terminalId: config.terminalId,
+    merchantId: config.merchantId,
+    clock,
+    log,
+    initiallyUp: false, // until an echo or a sale says otherwise
+    onChange: () => {
+      emit('queue.changed', forwarder.status());
+      const now = forwarder.linkState();
+      if (now !== lastLink) emit('link.changed', { link: (lastLink = now) });
+    },
+  });
   const terminal = new Terminal({
     store,
     link,
@@ -106,6 +128,8 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     maxAttempts: config.issuer.attempts,
     clock,
     log,
+    offline,
+    onLink: (up, detail) => forwarder.noteLink(up, detail),
   });
   const operators = new Operators(db, { maxAttempts: config.auth.maxPinAttempts, lockSeconds: config.auth.lockSeconds }, clock);
   if (demo) operators.seedIfEmpty(DEMO_OPERATORS);
@@ -118,12 +142,11 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     demo,
     version: VERSION,
     operator: session.current(),
-    link: link.isCut() ? 'cut' : linkUp ? 'online' : 'offline',
+    link: forwarder.linkState(),
     idleSignOutSeconds: config.auth.idleSignOutSeconds,
   });
 
   // Enrolment: first run, or a key the issuer has not acknowledged yet.
-  let linkUp = false;
   const enrolledKey = () => (db.prepare("SELECT value FROM meta WHERE key = 'enrolled_key_version'").get() as { value: string } | undefined)?.value;
   async function ensureEnrolled(): Promise<void> {
     if (enrolledKey() === String(keys.keyVersion)) return;
@@ -133,7 +156,6 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   }
   try {
     await ensureEnrolled();
-    linkUp = true;
   } catch (e) {
     log(`enrolment pending: ${(e as Error).message}`);
   }
@@ -167,7 +189,8 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     audit.record({ action: `override.${g.action}`, approvedBy: g.manager.id, stan: g.stan, detail: g.note });
   });
   const { shifts, voidRefund } = createShiftPieces({ db, config, keys, link, store, terminal, overrides, audit, clock, log });
-  const ctx: AppContext = { dataDir: o.dataDir, demo, config, db, keys, terminal, operators, overrides, audit, shifts, voidRefund, session, devices, printing, link, log, clock, sessionInfo, emit };
+  terminal.useOverrides(overrides);
+  const ctx: AppContext = { dataDir: o.dataDir, demo, config, db, keys, terminal, operators, overrides, audit, shifts, voidRefund, session, devices, printing, link, offline: { store: offline, forwarder }, log, clock, sessionInfo, emit };
   const dispatch = createDispatcher({ handlers: createHandlers(ctx), session, demo, log });
 
   // Background: enrolment retry, queued reversals, idle sign-out.
@@ -191,6 +214,10 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   const timer = setInterval(() => void tick(), o.backgroundMs ?? 5000);
   timer.unref();
   void tick();
+  // Store-and-forward: probes the link while it is down, uploads advices once it is up.
+  const forwardTimer = setInterval(() => void forwarder.tick(), o.forwardMs ?? 1000);
+  forwardTimer.unref();
+  void forwarder.tick();
 
   log(`CardTill ${VERSION} started: terminal ${config.terminalId}, ${demo ? 'demo mode' : `issuer ${issuerUrl}`}, data ${o.dataDir}`);
 
@@ -212,8 +239,11 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     async close() {
       stopped = true;
       clearInterval(timer);
+      clearInterval(forwardTimer);
+      forwarder.stop();
       await devices.stop();
       link.close();
+      await forwarder.idle();
       db.close();
       await issuerSim?.close();
     },

@@ -20,7 +20,11 @@ export const OfflineConfig = z.object({
   /** … and their amount (¥1,000.00). */
   perCardDailyFen: fen.default(100_000),
   /** Past this age of the oldest unforwarded approval, offline sales stop until it is forwarded (24 h). */
-  maxAgeMinutes: z.number().int().min(1).default(24 * 60),
+  maxAgeMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 60),
   /** Offline only for a card whose balance this terminal has seen online, and that covers the sale. */
   requireKnownBalance: z.boolean().default(true),
   /** Velocity (issuer risk rule): this many presentations of one card within the window … */

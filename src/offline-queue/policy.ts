@@ -41,10 +41,21 @@ export interface OfflineFacts {
 
 export type PolicyRule = Extract<
   ErrorCode,
-  'OFFLINE_TOO_OLD' | 'OFFLINE_HOT_CARD' | 'OFFLINE_VELOCITY' | 'OFFLINE_BALANCE_UNKNOWN' | 'INSUFFICIENT_BALANCE' | 'OFFLINE_FLOOR_LIMIT' | 'OFFLINE_TOTAL_LIMIT' | 'OFFLINE_CARD_LIMIT'
+  | 'OFFLINE_TOO_OLD'
+  | 'OFFLINE_HOT_CARD'
+  | 'OFFLINE_VELOCITY'
+  | 'OFFLINE_BALANCE_UNKNOWN'
+  | 'INSUFFICIENT_BALANCE'
+  | 'OFFLINE_FLOOR_LIMIT'
+  | 'OFFLINE_TOTAL_LIMIT'
+  | 'OFFLINE_CARD_LIMIT'
 >;
 
-export const OVERRIDABLE: ReadonlySet<PolicyRule> = new Set<PolicyRule>(['OFFLINE_FLOOR_LIMIT', 'OFFLINE_TOTAL_LIMIT', 'OFFLINE_CARD_LIMIT']);
+export const OVERRIDABLE: ReadonlySet<PolicyRule> = new Set<PolicyRule>([
+  'OFFLINE_FLOOR_LIMIT',
+  'OFFLINE_TOTAL_LIMIT',
+  'OFFLINE_CARD_LIMIT',
+]);
 
 export interface PolicyVerdict {
   /** Every rule broken, in the order above; empty = approve offline. */
@@ -59,7 +70,8 @@ export function evaluateOffline(cfg: OfflineConfig, f: OfflineFacts): PolicyVerd
   const v: PolicyRule[] = [];
   let blockUntil: number | null = null;
 
-  if (f.oldestUnforwardedAt !== null && f.now - f.oldestUnforwardedAt > cfg.maxAgeMinutes * 60_000) v.push('OFFLINE_TOO_OLD');
+  if (f.oldestUnforwardedAt !== null && f.now - f.oldestUnforwardedAt > cfg.maxAgeMinutes * 60_000)
+    v.push('OFFLINE_TOO_OLD');
   if (f.hotCard) v.push('OFFLINE_HOT_CARD');
 
   const windowStart = f.now - cfg.velocityWindowSeconds * 1000;
@@ -77,7 +89,8 @@ export function evaluateOffline(cfg: OfflineConfig, f: OfflineFacts): PolicyVerd
 
   if (f.amountFen > cfg.floorLimitFen) v.push('OFFLINE_FLOOR_LIMIT');
   if (f.unforwardedTotalFen + f.amountFen > cfg.totalLimitFen) v.push('OFFLINE_TOTAL_LIMIT');
-  if (f.cardTodayCount + 1 > cfg.perCardDailyCount || f.cardTodayFen + f.amountFen > cfg.perCardDailyFen) v.push('OFFLINE_CARD_LIMIT');
+  if (f.cardTodayCount + 1 > cfg.perCardDailyCount || f.cardTodayFen + f.amountFen > cfg.perCardDailyFen)
+    v.push('OFFLINE_CARD_LIMIT');
 
   return { violations: v, overridable: v.length > 0 && v.every((r) => OVERRIDABLE.has(r)), blockUntil };
 }
@@ -92,7 +105,11 @@ export function storeDay(epochMs: number, dayOffsetMinutes: number): string {
  * "equal jitter" (half fixed, half random — AWS Architecture Blog, "Exponential Backoff And
  * Jitter", 2015), so many terminals of one store do not all knock at the same instant.
  */
-export function probeDelayMs(cfg: Pick<OfflineConfig, 'probeMinMs' | 'probeMaxMs'>, failures: number, random: number): number {
+export function probeDelayMs(
+  cfg: Pick<OfflineConfig, 'probeMinMs' | 'probeMaxMs'>,
+  failures: number,
+  random: number,
+): number {
   const ceiling = Math.min(cfg.probeMaxMs, cfg.probeMinMs * 2 ** Math.min(Math.max(failures - 1, 0), 30));
   return Math.round(ceiling / 2 + (ceiling / 2) * Math.min(Math.max(random, 0), 1));
 }

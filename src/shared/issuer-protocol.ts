@@ -64,7 +64,9 @@ export const EnrolRequest = z.object({
 
 export const ResultCode = z.enum(['approved', 'declined']);
 
-export const IssuerResponse = z.object({
+/** Loose: message types add their own answer fields (advice `results`, hotcards lists), which the
+ * signature covers and their own schemas parse (src/shared/issuer-protocol-offline.ts). */
+export const IssuerResponse = z.looseObject({
   type: z.string(),
   terminalId: z.string(),
   stan,

@@ -16,6 +16,8 @@ import type { OverrideChecker } from '../auth/override';
 import type { AuditLog } from '../audit/audit-log';
 import type { ShiftService } from '../shift/shift-service';
 import type { VoidRefund } from '../terminal/void-refund';
+import type { OfflineStore } from '../../offline-queue/store';
+import type { Forwarder } from '../../offline-queue/forwarder';
 import type { EventName, EventPayload, SessionInfo } from '../../shared/contract';
 
 export interface AppContext {
@@ -39,6 +41,8 @@ export interface AppContext {
   /** Receipts and test pages to the printer; announces held jobs and their later printing. */
   printing: ReceiptPrinting;
   link: IssuerLink;
+  /** Store-and-forward: the queue, hot cards, exceptions (store) and the forwarder (src/offline-queue). */
+  offline: { store: OfflineStore; forwarder: Forwarder };
   log: EventLog;
   clock: () => Date;
   sessionInfo(): SessionInfo;

@@ -10,6 +10,7 @@ import { deviceHandlers } from './handlers/devices';
 import { deviceIoHandlers } from './handlers/device-io';
 import { techHandlers } from './handlers/tech';
 import { managerHandlers } from './handlers/manager';
+import { offlineHandlers } from './handlers/offline';
 
 export function createHandlers(ctx: AppContext): Handlers {
   return {
@@ -19,5 +20,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...deviceIoHandlers(ctx),
     ...techHandlers(ctx),
     ...managerHandlers(ctx),
+    ...offlineHandlers(ctx),
   };
 }

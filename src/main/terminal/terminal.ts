@@ -8,12 +8,15 @@ import { EventEmitter } from 'node:events';
 import type { CardPresented } from '../../shared/devices';
 import { maskPan } from '../../shared/card';
 import { TillError, type ErrorCode } from '../../shared/errors';
-import type { CardSummary, TxnResult, Receipt } from '../../shared/contract';
+import type { CardSummary, TxnResult, Receipt, Override } from '../../shared/contract';
 import type { IssuerLink } from '../issuer/link';
 import { CardVault } from './card-vault';
 import { TxnStore, toResult, type TxnRow } from './txn-store';
 import { sendWithRetries } from './online';
 import { layoutReceipt, type ReceiptHeader } from '../receipt/layout';
+import type { OverrideChecker } from '../auth/override';
+import type { OfflineStore } from '../../offline-queue/store';
+import { decideOffline } from './offline-sale';
 
 export interface TerminalOptions {
   store: TxnStore;
@@ -26,6 +29,12 @@ export interface TerminalOptions {
   maxAttempts: number;
   clock: () => Date;
   log: (line: string) => void;
+  /** Store-and-forward (src/offline-queue): absent or disabled → an unreachable issuer is a decline. */
+  offline?: OfflineStore;
+  /** Manager overrides (offline over limit); set by the app once operators exist. */
+  overrides?: OverrideChecker;
+  /** What each online exchange taught about the link: the forwarder's link state follows it. */
+  onLink?: (up: boolean, detail?: string) => void;
 }
 
 export type TerminalEvents = {
@@ -85,7 +94,14 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     return { pan: card.pan, entryMode: card.entryMode, expiry: card.expiry, dynamicCode: card.dynamicCode };
   }
 
-  sale(req: { cardToken: string; amountFen: number; otherTenderFen?: number }, operatorId?: string): Promise<TxnResult> {
+  useOverrides(overrides: OverrideChecker): void {
+    this.opts.overrides = overrides;
+  }
+
+  sale(
+    req: { cardToken: string; amountFen: number; otherTenderFen?: number; override?: Override },
+    operatorId?: string,
+  ): Promise<TxnResult> {
     return this.exclusive(async () => {
       const card = this.takeCard(req.cardToken);
       const otherTenderFen = req.otherTenderFen ?? 0;
@@ -99,7 +115,26 @@ export class Terminal extends EventEmitter<TerminalEvents> {
         operatorId,
         buildRequest: (s) => ({ ...this.header('authorize', s), card: this.wireCard(card), amountFen: req.amountFen, otherTenderFen }),
       });
-      const row = await this.complete(stan, request);
+      const offline = this.opts.offline;
+      const fallback =
+        offline && offline.config.enabled
+          ? () =>
+              decideOffline(
+                this.opts.store,
+                offline,
+                this.opts.overrides,
+                {
+                  stan,
+                  card,
+                  amountFen: req.amountFen,
+                  otherTenderFen,
+                  time: String(request.time),
+                  override: req.override,
+                },
+                this.opts.log,
+              )
+          : undefined;
+      const row = await this.complete(stan, request, fallback);
       if (row.status === 'approved') this.clearCard();
       return this.publish(row);
     });
@@ -122,12 +157,31 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     });
   }
 
-  /** Sends a pending request and records its final outcome; never leaves it pending. */
-  private async complete(stan: number, request: Record<string, unknown>): Promise<TxnRow> {
+  /**
+   * Sends a pending request and records its final outcome; never leaves it pending. `offline`
+   * decides a sale the issuer cannot have seen (verdict 'unreachable') by the offline policy.
+   */
+  private async complete(
+    stan: number,
+    request: Record<string, unknown>,
+    offline?: () => TxnRow,
+  ): Promise<TxnRow> {
     const verdict = await sendWithRetries(this.opts.link, request, this.opts.maxAttempts);
     const store = this.opts.store;
+    this.opts.onLink?.(
+      verdict.kind === 'answer',
+      verdict.kind === 'unknown'
+        ? verdict.lastError
+        : verdict.kind === 'unreachable'
+          ? 'issuer unreachable'
+          : undefined,
+    );
     if (verdict.kind === 'answer') {
       const r = verdict.response;
+      const pan = (request.card as { pan?: string } | undefined)?.pan;
+      // The last balance seen online is what offline approvals for this card are checked against.
+      if (pan && r.balanceFen !== undefined && this.opts.offline)
+        this.opts.offline.noteBalance(pan, r.balanceFen);
       return store.finalize(stan, {
         status: r.result,
         balanceFen: r.balanceFen,
@@ -135,7 +189,10 @@ export class Terminal extends EventEmitter<TerminalEvents> {
         authCode: r.authCode,
       });
     }
-    if (verdict.kind === 'unreachable') return store.finalize(stan, { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
+    if (verdict.kind === 'unreachable')
+      return offline
+        ? offline()
+        : store.finalize(stan, { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
     this.opts.log(`stan ${stan}: outcome unknown after ${this.opts.maxAttempts} attempts (${verdict.lastError}); reversal queued`);
     const code: ErrorCode = verdict.forged ? 'ISSUER_BAD_SIGNATURE' : 'ISSUER_UNREACHABLE';
     const needsReversal = request.type === 'authorize';

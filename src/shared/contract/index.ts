@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { sessionMethods } from './session';
 import { saleMethods, TxnResult, CardSummary } from './sale';
 import { deviceMethods } from './devices';
+import { offlineMethods, offlineEvents } from './offline';
 import { deviceIoMethods, deviceIoEvents } from './device-io';
 import { techMethods, techEvents } from './tech';
 import { managerMethods } from './manager';
@@ -19,6 +20,7 @@ import { Fen } from './common';
 export * from './common';
 export * from './session';
 export * from './sale';
+export * from './offline';
 export * from './device-io';
 export * from './tech';
 export * from './manager';
@@ -27,6 +29,7 @@ export const methods = {
   ...sessionMethods,
   ...saleMethods,
   ...deviceMethods,
+  ...offlineMethods,
   ...deviceIoMethods,
   ...techMethods,
   ...managerMethods,
@@ -47,6 +50,7 @@ export const events = {
   'session.changed': SessionInfo,
   /** ECR asked to collect an amount: the screen prompts for a card. null when done. */
   'collect.prompt': z.object({ amountFen: Fen }).nullable(),
+  ...offlineEvents,
   ...deviceIoEvents,
   ...techEvents,
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Fen, method, SELLERS, Empty } from './common';
+import { Fen, method, SELLERS, Empty, Override } from './common';
 import { ErrorCode } from '../errors';
 import { EntryMode } from '../devices';
 import { ReceiptDoc } from '../receipt-doc';
@@ -57,6 +57,8 @@ export const saleMethods = {
         amountFen: Fen.refine((v) => v > 0, 'amount must be positive'),
         /** Split tender: the part paid by another tender (cash). */
         otherTenderFen: Fen.optional(),
+        /** A manager's PIN allowing an offline approval over the limits (src/offline-queue/policy.ts). */
+        override: Override.optional(),
       })
       .strict(),
     res: TxnResult,

@@ -1,0 +1,30 @@
+/**
+ * The issuer-sim's store-and-forward tables. The hot-card list is versioned: triggers on `cards`
+ * log every change of a card's "hot" state (lost or frozen) with a new version, so a terminal asks
+ * for the delta since the version it holds (docs/issuer-protocol.md, "hotcards").
+ */
+import type { Migration } from '../main/store/sqlite';
+
+export const ISSUER_OFFLINE_MIGRATIONS: Migration[] = [
+  {
+    id: 'issuer/002-hotcards',
+    sql: `
+  CREATE TABLE hotcard_log (
+    version INTEGER PRIMARY KEY AUTOINCREMENT,
+    pan TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('add','remove')),
+    created_at TEXT NOT NULL
+  );
+  CREATE TRIGGER hotcard_on_insert AFTER INSERT ON cards WHEN NEW.status IN ('lost','frozen')
+  BEGIN INSERT INTO hotcard_log (pan, action, created_at) VALUES (NEW.pan, 'add', NEW.updated_at); END;
+  CREATE TRIGGER hotcard_on_update AFTER UPDATE OF status ON cards
+    WHEN (OLD.status IN ('lost','frozen')) != (NEW.status IN ('lost','frozen'))
+  BEGIN
+    INSERT INTO hotcard_log (pan, action, created_at)
+    VALUES (NEW.pan, CASE WHEN NEW.status IN ('lost','frozen') THEN 'add' ELSE 'remove' END, NEW.updated_at);
+  END;
+  -- Cards that were already hot before this migration.
+  INSERT INTO hotcard_log (pan, action, created_at) SELECT pan, 'add', updated_at FROM cards WHERE status IN ('lost','frozen');
+  `,
+  },
+];

@@ -1,0 +1,24 @@
+import type { Handlers } from '../dispatch';
+import type { AppContext } from '../context';
+import type { offlineMethods } from '../../../shared/contract/offline';
+import { TillError } from '../../../shared/errors';
+
+/** The manager's queue screen and `queue.*` methods (src/offline-queue). */
+export function offlineHandlers(ctx: AppContext): Pick<Handlers, keyof typeof offlineMethods> {
+  return {
+    'queue.status': () => ctx.offline.forwarder.status(),
+    'queue.forward': async () => {
+      ctx.log(`forward now requested by ${ctx.session.current()?.id ?? '?'}`);
+      return ctx.offline.forwarder.forwardNow();
+    },
+    'queue.ackException': ({ stan }) => {
+      const by = ctx.session.current()?.id ?? '?';
+      if (!ctx.offline.store.acknowledge(stan, by))
+        throw new TillError('NOT_FOUND', `no unacknowledged exception for stan ${stan}`);
+      ctx.log(`offline exception stan ${stan} acknowledged by ${by}`);
+      const status = ctx.offline.forwarder.status();
+      ctx.emit('queue.changed', status);
+      return status;
+    },
+  };
+}

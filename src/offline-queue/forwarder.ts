@@ -1,0 +1,219 @@
+/**
+ * The forwarder: knows whether the issuer is reachable, probes it with echo while it is not
+ * (exponential backoff with jitter), and once it is back uploads queued advices in STAN order, in
+ * batches. An advice is marked forwarded only when the issuer's SIGNED answer (checked by the
+ * link: signature, terminal, STAN, nonce) carries a result for it; a lost answer leaves the batch
+ * queued and the next upload resends the same advices — the issuer applies each at most once per
+ * (terminal id, STAN). Refused advices become exceptions for the manager (OfflineStore.recordResults).
+ */
+import { randomBytes } from 'node:crypto';
+import type { IssuerLink } from '../main/issuer/link';
+import { LinkError } from '../main/issuer/link';
+import type { Db } from '../main/store/sqlite';
+import { takeStan } from '../main/store/terminal-db';
+import type { LinkState, QueueStatus } from '../shared/contract';
+import { AdviceAnswer } from '../shared/issuer-protocol-offline';
+import type { OfflineStore } from './store';
+import { probeDelayMs } from './policy';
+import { syncHotcards, type HeaderFn } from './hotcards';
+
+export interface ForwarderOptions {
+  store: OfflineStore;
+  link: IssuerLink;
+  db: Db;
+  terminalId: string;
+  merchantId: string;
+  clock: () => Date;
+  log: (line: string) => void;
+  /** [0,1); injectable so tests can pin the jitter. */
+  random?: () => number;
+  /** Called when the link state or the queue changed (the app emits events). */
+  onChange?: () => void;
+  /** Whether the link was last known up (the app's enrolment result at start). */
+  initiallyUp?: boolean;
+}
+
+export class Forwarder {
+  private up: boolean;
+  private failures = 0;
+  private nextProbeAt = 0;
+  private nextHotcardsAt = 0;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private readonly random: () => number;
+
+  constructor(private readonly o: ForwarderOptions) {
+    this.up = o.initiallyUp ?? o.store.getMeta('link_state') === 'online';
+    this.random = o.random ?? Math.random;
+  }
+
+  readonly header: HeaderFn = (type) => ({
+    type,
+    terminalId: this.o.terminalId,
+    merchantId: this.o.merchantId,
+    stan: this.o.db.transaction(() => takeStan(this.o.db))(),
+    time: this.o.clock().toISOString(),
+    nonce: randomBytes(16).toString('hex'),
+  });
+
+  linkState(): LinkState {
+    return this.o.link.isCut() ? 'cut' : this.up ? 'online' : 'offline';
+  }
+
+  status(): QueueStatus {
+    return this.o.store.status({ link: this.linkState(), forwarding: this.running !== null });
+  }
+
+  /** What the terminal learnt from its own traffic: an answer (up) or nothing reached the issuer (down). */
+  noteLink(up: boolean, error?: string): void {
+    if (up) {
+      this.setUp();
+      if (this.o.store.openCount() > 0) void this.tick();
+    } else this.setDown(error ?? 'issuer unreachable');
+  }
+
+  /** One background step: probe when due, refresh hot cards when due, drain the queue. */
+  tick(): Promise<void> {
+    if (!this.running) this.running = this.guarded(false);
+    return this.running;
+  }
+
+  /** The manager's "forward now": probe at once (skip the backoff) and drain. */
+  async forwardNow(): Promise<QueueStatus> {
+    if (this.running) await this.running;
+    this.running = this.guarded(true);
+    await this.running;
+    return this.status();
+  }
+
+  /** No new work after this; in-flight work finishes (await idle()). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private guarded(force: boolean): Promise<void> {
+    return this.run(force)
+      .catch((e: unknown) => {
+        if (!this.stopped) this.o.log(`forwarder: ${(e as Error).message}`);
+      })
+      .finally(() => (this.running = null));
+  }
+
+  private async run(force: boolean): Promise<void> {
+    if (this.stopped) return;
+    if (this.o.link.isCut()) {
+      // The demo switch: nothing to probe, and no backoff to pay once it is switched back.
+      if (this.up || this.o.store.getMeta('link_state') !== 'offline') this.setDown('issuer link is cut');
+      this.nextProbeAt = 0;
+      this.failures = 0;
+      return;
+    }
+    if (!this.up) {
+      if (!force && this.o.clock().getTime() < this.nextProbeAt) return;
+      if (!(await this.probe())) return;
+    }
+    if (force || this.o.clock().getTime() >= this.nextHotcardsAt) await this.refreshHotcards();
+    if (this.up) await this.drain();
+  }
+
+  private async probe(): Promise<boolean> {
+    try {
+      await this.o.link.send(this.header('echo'));
+      this.o.log('issuer link is back (echo answered)');
+      this.setUp();
+      return true;
+    } catch (e) {
+      this.setDown(`echo: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  private async refreshHotcards(): Promise<void> {
+    try {
+      const r = await syncHotcards(this.o.link, this.o.store, this.header);
+      this.nextHotcardsAt = this.o.clock().getTime() + this.o.store.config.hotcardRefreshSeconds * 1000;
+      if (r.full || r.added || r.removed)
+        this.o.log(`hot-card list v${r.version}${r.full ? ' (full)' : ''}: +${r.added} −${r.removed}`);
+    } catch (e) {
+      this.failed(e, 'hotcards');
+    }
+  }
+
+  /** Uploads every queued advice, batch by batch, until the queue is empty or the link fails. */
+  async drain(): Promise<{ accepted: number; rejected: number }> {
+    const total = { accepted: 0, rejected: 0 };
+    const size = this.o.store.config.batchSize;
+    while (!this.stopped) {
+      const batch = this.o.store.nextBatch(size);
+      if (batch.length === 0) break;
+      let results;
+      try {
+        const answer = await this.o.link.send({
+          ...this.header('advice'),
+          advices: batch.map((b) => b.advice),
+        });
+        results = AdviceAnswer.parse(answer).results;
+      } catch (e) {
+        this.o.store.markAttempt(
+          batch.map((b) => b.stan),
+          (e as Error).message,
+        );
+        this.failed(e, 'advice');
+        break;
+      }
+      const r = this.o.store.recordResults(results, batch);
+      total.accepted += r.accepted;
+      total.rejected += r.rejected;
+      if (r.rejected) this.o.log(`${r.rejected} advice(s) refused by the issuer: see the exceptions list`);
+      this.o.onChange?.();
+      if (r.accepted + r.rejected === 0) {
+        this.o.store.setMeta('last_error', 'issuer answered without results for the batch');
+        break; // never spin on a batch the issuer will not settle
+      }
+    }
+    return total;
+  }
+
+  private failed(e: unknown, what: string): void {
+    const msg = `${what}: ${(e as Error).message}`;
+    if (e instanceof LinkError && e.failure === 'rejected') {
+      // The issuer answered (HTTP error): the link is up, the request was refused.
+      this.o.store.setMeta('last_error', msg);
+      this.o.log(msg);
+      this.o.onChange?.();
+    } else this.setDown(msg);
+  }
+
+  private setUp(): void {
+    this.failures = 0;
+    this.nextProbeAt = 0;
+    if (this.up && this.o.store.getMeta('link_state') === 'online') return;
+    this.up = true;
+    const at = this.o.clock().toISOString();
+    this.o.db.transaction(() => {
+      this.o.store.setMeta('link_state', 'online');
+      this.o.store.setMeta('last_contact_at', at);
+      this.o.store.setMeta('next_probe_at', null);
+    })();
+    this.o.onChange?.();
+  }
+
+  private setDown(error: string): void {
+    const was = this.up;
+    this.up = false;
+    this.failures++;
+    const delay = probeDelayMs(this.o.store.config, this.failures, this.random());
+    this.nextProbeAt = this.o.clock().getTime() + delay;
+    this.o.db.transaction(() => {
+      this.o.store.setMeta('link_state', 'offline');
+      this.o.store.setMeta('last_error', error);
+      this.o.store.setMeta('next_probe_at', new Date(this.nextProbeAt).toISOString());
+    })();
+    if (was) this.o.log(`issuer link down: ${error}; next probe in ${delay} ms`);
+    this.o.onChange?.();
+  }
+}

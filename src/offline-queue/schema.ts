@@ -1,0 +1,57 @@
+/**
+ * The terminal's store-and-forward tables (appended to TERMINAL_MIGRATIONS). Cards are named by
+ * `card_key` = HMAC-SM3(key derived from the data key, PAN): the same card always gets the same
+ * key, but the key reveals nothing of the number (no clear PAN on disk — DESIGN.md "Money, cards").
+ * Queue rows and exceptions are never deleted: forwarded rows are marked, exceptions acknowledged.
+ */
+import type { Migration } from '../main/store/sqlite';
+
+export const OFFLINE_MIGRATIONS: Migration[] = [
+  {
+    id: 'offline/001-queue',
+    sql: `
+  -- One row per offline approval, written in the same transaction as its txns row and journal
+  -- record. advice_enc is the exact advice item (SM4-sealed, it carries the card number): every
+  -- upload resends the same bytes, so the issuer's per-advice idempotency holds.
+  CREATE TABLE offline_queue (
+    stan INTEGER PRIMARY KEY,
+    card_key TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+    day TEXT NOT NULL,
+    advice_enc BLOB NOT NULL,
+    override_by TEXT,
+    created_at TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    forwarded_at TEXT,
+    outcome TEXT CHECK (outcome IN ('accepted','rejected')),
+    issuer_code TEXT
+  );
+  CREATE INDEX offline_queue_open ON offline_queue(forwarded_at, stan);
+  CREATE INDEX offline_queue_card_day ON offline_queue(card_key, day);
+  CREATE TRIGGER offline_queue_no_delete BEFORE DELETE ON offline_queue BEGIN SELECT RAISE(ABORT, 'offline queue rows are never deleted'); END;
+
+  -- Advices the issuer refused for good. The manager must acknowledge each; nothing is dropped.
+  CREATE TABLE offline_exceptions (
+    stan INTEGER PRIMARY KEY,
+    code TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL,
+    masked TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT
+  );
+  CREATE TRIGGER offline_exceptions_no_delete BEFORE DELETE ON offline_exceptions BEGIN SELECT RAISE(ABORT, 'exceptions are never deleted'); END;
+
+  CREATE TABLE offline_hotcards (card_key TEXT PRIMARY KEY);
+  -- Last balance this terminal saw online, less its offline approvals since.
+  CREATE TABLE offline_balances (card_key TEXT PRIMARY KEY, balance_fen INTEGER NOT NULL, seen_at TEXT NOT NULL);
+  CREATE TABLE offline_presentations (card_key TEXT NOT NULL, at_ms INTEGER NOT NULL);
+  CREATE INDEX offline_presentations_by_card ON offline_presentations(card_key, at_ms);
+  CREATE TABLE offline_blocks (card_key TEXT PRIMARY KEY, until_ms INTEGER NOT NULL);
+  -- hotcards_version, link_state, last_error, last_contact_at, last_forward_at
+  CREATE TABLE offline_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+  },
+];

@@ -1,0 +1,402 @@
+/**
+ * Store-and-forward state in the terminal's SQLite file: the queue of offline approvals, the
+ * exceptions list, the hot-card list, last-known balances and velocity marks. Every method is
+ * synchronous (better-sqlite3) so "in the same transaction as the journal record" is literal:
+ * `enqueue` is called inside TxnStore's transaction by the terminal (src/main/terminal/offline-sale.ts).
+ */
+import type { Db } from '../main/store/sqlite';
+import { hmacSm3, toHex } from '../main/crypto';
+import type { AdviceItem, AdviceResult } from '../shared/issuer-protocol-offline';
+import type { QueueException, QueueStatus, OfflineLimits, LinkState } from '../shared/contract';
+import type { ErrorCode } from '../shared/errors';
+import type { OfflineConfig } from './config';
+import { storeDay, type OfflineFacts } from './policy';
+
+const enc = new TextEncoder();
+
+export interface Sealer {
+  sealRequest(msg: unknown): Buffer;
+  openRequest<T>(sealed: Uint8Array): T;
+}
+
+export interface QueuedAdvice {
+  stan: number;
+  amount_fen: number;
+  card_key: string;
+  advice_enc: Buffer;
+  attempts: number;
+}
+
+export type ForwarderMeta = {
+  link_state: LinkState;
+  last_error: string;
+  last_contact_at: string;
+  last_forward_at: string;
+  next_probe_at: string;
+  hotcards_version: string;
+};
+
+export class OfflineStore {
+  private readonly cardKeyKey: Uint8Array;
+  constructor(
+    readonly db: Db,
+    dataKey: Uint8Array,
+    private readonly sealer: Sealer,
+    readonly config: OfflineConfig,
+    private readonly now: () => Date,
+  ) {
+    // A key of its own for card keys, derived from the data key (never the data key itself).
+    this.cardKeyKey = hmacSm3(dataKey, enc.encode('cardtill:offline:card-key:v1'));
+  }
+
+  cardKey(pan: string): string {
+    return toHex(hmacSm3(this.cardKeyKey, enc.encode(pan)));
+  }
+
+  // ── policy facts ────────────────────────────────────────────────────────────────────────────
+
+  /** Facts for the policy about this card and amount, as of now. */
+  facts(pan: string, amountFen: number): OfflineFacts & { cardKey: string } {
+    const key = this.cardKey(pan);
+    const nowMs = this.now().getTime();
+    const open = this.db
+      .prepare(
+        'SELECT COALESCE(SUM(amount_fen), 0) AS total, MIN(created_ms) AS oldest FROM offline_queue WHERE forwarded_at IS NULL',
+      )
+      .get() as {
+      total: number;
+      oldest: number | null;
+    };
+    const today = this.db
+      .prepare(
+        'SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS fen FROM offline_queue WHERE card_key = ? AND day = ?',
+      )
+      .get(key, storeDay(nowMs, this.config.dayOffsetMinutes)) as { n: number; fen: number };
+    const bal = this.db.prepare('SELECT balance_fen FROM offline_balances WHERE card_key = ?').get(key) as
+      { balance_fen: number } | undefined;
+    const since = nowMs - this.config.velocityWindowSeconds * 1000;
+    const presentations = (
+      this.db
+        .prepare('SELECT at_ms FROM offline_presentations WHERE card_key = ? AND at_ms > ?')
+        .all(key, since) as Array<{ at_ms: number }>
+    ).map((r) => r.at_ms);
+    const block = this.db.prepare('SELECT until_ms FROM offline_blocks WHERE card_key = ?').get(key) as
+      { until_ms: number } | undefined;
+    return {
+      cardKey: key,
+      amountFen,
+      now: nowMs,
+      unforwardedTotalFen: open.total,
+      oldestUnforwardedAt: open.oldest,
+      cardTodayCount: today.n,
+      cardTodayFen: today.fen,
+      hotCard: this.db.prepare('SELECT 1 FROM offline_hotcards WHERE card_key = ?').get(key) !== undefined,
+      knownBalanceFen: bal ? bal.balance_fen : null,
+      presentations,
+      blockedUntil: block ? block.until_ms : null,
+    };
+  }
+
+  /** Records a presentation of the card for the velocity rule (and a block when it tripped). */
+  notePresentation(cardKey: string, blockUntil: number | null): void {
+    const nowMs = this.now().getTime();
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO offline_presentations (card_key, at_ms) VALUES (?, ?)')
+        .run(cardKey, nowMs);
+      // Old marks are of no use to any rule: keep the table small.
+      this.db
+        .prepare('DELETE FROM offline_presentations WHERE at_ms <= ?')
+        .run(nowMs - this.config.velocityWindowSeconds * 1000);
+      if (blockUntil !== null)
+        this.db
+          .prepare(
+            'INSERT INTO offline_blocks (card_key, until_ms) VALUES (?, ?) ON CONFLICT(card_key) DO UPDATE SET until_ms = excluded.until_ms',
+          )
+          .run(cardKey, blockUntil);
+    })();
+  }
+
+  /** A balance the issuer reported for this card (online sale, inquiry, advice result). */
+  noteBalance(pan: string, balanceFen: number): void {
+    this.noteBalanceByKey(this.cardKey(pan), balanceFen);
+  }
+
+  private noteBalanceByKey(key: string, balanceFen: number): void {
+    this.db
+      .prepare(
+        'INSERT INTO offline_balances (card_key, balance_fen, seen_at) VALUES (?, ?, ?) ON CONFLICT(card_key) DO UPDATE SET balance_fen = excluded.balance_fen, seen_at = excluded.seen_at',
+      )
+      .run(key, balanceFen, this.now().toISOString());
+  }
+
+  // ── the queue ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Queues an offline approval. MUST run inside the caller's transaction that finalizes the txns
+   * row and appends its journal record (DESIGN.md promise 3): all three are on disk, or none.
+   */
+  enqueue(advice: AdviceItem, cardKey: string, overrideBy: string | undefined): void {
+    if (!this.db.inTransaction)
+      throw new Error('enqueue must run inside the transaction that journals the sale');
+    const at = this.now();
+    this.db
+      .prepare(
+        'INSERT INTO offline_queue (stan, card_key, amount_fen, day, advice_enc, override_by, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        advice.stan,
+        cardKey,
+        advice.amountFen,
+        storeDay(at.getTime(), this.config.dayOffsetMinutes),
+        this.sealer.sealRequest(advice),
+        overrideBy ?? null,
+        at.toISOString(),
+        at.getTime(),
+      );
+    this.db
+      .prepare('UPDATE offline_balances SET balance_fen = MAX(balance_fen - ?, 0) WHERE card_key = ?')
+      .run(advice.amountFen, cardKey);
+  }
+
+  /** The oldest unforwarded advices, in STAN order. */
+  nextBatch(limit: number): Array<QueuedAdvice & { advice: AdviceItem }> {
+    const rows = this.db
+      .prepare(
+        'SELECT stan, amount_fen, card_key, advice_enc, attempts FROM offline_queue WHERE forwarded_at IS NULL ORDER BY stan LIMIT ?',
+      )
+      .all(limit) as QueuedAdvice[];
+    return rows.map((r) => ({ ...r, advice: this.sealer.openRequest<AdviceItem>(r.advice_enc) }));
+  }
+
+  openCount(): number {
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM offline_queue WHERE forwarded_at IS NULL').get() as {
+        n: number;
+      }
+    ).n;
+  }
+
+  markAttempt(stans: number[], error: string): void {
+    const upd = this.db.prepare(
+      'UPDATE offline_queue SET attempts = attempts + 1, last_error = ? WHERE stan = ?',
+    );
+    this.db.transaction(() => stans.forEach((s) => upd.run(error, s)))();
+  }
+
+  /**
+   * Records the issuer's signed per-advice results in one transaction: accepted → forwarded;
+   * refused → forwarded and an exception for the manager. Advices without a result stay queued.
+   */
+  recordResults(
+    results: AdviceResult[],
+    sent: ReadonlyArray<{ stan: number; card_key: string }>,
+  ): { accepted: number; rejected: number } {
+    const byStan = new Map(sent.map((s) => [s.stan, s]));
+    let accepted = 0;
+    let rejected = 0;
+    const at = this.now().toISOString();
+    this.db.transaction(() => {
+      for (const r of results) {
+        const q = byStan.get(r.stan);
+        if (!q) continue; // not one of ours in this batch: ignore
+        const ok = r.result === 'approved';
+        const changed = this.db
+          .prepare(
+            'UPDATE offline_queue SET forwarded_at = ?, outcome = ?, issuer_code = ?, attempts = attempts + 1, last_error = NULL WHERE stan = ? AND forwarded_at IS NULL',
+          )
+          .run(at, ok ? 'accepted' : 'rejected', r.code ?? null, r.stan).changes;
+        if (!changed) continue;
+        if (r.balanceFen !== undefined) this.noteBalanceByKey(q.card_key, r.balanceFen);
+        if (ok) accepted++;
+        else {
+          rejected++;
+          const row = this.db.prepare('SELECT amount_fen, masked FROM txns WHERE stan = ?').get(r.stan) as
+            { amount_fen: number; masked: string } | undefined;
+          this.db
+            .prepare(
+              'INSERT OR IGNORE INTO offline_exceptions (stan, code, amount_fen, masked, created_at) VALUES (?, ?, ?, ?, ?)',
+            )
+            .run(r.stan, r.code ?? 'ISSUER_ERROR', row?.amount_fen ?? 0, row?.masked ?? '', at);
+        }
+      }
+      if (accepted + rejected) this.setMeta('last_forward_at', at);
+    })();
+    return { accepted, rejected };
+  }
+
+  acknowledge(stan: number, by: string): boolean {
+    return (
+      this.db
+        .prepare(
+          'UPDATE offline_exceptions SET acknowledged_at = ?, acknowledged_by = ? WHERE stan = ? AND acknowledged_at IS NULL',
+        )
+        .run(this.now().toISOString(), by, stan).changes === 1
+    );
+  }
+
+  exceptions(): QueueException[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT * FROM offline_exceptions ORDER BY (acknowledged_at IS NOT NULL), stan DESC LIMIT 200',
+        )
+        .all() as Array<{
+        stan: number;
+        code: string;
+        amount_fen: number;
+        masked: string;
+        created_at: string;
+        acknowledged_at: string | null;
+        acknowledged_by: string | null;
+      }>
+    ).map((e) => ({
+      stan: e.stan,
+      code: e.code as ErrorCode,
+      amountFen: e.amount_fen,
+      masked: e.masked,
+      time: e.created_at,
+      acknowledgedAt: e.acknowledged_at,
+      acknowledgedBy: e.acknowledged_by,
+    }));
+  }
+
+  // ── hot cards ───────────────────────────────────────────────────────────────────────────────
+
+  hotcardsVersion(): number {
+    return Number(this.getMeta('hotcards_version') ?? 0);
+  }
+
+  /** Applies a full list (replace) or a delta, and its version, in one transaction. */
+  applyHotcards(a: { version: number; full: boolean; add: string[]; remove: string[] }): void {
+    this.db.transaction(() => {
+      if (a.full) this.db.prepare('DELETE FROM offline_hotcards').run();
+      const ins = this.db.prepare('INSERT OR IGNORE INTO offline_hotcards (card_key) VALUES (?)');
+      const del = this.db.prepare('DELETE FROM offline_hotcards WHERE card_key = ?');
+      for (const pan of a.add) ins.run(this.cardKey(pan));
+      for (const pan of a.remove) del.run(this.cardKey(pan));
+      this.setMeta('hotcards_version', String(a.version));
+    })();
+  }
+
+  // ── forwarder state (persisted so `cardtill queue status` can show it) ──────────────────────
+
+  getMeta<K extends keyof ForwarderMeta>(key: K): string | undefined {
+    return (
+      this.db.prepare('SELECT value FROM offline_meta WHERE key = ?').get(key) as
+        { value: string } | undefined
+    )?.value;
+  }
+
+  setMeta<K extends keyof ForwarderMeta>(key: K, value: string | null): void {
+    if (value === null) this.db.prepare('DELETE FROM offline_meta WHERE key = ?').run(key);
+    else
+      this.db
+        .prepare(
+          'INSERT INTO offline_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+        )
+        .run(key, value);
+  }
+
+  status(live?: { link?: LinkState; forwarding?: boolean }): QueueStatus {
+    return queueStatus(this.db, this.config, this.now(), live);
+  }
+}
+
+export function limitsOf(c: OfflineConfig): OfflineLimits {
+  const {
+    enabled,
+    floorLimitFen,
+    totalLimitFen,
+    perCardDailyCount,
+    perCardDailyFen,
+    maxAgeMinutes,
+    requireKnownBalance,
+    velocityCount,
+    velocityWindowSeconds,
+    velocityBlockSeconds,
+  } = c;
+  return {
+    enabled,
+    floorLimitFen,
+    totalLimitFen,
+    perCardDailyCount,
+    perCardDailyFen,
+    maxAgeMinutes,
+    requireKnownBalance,
+    velocityCount,
+    velocityWindowSeconds,
+    velocityBlockSeconds,
+  };
+}
+
+/** Read-only status from the database alone (the CLI opens the file read-only and calls this). */
+export function queueStatus(
+  db: Db,
+  config: OfflineConfig,
+  now: Date,
+  live: { link?: LinkState; forwarding?: boolean } = {},
+): QueueStatus {
+  const meta = new Map(
+    (db.prepare('SELECT key, value FROM offline_meta').all() as Array<{ key: string; value: string }>).map(
+      (r) => [r.key, r.value],
+    ),
+  );
+  const open = db
+    .prepare(
+      'SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS total, MIN(created_ms) AS oldestMs FROM offline_queue WHERE forwarded_at IS NULL',
+    )
+    .get() as {
+    n: number;
+    total: number;
+    oldestMs: number | null;
+  };
+  const forwarded = (
+    db.prepare('SELECT COUNT(*) AS n FROM offline_queue WHERE forwarded_at IS NOT NULL').get() as {
+      n: number;
+    }
+  ).n;
+  const rows = db
+    .prepare('SELECT * FROM offline_exceptions ORDER BY (acknowledged_at IS NOT NULL), stan DESC LIMIT 200')
+    .all() as Array<{
+    stan: number;
+    code: string;
+    amount_fen: number;
+    masked: string;
+    created_at: string;
+    acknowledged_at: string | null;
+    acknowledged_by: string | null;
+  }>;
+  const unacknowledged = (
+    db.prepare('SELECT COUNT(*) AS n FROM offline_exceptions WHERE acknowledged_at IS NULL').get() as {
+      n: number;
+    }
+  ).n;
+  const hot = (db.prepare('SELECT COUNT(*) AS n FROM offline_hotcards').get() as { n: number }).n;
+  return {
+    count: open.n,
+    totalFen: open.total,
+    oldestAt: open.oldestMs === null ? null : new Date(open.oldestMs).toISOString(),
+    oldestAgeSeconds:
+      open.oldestMs === null ? null : Math.max(0, Math.floor((now.getTime() - open.oldestMs) / 1000)),
+    forwardedCount: forwarded,
+    link: live.link ?? (meta.get('link_state') as LinkState | undefined) ?? 'offline',
+    lastError: meta.get('last_error') ?? null,
+    lastContactAt: meta.get('last_contact_at') ?? null,
+    lastForwardAt: meta.get('last_forward_at') ?? null,
+    nextProbeAt: meta.get('next_probe_at') ?? null,
+    forwarding: live.forwarding ?? false,
+    hotcards: { version: Number(meta.get('hotcards_version') ?? 0), count: hot },
+    exceptions: rows.map((e) => ({
+      stan: e.stan,
+      code: e.code as ErrorCode,
+      amountFen: e.amount_fen,
+      masked: e.masked,
+      time: e.created_at,
+      acknowledgedAt: e.acknowledged_at,
+      acknowledgedBy: e.acknowledged_by,
+    })),
+    unacknowledged,
+    limits: limitsOf(config),
+  };
+}
