@@ -19,7 +19,7 @@ export function testPageDoc(i: TestPageInfo): ReceiptDoc {
   return {
     width: i.width ?? 32,
     lines: [
-      { type: 'text', text: '打印测试 TEST PAGE', align: 'center', size: 2, bold: true },
+      { type: 'text', text: '打印测试 TEST', align: 'center', size: 2, bold: true },
       { type: 'rule' },
       { type: 'pair', left: '设备 DEVICE', right: i.deviceId },
       { type: 'pair', left: '终端号 TID', right: i.terminalId },
