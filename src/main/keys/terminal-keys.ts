@@ -19,6 +19,8 @@ export interface TerminalKeys {
   keyVersion: number;
   publicKey: Uint8Array;
   publicKeyHex: string;
+  /** Public key of every key version this terminal has had (journal and receipt verification). */
+  publicKeys: Map<number, Uint8Array>;
   sign(bytes: Uint8Array): Uint8Array;
   /** Verifier for any key version this terminal has had (journal verification after rotation). */
   verifierFor(keyVersion: number): { verify(msg: Uint8Array, sig: Uint8Array): boolean } | undefined;
@@ -57,12 +59,29 @@ export function publicKeys(dataDir: string): Map<number, Uint8Array> {
 
 function createKeyVersion(dataDir: string, version: number, secret: KeySecret): void {
   const kp = sm2GenerateKeyPair();
-  writeJsonAtomic(path.join(keyDir(dataDir), `terminal-key-v${version}.json`), sealPrivateKey(kp.privateKey, secret.secret, version));
+  writeJsonAtomic(
+    path.join(keyDir(dataDir), `terminal-key-v${version}.json`),
+    sealPrivateKey(kp.privateKey, secret.secret, version),
+  );
   fs.writeFileSync(path.join(keyDir(dataDir), 'current'), String(version));
 }
 
-/** Makes a new key version current; the old ones stay for verification. Returns the new version. */
+/**
+ * Makes a new key version current; the old ones stay (sealed) so old journal records and receipts
+ * still verify. The running app keeps signing with the version it loaded; the next start loads the
+ * new one and enrols it with the issuer (src/main/app.ts, enrolled_key_version in meta).
+ * The secret must open the existing keys: rotation is refused with WRONG_PASSPHRASE otherwise, so a
+ * wrong passphrase cannot leave the terminal with versions sealed under different secrets.
+ */
 export function rotateTerminalKey(dataDir: string, secret: KeySecret): number {
+  const cur = currentKeyVersion(dataDir);
+  if (cur !== undefined)
+    openPrivateKey(
+      JSON.parse(
+        fs.readFileSync(path.join(keyDir(dataDir), `terminal-key-v${cur}.json`), 'utf8'),
+      ) as SealedKeyFile,
+      secret.secret,
+    );
   const next = (currentKeyVersion(dataDir) ?? 0) + 1;
   createKeyVersion(dataDir, next, secret);
   return next;
@@ -77,18 +96,25 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
     created = true;
   }
   const dataKeyFile = path.join(dir, 'data-key.json');
-  if (!fs.existsSync(dataKeyFile)) writeJsonAtomic(dataKeyFile, sealPrivateKey(randomBytes(32), secret.secret, 0));
+  if (!fs.existsSync(dataKeyFile))
+    writeJsonAtomic(dataKeyFile, sealPrivateKey(randomBytes(32), secret.secret, 0));
   const version = currentKeyVersion(dataDir)!;
-  const sealed = JSON.parse(fs.readFileSync(path.join(dir, `terminal-key-v${version}.json`), 'utf8')) as SealedKeyFile;
+  const sealed = JSON.parse(
+    fs.readFileSync(path.join(dir, `terminal-key-v${version}.json`), 'utf8'),
+  ) as SealedKeyFile;
   const priv = openPrivateKey(sealed, secret.secret);
   const signer = sm2Signer(priv);
-  const dataKey = openPrivateKey(JSON.parse(fs.readFileSync(dataKeyFile, 'utf8')) as SealedKeyFile, secret.secret);
+  const dataKey = openPrivateKey(
+    JSON.parse(fs.readFileSync(dataKeyFile, 'utf8')) as SealedKeyFile,
+    secret.secret,
+  );
   const pubs = publicKeys(dataDir);
   const verifiers = new Map<number, ReturnType<typeof sm2Verifier>>();
   return {
     keyVersion: version,
     publicKey: signer.publicKey,
     publicKeyHex: toHex(signer.publicKey),
+    publicKeys: pubs,
     sign: (b) => signer.sign(b),
     verifierFor(v) {
       let ver = verifiers.get(v);
