@@ -13,8 +13,9 @@ import { HANDLERS, type HandlerCtx } from './handlers';
 import { SignedEnvelope, EnrolRequest, RequestHeader } from '../shared/issuer-protocol';
 import { signEnvelope, verifyEnvelope, type MessageSigner } from '../main/issuer/envelope';
 import { canonicalBytes } from '../shared/canonical-json';
-import { sm2GenerateKeyPair, sm2Signer, sm2Verifier, sm3, toHex, fromHex } from '../main/crypto';
+import { hmacSm3, sm2GenerateKeyPair, sm2Signer, sm2Verifier, sm3, toHex, fromHex } from '../main/crypto';
 import { ecardPayload } from './dynamic-code';
+import { deriveReceiptKey, receiptCode, wrapReceiptKey, type CodeFields } from '../main/receipt/code';
 import type { CardStatus } from './demo-cards';
 // Store-and-forward message types (advice, hotcards) register themselves with HANDLERS.
 import './handlers-offline';
@@ -73,6 +74,8 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
   const signerImpl = sm2Signer(fromHex(keys.privateKey));
   const signer: MessageSigner = { keyId: 'issuer:1', sign: (b) => signerImpl.sign(b) };
   const wrongSigner = sm2Signer(sm2GenerateKeyPair().privateKey);
+  /** Master of the per-terminal receipt keys, derived from the issuer key (one secret to guard). */
+  const receiptMaster = hmacSm3(fromHex(keys.privateKey), new TextEncoder().encode('CardTill/issuer/receipt-master/v1'));
   const ctx: HandlerCtx = { ledger, now, cardKeySecret: fromHex(keys.cardKeySecret) };
   const verifiers = new Map<string, ReturnType<typeof sm2Verifier>>();
   let fault: IssuerFault = 'none';
@@ -144,7 +147,9 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       ledger.enrol(m.terminalId, m.keyVersion, m.merchantId, m.publicKey);
       verifiers.delete(`terminal:${m.terminalId}:${m.keyVersion}`);
       log(`enrolled terminal ${m.terminalId} key v${m.keyVersion}`);
-      return { status: 200, body: JSON.stringify(signEnvelope(signer, { type: 'enrol.result', terminalId: m.terminalId, result: 'approved', time: now().toISOString(), issuerPublicKey: keys.publicKey })) };
+      // The terminal's receipt key K_r, sealed under the enrolment token (src/main/receipt/code.ts).
+      const receiptKey = wrapReceiptKey(deriveReceiptKey(receiptMaster, m.terminalId), opts.enrolToken, m.terminalId);
+      return { status: 200, body: JSON.stringify(signEnvelope(signer, { type: 'enrol.result', terminalId: m.terminalId, result: 'approved', time: now().toISOString(), issuerPublicKey: keys.publicKey, receiptKey })) };
     }
     const handler = HANDLERS[type];
     if (!handler) return { status: 404, body: JSON.stringify({ error: 'UNKNOWN_METHOD', detail: type }) };
@@ -182,6 +187,12 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
     if (what === 'applied' && arg) return { status: 200, body: JSON.stringify(ledger.applied(arg)) };
     if (what === 'entries' && arg) return { status: 200, body: JSON.stringify(ledger.entries(arg)) };
     if (what === 'ecard' && arg) return { status: 200, body: JSON.stringify({ payload: ecardPayload(ctx.cardKeySecret, arg, now()) }) };
+    if (what === 'receipt-check' && req.method === 'POST') {
+      // A receipt's verification code as read out over the phone, recomputed with K_r.
+      const f = JSON.parse(body) as CodeFields & { code: string };
+      const expected = receiptCode(deriveReceiptKey(receiptMaster, f.terminalId), f);
+      return { status: 200, body: JSON.stringify({ valid: String(f.code).replace(/\s/g, '') === expected }) };
+    }
     if (what === 'fault' && req.method === 'POST') {
       fault = (JSON.parse(body) as { fault: IssuerFault }).fault;
       return { status: 200, body: '{}' };

@@ -25,7 +25,14 @@ export function createEventLog(dataDir: string | undefined, clock: () => Date, e
     const line = `${clock().toISOString()} ${maskPansInText(raw)}`;
     ring.push(line);
     if (ring.length > 1000) ring.shift();
-    if (file) fs.appendFileSync(file, line + '\n');
+    if (file) {
+      try {
+        fs.appendFileSync(file, line + '\n');
+      } catch {
+        // A full disk or a removed data directory must not take a driver callback down with it;
+        // the line still reaches the ring buffer and the live view.
+      }
+    }
     if (echo) console.log(line);
     for (const l of listeners) l(line);
   }) as EventLog;

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { loadNfcPcsc, pcscdSocketPath, probePcscd } from '../../src/drivers/ic/pcsc-stack';
+import { acquireSystemLock } from './system-lock';
 
 export const PCSC_PACKAGES = 'pcscd vsmartcard-vpcd libpcsclite-dev';
 const PCSCD = ['/usr/sbin/pcscd', '/usr/bin/pcscd'].find((p) => existsSync(p));
@@ -21,6 +22,8 @@ export interface PcscdHandle {
   start(): Promise<void>;
   /** Stops pcscd (SIGTERM, then SIGKILL after 3 s) and waits until its socket is gone. */
   stop(): Promise<void>;
+  /** Lets another test file use pcscd (also happens when this process exits). */
+  release(): void;
 }
 
 export async function ensurePcscd(): Promise<PcscdHandle | { skip: string }> {
@@ -34,11 +37,14 @@ export async function ensurePcscd(): Promise<PcscdHandle | { skip: string }> {
     return { skip: msg };
   }
 
+  // One test file at a time owns pcscd and the vpcd readers (files run in parallel processes).
+  const release = await acquireSystemLock('pcscd');
   let child: ChildProcess | undefined;
   const external = await probePcscd();
 
   const handle: PcscdHandle = {
     owned: !external,
+    release,
     async start() {
       if (await probePcscd()) return;
       child = spawn(PCSCD!, ['--foreground'], { stdio: ['ignore', 'ignore', 'pipe'] });
