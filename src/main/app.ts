@@ -12,6 +12,8 @@ import { resolveKeySecret, type KeySecret } from './keys/secret';
 import { loadOrCreateTerminalKeys, type TerminalKeys } from './keys/terminal-keys';
 import { HttpIssuerLink } from './issuer/http-link';
 import { enrolTerminal } from './issuer/enrol';
+import { unwrapReceiptKey } from './receipt/code';
+import { createReceiptExtras } from './receipt/signed-receipt';
 import { openTerminalDb } from './store/terminal-db';
 import type { Db } from './store/sqlite';
 import { TxnStore } from './terminal/txn-store';
@@ -30,7 +32,7 @@ import type { DeviceHub } from './devices/device-hub';
 import { createDeviceHub } from './devices/create-hub';
 import { ReceiptPrinting } from './devices/receipt-printing';
 import { createEventLog, type EventLog } from './log';
-import { sm2Verifier, sm2Warmup, fromHex } from './crypto';
+import { sm2Verifier, sm2Verify, sm2Warmup, fromHex } from './crypto';
 import type { EventName, EventPayload, SessionInfo } from '../shared/contract';
 
 export const VERSION = '0.1.0';
@@ -125,6 +127,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     merchantId: config.merchantId,
     merchantName: config.merchantName,
     receiptWidth: config.receipt.width,
+    receiptExtras: createReceiptExtras(keys, config.terminalId, config.merchantId),
     maxAttempts: config.issuer.attempts,
     clock,
     log,
@@ -149,8 +152,11 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   // Enrolment: first run, or a key the issuer has not acknowledged yet.
   const enrolledKey = () => (db.prepare("SELECT value FROM meta WHERE key = 'enrolled_key_version'").get() as { value: string } | undefined)?.value;
   async function ensureEnrolled(): Promise<void> {
-    if (enrolledKey() === String(keys.keyVersion)) return;
-    await enrolTerminal({ url: issuerUrl!, terminalId: config.terminalId, merchantId: config.merchantId, enrolToken: config.issuer.enrolToken, keys, timeoutMs: config.issuer.timeoutMs, now: clock });
+    if (enrolledKey() === String(keys.keyVersion) && keys.receiptKey) return;
+    const issuerVerifier = { verify: (m: Uint8Array, s: Uint8Array) => sm2Verify(fromHex(issuerPub!), m, s) };
+    const answer = await enrolTerminal({ url: issuerUrl!, terminalId: config.terminalId, merchantId: config.merchantId, enrolToken: config.issuer.enrolToken, keys, timeoutMs: config.issuer.timeoutMs, now: clock, issuerVerifier });
+    // The receipt key K_r (verification codes), sealed by the issuer under the enrolment token.
+    if (answer.receiptKey) keys.setReceiptKey(unwrapReceiptKey(answer.receiptKey, config.issuer.enrolToken, config.terminalId));
     db.prepare("INSERT INTO meta (key, value) VALUES ('enrolled_key_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(keys.keyVersion));
     log(`terminal key v${keys.keyVersion} enrolled with the issuer`);
   }

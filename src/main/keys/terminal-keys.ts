@@ -6,7 +6,9 @@
  *   terminal-key-v<N>.json  sealed SM2 private key of key version N (old versions kept: old journal
  *                           records and receipts still verify after a rotation)
  *   current                 the key version in use
- *   data-key.json           sealed 32-byte key for card numbers at rest (sealSm4)
+ *   data-key.json           sealed 32-byte key for card numbers at rest (sealSm4) and receipt QR details
+ *   receipt-key.json        sealed 32-byte receipt key K_r from the issuer's enrolment answer
+ *                           (src/main/receipt/code.ts: the receipt's verification code)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +27,10 @@ export interface TerminalKeys {
   /** Verifier for any key version this terminal has had (journal verification after rotation). */
   verifierFor(keyVersion: number): { verify(msg: Uint8Array, sig: Uint8Array): boolean } | undefined;
   dataKey: Uint8Array;
+  /** The issuer-derived receipt key K_r; undefined until the first enrolment answer. */
+  receiptKey: Uint8Array | undefined;
+  /** Stores K_r (sealed like the other keys) and makes it current. */
+  setReceiptKey(key: Uint8Array): void;
   created: boolean;
 }
 
@@ -108,6 +114,10 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
     JSON.parse(fs.readFileSync(dataKeyFile, 'utf8')) as SealedKeyFile,
     secret.secret,
   );
+  const receiptKeyFile = path.join(dir, 'receipt-key.json');
+  let receiptKey = fs.existsSync(receiptKeyFile)
+    ? openPrivateKey(JSON.parse(fs.readFileSync(receiptKeyFile, 'utf8')) as SealedKeyFile, secret.secret)
+    : undefined;
   const pubs = publicKeys(dataDir);
   const verifiers = new Map<number, ReturnType<typeof sm2Verifier>>();
   return {
@@ -127,6 +137,13 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
       return ver;
     },
     dataKey,
+    get receiptKey() {
+      return receiptKey;
+    },
+    setReceiptKey(key) {
+      writeJsonAtomic(receiptKeyFile, sealPrivateKey(key, secret.secret, 0));
+      receiptKey = key;
+    },
     created,
   };
 }

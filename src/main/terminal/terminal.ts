@@ -13,7 +13,7 @@ import type { IssuerLink } from '../issuer/link';
 import { CardVault } from './card-vault';
 import { TxnStore, toResult, type TxnRow } from './txn-store';
 import { sendWithRetries } from './online';
-import { layoutReceipt, type ReceiptHeader } from '../receipt/layout';
+import { layoutReceipt, type ReceiptExtras, type ReceiptHeader } from '../receipt/layout';
 import type { OverrideChecker } from '../auth/override';
 import type { OfflineStore } from '../../offline-queue/store';
 import { decideOffline } from './offline-sale';
@@ -35,6 +35,8 @@ export interface TerminalOptions {
   overrides?: OverrideChecker;
   /** What each online exchange taught about the link: the forwarder's link state follows it. */
   onLink?: (up: boolean, detail?: string) => void;
+  /** Verification code and signed QR for a receipt (src/main/receipt/signed-receipt.ts). */
+  receiptExtras?: (row: TxnRow) => ReceiptExtras;
 }
 
 export type TerminalEvents = {
@@ -250,6 +252,6 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     const row = this.opts.store.get(stan);
     if (!row || row.status === 'pending') throw new TillError('NOT_FOUND', `stan ${stan}`);
     const h: ReceiptHeader = { merchantName: this.opts.merchantName, merchantId: this.opts.merchantId, terminalId: this.opts.terminalId, width: this.opts.receiptWidth };
-    return { stan, doc: layoutReceipt(h, row, { copy }), copy };
+    return { stan, doc: layoutReceipt(h, row, { copy, extras: this.opts.receiptExtras?.(row) }), copy };
   }
 }
