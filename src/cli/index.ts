@@ -9,12 +9,13 @@ import { issuerSimCommand } from './commands/issuer-sim';
 import { txnsCommand } from './commands/txns';
 import { keysPublicCommand, keysRotateCommand } from './commands/keys';
 import { journalExportCommand, journalVerifyCommand } from './commands/journal';
+import { verifyReceiptCommand } from './commands/verify-receipt';
 import { devicesCommand } from './commands/devices';
 import { readCommand } from './commands/read';
 import { printTestCommand } from './commands/print-test';
 import { diagnoseCommand } from './commands/diagnose';
 
-export const COMMANDS: CliCommand[] = [txnsCommand, issuerSimCommand, keysPublicCommand, keysRotateCommand, journalExportCommand, journalVerifyCommand, devicesCommand, readCommand, printTestCommand, diagnoseCommand];
+export const COMMANDS: CliCommand[] = [txnsCommand, issuerSimCommand, keysPublicCommand, keysRotateCommand, journalExportCommand, journalVerifyCommand, verifyReceiptCommand, devicesCommand, readCommand, printTestCommand, diagnoseCommand];
 
 export function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`);
