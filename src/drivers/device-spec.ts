@@ -30,6 +30,8 @@ export type DeviceSpec =
   | { transport: 'pcsc'; reader: string | null }
   | { transport: 'tcp'; host: string; port: number }
   | { transport: 'hid'; vendorId: number; productId: number; mode: 'keyboard' | 'pos' }
+  /** Linux USB printer class device file (`usblp:/dev/usb/lp0`): write-only, no real-time status. */
+  | { transport: 'usblp'; path: string }
   | { transport: 'sim'; kind: DeviceKind };
 
 export type DeviceTransport = DeviceSpec['transport'];
@@ -84,13 +86,22 @@ export function parseDeviceSpec(input: string): DeviceSpecResult {
       return parseTcp(rest);
     case 'hid':
       return parseHid(rest);
+    case 'usblp': {
+      const path = rest === '' ? '/dev/usb/lp0' : rest;
+      if (/\s/.test(path) || !path.startsWith('/'))
+        return fail('BAD_PATH', 'usblp: needs an absolute device path');
+      return { ok: true, spec: { transport: 'usblp', path } };
+    }
     case 'sim': {
       const k = DeviceKind.safeParse(rest);
       if (!k.success) return fail('BAD_KIND', `sim: kind must be one of ${DeviceKind.options.join(', ')}`);
       return { ok: true, spec: { transport: 'sim', kind: k.data } };
     }
     default:
-      return fail('UNKNOWN_TRANSPORT', 'device spec must start with serial:, pcsc:, tcp:, hid: or sim:');
+      return fail(
+        'UNKNOWN_TRANSPORT',
+        'device spec must start with serial:, pcsc:, tcp:, hid:, usblp: or sim:',
+      );
   }
 }
 
@@ -221,6 +232,8 @@ export function formatDeviceSpec(s: DeviceSpec): string {
       return `tcp:${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`;
     case 'hid':
       return `hid:${hex(s.vendorId)}:${hex(s.productId)}${s.mode === 'pos' ? '?mode=pos' : ''}`;
+    case 'usblp':
+      return `usblp:${s.path}`;
     case 'sim':
       return `sim:${s.kind}`;
   }
@@ -236,6 +249,7 @@ export function specFitsKind(kind: ConfigKind, spec: DeviceSpec): boolean {
     case 'pcsc':
       return kind === 'ic';
     case 'tcp':
+    case 'usblp':
       return kind === 'printer';
     case 'sim':
       return spec.kind === kind;

@@ -565,7 +565,9 @@ async function loadDefaultFactories(log: (line: string) => void): Promise<Driver
                 path: spec.path,
                 ...(spec.baudRate ? { baud: spec.baudRate } : {}),
               }
-            : undefined;
+            : spec.transport === 'usblp'
+              ? { transport: 'usblp' as const, path: spec.path }
+              : undefined;
       if (!pspec)
         return new BrokenDevice(config, spec.transport, `a printer cannot be reached over ${spec.transport}`);
       return printer.createPrinter(

@@ -4,7 +4,7 @@
  * that was lost can be opened again (hot-plug, printer power-cycled, network back).
  */
 import net from 'node:net';
-import { promises as fs } from 'node:fs';
+import { promises as fs, constants as fsConstants } from 'node:fs';
 import { PrinterError } from './errors';
 
 export interface PrinterTransport {
@@ -180,7 +180,9 @@ export class UsblpTransport extends Base implements PrinterTransport {
   async open(): Promise<void> {
     if (this.fh) return;
     try {
-      this.fh = await fs.open(this.path, 'a');
+      // Write-only, append, and never O_CREAT: with the printer unplugged, /dev/usb/lp0 is absent
+      // and must stay absent (flag 'a' would create a regular file there and "print" into it).
+      this.fh = await fs.open(this.path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
     } catch (e) {
       throw new PrinterError('IO_ERROR', `open ${this.path}: ${(e as Error).message}`, { cause: e });
     }
