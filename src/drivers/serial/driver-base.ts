@@ -15,8 +15,8 @@ export interface DriverOptions {
 }
 
 /**
- * A receipt QR read by a scanner. Not a DeviceEvent (src/shared/devices.ts has no variant for it
- * yet): scanners deliver it through onScan(); the registry forwards it.
+ * A receipt QR read by a scanner. Scanners deliver it through onScan(); the registry forwards it
+ * both to its onScan() listeners and, as a `{ type: 'receipt' }` DeviceEvent, to onEvent().
  */
 export interface ReceiptScanEvent {
   type: 'scan';
