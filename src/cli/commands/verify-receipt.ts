@@ -48,7 +48,9 @@ export const verifyReceiptCommand: CliCommand = {
     if (json) process.stdout.write(`${JSON.stringify(note ? { ...v, note } : v)}\n`);
     else if (v.genuine) {
       const d = v.details;
-      const out = [`GENUINE 真实 — signed by terminal ${v.terminalId}, key v${v.keyVersion}, STAN ${String(v.stan).padStart(6, '0')}`];
+      const out = [
+        `GENUINE 真实 — signed by terminal ${v.terminalId}, key v${v.keyVersion}, STAN ${String(v.stan).padStart(6, '0')}`,
+      ];
       if (d) {
         out.push(
           `  merchant ${d.merchantId}  terminal ${d.terminalId}`,
@@ -60,7 +62,9 @@ export const verifyReceiptCommand: CliCommand = {
       if (note) out.push(`  ${note}`);
       process.stdout.write(`${out.join('\n')}\n`);
     } else {
-      process.stdout.write(`FORGED 伪造 — ${REASONS[v.reason]}${v.stan !== undefined ? ` (claims terminal ${v.terminalId}, STAN ${v.stan})` : ''}\n`);
+      process.stdout.write(
+        `FORGED 伪造 — ${REASONS[v.reason]}${v.stan !== undefined ? ` (claims terminal ${v.terminalId}, STAN ${v.stan})` : ''}\n`,
+      );
     }
     return v.genuine ? 0 : 1;
   },

@@ -152,9 +152,15 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
  * The store's symmetric keys without creating anything (CLI, dispute tools): the data key and, if
  * enrolled, the receipt key. Throws CryptoError('WRONG_PASSPHRASE') for the wrong secret.
  */
-export function openStoreKeys(dataDir: string, secret: KeySecret): { dataKey: Uint8Array; receiptKey?: Uint8Array } {
+export function openStoreKeys(
+  dataDir: string,
+  secret: KeySecret,
+): { dataKey: Uint8Array; receiptKey?: Uint8Array } {
   const dir = keyDir(dataDir);
-  const read = (name: string) => openPrivateKey(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as SealedKeyFile, secret.secret);
+  const read = (name: string) =>
+    openPrivateKey(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as SealedKeyFile, secret.secret);
   const dataKey = read('data-key.json');
-  return fs.existsSync(path.join(dir, 'receipt-key.json')) ? { dataKey, receiptKey: read('receipt-key.json') } : { dataKey };
+  return fs.existsSync(path.join(dir, 'receipt-key.json'))
+    ? { dataKey, receiptKey: read('receipt-key.json') }
+    : { dataKey };
 }

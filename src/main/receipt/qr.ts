@@ -72,18 +72,19 @@ function detailsBytes(d: ReceiptDetails): Uint8Array {
 }
 
 function parseDetails(b: Uint8Array, tid: string, stan: number): ReceiptDetails | null {
-  if (b.length < 21 || b[0] !== MAGIC[0] || b[1] !== MAGIC[1]) return null;
+  // 0–1 magic · 2 type · 3 status · 4 flags · 5–9 amount · 10–14 balance · 15–18 time · 19–20 last4 · 21 midLen · 22… mid
+  if (b.length < 22 || b[0] !== MAGIC[0] || b[1] !== MAGIC[1]) return null;
   const type = TYPES[b[2]!];
   const status = STATUSES[b[3]!];
   const flags = b[4]!;
-  const midLen = b[20]!;
-  if (!type || !status || flags > 3 || b.length !== 21 + midLen) return null;
+  const midLen = b[21]!;
+  if (!type || !status || flags > 3 || b.length !== 22 + midLen) return null;
   const num = (o: number, len: number) => Number(bytesToBigInt(b.subarray(o, o + len)));
-  const last4 = num(18, 2);
+  const last4 = num(19, 2);
   if (last4 > 9999) return null;
   return {
     terminalId: tid,
-    merchantId: dec.decode(b.subarray(21)),
+    merchantId: dec.decode(b.subarray(22)),
     stan,
     type,
     status,
@@ -130,10 +131,10 @@ export interface ParsedReceiptQr {
 export function parseReceiptQr(text: string): ParsedReceiptQr | null {
   if (typeof text !== 'string' || !text.startsWith(RECEIPT_QR_PREFIX) || text.length > 1000) return null;
   const p = base32Decode(text.slice(RECEIPT_QR_PREFIX.length));
-  if (!p || p.length < 3 + 1 + 4 + 21 + 64 || p[0] !== FORMAT) return null;
+  if (!p || p.length < 3 + 1 + 4 + 22 + 64 || p[0] !== FORMAT) return null;
   const keyVersion = p[1]!;
   const n = p[2]!;
-  if (keyVersion < 1 || n < 1 || n > 16 || p.length < 3 + n + 4 + 21 + 64) return null;
+  if (keyVersion < 1 || n < 1 || n > 16 || p.length < 3 + n + 4 + 22 + 64) return null;
   const tid = dec.decode(p.subarray(3, 3 + n));
   if (!/^[A-Za-z0-9]{1,16}$/.test(tid)) return null;
   const stan = Number(bytesToBigInt(p.subarray(3 + n, 7 + n)));

@@ -46,7 +46,10 @@ export function codeFields(d: ReceiptDetails): CodeFields {
   };
 }
 
-/** Builds the extras for one transaction row; the QR and code depend only on the row (reprints match). */
+/**
+ * Builds the extras for one transaction row. The code and the QR's details depend only on the row;
+ * the SM2 signature is randomized, so a reprint's QR text differs but verifies the same.
+ */
 export function createReceiptExtras(
   keys: ReceiptSigningKeys,
   terminalId: string,
