@@ -5,6 +5,7 @@
 import { ERROR_WORDS, type ErrorCode } from '../shared/errors';
 import { CORE_WORDS } from './i18n/core';
 import { TECH_WORDS } from './i18n/tech';
+import { DISPUTE_WORDS } from './i18n/dispute';
 
 export type Lang = 'zh' | 'en';
 
@@ -15,6 +16,7 @@ export type Lang = 'zh' | 'en';
 export const WORDS = {
   ...CORE_WORDS,
   ...TECH_WORDS,
+  ...DISPUTE_WORDS,
 } as const;
 
 export type WordKey = keyof typeof WORDS;

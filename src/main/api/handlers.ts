@@ -11,6 +11,7 @@ import { deviceIoHandlers } from './handlers/device-io';
 import { techHandlers } from './handlers/tech';
 import { managerHandlers } from './handlers/manager';
 import { offlineHandlers } from './handlers/offline';
+import { disputeHandlers } from './handlers/dispute';
 
 export function createHandlers(ctx: AppContext): Handlers {
   return {
@@ -21,5 +22,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...techHandlers(ctx),
     ...managerHandlers(ctx),
     ...offlineHandlers(ctx),
+    ...disputeHandlers(ctx),
   };
 }

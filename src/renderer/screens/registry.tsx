@@ -8,6 +8,7 @@ import type { WordKey } from '../i18n';
 import { Cashier } from './Cashier';
 import { Devices } from './Devices';
 import { Tech } from './Tech';
+import { DisputeDesk } from './DisputeDesk';
 
 export interface ScreenEntry {
   id: string;
@@ -20,6 +21,7 @@ export const SCREENS: ScreenEntry[] = [
   { id: 'checkout', label: 'checkout', roles: ['cashier', 'manager'], component: Cashier },
   { id: 'tech', label: 'tech', roles: ['technician'], component: Tech },
   { id: 'devices', label: 'devices', roles: ['manager', 'technician'], component: Devices },
+  { id: 'dispute', label: 'dispute', roles: ['manager'], component: DisputeDesk },
 ];
 
 export function screensFor(role: Role | undefined): ScreenEntry[] {

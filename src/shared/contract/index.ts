@@ -12,6 +12,7 @@ import { offlineMethods, offlineEvents } from './offline';
 import { deviceIoMethods, deviceIoEvents } from './device-io';
 import { techMethods, techEvents } from './tech';
 import { managerMethods } from './manager';
+import { disputeMethods } from './dispute';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
 import { LinkState, SessionInfo } from './session';
@@ -33,6 +34,7 @@ export const methods = {
   ...deviceIoMethods,
   ...techMethods,
   ...managerMethods,
+  ...disputeMethods,
 };
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
