@@ -10,7 +10,7 @@ import { startTxn, step } from './state-machine';
 export type OnlineVerdict =
   | { kind: 'answer'; response: IssuerResponse }
   /** Nothing reached the issuer. */
-  | { kind: 'unreachable' }
+  | { kind: 'unreachable'; lastError: string }
   /** The outcome is unknown after every attempt: the caller must queue a reversal. */
   | { kind: 'unknown'; lastError: string; forged: boolean };
 
@@ -32,5 +32,5 @@ export async function sendWithRetries(link: IssuerLink, request: Record<string, 
       else m = step(m, { kind: 'no-answer' }, maxAttempts);
     }
   }
-  return m.reversalNeeded ? { kind: 'unknown', lastError, forged } : { kind: 'unreachable' };
+  return m.reversalNeeded ? { kind: 'unknown', lastError, forged } : { kind: 'unreachable', lastError };
 }

@@ -170,14 +170,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   ): Promise<TxnRow> {
     const verdict = await sendWithRetries(this.opts.link, request, this.opts.maxAttempts);
     const store = this.opts.store;
-    this.opts.onLink?.(
-      verdict.kind === 'answer',
-      verdict.kind === 'unknown'
-        ? verdict.lastError
-        : verdict.kind === 'unreachable'
-          ? 'issuer unreachable'
-          : undefined,
-    );
+    this.opts.onLink?.(verdict.kind === 'answer', verdict.kind === 'answer' ? undefined : verdict.lastError);
     if (verdict.kind === 'answer') {
       const r = verdict.response;
       const pan = (request.card as { pan?: string } | undefined)?.pan;

@@ -1,0 +1,70 @@
+/**
+ * The crash loop's child: a terminal doing online and offline sales and forwarding, as fast as it
+ * can, until the parent kill -9s it. An approval is written to the side file only AFTER the sale
+ * call returned it — what a cashier would have seen. `drain` mode finishes everything and exits.
+ * Configuration comes as JSON in CRASH_CHILD.
+ */
+import fs from 'node:fs';
+import { bootCore, type CoreSpec } from './core';
+
+interface ChildSpec extends CoreSpec {
+  mode: 'work' | 'drain';
+  reportFile: string;
+  pans: string[];
+  seed: number;
+}
+
+const spec = JSON.parse(process.env.CRASH_CHILD ?? '{}') as ChildSpec;
+// Small consecutive seeds would start every child with the same first draws: mix them first.
+let seed = (Math.imul(spec.seed | 0, 2654435761) ^ 0x9e3779b9) >>> 0 || 1;
+const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+for (let i = 0; i < 8; i++) rnd();
+
+const core = bootCore({
+  ...spec,
+  log: process.env.CRASH_DEBUG ? (l) => process.stderr.write(`${l}\n`) : undefined,
+});
+process.stdout.write('ready\n');
+
+async function drain(): Promise<void> {
+  core.link.setCut(false);
+  for (let i = 0; i < 50; i++) {
+    const left = await core.terminal.sendReversals();
+    await core.forwarder.forwardNow();
+    if (left === 0 && core.offline.openCount() === 0) break;
+  }
+  await core.close();
+  process.stdout.write('drained\n');
+}
+
+async function work(): Promise<void> {
+  // About a third of the lives start with the link down (offline approvals), the rest online;
+  // either may flip during the life.
+  core.link.setCut(rnd() < 0.35);
+  for (let n = 0; ; n++) {
+    const r = rnd();
+    if (r < 0.03) core.link.setCut(!core.link.isCut());
+    else if (r < 0.16) void core.forwarder.forwardNow();
+    else if (r < 0.2) await core.terminal.sendReversals();
+    else {
+      const pan = spec.pans[Math.floor(rnd() * spec.pans.length)];
+      const amountFen = 1 + Math.floor(rnd() * 5000);
+      const token = core.terminal.present({ pan, entryMode: 'swipe', expiry: '3012' }).cardToken;
+      const t =
+        r < 0.25
+          ? await core.terminal.inquiry({ cardToken: token })
+          : await core.terminal.sale({ cardToken: token, amountFen });
+      if (process.env.CRASH_DEBUG) process.stderr.write(`${JSON.stringify(t)}\n`);
+      if (t.type === 'sale' && t.status === 'approved')
+        fs.appendFileSync(
+          spec.reportFile,
+          `${JSON.stringify({ stan: t.stan, offline: t.offline, amountFen: t.amountFen })}\n`,
+        );
+    }
+  }
+}
+
+void (spec.mode === 'drain' ? drain() : work()).catch((e) => {
+  process.stderr.write(`child: ${(e as Error).stack}\n`);
+  process.exit(3);
+});

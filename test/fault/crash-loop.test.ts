@@ -1,0 +1,184 @@
+/**
+ * Fault test 1 (issue 4): kill -9 a terminal at random moments, ≥200 times, while it runs online
+ * and offline sales and forwards advices; restart it each time. The child is the real core
+ * (test/fault/core.ts) bundled once with esbuild so a restart costs ~0.2 s; the issuer-sim runs in
+ * this process on loopback. Afterwards: every approval the child reported is journaled, the
+ * journal verifies, SQLite integrity holds, and the journal and the issuer ledger reconcile
+ * exactly (test/fault/reconcile.ts).
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawn } from 'node:child_process';
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
+import { openTerminalDb } from '../../src/main/store/terminal-db';
+import { enrolCore, newKeyHex, keysFromHex } from './core';
+import { reconcile } from './reconcile';
+
+const KILLS = Number(process.env.CRASH_KILLS ?? 200);
+const BUNDLE = path.resolve('node_modules/.cache/cardtill-fault/crash-child.mjs');
+const PANS = ['8888010000001015', '8888010000001023', '8888010000001031', '8888010000001049'];
+const START_FEN = 1_000_000_000;
+
+let dir: string;
+let sim: IssuerSim;
+let base: Record<string, unknown>;
+const keys = newKeyHex();
+
+beforeAll(async () => {
+  await build({
+    entryPoints: ['test/fault/crash-child.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    external: ['better-sqlite3'],
+    outfile: BUNDLE,
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardtill-crash-'));
+  sim = await startIssuerSim({ dataDir: path.join(dir, 'issuer'), enrolToken: 'demo-enrol-token' });
+  for (const pan of PANS)
+    sim.ledger.upsertCard({ pan, status: 'active', balanceFen: START_FEN, expiry: '3012' });
+  await enrolCore({ issuerUrl: sim.url, terminalId: 'TCRASH01', ...keys });
+  base = {
+    dataDir: path.join(dir, 'terminal'),
+    terminalId: 'TCRASH01',
+    issuerUrl: sim.url,
+    issuerPublicKeyHex: sim.publicKeyHex,
+    ...keys,
+    timeoutMs: 1000,
+    attempts: 2,
+    reportFile: path.join(dir, 'reported.jsonl'),
+    pans: PANS,
+    // Limits wide enough that the workload keeps approving offline for the whole run.
+    offline: {
+      totalLimitFen: 1_000_000_000,
+      perCardDailyCount: 1_000_000,
+      perCardDailyFen: 1_000_000_000,
+      velocityCount: 1_000_000,
+      batchSize: 20,
+    },
+  };
+});
+
+afterAll(async () => {
+  await sim?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+let seed = 0x5eed;
+const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+
+/** Runs the child; kills it `killAfterMs` after it said ready (or after spawn when `early`). */
+function runChild(
+  mode: 'work' | 'drain',
+  childSeed: number,
+  kill?: { afterMs: number; early: boolean },
+): Promise<{ code: number | null; signal: string | null; stderr: string; ready: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BUNDLE], {
+      env: { ...process.env, CRASH_CHILD: JSON.stringify({ ...base, mode, seed: childSeed }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let ready = false;
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const arm = () => kill && setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
+    child.stdout.on('data', (d: Buffer) => {
+      if (!ready && d.toString().includes('ready')) {
+        ready = true;
+        if (kill && !kill.early) arm();
+      }
+    });
+    if (kill?.early) arm();
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr, ready }));
+  });
+}
+
+describe('crash loop: kill -9 during online and offline sales and forwarding', () => {
+  it(
+    `${KILLS} kills, then the journal, the queue and the issuer ledger reconcile exactly`,
+    { timeout: 600_000 },
+    async () => {
+      // One life without a kill first: it warms the issuer's tables (its first answers are slow).
+      expect((await runChild('drain', 424242)).code).toBe(0);
+      let killed = 0;
+      let killedBeforeReady = 0;
+      for (let i = 0; i < KILLS; i++) {
+        const early = rnd() < 0.1;
+        const r = await runChild('work', i + 1, {
+          afterMs: process.env.CRASH_LIFE
+            ? Number(process.env.CRASH_LIFE)
+            : early
+              ? Math.floor(rnd() * 500)
+              : 10 + Math.floor(rnd() * 300),
+          early,
+        });
+        // The child never stops by itself: anything but our SIGKILL is a crash of the code under test.
+        if (process.env.CRASH_DEBUG) console.log(r.stderr);
+        expect(r.signal, r.stderr).toBe('SIGKILL');
+        killed++;
+        if (!r.ready) killedBeforeReady++;
+      }
+      const done = await runChild('drain', 999_999);
+      expect(done.code, done.stderr).toBe(0);
+
+      const reported = fs.existsSync(base.reportFile as string)
+        ? fs
+            .readFileSync(base.reportFile as string, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as { stan: number; offline: boolean; amountFen: number })
+        : [];
+      const db = openTerminalDb(base.dataDir as string);
+      try {
+        const journaled = new Map(
+          (db.prepare("SELECT body FROM journal WHERE type = 'sale'").all() as Array<{ body: string }>).map(
+            (r) => {
+              const b = JSON.parse(r.body) as {
+                stan: number;
+                status: string;
+                offline: boolean;
+                amountFen: number;
+              };
+              return [b.stan, b];
+            },
+          ),
+        );
+        const missing = reported.filter((p) => {
+          const j = journaled.get(p.stan);
+          return !j || j.status !== 'approved' || j.offline !== p.offline || j.amountFen !== p.amountFen;
+        });
+        expect(missing).toEqual([]);
+        const codes: Record<string, number> = {};
+        for (const r of db
+          .prepare(
+            "SELECT decline_code AS c, COUNT(*) AS n FROM txns WHERE type = 'sale' AND status = 'declined' GROUP BY c",
+          )
+          .all() as Array<{ c: string; n: number }>)
+          codes[r.c] = r.n;
+        const rep = reconcile(
+          db,
+          sim.ledger,
+          'TCRASH01',
+          keysFromHex(keys.privateKeyHex, keys.dataKeyHex).verifierFor(1)!,
+        );
+        expect(rep.problems).toEqual([]);
+        console.log(
+          `crash loop: ${killed} kills (${killedBeforeReady} before ready), ${reported.length} approvals reported, ` +
+            `${rep.approvals} journaled approvals (${rep.offlineApprovals} offline), ${rep.declined} declined, ${rep.reversalsSent} reversals, ${rep.journalRecords} journal records; declines ${JSON.stringify(codes)}`,
+        );
+        expect(killed).toBeGreaterThanOrEqual(KILLS);
+        expect(rep.offlineApprovals).toBeGreaterThan(0);
+        expect(rep.approvals - rep.offlineApprovals).toBeGreaterThan(0);
+      } finally {
+        db.close();
+      }
+    },
+  );
+});

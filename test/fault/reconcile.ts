@@ -1,0 +1,140 @@
+/**
+ * What the fault tests assert after the storm: the terminal's journal verifies (sequence, SM3
+ * chain, SM2 signatures), nothing is left unfinished, and the journal and the issuer's ledger
+ * agree exactly — every journaled approval applied once at the issuer (online: authorize, offline:
+ * advice), every debit the issuer kept is a journaled approval (no reversal missing), and the money
+ * moved equals the money journaled.
+ */
+import type { Db } from '../../src/main/store/sqlite';
+import { chainHash, GENESIS_HASH, type JournalRow } from '../../src/main/journal/journal';
+import type { IssuerLedger } from '../../src/issuer-sim/ledger';
+
+export interface ReconcileReport {
+  journalRecords: number;
+  approvals: number;
+  offlineApprovals: number;
+  declined: number;
+  reversalsSent: number;
+  issuerRecords: number;
+  problems: string[];
+}
+
+export function verifyJournalChain(
+  db: Db,
+  verifier: { verify(msg: Uint8Array, sig: Uint8Array): boolean },
+): string[] {
+  const problems: string[] = [];
+  let prev = GENESIS_HASH;
+  let seq = 0;
+  const enc = new TextEncoder();
+  for (const r of db.prepare('SELECT * FROM journal ORDER BY seq').iterate() as Iterable<JournalRow>) {
+    if (r.seq !== ++seq) problems.push(`journal gap before seq ${r.seq}`);
+    const bytes = enc.encode(r.body);
+    const body = JSON.parse(r.body) as { prevHash: string; seq: number };
+    if (r.prev_hash !== prev || body.prevHash !== prev) problems.push(`journal chain broken at seq ${r.seq}`);
+    if (r.hash !== chainHash(prev, bytes)) problems.push(`journal hash wrong at seq ${r.seq}`);
+    if (!verifier.verify(bytes, new Uint8Array(r.sig)))
+      problems.push(`journal signature bad at seq ${r.seq}`);
+    prev = r.hash;
+    seq = r.seq;
+  }
+  return problems;
+}
+
+export function reconcile(
+  db: Db,
+  ledger: IssuerLedger,
+  terminalId: string,
+  verifier: { verify(msg: Uint8Array, sig: Uint8Array): boolean },
+): ReconcileReport {
+  const problems = verifyJournalChain(db, verifier);
+  const integrity = db.pragma('integrity_check', { simple: true });
+  if (integrity !== 'ok') problems.push(`terminal integrity_check: ${String(integrity)}`);
+  if (ledger.db.pragma('integrity_check', { simple: true }) !== 'ok')
+    problems.push('issuer integrity_check failed');
+
+  const bodies = (db.prepare('SELECT body FROM journal ORDER BY seq').all() as Array<{ body: string }>).map(
+    (r) =>
+      JSON.parse(r.body) as {
+        stan: number;
+        type: string;
+        status: string;
+        offline: boolean;
+        amountFen: number;
+      },
+  );
+  const sales = new Map<number, { status: string; offline: boolean; amountFen: number }>();
+  for (const b of bodies) {
+    if (b.type !== 'sale') continue;
+    if (sales.has(b.stan)) problems.push(`sale stan ${b.stan} journaled twice`);
+    sales.set(b.stan, b);
+  }
+  const pending = (
+    db.prepare("SELECT COUNT(*) AS n FROM txns WHERE status = 'pending'").get() as { n: number }
+  ).n;
+  if (pending) problems.push(`${pending} transaction(s) still pending`);
+  const unsentRev = (
+    db.prepare('SELECT COUNT(*) AS n FROM reversals WHERE sent_at IS NULL').get() as { n: number }
+  ).n;
+  if (unsentRev) problems.push(`${unsentRev} reversal(s) never acknowledged`);
+  const queued = (
+    db.prepare('SELECT COUNT(*) AS n FROM offline_queue WHERE forwarded_at IS NULL').get() as { n: number }
+  ).n;
+  if (queued) problems.push(`${queued} advice(s) never forwarded`);
+  const rejected = (
+    db.prepare("SELECT COUNT(*) AS n FROM offline_queue WHERE outcome = 'rejected'").get() as { n: number }
+  ).n;
+  if (rejected) problems.push(`${rejected} advice(s) refused by the issuer`);
+
+  const applied = new Map(ledger.applied(terminalId).map((a) => [a.stan, a]));
+  let approvals = 0;
+  let offlineApprovals = 0;
+  let journaledFen = 0;
+  for (const [stan, s] of sales) {
+    if (s.status !== 'approved') continue;
+    approvals++;
+    journaledFen += s.amountFen;
+    const a = applied.get(stan);
+    const want = s.offline ? 'advice' : 'authorize';
+    if (s.offline) offlineApprovals++;
+    if (!a || a.type !== want || a.result !== 'approved' || a.reversed || a.amountFen !== s.amountFen)
+      problems.push(
+        `approved ${want} stan ${stan} (${s.amountFen} fen) not applied once at the issuer: ${JSON.stringify(a)}`,
+      );
+  }
+  for (const a of applied.values()) {
+    if ((a.type === 'authorize' || a.type === 'advice') && a.result === 'approved' && !a.reversed) {
+      const s = sales.get(a.stan);
+      if (!s || s.status !== 'approved')
+        problems.push(
+          `issuer kept ${a.type} stan ${a.stan} (${a.amountFen} fen) the terminal did not approve: reversal missing`,
+        );
+    }
+  }
+  // Money: what the issuer moved for this terminal equals what the terminal journaled as approved.
+  const moved = (
+    ledger.db
+      .prepare('SELECT COALESCE(SUM(delta_fen), 0) AS d FROM entries WHERE terminal_id = ?')
+      .get(terminalId) as { d: number }
+  ).d;
+  if (-moved !== journaledFen)
+    problems.push(`issuer moved ${-moved} fen, journal approved ${journaledFen} fen`);
+  const perStan = ledger.db
+    .prepare(
+      "SELECT stan, SUM(CASE WHEN kind IN ('sale','advice') THEN 1 ELSE 0 END) AS debits FROM entries WHERE terminal_id = ? GROUP BY stan HAVING debits > 1",
+    )
+    .all(terminalId) as Array<{ stan: number }>;
+  for (const p of perStan) problems.push(`stan ${p.stan} debited more than once`);
+
+  return {
+    journalRecords: bodies.length,
+    approvals,
+    offlineApprovals,
+    declined: [...sales.values()].filter((s) => s.status === 'declined').length,
+    reversalsSent: (
+      db.prepare('SELECT COUNT(*) AS n FROM reversals WHERE sent_at IS NOT NULL').get() as { n: number }
+    ).n,
+    issuerRecords: applied.size,
+    problems,
+  };
+}
