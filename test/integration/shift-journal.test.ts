@@ -1,0 +1,45 @@
+/** Shift close verifies the journal (chain + signatures) since the last close, and reports an edit. */
+import { describe, it, expect, afterEach } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { demoCard } from '../../src/issuer-sim/demo-cards';
+
+let t: TestApp;
+afterEach(async () => {
+  await t.close();
+});
+
+describe('journal check at close', () => {
+  it('clean journal: verified incrementally, the second close checks only its own records', async () => {
+    t = await startTestApp();
+    await t.signIn('2001', '8888');
+    await t.call('shift.open', { openingFloatFen: 0 });
+    for (const a of [100, 200, 300])
+      await t.call('sale.authorize', { cardToken: await t.card(demoCard('active').pan), amountFen: a });
+    const z1 = (await t.call('shift.close', { countedFen: 0 })).report;
+    expect(z1.journal).toMatchObject({ ok: true, checked: 3, lastSeq: 3 });
+    await t.call('shift.open', { openingFloatFen: 0 });
+    await t.call('sale.authorize', { cardToken: await t.card(demoCard('active').pan), amountFen: 50 });
+    const z2 = (await t.call('shift.close', { countedFen: 0 })).report;
+    expect(z2.journal).toMatchObject({ ok: true, checked: 1, lastSeq: 4 });
+  });
+
+  it('an edited journal record is found at close, the Z says so, and the audit log records a failed close', async () => {
+    t = await startTestApp();
+    await t.signIn('2001', '8888');
+    await t.call('shift.open', { openingFloatFen: 0 });
+    for (const a of [1250, 200])
+      await t.call('sale.authorize', { cardToken: await t.card(demoCard('active').pan), amountFen: a });
+    // Someone with the file drops the append-only trigger and lowers an amount.
+    t.app.db.exec('DROP TRIGGER journal_no_update');
+    t.app.db
+      .prepare(
+        'UPDATE journal SET body = replace(body, \'"amountFen":1250\', \'"amountFen":1150\') WHERE seq = 1',
+      )
+      .run();
+    const { report, doc } = await t.call('shift.close', { countedFen: 0 });
+    expect(report.journal).toMatchObject({ ok: false, problem: 'seq 1: hash' });
+    expect(doc.lines.some((l) => l.type === 'pair' && l.right.includes('FAILED'))).toBe(true);
+    const audit = await t.call('audit.list', { limit: 20 });
+    expect(audit.find((a) => a.action === 'shift.close')).toMatchObject({ outcome: 'failed' });
+  });
+});
