@@ -11,10 +11,11 @@ import type { WedgeFrameResult } from '../shared/contract';
 
 const get = () => useTill.getState();
 
+/** The typed error of a failed call: a BridgeError (web) or the preload's error with `.error` (Electron). */
 function apiError(e: unknown): ApiErrorShape {
-  return e instanceof BridgeError
-    ? e.error
-    : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
+  if (e instanceof BridgeError) return e.error;
+  const shaped = (e as { error?: ApiErrorShape } | undefined)?.error;
+  return shaped?.code ? shaped : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
 }
 
 /** The last wedge read, for the technician's scan test (masked card or receipt code, or error). */
