@@ -14,8 +14,9 @@ import { devicesCommand } from './commands/devices';
 import { readCommand } from './commands/read';
 import { printTestCommand } from './commands/print-test';
 import { diagnoseCommand } from './commands/diagnose';
+import { queueStatusCommand } from './commands/queue';
 
-export const COMMANDS: CliCommand[] = [txnsCommand, issuerSimCommand, keysPublicCommand, keysRotateCommand, journalExportCommand, journalVerifyCommand, verifyReceiptCommand, devicesCommand, readCommand, printTestCommand, diagnoseCommand];
+export const COMMANDS: CliCommand[] = [txnsCommand, issuerSimCommand, keysPublicCommand, keysRotateCommand, journalExportCommand, journalVerifyCommand, verifyReceiptCommand, devicesCommand, readCommand, printTestCommand, diagnoseCommand, queueStatusCommand];
 
 export function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`);

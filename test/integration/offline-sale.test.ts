@@ -6,6 +6,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
+import { execFileSync } from 'node:child_process';
 import type { JournalRow } from '../../src/main/journal/journal';
 
 const ACTIVE = demoCard('active').pan;
@@ -64,6 +65,21 @@ describe('offline approval and store-and-forward', () => {
     expect(t.issuerBalance(ACTIVE)).toBe(demoCard('active').balanceFen); // nothing at the issuer yet
     expect(t.app.sessionInfo().link).toBe('cut');
     expect(await t.call('queue.status', {}).catch((e) => e.api.code)).toBe('FORBIDDEN'); // cashier
+    // `cardtill queue status` prints the manager's view as JSON, from the database alone.
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['bin/cardtill.mjs', 'queue', 'status', '--data-dir', t.dataDir], {
+        encoding: 'utf8',
+      }),
+    );
+    expect(out).toMatchObject({
+      count: 1,
+      totalFen: 1250,
+      link: 'offline',
+      unacknowledged: 0,
+      limits: { floorLimitFen: 50_000, totalLimitFen: 500_000 },
+    });
+    expect(out.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
+    expect(JSON.stringify(out)).not.toContain(ACTIVE);
   });
 
   it('restored link: the advice is applied once, marked forwarded only on the signed answer, and a resend applies nothing', async () => {
