@@ -6,6 +6,7 @@ import { ERROR_WORDS, type ErrorCode } from '../shared/errors';
 import { CORE_WORDS } from './i18n/core';
 import { TECH_WORDS } from './i18n/tech';
 import { DISPUTE_WORDS } from './i18n/dispute';
+import { OFFLINE_WORDS } from './i18n/offline';
 
 export type Lang = 'zh' | 'en';
 
@@ -17,6 +18,7 @@ export const WORDS = {
   ...CORE_WORDS,
   ...TECH_WORDS,
   ...DISPUTE_WORDS,
+  ...OFFLINE_WORDS,
 } as const;
 
 export type WordKey = keyof typeof WORDS;

@@ -9,6 +9,7 @@ import { Cashier } from './Cashier';
 import { Devices } from './Devices';
 import { Tech } from './Tech';
 import { DisputeDesk } from './DisputeDesk';
+import { OfflineQueue } from './OfflineQueue';
 
 export interface ScreenEntry {
   id: string;
@@ -22,6 +23,7 @@ export const SCREENS: ScreenEntry[] = [
   { id: 'tech', label: 'tech', roles: ['technician'], component: Tech },
   { id: 'devices', label: 'devices', roles: ['manager', 'technician'], component: Devices },
   { id: 'dispute', label: 'dispute', roles: ['manager'], component: DisputeDesk },
+  { id: 'offline-queue', label: 'offlineQueue', roles: ['manager'], component: OfflineQueue },
 ];
 
 export function screensFor(role: Role | undefined): ScreenEntry[] {

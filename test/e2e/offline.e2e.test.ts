@@ -1,0 +1,81 @@
+/**
+ * The store-and-forward demo in real Chromium: the simulator's switch cuts the issuer link, a
+ * cashier makes a sale that is approved OFFLINE, the manager sees it waiting in the offline queue,
+ * the link is restored and the queue drains by itself — applied once at the issuer.
+ */
+import { describe, it, expect, afterEach } from 'vitest';
+import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
+import { requireSystem } from '../helpers/require-system';
+import { demoCard } from '../../src/issuer-sim/demo-cards';
+
+const haveChromium = requireSystem('Chromium', CHROMIUM_PATHS, 'chromium');
+let e: E2E;
+
+async function signIn(e: E2E, id: string, pin: string): Promise<void> {
+  const p = e.page;
+  await p.getByTestId(`operator-${id}`).click();
+  for (const d of pin) await p.getByTestId('pin-keypad').locator(`[data-key="${d}"]`).click();
+  await p.getByTestId('pin-keypad').locator('[data-key="ok"]').click();
+}
+
+async function sell(e: E2E, digits: string): Promise<void> {
+  const p = e.page;
+  for (const d of digits) await p.getByTestId('keypad').locator(`[data-key="${d}"]`).click();
+  await p.getByTestId('sim-swipe-active').click();
+  await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0017');
+  await p.getByTestId('keypad').locator('[data-key="ok"]').click();
+  await p.getByTestId('result').waitFor();
+}
+
+describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', () => {
+  afterEach(async () => {
+    await e.close();
+  });
+
+  it('link cut → offline approval → queued on the manager screen → drains when the link is back', async () => {
+    e = await startE2E({ forwardMs: 500 });
+    const p = e.page;
+    const pan = demoCard('active').pan;
+    await signIn(e, '1001', '1234');
+    await p.getByTestId('cashier').waitFor();
+    // Online first: the terminal learns this card's balance (offline approval needs it).
+    await sell(e, '100');
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
+    await p.getByTestId('next-sale').click();
+
+    await p.getByTestId('sim-link').click();
+    await expect.poll(() => p.getByTestId('link-state').textContent()).toContain('已断开');
+    await sell(e, '1250');
+    const result = p.getByTestId('result');
+    await expect.poll(() => result.getAttribute('data-status')).toBe('approved');
+    expect(await result.textContent()).toContain('离线');
+    expect(await p.getByTestId('receipt-preview').textContent()).toContain('离线交易 OFFLINE');
+    await e.shot('offline-01-cashier-offline-approved');
+    expect(e.t.issuerBalance(pan)).toBe(demoCard('active').balanceFen - 100); // not at the issuer yet
+
+    await p.getByTestId('sign-out').click();
+    await signIn(e, '2001', '8888');
+    await p.getByTestId('screen-offline-queue').click();
+    await expect.poll(() => p.getByTestId('queue-count').textContent()).toBe('1');
+    expect(await p.getByTestId('queue-total').textContent()).toContain('¥12.50');
+    expect(await p.getByTestId('queue-link').getAttribute('data-link')).toBe('cut');
+    expect(await p.getByTestId('limit-floor').textContent()).toContain('¥500.00');
+    expect(await p.getByTestId('limit-total').textContent()).toContain('¥5,000.00');
+    await e.shot('offline-02-manager-queue-waiting');
+
+    await p.getByTestId('sim-link').click(); // restore: the forwarder finds the link and uploads
+    await expect.poll(() => p.getByTestId('queue-count').textContent(), { timeout: 15_000 }).toBe('0');
+    await expect.poll(() => p.getByTestId('queue-link').getAttribute('data-link')).toBe('online');
+    expect(await p.getByTestId('queue-forwarded').textContent()).toBe('1');
+    await p.getByTestId('queue-forward').click(); // nothing left: forwarding again applies nothing
+    await expect.poll(() => p.getByTestId('queue-forward').isEnabled()).toBe(true);
+    await e.shot('offline-03-manager-queue-drained');
+    expect(e.t.issuerBalance(pan)).toBe(demoCard('active').balanceFen - 100 - 1250);
+    const applied = e.t.app
+      .issuerSim!.ledger.applied(e.t.app.config.terminalId)
+      .filter((a) => a.type === 'advice');
+    expect(applied).toEqual([
+      expect.objectContaining({ result: 'approved', amountFen: 1250, reversed: false }),
+    ]);
+  });
+});
