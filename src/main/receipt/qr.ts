@@ -1,7 +1,7 @@
 /**
  * The receipt QR (`CTR1…`): transaction details SM4-encrypted with the store's key plus the
  * terminal's SM2 signature, in a compact binary form written in base32 so the whole code is QR
- * alphanumeric mode (docs/receipt-qr.md has the byte layout; README "Security" the keys).
+ * alphanumeric mode (byte layout and keys: docs/security.md "Receipt QR").
  *
  *   text    = "CTR1" ‖ base32(payload)
  *   payload = 0x01 ‖ keyVersion(u8) ‖ tidLen(u8) ‖ tid ‖ stan(u32) ‖ ct ‖ r(32) ‖ s(32)
