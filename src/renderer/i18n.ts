@@ -4,6 +4,7 @@
  */
 import { ERROR_WORDS, type ErrorCode } from '../shared/errors';
 import { CORE_WORDS } from './i18n/core';
+import { MANAGER_WORDS } from './i18n/manager';
 import { TECH_WORDS } from './i18n/tech';
 import { DISPUTE_WORDS } from './i18n/dispute';
 import { OFFLINE_WORDS } from './i18n/offline';
@@ -16,6 +17,7 @@ export type Lang = 'zh' | 'en';
  */
 export const WORDS = {
   ...CORE_WORDS,
+  ...MANAGER_WORDS,
   ...TECH_WORDS,
   ...DISPUTE_WORDS,
   ...OFFLINE_WORDS,

@@ -120,4 +120,9 @@ export const SHIFT_MIGRATIONS: Migration[] = [
   CREATE INDEX IF NOT EXISTS txns_by_orig ON txns(orig_stan);
   `,
   },
+  {
+    // "Today at a glance" finds the first STAN of the day by time, then sums the STAN range.
+    id: 'shift/002-txns-by-time',
+    sql: 'CREATE INDEX IF NOT EXISTS txns_by_created ON txns(created_at);',
+  },
 ];

@@ -156,3 +156,18 @@ export function queryTotalsGroups(db: Db, fromStan: number, toStan: number): Tot
 export function shiftTotals(db: Db, fromStan: number, toStan: number): ShiftTotals {
   return foldTotals(queryTotalsGroups(db, fromStan, toStan));
 }
+
+/** Totals of everything since `sinceIso` (today at a glance): first STAN by time (indexed), then the range. */
+export function totalsSince(db: Db, sinceIso: string): ShiftTotals {
+  const first = (
+    db.prepare('SELECT MIN(stan) AS s FROM txns WHERE created_at >= ?').get(sinceIso) as { s: number | null }
+  ).s;
+  if (first === null) return foldTotals([]);
+  const last = (db.prepare('SELECT MAX(stan) AS s FROM txns').get() as { s: number }).s;
+  return shiftTotals(db, first, last);
+}
+
+/** Local midnight of `now`, as ISO-8601 UTC. */
+export function localMidnightIso(now: Date): string {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString();
+}

@@ -4,6 +4,7 @@ import { useT } from '../components/useLang';
 import { Keypad } from '../components/Keypad';
 import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
+import { VoidRefundPanel } from '../components/VoidRefundPanel';
 import { DeviceNotices } from '../components/DeviceNotices';
 import { keypad, submit, setMode, enterCard, loadRecent } from '../actions';
 import { cashierKeyHandler } from '../keys';
@@ -89,6 +90,7 @@ export function Cashier() {
           </div>
         )}
         <ResultPanel />
+        <VoidRefundPanel />
         <DeviceNotices />
         <p className="muted small">{t('keysHint')}</p>
       </section>

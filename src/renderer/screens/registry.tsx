@@ -6,6 +6,7 @@ import type { ComponentType } from 'react';
 import type { Role } from '../../shared/contract';
 import type { WordKey } from '../i18n';
 import { Cashier } from './Cashier';
+import { Manager } from './Manager';
 import { Devices } from './Devices';
 import { Tech } from './Tech';
 import { DisputeDesk } from './DisputeDesk';
@@ -19,6 +20,7 @@ export interface ScreenEntry {
 }
 
 export const SCREENS: ScreenEntry[] = [
+  { id: 'manager', label: 'manager', roles: ['manager'], component: Manager },
   { id: 'checkout', label: 'checkout', roles: ['cashier', 'manager'], component: Cashier },
   { id: 'tech', label: 'tech', roles: ['technician'], component: Tech },
   { id: 'devices', label: 'devices', roles: ['manager', 'technician'], component: Devices },

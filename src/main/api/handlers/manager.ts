@@ -5,7 +5,7 @@ import type { managerMethods } from '../../../shared/contract/manager';
 import { TillError } from '../../../shared/errors';
 import { layoutShiftReport } from '../../shift/report-layout';
 import { reportCsv, auditCsv, linesToPdf, receiptDocLines } from '../../shift/export';
-import { shiftTotals } from '../../shift/totals';
+import { totalsSince, localMidnightIso } from '../../shift/totals';
 import type { ShiftReport } from '../../../shared/contract/manager';
 
 export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof managerMethods> {
@@ -150,12 +150,11 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
     },
     'manager.dashboard': () => {
       const s = shifts.current();
-      const from = s ? s.from_stan : shifts.unsettledFromStan();
       const x = shifts.xReport();
       const offline = (ctx.config as { offline?: Record<string, unknown> }).offline;
       return {
         shift: s ? shifts.summary(s, true) : null,
-        totals: s ? x.totals : shiftTotals(ctx.db, from, x.toStan),
+        totals: totalsSince(ctx.db, localMidnightIso(ctx.clock())),
         queue: x.queue,
         exceptions: {
           declined: x.exceptions.declined,

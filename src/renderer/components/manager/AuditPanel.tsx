@@ -1,0 +1,60 @@
+/** The audit log, newest first, with CSV/PDF export. */
+import { useEffect, useState } from 'react';
+import { call } from '../../actions';
+import { BridgeError } from '../../bridge';
+import { useT } from '../useLang';
+import { download } from './download';
+import type { Res } from '../../../shared/contract';
+
+export function AuditPanel() {
+  const { t, err } = useT();
+  const [rows, setRows] = useState<Res<'audit.list'>>([]);
+  const [note, setNote] = useState('');
+  useEffect(() => void call('audit.list', { limit: 200 }).then(setRows), []);
+  const exp = async (format: 'csv' | 'pdf') => {
+    try {
+      download(await call('audit.export', { format }));
+    } catch (e) {
+      setNote(e instanceof BridgeError ? err(e.error.code) : String(e));
+    }
+  };
+  return (
+    <section className="panel" data-testid="mgr-audit">
+      <div className="row">
+        <button className="btn" onClick={() => void exp('csv')} data-testid="audit-csv">
+          {t('exportCsv')}
+        </button>
+        <button className="btn" onClick={() => void exp('pdf')} data-testid="audit-pdf">
+          {t('exportPdf')}
+        </button>
+        {note && <span className="error">{note}</span>}
+      </div>
+      <table className="grid small">
+        <thead>
+          <tr>
+            <th>{t('colTime')}</th>
+            <th>{t('colWho')}</th>
+            <th>{t('colWhat')}</th>
+            <th>{t('colOutcome')}</th>
+            <th>{t('colStan')}</th>
+            <th>{t('colApprover')}</th>
+            <th>{t('colDetail')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((a) => (
+            <tr key={a.id} className={`audit-${a.outcome}`} data-action={a.action}>
+              <td>{new Date(a.at).toLocaleString()}</td>
+              <td>{a.operatorId ?? '—'}</td>
+              <td className="mono">{a.action}</td>
+              <td>{a.outcome}</td>
+              <td className="mono">{a.stan ?? ''}</td>
+              <td>{a.approvedBy ?? ''}</td>
+              <td>{a.detail ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

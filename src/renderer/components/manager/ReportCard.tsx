@@ -1,0 +1,188 @@
+/**
+ * One report as the manager sees it: the variance (for a Z), the reconciliation with its
+ * discrepancy table, the printable document itself, and print / reprint / export.
+ */
+import { useState } from 'react';
+import { call } from '../../actions';
+import { BridgeError } from '../../bridge';
+import { useT } from '../useLang';
+import { ReceiptView } from '../ReceiptPreview';
+import { OverrideDialog } from '../OverrideDialog';
+import { download } from './download';
+import type { Res, Override } from '../../../shared/contract';
+import type { WordKey } from '../../i18n';
+
+type ReportDoc = Res<'report.x'>;
+
+export function VarianceCard({ report, onAcked }: { report: ReportDoc['report']; onAcked: () => void }) {
+  const { t, money, err } = useT();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState('');
+  const [acked, setAcked] = useState(false);
+  const v = report.variance;
+  if (!v) return null;
+  const sign = v.varianceFen > 0 ? '+' : v.varianceFen < 0 ? '-' : '';
+  return (
+    <div className={`variance variance-${v.status}`} data-testid="variance-card" data-status={v.status}>
+      <div className="row">
+        <span>
+          {t('expected')} <strong className="mono">{money(v.expectedFen)}</strong>
+        </span>
+        <span>
+          {t('counted')} <strong className="mono">{money(v.countedFen)}</strong>
+        </span>
+      </div>
+      <div className="variance-amount" data-testid="variance-amount">
+        {t(`var_${v.status}` as WordKey)} {sign}
+        {money(Math.abs(v.varianceFen))}
+      </div>
+      {report.kind === 'Z' && v.needsAck && !acked && (
+        <div className="row">
+          {v.needsNote && (
+            <input
+              placeholder={t('ackNote')}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              data-testid="ack-note"
+            />
+          )}
+          <button
+            className="btn primary"
+            data-testid="ack-btn"
+            onClick={() =>
+              void call('shift.acknowledge', { shiftId: report.shiftId, ...(note ? { note } : {}) })
+                .then(() => {
+                  setAcked(true);
+                  onAcked();
+                })
+                .catch((e: unknown) => setError(e instanceof BridgeError ? err(e.error.code) : String(e)))
+            }
+          >
+            {t('acknowledge')}
+          </button>
+        </div>
+      )}
+      {acked && <div data-testid="acked">{t('acknowledged')}</div>}
+      {error && <p className="error">{error}</p>}
+    </div>
+  );
+}
+
+export function SettlementView({ report, onRetry }: { report: ReportDoc['report']; onRetry?: () => void }) {
+  const { t, money, lang } = useT();
+  const s = report.settlement;
+  if (!s) return null;
+  return (
+    <section className="settlement" data-testid="settlement" data-status={s.status}>
+      <h4>
+        {t('settlement')}: <span className={`pill set-${s.status}`}>{t(`set_${s.status}` as WordKey)}</span>
+        {s.status !== 'settled' && onRetry && (
+          <button className="btn small" onClick={onRetry} data-testid="settle-retry">
+            {t('retrySettle')}
+          </button>
+        )}
+      </h4>
+      {s.discrepancies.length > 0 && (
+        <table className="grid" data-testid="discrepancies">
+          <thead>
+            <tr>
+              <th>{t('colStan')}</th>
+              <th>{t('discrepancies')}</th>
+              <th>{t('colType')}</th>
+              <th>{t('colTerminal')}</th>
+              <th>{t('colIssuer')}</th>
+              <th>{t('colAction')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.discrepancies.map((d) => (
+              <tr key={`${d.kind}-${d.stan}`} data-kind={d.kind}>
+                <td className="mono">{String(d.stan).padStart(6, '0')}</td>
+                <td>{t(`kind_${d.kind}` as WordKey)}</td>
+                <td>{d.type}</td>
+                <td className="mono">{d.terminalFen === null ? '—' : money(d.terminalFen)}</td>
+                <td className="mono">{d.issuerFen === null ? '—' : money(d.issuerFen)}</td>
+                <td className="small">{d.action[lang]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function ReportCard({ data, onChange }: { data: ReportDoc; onChange?: () => void }) {
+  const { t, err } = useT();
+  const [note, setNote] = useState('');
+  const [overriding, setOverriding] = useState(false);
+  const [overrideError, setOverrideError] = useState<string | null>(null);
+  const r = data.report;
+  const print = async (override?: Override) => {
+    try {
+      const out = await call('report.print', {
+        kind: r.kind,
+        ...(r.kind === 'Z' ? { shiftId: r.shiftId } : {}),
+        ...(override ? { override } : {}),
+      });
+      setOverriding(false);
+      setOverrideError(null);
+      setNote(
+        out.printed ? (out.copy ? t('printedCopy') : t('printed')) : err(out.reason ?? 'PRINTER_OFFLINE'),
+      );
+      onChange?.();
+    } catch (e) {
+      const code = e instanceof BridgeError ? e.error.code : 'INTERNAL';
+      if (code === 'OVERRIDE_REQUIRED') setOverriding(true);
+      else if (overriding) setOverrideError(err(code));
+      else setNote(err(code));
+    }
+  };
+  const exp = async (format: 'csv' | 'pdf') => {
+    try {
+      download(
+        await call('report.export', {
+          kind: r.kind,
+          ...(r.kind === 'Z' ? { shiftId: r.shiftId } : {}),
+          format,
+        }),
+      );
+    } catch (e) {
+      setNote(e instanceof BridgeError ? err(e.error.code) : String(e));
+    }
+  };
+  return (
+    <div className="report-card" data-testid={`report-${r.kind}`}>
+      {r.journal && (
+        <p className={r.journal.ok ? 'ok-note' : 'error'} data-testid="journal-check">
+          {r.journal.ok ? t('journalOk') : `${t('journalFailed')} ${r.journal.problem ?? ''}`}
+        </p>
+      )}
+      <div className="row">
+        <button className="btn" onClick={() => void print()} data-testid="report-print">
+          {r.kind === 'Z' && data.copy ? t('reprintCopy') : t('printReport')}
+        </button>
+        <button className="btn" onClick={() => void exp('csv')} data-testid="report-csv">
+          {t('exportCsv')}
+        </button>
+        <button className="btn" onClick={() => void exp('pdf')} data-testid="report-pdf">
+          {t('exportPdf')}
+        </button>
+        {note && (
+          <span className="muted" data-testid="report-note">
+            {note}
+          </span>
+        )}
+      </div>
+      <ReceiptView doc={data.doc} />
+      {overriding && (
+        <OverrideDialog
+          action="z_reprint"
+          error={overrideError}
+          onConfirm={(o) => void print(o)}
+          onCancel={() => setOverriding(false)}
+        />
+      )}
+    </div>
+  );
+}

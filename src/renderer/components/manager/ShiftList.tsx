@@ -1,0 +1,88 @@
+/** Every shift: variance, acknowledgement, settlement; open one to see its Z report and discrepancies. */
+import { useEffect, useState } from 'react';
+import { call } from '../../actions';
+import { useT } from '../useLang';
+import { ReportCard, VarianceCard, SettlementView } from './ReportCard';
+import type { Res } from '../../../shared/contract';
+import type { WordKey } from '../../i18n';
+
+export function ShiftList() {
+  const { t, money } = useT();
+  const [rows, setRows] = useState<Res<'shift.list'>>([]);
+  const [z, setZ] = useState<Res<'report.z'> | null>(null);
+  const load = () => void call('shift.list', { limit: 100 }).then(setRows);
+  useEffect(load, []);
+  const open = (id: number) => void call('report.z', { shiftId: id }).then(setZ);
+  return (
+    <div className="mgr-shifts" data-testid="mgr-shifts">
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>{t('colOpened')}</th>
+            <th>{t('colClosed')}</th>
+            <th>{t('netSales')}</th>
+            <th>{t('variance')}</th>
+            <th>{t('settlement')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((s) => (
+            <tr key={s.id} data-testid={`shift-row-${s.id}`}>
+              <td>{s.id}</td>
+              <td>
+                {new Date(s.openedAt).toLocaleString()} · {s.openedBy}
+              </td>
+              <td>{s.closedAt ? `${new Date(s.closedAt).toLocaleString()} · ${s.closedBy}` : '—'}</td>
+              <td className="mono">{s.netCardFen === null ? '—' : money(s.netCardFen)}</td>
+              <td className="mono">
+                {s.varianceFen === null
+                  ? '—'
+                  : `${s.varianceFen > 0 ? '+' : s.varianceFen < 0 ? '-' : ''}${money(Math.abs(s.varianceFen))}`}{' '}
+                {s.status === 'closed' && !s.acknowledged && (
+                  <span className="tag warn">{t('unacknowledged')}</span>
+                )}
+              </td>
+              <td>
+                {s.settlement ? (
+                  <span className={`pill set-${s.settlement}`}>{t(`set_${s.settlement}` as WordKey)}</span>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td>
+                {s.status === 'closed' && (
+                  <button className="btn small" onClick={() => open(s.id)} data-testid={`shift-view-${s.id}`}>
+                    {t('view')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {z && (
+        <section className="panel" data-testid="z-view">
+          <h3>
+            {t('zReport')} #{z.report.shiftId}
+          </h3>
+          <VarianceCard
+            report={z.report}
+            onAcked={() => {
+              load();
+              open(z.report.shiftId);
+            }}
+          />
+          <SettlementView
+            report={z.report}
+            onRetry={() =>
+              void call('shift.settle', { shiftId: z.report.shiftId }).then(() => open(z.report.shiftId))
+            }
+          />
+          <ReportCard data={z} onChange={() => open(z.report.shiftId)} />
+        </section>
+      )}
+    </div>
+  );
+}

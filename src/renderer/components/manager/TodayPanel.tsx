@@ -1,0 +1,105 @@
+/** Today at a glance: the open shift, key figures, the two charts, queue and exceptions. */
+import { useEffect, useState } from 'react';
+import { call } from '../../actions';
+import { useT } from '../useLang';
+import { SalesByHourChart, TenderMixChart } from './DayCharts';
+import type { Res } from '../../../shared/contract';
+
+export function TodayPanel() {
+  const { t, money } = useT();
+  const [d, setD] = useState<Res<'manager.dashboard'> | null>(null);
+  useEffect(() => {
+    const load = () =>
+      void call('manager.dashboard', {})
+        .then(setD)
+        .catch(() => {});
+    load();
+    const timer = setInterval(load, 10_000);
+    return () => clearInterval(timer);
+  }, []);
+  if (!d) return null;
+  const x = d.totals;
+  return (
+    <div className="mgr-today" data-testid="mgr-today">
+      <div className="tiles">
+        <div className="tile">
+          <span className="muted">{t('netSales')}</span>
+          <strong data-testid="today-net">{money(x.netCardFen + x.netCashFen)}</strong>
+        </div>
+        <div className="tile">
+          <span className="muted">{t('salesCount')}</span>
+          <strong>{x.sales.count}</strong>
+        </div>
+        <div className="tile">
+          <span className="muted">{t('voidsLabel')}</span>
+          <strong>
+            {x.voids.count} · {money(x.voids.amountFen)}
+          </strong>
+        </div>
+        <div className="tile">
+          <span className="muted">{t('refundsLabel')}</span>
+          <strong>
+            {x.refunds.count} · {money(x.refunds.amountFen)}
+          </strong>
+        </div>
+      </div>
+      <div className="charts">
+        <section className="panel">
+          <h3>{t('salesByHour')}</h3>
+          <SalesByHourChart byHour={x.byHour} />
+        </section>
+        <section className="panel">
+          <h3>{t('tenderMix')}</h3>
+          <TenderMixChart cardFen={x.tender.cardFen} cashFen={x.tender.cashFen} />
+        </section>
+      </div>
+      <div className="tiles">
+        <div className={`tile ${d.queue.offlineUnsent ? 'warn' : ''}`}>
+          <span className="muted">{t('offlineUnsent')}</span>
+          <strong>{d.queue.offlineUnsent}</strong>
+        </div>
+        <div className={`tile ${d.queue.reversalsUnsent ? 'warn' : ''}`}>
+          <span className="muted">{t('reversalsUnsent')}</span>
+          <strong>{d.queue.reversalsUnsent}</strong>
+        </div>
+        <div className="tile">
+          <span className="muted">{t('declinedLabel')}</span>
+          <strong>{d.exceptions.declined}</strong>
+        </div>
+        <div className={`tile ${d.exceptions.unsettledBatches ? 'warn' : ''}`}>
+          <span className="muted">{t('unsettledBatches')}</span>
+          <strong>{d.exceptions.unsettledBatches}</strong>
+        </div>
+        <div className={`tile ${d.exceptions.unacknowledged ? 'warn' : ''}`}>
+          <span className="muted">{t('unacknowledged')}</span>
+          <strong>{d.exceptions.unacknowledged}</strong>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function LimitsPanel() {
+  const { t } = useT();
+  const [limits, setLimits] = useState<Array<{ key: string; value: string }>>([]);
+  useEffect(() => void call('manager.dashboard', {}).then((d) => setLimits(d.limits)), []);
+  return (
+    <section className="panel" data-testid="mgr-limits">
+      <h3>{t('mgrLimits')}</h3>
+      {limits.length === 0 ? (
+        <p className="muted">{t('noLimits')}</p>
+      ) : (
+        <table className="grid">
+          <tbody>
+            {limits.map((l) => (
+              <tr key={l.key}>
+                <td className="mono">{l.key}</td>
+                <td className="mono">{l.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
