@@ -7,10 +7,10 @@
 import type { Db } from '../main/store/sqlite';
 import { hmacSm3, toHex } from '../main/crypto';
 import type { AdviceItem, AdviceResult } from '../shared/issuer-protocol-offline';
-import type { QueueException, QueueStatus, OfflineLimits, LinkState } from '../shared/contract';
-import type { ErrorCode } from '../shared/errors';
+import type { QueueStatus, LinkState } from '../shared/contract';
 import type { OfflineConfig } from './config';
 import { storeDay, type OfflineFacts } from './policy';
+import { queueStatus } from './status';
 
 const enc = new TextEncoder();
 
@@ -235,32 +235,6 @@ export class OfflineStore {
     );
   }
 
-  exceptions(): QueueException[] {
-    return (
-      this.db
-        .prepare(
-          'SELECT * FROM offline_exceptions ORDER BY (acknowledged_at IS NOT NULL), stan DESC LIMIT 200',
-        )
-        .all() as Array<{
-        stan: number;
-        code: string;
-        amount_fen: number;
-        masked: string;
-        created_at: string;
-        acknowledged_at: string | null;
-        acknowledged_by: string | null;
-      }>
-    ).map((e) => ({
-      stan: e.stan,
-      code: e.code as ErrorCode,
-      amountFen: e.amount_fen,
-      masked: e.masked,
-      time: e.created_at,
-      acknowledgedAt: e.acknowledged_at,
-      acknowledgedBy: e.acknowledged_by,
-    }));
-  }
-
   // ── hot cards ───────────────────────────────────────────────────────────────────────────────
 
   hotcardsVersion(): number {
@@ -301,102 +275,4 @@ export class OfflineStore {
   status(live?: { link?: LinkState; forwarding?: boolean }): QueueStatus {
     return queueStatus(this.db, this.config, this.now(), live);
   }
-}
-
-export function limitsOf(c: OfflineConfig): OfflineLimits {
-  const {
-    enabled,
-    floorLimitFen,
-    totalLimitFen,
-    perCardDailyCount,
-    perCardDailyFen,
-    maxAgeMinutes,
-    requireKnownBalance,
-    velocityCount,
-    velocityWindowSeconds,
-    velocityBlockSeconds,
-  } = c;
-  return {
-    enabled,
-    floorLimitFen,
-    totalLimitFen,
-    perCardDailyCount,
-    perCardDailyFen,
-    maxAgeMinutes,
-    requireKnownBalance,
-    velocityCount,
-    velocityWindowSeconds,
-    velocityBlockSeconds,
-  };
-}
-
-/** Read-only status from the database alone (the CLI opens the file read-only and calls this). */
-export function queueStatus(
-  db: Db,
-  config: OfflineConfig,
-  now: Date,
-  live: { link?: LinkState; forwarding?: boolean } = {},
-): QueueStatus {
-  const meta = new Map(
-    (db.prepare('SELECT key, value FROM offline_meta').all() as Array<{ key: string; value: string }>).map(
-      (r) => [r.key, r.value],
-    ),
-  );
-  const open = db
-    .prepare(
-      'SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS total, MIN(created_ms) AS oldestMs FROM offline_queue WHERE forwarded_at IS NULL',
-    )
-    .get() as {
-    n: number;
-    total: number;
-    oldestMs: number | null;
-  };
-  const forwarded = (
-    db.prepare('SELECT COUNT(*) AS n FROM offline_queue WHERE forwarded_at IS NOT NULL').get() as {
-      n: number;
-    }
-  ).n;
-  const rows = db
-    .prepare('SELECT * FROM offline_exceptions ORDER BY (acknowledged_at IS NOT NULL), stan DESC LIMIT 200')
-    .all() as Array<{
-    stan: number;
-    code: string;
-    amount_fen: number;
-    masked: string;
-    created_at: string;
-    acknowledged_at: string | null;
-    acknowledged_by: string | null;
-  }>;
-  const unacknowledged = (
-    db.prepare('SELECT COUNT(*) AS n FROM offline_exceptions WHERE acknowledged_at IS NULL').get() as {
-      n: number;
-    }
-  ).n;
-  const hot = (db.prepare('SELECT COUNT(*) AS n FROM offline_hotcards').get() as { n: number }).n;
-  return {
-    count: open.n,
-    totalFen: open.total,
-    oldestAt: open.oldestMs === null ? null : new Date(open.oldestMs).toISOString(),
-    oldestAgeSeconds:
-      open.oldestMs === null ? null : Math.max(0, Math.floor((now.getTime() - open.oldestMs) / 1000)),
-    forwardedCount: forwarded,
-    link: live.link ?? (meta.get('link_state') as LinkState | undefined) ?? 'offline',
-    lastError: meta.get('last_error') ?? null,
-    lastContactAt: meta.get('last_contact_at') ?? null,
-    lastForwardAt: meta.get('last_forward_at') ?? null,
-    nextProbeAt: meta.get('next_probe_at') ?? null,
-    forwarding: live.forwarding ?? false,
-    hotcards: { version: Number(meta.get('hotcards_version') ?? 0), count: hot },
-    exceptions: rows.map((e) => ({
-      stan: e.stan,
-      code: e.code as ErrorCode,
-      amountFen: e.amount_fen,
-      masked: e.masked,
-      time: e.created_at,
-      acknowledgedAt: e.acknowledged_at,
-      acknowledgedBy: e.acknowledged_by,
-    })),
-    unacknowledged,
-    limits: limitsOf(config),
-  };
 }

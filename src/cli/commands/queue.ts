@@ -8,7 +8,7 @@ import path from 'node:path';
 import { openTerminalDb } from '../../main/store/terminal-db';
 import { loadConfig } from '../../main/config/config';
 import { OfflineConfig } from '../../offline-queue/config';
-import { queueStatus } from '../../offline-queue/store';
+import { queueStatus } from '../../offline-queue/status';
 import type { CliCommand } from '../command';
 
 export const queueStatusCommand: CliCommand = {
