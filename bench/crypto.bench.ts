@@ -5,7 +5,15 @@
  *
  *   node --import tsx bench/crypto.bench.ts
  */
-import { createCipheriv, createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import {
+  createCipheriv,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import smCrypto from 'sm-crypto';
 import { sm2 as sm2v2 } from 'sm-crypto-v2';
@@ -81,39 +89,89 @@ export async function run(): Promise<BenchRow[]> {
   const sigHex = toHex(sig);
   const smOpts = { hash: true, der: true, publicKey: pubHex };
 
-  const cmp = (name: string, ours: () => unknown, ref: () => unknown, unit: string, note: string, ms?: number, scale = 1): void => {
+  const cmp = (
+    name: string,
+    ours: () => unknown,
+    ref: () => unknown,
+    unit: string,
+    note: string,
+    ms?: number,
+    scale = 1,
+  ): void => {
     const [a, b] = pair(ours, ref, ms);
     rows.push(row(name, a * scale, b * scale, unit, note));
   };
 
   // --- SM2 vs sm-crypto (the pure-JS reference the targets are about) ---------------------
   const smSign = (): unknown => smCrypto.sm2.doSignature(msgArr, privHex, smOpts);
-  const smVerify = (): unknown => smCrypto.sm2.doVerifySignature(msgArr, sigHex, pubHex, { hash: true, der: true });
-  cmp('SM2 sign, sm2Sign() one-shot', () => sm2Sign(kp.privateKey, msg, { publicKey: kp.publicKey }), smSign, 'ops/s',
-    `vs sm-crypto doSignature {hash,der,publicKey}; G table built once in ${warmMs.toFixed(0)} ms`, 2000);
+  const smVerify = (): unknown =>
+    smCrypto.sm2.doVerifySignature(msgArr, sigHex, pubHex, { hash: true, der: true });
+  cmp(
+    'SM2 sign, sm2Sign() one-shot',
+    () => sm2Sign(kp.privateKey, msg, { publicKey: kp.publicKey }),
+    smSign,
+    'ops/s',
+    `vs sm-crypto doSignature {hash,der,publicKey}; G table built once in ${warmMs.toFixed(0)} ms`,
+    2000,
+  );
   cmp('SM2 sign, sm2Signer()', () => signer.sign(msg), smSign, 'ops/s', 'vs sm-crypto', 2000);
-  cmp('SM2 verify, sm2Verify() plain', () => sm2Verify(kp.publicKey, msg, sig), smVerify, 'ops/s', 'vs sm-crypto', 2000);
+  cmp(
+    'SM2 verify, sm2Verify() plain',
+    () => sm2Verify(kp.publicKey, msg, sig),
+    smVerify,
+    'ops/s',
+    'vs sm-crypto',
+    2000,
+  );
   const tb = performance.now();
   const verifier = sm2Verifier(kp.publicKey);
   verifier.verify(msg, sig);
   const buildMs = performance.now() - tb;
-  cmp('SM2 verify, sm2Verifier() precomputed', () => verifier.verify(msg, sig), smVerify, 'ops/s',
-    `vs sm-crypto; one-time table build ${buildMs.toFixed(0)} ms`, 2000);
+  cmp(
+    'SM2 verify, sm2Verifier() precomputed',
+    () => verifier.verify(msg, sig),
+    smVerify,
+    'ops/s',
+    `vs sm-crypto; one-time table build ${buildMs.toFixed(0)} ms`,
+    2000,
+  );
 
   // --- SM2 vs sm-crypto-v2 (same curve library underneath) --------------------------------
-  cmp('SM2 sign, sm2Signer()', () => signer.sign(msg), () => sm2v2.doSignature(msg, privHex, smOpts), 'ops/s', 'vs sm-crypto-v2');
+  cmp(
+    'SM2 sign, sm2Signer()',
+    () => signer.sign(msg),
+    () => sm2v2.doSignature(msg, privHex, smOpts),
+    'ops/s',
+    'vs sm-crypto-v2',
+  );
   const v2Point = sm2v2.precomputePublicKey(pubHex);
-  cmp('SM2 verify, sm2Verifier() precomputed', () => verifier.verify(msg, sig),
-    () => sm2v2.doVerifySignature(msg, sigHex, v2Point, { hash: true, der: true }), 'ops/s', 'vs sm-crypto-v2 precomputePublicKey');
+  cmp(
+    'SM2 verify, sm2Verifier() precomputed',
+    () => verifier.verify(msg, sig),
+    () => sm2v2.doVerifySignature(msg, sigHex, v2Point, { hash: true, der: true }),
+    'ops/s',
+    'vs sm-crypto-v2 precomputePublicKey',
+  );
 
   // --- SM2 vs Node's OpenSSL (native yardstick; Node uses an EMPTY user id) ----------------
   try {
     const nodePriv = createPrivateKey(sm2PrivateKeyToPem(kp.privateKey));
     const nodePub = createPublicKey(sm2PublicKeyToPem(kp.publicKey));
     const nodeSig = sign(null, msg, nodePriv);
-    cmp('SM2 sign, sm2Signer()', () => signer.sign(msg), () => sign(null, msg, nodePriv), 'ops/s', 'vs node:crypto/OpenSSL C (empty user id)');
-    cmp('SM2 verify, sm2Verifier() precomputed', () => verifier.verify(msg, sig), () => verify(null, msg, nodePub, nodeSig), 'ops/s',
-      'vs node:crypto/OpenSSL C (empty user id)');
+    cmp(
+      'SM2 sign, sm2Signer()',
+      () => signer.sign(msg),
+      () => sign(null, msg, nodePriv),
+      'ops/s',
+      'vs node:crypto/OpenSSL C (empty user id)',
+    );
+    cmp(
+      'SM2 verify, sm2Verifier() precomputed',
+      () => verifier.verify(msg, sig),
+      () => verify(null, msg, nodePub, nodeSig),
+      'ops/s',
+      'vs node:crypto/OpenSSL C (empty user id)',
+    );
   } catch (e) {
     console.warn(`node:crypto has no SM2 here (${(e as Error).message}); native rows skipped`);
   }
@@ -123,29 +181,66 @@ export async function run(): Promise<BenchRow[]> {
   const chunk = big.subarray(0, 1 << 16);
   const chunkArr = Array.from(chunk);
   // MB/s on 64 KiB inputs for both sides (sm-crypto is too slow for 1 MiB rounds).
-  cmp('SM3 64 KiB', () => sm3(chunk), () => smCrypto.sm3(chunkArr), 'MB/s', 'vs sm-crypto', 1200, 1 / 16);
+  cmp(
+    'SM3 64 KiB',
+    () => sm3(chunk),
+    () => smCrypto.sm3(chunkArr),
+    'MB/s',
+    'vs sm-crypto',
+    1200,
+    1 / 16,
+  );
   try {
-    cmp('SM3 64 KiB', () => sm3(chunk), () => createHash('sm3').update(chunk).digest(), 'MB/s', 'vs node:crypto/OpenSSL C', 1200, 1 / 16);
+    cmp(
+      'SM3 64 KiB',
+      () => sm3(chunk),
+      () => createHash('sm3').update(chunk).digest(),
+      'MB/s',
+      'vs node:crypto/OpenSSL C',
+      1200,
+      1 / 16,
+    );
   } catch {
     /* no sm3 in this node */
   }
   const small = msg.subarray(0, 100);
   const smallArr = Array.from(small);
-  cmp('SM3 100-byte messages', () => sm3(small), () => smCrypto.sm3(smallArr), 'ops/s', 'vs sm-crypto');
+  cmp(
+    'SM3 100-byte messages',
+    () => sm3(small),
+    () => smCrypto.sm3(smallArr),
+    'ops/s',
+    'vs sm-crypto',
+  );
 
   // --- SM4 ---------------------------------------------------------------------------------
   const key = new Uint8Array(randomBytes(16));
   const iv = new Uint8Array(randomBytes(16));
   const keyArr = Array.from(key);
   const ivArr = Array.from(iv);
-  cmp('SM4-CBC encrypt 64 KiB', () => sm4CbcEncrypt(key, iv, chunk),
-    () => smCrypto.sm4.encrypt(chunkArr, keyArr, { mode: 'cbc', iv: ivArr, output: 'array' }), 'MB/s', 'vs sm-crypto', 1200, 1 / 16);
+  cmp(
+    'SM4-CBC encrypt 64 KiB',
+    () => sm4CbcEncrypt(key, iv, chunk),
+    () => smCrypto.sm4.encrypt(chunkArr, keyArr, { mode: 'cbc', iv: ivArr, output: 'array' }),
+    'MB/s',
+    'vs sm-crypto',
+    1200,
+    1 / 16,
+  );
   try {
-    cmp('SM4-CBC encrypt 64 KiB', () => sm4CbcEncrypt(key, iv, chunk), () => {
-      const c = createCipheriv('sm4-cbc', key, iv);
-      c.update(chunk);
-      c.final();
-    }, 'MB/s', 'vs node:crypto/OpenSSL C', 1200, 1 / 16);
+    cmp(
+      'SM4-CBC encrypt 64 KiB',
+      () => sm4CbcEncrypt(key, iv, chunk),
+      () => {
+        const c = createCipheriv('sm4-cbc', key, iv);
+        c.update(chunk);
+        c.final();
+      },
+      'MB/s',
+      'vs node:crypto/OpenSSL C',
+      1200,
+      1 / 16,
+    );
   } catch {
     /* no sm4 in this node */
   }
@@ -154,9 +249,17 @@ export async function run(): Promise<BenchRow[]> {
 
 function printTable(rows: BenchRow[]): void {
   const head = ['benchmark', 'ours', 'reference', 'unit', 'ratio', 'reference is'];
-  const body = rows.map((r) => [r.name, String(r.ours), String(r.reference), r.unit, `${r.ratio}×`, r.note ?? '']);
+  const body = rows.map((r) => [
+    r.name,
+    String(r.ours),
+    String(r.reference),
+    r.unit,
+    `${r.ratio}×`,
+    r.note ?? '',
+  ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i >= 1 && i <= 2 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i >= 1 && i <= 2 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ');
   console.log(line(head));
   console.log(w.map((n) => '-'.repeat(n)).join('  '));
   for (const b of body) console.log(line(b));

@@ -19,7 +19,10 @@ describe.runIf(haveChromium)('dispute desk end to end (Chromium)', () => {
     e = await startE2E();
     // A real sale on this terminal gives a real receipt (core API as the cashier, then signed out).
     await e.t.signIn();
-    const r = await e.t.call('sale.authorize', { cardToken: await e.t.card(demoCard('active').pan), amountFen: 1250 });
+    const r = await e.t.call('sale.authorize', {
+      cardToken: await e.t.card(demoCard('active').pan),
+      amountFen: 1250,
+    });
     const doc = (await e.t.call('receipt.get', { stan: r.stan })).doc;
     const q = doc.lines.find((l) => l.type === 'qr');
     const c = doc.lines.find((l) => l.type === 'pair' && l.left.includes('CODE'));

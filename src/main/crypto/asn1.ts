@@ -6,7 +6,13 @@
 import { bigIntToBytes, bytesToBigInt, concatBytes } from './bytes';
 import { CryptoError } from './errors';
 
-export const TAG = { INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, OID: 0x06, SEQUENCE: 0x30 } as const;
+export const TAG = {
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  OID: 0x06,
+  SEQUENCE: 0x30,
+} as const;
 
 function encodeLength(len: number): Uint8Array {
   if (len < 0x80) return Uint8Array.of(len);
@@ -82,7 +88,7 @@ export function expectTlv(buf: Uint8Array, off: number, tag: number): Tlv {
 /** Children of a constructed value (the whole value must be consumed). */
 export function readChildren(value: Uint8Array): Tlv[] {
   const out: Tlv[] = [];
-  for (let off = 0; off < value.length; ) {
+  for (let off = 0; off < value.length;) {
     const t = readTlv(value, off);
     out.push(t);
     off = t.end;

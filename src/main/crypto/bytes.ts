@@ -18,7 +18,8 @@ function nibble(c: number): number {
 
 /** Strict hex decoder: even length, [0-9a-fA-F] only; throws CryptoError('BAD_INPUT'). */
 export function fromHex(h: string): Uint8Array {
-  if (typeof h !== 'string' || h.length % 2 !== 0) throw new CryptoError('BAD_INPUT', 'hex string must have even length');
+  if (typeof h !== 'string' || h.length % 2 !== 0)
+    throw new CryptoError('BAD_INPUT', 'hex string must have even length');
   const out = new Uint8Array(h.length / 2);
   for (let i = 0; i < out.length; i++) {
     const hi = nibble(h.charCodeAt(2 * i));

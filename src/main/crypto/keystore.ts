@@ -43,8 +43,10 @@ export interface SealKeyOptions {
 }
 
 function deriveMaster(secret: string, salt: Uint8Array, N: number, r: number, p: number): Uint8Array {
-  if (typeof secret !== 'string' || secret.length === 0) throw new CryptoError('BAD_INPUT', 'passphrase must be a non-empty string');
-  if (!Number.isInteger(N) || N < 2 || (N & (N - 1)) !== 0 || N > 1 << 20) throw new CryptoError('BAD_INPUT', 'invalid scrypt N');
+  if (typeof secret !== 'string' || secret.length === 0)
+    throw new CryptoError('BAD_INPUT', 'passphrase must be a non-empty string');
+  if (!Number.isInteger(N) || N < 2 || (N & (N - 1)) !== 0 || N > 1 << 20)
+    throw new CryptoError('BAD_INPUT', 'invalid scrypt N');
   if (!Number.isInteger(r) || r < 1 || r > 32 || !Number.isInteger(p) || p < 1 || p > 16) {
     throw new CryptoError('BAD_INPUT', 'invalid scrypt r/p');
   }
@@ -52,9 +54,15 @@ function deriveMaster(secret: string, salt: Uint8Array, N: number, r: number, p:
   return new Uint8Array(scryptSync(secret.normalize('NFC'), salt, 32, { N, r, p, maxmem }));
 }
 
-export function sealPrivateKey(priv: Uint8Array, secret: string, keyVersion: number, opts: SealKeyOptions = {}): SealedKeyFile {
+export function sealPrivateKey(
+  priv: Uint8Array,
+  secret: string,
+  keyVersion: number,
+  opts: SealKeyOptions = {},
+): SealedKeyFile {
   parsePrivateKey(priv);
-  if (!Number.isSafeInteger(keyVersion) || keyVersion < 0) throw new CryptoError('BAD_INPUT', 'keyVersion must be a non-negative integer');
+  if (!Number.isSafeInteger(keyVersion) || keyVersion < 0)
+    throw new CryptoError('BAD_INPUT', 'keyVersion must be a non-negative integer');
   const { N = SCRYPT_DEFAULTS.N, r = SCRYPT_DEFAULTS.r, p = SCRYPT_DEFAULTS.p } = opts;
   const salt = new Uint8Array(randomBytes(16));
   const pub = sm2PublicKeyFromPrivate(priv);
@@ -79,7 +87,8 @@ export function sealPrivateKey(priv: Uint8Array, secret: string, keyVersion: num
 }
 
 function b64(s: unknown, what: string): Uint8Array {
-  if (typeof s !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new CryptoError('BAD_INPUT', `${what} is not base64`);
+  if (typeof s !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(s))
+    throw new CryptoError('BAD_INPUT', `${what} is not base64`);
   return new Uint8Array(Buffer.from(s, 'base64'));
 }
 
@@ -97,7 +106,9 @@ export function openPrivateKey(file: SealedKeyFile, secret: string): Uint8Array 
     priv = openSm4(master, sealed, pub);
   } catch (e) {
     if (e instanceof CryptoError && e.code === 'AUTH_FAILED') {
-      throw new CryptoError('WRONG_PASSPHRASE', 'wrong passphrase, or the key file was altered', { cause: e });
+      throw new CryptoError('WRONG_PASSPHRASE', 'wrong passphrase, or the key file was altered', {
+        cause: e,
+      });
     }
     throw e;
   } finally {

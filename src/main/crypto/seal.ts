@@ -28,7 +28,8 @@ export const SEAL_OVERHEAD_MIN = HEADER + 16 + TAG_LEN;
 
 function deriveKeys(masterKey: Uint8Array): { enc: Uint8Array; mac: Uint8Array } {
   assertBytes(masterKey, 'masterKey');
-  if (masterKey.length !== 32) throw new CryptoError('BAD_KEY', `masterKey must be 32 bytes, got ${masterKey.length}`);
+  if (masterKey.length !== 32)
+    throw new CryptoError('BAD_KEY', `masterKey must be 32 bytes, got ${masterKey.length}`);
   const encFull = hmacSm3(masterKey, LABEL_ENC);
   const enc = encFull.slice(0, 16);
   wipe(encFull);
@@ -59,12 +60,16 @@ export function openSm4(masterKey: Uint8Array, sealed: Uint8Array, aad: Uint8Arr
   const { enc, mac } = deriveKeys(masterKey);
   try {
     const ctLen = sealed.length - HEADER - TAG_LEN;
-    if (ctLen < 16 || ctLen % 16 !== 0) throw new CryptoError('AUTH_FAILED', 'sealed data has an invalid length');
+    if (ctLen < 16 || ctLen % 16 !== 0)
+      throw new CryptoError('AUTH_FAILED', 'sealed data has an invalid length');
     const body = sealed.subarray(0, sealed.length - TAG_LEN);
     const expected = tag(mac, body, aad);
     const ok = timingSafeEqualBytes(expected, sealed.subarray(sealed.length - TAG_LEN));
     if (!ok || sealed[0] !== SEAL_VERSION) {
-      throw new CryptoError('AUTH_FAILED', 'sealed data failed authentication (wrong key, wrong aad or tampered)');
+      throw new CryptoError(
+        'AUTH_FAILED',
+        'sealed data failed authentication (wrong key, wrong aad or tampered)',
+      );
     }
     try {
       return sm4CbcDecrypt(enc, sealed.subarray(1, HEADER), sealed.subarray(HEADER, HEADER + ctLen));

@@ -7,7 +7,18 @@
  */
 import { bigIntToBytes, bytesToBigInt, concatBytes } from './bytes';
 import { CryptoError } from './errors';
-import { TAG, derOid, derSeq, derTlv, derUint, expectTlv, oidEquals, parseUint, readChildren, type Tlv } from './asn1';
+import {
+  TAG,
+  derOid,
+  derSeq,
+  derTlv,
+  derUint,
+  expectTlv,
+  oidEquals,
+  parseUint,
+  readChildren,
+  type Tlv,
+} from './asn1';
 import { parsePrivateKey, parsePublicKey, sm2PublicKeyFromPrivate } from './sm2';
 
 const OID_EC_PUBLIC_KEY = derOid('1.2.840.10045.2.1');
@@ -34,7 +45,10 @@ function fromPem(pem: string, labels: string[]): { label: string; der: Uint8Arra
 function checkAlgorithm(alg: Tlv): void {
   const parts = alg.tag === TAG.SEQUENCE ? readChildren(alg.value) : [];
   if (parts.length !== 2 || !oidEquals(parts[0]!, OID_EC_PUBLIC_KEY) || !oidEquals(parts[1]!, OID_SM2)) {
-    throw new CryptoError('BAD_KEY', 'not an SM2 key (expected id-ecPublicKey with curve 1.2.156.10197.1.301)');
+    throw new CryptoError(
+      'BAD_KEY',
+      'not an SM2 key (expected id-ecPublicKey with curve 1.2.156.10197.1.301)',
+    );
   }
 }
 
@@ -69,7 +83,11 @@ export function sm2PublicKeyFromPem(pem: string): Uint8Array {
 /** ECPrivateKey (RFC 5915): SEQUENCE { 1, OCTET STRING d, [1] BIT STRING publicKey }. */
 function ecPrivateKey(priv: Uint8Array): Uint8Array {
   const pub = sm2PublicKeyFromPrivate(priv);
-  return derSeq(derUint(1n), derTlv(TAG.OCTET_STRING, priv), derTlv(0xa1, derTlv(TAG.BIT_STRING, concatBytes(Uint8Array.of(0), pub))));
+  return derSeq(
+    derUint(1n),
+    derTlv(TAG.OCTET_STRING, priv),
+    derTlv(0xa1, derTlv(TAG.BIT_STRING, concatBytes(Uint8Array.of(0), pub))),
+  );
 }
 
 export function sm2PrivateKeyToPem(priv: Uint8Array): string {
@@ -88,7 +106,8 @@ function parseEcPrivateKey(der: Uint8Array, allowParams: boolean): Uint8Array {
     if (extra.tag === 0xa0) {
       // [0] parameters: must name the SM2 curve when present.
       const oid = expectTlv(extra.value, 0, TAG.OID);
-      if (!allowParams || !oidEquals(oid, OID_SM2)) throw new CryptoError('BAD_KEY', 'EC key is not on the SM2 curve');
+      if (!allowParams || !oidEquals(oid, OID_SM2))
+        throw new CryptoError('BAD_KEY', 'EC key is not on the SM2 curve');
     }
   }
   const d = bytesToBigInt(items[1]!.value);
@@ -103,13 +122,17 @@ export function sm2PrivateKeyFromPem(pem: string): Uint8Array {
     if (label !== 'PRIVATE KEY') {
       // SEC1 form must carry the SM2 curve OID, otherwise it could be a key on another curve.
       const items = readChildren(expectTlv(der, 0, TAG.SEQUENCE).value);
-      if (!items.some((t) => t.tag === 0xa0)) throw new CryptoError('BAD_KEY', 'SEC1 key without curve parameters');
+      if (!items.some((t) => t.tag === 0xa0))
+        throw new CryptoError('BAD_KEY', 'SEC1 key without curve parameters');
       return parseEcPrivateKey(der, true);
     }
     const seq = expectTlv(der, 0, TAG.SEQUENCE);
     const [version, alg, key] = readChildren(seq.value);
     if (!version || !alg || !key || parseUint(version) !== 0n || key.tag !== TAG.OCTET_STRING) {
-      throw new CryptoError('BAD_INPUT', 'malformed PKCS#8 PrivateKeyInfo (encrypted keys are not supported)');
+      throw new CryptoError(
+        'BAD_INPUT',
+        'malformed PKCS#8 PrivateKeyInfo (encrypted keys are not supported)',
+      );
     }
     checkAlgorithm(alg);
     return parseEcPrivateKey(key.value, true);

@@ -28,8 +28,14 @@ const BLOCK = 64;
  * `w` is a 68-word scratch array for the message expansion (§5.3.2).
  */
 function compress(state: Int32Array, w: Int32Array, buf: Uint8Array, off: number, nBlocks: number): void {
-  let a0 = state[0]!, b0 = state[1]!, c0 = state[2]!, d0 = state[3]!;
-  let e0 = state[4]!, f0 = state[5]!, g0 = state[6]!, h0 = state[7]!;
+  let a0 = state[0]!,
+    b0 = state[1]!,
+    c0 = state[2]!,
+    d0 = state[3]!;
+  let e0 = state[4]!,
+    f0 = state[5]!,
+    g0 = state[6]!,
+    h0 = state[7]!;
   for (let blk = 0; blk < nBlocks; blk++, off += BLOCK) {
     for (let i = 0; i < 16; i++) {
       const o = off + 4 * i;
@@ -41,82 +47,118 @@ function compress(state: Int32Array, w: Int32Array, buf: Uint8Array, off: number
       const y = w[j - 13]!;
       w[j] = x ^ ((y << 7) | (y >>> 25)) ^ w[j - 6]!;
     }
-    let A = a0, B = b0, C = c0, D = d0, E = e0, F = f0, G = g0, H = h0;
+    let A = a0,
+      B = b0,
+      C = c0,
+      D = d0,
+      E = e0,
+      F = f0,
+      G = g0,
+      H = h0;
     let a12: number, ss1: number, tt2: number, wj: number;
     // Rounds 0..15: FF0 = GG0 = x ^ y ^ z (GB/T 32905 §4.3).
     for (let j = 0; j < 16; j += 4) {
       // round j+0
       a12 = (A << 12) | (A >>> 20);
-      ss1 = (a12 + E + TJ[j + 0]!) | 0; ss1 = (ss1 << 7) | (ss1 >>> 25);
+      ss1 = (a12 + E + TJ[j + 0]!) | 0;
+      ss1 = (ss1 << 7) | (ss1 >>> 25);
       wj = w[j + 0]!;
       D = ((A ^ B ^ C) + D + (ss1 ^ a12) + (wj ^ w[j + 4]!)) | 0;
       tt2 = ((E ^ F ^ G) + H + ss1 + wj) | 0;
-      B = (B << 9) | (B >>> 23); F = (F << 19) | (F >>> 13);
+      B = (B << 9) | (B >>> 23);
+      F = (F << 19) | (F >>> 13);
       H = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
       // round j+1
       a12 = (D << 12) | (D >>> 20);
-      ss1 = (a12 + H + TJ[j + 1]!) | 0; ss1 = (ss1 << 7) | (ss1 >>> 25);
+      ss1 = (a12 + H + TJ[j + 1]!) | 0;
+      ss1 = (ss1 << 7) | (ss1 >>> 25);
       wj = w[j + 1]!;
       C = ((D ^ A ^ B) + C + (ss1 ^ a12) + (wj ^ w[j + 5]!)) | 0;
       tt2 = ((H ^ E ^ F) + G + ss1 + wj) | 0;
-      A = (A << 9) | (A >>> 23); E = (E << 19) | (E >>> 13);
+      A = (A << 9) | (A >>> 23);
+      E = (E << 19) | (E >>> 13);
       G = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
       // round j+2
       a12 = (C << 12) | (C >>> 20);
-      ss1 = (a12 + G + TJ[j + 2]!) | 0; ss1 = (ss1 << 7) | (ss1 >>> 25);
+      ss1 = (a12 + G + TJ[j + 2]!) | 0;
+      ss1 = (ss1 << 7) | (ss1 >>> 25);
       wj = w[j + 2]!;
       B = ((C ^ D ^ A) + B + (ss1 ^ a12) + (wj ^ w[j + 6]!)) | 0;
       tt2 = ((G ^ H ^ E) + F + ss1 + wj) | 0;
-      D = (D << 9) | (D >>> 23); H = (H << 19) | (H >>> 13);
+      D = (D << 9) | (D >>> 23);
+      H = (H << 19) | (H >>> 13);
       F = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
       // round j+3
       a12 = (B << 12) | (B >>> 20);
-      ss1 = (a12 + F + TJ[j + 3]!) | 0; ss1 = (ss1 << 7) | (ss1 >>> 25);
+      ss1 = (a12 + F + TJ[j + 3]!) | 0;
+      ss1 = (ss1 << 7) | (ss1 >>> 25);
       wj = w[j + 3]!;
       A = ((B ^ C ^ D) + A + (ss1 ^ a12) + (wj ^ w[j + 7]!)) | 0;
       tt2 = ((F ^ G ^ H) + E + ss1 + wj) | 0;
-      C = (C << 9) | (C >>> 23); G = (G << 19) | (G >>> 13);
+      C = (C << 9) | (C >>> 23);
+      G = (G << 19) | (G >>> 13);
       E = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
     }
     // Rounds 16..63: FF1 = majority, GG1 = choose (GB/T 32905 §4.3).
     for (let j = 16; j < 64; j += 4) {
       // round j+0
       a12 = (A << 12) | (A >>> 20);
-      ss1 = (a12 + E + TJ[j + 0]!) | 0; ss1 = (ss1 << 7) | (ss1 >>> 25);
+      ss1 = (a12 + E + TJ[j + 0]!) | 0;
+      ss1 = (ss1 << 7) | (ss1 >>> 25);
       wj = w[j + 0]!;
       D = (((A & B) | (A & C) | (B & C)) + D + (ss1 ^ a12) + (wj ^ w[j + 4]!)) | 0;
       tt2 = (((E & F) | (~E & G)) + H + ss1 + wj) | 0;
-      B = (B << 9) | (B >>> 23); F = (F << 19) | (F >>> 13);
+      B = (B << 9) | (B >>> 23);
+      F = (F << 19) | (F >>> 13);
       H = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
       // round j+1
       a12 = (D << 12) | (D >>> 20);
-      ss1 = (a12 + H + TJ[j + 1]!) | 0; ss1 = (ss1 << 7) | (ss1 >>> 25);
+      ss1 = (a12 + H + TJ[j + 1]!) | 0;
+      ss1 = (ss1 << 7) | (ss1 >>> 25);
       wj = w[j + 1]!;
       C = (((D & A) | (D & B) | (A & B)) + C + (ss1 ^ a12) + (wj ^ w[j + 5]!)) | 0;
       tt2 = (((H & E) | (~H & F)) + G + ss1 + wj) | 0;
-      A = (A << 9) | (A >>> 23); E = (E << 19) | (E >>> 13);
+      A = (A << 9) | (A >>> 23);
+      E = (E << 19) | (E >>> 13);
       G = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
       // round j+2
       a12 = (C << 12) | (C >>> 20);
-      ss1 = (a12 + G + TJ[j + 2]!) | 0; ss1 = (ss1 << 7) | (ss1 >>> 25);
+      ss1 = (a12 + G + TJ[j + 2]!) | 0;
+      ss1 = (ss1 << 7) | (ss1 >>> 25);
       wj = w[j + 2]!;
       B = (((C & D) | (C & A) | (D & A)) + B + (ss1 ^ a12) + (wj ^ w[j + 6]!)) | 0;
       tt2 = (((G & H) | (~G & E)) + F + ss1 + wj) | 0;
-      D = (D << 9) | (D >>> 23); H = (H << 19) | (H >>> 13);
+      D = (D << 9) | (D >>> 23);
+      H = (H << 19) | (H >>> 13);
       F = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
       // round j+3
       a12 = (B << 12) | (B >>> 20);
-      ss1 = (a12 + F + TJ[j + 3]!) | 0; ss1 = (ss1 << 7) | (ss1 >>> 25);
+      ss1 = (a12 + F + TJ[j + 3]!) | 0;
+      ss1 = (ss1 << 7) | (ss1 >>> 25);
       wj = w[j + 3]!;
       A = (((B & C) | (B & D) | (C & D)) + A + (ss1 ^ a12) + (wj ^ w[j + 7]!)) | 0;
       tt2 = (((F & G) | (~F & H)) + E + ss1 + wj) | 0;
-      C = (C << 9) | (C >>> 23); G = (G << 19) | (G >>> 13);
+      C = (C << 9) | (C >>> 23);
+      G = (G << 19) | (G >>> 13);
       E = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
     }
-    a0 ^= A; b0 ^= B; c0 ^= C; d0 ^= D; e0 ^= E; f0 ^= F; g0 ^= G; h0 ^= H;
+    a0 ^= A;
+    b0 ^= B;
+    c0 ^= C;
+    d0 ^= D;
+    e0 ^= E;
+    f0 ^= F;
+    g0 ^= G;
+    h0 ^= H;
   }
-  state[0] = a0; state[1] = b0; state[2] = c0; state[3] = d0;
-  state[4] = e0; state[5] = f0; state[6] = g0; state[7] = h0;
+  state[0] = a0;
+  state[1] = b0;
+  state[2] = c0;
+  state[3] = d0;
+  state[4] = e0;
+  state[5] = f0;
+  state[6] = g0;
+  state[7] = h0;
 }
 
 /** Incremental SM3. `digest()` finalises; the instance must not be updated afterwards. */
@@ -171,13 +213,22 @@ export class Sm3 {
     const bits = this.total * 8;
     const hi = Math.floor(bits / 0x100000000);
     const lo = bits >>> 0;
-    buf[56] = hi >>> 24; buf[57] = hi >>> 16; buf[58] = hi >>> 8; buf[59] = hi;
-    buf[60] = lo >>> 24; buf[61] = lo >>> 16; buf[62] = lo >>> 8; buf[63] = lo;
+    buf[56] = hi >>> 24;
+    buf[57] = hi >>> 16;
+    buf[58] = hi >>> 8;
+    buf[59] = hi;
+    buf[60] = lo >>> 24;
+    buf[61] = lo >>> 16;
+    buf[62] = lo >>> 8;
+    buf[63] = lo;
     compress(this.state, this.w, buf, 0, 1);
     const out = new Uint8Array(32);
     for (let i = 0; i < 8; i++) {
       const v = this.state[i]!;
-      out[4 * i] = v >>> 24; out[4 * i + 1] = v >>> 16; out[4 * i + 2] = v >>> 8; out[4 * i + 3] = v;
+      out[4 * i] = v >>> 24;
+      out[4 * i + 1] = v >>> 16;
+      out[4 * i + 2] = v >>> 8;
+      out[4 * i + 3] = v;
     }
     buf.fill(0);
     this.w.fill(0);

@@ -37,7 +37,10 @@ export function sm4CbcDecrypt(key: Uint8Array, iv: Uint8Array, ct: Uint8Array): 
   checkIv(iv);
   assertBytes(ct, 'ciphertext');
   if (ct.length === 0 || ct.length % 16 !== 0) {
-    throw new CryptoError('BAD_INPUT', `CBC ciphertext length must be a positive multiple of 16, got ${ct.length}`);
+    throw new CryptoError(
+      'BAD_INPUT',
+      `CBC ciphertext length must be a positive multiple of 16, got ${ct.length}`,
+    );
   }
   const rk = sm4ExpandKey(key, true);
   const out = new Uint8Array(ct.length);

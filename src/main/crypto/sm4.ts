@@ -38,7 +38,10 @@ const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n));
 /** Linear transform L of the round function, GB/T 32907 §6.2. */
 const L = (b: number): number => b ^ rotl(b, 2) ^ rotl(b, 10) ^ rotl(b, 18) ^ rotl(b, 24);
 
-const T0 = new Int32Array(256), T1 = new Int32Array(256), T2 = new Int32Array(256), T3 = new Int32Array(256);
+const T0 = new Int32Array(256),
+  T1 = new Int32Array(256),
+  T2 = new Int32Array(256),
+  T3 = new Int32Array(256);
 for (let x = 0; x < 256; x++) {
   const t = L(SBOX[x]! << 24);
   T0[x] = t;
@@ -49,7 +52,12 @@ for (let x = 0; x < 256; x++) {
 
 /** τ: the S-box applied to each byte of a word (GB/T 32907 §6.2). */
 function tau(a: number): number {
-  return (SBOX[a >>> 24]! << 24) | (SBOX[(a >>> 16) & 0xff]! << 16) | (SBOX[(a >>> 8) & 0xff]! << 8) | SBOX[a & 0xff]!;
+  return (
+    (SBOX[a >>> 24]! << 24) |
+    (SBOX[(a >>> 16) & 0xff]! << 16) |
+    (SBOX[(a >>> 8) & 0xff]! << 8) |
+    SBOX[a & 0xff]!
+  );
 }
 
 /** Round keys rk0..rk31 (reversed for decryption), key schedule GB/T 32907 §7.3. */
@@ -58,7 +66,8 @@ export function sm4ExpandKey(key: Uint8Array, decrypt = false): Int32Array {
   if (key.length !== 16) throw new CryptoError('BAD_KEY', `SM4 key must be 16 bytes, got ${key.length}`);
   const k = new Int32Array(4);
   for (let i = 0; i < 4; i++) {
-    k[i] = ((key[4 * i]! << 24) | (key[4 * i + 1]! << 16) | (key[4 * i + 2]! << 8) | key[4 * i + 3]!) ^ FK[i]!;
+    k[i] =
+      ((key[4 * i]! << 24) | (key[4 * i + 1]! << 16) | (key[4 * i + 2]! << 8) | key[4 * i + 3]!) ^ FK[i]!;
   }
   const rk = new Int32Array(32);
   for (let i = 0; i < 32; i++) {
@@ -76,7 +85,13 @@ export function sm4ExpandKey(key: Uint8Array, decrypt = false): Int32Array {
  * One block through the 32 rounds with the given round keys (GB/T 32907 §7.1), reading
  * 16 bytes of `src` at `si`, writing 16 bytes of `dst` at `di`. Four rounds per iteration.
  */
-export function sm4CryptBlock(rk: Int32Array, src: Uint8Array, si: number, dst: Uint8Array, di: number): void {
+export function sm4CryptBlock(
+  rk: Int32Array,
+  src: Uint8Array,
+  si: number,
+  dst: Uint8Array,
+  di: number,
+): void {
   let x0 = (src[si]! << 24) | (src[si + 1]! << 16) | (src[si + 2]! << 8) | src[si + 3]!;
   let x1 = (src[si + 4]! << 24) | (src[si + 5]! << 16) | (src[si + 6]! << 8) | src[si + 7]!;
   let x2 = (src[si + 8]! << 24) | (src[si + 9]! << 16) | (src[si + 10]! << 8) | src[si + 11]!;
@@ -93,15 +108,28 @@ export function sm4CryptBlock(rk: Int32Array, src: Uint8Array, si: number, dst: 
     x3 ^= T0[t >>> 24]! ^ T1[(t >>> 16) & 0xff]! ^ T2[(t >>> 8) & 0xff]! ^ T3[t & 0xff]!;
   }
   // Reverse transform R: output (X35, X34, X33, X32), GB/T 32907 §7.1.
-  dst[di] = x3 >>> 24; dst[di + 1] = x3 >>> 16; dst[di + 2] = x3 >>> 8; dst[di + 3] = x3;
-  dst[di + 4] = x2 >>> 24; dst[di + 5] = x2 >>> 16; dst[di + 6] = x2 >>> 8; dst[di + 7] = x2;
-  dst[di + 8] = x1 >>> 24; dst[di + 9] = x1 >>> 16; dst[di + 10] = x1 >>> 8; dst[di + 11] = x1;
-  dst[di + 12] = x0 >>> 24; dst[di + 13] = x0 >>> 16; dst[di + 14] = x0 >>> 8; dst[di + 15] = x0;
+  dst[di] = x3 >>> 24;
+  dst[di + 1] = x3 >>> 16;
+  dst[di + 2] = x3 >>> 8;
+  dst[di + 3] = x3;
+  dst[di + 4] = x2 >>> 24;
+  dst[di + 5] = x2 >>> 16;
+  dst[di + 6] = x2 >>> 8;
+  dst[di + 7] = x2;
+  dst[di + 8] = x1 >>> 24;
+  dst[di + 9] = x1 >>> 16;
+  dst[di + 10] = x1 >>> 8;
+  dst[di + 11] = x1;
+  dst[di + 12] = x0 >>> 24;
+  dst[di + 13] = x0 >>> 16;
+  dst[di + 14] = x0 >>> 8;
+  dst[di + 15] = x0;
 }
 
 function oneBlock(key: Uint8Array, block: Uint8Array, decrypt: boolean): Uint8Array {
   assertBytes(block, 'SM4 block');
-  if (block.length !== 16) throw new CryptoError('BAD_INPUT', `SM4 block must be 16 bytes, got ${block.length}`);
+  if (block.length !== 16)
+    throw new CryptoError('BAD_INPUT', `SM4 block must be 16 bytes, got ${block.length}`);
   const rk = sm4ExpandKey(key, decrypt);
   const out = new Uint8Array(16);
   sm4CryptBlock(rk, block, 0, out, 0);

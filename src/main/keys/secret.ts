@@ -15,13 +15,18 @@ export interface KeySecret {
   secret: string;
 }
 
-export function resolveKeySecret(dataDir: string, env: NodeJS.ProcessEnv = process.env, envName = 'CARDTILL_KEY_PASSPHRASE'): KeySecret {
+export function resolveKeySecret(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  envName = 'CARDTILL_KEY_PASSPHRASE',
+): KeySecret {
   const pass = env[envName];
   if (pass) return { kind: 'passphrase', secret: pass };
   const dir = path.join(dataDir, 'keys');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, 'machine-secret');
-  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  if (!fs.existsSync(file))
+    fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
   let machineId = '';
   try {
     machineId = fs.readFileSync('/etc/machine-id', 'utf8').trim();

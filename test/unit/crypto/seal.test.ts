@@ -18,12 +18,16 @@ const aad = new TextEncoder().encode('card:6228');
 describe('sealSm4 / openSm4', () => {
   it('round trips any plaintext and aad (property)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.option(fc.uint8Array({ maxLength: 40 }), { nil: undefined }), (plain, a) => {
-        const sealed = sealSm4(master, plain, a);
-        expect(sealed[0]).toBe(1);
-        expect(sealed.length).toBe(1 + 16 + (Math.floor(plain.length / 16) + 1) * 16 + 32);
-        expect(toHex(openSm4(master, sealed, a))).toBe(toHex(plain));
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.option(fc.uint8Array({ maxLength: 40 }), { nil: undefined }),
+        (plain, a) => {
+          const sealed = sealSm4(master, plain, a);
+          expect(sealed[0]).toBe(1);
+          expect(sealed.length).toBe(1 + 16 + (Math.floor(plain.length / 16) + 1) * 16 + 32);
+          expect(toHex(openSm4(master, sealed, a))).toBe(toHex(plain));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -36,7 +40,12 @@ describe('sealSm4 / openSm4', () => {
   it('flipping any bit of any region (version, iv, ciphertext, tag) fails with AUTH_FAILED', () => {
     const plain = new TextEncoder().encode('6228480000000000001 exp 2912');
     const sealed = sealSm4(master, plain, aad);
-    const regions = { version: [0], iv: [1, 8, 16], ct: [17, 30, sealed.length - 33], tag: [sealed.length - 32, sealed.length - 1] };
+    const regions = {
+      version: [0],
+      iv: [1, 8, 16],
+      ct: [17, 30, sealed.length - 33],
+      tag: [sealed.length - 32, sealed.length - 1],
+    };
     for (const [, idxs] of Object.entries(regions)) {
       for (const i of idxs) {
         for (let bit = 0; bit < 8; bit++) {

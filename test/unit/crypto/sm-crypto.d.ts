@@ -11,11 +11,20 @@ declare module 'sm-crypto' {
     sm2: {
       generateKeyPairHex(): { privateKey: string; publicKey: string };
       doSignature(msg: Bytes, privateKey: string, opts?: Sm2SignOptions): string;
-      doVerifySignature(msg: Bytes, sigHex: string, publicKey: string, opts?: Omit<Sm2SignOptions, 'publicKey'>): boolean;
+      doVerifySignature(
+        msg: Bytes,
+        sigHex: string,
+        publicKey: string,
+        opts?: Omit<Sm2SignOptions, 'publicKey'>,
+      ): boolean;
     };
     sm3(input: Bytes): string;
     sm4: {
-      encrypt(input: Bytes, key: Bytes, opts?: { mode?: 'cbc' | 'ecb'; iv?: Bytes; padding?: string; output?: 'array' | 'string' }): number[] | string;
+      encrypt(
+        input: Bytes,
+        key: Bytes,
+        opts?: { mode?: 'cbc' | 'ecb'; iv?: Bytes; padding?: string; output?: 'array' | 'string' },
+      ): number[] | string;
     };
   };
   export default smCrypto;

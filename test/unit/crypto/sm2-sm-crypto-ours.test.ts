@@ -26,6 +26,11 @@ describe('SM2 interop: ours → sm-crypto', () => {
     const sig = sm2Sign(kp.privateKey, m, { userId: new TextEncoder().encode('CardTill-T0001') });
     const opts = { hash: true, der: true, userId: 'CardTill-T0001' };
     expect(smCrypto.sm2.doVerifySignature(Array.from(m), toHex(sig), toHex(kp.publicKey), opts)).toBe(true);
-    expect(smCrypto.sm2.doVerifySignature(Array.from(m), toHex(sig), toHex(kp.publicKey), { hash: true, der: true })).toBe(false);
+    expect(
+      smCrypto.sm2.doVerifySignature(Array.from(m), toHex(sig), toHex(kp.publicKey), {
+        hash: true,
+        der: true,
+      }),
+    ).toBe(false);
   });
 });

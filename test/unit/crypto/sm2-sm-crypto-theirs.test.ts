@@ -1,7 +1,13 @@
 // We verify >= 1,000 signatures made by sm-crypto. ~20 ms per sm-crypto signature.
 import smCrypto from 'sm-crypto';
 import { describe, expect, it } from 'vitest';
-import { fromHex, sm2PublicKeyFromPrivate, sm2Verifier, sm2Verify, toHex } from '../../../src/main/crypto/index';
+import {
+  fromHex,
+  sm2PublicKeyFromPrivate,
+  sm2Verifier,
+  sm2Verify,
+  toHex,
+} from '../../../src/main/crypto/index';
 import { INTEROP_COUNT, randomMessages } from './sm2-sm-crypto.shared';
 
 describe('SM2 interop: sm-crypto → ours', () => {
@@ -15,7 +21,9 @@ describe('SM2 interop: sm-crypto → ours', () => {
     let rejectedTampered = 0;
     const t0 = performance.now();
     msgs.forEach((m, i) => {
-      const sig = fromHex(smCrypto.sm2.doSignature(Array.from(m), privateKey, { hash: true, der: true, publicKey }));
+      const sig = fromHex(
+        smCrypto.sm2.doSignature(Array.from(m), privateKey, { hash: true, der: true, publicKey }),
+      );
       if (i % 2 ? verifier.verify(m, sig) : sm2Verify(pub, m, sig)) ok++;
       const t = new Uint8Array([...m, 1]);
       if (!verifier.verify(t, sig)) rejectedTampered++;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -66,7 +65,9 @@ describe('SM2 keys', () => {
     expect(privPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     expect(toHex(sm2PrivateKeyFromPem(privPem))).toBe(toHex(kp.privateKey));
     expect(code(() => sm2PublicKeyFromPem(privPem))).toBe('BAD_INPUT');
-    expect(code(() => sm2PublicKeyFromPem('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----'))).toBe('BAD_INPUT');
+    expect(
+      code(() => sm2PublicKeyFromPem('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----')),
+    ).toBe('BAD_INPUT');
   });
 
   it('rejects a P-256 SPKI (not the SM2 curve)', () => {
@@ -138,7 +139,15 @@ describe('SM2 signatures', () => {
       { numRuns: 500 },
     );
     const s = signer.sign(msg);
-    const bad: unknown[] = [undefined, null, 'x', [1, 2], new Uint8Array(0), s.subarray(0, s.length - 1), new Uint8Array([...s, 0])];
+    const bad: unknown[] = [
+      undefined,
+      null,
+      'x',
+      [1, 2],
+      new Uint8Array(0),
+      s.subarray(0, s.length - 1),
+      new Uint8Array([...s, 0]),
+    ];
     for (const b of bad) expect(verifier.verify(msg, b as Uint8Array)).toBe(false);
   });
 
@@ -150,7 +159,16 @@ describe('SM2 signatures', () => {
     // Extra leading zero in r (non-minimal INTEGER) — OpenSSL and sm-crypto reject it too.
     const rb = fromHex('00' + hex(r));
     const sb = fromHex((s >> 255n ? '00' : '') + hex(s).replace(/^00/, ''));
-    const nonMinimal = new Uint8Array([0x30, 2 + rb.length + 2 + sb.length, 0x02, rb.length, ...rb, 0x02, sb.length, ...sb]);
+    const nonMinimal = new Uint8Array([
+      0x30,
+      2 + rb.length + 2 + sb.length,
+      0x02,
+      rb.length,
+      ...rb,
+      0x02,
+      sb.length,
+      ...sb,
+    ]);
     if (!(r >> 255n)) expect(verifier.verify(msg, nonMinimal)).toBe(false);
     const n = Fn.ORDER;
     const withS = (sv: bigint): Uint8Array => {

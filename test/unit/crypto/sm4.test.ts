@@ -71,7 +71,9 @@ describe('SM4 modes', () => {
       const iv = len === 69 ? Buffer.alloc(16, 0xff) : randomBytes(16);
       const p = randomBytes(len);
       const cbc = createCipheriv('sm4-cbc', key, iv);
-      expect(toHex(sm4CbcEncrypt(key, iv, p))).toBe(Buffer.concat([cbc.update(p), cbc.final()]).toString('hex'));
+      expect(toHex(sm4CbcEncrypt(key, iv, p))).toBe(
+        Buffer.concat([cbc.update(p), cbc.final()]).toString('hex'),
+      );
       const ctr = createCipheriv('sm4-ctr', key, iv);
       expect(toHex(sm4Ctr(key, iv, p))).toBe(Buffer.concat([ctr.update(p), ctr.final()]).toString('hex'));
     }
@@ -83,7 +85,8 @@ describe('SM4 modes', () => {
     const ct = sm4CbcEncrypt(key, iv, new Uint8Array(20));
     // Wrong key gives garbage padding (with overwhelming probability for this fixed case, retried).
     let badPad = 0;
-    for (let i = 0; i < 20; i++) if (code(() => sm4CbcDecrypt(randomBytes(16), iv, ct)) === 'BAD_PADDING') badPad++;
+    for (let i = 0; i < 20; i++)
+      if (code(() => sm4CbcDecrypt(randomBytes(16), iv, ct)) === 'BAD_PADDING') badPad++;
     expect(badPad).toBeGreaterThan(15);
     // Forge a final block whose last byte decrypts to 0.
     const block = sm4EncryptBlock(key, new Uint8Array(16));
