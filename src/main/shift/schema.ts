@@ -125,4 +125,10 @@ export const SHIFT_MIGRATIONS: Migration[] = [
     id: 'shift/002-txns-by-time',
     sql: 'CREATE INDEX IF NOT EXISTS txns_by_created ON txns(created_at);',
   },
+  {
+    // The report index: every X/Z figure is an index-only range scan of (type, status, offline)
+    // over the shift's STAN range — no table reads, no sort (src/main/shift/totals.ts).
+    id: 'shift/003-report-index',
+    sql: 'CREATE INDEX IF NOT EXISTS txns_report ON txns(type, status, offline, stan, amount_fen, other_tender_fen);',
+  },
 ];

@@ -10,7 +10,7 @@ import type { Db } from '../store/sqlite';
 import type { IssuerLink } from '../issuer/link';
 import { takeStan } from '../store/terminal-db';
 import { sendWithRetries } from '../terminal/online';
-import { SettlementAnswer, totalsOf, totalsEqual, type BatchTotals } from '../../shared/issuer-settlement';
+import { SettlementAnswer, totalsEqual, type BatchTotals } from '../../shared/issuer-settlement';
 import type { SettlementInfo } from '../../shared/contract/manager';
 import { reconcile, DISCREPANCY_ACTIONS, type Discrepancy, type TerminalItem } from './reconcile';
 import type { BatchRow } from './shift-store';
@@ -59,6 +59,41 @@ export function batchItems(
   return rows
     .filter((r) => !out.has(r.stan))
     .map((r) => ({ stan: r.stan, type: r.type, amountFen: r.amount_fen, time: r.updated_at }));
+}
+
+/** The batch's totals in SQL (one range pass), adjusted by carried-out and carried-in STANs. */
+export function batchTotals(
+  db: Db,
+  b: Pick<BatchRow, 'from_stan' | 'to_stan' | 'carried_in' | 'carried_out'>,
+): BatchTotals {
+  // Index-only range scans of txns_report (src/main/shift/schema.ts), like the X/Z totals.
+  const rows = db
+    .prepare(
+      `SELECT type, COUNT(*) AS n, SUM(amount_fen) AS fen FROM txns INDEXED BY txns_report
+        WHERE type IN ('sale', 'void', 'refund') AND status = 'approved' AND offline IN (0, 1) AND stan BETWEEN ? AND ? GROUP BY type`,
+    )
+    .all(b.from_stan, b.to_stan) as Array<{ type: 'sale' | 'void' | 'refund'; n: number; fen: number }>;
+  const t: BatchTotals = { saleCount: 0, saleFen: 0, voidCount: 0, voidFen: 0, refundCount: 0, refundFen: 0 };
+  for (const r of rows) {
+    t[`${r.type}Count`] = r.n;
+    t[`${r.type}Fen`] = r.fen;
+  }
+  const get = db.prepare(
+    "SELECT stan, type, amount_fen FROM txns WHERE stan = ? AND status = 'approved' AND type IN ('sale','void','refund')",
+  );
+  const adjust = (stans: number[], sign: 1 | -1, inRange: boolean) => {
+    for (const s of stans) {
+      if ((s >= b.from_stan && s <= b.to_stan) !== inRange) continue;
+      const x = get.get(s) as { type: string; amount_fen: number } | undefined;
+      if (!x) continue;
+      const k = x.type === 'sale' ? 'sale' : x.type === 'void' ? 'void' : 'refund';
+      t[`${k}Count`] += sign;
+      t[`${k}Fen`] += sign * x.amount_fen;
+    }
+  };
+  adjust(JSON.parse(b.carried_out) as number[], -1, true);
+  adjust(JSON.parse(b.carried_in) as number[], 1, false);
+  return t;
 }
 
 export function createSettler(o: SettlerOptions): Settler {
@@ -122,7 +157,7 @@ export function createSettler(o: SettlerOptions): Settler {
       forced: b.forced === 1,
       carriedIn: JSON.parse(b.carried_in) as number[],
       carriedOut: JSON.parse(b.carried_out) as number[],
-      terminalTotals: totalsOf(batchItems(o.db, b)),
+      terminalTotals: batchTotals(o.db, b),
       issuerTotals: s.issuer_totals ? (JSON.parse(s.issuer_totals) as BatchTotals) : null,
       discrepancies: JSON.parse(s.discrepancies) as Discrepancy[],
       attemptedAt: s.attempted_at,
@@ -137,8 +172,7 @@ export function createSettler(o: SettlerOptions): Settler {
       return s ? toInfo(b, s) : null;
     },
     async settle(b) {
-      const items = batchItems(o.db, b);
-      const totals = totalsOf(items);
+      const totals = batchTotals(o.db, b);
       const q = queued(b);
       const { stan, request } = o.db.transaction(() => {
         const s = takeStan(o.db);
@@ -172,7 +206,7 @@ export function createSettler(o: SettlerOptions): Settler {
           ans.totals,
           q.filter((x) => (JSON.parse(b.carried_out) as number[]).includes(x.stan)).map(queuedDiscrepancy),
         );
-      return record(b, stan, 'unmatched', ans.totals, reconcile(items, ans.txns ?? [], q));
+      return record(b, stan, 'unmatched', ans.totals, reconcile(batchItems(o.db, b), ans.txns ?? [], q));
     },
   };
 }

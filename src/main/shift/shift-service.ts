@@ -8,7 +8,7 @@ import type { Db } from '../store/sqlite';
 import { TillError } from '../../shared/errors';
 import type { ShiftReport, ShiftSummary, SettlementInfo } from '../../shared/contract/manager';
 import { ShiftStore, type ShiftRow } from './shift-store';
-import { shiftTotals, expectedCash } from './totals';
+import { shiftTotals, expectedCash, type ShiftTotals } from './totals';
 import { assessVariance, ackProblem, DEFAULT_VARIANCE_POLICY, type VariancePolicy } from './variance';
 import { verifyJournalSince, type VerifierFor } from './journal-check';
 import { NO_OFFLINE_QUEUE, type OfflineQueueView } from './offline-hook';
@@ -110,19 +110,11 @@ export class ShiftService {
       );
     }
     const count = this.store.latestCount(s.id);
-    return this.build(
-      'X',
-      s,
-      toStan,
-      count
-        ? assessVariance(
-            expectedCash(s.opening_float_fen, shiftTotals(this.o.db, s.from_stan, toStan)),
-            count.counted_fen,
-            this.policy,
-          )
-        : null,
-      null,
-    );
+    const totals = shiftTotals(this.o.db, s.from_stan, toStan);
+    const variance = count
+      ? assessVariance(expectedCash(s.opening_float_fen, totals), count.counted_fen, this.policy)
+      : null;
+    return this.build('X', s, toStan, variance, null, totals);
   }
 
   private get policy(): VariancePolicy {
@@ -145,8 +137,8 @@ export class ShiftService {
     toStan: number,
     variance: ShiftReport['variance'],
     journal: ShiftReport['journal'],
+    totals: ShiftTotals = shiftTotals(this.o.db, s.from_stan, toStan),
   ): ShiftReport {
-    const totals = shiftTotals(this.o.db, s.from_stan, toStan);
     const beforeOpen =
       s.open_stan > s.from_stan
         ? (
@@ -225,12 +217,19 @@ export class ShiftService {
         const counted = this.store.latestCount(s.id)!.counted_fen;
         const totals = shiftTotals(this.o.db, s.from_stan, toStan);
         const variance = assessVariance(expectedCash(s.opening_float_fen, totals), counted, this.policy);
-        const z = this.build('Z', { ...s, closed_at: at, closed_by: by.id }, toStan, variance, {
-          ok: journal.ok,
-          checked: journal.checked,
-          lastSeq: journal.lastSeq,
-          ...(journal.problem ? { problem: `seq ${journal.problem.seq}: ${journal.problem.what}` } : {}),
-        });
+        const z = this.build(
+          'Z',
+          { ...s, closed_at: at, closed_by: by.id },
+          toStan,
+          variance,
+          {
+            ok: journal.ok,
+            checked: journal.checked,
+            lastSeq: journal.lastSeq,
+            ...(journal.problem ? { problem: `seq ${journal.problem.seq}: ${journal.problem.what}` } : {}),
+          },
+          totals,
+        );
         this.o.db
           .prepare(
             `UPDATE shifts SET status = 'closed', closed_at = ?, closed_by = ?, to_stan = ?, counted_fen = ?, expected_cash_fen = ?, variance_fen = ?, z_json = ?, journal_seq = ?, journal_hash = ? WHERE id = ? AND status = 'open'`,
