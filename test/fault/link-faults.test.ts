@@ -134,7 +134,7 @@ describe('link faults between terminal and issuer', () => {
           t.core.db,
           sim.ledger,
           t.id,
-          keysFromHex(t.keys.privateKeyHex, t.keys.dataKeyHex, 'production').verifierFor(1)!,
+          keysFromHex(t.keys.privateKeyHex, t.keys.dataKeyHex, 'production'),
         ),
       }));
       for (const r of reports) expect(r.problems, r.id).toEqual([]);

@@ -8,6 +8,8 @@
 import type { Db } from '../../src/main/store/sqlite';
 import { chainHash, GENESIS_HASH, type JournalRow } from '../../src/main/journal/journal';
 import type { IssuerLedger } from '../../src/issuer-sim/ledger';
+import { verifyJournal } from '../../src/main/journal/verify';
+import type { TerminalKeys } from '../../src/main/keys/terminal-keys';
 
 export interface ReconcileReport {
   journalRecords: number;
@@ -45,9 +47,12 @@ export function reconcile(
   db: Db,
   ledger: IssuerLedger,
   terminalId: string,
-  verifier: { verify(msg: Uint8Array, sig: Uint8Array): boolean },
+  keys: Pick<TerminalKeys, 'publicKey' | 'verifierFor'>,
 ): ReconcileReport {
-  const problems = verifyJournalChain(db, verifier);
+  // Twice, independently: this file's own walk, and the project's verifier (src/main/journal/verify.ts).
+  const problems = verifyJournalChain(db, keys.verifierFor(1)!);
+  const v = verifyJournal(db, new Map([[1, keys.publicKey]]));
+  if (!v.ok) problems.push(`verifyJournal: ${JSON.stringify(v.firstBad)}`);
   const integrity = db.pragma('integrity_check', { simple: true });
   if (integrity !== 'ok') problems.push(`terminal integrity_check: ${String(integrity)}`);
   if (ledger.db.pragma('integrity_check', { simple: true }) !== 'ok')
