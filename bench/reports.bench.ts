@@ -106,7 +106,7 @@ export async function run(): Promise<BenchRow[]> {
         merchantName: 'Bench',
         clock,
         audit: new AuditLog(db, clock),
-        verifierFor: () => undefined,
+        journalKeys: new Map(),
         settler: offlineSettler,
       });
       db.prepare(

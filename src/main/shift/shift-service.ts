@@ -10,7 +10,8 @@ import type { ShiftReport, ShiftSummary, SettlementInfo } from '../../shared/con
 import { ShiftStore, type ShiftRow } from './shift-store';
 import { shiftTotals, expectedCash, type ShiftTotals } from './totals';
 import { assessVariance, ackProblem, DEFAULT_VARIANCE_POLICY, type VariancePolicy } from './variance';
-import { verifyJournalSince, type VerifierFor } from './journal-check';
+import { verifyJournalSince } from './journal-check';
+import type { JournalKeys } from '../journal/verify';
 import { NO_OFFLINE_QUEUE, type OfflineQueueView } from './offline-hook';
 import type { AuditLog } from '../audit/audit-log';
 import type { Settler } from './settlement';
@@ -22,7 +23,8 @@ export interface ShiftServiceOptions {
   merchantName: string;
   clock: () => Date;
   audit: AuditLog;
-  verifierFor: VerifierFor;
+  /** The terminal's journal keys (every key version it has had). */
+  journalKeys: JournalKeys;
   settler: Settler;
   offlineQueue?: OfflineQueueView;
   variancePolicy?: VariancePolicy;
@@ -197,7 +199,7 @@ export class ShiftService {
       const prev = this.store.lastClosed();
       const journal = verifyJournalSince(
         this.o.db,
-        this.o.verifierFor,
+        this.o.journalKeys,
         prev?.journal_seq ? { seq: prev.journal_seq, hash: prev.journal_hash! } : undefined,
       );
       if (!journal.ok)
@@ -226,7 +228,9 @@ export class ShiftService {
             ok: journal.ok,
             checked: journal.checked,
             lastSeq: journal.lastSeq,
-            ...(journal.problem ? { problem: `seq ${journal.problem.seq}: ${journal.problem.what}` } : {}),
+            ...(journal.problem
+              ? { problem: `seq ${journal.problem.seq}: ${journal.problem.what} (${journal.problem.detail})` }
+              : {}),
           },
           totals,
         );

@@ -65,7 +65,7 @@ export function createShiftPieces(p: {
     merchantName: c.merchantName,
     clock: p.clock,
     audit: p.audit,
-    verifierFor: (v) => p.keys.verifierFor(v),
+    journalKeys: p.keys,
     settler,
     offlineQueue: offlineQueueFromDb(p.db),
     log: p.log,
