@@ -7,6 +7,7 @@ import { parseStartOptions } from '../main/config/options';
 import type { CliCommand } from './command';
 import { issuerSimCommand } from './commands/issuer-sim';
 import { txnsCommand } from './commands/txns';
+import { shiftReportCommand, archiveCommand } from './commands/shift';
 import { keysPublicCommand, keysRotateCommand } from './commands/keys';
 import { journalExportCommand, journalVerifyCommand } from './commands/journal';
 import { verifyReceiptCommand } from './commands/verify-receipt';
@@ -16,7 +17,7 @@ import { printTestCommand } from './commands/print-test';
 import { diagnoseCommand } from './commands/diagnose';
 import { queueStatusCommand } from './commands/queue';
 
-export const COMMANDS: CliCommand[] = [txnsCommand, issuerSimCommand, keysPublicCommand, keysRotateCommand, journalExportCommand, journalVerifyCommand, verifyReceiptCommand, devicesCommand, readCommand, printTestCommand, diagnoseCommand, queueStatusCommand];
+export const COMMANDS: CliCommand[] = [shiftReportCommand, archiveCommand, txnsCommand, issuerSimCommand, keysPublicCommand, keysRotateCommand, journalExportCommand, journalVerifyCommand, verifyReceiptCommand, devicesCommand, readCommand, printTestCommand, diagnoseCommand, queueStatusCommand];
 
 export function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`);
