@@ -147,6 +147,29 @@ describe('clean settlement', () => {
   });
 });
 
+describe('exports', () => {
+  it('X and Z as CSV and PDF, and the audit log, through the API', async () => {
+    await typicalShift();
+    await t.signIn('2001', '8888');
+    const xcsv = await t.call('report.export', { kind: 'X', format: 'csv' });
+    expect(xcsv).toMatchObject({
+      mime: 'text/csv;charset=utf-8',
+      filename: expect.stringMatching(/-X-1\.csv$/),
+    });
+    expect(Buffer.from(xcsv.base64, 'base64').toString('utf8')).toContain('type,refund,1,1000,10.00');
+    const { report } = await t.call('shift.close', { countedFen: 20_500 });
+    const zpdf = await t.call('report.export', { kind: 'Z', shiftId: report.shiftId, format: 'pdf' });
+    const pdf = Buffer.from(zpdf.base64, 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.toString('latin1')).toMatch(/FontFile2/);
+    const audit = await t.call('audit.export', { format: 'csv' });
+    const lines = Buffer.from(audit.base64, 'base64').toString('utf8').trim().split('\r\n');
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines.some((l) => l.includes('txn.void') && l.includes('2001'))).toBe(true);
+    expect(lines.join('\n')).not.toContain(ACTIVE); // card numbers never in the audit log
+  });
+});
+
 describe('discrepancies, one of each kind', () => {
   it('missing at the issuer: the issuer lost a sale', async () => {
     const { s1 } = await typicalShift();
