@@ -6,7 +6,7 @@ import { getBridge, BridgeError } from './bridge';
 import { useTill, initialCashier } from './store';
 import { keypadAppend, keypadBackspace } from '../shared/money';
 import type { ApiErrorShape } from '../shared/errors';
-import type { MethodName, Req, Res } from '../shared/contract';
+import type { MethodName, Req, Res, Override } from '../shared/contract';
 
 const get = () => useTill.getState();
 
@@ -76,7 +76,8 @@ async function loadReceipt(stan: number): Promise<void> {
 }
 
 /** Charges the keyed amount (sale) or asks the balance (inquiry) with the card presented. */
-export async function submit(split?: { cardFen: number; otherFen: number }): Promise<void> {
+/** `override`: a manager's PIN allowing an offline sale over the offline limits. */
+export async function submit(split?: { cardFen: number; otherFen: number }, override?: Override): Promise<void> {
   const c = get().cashier;
   if (c.busy) return;
   if (!c.card) {
@@ -89,7 +90,11 @@ export async function submit(split?: { cardFen: number; otherFen: number }): Pro
     const result =
       c.mode === 'inquiry'
         ? await call('balance.inquiry', { cardToken: c.card.cardToken })
-        : await call('sale.authorize', split ? { cardToken: c.card.cardToken, amountFen: split.cardFen, otherTenderFen: split.otherFen } : { cardToken: c.card.cardToken, amountFen: c.amountFen });
+        : await call('sale.authorize', {
+            cardToken: c.card.cardToken,
+            ...(split ? { amountFen: split.cardFen, otherTenderFen: split.otherFen } : { amountFen: c.amountFen }),
+            ...(override ? { override } : {}),
+          });
     get().setCashier({ result, busy: false, cashDueFen: result.status === 'approved' ? result.otherTenderFen : 0 });
     if (result.status === 'approved') get().setCashier({ card: null });
     await loadReceipt(result.stan);

@@ -7,6 +7,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
+import { OfflineConfig } from '../../src/offline-queue/config';
 
 const haveChromium = requireSystem('Chromium', CHROMIUM_PATHS, 'chromium');
 let e: E2E;
@@ -77,5 +78,24 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     expect(applied).toEqual([
       expect.objectContaining({ result: 'approved', amountFen: 1250, reversed: false }),
     ]);
+  });
+  it('an offline sale over the floor limit is allowed by a manager PIN on the cashier screen', async () => {
+    e = await startE2E({ config: { offline: OfflineConfig.parse({ floorLimitFen: 1000 }) } as never });
+    const p = e.page;
+    await signIn(e, '1001', '1234');
+    await p.getByTestId('cashier').waitFor();
+    await sell(e, '100'); // online: the terminal learns the card's balance
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
+    await p.getByTestId('next-sale').click();
+    await p.getByTestId('sim-link').click();
+    await expect.poll(() => p.getByTestId('link-state').textContent()).toContain('已断开');
+    await sell(e, '1250');
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-code')).toBe('OFFLINE_FLOOR_LIMIT');
+    await p.getByTestId('offline-override').click();
+    await p.getByTestId('override-pin').fill('8888');
+    await p.getByTestId('override-ok').click();
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
+    expect(await p.getByTestId('result').textContent()).toContain('离线');
+    await e.shot('offline-04-override-over-floor');
   });
 });

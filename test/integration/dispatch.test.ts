@@ -60,3 +60,14 @@ describe('dispatcher', () => {
     }
   });
 });
+
+describe('manual card entry', () => {
+  it('needs a manager override; a wedge read does not', async () => {
+    await t.signIn();
+    expect((await t.callError('card.enter', { pan: '8888010000000017', entryMode: 'manual' })).code).toBe('OVERRIDE_REQUIRED');
+    expect((await t.callError('card.enter', { pan: '8888010000000017', entryMode: 'manual', override: { operatorId: '1001', pin: '1234' } })).code).toBe('FORBIDDEN');
+    const ok = await t.call('card.enter', { pan: '8888010000000017', entryMode: 'manual', override: { operatorId: '2001', pin: '8888' } });
+    expect(ok.entryMode).toBe('manual');
+    expect((await t.call('card.enter', { pan: '8888010000000017', entryMode: 'wedge' })).entryMode).toBe('wedge');
+  });
+});

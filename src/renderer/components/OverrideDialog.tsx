@@ -10,7 +10,7 @@ import type { Operator, Override } from '../../shared/contract';
 import type { WordKey } from '../i18n';
 
 export function OverrideDialog(props: {
-  action: 'void' | 'refund' | 'z_reprint' | 'force_close';
+  action: 'void' | 'refund' | 'z_reprint' | 'force_close' | 'offline_over_limit';
   error?: string | null;
   onConfirm: (o: Override) => void;
   onCancel: () => void;

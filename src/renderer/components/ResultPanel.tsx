@@ -2,6 +2,11 @@ import { useTill } from '../store';
 import { useT } from './useLang';
 import { submit, printReceipt, nextSale } from '../actions';
 import { formatMoney } from '../../shared/money';
+import { useState } from 'react';
+import { OverrideDialog } from './OverrideDialog';
+
+/** Offline declines a manager may lift with a PIN (src/offline-queue/policy.ts: floor, total, per-card). */
+const OVERRIDABLE = new Set(['OFFLINE_FLOOR_LIMIT', 'OFFLINE_TOTAL_LIMIT', 'OFFLINE_CARD_LIMIT']);
 
 /** Approved / declined in plain words, with the split-tender offer when the balance is short. */
 export function ResultPanel() {
@@ -11,6 +16,7 @@ export function ResultPanel() {
   const card = useTill((s) => s.cashier.card);
   const cashDueFen = useTill((s) => s.cashier.cashDueFen);
   const printNote = useTill((s) => s.cashier.printNote);
+  const [askOverride, setAskOverride] = useState(false);
   if (!result) return null;
 
   if (result.status === 'approved') {
@@ -60,6 +66,21 @@ export function ResultPanel() {
         <div>
           {t('cardBalance')}: {formatMoney(result.balanceFen)}
         </div>
+      )}
+      {card && result.declineCode && OVERRIDABLE.has(result.declineCode) && (
+        <button className="btn" onClick={() => setAskOverride(true)} data-testid="offline-override">
+          {t('overrideAsk')}
+        </button>
+      )}
+      {askOverride && (
+        <OverrideDialog
+          action="offline_over_limit"
+          onConfirm={(o) => {
+            setAskOverride(false);
+            void submit(undefined, o);
+          }}
+          onCancel={() => setAskOverride(false)}
+        />
       )}
       {short && cashFen > 0 && (
         <div className="split" data-testid="split-offer">

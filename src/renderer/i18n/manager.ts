@@ -96,6 +96,8 @@ export const MANAGER_WORDS = {
   overrideManager: { zh: '店长', en: 'Manager' },
   overridePin: { zh: '店长密码', en: 'Manager PIN' },
   act_void: { zh: '撤销', en: 'Void' },
+  act_offline_over_limit: { zh: '超限离线交易', en: 'Offline sale over limit' },
+  overrideAsk: { zh: '店长授权', en: 'Manager override' },
   act_refund: { zh: '退货', en: 'Refund' },
   act_z_reprint: { zh: '重印 Z 报表', en: 'Reprint Z report' },
   act_force_close: { zh: '强制结班', en: 'Force close' },

@@ -44,7 +44,8 @@ const cardToken = z.string().min(1).max(64);
 export const saleMethods = {
   /** A card typed or scanned into the keyboard-wedge field, or keyed by hand. */
   'card.enter': method({
-    req: z.object({ pan: z.string().regex(/^\d{12,19}$/), entryMode: z.enum(['wedge', 'manual']) }).strict(),
+    // 'manual' (a number keyed by hand, card not read) needs a manager's override.
+    req: z.object({ pan: z.string().regex(/^\d{12,19}$/), entryMode: z.enum(['wedge', 'manual']), override: Override.optional() }).strict(),
     res: CardSummary,
     roles: SELLERS,
   }),

@@ -6,7 +6,10 @@ import { collectByCard } from '../../terminal/collect';
 export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleMethods> {
   const op = () => ctx.session.current()?.id;
   return {
-    'card.enter': ({ pan, entryMode }) => ctx.terminal.present({ pan, entryMode }),
+    'card.enter': ({ pan, entryMode, override }) => {
+      if (entryMode === 'manual') ctx.overrides.check('manual_entry', override, { note: 'manual card entry' });
+      return ctx.terminal.present({ pan, entryMode });
+    },
     'card.current': () => ctx.terminal.cards.summary(),
     'card.clear': () => {
       ctx.terminal.clearCard();
