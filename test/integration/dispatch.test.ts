@@ -71,3 +71,15 @@ describe('manual card entry', () => {
     expect((await t.call('card.enter', { pan: '8888010000000017', entryMode: 'wedge' })).entryMode).toBe('wedge');
   });
 });
+
+describe('sign-outs', () => {
+  it('are audited, by hand and for idleness', async () => {
+    await t.signIn();
+    await t.call('auth.signOut', {});
+    await t.signIn('2001', '8888');
+    now += (t.app.config.auth.idleSignOutSeconds + 1) * 1000;
+    await t.call('session.info', {});
+    const rows = t.app.ctx.audit.list({ limit: 50, action: 'auth.signOut' });
+    expect(rows.map((r) => [r.operatorId, r.detail])).toEqual(expect.arrayContaining([['1001', 'manual'], ['2001', 'idle']]));
+  });
+});

@@ -8,6 +8,8 @@ import type { Operator } from '../../shared/contract';
 export class TillSession {
   private operator: Operator | null = null;
   private lastActivity = 0;
+  /** Told of every sign-out, by hand or for idleness (the audit log records both). */
+  onSignOut: (op: Operator, reason: 'manual' | 'idle') => void = () => {};
   constructor(
     private readonly now: () => number,
     readonly idleSeconds: number,
@@ -16,6 +18,7 @@ export class TillSession {
 
   current(): Operator | null {
     if (this.operator && this.now() - this.lastActivity > this.idleSeconds * 1000) {
+      this.onSignOut(this.operator, 'idle');
       this.operator = null;
       this.onChange();
     }
@@ -33,6 +36,7 @@ export class TillSession {
   }
 
   signOut(): void {
+    if (this.operator) this.onSignOut(this.operator, 'manual');
     this.operator = null;
     this.onChange();
   }
