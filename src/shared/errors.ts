@@ -63,6 +63,8 @@ export const ErrorCode = z.enum([
   'BATCH_HAS_UNSENT',
   'ALREADY_VOIDED',
   'VOID_NOT_ALLOWED',
+  'OFFLINE_SALE_REFUSED',
+  'REFUND_NEEDS_FORWARD',
   'NO_CJK_FONT',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -127,6 +129,14 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   BATCH_HAS_UNSENT: { zh: '仍有离线交易未上送，需店长授权强制结班', en: 'Offline advices still unsent: a manager must force the close' },
   ALREADY_VOIDED: { zh: '该交易已撤销', en: 'That sale was already voided' },
   VOID_NOT_ALLOWED: { zh: '只能撤销本班次未结算的消费，其余请做退货', en: 'Only sales of the open, unsettled batch can be voided: refund instead' },
+  OFFLINE_SALE_REFUSED: {
+    zh: '发卡方已拒绝这笔离线消费，钱未扣到：请在“离线队列→异常”处理',
+    en: 'The issuer refused this offline sale, so nothing was taken: handle it under Offline queue → Exceptions',
+  },
+  REFUND_NEEDS_FORWARD: {
+    zh: '这笔离线消费尚未上送发卡方，暂不能退货：请联网后上送离线队列，或改做撤销',
+    en: 'This offline sale has not reached the issuer yet, so it cannot be refunded: forward the offline queue when the link is back, or void it instead',
+  },
   NO_CJK_FONT: { zh: '未找到中文字体，无法生成PDF（请安装 fonts-wqy-microhei）', en: 'No CJK font found for the PDF (install fonts-wqy-microhei)' },
 };
 
