@@ -52,7 +52,5 @@ export function ackProblem(
   return null;
 }
 
-/** Sum of counted denominations (fen value × count), for the count-by-denomination form. */
-export function sumDenominations(d: ReadonlyArray<{ valueFen: number; count: number }>): number {
-  return d.reduce((s, x) => s + x.valueFen * x.count, 0);
-}
+/** Sum of counted denominations and the checks of a count by denomination: src/shared/denominations.ts. */
+export { sumDenominations, denominationProblem } from '../../shared/denominations';
