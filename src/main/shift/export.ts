@@ -8,6 +8,7 @@ import PDFDocument from 'pdfkit';
 import { TillError } from '../../shared/errors';
 import type { ShiftReport, AuditEntry } from '../../shared/contract/manager';
 import type { ReceiptDoc } from '../../shared/receipt-doc';
+import { denominationLabel } from '../../shared/denominations';
 
 /** Where store PCs keep a Chinese font: Debian/Ubuntu kiosks, Windows, macOS. [file, font name inside a collection] */
 export const CJK_FONT_CANDIDATES: ReadonlyArray<[string, string | undefined]> = [
@@ -69,6 +70,14 @@ export function reportCsv(r: ShiftReport): string {
   if (r.variance)
     rows.push(
       ['drawer', 'counted', '', r.variance.countedFen, yuan(r.variance.countedFen)],
+      // Count by denomination: item is the note or coin ("¥100", "¥0.50"), count how many, amount the subtotal.
+      ...(r.variance.denominations ?? []).map((d) => [
+        'drawer_count',
+        denominationLabel(d.valueFen),
+        d.count,
+        d.valueFen * d.count,
+        yuan(d.valueFen * d.count),
+      ]),
       ['drawer', `variance_${r.variance.status}`, '', r.variance.varianceFen, yuan(r.variance.varianceFen)],
     );
   rows.push(

@@ -6,6 +6,7 @@
 import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
 import type { ShiftReport } from '../../shared/contract/manager';
 import { formatMoney } from '../../shared/money';
+import { denominationLabel } from '../../shared/denominations';
 import { formatLocalTime, formatStan } from '../receipt/layout';
 
 const KIND_WORDS: Record<string, string> = {
@@ -64,6 +65,9 @@ export function layoutShiftReport(
   if (r.variance) {
     pair('应有 EXPECTED', formatMoney(r.variance.expectedFen));
     pair('实点 COUNTED', formatMoney(r.variance.countedFen));
+    // The count by denomination (点钞明细), as the cashier entered it: "¥100 ×3  ¥300.00".
+    for (const d of r.variance.denominations ?? [])
+      pair(`  ${denominationLabel(d.valueFen)} ×${d.count}`, formatMoney(d.valueFen * d.count));
     const w =
       r.variance.status === 'balanced'
         ? '平 BALANCED'

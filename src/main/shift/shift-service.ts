@@ -7,7 +7,7 @@
 import type { Db } from '../store/sqlite';
 import { TillError } from '../../shared/errors';
 import type { ShiftReport, ShiftSummary, SettlementInfo } from '../../shared/contract/manager';
-import { ShiftStore, type ShiftRow } from './shift-store';
+import { ShiftStore, type ShiftRow, type CountRow } from './shift-store';
 import { shiftTotals, expectedCash, type ShiftTotals } from './totals';
 import { assessVariance, ackProblem, DEFAULT_VARIANCE_POLICY, type VariancePolicy } from './variance';
 import { verifyJournalSince } from './journal-check';
@@ -15,6 +15,7 @@ import type { JournalKeys } from '../journal/verify';
 import { NO_OFFLINE_QUEUE, type OfflineQueueView } from './offline-hook';
 import type { AuditLog } from '../audit/audit-log';
 import type { Settler } from './settlement';
+import { denominationProblem, normalizeDenominations, type Denomination } from '../../shared/denominations';
 
 export interface ShiftServiceOptions {
   db: Db;
@@ -32,6 +33,11 @@ export interface ShiftServiceOptions {
 }
 
 type Who = { id: string; role: string };
+
+/** The recorded breakdown of a count, for the report's variance section (absent when counted by total). */
+function breakdownOf(c: CountRow): { denominations?: Denomination[] } {
+  return c.denominations ? { denominations: JSON.parse(c.denominations) as Denomination[] } : {};
+}
 
 export class ShiftService {
   readonly store: ShiftStore;
@@ -78,14 +84,49 @@ export class ShiftService {
     return this.summary(this.store.get(id)!, true);
   }
 
-  /** Blind count: records the figure and says nothing about what was expected. */
-  count(by: Who, countedFen: number, denominations?: unknown): { recorded: true; countedAt: string } {
+  /**
+   * Blind count: records the figure and says nothing about what was expected. A breakdown by
+   * denomination must add up to the total and list each value once, or nothing is recorded.
+   */
+  count(
+    by: Who,
+    countedFen: number,
+    denominations?: ReadonlyArray<Denomination>,
+  ): { recorded: true; countedAt: string } {
     const s = this.store.open();
     if (!s) throw new TillError('SHIFT_NOT_OPEN');
+    let breakdown: Denomination[] | null = null;
+    if (denominations) {
+      const problem = denominationProblem(countedFen, denominations);
+      if (problem) throw new TillError(problem.code, problem.detail);
+      breakdown = normalizeDenominations(denominations);
+    }
     const at = this.now();
-    this.store.addCount(s.id, countedFen, denominations, by.id, at);
-    this.o.audit.record({ action: 'shift.count', shiftId: s.id, detail: `blind count by ${by.id}` });
+    this.store.addCount(s.id, countedFen, breakdown, by.id, at);
+    this.o.audit.record({
+      action: 'shift.count',
+      shiftId: s.id,
+      detail: `blind count by ${by.id}${breakdown ? ' by denomination' : ''}`,
+    });
     return { recorded: true, countedAt: at };
+  }
+
+  /** Who counted the open shift last and when; the figures only for a manager. */
+  countInfo(manager: boolean): {
+    countedBy: string;
+    countedAt: string;
+    countedFen: number | null;
+    denominations: Denomination[] | null;
+  } | null {
+    const s = this.store.open();
+    const c = s && this.store.latestCount(s.id);
+    if (!c) return null;
+    return {
+      countedBy: c.counted_by,
+      countedAt: c.counted_at,
+      countedFen: manager ? c.counted_fen : null,
+      denominations: manager ? (breakdownOf(c).denominations ?? null) : null,
+    };
   }
 
   /** The X report: the open shift so far (or, with none open, everything since the last close). */
@@ -114,7 +155,10 @@ export class ShiftService {
     const count = this.store.latestCount(s.id);
     const totals = shiftTotals(this.o.db, s.from_stan, toStan);
     const variance = count
-      ? assessVariance(expectedCash(s.opening_float_fen, totals), count.counted_fen, this.policy)
+      ? {
+          ...assessVariance(expectedCash(s.opening_float_fen, totals), count.counted_fen, this.policy),
+          ...breakdownOf(count),
+        }
       : null;
     return this.build('X', s, toStan, variance, null, totals);
   }
@@ -216,9 +260,13 @@ export class ShiftService {
         ).n;
         if (pending > 0) throw new TillError('BUSY', `${pending} transaction(s) still in progress`);
         if (req.countedFen !== undefined) this.store.addCount(s.id, req.countedFen, null, by.id, at);
-        const counted = this.store.latestCount(s.id)!.counted_fen;
+        const latest = this.store.latestCount(s.id)!;
+        const counted = latest.counted_fen;
         const totals = shiftTotals(this.o.db, s.from_stan, toStan);
-        const variance = assessVariance(expectedCash(s.opening_float_fen, totals), counted, this.policy);
+        const variance = {
+          ...assessVariance(expectedCash(s.opening_float_fen, totals), counted, this.policy),
+          ...breakdownOf(latest),
+        };
         const z = this.build(
           'Z',
           { ...s, closed_at: at, closed_by: by.id },

@@ -44,6 +44,13 @@ export interface SettlementRow {
   attempted_at: string;
 }
 
+export interface CountRow {
+  counted_fen: number;
+  denominations: string | null;
+  counted_by: string;
+  counted_at: string;
+}
+
 export class ShiftStore {
   constructor(readonly db: Db) {}
 
@@ -65,12 +72,13 @@ export class ShiftStore {
       (this.db.prepare("SELECT value FROM meta WHERE key = 'next_stan'").get() as { value: string }).value,
     );
   }
-  latestCount(shiftId: number): { counted_fen: number; counted_by: string; counted_at: string } | undefined {
+  /** The shift's latest blind count; `denominations` is the JSON breakdown or null (counted by total). */
+  latestCount(shiftId: number): CountRow | undefined {
     return this.db
       .prepare(
-        'SELECT counted_fen, counted_by, counted_at FROM shift_counts WHERE shift_id = ? ORDER BY id DESC LIMIT 1',
+        'SELECT counted_fen, denominations, counted_by, counted_at FROM shift_counts WHERE shift_id = ? ORDER BY id DESC LIMIT 1',
       )
-      .get(shiftId) as { counted_fen: number; counted_by: string; counted_at: string } | undefined;
+      .get(shiftId) as CountRow | undefined;
   }
   addCount(shiftId: number, countedFen: number, denominations: unknown, by: string, at: string): void {
     this.db

@@ -10,6 +10,8 @@ import { ReceiptDoc } from '../receipt-doc';
 
 const MANAGER = ['manager'] as const;
 const CountAmount = z.object({ count: z.number().int(), amountFen: z.number().int() });
+/** One row of a count by denomination (点钞): a note or coin value in fen and how many of it. */
+export const Denomination = z.object({ valueFen: Fen.min(1), count: z.number().int().min(0).max(100_000) });
 
 export const ShiftTotals = z.object({
   sales: CountAmount.extend({ cashFen: z.number().int() }),
@@ -34,6 +36,8 @@ export const VarianceInfo = z.object({
   status: z.enum(['balanced', 'over', 'short']),
   needsAck: z.boolean(),
   needsNote: z.boolean(),
+  /** The counted notes and coins, largest first, when the count was made by denomination. */
+  denominations: z.array(Denomination).optional(),
 });
 
 export const DiscrepancyKind = z.enum([
@@ -196,13 +200,27 @@ export const managerMethods = {
     req: z
       .object({
         countedFen: Fen,
-        denominations: z
-          .array(z.object({ valueFen: Fen, count: z.number().int().min(0).max(100_000) }))
-          .max(30)
-          .optional(),
+        /** Must add up to countedFen (DENOMINATION_SUM_MISMATCH), each value once (DUPLICATE_DENOMINATION). */
+        denominations: z.array(Denomination).max(30).optional(),
       })
       .strict(),
     res: z.object({ recorded: z.literal(true), countedAt: z.string() }),
+    roles: SELLERS,
+  }),
+  /**
+   * The open shift's latest blind count: who and when; the amount and breakdown only for a
+   * manager (a cashier gets nulls). Null when no shift is open or nothing was counted yet.
+   */
+  'shift.countInfo': method({
+    req: Empty,
+    res: z
+      .object({
+        countedBy: z.string(),
+        countedAt: z.string(),
+        countedFen: z.number().int().nullable(),
+        denominations: z.array(Denomination).nullable(),
+      })
+      .nullable(),
     roles: SELLERS,
   }),
   /** Close: verify the journal, freeze the Z report, settle with the issuer. `force` closes with unsent offline advices. */

@@ -45,6 +45,7 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
     },
     'shift.open': ({ openingFloatFen }) => shifts.open(me(), openingFloatFen),
     'shift.count': ({ countedFen, denominations }) => shifts.count(me(), countedFen, denominations),
+    'shift.countInfo': () => shifts.countInfo(me().role === 'manager'),
     'shift.close': async ({ countedFen, force }) => {
       const forcedBy = force
         ? ctx.overrides.check('force_close', force, { note: 'close with unsent offline advices' }).id
