@@ -8,6 +8,7 @@ import { MANAGER_WORDS } from './i18n/manager';
 import { TECH_WORDS } from './i18n/tech';
 import { DISPUTE_WORDS } from './i18n/dispute';
 import { OFFLINE_WORDS } from './i18n/offline';
+import { COUNT_WORDS } from './i18n/count';
 
 export type Lang = 'zh' | 'en';
 
@@ -21,6 +22,7 @@ export const WORDS = {
   ...TECH_WORDS,
   ...DISPUTE_WORDS,
   ...OFFLINE_WORDS,
+  ...COUNT_WORDS,
 } as const;
 
 export type WordKey = keyof typeof WORDS;

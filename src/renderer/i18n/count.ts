@@ -1,0 +1,26 @@
+/** Words of the drawer count by denomination (点钞): src/renderer/components/CountDrawer.tsx and its users. */
+export const COUNT_WORDS = {
+  cntTitle: { zh: '点钞', en: 'Count the drawer' },
+  cntHint: {
+    zh: '按面额清点钱箱内现金，填写每种面额的张数或枚数。系统不显示应有金额。',
+    en: 'Count the cash in the drawer note by note and coin by coin. The expected figure is not shown.',
+  },
+  cntValue: { zh: '面额', en: 'Note / coin' },
+  cntCount: { zh: '数量', en: 'How many' },
+  cntSubtotal: { zh: '小计', en: 'Subtotal' },
+  cntRunningTotal: { zh: '点钞合计', en: 'Counted total' },
+  cntByTotal: { zh: '或直接输入总额', en: 'or enter the total' },
+  cntByNotes: { zh: '按面额点钞', en: 'Count by note and coin' },
+  cntTotalLabel: { zh: '实点总额（元）', en: 'Counted total (yuan)' },
+  cntMore: { zh: '加一', en: 'One more' },
+  cntFewer: { zh: '减一', en: 'One fewer' },
+  cntJiao5: { zh: '5角', en: '5 jiao' },
+  cntJiao1: { zh: '1角', en: '1 jiao' },
+  cntSubmit: { zh: '提交点钞', en: 'Record the count' },
+  cntOpen: { zh: '点钞交班', en: 'Count drawer' },
+  cntRecorded: { zh: '已记录，等待店长结班', en: 'Recorded; the manager will close the shift' },
+  cntAgain: { zh: '重新点钞', en: 'Count again' },
+  cntUseCashier: { zh: '使用收银员点钞', en: "Use the cashier's count" },
+  cntRecordedBy: { zh: '{by} 已于 {at} 点钞，合计 {amount}', en: 'Counted by {by} at {at}: {amount}' },
+  cntCountAndClose: { zh: '点钞并结班', en: 'Count and close' },
+} as const;
