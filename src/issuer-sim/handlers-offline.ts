@@ -16,6 +16,7 @@ import {
   type AdviceResult,
 } from '../shared/issuer-protocol-offline';
 import { canonicalBytes } from '../shared/canonical-json';
+import { voidSale } from './handlers-settlement';
 import { sm3, toHex } from '../main/crypto';
 
 /** Why an advice must be refused, or null when the money is there. */
@@ -40,6 +41,23 @@ export function applyAdvices(ctx: HandlerCtx, m: AdviceRequest): AdviceResult[] 
   return ledger.db.transaction(() =>
     m.advices.map((a): AdviceResult => {
       const requestHash = toHex(sm3(canonicalBytes(a)));
+      if (a.kind === 'void') {
+        // Recorded as a `void` (settlement counts it as one), applied like an online void of the
+        // advice before it; an original the issuer refused is NOT_FOUND, which the terminal lists
+        // as an exception next to the refused sale.
+        const { response } = ledger.idempotent(
+          { terminalId: m.terminalId, stan: a.stan, type: 'void', requestHash },
+          () =>
+            voidSale(ctx, {
+              terminalId: m.terminalId,
+              stan: a.stan,
+              origStan: a.origStan!,
+              amountFen: a.amountFen,
+            }),
+          (d) => JSON.stringify({ stan: a.stan, result: d.result, code: d.code, balanceFen: d.balanceFen }),
+        );
+        return JSON.parse(response) as AdviceResult;
+      }
       const { response } = ledger.idempotent(
         { terminalId: m.terminalId, stan: a.stan, type: 'advice', requestHash },
         () => {

@@ -21,10 +21,11 @@ type VoidMsg = ReturnType<typeof VoidRequest.parse>;
 type RefundMsg = ReturnType<typeof RefundRequest.parse>;
 type SettleMsg = ReturnType<typeof SettleRequest.parse>;
 
+/** An approved sale of this terminal: online (`authorize`) or offline and forwarded (`advice`). */
 function originalSale(ctx: HandlerCtx, terminalId: string, origStan: number) {
   const orig = ctx.ledger.request(terminalId, origStan);
-  if (!orig || orig.type !== 'authorize' || orig.result !== 'approved' || orig.reversed || !orig.pan)
-    return undefined;
+  const isSale = orig?.type === 'authorize' || orig?.type === 'advice';
+  if (!orig || !isSale || orig.result !== 'approved' || orig.reversed || !orig.pan) return undefined;
   return orig;
 }
 
@@ -61,8 +62,14 @@ function link(
     .run(m.terminalId, m.stan, origStan, kind, amountFen);
 }
 
-/** Void: the whole sale, once. A second void of the same sale (another STAN) is ALREADY_REVERSED. */
-function voidSale(ctx: HandlerCtx, m: VoidMsg): Decision {
+/**
+ * Void: the whole sale, once. A second void of the same sale (another STAN) is ALREADY_REVERSED.
+ * Also applies a queued void advice (handlers-offline.ts), whose original is an earlier advice.
+ */
+export function voidSale(
+  ctx: HandlerCtx,
+  m: Pick<VoidMsg, 'terminalId' | 'stan' | 'origStan' | 'amountFen'>,
+): Decision {
   const orig = originalSale(ctx, m.terminalId, m.origStan);
   if (!orig) return { result: 'declined', code: 'NOT_FOUND' };
   if (voidedBy(ctx, m.terminalId, m.origStan) !== undefined)

@@ -195,7 +195,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     log(`override ${g.action} granted by ${g.manager.id}${g.stan ? ` for stan ${g.stan}` : ''}`);
     audit.record({ action: `override.${g.action}`, approvedBy: g.manager.id, stan: g.stan, detail: g.note });
   });
-  const { shifts, voidRefund } = createShiftPieces({ db, config, keys, link, store, terminal, overrides, audit, clock, log });
+  const { shifts, voidRefund } = createShiftPieces({ db, config, keys, link, store, terminal, overrides, audit, clock, log, offline: { store: offline, forwarder } });
   terminal.useOverrides(overrides);
   const ctx: AppContext = { dataDir: o.dataDir, demo, config, db, keys, terminal, operators, overrides, audit, shifts, voidRefund, session, devices, printing, link, offline: { store: offline, forwarder }, log, clock, sessionInfo, emit };
   const dispatch = createDispatcher({ handlers: createHandlers(ctx), session, demo, log });

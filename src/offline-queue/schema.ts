@@ -54,4 +54,14 @@ export const OFFLINE_MIGRATIONS: Migration[] = [
   CREATE TABLE offline_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
   },
+  {
+    // A void of an offline sale whose advice has not reached the issuer yet is queued as an advice
+    // of its own (kind 'void', orig_stan = the sale), after the sale's advice in STAN order.
+    id: 'offline/002-void-advices',
+    sql: `
+  ALTER TABLE offline_queue ADD COLUMN kind TEXT NOT NULL DEFAULT 'sale' CHECK (kind IN ('sale','void'));
+  ALTER TABLE offline_queue ADD COLUMN orig_stan INTEGER;
+  CREATE UNIQUE INDEX offline_queue_one_void ON offline_queue(orig_stan) WHERE kind = 'void';
+  `,
+  },
 ];

@@ -7,6 +7,14 @@ import type { QueueStatus, OfflineLimits, LinkState } from '../shared/contract';
 import type { ErrorCode } from '../shared/errors';
 import type { OfflineConfig } from './config';
 
+/**
+ * Unforwarded offline SALES that no queued void cancels: what the terminal is still owed by cards
+ * the issuer has not yet debited (the total limit and the manager's "pending" figure). A queued
+ * void advice is not money at risk; it only restores a sale's amount to the card.
+ */
+export const OPEN_SALES_WHERE = `forwarded_at IS NULL AND kind = 'sale'
+  AND NOT EXISTS (SELECT 1 FROM offline_queue v WHERE v.kind = 'void' AND v.orig_stan = offline_queue.stan)`;
+
 export function limitsOf(c: OfflineConfig): OfflineLimits {
   const {
     enabled,
@@ -48,7 +56,9 @@ export function queueStatus(
   );
   const open = db
     .prepare(
-      'SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS total, MIN(created_ms) AS oldestMs FROM offline_queue WHERE forwarded_at IS NULL',
+      `SELECT COUNT(*) AS n, MIN(created_ms) AS oldestMs,
+              (SELECT COALESCE(SUM(amount_fen), 0) FROM offline_queue WHERE ${OPEN_SALES_WHERE}) AS total
+         FROM offline_queue WHERE forwarded_at IS NULL`,
     )
     .get() as {
     n: number;
@@ -61,9 +71,13 @@ export function queueStatus(
     }
   ).n;
   const rows = db
-    .prepare('SELECT * FROM offline_exceptions ORDER BY (acknowledged_at IS NOT NULL), stan DESC LIMIT 200')
+    .prepare(
+      `SELECT e.*, COALESCE(q.kind, 'sale') AS kind FROM offline_exceptions e LEFT JOIN offline_queue q ON q.stan = e.stan
+        ORDER BY (e.acknowledged_at IS NOT NULL), e.stan DESC LIMIT 200`,
+    )
     .all() as Array<{
     stan: number;
+    kind: 'sale' | 'void';
     code: string;
     amount_fen: number;
     masked: string;
@@ -93,6 +107,7 @@ export function queueStatus(
     hotcards: { version: Number(meta.get('hotcards_version') ?? 0), count: hot },
     exceptions: rows.map((e) => ({
       stan: e.stan,
+      kind: e.kind,
       code: e.code as ErrorCode,
       amountFen: e.amount_fen,
       masked: e.masked,

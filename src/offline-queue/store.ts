@@ -10,7 +10,7 @@ import type { AdviceItem, AdviceResult } from '../shared/issuer-protocol-offline
 import type { QueueStatus, LinkState } from '../shared/contract';
 import type { OfflineConfig } from './config';
 import { storeDay, type OfflineFacts } from './policy';
-import { queueStatus } from './status';
+import { queueStatus, OPEN_SALES_WHERE } from './status';
 
 const enc = new TextEncoder();
 
@@ -59,17 +59,24 @@ export class OfflineStore {
   facts(pan: string, amountFen: number): OfflineFacts & { cardKey: string } {
     const key = this.cardKey(pan);
     const nowMs = this.now().getTime();
+    // Any unforwarded advice shows how long the issuer has been out of reach; only sales no void
+    // cancels are money at risk (OPEN_SALES_WHERE).
     const open = this.db
       .prepare(
-        'SELECT COALESCE(SUM(amount_fen), 0) AS total, MIN(created_ms) AS oldest FROM offline_queue WHERE forwarded_at IS NULL',
+        `SELECT MIN(created_ms) AS oldest,
+                (SELECT COALESCE(SUM(amount_fen), 0) FROM offline_queue WHERE ${OPEN_SALES_WHERE}) AS total
+           FROM offline_queue WHERE forwarded_at IS NULL`,
       )
       .get() as {
       total: number;
       oldest: number | null;
     };
+    // A voided sale is no sale: it counts toward neither the card's daily count nor its amount.
     const today = this.db
       .prepare(
-        'SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS fen FROM offline_queue WHERE card_key = ? AND day = ?',
+        `SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS fen FROM offline_queue
+          WHERE card_key = ? AND day = ? AND kind = 'sale'
+            AND NOT EXISTS (SELECT 1 FROM offline_queue v WHERE v.kind = 'void' AND v.orig_stan = offline_queue.stan)`,
       )
       .get(key, storeDay(nowMs, this.config.dayOffsetMinutes)) as { n: number; fen: number };
     const bal = this.db.prepare('SELECT balance_fen FROM offline_balances WHERE card_key = ?').get(key) as
@@ -140,12 +147,15 @@ export class OfflineStore {
     if (!this.db.inTransaction)
       throw new Error('enqueue must run inside the transaction that journals the sale');
     const at = this.now();
+    const isVoid = advice.kind === 'void';
     this.db
       .prepare(
-        'INSERT INTO offline_queue (stan, card_key, amount_fen, day, advice_enc, override_by, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO offline_queue (stan, kind, orig_stan, card_key, amount_fen, day, advice_enc, override_by, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         advice.stan,
+        isVoid ? 'void' : 'sale',
+        advice.origStan ?? null,
         cardKey,
         advice.amountFen,
         storeDay(at.getTime(), this.config.dayOffsetMinutes),
@@ -154,9 +164,21 @@ export class OfflineStore {
         at.toISOString(),
         at.getTime(),
       );
+    // The last-known balance follows: a sale spends it, a void gives the sale's amount back.
     this.db
       .prepare('UPDATE offline_balances SET balance_fen = MAX(balance_fen - ?, 0) WHERE card_key = ?')
-      .run(advice.amountFen, cardKey);
+      .run(isVoid ? -advice.amountFen : advice.amountFen, cardKey);
+  }
+
+  /**
+   * Where an offline approval's advice stands: `queued` (not at the issuer yet), `accepted`,
+   * `rejected` (an exception), or undefined when the STAN has no advice (an online sale).
+   */
+  adviceState(stan: number): 'queued' | 'accepted' | 'rejected' | undefined {
+    const r = this.db.prepare('SELECT forwarded_at, outcome FROM offline_queue WHERE stan = ?').get(stan) as
+      { forwarded_at: string | null; outcome: 'accepted' | 'rejected' | null } | undefined;
+    if (!r) return undefined;
+    return r.forwarded_at === null ? 'queued' : (r.outcome ?? 'queued');
   }
 
   /** The oldest unforwarded advices, in STAN order. */

@@ -18,15 +18,26 @@ export const MAX_ADVICES_PER_BATCH = 1000;
 
 export const AdviceItem = z
   .object({
-    /** The STAN the offline sale was recorded under; never sent to the issuer before. */
+    /** The STAN the offline sale (or void) was recorded under; never sent to the issuer before. */
     stan,
+    /**
+     * `sale` (absent in advices written before voids could be queued) or `void`: the cashier
+     * voided an offline sale before its advice reached the issuer. A void advice follows its
+     * sale's advice in STAN order, so the issuer always applies the sale first.
+     */
+    kind: z.enum(['sale', 'void']).optional(),
+    /** For `void`: the STAN of the offline sale it voids (in full). */
+    origStan: stan.optional(),
     /** When the sale was approved offline (terminal time, ISO 8601). */
     time: z.string(),
     card: CardOnWire,
     amountFen: fen,
     otherTenderFen: fen,
   })
-  .strict();
+  .strict()
+  .refine((a) => (a.kind === 'void') === (a.origStan !== undefined), {
+    message: 'a void advice names its origStan; a sale advice has none',
+  });
 export type AdviceItem = z.infer<typeof AdviceItem>;
 
 export const AdviceRequest = RequestHeader.extend({

@@ -17,6 +17,8 @@ import { ShiftService } from './shift-service';
 import { createSettler } from './settlement';
 import { offlineQueueFromDb } from './offline-hook';
 import { VoidRefund } from '../terminal/void-refund';
+import type { OfflineStore } from '../../offline-queue/store';
+import type { Forwarder } from '../../offline-queue/forwarder';
 
 export function createAudit(
   db: Db,
@@ -48,6 +50,8 @@ export function createShiftPieces(p: {
   audit: AuditLog;
   clock: () => Date;
   log: (line: string) => void;
+  /** Store-and-forward: voids and refunds of offline-approved sales need it. */
+  offline?: { store: OfflineStore; forwarder: Forwarder };
 }): { shifts: ShiftService; voidRefund: VoidRefund } {
   const c = p.config;
   const settler = createSettler({
@@ -81,6 +85,16 @@ export function createShiftPieces(p: {
     maxAttempts: c.issuer.attempts,
     clock: p.clock,
     log: p.log,
+    ...(p.offline
+      ? {
+          offline: {
+            store: p.offline.store,
+            forwardNow: () => p.offline!.forwarder.forwardNow(),
+            // A void is a rare, deliberate act: probe the link now rather than wait out the backoff.
+            kick: () => void p.offline!.forwarder.forwardNow(),
+          },
+        }
+      : {}),
     batch: () => {
       const s = shifts.current();
       return {

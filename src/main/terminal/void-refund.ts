@@ -21,6 +21,8 @@ import type { AuditLog } from '../audit/audit-log';
 import { sendWithRetries } from './online';
 import { toResult, type TxnStore, type TxnRow } from './txn-store';
 import type { Terminal } from './terminal';
+import type { OfflineStore } from '../../offline-queue/store';
+import { voidOfflineSale } from './offline-void';
 
 export interface VoidRefundOptions {
   store: TxnStore;
@@ -35,6 +37,14 @@ export interface VoidRefundOptions {
   log: (line: string) => void;
   /** From the shift service: first STAN of the unsettled batch, whether a shift is open, whether a close is running. */
   batch: () => { fromStan: number; shiftOpen: boolean; closing: boolean };
+  /** Store-and-forward, for voids and refunds of offline-approved sales (absent: offline disabled). */
+  offline?: {
+    store: OfflineStore;
+    /** Upload queued advices now (a refund needs its sale at the issuer first). */
+    forwardNow(): Promise<unknown>;
+    /** Start a background upload now, probing the link first (after a void advice was queued). */
+    kick(): void;
+  };
 }
 
 export interface VoidRefundResult {
@@ -112,16 +122,13 @@ export class VoidRefund {
         ? orig.stan >= b.fromStan && !b.closing
         : orig.stan === this.lastSaleStan(b.fromStan);
       if (!allowed) throw new TillError('VOID_NOT_ALLOWED', `stan ${orig.stan}`);
-      if (orig.offline === 1)
-        throw new TillError(
-          'VOID_NOT_ALLOWED',
-          'offline sale not yet at the issuer: refund after it is forwarded',
-        );
+      const advice = this.adviceState(orig);
       const h = this.history(orig.stan);
       if (h.voided) throw new TillError('ALREADY_VOIDED', `stan ${orig.stan}`);
       if (h.refundedFen > 0) throw new TillError('VOID_NOT_ALLOWED', 'already partly refunded');
       const manager = this.checkOverride('void', req.override, cashier, orig.stan);
       const pan = this.o.store.openPan(orig.pan_enc!);
+      if (advice === 'queued') return this.voidQueued(orig, pan, cashier, manager);
       const { stan, request } = this.o.store.createPending({
         type: 'void',
         amountFen: orig.amount_fen,
@@ -157,9 +164,14 @@ export class VoidRefund {
       let origStan: number | undefined;
       if (req.origStan !== undefined) {
         const orig = this.original(req.origStan);
-        if (orig.offline === 1) throw new TillError('INVALID_STATE', 'offline sale not yet at the issuer');
+        if (this.history(orig.stan).voided) throw new TillError('ALREADY_VOIDED', `stan ${orig.stan}`);
+        if (this.adviceState(orig) === 'queued') {
+          // The issuer can only credit a sale it knows: upload the queue first, if the link allows.
+          await this.o.offline?.forwardNow();
+          if (this.adviceState(orig) === 'queued')
+            throw new TillError('REFUND_NEEDS_FORWARD', `stan ${orig.stan}`);
+        }
         const h = this.history(orig.stan);
-        if (h.voided) throw new TillError('ALREADY_VOIDED', `stan ${orig.stan}`);
         if (h.refundedFen + req.amountFen > orig.amount_fen)
           throw new TillError('AMOUNT_EXCEEDS_ORIGINAL', `${orig.amount_fen - h.refundedFen} fen left`);
         pan = this.o.store.openPan(orig.pan_enc!);
@@ -207,6 +219,52 @@ export class VoidRefund {
       });
       return this.finish(row);
     });
+  }
+
+  /**
+   * For an offline-approved original, where its advice stands: `queued` (not at the issuer yet),
+   * `accepted` (the issuer has it: void and refund go online as for any sale). Refused advices
+   * took no money, so there is nothing to give back: OFFLINE_SALE_REFUSED points the cashier to
+   * the manager's exceptions list. Online originals answer undefined.
+   */
+  private adviceState(orig: TxnRow): 'queued' | 'accepted' | undefined {
+    if (orig.offline !== 1) return undefined;
+    const s = this.o.offline?.store.adviceState(orig.stan);
+    if (s === 'rejected') throw new TillError('OFFLINE_SALE_REFUSED', `stan ${orig.stan}`);
+    if (s === undefined) throw new TillError('INVALID_STATE', `stan ${orig.stan}: no advice on record`);
+    return s;
+  }
+
+  /** Void of an offline sale still in the queue: queued behind it, final at once (offline-void.ts). */
+  private voidQueued(
+    orig: TxnRow,
+    pan: string,
+    cashier: { id: string; role: string },
+    manager: string,
+  ): VoidRefundResult {
+    const row = voidOfflineSale({
+      txns: this.o.store,
+      offline: this.o.offline!.store,
+      orig,
+      pan,
+      operatorId: cashier.id,
+      overrideBy: manager,
+      time: () => this.o.clock().toISOString(),
+    });
+    this.o.log(
+      `stan ${row.stan}: void of offline sale ${orig.stan} ${orig.amount_fen} fen; void advice queued`,
+    );
+    this.o.audit.record({
+      action: 'txn.void',
+      operatorId: cashier.id,
+      operatorRole: cashier.role,
+      stan: row.stan,
+      approvedBy: manager,
+      outcome: 'ok',
+      detail: `void of offline sale ${orig.stan} ${orig.amount_fen} fen ${row.masked} (queued behind its advice)`,
+    });
+    this.o.offline!.kick();
+    return this.finish(row);
   }
 
   private checkOverride(

@@ -46,7 +46,12 @@ export function VoidRefundPanel() {
       const balance = r.balanceFen !== undefined ? money(r.balanceFen) : '-';
       setNote(
         r.status === 'approved'
-          ? { ok: true, text: t(pending.kind === 'void' ? 'voidDone' : 'refundDone', { balance }) }
+          ? {
+              ok: true,
+              text: t(pending.kind === 'refund' ? 'refundDone' : r.offline ? 'voidDoneOffline' : 'voidDone', {
+                balance,
+              }),
+            }
           : { ok: false, text: t('txnFailed', { why: err(r.declineCode ?? 'ISSUER_ERROR') }) },
       );
       if (out.receipt) setCashier({ receipt: out.receipt });

@@ -108,6 +108,10 @@ export const MANAGER_WORDS = {
   doRefund: { zh: '退货', en: 'Refund' },
   unlinkedRefund: { zh: '无原单退货（退至当前卡）', en: 'Unlinked refund (to the card presented)' },
   voidDone: { zh: '撤销成功，余额 {balance}', en: 'Voided, balance {balance}' },
+  voidDoneOffline: {
+    zh: '已撤销（离线）：随离线队列上送发卡方，上送后卡内余额恢复',
+    en: 'Voided offline: it goes to the issuer with the offline queue, and the card gets the amount back then',
+  },
   refundDone: { zh: '退货成功，余额 {balance}', en: 'Refunded, balance {balance}' },
   txnFailed: { zh: '未成功：{why}', en: 'Not done: {why}' },
   printedCopy: { zh: '已打印（副本）', en: 'Printed (copy)' },

@@ -19,6 +19,8 @@ export const OFFLINE_WORDS = {
     en: 'Offline sales the issuer refused (manager must acknowledge)',
   },
   queueNoExceptions: { zh: '没有被拒绝的离线交易', en: 'No refused offline sales' },
+  queueKindSale: { zh: '消费', en: 'Sale' },
+  queueKindVoid: { zh: '撤销', en: 'Void' },
   queueAck: { zh: '确认', en: 'Acknowledge' },
   queueAcked: { zh: '已确认（{who}）', en: 'Acknowledged ({who})' },
   queueLimits: { zh: '离线交易限额（当前配置）', en: 'Offline limits in force' },

@@ -131,6 +131,7 @@ export function OfflineQueue() {
             {s.exceptions.map((x) => (
               <tr key={x.stan} data-testid={`exception-${x.stan}`}>
                 <td className="mono">{String(x.stan).padStart(6, '0')}</td>
+                <td>{t(x.kind === 'void' ? 'queueKindVoid' : 'queueKindSale')}</td>
                 <td className="mono">{x.masked}</td>
                 <td>{money(x.amountFen)}</td>
                 <td>{err(x.code)}</td>

@@ -24,6 +24,8 @@ export type OfflineLimits = z.infer<typeof OfflineLimits>;
 
 export const QueueException = z.object({
   stan: z.number().int().positive(),
+  /** What the refused advice was: an offline sale, or the void of one. */
+  kind: z.enum(['sale', 'void']),
   code: ErrorCode,
   amountFen: Fen,
   masked: z.string(),
@@ -34,8 +36,9 @@ export const QueueException = z.object({
 export type QueueException = z.infer<typeof QueueException>;
 
 export const QueueStatus = z.object({
-  /** Offline approvals not yet acknowledged by the issuer. */
+  /** Advices not yet acknowledged by the issuer (offline sales, and voids of them). */
   count: z.number().int().min(0),
+  /** Unforwarded offline sales no queued void cancels (the figure the total limit applies to). */
   totalFen: Fen,
   oldestAt: z.string().nullable(),
   oldestAgeSeconds: z.number().int().min(0).nullable(),
