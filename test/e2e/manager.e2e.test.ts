@@ -85,25 +85,32 @@ describe.runIf(haveChromium)('manager end to end (Chromium)', () => {
     expect(cur).toMatchObject({ varianceFen: null, netCardFen: null });
     await signOut(p);
 
-    // Manager closes with a blind count of ¥109.00: expected ¥110.00 (float + ¥10.00 cash) → ¥1.00 short.
+    // Manager closes with a blind count of ¥109.00 by note and coin (1×¥100 + 1×¥5 + 4×¥1):
+    // expected ¥110.00 (float + ¥10.00 cash) → ¥1.00 short. No cashier count was recorded.
     await signIn(p, '2001', '8888');
     await p.getByTestId('mgr-tab-shift').click();
     await p.getByTestId('close-start').click();
-    await p.getByTestId('blind-count').waitFor();
+    await p.getByTestId('count-drawer').waitFor();
+    expect(await p.getByTestId('recorded-count').count()).toBe(0);
+    await p.getByTestId('count-plus-10000').click();
+    await p.getByTestId('count-plus-500').click();
+    await p.getByTestId('count-input-100').fill('4');
+    await expect.poll(() => p.getByTestId('count-total').textContent()).toBe('¥109.00');
     expect(await p.getByTestId('blind-count').textContent()).not.toContain('110.00');
-    await p.getByTestId('blind-count-input').fill('109.00');
     await e.shot('m03-blind-count');
-    await p.getByTestId('blind-count-close').click();
+    await p.getByTestId('count-submit').click();
     const variance = p.getByTestId('variance-card');
     await variance.waitFor();
     expect(await variance.getAttribute('data-status')).toBe('short');
     expect(await p.getByTestId('variance-amount').textContent()).toContain('-¥1.00');
     expect(await variance.textContent()).toContain('¥110.00');
+    expect(await p.getByTestId('count-breakdown').textContent()).toContain('¥100 × 1 = ¥100.00');
     expect(await p.getByTestId('settlement').getAttribute('data-status')).toBe('settled');
     expect(await p.getByTestId('journal-check').textContent()).toContain('日志校验通过');
     const z = await p.getByTestId('z-result').getByTestId('receipt-preview').textContent();
     expect(z).toContain('Z 结班报表');
     expect(z).toContain('短款 SHORT');
+    expect(z).toContain('¥1 ×4');
     await e.shot('m04-variance');
     await p.getByTestId('ack-btn').click();
     await p.getByTestId('acked').waitFor();

@@ -5,6 +5,7 @@ import { Keypad } from '../components/Keypad';
 import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel } from '../components/VoidRefundPanel';
+import { CashierCount } from '../components/CashierCount';
 import { DeviceNotices } from '../components/DeviceNotices';
 import { keypad, submit, setMode, enterCard, loadRecent } from '../actions';
 import { cashierKeyHandler } from '../keys';
@@ -91,6 +92,7 @@ export function Cashier() {
         )}
         <ResultPanel />
         <VoidRefundPanel />
+        <CashierCount />
         <DeviceNotices />
         <p className="muted small">{t('keysHint')}</p>
       </section>
@@ -105,6 +107,11 @@ export function Cashier() {
             <li key={r.stan} className={`recent-${r.status}`}>
               <span className="mono">{String(r.stan).padStart(6, '0')}</span> {r.type === 'inquiry' ? t('balance') : formatMoney(r.amountFen)}{' '}
               <span className="muted">{r.masked.slice(-4)}</span> {r.status === 'approved' ? '✓' : '✗'}
+              {(r.type === 'void' || r.type === 'refund') && (
+                <span className="tag" data-testid={`recent-kind-${r.stan}`}>
+                  {t(r.type === 'void' ? 'act_void' : 'act_refund')}
+                </span>
+              )}
               {r.offline && <span className="tag">{t('offline')}</span>}
             </li>
           ))}

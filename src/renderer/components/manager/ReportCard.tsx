@@ -11,6 +11,7 @@ import { OverrideDialog } from '../OverrideDialog';
 import { download } from './download';
 import type { Res, Override } from '../../../shared/contract';
 import type { WordKey } from '../../i18n';
+import { denominationLabel } from '../../../shared/denominations';
 
 type ReportDoc = Res<'report.x'>;
 
@@ -32,6 +33,15 @@ export function VarianceCard({ report, onAcked }: { report: ReportDoc['report'];
           {t('counted')} <strong className="mono">{money(v.countedFen)}</strong>
         </span>
       </div>
+      {v.denominations && v.denominations.length > 0 && (
+        <ul className="count-breakdown small" data-testid="count-breakdown">
+          {v.denominations.map((d) => (
+            <li key={d.valueFen} className="mono">
+              {denominationLabel(d.valueFen)} × {d.count} = {money(d.valueFen * d.count)}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="variance-amount" data-testid="variance-amount">
         {t(`var_${v.status}` as WordKey)} {sign}
         {money(Math.abs(v.varianceFen))}

@@ -1,6 +1,7 @@
 /**
  * The shift: open with a counted float; X report any time; close with a blind count (the expected
- * figure is never shown before the count is in), then the variance to acknowledge, the
+ * figure is never shown before the count is in) — the cashier's count by denomination if one was
+ * recorded, or the manager's own (CountDrawer) — then the variance to acknowledge, the
  * reconciliation and the Z report.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -8,6 +9,7 @@ import { call } from '../../actions';
 import { BridgeError } from '../../bridge';
 import { useT } from '../useLang';
 import { OverrideDialog } from '../OverrideDialog';
+import { CountDrawer } from '../CountDrawer';
 import { ReportCard, VarianceCard, SettlementView } from './ReportCard';
 import { yuanToFen } from './download';
 import type { Res, Override } from '../../../shared/contract';
@@ -15,11 +17,12 @@ import type { Res, Override } from '../../../shared/contract';
 type ReportDoc = Res<'report.x'>;
 
 export function ShiftPanel() {
-  const { t, err } = useT();
+  const { t, err, money } = useT();
   const [shift, setShift] = useState<Res<'shift.current'>>(null);
   const [floatText, setFloatText] = useState('');
-  const [countText, setCountText] = useState('');
   const [stage, setStage] = useState<'idle' | 'count'>('idle');
+  const [counted, setCounted] = useState<Res<'shift.countInfo'>>(null);
+  const [recount, setRecount] = useState(false);
   const [x, setX] = useState<ReportDoc | null>(null);
   const [z, setZ] = useState<ReportDoc | null>(null);
   const [error, setError] = useState('');
@@ -47,21 +50,34 @@ export function ShiftPanel() {
       fail(e);
     }
   };
-  const close = async (force?: Override) => {
-    const fen = yuanToFen(countText);
-    if (fen === null) return;
+  /** Whether a count is already recorded (by a cashier, or by this manager before a failed close). */
+  const loadCounted = async () => {
+    setCounted(await call('shift.countInfo', {}));
+    setRecount(false);
+  };
+  const startClose = async () => {
     setError('');
     try {
-      const out = await call('shift.close', { countedFen: fen, ...(force ? { force } : {}) });
+      await loadCounted();
+      setStage('count');
+    } catch (e) {
+      fail(e);
+    }
+  };
+  // The count is recorded first (shift.count), so the close always uses the latest recorded count.
+  const close = async (force?: Override) => {
+    setError('');
+    try {
+      const out = await call('shift.close', force ? { force } : {});
       setForcing(false);
       setZ(out);
       setStage('idle');
-      setCountText('');
       refresh();
     } catch (e) {
       if (e instanceof BridgeError && e.error.code === 'BATCH_HAS_UNSENT') setForcing(true);
       else if (forcing) setForceError(e instanceof BridgeError ? err(e.error.code) : String(e));
       else fail(e);
+      await loadCounted().catch(() => {});
     }
   };
   const reloadZ = () => z && void call('report.z', { shiftId: z.report.shiftId }).then(setZ);
@@ -106,47 +122,47 @@ export function ShiftPanel() {
             >
               {t('xReport')}
             </button>
-            <button className="btn primary" onClick={() => setStage('count')} data-testid="close-start">
+            <button className="btn primary" onClick={() => void startClose()} data-testid="close-start">
               {t('closeShift')}
             </button>
           </div>
         )}
         {shift && stage === 'count' && (
-          <form
-            className="blind-count"
-            data-testid="blind-count"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void close();
-            }}
-          >
+          <div className="blind-count" data-testid="blind-count">
             <h3>{t('blindCount')}</h3>
-            <p className="muted">{t('blindCountHint')}</p>
-            <label>
-              {t('countedTotal')}
-              <input
-                className="mono big-input"
-                inputMode="decimal"
-                value={countText}
-                onChange={(e) => setCountText(e.target.value)}
-                data-testid="blind-count-input"
-                autoFocus
+            {counted && !recount ? (
+              <div data-testid="recorded-count">
+                <p>
+                  {t('cntRecordedBy', {
+                    by: counted.countedBy,
+                    at: new Date(counted.countedAt).toLocaleTimeString(),
+                    amount: counted.countedFen === null ? '—' : money(counted.countedFen),
+                  })}
+                </p>
+                <div className="row">
+                  <button
+                    className="btn primary"
+                    onClick={() => void close()}
+                    data-testid="use-recorded-count"
+                  >
+                    {t('cntUseCashier')}
+                  </button>
+                  <button className="btn" onClick={() => setRecount(true)} data-testid="count-again">
+                    {t('cntAgain')}
+                  </button>
+                  <button className="btn" onClick={() => setStage('idle')}>
+                    {t('cancel')}
+                  </button>
+                </div>
+              </div>
+            ) : (
+              <CountDrawer
+                submitLabel={t('cntCountAndClose')}
+                onRecorded={() => void close()}
+                onCancel={() => (counted ? setRecount(false) : setStage('idle'))}
               />
-            </label>
-            <div className="row">
-              <button
-                type="submit"
-                className="btn primary"
-                disabled={yuanToFen(countText) === null}
-                data-testid="blind-count-close"
-              >
-                {t('closeWithCount')}
-              </button>
-              <button type="button" className="btn" onClick={() => setStage('idle')}>
-                {t('cancel')}
-              </button>
-            </div>
-          </form>
+            )}
+          </div>
         )}
         {error && (
           <p className="error" role="alert" data-testid="shift-error">
