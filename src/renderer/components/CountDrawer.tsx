@@ -95,7 +95,7 @@ export function CountDrawer({ onRecorded, onCancel, submitLabel }: Props) {
               <tr key={valueFen} data-testid={`count-row-${valueFen}`}>
                 <th scope="row" className="count-value">
                   {denominationLabel(valueFen)}
-                  {JIAO_WORDS[valueFen] && <span className="muted"> {t(JIAO_WORDS[valueFen])}</span>}
+                  {JIAO_WORDS[valueFen] && <div className="muted small">{t(JIAO_WORDS[valueFen])}</div>}
                 </th>
                 <td className="count-cell">
                   <button
