@@ -3,7 +3,8 @@
  * input; used by the serial and HID drivers, the simulator, and the renderer's wedge path.
  */
 import type { EntryMode } from '../../shared/devices';
-import { FrameParser, type FrameResult } from '../serial/frame-parser';
+import type { FrameResult } from '../serial/frame-parser';
+import { FramedCodec, frameFaultText } from '../serial/framed-codec';
 import type { ScannerProtocol } from './framings';
 import { parseScan, type ScanResult } from './payload';
 
@@ -20,40 +21,16 @@ export function decodeScanFrame(bytes: Uint8Array, entryMode: EntryMode = 'scan'
   return parseScan(text, entryMode);
 }
 
-const FAULT_TEXT: Record<string, string> = {
-  partial: 'scan stopped before its terminator',
-  overflow: 'too many bytes without a terminator',
-  noise: 'bytes outside a frame',
-};
-
-export class ScannerCodec {
-  private readonly parser: FrameParser;
-
+export class ScannerCodec extends FramedCodec<ScanResult> {
   constructor(
     readonly protocol: ScannerProtocol,
     private readonly entryMode: EntryMode = 'scan',
   ) {
-    this.parser = new FrameParser(protocol.framing);
+    super(protocol.framing);
   }
 
-  get pending(): number {
-    return this.parser.pending;
-  }
-
-  push(chunk: Uint8Array): ScanResult[] {
-    return this.parser.push(chunk).map((f) => this.decodeFrame(f));
-  }
-
-  flush(): ScanResult[] {
-    return this.parser.flush().map((f) => this.decodeFrame(f));
-  }
-
-  reset(): void {
-    this.parser.reset();
-  }
-
-  private decodeFrame(f: FrameResult): ScanResult {
-    if (!f.ok) return { kind: 'error', code: 'SCAN_UNREADABLE', detail: FAULT_TEXT[f.fault] ?? f.fault };
+  protected decodeFrame(f: FrameResult): ScanResult {
+    if (!f.ok) return { kind: 'error', code: 'SCAN_UNREADABLE', detail: frameFaultText(f.fault, 'scan') };
     return decodeScanFrame(f.bytes, this.entryMode);
   }
 }

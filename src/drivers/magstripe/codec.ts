@@ -10,7 +10,8 @@
  * must agree on the card number; track 3, where present, is checked and otherwise ignored.
  */
 import type { CardPresented, EntryMode } from '../../shared/devices';
-import { FrameParser, type FrameResult } from '../serial/frame-parser';
+import type { FrameResult } from '../serial/frame-parser';
+import { FramedCodec, frameFaultText } from '../serial/framed-codec';
 import { checkTrack3, decodeTrack1, decodeTrack2, type TrackFault, type TrackNo } from './tracks';
 import type { MagstripeProtocol } from './framings';
 
@@ -136,41 +137,17 @@ export function decodeSwipe(frame: Uint8Array, opts: SwipeOptions = {}): SwipeRe
   return unreadable(faults.length ? faults.join('; ') : 'no card track');
 }
 
-const FAULT_TEXT: Record<string, string> = {
-  partial: 'swipe stopped before its terminator',
-  overflow: 'too many bytes without a terminator',
-  noise: 'bytes outside a frame',
-};
-
 /** Framer + decoder for one reader: push bytes as they arrive, flush on silence or close. */
-export class MagstripeCodec {
-  private readonly parser: FrameParser;
-
+export class MagstripeCodec extends FramedCodec<SwipeResult> {
   constructor(
     readonly protocol: MagstripeProtocol,
     private readonly entryMode: EntryMode = 'swipe',
   ) {
-    this.parser = new FrameParser(protocol.framing);
+    super(protocol.framing);
   }
 
-  get pending(): number {
-    return this.parser.pending;
-  }
-
-  push(chunk: Uint8Array): SwipeResult[] {
-    return this.parser.push(chunk).map((f) => this.decodeFrame(f));
-  }
-
-  flush(): SwipeResult[] {
-    return this.parser.flush().map((f) => this.decodeFrame(f));
-  }
-
-  reset(): void {
-    this.parser.reset();
-  }
-
-  private decodeFrame(f: FrameResult): SwipeResult {
-    if (!f.ok) return { kind: 'error', code: 'SWIPE_UNREADABLE', detail: FAULT_TEXT[f.fault] ?? f.fault };
+  protected decodeFrame(f: FrameResult): SwipeResult {
+    if (!f.ok) return { kind: 'error', code: 'SWIPE_UNREADABLE', detail: frameFaultText(f.fault, 'swipe') };
     return decodeSwipe(f.bytes, { trackLrc: this.protocol.trackLrc, entryMode: this.entryMode });
   }
 }

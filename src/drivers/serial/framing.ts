@@ -36,6 +36,68 @@ export const BYTES_STX = Uint8Array.of(0x02);
 export const BYTES_ETX = Uint8Array.of(0x03);
 export const NO_BYTES = new Uint8Array(0);
 
+/** RS-232 line settings; a pty accepts and ignores them (HARDWARE.md). */
+export interface SerialLine {
+  baudRate: number;
+  dataBits: 7 | 8;
+  parity: 'none' | 'even' | 'odd';
+  stopBits: 1 | 2;
+}
+
+/** What every line reader's protocol (magstripe reader, scanner) has: how a read is framed, the line settings. */
+export interface LineProtocol {
+  framing: Framing;
+  line: SerialLine;
+}
+
+/** 9600 8N1: the factory default of serial MSRs and scanners (and what their USB-serial versions emulate). */
+export const SERIAL_LINE_DEFAULT: SerialLine = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 };
+
+/*
+ * The three ways a line reader (magstripe reader, scanner) ends a read. The reader kinds differ
+ * only in the name, the longest read they allow and the manual they cite, so each framings.ts
+ * builds its typed constants from these.
+ */
+
+/** Ended by CR (the usual factory "terminator"/"suffix"), LF or CR LF; no prefix. */
+export function terminatorFraming(name: string, maxFrameBytes: number, citation: string): Framing {
+  return {
+    name,
+    prefix: NO_BYTES,
+    suffixes: [BYTES_CRLF, BYTES_CR, BYTES_LF],
+    idleFlushMs: 500,
+    maxFrameBytes,
+    citation,
+  };
+}
+
+/** STX (0x02) read ETX (0x03): the packet mode readers offer as prefix/suffix settings. */
+export function stxEtxFraming(maxFrameBytes: number, citation: string): Framing {
+  return {
+    name: 'stx-etx',
+    prefix: BYTES_STX,
+    suffixes: [BYTES_ETX],
+    idleFlushMs: 500,
+    maxFrameBytes,
+    citation,
+  };
+}
+
+/** No terminator: a read ends after 100 ms of silence (serialport's parser-inter-byte-timeout). */
+export function silenceFraming(maxFrameBytes: number, citation: string): Framing {
+  return { name: 'none', prefix: NO_BYTES, suffixes: [], idleFlushMs: 100, maxFrameBytes, citation };
+}
+
+/** The bytes a reader sends for one read: the framing's prefix, the payload, its first suffix. */
+export function framePayload(framing: Framing, payload: Uint8Array): Uint8Array {
+  const suffix = framing.suffixes[0] ?? NO_BYTES;
+  const out = new Uint8Array(framing.prefix.length + payload.length + suffix.length);
+  out.set(framing.prefix, 0);
+  out.set(payload, framing.prefix.length);
+  out.set(suffix, framing.prefix.length + payload.length);
+  return out;
+}
+
 export type FramingOverrides = {
   prefix?: string;
   suffix?: string;

@@ -3,7 +3,7 @@
  * implement the same four calls.
  */
 import { SerialPort } from 'serialport';
-import type { SerialLine } from '../magstripe/framings';
+import type { SerialLine } from './framing';
 
 export interface BytePort {
   /** Opens the device. Rejects if it is absent or busy; no events before it resolves. */

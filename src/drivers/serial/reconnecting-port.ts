@@ -12,7 +12,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { DeviceState } from '../../shared/devices';
-import type { SerialLine } from '../magstripe/framings';
+import type { SerialLine } from './framing';
 import { openSerialPort, type BytePort, type PortFactory } from './port';
 
 export interface ByteSink {
