@@ -1,20 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ScannerCodec } from '../../../src/drivers/barcode/codec';
 import { SCANNER_FRAMINGS, type ScannerFramingName } from '../../../src/drivers/barcode/framings';
 import { parseScan, type ScanResult } from '../../../src/drivers/barcode/payload';
 import { gs1CheckDigitValid, parseGs1Parens, parseGs1Raw } from '../../../src/drivers/barcode/gs1';
 import { stripSymbologyId } from '../../../src/drivers/barcode/symbology';
+import { feedChunks, itOnEverySplit, loadFrameFixtures } from '../../helpers/frame-fixtures';
 
-interface Fixture {
-  name: string;
-  framing: ScannerFramingName;
-  hex: string;
-  expect: Array<Record<string, unknown>>;
-}
-const { fixtures } = JSON.parse(
-  readFileSync(new URL('../../fixtures/barcode/frames.json', import.meta.url), 'utf8'),
-) as { fixtures: Fixture[] };
+const fixtures = loadFrameFixtures<ScannerFramingName>(
+  new URL('../../fixtures/barcode/frames.json', import.meta.url),
+);
 
 function normalise(r: ScanResult): Record<string, unknown> {
   if (r.kind === 'error') {
@@ -29,29 +23,11 @@ function normalise(r: ScanResult): Record<string, unknown> {
 }
 
 function run(framing: ScannerFramingName, chunks: Uint8Array[]): Array<Record<string, unknown>> {
-  const codec = new ScannerCodec(SCANNER_FRAMINGS[framing]);
-  const out: ScanResult[] = [];
-  for (const c of chunks) out.push(...codec.push(c));
-  out.push(...codec.flush());
-  return out.map(normalise);
+  return feedChunks(new ScannerCodec(SCANNER_FRAMINGS[framing]), chunks).map(normalise);
 }
 
 describe('scanner codec on byte fixtures', () => {
-  for (const f of fixtures) {
-    const bytes = Uint8Array.from(Buffer.from(f.hex, 'hex'));
-    it(`${f.name}: whole, split at every point, byte by byte`, () => {
-      expect(run(f.framing, [bytes])).toEqual(f.expect);
-      for (let i = 1; i < bytes.length; i++) {
-        expect(run(f.framing, [bytes.subarray(0, i), bytes.subarray(i)]), `split at ${i}`).toEqual(f.expect);
-      }
-      expect(
-        run(
-          f.framing,
-          Array.from(bytes, (b) => Uint8Array.of(b)),
-        ),
-      ).toEqual(f.expect);
-    });
-  }
+  itOnEverySplit(fixtures, run);
 });
 
 describe('AIM symbology identifiers (ISO/IEC 15424)', () => {

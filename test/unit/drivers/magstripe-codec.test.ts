@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MagstripeCodec, decodeSwipe, type SwipeResult } from '../../../src/drivers/magstripe/codec';
 import { MSR_FRAMINGS, type MsrFramingName } from '../../../src/drivers/magstripe/framings';
@@ -11,16 +10,11 @@ import {
   encodeTrack2,
   lrcChar,
 } from '../../../src/drivers/magstripe/tracks';
+import { feedChunks, itOnEverySplit, loadFrameFixtures } from '../../helpers/frame-fixtures';
 
-interface Fixture {
-  name: string;
-  framing: MsrFramingName;
-  hex: string;
-  expect: Array<Record<string, unknown>>;
-}
-const { fixtures } = JSON.parse(
-  readFileSync(new URL('../../fixtures/magstripe/frames.json', import.meta.url), 'utf8'),
-) as { fixtures: Fixture[] };
+const fixtures = loadFrameFixtures<MsrFramingName>(
+  new URL('../../fixtures/magstripe/frames.json', import.meta.url),
+);
 
 function normalise(r: SwipeResult): Record<string, unknown> {
   if (r.kind !== 'card') return { kind: 'error' };
@@ -29,31 +23,12 @@ function normalise(r: SwipeResult): Record<string, unknown> {
   return { kind: 'card', ...fields };
 }
 
-/** Feeds chunks, then flushes (as the transport does after silence). */
 function run(framing: MsrFramingName, chunks: Uint8Array[]): Array<Record<string, unknown>> {
-  const codec = new MagstripeCodec(MSR_FRAMINGS[framing]);
-  const out: SwipeResult[] = [];
-  for (const c of chunks) out.push(...codec.push(c));
-  out.push(...codec.flush());
-  return out.map(normalise);
+  return feedChunks(new MagstripeCodec(MSR_FRAMINGS[framing]), chunks).map(normalise);
 }
 
 describe('magstripe codec on byte fixtures', () => {
-  for (const f of fixtures) {
-    const bytes = Uint8Array.from(Buffer.from(f.hex, 'hex'));
-    it(`${f.name}: whole, split at every point, byte by byte`, () => {
-      expect(run(f.framing, [bytes])).toEqual(f.expect);
-      for (let i = 1; i < bytes.length; i++) {
-        expect(run(f.framing, [bytes.subarray(0, i), bytes.subarray(i)]), `split at ${i}`).toEqual(f.expect);
-      }
-      expect(
-        run(
-          f.framing,
-          Array.from(bytes, (b) => Uint8Array.of(b)),
-        ),
-      ).toEqual(f.expect);
-    });
-  }
+  itOnEverySplit(fixtures, run);
 
   it('errors never carry track data', () => {
     for (const f of fixtures) {
