@@ -9,6 +9,9 @@ import { enrolTerminal } from '../../src/main/issuer/enrol';
 import { openTerminalDb } from '../../src/main/store/terminal-db';
 import { TxnStore } from '../../src/main/terminal/txn-store';
 import { Terminal } from '../../src/main/terminal/terminal';
+import { VoidRefund } from '../../src/main/terminal/void-refund';
+import { AuditLog } from '../../src/main/audit/audit-log';
+import type { OverrideChecker } from '../../src/main/auth/override';
 import { OfflineStore } from '../../src/offline-queue/store';
 import { Forwarder } from '../../src/offline-queue/forwarder';
 import { OfflineConfig } from '../../src/offline-queue/config';
@@ -40,10 +43,17 @@ export interface Core {
   store: TxnStore;
   offline: OfflineStore;
   forwarder: Forwarder;
+  /** Voids (online, or queued behind an offline sale) with the app's VoidRefund. */
+  voids: VoidRefund;
   link: HttpIssuerLink;
   db: Db;
   close(): Promise<void>;
 }
+
+/** Every override granted: the PIN check is not what the fault tests exercise (dispatch.test.ts is). */
+const GRANT_ALL: OverrideChecker = {
+  check: () => ({ id: '2001', name: 'fault manager', role: 'manager', disabled: false }) as never,
+};
 
 export function newKeyHex(): { privateKeyHex: string; dataKeyHex: string } {
   return {
@@ -180,11 +190,27 @@ export function bootCore(spec: CoreSpec): Core {
     onLink: (up, d) => forwarder.noteLink(up, d),
   });
   terminal.recoverPending();
+  const voids = new VoidRefund({
+    store,
+    link,
+    terminal,
+    overrides: GRANT_ALL,
+    audit: new AuditLog(db, clock, () => null),
+    terminalId: spec.terminalId,
+    merchantId,
+    maxAttempts: spec.attempts,
+    clock,
+    log,
+    // One endless open batch: any approved sale may be voided.
+    batch: () => ({ fromStan: 1, shiftOpen: true, closing: false }),
+    offline: { store: offline, forwardNow: () => forwarder.forwardNow(), kick: () => void forwarder.tick() },
+  });
   return {
     terminal,
     store,
     offline,
     forwarder,
+    voids,
     link,
     db,
     async close() {

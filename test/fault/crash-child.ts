@@ -1,6 +1,6 @@
 /**
- * The crash loop's child: a terminal doing online and offline sales and forwarding, as fast as it
- * can, until the parent kill -9s it. An approval is written to the side file only AFTER the sale
+ * The crash loop's child: a terminal doing online and offline sales, voids of both and forwarding,
+ * as fast as it can, until the parent kill -9s it. An approval is written to the side file only AFTER the sale
  * call returned it — what a cashier would have seen. `drain` mode finishes everything and exits.
  * Configuration comes as JSON in CRASH_CHILD.
  */
@@ -37,6 +37,32 @@ async function drain(): Promise<void> {
   process.stdout.write('drained\n');
 }
 
+/**
+ * Voids one of the latest approved sales not voided or refunded yet: online when the sale is at
+ * the issuer, queued behind its advice when it is still in the offline queue. Reported only after
+ * the call returned "approved", like a sale.
+ */
+async function voidOne(): Promise<void> {
+  const row = core.db
+    .prepare(
+      `SELECT stan FROM txns s WHERE type = 'sale' AND status = 'approved' AND NOT EXISTS
+         (SELECT 1 FROM txns v WHERE v.orig_stan = s.stan AND v.type IN ('void','refund') AND v.status IN ('approved','pending'))
+       ORDER BY stan DESC LIMIT 1 OFFSET ?`,
+    )
+    .get(Math.floor(rnd() * 10)) as { stan: number } | undefined;
+  if (!row) return;
+  const { result: v } = await core.voids.void(
+    { origStan: row.stan, override: { operatorId: '2001', pin: '8888' } },
+    { id: '1001', role: 'cashier' },
+  );
+  if (process.env.CRASH_DEBUG) process.stderr.write(`${JSON.stringify(v)}\n`);
+  if (v.status === 'approved')
+    fs.appendFileSync(
+      spec.reportFile,
+      `${JSON.stringify({ stan: v.stan, type: 'void', origStan: row.stan, offline: v.offline, amountFen: v.amountFen })}\n`,
+    );
+}
+
 async function work(): Promise<void> {
   // About a third of the lives start with the link down (offline approvals), the rest online;
   // either may flip during the life.
@@ -46,6 +72,7 @@ async function work(): Promise<void> {
     if (r < 0.03) core.link.setCut(!core.link.isCut());
     else if (r < 0.16) void core.forwarder.forwardNow();
     else if (r < 0.2) await core.terminal.sendReversals();
+    else if (r < 0.24) await voidOne();
     else {
       const pan = spec.pans[Math.floor(rnd() * spec.pans.length)];
       const amountFen = 1 + Math.floor(rnd() * 5000);
@@ -58,7 +85,7 @@ async function work(): Promise<void> {
       if (t.type === 'sale' && t.status === 'approved')
         fs.appendFileSync(
           spec.reportFile,
-          `${JSON.stringify({ stan: t.stan, offline: t.offline, amountFen: t.amountFen })}\n`,
+          `${JSON.stringify({ stan: t.stan, type: 'sale', offline: t.offline, amountFen: t.amountFen })}\n`,
         );
     }
   }

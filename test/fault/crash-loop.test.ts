@@ -100,7 +100,7 @@ function runChild(
   });
 }
 
-describe('crash loop: kill -9 during online and offline sales and forwarding', () => {
+describe('crash loop: kill -9 during online and offline sales, voids and forwarding', () => {
   it(
     `${KILLS} kills, then the journal, the queue and the issuer ledger reconcile exactly`,
     { timeout: 600_000 },
@@ -133,26 +133,38 @@ describe('crash loop: kill -9 during online and offline sales and forwarding', (
             .readFileSync(base.reportFile as string, 'utf8')
             .split('\n')
             .filter(Boolean)
-            .map((l) => JSON.parse(l) as { stan: number; offline: boolean; amountFen: number })
+            .map(
+              (l) =>
+                JSON.parse(l) as { stan: number; type: 'sale' | 'void'; offline: boolean; amountFen: number },
+            )
         : [];
       const db = openTerminalDb(base.dataDir as string);
       try {
         const journaled = new Map(
-          (db.prepare("SELECT body FROM journal WHERE type = 'sale'").all() as Array<{ body: string }>).map(
-            (r) => {
-              const b = JSON.parse(r.body) as {
-                stan: number;
-                status: string;
-                offline: boolean;
-                amountFen: number;
-              };
-              return [b.stan, b];
-            },
-          ),
+          (
+            db.prepare("SELECT body FROM journal WHERE type IN ('sale','void')").all() as Array<{
+              body: string;
+            }>
+          ).map((r) => {
+            const b = JSON.parse(r.body) as {
+              stan: number;
+              type: string;
+              status: string;
+              offline: boolean;
+              amountFen: number;
+            };
+            return [b.stan, b];
+          }),
         );
         const missing = reported.filter((p) => {
           const j = journaled.get(p.stan);
-          return !j || j.status !== 'approved' || j.offline !== p.offline || j.amountFen !== p.amountFen;
+          return (
+            !j ||
+            j.type !== p.type ||
+            j.status !== 'approved' ||
+            j.offline !== p.offline ||
+            j.amountFen !== p.amountFen
+          );
         });
         expect(missing).toEqual([]);
         const codes: Record<string, number> = {};
@@ -166,11 +178,13 @@ describe('crash loop: kill -9 during online and offline sales and forwarding', (
         expect(rep.problems).toEqual([]);
         console.log(
           `crash loop: ${killed} kills (${killedBeforeReady} before ready), ${reported.length} approvals reported, ` +
-            `${rep.approvals} journaled approvals (${rep.offlineApprovals} offline), ${rep.declined} declined, ${rep.reversalsSent} reversals, ${rep.journalRecords} journal records; declines ${JSON.stringify(codes)}`,
+            `${rep.approvals} journaled approvals (${rep.offlineApprovals} offline), ${rep.voids} voids (${rep.offlineVoids} queued offline), ${rep.declined} declined, ${rep.reversalsSent} reversals, ${rep.journalRecords} journal records; declines ${JSON.stringify(codes)}`,
         );
         expect(killed).toBeGreaterThanOrEqual(KILLS);
         expect(rep.offlineApprovals).toBeGreaterThan(0);
         expect(rep.approvals - rep.offlineApprovals).toBeGreaterThan(0);
+        expect(rep.offlineVoids).toBeGreaterThan(0);
+        expect(rep.voids - rep.offlineVoids).toBeGreaterThan(0);
       } finally {
         db.close();
       }

@@ -15,6 +15,9 @@ export interface ReconcileReport {
   journalRecords: number;
   approvals: number;
   offlineApprovals: number;
+  /** Approved voids; `offlineVoids` of them were queued behind an offline sale. */
+  voids: number;
+  offlineVoids: number;
   declined: number;
   reversalsSent: number;
   issuerRecords: number;
@@ -66,6 +69,7 @@ export function reconcile(
         status: string;
         offline: boolean;
         amountFen: number;
+        origStan?: number;
       },
   );
   const sales = new Map<number, { status: string; offline: boolean; amountFen: number }>();
@@ -116,6 +120,39 @@ export function reconcile(
         );
     }
   }
+  // Voids: each approved one applied once at the issuer (online or as a queued void advice, both
+  // recorded as `void`), never two for one sale, and none kept by the issuer that the terminal
+  // did not approve.
+  const voids = new Map<number, { status: string; offline: boolean; amountFen: number; origStan?: number }>();
+  for (const b of bodies) if (b.type === 'void') voids.set(b.stan, b);
+  const voidedSales = new Set<number>();
+  let offlineVoids = 0;
+  let voidCount = 0;
+  for (const [stan, v] of voids) {
+    if (v.status !== 'approved') continue;
+    voidCount++;
+    if (v.offline) offlineVoids++;
+    journaledFen -= v.amountFen;
+    const orig = sales.get(v.origStan ?? -1);
+    if (!orig || orig.status !== 'approved' || orig.amountFen !== v.amountFen)
+      problems.push(`void stan ${stan} of ${v.origStan} does not match an approved sale`);
+    if (voidedSales.has(v.origStan!)) problems.push(`sale ${v.origStan} voided twice`);
+    voidedSales.add(v.origStan!);
+    const a = applied.get(stan);
+    if (!a || a.type !== 'void' || a.result !== 'approved' || a.reversed || a.amountFen !== v.amountFen)
+      problems.push(
+        `approved void stan ${stan} (${v.amountFen} fen) not applied once at the issuer: ${JSON.stringify(a)}`,
+      );
+  }
+  for (const a of applied.values()) {
+    if (
+      a.type === 'void' &&
+      a.result === 'approved' &&
+      !a.reversed &&
+      voids.get(a.stan)?.status !== 'approved'
+    )
+      problems.push(`issuer kept void stan ${a.stan} (${a.amountFen} fen) the terminal did not approve`);
+  }
   // Money: what the issuer moved for this terminal equals what the terminal journaled as approved.
   const moved = (
     ledger.db
@@ -135,6 +172,8 @@ export function reconcile(
     journalRecords: bodies.length,
     approvals,
     offlineApprovals,
+    voids: voidCount,
+    offlineVoids,
     declined: [...sales.values()].filter((s) => s.status === 'declined').length,
     reversalsSent: (
       db.prepare('SELECT COUNT(*) AS n FROM reversals WHERE sent_at IS NOT NULL').get() as { n: number }
