@@ -79,6 +79,56 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
       expect.objectContaining({ result: 'approved', amountFen: 1250, reversed: false }),
     ]);
   });
+  it('the cashier voids an offline sale while the link is down; sale and void drain together', async () => {
+    e = await startE2E({ forwardMs: 500 });
+    const p = e.page;
+    const pan = demoCard('active').pan;
+    await signIn(e, '1001', '1234');
+    await p.getByTestId('cashier').waitFor();
+    await sell(e, '100');
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
+    await p.getByTestId('next-sale').click();
+    await p.getByTestId('sim-link').click();
+    await expect.poll(() => p.getByTestId('link-state').textContent()).toContain('已断开');
+    await sell(e, '2000');
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
+    await p.getByTestId('next-sale').click();
+
+    // The void field offers the last sale (the offline one); the manager types the PIN here.
+    await p.getByTestId('void-refund-open').click();
+    await p.getByTestId('void-btn').click();
+    await p.getByTestId('override-dialog').waitFor();
+    await p.getByTestId('override-pin').fill('8888');
+    await p.getByTestId('override-ok').click();
+    await expect.poll(() => p.getByTestId('void-refund-note').textContent()).toContain('已撤销（离线）');
+    const receipt = await p.getByTestId('receipt-preview').textContent();
+    expect(receipt).toContain('撤销 VOID');
+    expect(receipt).toContain('离线交易 OFFLINE');
+    // The recent list tells the void from the sale it voids.
+    await expect.poll(() => p.getByTestId('recent').locator('[data-testid^="recent-kind-"]').count()).toBe(1);
+    expect(await p.getByTestId('recent').locator('[data-testid^="recent-kind-"]').textContent()).toBe('撤销');
+    await e.shot('offline-05-void-of-offline-sale');
+
+    await p.getByTestId('sign-out').click();
+    await signIn(e, '2001', '8888');
+    await p.getByTestId('screen-offline-queue').click();
+    await expect.poll(() => p.getByTestId('queue-count').textContent()).toBe('2');
+    expect(await p.getByTestId('queue-total').textContent()).toContain('¥0.00'); // nothing at risk
+    await p.getByTestId('sim-link').click();
+    await expect.poll(() => p.getByTestId('queue-count').textContent(), { timeout: 15_000 }).toBe('0');
+    expect(await p.getByTestId('queue-forwarded').textContent()).toBe('2');
+    expect(e.t.issuerBalance(pan)).toBe(demoCard('active').balanceFen - 100);
+    expect(
+      e.t.app
+        .issuerSim!.ledger.applied(e.t.app.config.terminalId)
+        .filter((a) => a.type !== 'authorize' && a.type !== 'inquiry' && a.type !== 'echo')
+        .map((a) => [a.type, a.result, a.amountFen]),
+    ).toEqual([
+      ['advice', 'approved', 2000],
+      ['void', 'approved', 2000],
+    ]);
+  });
+
   it('an offline sale over the floor limit is allowed by a manager PIN on the cashier screen', async () => {
     e = await startE2E({ config: { offline: OfflineConfig.parse({ floorLimitFen: 1000 }) } as never });
     const p = e.page;
