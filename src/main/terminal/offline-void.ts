@@ -28,8 +28,17 @@ export function voidOfflineSale(p: {
 }): TxnRow {
   const { txns, offline, orig, pan } = p;
   return txns.db.transaction(() => {
-    let advice: AdviceItem | undefined;
-    const { stan } = txns.createPending({
+    const advice = (stan: number): AdviceItem => ({
+      stan,
+      kind: 'void',
+      origStan: orig.stan,
+      time: p.time(),
+      card: { pan, entryMode: orig.entry_mode },
+      amountFen: orig.amount_fen,
+      otherTenderFen: orig.other_tender_fen,
+    });
+    // The sealed "request" of this row is the advice itself: what will go to the issuer.
+    const { stan, request } = txns.createPending({
       type: 'void',
       amountFen: orig.amount_fen,
       otherTenderFen: orig.other_tender_fen,
@@ -38,20 +47,10 @@ export function voidOfflineSale(p: {
       entryMode: orig.entry_mode,
       operatorId: p.operatorId,
       origStan: orig.stan,
-      // The sealed "request" of this row is the advice itself: what will go to the issuer.
-      buildRequest: (s) =>
-        (advice = {
-          stan: s,
-          kind: 'void',
-          origStan: orig.stan,
-          time: p.time(),
-          card: { pan, entryMode: orig.entry_mode },
-          amountFen: orig.amount_fen,
-          otherTenderFen: orig.other_tender_fen,
-        }),
+      buildRequest: advice,
     });
     const row = txns.finalize(stan, { status: 'approved', offline: true });
-    offline.enqueue(advice!, offline.cardKey(pan), p.overrideBy);
+    offline.enqueue(request as AdviceItem, offline.cardKey(pan), p.overrideBy);
     return row;
   })();
 }
