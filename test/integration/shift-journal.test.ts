@@ -43,4 +43,39 @@ describe('journal check at close', () => {
     const audit = await t.call('audit.list', { limit: 20 });
     expect(audit.find((a) => a.action === 'shift.close')).toMatchObject({ outcome: 'failed' });
   });
+
+  it('a record edited after the last Z checkpoint is found by the incremental check, and stays found', async () => {
+    t = await startTestApp();
+    await t.signIn('2001', '8888');
+    const sale = async (amountFen: number) =>
+      t.call('sale.authorize', { cardToken: await t.card(demoCard('active').pan), amountFen });
+    await t.call('shift.open', { openingFloatFen: 0 });
+    await sale(100);
+    await sale(200);
+    const z1 = (await t.call('shift.close', { countedFen: 0 })).report;
+    expect(z1.journal).toMatchObject({ ok: true, checked: 2, lastSeq: 2 });
+
+    await t.call('shift.open', { openingFloatFen: 0 });
+    await sale(1250);
+    await sale(300);
+    // Records 3 and 4 lie after the checkpoint (seq 2) the first Z stored; lower record 3's amount.
+    t.app.db.exec('DROP TRIGGER journal_no_update');
+    const edited = t.app.db
+      .prepare(
+        'UPDATE journal SET body = replace(body, \'"amountFen":1250\', \'"amountFen":1150\') WHERE seq = 3',
+      )
+      .run();
+    expect(edited.changes).toBe(1);
+    const z2 = (await t.call('shift.close', { countedFen: 0 })).report;
+    // Checked from the checkpoint on: record 3 is the first read, and the first bad one.
+    expect(z2.journal).toMatchObject({ ok: false, checked: 1, lastSeq: 2 });
+    expect(z2.journal!.problem).toMatch(/^seq 3: signature/);
+
+    // The failed close keeps the old checkpoint, so the next close checks record 3 again.
+    await t.call('shift.open', { openingFloatFen: 0 });
+    await sale(50);
+    const z3 = (await t.call('shift.close', { countedFen: 0 })).report;
+    expect(z3.journal).toMatchObject({ ok: false, lastSeq: 2 });
+    expect(z3.journal!.problem).toMatch(/^seq 3: signature/);
+  });
 });
