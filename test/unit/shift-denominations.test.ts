@@ -173,6 +173,11 @@ describe('the Z report shows the breakdown', () => {
     ]);
     expect(lines[at + 4]).toMatch(/^差异 长款 OVER/);
   });
+  it('no voids or refunds print as ¥0.00, not "-¥0.00"', () => {
+    const lines = docToText(layoutShiftReport(report(), { width: 32 }));
+    expect(lines.find((l) => l.startsWith('撤销 VOIDS'))).toMatch(/ ¥0\.00$/);
+    expect(lines.find((l) => l.startsWith('退货 REFUNDS'))).toMatch(/ ¥0\.00$/);
+  });
   it('counted by total: no breakdown lines', () => {
     const lines = docToText(layoutShiftReport(report(), { width: 32 }));
     const at = lines.findIndex((l) => l.startsWith('实点 COUNTED'));

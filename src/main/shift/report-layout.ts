@@ -17,6 +17,8 @@ const KIND_WORDS: Record<string, string> = {
 };
 
 const signed = (fen: number) => (fen < 0 ? `-${formatMoney(-fen)}` : `+${formatMoney(fen)}`);
+/** An amount taken off the net (voids, refunds); nothing taken prints as ¥0.00, not "-¥0.00". */
+const minus = (fen: number) => (fen === 0 ? formatMoney(0) : `-${formatMoney(fen)}`);
 
 export function layoutShiftReport(
   r: ShiftReport,
@@ -49,8 +51,8 @@ export function layoutShiftReport(
   const t = r.totals;
   text('按类型 BY TYPE', 'left', true);
   pair(`消费 SALES ×${t.sales.count}`, formatMoney(t.sales.amountFen));
-  pair(`撤销 VOIDS ×${t.voids.count}`, `-${formatMoney(t.voids.amountFen)}`);
-  pair(`退货 REFUNDS ×${t.refunds.count}`, `-${formatMoney(t.refunds.amountFen)}`);
+  pair(`撤销 VOIDS ×${t.voids.count}`, minus(t.voids.amountFen));
+  pair(`退货 REFUNDS ×${t.refunds.count}`, minus(t.refunds.amountFen));
   pair(`查询 INQUIRIES ×${t.inquiries.count}`, '');
   pair('净额(卡) NET CARD', formatMoney(t.netCardFen), true);
   L.push({ type: 'rule' });
