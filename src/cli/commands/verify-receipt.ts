@@ -1,7 +1,7 @@
 /**
  * `cardtill verify-receipt [--data-dir D] [--json] <qr-text>` — is this receipt QR genuine (signed
  * by this store's terminal key of the version it names) or forged? With the store's key (the
- * secret as for the app: CARDTILL_KEY_PASSPHRASE or the machine secret) it also shows the
+ * secret as for the app: the variable named by keyPassphraseEnv, or the machine secret) it also shows the
  * decrypted details and the verification code the paper receipt must carry.
  * Exit 0 genuine, 1 forged or unreadable, 2 no keys here.
  */
