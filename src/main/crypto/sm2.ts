@@ -149,26 +149,34 @@ export function decodeSignature(der: unknown): { r: bigint; s: bigint } | null {
 }
 
 /**
- * Signing core, GB/T 32918.2 §6.1 steps A3–A7. `dInv1` = (1 + d)^-1 mod n.
- * `fixedK` exists only for known-answer tests.
+ * Signing core, GB/T 32918.2 §6.1 steps A3–A7: draws k uniformly in [1, n-1] and signs with it,
+ * drawing again in the rare case the standard rejects k. `dInv1` = (1 + d)^-1 mod n.
  */
-export function signDigest(d: bigint, dInv1: bigint, e: bigint, fixedK?: bigint): Uint8Array {
+export function signDigest(d: bigint, dInv1: bigint, e: bigint): Uint8Array {
   for (;;) {
-    const k = fixedK ?? randomScalar(N - 1n);
-    const rnd = randomBytes(40);
-    const x1 = affineXBlinded(combMultiSum([{ t: gComb(), k: blind(k, rnd) }]), rnd);
-    const r = Fn.create(e + x1);
-    if (r === 0n || r + k === N) {
-      if (fixedK !== undefined) throw new CryptoError('BAD_INPUT', 'fixed k rejected');
-      continue;
-    }
-    const s = Fn.mul(dInv1, Fn.sub(k, Fn.mul(r, d)));
-    if (s === 0n) {
-      if (fixedK !== undefined) throw new CryptoError('BAD_INPUT', 'fixed k rejected');
-      continue;
-    }
-    return encodeSignature(r, s);
+    const sig = signWithK(d, dInv1, e, randomScalar(N - 1n));
+    if (sig) return sig;
   }
+}
+
+/**
+ * Steps A4–A7 for a given k: (x1, y1) = k·G by the constant-time comb on a freshly blinded k
+ * (k + r·n, new random r each call) with a randomised inversion, r = (e + x1) mod n,
+ * s = (1 + d)^-1 · (k − r·d) mod n. Undefined when the standard rejects k (r = 0, r + k = n, s = 0).
+ *
+ * Internal: production code signs through signDigest, which draws k. Exported only so the
+ * known-answer tests can sign with a published k (test/unit/crypto/sm2-kat.test.ts, which also
+ * checks that nothing else in src/ calls it). Never call it with a k that is not fresh and secret.
+ */
+export function signWithK(d: bigint, dInv1: bigint, e: bigint, k: bigint): Uint8Array | undefined {
+  if (k < 1n || k >= N) throw new CryptoError('BAD_INPUT', 'k outside [1, n-1]');
+  const rnd = randomBytes(40);
+  const x1 = affineXBlinded(combMultiSum([{ t: gComb(), k: blind(k, rnd) }]), rnd);
+  const r = Fn.create(e + x1);
+  if (r === 0n || r + k === N) return undefined;
+  const s = Fn.mul(dInv1, Fn.sub(k, Fn.mul(r, d)));
+  if (s === 0n) return undefined;
+  return encodeSignature(r, s);
 }
 
 /** A scalar below n made odd for the comb (k or k + n: same multiple of a point of order n). */
