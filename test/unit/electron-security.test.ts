@@ -43,6 +43,12 @@ describe('Electron hardening', () => {
     expect(main).toMatch(/basic_text/);
   });
 
+  it('reads the key passphrase from the variable the config names, like the CLI and the web host', () => {
+    expect(main).toMatch(/process\.env\[envName\]/);
+    expect(main).toMatch(/envName = loadConfig\([^)]*\)\.config\.keyPassphraseEnv/);
+    expect(main).not.toMatch(/process\.env\.CARDTILL_KEY_PASSPHRASE/);
+  });
+
   it('exposes a purpose-built bridge, never ipcRenderer itself', () => {
     expect(preload).toMatch(/exposeInMainWorld\('till', till\)/);
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);

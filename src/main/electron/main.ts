@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { startApp, type CardTillApp } from '../app';
 import { parseStartOptions } from '../config/options';
+import { loadConfig } from '../config/config';
 import { contentSecurityPolicy } from '../hosts/csp';
 import { secureWebPreferences, isAppUrl } from './security';
 import type { KeySecret } from '../keys/secret';
@@ -49,7 +50,10 @@ async function main(): Promise<void> {
   const opts = parseStartOptions(process.argv.slice(2));
   await electronApp.whenReady();
   const dataDir = path.resolve(opts.dataDir ?? path.join(electronApp.getPath('userData'), 'terminal'));
-  const secret = process.env.CARDTILL_KEY_PASSPHRASE ? undefined : safeStorageSecret(dataDir);
+  // A passphrase in the variable the config names (as the CLI and the web host read it) wins;
+  // otherwise the OS keystore seals the key (safeStorage).
+  const envName = loadConfig(opts.config).config.keyPassphraseEnv;
+  const secret = process.env[envName] ? undefined : safeStorageSecret(dataDir);
   const core = await startApp({ dataDir, configFile: opts.config, keySecret: secret });
 
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
