@@ -59,10 +59,65 @@ export const QueueStatus = z.object({
 });
 export type QueueStatus = z.infer<typeof QueueStatus>;
 
+/** One advice in the queue: what the manager's 待上送 / Waiting table shows. */
+export const QueueItem = z.object({
+  stan: z.number().int().positive(),
+  kind: z.enum(['sale', 'void']),
+  /** For a void: the STAN of the sale it voids. */
+  origStan: z.number().int().positive().nullable(),
+  /** When it was approved offline (ISO). */
+  time: z.string(),
+  /** First 6 / last 4 — never the card number. */
+  masked: z.string(),
+  amountFen: Fen,
+  /** Uploads tried so far (a lost answer counts). */
+  attempts: z.number().int().min(0),
+  /** Why the last upload failed (masked text); null once forwarded or never tried. */
+  lastError: z.string().nullable(),
+  /** The manager whose PIN allowed it over a limit. */
+  overrideBy: z.string().nullable(),
+});
+export type QueueItem = z.infer<typeof QueueItem>;
+
+/** An advice the issuer has answered: accepted (applied) or refused for good (an exception). */
+export const ForwardedItem = QueueItem.extend({
+  forwardedAt: z.string(),
+  outcome: z.enum(['accepted', 'rejected']),
+  /** The issuer's code for a refusal (e.g. CARD_LOST); null when accepted. */
+  issuerCode: ErrorCode.nullable(),
+});
+export type ForwardedItem = z.infer<typeof ForwardedItem>;
+
+/** At most this many rows of each list travel at once (the totals say how many there are). */
+export const MAX_WAITING_ITEMS = 200;
+export const MAX_FORWARDED_ITEMS = 50;
+
+export const QueueItemsRequest = z
+  .object({
+    /** Waiting advices to list (default and most 200). */
+    waitingLimit: z.number().int().min(0).max(MAX_WAITING_ITEMS).optional(),
+    /** Forwarded advices to list (default and most 50). */
+    forwardedLimit: z.number().int().min(0).max(MAX_FORWARDED_ITEMS).optional(),
+  })
+  .strict();
+
+export const QueueItems = z.object({
+  /** In STAN order: the order the forwarder sends them. */
+  waiting: z.array(QueueItem),
+  /** All waiting advices (the list may show fewer). */
+  waitingTotal: z.number().int().min(0),
+  /** Newest first. */
+  forwarded: z.array(ForwardedItem),
+  forwardedTotal: z.number().int().min(0),
+});
+export type QueueItems = z.infer<typeof QueueItems>;
+
 const MANAGERS = ['manager'] as const;
 
 export const offlineMethods = {
   'queue.status': method({ req: Empty, res: QueueStatus, roles: ['manager', 'technician'] }),
+  /** Which advices wait (STAN order) and which were forwarded lately, with their outcome. */
+  'queue.items': method({ req: QueueItemsRequest, res: QueueItems, roles: ['manager', 'technician'] }),
   /** Probe the link now (skipping the backoff) and upload everything queued. */
   'queue.forward': method({ req: Empty, res: QueueStatus, roles: MANAGERS }),
   'queue.ackException': method({

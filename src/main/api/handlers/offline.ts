@@ -2,11 +2,13 @@ import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { offlineMethods } from '../../../shared/contract/offline';
 import { TillError } from '../../../shared/errors';
+import { queueItems } from '../../../offline-queue/items';
 
 /** The manager's queue screen and `queue.*` methods (src/offline-queue). */
 export function offlineHandlers(ctx: AppContext): Pick<Handlers, keyof typeof offlineMethods> {
   return {
     'queue.status': () => ctx.offline.forwarder.status(),
+    'queue.items': (req) => queueItems(ctx.offline.store.db, req),
     'queue.forward': async () => {
       ctx.log(`forward now requested by ${ctx.session.current()?.id ?? '?'}`);
       return ctx.offline.forwarder.forwardNow();
