@@ -16,8 +16,9 @@ import { readCommand } from './commands/read';
 import { printTestCommand } from './commands/print-test';
 import { diagnoseCommand } from './commands/diagnose';
 import { queueStatusCommand } from './commands/queue';
+import { queueListCommand } from './commands/queue-list';
 
-export const COMMANDS: CliCommand[] = [shiftReportCommand, archiveCommand, txnsCommand, issuerSimCommand, keysPublicCommand, keysRotateCommand, journalExportCommand, journalVerifyCommand, verifyReceiptCommand, devicesCommand, readCommand, printTestCommand, diagnoseCommand, queueStatusCommand];
+export const COMMANDS: CliCommand[] = [shiftReportCommand, archiveCommand, txnsCommand, issuerSimCommand, keysPublicCommand, keysRotateCommand, journalExportCommand, journalVerifyCommand, verifyReceiptCommand, devicesCommand, readCommand, printTestCommand, diagnoseCommand, queueStatusCommand, queueListCommand];
 
 export function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`);

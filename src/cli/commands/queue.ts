@@ -9,28 +9,40 @@ import { openTerminalDb } from '../../main/store/terminal-db';
 import { loadConfig } from '../../main/config/config';
 import { OfflineConfig } from '../../offline-queue/config';
 import { queueStatus } from '../../offline-queue/status';
-import type { CliCommand } from '../command';
+import type { Db } from '../../main/store/sqlite';
+import type { CliCommand, CliContext } from '../command';
+
+/**
+ * Opens the data directory's terminal database read-only for a `queue …` command, or says why not
+ * (no database, or one that never ran the offline migrations) and returns the exit code.
+ */
+export function openQueueDb(ctx: CliContext, command: string): Db | number {
+  if (!fs.existsSync(path.join(ctx.dataDir, 'terminal.db'))) {
+    process.stderr.write(`cardtill ${command}: no terminal database in ${ctx.dataDir}\n`);
+    return 2;
+  }
+  const db = openTerminalDb(ctx.dataDir, { readonly: true });
+  const hasQueue = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'offline_queue'")
+    .get();
+  if (!hasQueue) {
+    db.close();
+    process.stderr.write(
+      `cardtill ${command}: this database has no offline queue yet (start the terminal once)\n`,
+    );
+    return 2;
+  }
+  return db;
+}
 
 export const queueStatusCommand: CliCommand = {
   name: 'queue status',
   summary: 'print the offline queue (count, total, oldest, link, last error, exceptions, limits) as JSON',
   async run(ctx) {
-    if (!fs.existsSync(path.join(ctx.dataDir, 'terminal.db'))) {
-      process.stderr.write(`cardtill queue status: no terminal database in ${ctx.dataDir}\n`);
-      return 2;
-    }
-    const { config } = loadConfig(ctx.config);
-    const db = openTerminalDb(ctx.dataDir, { readonly: true });
+    const db = openQueueDb(ctx, 'queue status');
+    if (typeof db === 'number') return db;
     try {
-      const hasQueue = db
-        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'offline_queue'")
-        .get();
-      if (!hasQueue) {
-        process.stderr.write(
-          'cardtill queue status: this database has no offline queue yet (start the terminal once)\n',
-        );
-        return 2;
-      }
+      const { config } = loadConfig(ctx.config);
       process.stdout.write(
         `${JSON.stringify(queueStatus(db, OfflineConfig.parse(config.offline ?? {}), new Date()), null, 2)}\n`,
       );
