@@ -17,6 +17,20 @@ import type { AdviceItem } from '../../shared/issuer-protocol-offline';
 import { maskPan } from '../../shared/card';
 import type { TxnStore, TxnRow } from './txn-store';
 
+/** The txns row of a void of `orig`, in full (online or queued): same card, amounts and tenders. */
+export function voidRowOf(orig: TxnRow, pan: string, operatorId: string) {
+  return {
+    type: 'void' as const,
+    amountFen: orig.amount_fen,
+    otherTenderFen: orig.other_tender_fen,
+    masked: maskPan(pan),
+    pan,
+    entryMode: orig.entry_mode,
+    operatorId,
+    origStan: orig.stan,
+  };
+}
+
 export function voidOfflineSale(p: {
   txns: TxnStore;
   offline: OfflineStore;
@@ -39,14 +53,7 @@ export function voidOfflineSale(p: {
     });
     // The sealed "request" of this row is the advice itself: what will go to the issuer.
     const { stan, request } = txns.createPending({
-      type: 'void',
-      amountFen: orig.amount_fen,
-      otherTenderFen: orig.other_tender_fen,
-      masked: maskPan(pan),
-      pan,
-      entryMode: orig.entry_mode,
-      operatorId: p.operatorId,
-      origStan: orig.stan,
+      ...voidRowOf(orig, pan, p.operatorId),
       buildRequest: advice,
     });
     const row = txns.finalize(stan, { status: 'approved', offline: true });

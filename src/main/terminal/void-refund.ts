@@ -22,7 +22,7 @@ import { sendWithRetries } from './online';
 import { toResult, type TxnStore, type TxnRow } from './txn-store';
 import type { Terminal } from './terminal';
 import type { OfflineStore } from '../../offline-queue/store';
-import { voidOfflineSale } from './offline-void';
+import { voidOfflineSale, voidRowOf } from './offline-void';
 
 export interface VoidRefundOptions {
   store: TxnStore;
@@ -130,14 +130,7 @@ export class VoidRefund {
       const pan = this.o.store.openPan(orig.pan_enc!);
       if (advice === 'queued') return this.voidQueued(orig, pan, cashier, manager);
       const { stan, request } = this.o.store.createPending({
-        type: 'void',
-        amountFen: orig.amount_fen,
-        otherTenderFen: orig.other_tender_fen,
-        masked: maskPan(pan),
-        pan,
-        entryMode: orig.entry_mode,
-        operatorId: cashier.id,
-        origStan: orig.stan,
+        ...voidRowOf(orig, pan, cashier.id),
         buildRequest: (s) => ({ ...this.header('void', s), origStan: orig.stan, amountFen: orig.amount_fen }),
       });
       const row = await this.complete(stan, request);
