@@ -51,6 +51,8 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     await expect.poll(() => result.getAttribute('data-status')).toBe('approved');
     expect(await result.textContent()).toContain('离线');
     expect(await p.getByTestId('receipt-preview').textContent()).toContain('离线交易 OFFLINE');
+    // The STAN the result panel shows is the one the manager will find in the queue.
+    const stan = /流水号 (\d{6})/.exec((await result.textContent()) ?? '')![1];
     await e.shot('offline-01-cashier-offline-approved');
     expect(e.t.issuerBalance(pan)).toBe(demoCard('active').balanceFen - 100); // not at the issuer yet
 
@@ -62,12 +64,32 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     expect(await p.getByTestId('queue-link').getAttribute('data-link')).toBe('cut');
     expect(await p.getByTestId('limit-floor').textContent()).toContain('¥500.00');
     expect(await p.getByTestId('limit-total').textContent()).toContain('¥5,000.00');
+    // Not only how many: which sale waits — STAN, type, masked card, amount, no upload tried yet.
+    const waitingRow = p.getByTestId(`waiting-${Number(stan)}`);
+    await waitingRow.waitFor();
+    expect(await p.getByTestId('queue-waiting').locator('tbody tr').count()).toBe(1);
+    const waitingText = (await waitingRow.textContent()) ?? '';
+    expect(waitingText).toContain(stan);
+    expect(waitingText).toContain('消费');
+    expect(waitingText).toMatch(/888801\*+0017/);
+    expect(waitingText).toContain('¥12.50');
+    expect(waitingText).not.toContain(pan);
+    expect(await p.getByTestId(`waiting-attempts-${Number(stan)}`).textContent()).toBe('0');
+    expect(await p.getByTestId('queue-recent-empty').textContent()).toContain('尚无上送记录');
     await e.shot('offline-02-manager-queue-waiting');
 
     await p.getByTestId('sim-link').click(); // restore: the forwarder finds the link and uploads
     await expect.poll(() => p.getByTestId('queue-count').textContent(), { timeout: 15_000 }).toBe('0');
     await expect.poll(() => p.getByTestId('queue-link').getAttribute('data-link')).toBe('online');
     expect(await p.getByTestId('queue-forwarded').textContent()).toBe('1');
+    // The same sale now under "recently forwarded", accepted; nothing waits.
+    const forwardedRow = p.getByTestId(`forwarded-${Number(stan)}`);
+    await expect.poll(() => forwardedRow.getAttribute('data-outcome')).toBe('accepted');
+    const forwardedText = (await forwardedRow.textContent()) ?? '';
+    expect(forwardedText).toContain(stan);
+    expect(forwardedText).toContain('¥12.50');
+    expect(forwardedText).toContain('已入账');
+    expect(await p.getByTestId('queue-waiting-empty').textContent()).toContain('没有待上送的离线交易');
     await p.getByTestId('queue-forward').click(); // nothing left: forwarding again applies nothing
     await expect.poll(() => p.getByTestId('queue-forward').isEnabled()).toBe(true);
     await e.shot('offline-03-manager-queue-drained');

@@ -1,7 +1,8 @@
 /**
  * The manager's view of store-and-forward: how much is waiting (count, total, oldest age), the
- * issuer link as the forwarder knows it, the last error, a "forward now" button, the advices the
- * issuer refused for good (each must be acknowledged) and the offline limits in force.
+ * issuer link as the forwarder knows it, the last error, a "forward now" button, which advices
+ * wait and which were forwarded lately (QueueItems), the advices the issuer refused for good (each
+ * must be acknowledged) and the offline limits in force.
  * Follows `queue.changed` events; polls every few seconds so the oldest age keeps moving.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -9,6 +10,7 @@ import { useT } from '../components/useLang';
 import { call } from '../actions';
 import { getBridge } from '../bridge';
 import type { QueueStatus } from '../../shared/contract';
+import { QueueItems } from '../components/manager/QueueItems';
 
 function age(seconds: number | null, t: ReturnType<typeof useT>['t']): string {
   if (seconds === null) return t('queueNone');
@@ -96,7 +98,9 @@ export function OfflineQueue() {
           </tr>
           <tr>
             <th>{t('queueLastContact')}</th>
-            <td className="small">{s.lastContactAt ?? t('queueNone')}</td>
+            <td className="small">
+              {s.lastContactAt ? new Date(s.lastContactAt).toLocaleString() : t('queueNone')}
+            </td>
             <th>{t('queueHotcards')}</th>
             <td data-testid="queue-hotcards">
               v{s.hotcards.version} / {s.hotcards.count}
@@ -119,6 +123,8 @@ export function OfflineQueue() {
           </span>
         )}
       </div>
+
+      <QueueItems />
 
       <h3>{t('queueExceptions')}</h3>
       {s.exceptions.length === 0 ? (
