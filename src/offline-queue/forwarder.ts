@@ -171,7 +171,7 @@ export class Forwarder {
       if (r.rejected) this.o.log(`${r.rejected} advice(s) refused by the issuer: see the exceptions list`);
       this.o.onChange?.();
       if (r.accepted + r.rejected === 0) {
-        this.o.store.setMeta('last_error', 'issuer answered without results for the batch');
+        this.o.store.noteError('issuer answered without results for the batch');
         break; // never spin on a batch the issuer will not settle
       }
     }
@@ -182,7 +182,7 @@ export class Forwarder {
     const msg = `${what}: ${(e as Error).message}`;
     if (e instanceof LinkError && e.failure === 'rejected') {
       // The issuer answered (HTTP error): the link is up, the request was refused.
-      this.o.store.setMeta('last_error', msg);
+      this.o.store.noteError(msg);
       this.o.log(msg);
       this.o.onChange?.();
     } else this.setDown(msg);
@@ -210,7 +210,7 @@ export class Forwarder {
     this.nextProbeAt = this.o.clock().getTime() + delay;
     this.o.db.transaction(() => {
       this.o.store.setMeta('link_state', 'offline');
-      this.o.store.setMeta('last_error', error);
+      this.o.store.noteError(error);
       this.o.store.setMeta('next_probe_at', new Date(this.nextProbeAt).toISOString());
     })();
     if (was) this.o.log(`issuer link down: ${error}; next probe in ${delay} ms`);

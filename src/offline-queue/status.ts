@@ -42,6 +42,13 @@ export function limitsOf(c: OfflineConfig): OfflineLimits {
   };
 }
 
+function isResolved(meta: Map<string, string>): boolean {
+  const at = meta.get('last_error_at');
+  if (!at) return false;
+  const later = (k: string) => (meta.get(k) ?? '') >= at; // ISO 8601 UTC strings order as times
+  return later('last_contact_at') || later('last_forward_at');
+}
+
 /** Read-only status from the database alone (the CLI opens the file read-only and calls this). */
 export function queueStatus(
   db: Db,
@@ -100,6 +107,9 @@ export function queueStatus(
     forwardedCount: forwarded,
     link: live.link ?? (meta.get('link_state') as LinkState | undefined) ?? 'offline',
     lastError: meta.get('last_error') ?? null,
+    lastErrorAt: meta.get('last_error_at') ?? null,
+    // Passed: the issuer answered (link back, or an upload went through) after the error.
+    lastErrorResolved: isResolved(meta),
     lastContactAt: meta.get('last_contact_at') ?? null,
     lastForwardAt: meta.get('last_forward_at') ?? null,
     nextProbeAt: meta.get('next_probe_at') ?? null,

@@ -30,6 +30,7 @@ export interface QueuedAdvice {
 export type ForwarderMeta = {
   link_state: LinkState;
   last_error: string;
+  last_error_at: string;
   last_contact_at: string;
   last_forward_at: string;
   next_probe_at: string;
@@ -276,6 +277,14 @@ export class OfflineStore {
   }
 
   // ── forwarder state (persisted so `cardtill queue status` can show it) ──────────────────────
+
+  /** The forwarder's latest failure, with its time: the manager sees when, and whether it has passed since. */
+  noteError(message: string): void {
+    this.db.transaction(() => {
+      this.setMeta('last_error', message);
+      this.setMeta('last_error_at', this.now().toISOString());
+    })();
+  }
 
   getMeta<K extends keyof ForwarderMeta>(key: K): string | undefined {
     return (

@@ -81,6 +81,8 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     await p.getByTestId('sim-link').click(); // restore: the forwarder finds the link and uploads
     await expect.poll(() => p.getByTestId('queue-count').textContent(), { timeout: 15_000 }).toBe('0');
     await expect.poll(() => p.getByTestId('queue-link').getAttribute('data-link')).toBe('online');
+    // The cut is still shown as the last error, but as history.
+    await expect.poll(() => p.getByTestId('queue-error-resolved').count()).toBe(1);
     expect(await p.getByTestId('queue-forwarded').textContent()).toBe('1');
     // The same sale now under "recently forwarded", accepted; nothing waits.
     const forwardedRow = p.getByTestId(`forwarded-${Number(stan)}`);

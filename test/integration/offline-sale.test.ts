@@ -237,6 +237,26 @@ describe('offline approval and store-and-forward', () => {
     expect(s.lastError).toMatch(/unreachable|ECONNREFUSED|echo/);
   });
 
+  it('the last error is kept with its time, and marked as passed once the issuer answers again', async () => {
+    await t.call('auth.signOut', {});
+    await t.signIn('2001', '8888');
+    t.app.link.setCut(true);
+    let s = await forward();
+    expect(s).toMatchObject({ link: 'cut', lastError: 'issuer link is cut', lastErrorResolved: false });
+    expect(Date.parse(s.lastErrorAt!)).toBeGreaterThan(0);
+    const at = s.lastErrorAt;
+    t.app.link.setCut(false);
+    s = await forward();
+    // Still shown (the manager may want to know), but as history, with the time it happened.
+    expect(s).toMatchObject({
+      link: 'online',
+      lastError: 'issuer link is cut',
+      lastErrorAt: at,
+      lastErrorResolved: true,
+    });
+    expect(s.lastContactAt! >= at!).toBe(true);
+  });
+
   it('an offline approval survives a restart and is forwarded after it', async () => {
     await seeOnline(ACTIVE);
     t.app.link.setCut(true);

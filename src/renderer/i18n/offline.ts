@@ -8,6 +8,7 @@ export const OFFLINE_WORDS = {
   queueForwarded: { zh: '已上送', en: 'Forwarded' },
   queueLink: { zh: '发卡系统连接', en: 'Issuer link' },
   queueLastError: { zh: '最近错误', en: 'Last error' },
+  queueErrorResolved: { zh: '已恢复', en: 'since recovered' },
   queueLastContact: { zh: '最近联通', en: 'Last contact' },
   queueNextProbe: { zh: '下次探测', en: 'Next probe' },
   queueHotcards: { zh: '黑名单版本 / 卡数', en: 'Hot-card list version / cards' },

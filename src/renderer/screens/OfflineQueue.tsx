@@ -93,7 +93,19 @@ export function OfflineQueue() {
             </td>
             <th>{t('queueLastError')}</th>
             <td className="small" data-testid="queue-last-error">
-              {s.lastError ?? t('queueNone')}
+              {s.lastError ? (
+                <>
+                  {s.lastErrorAt && <span className="mono">{new Date(s.lastErrorAt).toLocaleString()} </span>}
+                  {s.lastError}
+                  {s.lastErrorResolved && (
+                    <span className="tag" data-testid="queue-error-resolved">
+                      {t('queueErrorResolved')}
+                    </span>
+                  )}
+                </>
+              ) : (
+                t('queueNone')
+              )}
             </td>
           </tr>
           <tr>

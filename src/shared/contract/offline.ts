@@ -46,6 +46,9 @@ export const QueueStatus = z.object({
   forwardedCount: z.number().int().min(0),
   link: LinkState,
   lastError: z.string().nullable(),
+  /** When lastError happened, and whether the issuer has answered since (the error is history). */
+  lastErrorAt: z.string().nullable(),
+  lastErrorResolved: z.boolean(),
   lastContactAt: z.string().nullable(),
   lastForwardAt: z.string().nullable(),
   /** When the forwarder next probes the link while it is down. */
