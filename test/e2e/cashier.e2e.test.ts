@@ -4,6 +4,7 @@
  * balance inquiry, and the language switch.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { signIn, keyAmount } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
@@ -11,17 +12,7 @@ import { demoCard } from '../../src/issuer-sim/demo-cards';
 const haveChromium = requireSystem('Chromium', CHROMIUM_PATHS, 'chromium');
 let e: E2E;
 
-async function signInAsCashier(e: E2E): Promise<void> {
-  const p = e.page;
-  await p.getByTestId('operator-1001').click();
-  for (const d of '1234') await p.getByTestId('pin-keypad').locator(`[data-key="${d}"]`).click();
-  await p.getByTestId('pin-keypad').locator('[data-key="ok"]').click();
-  await p.getByTestId('cashier').waitFor();
-}
-
-async function keyAmount(e: E2E, digits: string): Promise<void> {
-  for (const d of digits) await e.page.getByTestId('keypad').locator(`[data-key="${d}"]`).click();
-}
+const signInAsCashier = (e: E2E) => signIn(e.page, '1001', '1234', 'cashier');
 
 describe.runIf(haveChromium)('cashier end to end (Chromium)', () => {
   beforeEach(async () => {
@@ -37,7 +28,7 @@ describe.runIf(haveChromium)('cashier end to end (Chromium)', () => {
     await e.shot('01-sign-in');
     await signInAsCashier(e);
     await expect.poll(() => p.getByTestId('operator').textContent()).toContain('王芳');
-    await keyAmount(e, '1250');
+    await keyAmount(e.page, '1250');
     expect(await p.getByTestId('amount').textContent()).toContain('¥12.50');
     await p.getByTestId('sim-swipe-active').click();
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('888801******0017');
@@ -79,7 +70,7 @@ describe.runIf(haveChromium)('cashier end to end (Chromium)', () => {
   it('declines a lost card in plain words', async () => {
     const p = e.page;
     await signInAsCashier(e);
-    await keyAmount(e, '500');
+    await keyAmount(e.page, '500');
     await p.getByTestId('sim-scan-lost').click();
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0033');
     await p.getByTestId('keypad').locator('[data-key="ok"]').click();

@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { ensurePcscd, type PcscdHandle } from '../helpers/pcscd';
@@ -36,14 +37,6 @@ describe.runIf(haveChromium && !skip)('devices end to end (Chromium, pcscd + vpc
   let printer: TcpTestPrinter;
   let e: E2E;
 
-  async function signIn(id: string, pin: string, ready: string): Promise<void> {
-    const p = e.page;
-    await p.getByTestId(`operator-${id}`).click();
-    for (const d of pin) await p.getByTestId('pin-keypad').locator(`[data-key="${d}"]`).click();
-    await p.getByTestId('pin-keypad').locator('[data-key="ok"]').click();
-    await p.getByTestId(ready).waitFor();
-  }
-
   beforeAll(async () => {
     printer = await TcpTestPrinter.start();
     e = await startE2E({
@@ -68,7 +61,7 @@ describe.runIf(haveChromium && !skip)('devices end to end (Chromium, pcscd + vpc
 
   it('a sale paid by the virtual IC card; the printed receipt matches the preview', async () => {
     const p = e.page;
-    await signIn('1001', '1234', 'cashier');
+    await signIn(e.page, '1001', '1234', 'cashier');
     for (const d of '1250') await p.getByTestId('keypad').locator(`[data-key="${d}"]`).click();
     const card = await VpcdCard.insert(
       { pan: CARD.pan, expiryDate: '20301231', balanceFen: CARD.balanceFen, uid: '04A1B2C3' },
@@ -116,7 +109,7 @@ describe.runIf(haveChromium && !skip)('devices end to end (Chromium, pcscd + vpc
   it("the technician's screen: read test, a printer going away and coming back, log, diagnostics", async () => {
     const p = e.page;
     await p.getByTestId('sign-out').click();
-    await signIn('3001', '5555', 'tech');
+    await signIn(e.page, '3001', '5555', 'tech');
     const row = (id: string) => p.getByTestId(`tech-device-${id}`);
     await expect.poll(() => row('p1').getAttribute('data-state')).toBe('connected');
     expect(await row('ic1').getAttribute('data-state')).toBe('connected');

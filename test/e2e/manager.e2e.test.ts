@@ -5,31 +5,13 @@
  * the Z report as a copy (override). And a cashier locked out after 5 wrong PINs.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import type { Page } from 'playwright-core';
+import { signIn, signOut, override } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 
 const haveChromium = requireSystem('Chromium', CHROMIUM_PATHS, 'chromium');
 let e: E2E;
-
-async function signIn(p: Page, id: string, pin: string): Promise<void> {
-  await p.getByTestId('signin').waitFor();
-  await p.getByTestId(`operator-${id}`).click();
-  for (const d of pin) await p.getByTestId('pin-keypad').locator(`[data-key="${d}"]`).click();
-  await p.getByTestId('pin-keypad').locator('[data-key="ok"]').click();
-}
-
-async function signOut(p: Page): Promise<void> {
-  await p.getByTestId('sign-out').click();
-  await p.getByTestId('signin').waitFor();
-}
-
-async function override(p: Page, pin = '8888'): Promise<void> {
-  await p.getByTestId('override-dialog').waitFor();
-  await p.getByTestId('override-pin').fill(pin);
-  await p.getByTestId('override-ok').click();
-}
 
 describe.runIf(haveChromium)('manager end to end (Chromium)', () => {
   beforeEach(async () => {

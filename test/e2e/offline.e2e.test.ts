@@ -4,6 +4,7 @@
  * the link is restored and the queue drains by itself — applied once at the issuer.
  */
 import { describe, it, expect, afterEach } from 'vitest';
+import { signIn, keyAmount } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
@@ -12,16 +13,9 @@ import { OfflineConfig } from '../../src/offline-queue/config';
 const haveChromium = requireSystem('Chromium', CHROMIUM_PATHS, 'chromium');
 let e: E2E;
 
-async function signIn(e: E2E, id: string, pin: string): Promise<void> {
-  const p = e.page;
-  await p.getByTestId(`operator-${id}`).click();
-  for (const d of pin) await p.getByTestId('pin-keypad').locator(`[data-key="${d}"]`).click();
-  await p.getByTestId('pin-keypad').locator('[data-key="ok"]').click();
-}
-
 async function sell(e: E2E, digits: string): Promise<void> {
   const p = e.page;
-  for (const d of digits) await p.getByTestId('keypad').locator(`[data-key="${d}"]`).click();
+  await keyAmount(p, digits);
   await p.getByTestId('sim-swipe-active').click();
   await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0017');
   await p.getByTestId('keypad').locator('[data-key="ok"]').click();
@@ -37,7 +31,7 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     e = await startE2E({ forwardMs: 500 });
     const p = e.page;
     const pan = demoCard('active').pan;
-    await signIn(e, '1001', '1234');
+    await signIn(e.page, '1001', '1234');
     await p.getByTestId('cashier').waitFor();
     // Online first: the terminal learns this card's balance (offline approval needs it).
     await sell(e, '100');
@@ -57,7 +51,7 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     expect(e.t.issuerBalance(pan)).toBe(demoCard('active').balanceFen - 100); // not at the issuer yet
 
     await p.getByTestId('sign-out').click();
-    await signIn(e, '2001', '8888');
+    await signIn(e.page, '2001', '8888');
     await p.getByTestId('screen-offline-queue').click();
     await expect.poll(() => p.getByTestId('queue-count').textContent()).toBe('1');
     expect(await p.getByTestId('queue-total').textContent()).toContain('¥12.50');
@@ -107,7 +101,7 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     e = await startE2E({ forwardMs: 500 });
     const p = e.page;
     const pan = demoCard('active').pan;
-    await signIn(e, '1001', '1234');
+    await signIn(e.page, '1001', '1234');
     await p.getByTestId('cashier').waitFor();
     await sell(e, '100');
     await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
@@ -134,7 +128,7 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     await e.shot('offline-05-void-of-offline-sale');
 
     await p.getByTestId('sign-out').click();
-    await signIn(e, '2001', '8888');
+    await signIn(e.page, '2001', '8888');
     await p.getByTestId('screen-offline-queue').click();
     await expect.poll(() => p.getByTestId('queue-count').textContent()).toBe('2');
     expect(await p.getByTestId('queue-total').textContent()).toContain('¥0.00'); // nothing at risk
@@ -156,7 +150,7 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
   it('an offline sale over the floor limit is allowed by a manager PIN on the cashier screen', async () => {
     e = await startE2E({ config: { offline: OfflineConfig.parse({ floorLimitFen: 1000 }) } as never });
     const p = e.page;
-    await signIn(e, '1001', '1234');
+    await signIn(e.page, '1001', '1234');
     await p.getByTestId('cashier').waitFor();
     await sell(e, '100'); // online: the terminal learns the card's balance
     await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');

@@ -6,6 +6,7 @@
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import type { Page } from 'playwright-core';
+import { signIn } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
@@ -26,14 +27,6 @@ async function wedgeTypes(p: Page, text: string): Promise<void> {
   }, text);
 }
 
-async function signIn(e: E2E, id: string, pin: string, ready: string): Promise<void> {
-  const p = e.page;
-  await p.getByTestId(`operator-${id}`).click();
-  for (const d of pin) await p.getByTestId('pin-keypad').locator(`[data-key="${d}"]`).click();
-  await p.getByTestId('pin-keypad').locator('[data-key="ok"]').click();
-  await p.getByTestId(ready).waitFor();
-}
-
 describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)', () => {
   beforeEach(async () => {
     e = await startE2E();
@@ -44,7 +37,7 @@ describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)',
 
   it('a fast magstripe swipe presents the card and never touches the amount', async () => {
     const p = e.page;
-    await signIn(e, '1001', '1234', 'cashier');
+    await signIn(e.page, '1001', '1234', 'cashier');
     const card = demoCard('active');
     const swipe =
       encodeTrack1({ pan: card.pan, name: 'WANG/FANG', expiry: '3012', serviceCode: '120' }) +
@@ -60,7 +53,7 @@ describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)',
 
   it('a fast scan into the focused card-number field is consumed, the field stays empty', async () => {
     const p = e.page;
-    await signIn(e, '1001', '1234', 'cashier');
+    await signIn(e.page, '1001', '1234', 'cashier');
     await p.getByTestId('wedge-input').click();
     await wedgeTypes(p, `]Q1${demoCard('gift').pan}`);
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0074');
@@ -69,7 +62,7 @@ describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)',
 
   it('a garbled swipe says "please swipe again" and types nothing', async () => {
     const p = e.page;
-    await signIn(e, '1001', '1234', 'cashier');
+    await signIn(e.page, '1001', '1234', 'cashier');
     await p.locator('body').click();
     await wedgeTypes(p, ';8888010000000018=3012120?'); // a misread digit: the Luhn check fails
     await expect.poll(() => p.getByTestId('cashier-error').textContent()).toContain('请重新刷卡');
@@ -78,7 +71,7 @@ describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)',
 
   it('human-speed digits key the amount; Enter then asks for a card — typing never becomes a scan', async () => {
     const p = e.page;
-    await signIn(e, '1001', '1234', 'cashier');
+    await signIn(e.page, '1001', '1234', 'cashier');
     await p.locator('body').click();
     await p.keyboard.type('88880100', { delay: HUMAN_MS });
     await expect.poll(() => p.getByTestId('amount').textContent()).toContain('¥888,801.00');
@@ -89,7 +82,7 @@ describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)',
 
   it('human typing into the card-number field lands there, and Enter submits it', async () => {
     const p = e.page;
-    await signIn(e, '1001', '1234', 'cashier');
+    await signIn(e.page, '1001', '1234', 'cashier');
     const input = p.getByTestId('wedge-input');
     await input.click();
     await p.keyboard.type(demoCard('low').pan, { delay: HUMAN_MS });
