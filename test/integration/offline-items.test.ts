@@ -7,40 +7,22 @@
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { startTestApp, type TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { startOfflineShift, seeOnline, offlineSale, MGR } from '../helpers/offline-shift';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 
 const ACTIVE = demoCard('active').pan;
 const GIFT = demoCard('gift').pan;
-const MGR = { operatorId: '2001', pin: '8888' };
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await startTestApp({
-    forwardMs: 3_600_000,
-    config: {
-      issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 },
-      offline: { velocityCount: 10 },
-    } as never,
-  });
-  await t.app.ctx.offline.forwarder.idle();
-  await t.signIn('2001', '8888');
-  await t.call('shift.open', { openingFloatFen: 10_000 });
-  await t.signIn();
+  t = await startOfflineShift();
 });
 afterEach(async () => {
   await t.close();
 });
 
 const forwarder = () => t.app.ctx.offline.forwarder;
-async function offlineSale(pan: string, amountFen: number) {
-  const r = await t.call('sale.authorize', { cardToken: await t.card(pan), amountFen });
-  expect(r).toMatchObject({ status: 'approved', offline: true });
-  return r;
-}
-async function seeOnline(pan: string) {
-  expect((await t.call('balance.inquiry', { cardToken: await t.card(pan) })).status).toBe('approved');
-}
 async function asManager() {
   await t.call('auth.signOut', {});
   await t.signIn('2001', '8888');
@@ -52,10 +34,10 @@ const cli = (...args: string[]) =>
 
 describe('queue.items: which offline sales wait, and what became of them', () => {
   it('lists sales and a void in STAN order, masked; counts a lost upload; moves them to "forwarded" once accepted', async () => {
-    await seeOnline(ACTIVE);
+    await seeOnline(t, ACTIVE);
     t.app.link.setCut(true);
-    const a = await offlineSale(ACTIVE, 1250);
-    const b = await offlineSale(ACTIVE, 300);
+    const a = await offlineSale(t, ACTIVE, 1250);
+    const b = await offlineSale(t, ACTIVE, 300);
     const v = (await t.call('txn.void', { origStan: a.stan, override: MGR })).result;
     expect(v).toMatchObject({ type: 'void', status: 'approved', offline: true });
 
@@ -149,9 +131,9 @@ describe('queue.items: which offline sales wait, and what became of them', () =>
   });
 
   it('an advice the issuer refused shows as rejected with its code; a technician may look too', async () => {
-    await seeOnline(GIFT);
+    await seeOnline(t, GIFT);
     t.app.link.setCut(true);
-    const r = await offlineSale(GIFT, 5000);
+    const r = await offlineSale(t, GIFT, 5000);
     t.app.issuerSim!.ledger.upsertCard({ pan: GIFT, status: 'lost', balanceFen: 20_000, expiry: '3012' });
     t.app.link.setCut(false);
     expect(await forwarder().forwardNow()).toMatchObject({ count: 0, unacknowledged: 1 });

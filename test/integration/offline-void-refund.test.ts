@@ -5,28 +5,17 @@
  * refund go online like any sale's; a sale the issuer refused has nothing to give back.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { startOfflineShift, seeOnline, offlineSale, MGR } from '../helpers/offline-shift';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 import type { JournalRow } from '../../src/main/journal/journal';
 
 const ACTIVE = demoCard('active').pan;
 const GIFT = demoCard('gift').pan;
-const MGR = { operatorId: '2001', pin: '8888' };
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await startTestApp({
-    forwardMs: 3_600_000,
-    config: {
-      issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 },
-      // Four presentations of one card in these tests: keep the velocity rule out of the way.
-      offline: { velocityCount: 10 },
-    } as never,
-  });
-  await t.app.ctx.offline.forwarder.idle();
-  await t.signIn('2001', '8888');
-  await t.call('shift.open', { openingFloatFen: 10_000 });
-  await t.signIn();
+  t = await startOfflineShift();
 });
 afterEach(async () => {
   await t.close();
@@ -48,21 +37,12 @@ const receiptText = async (stan: number) =>
     .map((l) => (l.type === 'text' ? l.text : l.type === 'pair' ? `${l.left} ${l.right}` : ''))
     .join('\n');
 
-async function offlineSale(pan: string, amountFen: number) {
-  const r = await t.call('sale.authorize', { cardToken: await t.card(pan), amountFen });
-  expect(r).toMatchObject({ status: 'approved', offline: true });
-  return r;
-}
-async function seeOnline(pan: string) {
-  expect((await t.call('balance.inquiry', { cardToken: await t.card(pan) })).status).toBe('approved');
-}
-
 describe('void of an offline sale still in the queue', () => {
   it('link down: final at once, journaled offline, queued behind its sale; the issuer applies both in order', async () => {
     const start = demoCard('active').balanceFen;
-    await seeOnline(ACTIVE);
+    await seeOnline(t, ACTIVE);
     t.app.link.setCut(true);
-    const s = await offlineSale(ACTIVE, 1250);
+    const s = await offlineSale(t, ACTIVE, 1250);
     const v = await t.call('txn.void', { origStan: s.stan, override: MGR });
     expect(v.result).toMatchObject({ type: 'void', status: 'approved', offline: true, amountFen: 1250 });
     expect(v.result.stan).toBeGreaterThan(s.stan);
@@ -141,9 +121,9 @@ describe('void of an offline sale still in the queue', () => {
   });
 
   it('link up but the sale not yet forwarded: the void is still queued behind it, and the upload starts at once', async () => {
-    await seeOnline(GIFT);
+    await seeOnline(t, GIFT);
     t.app.link.setCut(true);
-    const s = await offlineSale(GIFT, 3000);
+    const s = await offlineSale(t, GIFT, 3000);
     t.app.link.setCut(false);
     const v = await t.call('txn.void', { origStan: s.stan, override: MGR });
     expect(v.result).toMatchObject({ status: 'approved', offline: true });
@@ -156,9 +136,9 @@ describe('void of an offline sale still in the queue', () => {
   });
 
   it('the sale refused by the issuer in the same upload: both land in the exceptions list, nothing moves', async () => {
-    await seeOnline(GIFT);
+    await seeOnline(t, GIFT);
     t.app.link.setCut(true);
-    const s = await offlineSale(GIFT, 5000);
+    const s = await offlineSale(t, GIFT, 5000);
     const v = await t.call('txn.void', { origStan: s.stan, override: MGR });
     t.app.issuerSim!.ledger.upsertCard({ pan: GIFT, status: 'lost', balanceFen: 20_000, expiry: '3012' });
     t.app.link.setCut(false);
@@ -173,9 +153,9 @@ describe('void of an offline sale still in the queue', () => {
 
 describe('void and refund once the offline sale is at the issuer', () => {
   it('void goes online: the issuer finds the advice as the original and credits the card back', async () => {
-    await seeOnline(ACTIVE);
+    await seeOnline(t, ACTIVE);
     t.app.link.setCut(true);
-    const s = await offlineSale(ACTIVE, 800);
+    const s = await offlineSale(t, ACTIVE, 800);
     t.app.link.setCut(false);
     await forwarder().forwardNow();
     const before = t.issuerBalance(ACTIVE);
@@ -186,9 +166,9 @@ describe('void and refund once the offline sale is at the issuer', () => {
   });
 
   it('refund waits for the sale to reach the issuer: refused while the link is down, forwarded first when it is up', async () => {
-    await seeOnline(GIFT);
+    await seeOnline(t, GIFT);
     t.app.link.setCut(true);
-    const s = await offlineSale(GIFT, 6000);
+    const s = await offlineSale(t, GIFT, 6000);
     const refused = await t.callError('txn.refund', { origStan: s.stan, amountFen: 2000, override: MGR });
     expect(refused.code).toBe('REFUND_NEEDS_FORWARD');
     expect(t.app.db.prepare("SELECT COUNT(*) AS n FROM txns WHERE type = 'refund'").get()).toEqual({ n: 0 });
@@ -209,9 +189,9 @@ describe('void and refund once the offline sale is at the issuer', () => {
   });
 
   it('a sale the issuer refused cannot be voided or refunded: it took nothing', async () => {
-    await seeOnline(GIFT);
+    await seeOnline(t, GIFT);
     t.app.link.setCut(true);
-    const s = await offlineSale(GIFT, 5000);
+    const s = await offlineSale(t, GIFT, 5000);
     t.app.issuerSim!.ledger.upsertCard({ pan: GIFT, status: 'lost', balanceFen: 20_000, expiry: '3012' });
     t.app.link.setCut(false);
     await forwarder().forwardNow();
@@ -227,17 +207,17 @@ describe('void and refund once the offline sale is at the issuer', () => {
 
 describe('limits see through voids', () => {
   it('a voided offline sale counts toward neither the card’s daily count nor the unforwarded total', async () => {
-    await seeOnline(ACTIVE);
+    await seeOnline(t, ACTIVE);
     t.app.link.setCut(true);
     const sales = [
-      await offlineSale(ACTIVE, 100),
-      await offlineSale(ACTIVE, 100),
-      await offlineSale(ACTIVE, 100),
+      await offlineSale(t, ACTIVE, 100),
+      await offlineSale(t, ACTIVE, 100),
+      await offlineSale(t, ACTIVE, 100),
     ];
     const fourth = await t.call('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen: 100 });
     expect(fourth).toMatchObject({ status: 'declined', declineCode: 'OFFLINE_CARD_LIMIT' });
     await t.call('txn.void', { origStan: sales[1].stan, override: MGR });
     expect(forwarder().status()).toMatchObject({ count: 4, totalFen: 200 });
-    await offlineSale(ACTIVE, 100);
+    await offlineSale(t, ACTIVE, 100);
   });
 });
