@@ -22,6 +22,20 @@ async function sell(e: E2E, digits: string): Promise<void> {
   await p.getByTestId('result').waitFor();
 }
 
+/**
+ * The cashier signs in and sells ¥1.00 online on the ¥1,000 card (the terminal learns its balance,
+ * which an offline approval needs), then cuts the issuer link with the simulator's switch.
+ */
+async function sellOnlineThenCut(e: E2E): Promise<void> {
+  const p = e.page;
+  await signIn(p, '1001', '1234', 'cashier');
+  await sell(e, '100');
+  await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
+  await p.getByTestId('next-sale').click();
+  await p.getByTestId('sim-link').click();
+  await expect.poll(() => p.getByTestId('link-state').textContent()).toContain('已断开');
+}
+
 describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', () => {
   afterEach(async () => {
     await e.close();
@@ -31,15 +45,7 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     e = await startE2E({ forwardMs: 500 });
     const p = e.page;
     const pan = demoCard('active').pan;
-    await signIn(e.page, '1001', '1234');
-    await p.getByTestId('cashier').waitFor();
-    // Online first: the terminal learns this card's balance (offline approval needs it).
-    await sell(e, '100');
-    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
-    await p.getByTestId('next-sale').click();
-
-    await p.getByTestId('sim-link').click();
-    await expect.poll(() => p.getByTestId('link-state').textContent()).toContain('已断开');
+    await sellOnlineThenCut(e);
     await sell(e, '1250');
     const result = p.getByTestId('result');
     await expect.poll(() => result.getAttribute('data-status')).toBe('approved');
@@ -101,13 +107,7 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     e = await startE2E({ forwardMs: 500 });
     const p = e.page;
     const pan = demoCard('active').pan;
-    await signIn(e.page, '1001', '1234');
-    await p.getByTestId('cashier').waitFor();
-    await sell(e, '100');
-    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
-    await p.getByTestId('next-sale').click();
-    await p.getByTestId('sim-link').click();
-    await expect.poll(() => p.getByTestId('link-state').textContent()).toContain('已断开');
+    await sellOnlineThenCut(e);
     await sell(e, '2000');
     await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
     await p.getByTestId('next-sale').click();
@@ -150,13 +150,7 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
   it('an offline sale over the floor limit is allowed by a manager PIN on the cashier screen', async () => {
     e = await startE2E({ config: { offline: OfflineConfig.parse({ floorLimitFen: 1000 }) } as never });
     const p = e.page;
-    await signIn(e.page, '1001', '1234');
-    await p.getByTestId('cashier').waitFor();
-    await sell(e, '100'); // online: the terminal learns the card's balance
-    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
-    await p.getByTestId('next-sale').click();
-    await p.getByTestId('sim-link').click();
-    await expect.poll(() => p.getByTestId('link-state').textContent()).toContain('已断开');
+    await sellOnlineThenCut(e);
     await sell(e, '1250');
     await expect.poll(() => p.getByTestId('result').getAttribute('data-code')).toBe('OFFLINE_FLOOR_LIMIT');
     await p.getByTestId('offline-override').click();
