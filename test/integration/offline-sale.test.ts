@@ -235,6 +235,8 @@ describe('offline approval and store-and-forward', () => {
       .then(() => t.call('queue.status', {}));
     expect(s.link).toBe('offline');
     expect(s.lastError).toMatch(/unreachable|ECONNREFUSED|echo/);
+    // When the forwarder will try again (the screen shows it next to the link state).
+    expect(Date.parse(s.nextProbeAt!)).toBeGreaterThanOrEqual(Date.parse(s.lastErrorAt!));
   });
 
   it('the last error is kept with its time, and marked as passed once the issuer answers again', async () => {

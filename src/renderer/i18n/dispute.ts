@@ -31,7 +31,6 @@ export const DISPUTE_WORDS = {
   disputeMerchantIdLabel: { zh: '商户号', en: 'Merchant' },
   disputeTerminalIdLabel: { zh: '终端号', en: 'Terminal' },
   disputeTxnType: { zh: '类型', en: 'Type' },
-  disputeTxnStatus: { zh: '结果', en: 'Result' },
   disputeCardLast4: { zh: '卡号', en: 'Card' },
   disputeTxnTime: { zh: '时间', en: 'Time' },
   disputeTxnAmount: { zh: '金额', en: 'Amount' },

@@ -90,6 +90,12 @@ export function OfflineQueue() {
               <span className={`pill link-${s.link}`} data-testid="queue-link" data-link={s.link}>
                 {linkWord}
               </span>
+              {s.link === 'offline' && s.nextProbeAt && (
+                <span className="small muted" data-testid="queue-next-probe">
+                  {' '}
+                  {t('queueNextProbe')} {new Date(s.nextProbeAt).toLocaleTimeString()}
+                </span>
+              )}
             </td>
             <th>{t('queueLastError')}</th>
             <td className="small" data-testid="queue-last-error">
