@@ -6,6 +6,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { signEnvelope, verifyEnvelope, type MessageVerifier } from './envelope';
 import type { TerminalKeys } from '../keys/terminal-keys';
+import { SignedEnvelope } from '../../shared/issuer-protocol';
+import { TillError } from '../../shared/errors';
 
 /** The issuer's signed answer: `receiptKey` is K_r sealed under the enrolment token (src/main/receipt/code.ts). */
 export interface EnrolResult {
@@ -39,47 +41,63 @@ export async function enrolTerminal(o: {
   const url = new URL('/v1/enrol', o.url);
   const body = JSON.stringify(env);
   const text = await new Promise<string>((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const broke = (what: string, cause?: unknown) =>
+      settle(() => {
+        reject(new TillError('ISSUER_UNREACHABLE', `enrolment: ${what}`, { cause }));
+        req.destroy();
+      });
     const req = (url.protocol === 'https:' ? https : http).request(
       url,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: o.timeoutMs },
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
+        // An answer cut off mid-body ends neither in 'end' nor in a request error.
+        res.on('aborted', () => broke('the answer broke off'));
+        res.on('error', (e) => broke(`the answer broke off: ${e.message}`, e));
         res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(Buffer.concat(chunks).toString('utf8'))
-            : reject(
-                new Error(
-                  `enrolment refused: HTTP ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 200)}`,
+          settle(() =>
+            res.statusCode === 200
+              ? resolve(Buffer.concat(chunks).toString('utf8'))
+              : reject(
+                  new TillError(
+                    'ISSUER_ERROR',
+                    `enrolment refused: HTTP ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 200)}`,
+                  ),
                 ),
-              ),
+          ),
         );
       },
     );
-    req.on('timeout', () => req.destroy(new Error('enrolment timed out')));
-    req.on('error', reject);
+    // One deadline for connect + answer, as on the issuer link (docs/issuer-protocol.md "Timeouts"):
+    // a socket idle timeout would let a trickling answer hold the enrolment (and the app's start) forever.
+    const timer = setTimeout(() => broke(`no answer within ${o.timeoutMs} ms`), o.timeoutMs);
+    req.on('error', (e) => broke(e.message, e));
     req.end(body);
   });
-  let answer: { msg?: Record<string, unknown>; sig?: string; keyId?: string };
+  let answer: unknown;
   try {
-    answer = JSON.parse(text) as typeof answer;
+    answer = JSON.parse(text);
   } catch {
-    throw new Error('enrolment answer is not JSON');
+    throw new TillError('ISSUER_BAD_SIGNATURE', 'enrolment answer is not JSON');
   }
-  if (
-    o.issuerVerifier &&
-    !(
-      answer.msg &&
-      typeof answer.sig === 'string' &&
-      verifyEnvelope(o.issuerVerifier, {
-        msg: answer.msg,
-        sig: answer.sig,
-        keyId: String(answer.keyId ?? ''),
-      })
-    )
-  ) {
-    throw new Error('enrolment answer is not signed by the issuer');
+  const signed = SignedEnvelope.safeParse(answer);
+  if (!signed.success)
+    throw new TillError('ISSUER_BAD_SIGNATURE', 'enrolment answer is not a signed envelope');
+  if (o.issuerVerifier && !verifyEnvelope(o.issuerVerifier, signed.data)) {
+    throw new TillError('ISSUER_BAD_SIGNATURE', 'enrolment answer is not signed by the issuer');
   }
-  const rk = answer.msg?.receiptKey;
+  const m = signed.data.msg;
+  if (m.type !== 'enrol.result' || m.terminalId !== o.terminalId || m.result !== 'approved') {
+    throw new TillError('ISSUER_BAD_SIGNATURE', 'enrolment answer is not for this terminal');
+  }
+  const rk = m.receiptKey;
   return typeof rk === 'string' ? { receiptKey: rk } : {};
 }
