@@ -41,6 +41,16 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 const MAX_BODY = 256 * 1024;
+const malformed = (detail: string) => ({ ok: false, error: { code: 'BAD_REQUEST', message: 'The request is malformed', detail } });
+
+/** The request target as a URL, or null: `new URL` throws on targets such as `//x:y` or `//h:99999`. */
+function parseTarget(target: string | undefined, port: number): URL | null {
+  try {
+    return new URL(target ?? '/', `http://127.0.0.1:${port}`);
+  } catch {
+    return null;
+  }
+}
 
 export async function startWebHost(app: CardTillApp, o: { port?: number; staticDir: string; token?: string }): Promise<WebHost> {
   const token = o.token ?? randomBytes(24).toString('hex');
@@ -66,7 +76,12 @@ export async function startWebHost(app: CardTillApp, o: { port?: number; staticD
   }
 
   function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    let rel: string;
+    try {
+      rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    } catch {
+      return sendJson(res, 400, malformed('bad percent-encoding in the path')); // decodeURIComponent('/%E0') throws
+    }
     const file = path.resolve(staticRoot, rel);
     if (!file.startsWith(staticRoot + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       if (!fs.existsSync(path.join(staticRoot, 'index.html'))) {
@@ -86,7 +101,8 @@ export async function startWebHost(app: CardTillApp, o: { port?: number; staticD
   const server = http.createServer((req, res) => {
     securityHeaders(res);
     if (!hostOk(req.headers.host)) return sendJson(res, 421, { error: 'bad host' });
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = parseTarget(req.url, port);
+    if (!url) return sendJson(res, 400, malformed('the request target is not a URL path'));
     if (url.pathname.startsWith('/api/')) {
       const m = /^\/api\/v1\/([a-zA-Z.]+)$/.exec(url.pathname);
       if (!m) return sendJson(res, 404, { ok: false, error: { code: 'UNKNOWN_METHOD', message: 'Unknown operation' } });
@@ -98,10 +114,17 @@ export async function startWebHost(app: CardTillApp, o: { port?: number; staticD
       let size = 0;
       req.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > MAX_BODY) req.destroy();
-        else chunks.push(c);
+        if (size <= MAX_BODY) chunks.push(c);
+        else if (!res.headersSent) {
+          // Answer at once and read the rest into nothing: destroying the socket instead would reset
+          // the connection under the caller before it can read why (a typed error, not a hang-up).
+          chunks.length = 0;
+          res.setHeader('connection', 'close');
+          sendJson(res, 413, malformed(`body over ${MAX_BODY} bytes`));
+        }
       });
       req.on('end', () => {
+        if (size > MAX_BODY) return;
         let params: unknown = {};
         const text = Buffer.concat(chunks).toString('utf8');
         if (text.trim()) {
@@ -125,10 +148,10 @@ export async function startWebHost(app: CardTillApp, o: { port?: number; staticD
     handleProtocols: (protocols) => (protocols.has('cardtill.v1') ? 'cardtill.v1' : false),
   });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = parseTarget(req.url, port);
     const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     const t = protocols.find((p) => p.startsWith('token.'))?.slice(6);
-    if (url.pathname !== '/ws' || !hostOk(req.headers.host) || !originOk(req.headers.origin) || !tokenOk(t)) {
+    if (url?.pathname !== '/ws' || !hostOk(req.headers.host) || !originOk(req.headers.origin) || !tokenOk(t)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -140,6 +163,9 @@ export async function startWebHost(app: CardTillApp, o: { port?: number; staticD
   wss.on('connection', (ws: WebSocket) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
+    // A broken frame (unmasked, reserved opcode, bad UTF-8, 2^63 bytes…): ws closes the socket with
+    // the RFC 6455 §7.4.1 code and emits 'error' — unheard, that would throw and end the whole app.
+    ws.on('error', (e) => app.log(`web host: WebSocket closed on a bad frame: ${e.message}`));
     ws.on('message', (data) => {
       let parsed: ReturnType<typeof WireRequest.safeParse>;
       try {
