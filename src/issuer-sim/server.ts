@@ -210,7 +210,14 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
     });
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const url = new URL(req.url ?? '/', 'http://issuer');
+      // A request target no URL parser takes (`//x:y`): refused, never a throw out of the handler.
+      const target = req.url ?? '/';
+      if (!URL.canParse(target, 'http://issuer')) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'BAD_REQUEST', detail: 'bad request target' }));
+        return;
+      }
+      const url = new URL(target, 'http://issuer');
       let out: { status: number; body: string };
       try {
         if (url.pathname === '/v1/issuer-key' && req.method === 'GET') {
