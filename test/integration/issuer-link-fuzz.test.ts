@@ -504,6 +504,26 @@ describe('issuer answer fuzz (HttpIssuerLink over loopback HTTP)', () => {
     expect(await settle(link, request(), TIMEOUT_MS)).toEqual({ ok: false, failure: 'bad-signature' });
   });
 
+  it('an answer larger than the cap is dropped unread: no-answer (the issuer had the request)', async () => {
+    const small = new HttpIssuerLink({
+      url: server.url,
+      signer: { keyId: `terminal:${TERMINAL}:1`, sign: (b) => terminalImpl.sign(b) },
+      issuerVerifier: sm2Verifier(sm2PublicKeyFromPrivate(ISSUER_KEY)),
+      timeoutMs: TIMEOUT_MS,
+      maxAnswerBytes: 4096,
+    });
+    try {
+      server.plan(() => ({ kind: 'http', status: 200, body: `{"pad":"${'x'.repeat(100_000)}"}` }));
+      expect(await settle(small, request(), TIMEOUT_MS)).toEqual({ ok: false, failure: 'no-answer' });
+      // Under the cap the same link still takes a genuine answer.
+      const m = request();
+      server.plan(() => ({ kind: 'http', status: 200, body: genuineBody(m) }));
+      expect(await settle(small, m, TIMEOUT_MS)).toMatchObject({ ok: true });
+    } finally {
+      small.close();
+    }
+  });
+
   it('silence, and a trickle slower than the deadline, end as no-answer by the link’s own deadline', async () => {
     const quick = newLink(150);
     try {

@@ -17,7 +17,16 @@ export interface HttpLinkOptions {
   timeoutMs?: number;
   /** Called for every answer that fails verification — an alert in the log. */
   onAlert?: (what: string) => void;
+  /** Largest answer body read (default MAX_ANSWER_BYTES); past it the answer is dropped unread. */
+  maxAnswerBytes?: number;
 }
+
+/**
+ * The largest legitimate answers are a full hot-card list and an advice batch's results (1,000
+ * results ≈ 80 KB); 16 MiB leaves room for a list of ~500,000 cards while a broken or hostile
+ * issuer cannot make the terminal buffer without end.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 const agentOpts = { keepAlive: true, maxSockets: 8 };
 
@@ -91,7 +100,15 @@ export class HttpIssuerLink implements IssuerLink {
         },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
+          const limit = this.opts.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size <= limit) return void chunks.push(c);
+            // The issuer has the request: the outcome is unknown, as with an answer cut off.
+            finish(() => reject(new LinkError('no-answer', `answer larger than ${limit} bytes: dropped`)));
+            req.destroy();
+          });
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             if (res.statusCode === 200) finish(() => resolve(text));
