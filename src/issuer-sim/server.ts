@@ -149,7 +149,7 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       log(`enrolled terminal ${m.terminalId} key v${m.keyVersion}`);
       // The terminal's receipt key K_r, sealed under the enrolment token (src/main/receipt/code.ts).
       const receiptKey = wrapReceiptKey(deriveReceiptKey(receiptMaster, m.terminalId), opts.enrolToken, m.terminalId);
-      return { status: 200, body: JSON.stringify(signEnvelope(signer, { type: 'enrol.result', terminalId: m.terminalId, result: 'approved', time: now().toISOString(), issuerPublicKey: keys.publicKey, receiptKey })) };
+      return { status: 200, body: JSON.stringify(signEnvelope(signer, { type: 'enrol.result', terminalId: m.terminalId, result: 'approved', time: now().toISOString(), nonce: m.nonce, keyVersion: m.keyVersion, publicKey: m.publicKey, issuerPublicKey: keys.publicKey, receiptKey })) };
     }
     const handler = HANDLERS[type];
     if (!handler) return { status: 404, body: JSON.stringify({ error: 'UNKNOWN_METHOD', detail: type }) };

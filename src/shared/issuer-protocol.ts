@@ -60,6 +60,8 @@ export const EnrolRequest = z.object({
   /** One-time enrolment secret handed to the store by the issuer (demo: from config). */
   enrolToken: z.string().min(1).max(128),
   time: z.string(),
+  /** 16 random bytes, hex: echoed (with keyVersion and publicKey) so an old answer cannot be replayed. */
+  nonce: z.string().regex(/^[0-9a-f]{32}$/),
 });
 
 export const ResultCode = z.enum(['approved', 'declined']);

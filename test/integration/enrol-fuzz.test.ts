@@ -54,17 +54,22 @@ type Msg = Record<string, unknown>;
  * (wrapReceiptKey(RECEIPT_KEY, TOKEN, TERMINAL)) and the issuer key's signature over the message,
  * made once (its base64 has '+', '/' and one '=').
  */
+/** The enrolment request's nonce in these tests (fixed, so the stored answer stays genuine). */
+const NONCE = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const GENUINE: Msg = {
   type: 'enrol.result',
   terminalId: TERMINAL,
   result: 'approved',
   time: '2025-06-01T08:00:00.000Z',
+  nonce: NONCE,
+  keyVersion: 1,
+  publicKey: toHex(terminalImpl.publicKey),
   issuerPublicKey: toHex(issuerImpl.publicKey),
   receiptKey:
     'AeSy/DbkPQJTZoH2GCq6bScoXeJJO9tPIqVz8jNsCEXp5infZSsn1ywmDeyFn3eB+Rr69vO/EU42ErZosbM/TapqqWOVXrXQHvJTtuXlFL2a3ikyKDrd229hCXCzuc0ukw==',
 };
 const GENUINE_SIG =
-  'MEUCIQCaPmWrPsed9L/wp5cLVBzCTiWzERCNCthh1GzR6itcrQIgO/uJRlY5wHJgdJm1qJXQkoGf9TqitDnEf2IUgZ3HP+I=';
+  'MEUCIQCsVnejetas6ARAoaU4a23Q/jTnF9XDsgUJ8h7vHncJVQIgBVe9pRxvN/BqWGPFLDLwcKPzQZ2C+UO69tjp2YFQs0w=';
 const genuineBody = () => JSON.stringify({ msg: GENUINE, sig: GENUINE_SIG, keyId: 'issuer:1' });
 function signedBody(msg: Msg, signer: MessageSigner = issuer): string {
   let sig: string;
@@ -257,6 +262,7 @@ async function enrol(
         timeoutMs,
         now: () => new Date('2025-06-01T08:00:00Z'),
         issuerVerifier,
+        nonce: NONCE,
       }),
       hang,
     ]);
@@ -331,6 +337,19 @@ describe('enrolment answer fuzz (enrolTerminal over loopback HTTP)', () => {
     ]) {
       server.plan(() => a);
       expect(await enrol(150)).toEqual({ ok: false, code: 'ISSUER_UNREACHABLE' });
+    }
+  });
+
+  it('a genuine answer to another request (old nonce, another key version or key) is a replay: refused', async () => {
+    for (const change of [
+      { nonce: 'ffeeddccbbaa99887766554433221100' },
+      { keyVersion: 2 },
+      { publicKey: toHex(otherImpl.publicKey) },
+      { nonce: undefined },
+    ]) {
+      server.plan(() => ({ kind: 'http', status: 200, body: signedBody({ ...GENUINE, ...change }) }));
+      const out = await enrol();
+      expect(out.ok ? 'enrolled' : out.code).toBe('ISSUER_BAD_SIGNATURE');
     }
   });
 

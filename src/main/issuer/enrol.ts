@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { randomBytes } from 'node:crypto';
 import { signEnvelope, verifyEnvelope, type MessageVerifier } from './envelope';
 import type { TerminalKeys } from '../keys/terminal-keys';
 import { SignedEnvelope } from '../../shared/issuer-protocol';
@@ -24,8 +25,11 @@ export async function enrolTerminal(o: {
   now: () => Date;
   /** When given, the answer must carry a valid issuer signature. */
   issuerVerifier?: MessageVerifier;
+  /** Tests only: a fixed nonce so a stored genuine answer stays genuine. */
+  nonce?: string;
 }): Promise<EnrolResult> {
   const msg = {
+    nonce: o.nonce ?? randomBytes(16).toString('hex'),
     type: 'enrol',
     terminalId: o.terminalId,
     merchantId: o.merchantId,
@@ -97,6 +101,10 @@ export async function enrolTerminal(o: {
   const m = signed.data.msg;
   if (m.type !== 'enrol.result' || m.terminalId !== o.terminalId || m.result !== 'approved') {
     throw new TillError('ISSUER_BAD_SIGNATURE', 'enrolment answer is not for this terminal');
+  }
+  // Bound to this request: an old signed answer (another nonce, or another key) is a replay.
+  if (m.nonce !== msg.nonce || m.keyVersion !== msg.keyVersion || m.publicKey !== msg.publicKey) {
+    throw new TillError('ISSUER_BAD_SIGNATURE', 'enrolment answer is not for this request (replayed?)');
   }
   const rk = m.receiptKey;
   return typeof rk === 'string' ? { receiptKey: rk } : {};
