@@ -4,7 +4,21 @@
 // src/main/electron and src/preload import `electron`.
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['fs', 'path', 'crypto', 'child_process', 'net', 'http', 'os', 'worker_threads', 'stream', 'events', 'url', 'util', 'zlib'];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'crypto',
+  'child_process',
+  'net',
+  'http',
+  'os',
+  'worker_threads',
+  'stream',
+  'events',
+  'url',
+  'util',
+  'zlib',
+];
 const nodeImportPatterns = nodeBuiltins.flatMap((m) => [m, `node:${m}`, `node:${m}/*`]);
 
 export default tseslint.config(
@@ -20,7 +34,18 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'src/**/*.tsx'],
     ignores: ['src/main/electron/**', 'src/preload/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only src/main/electron and src/preload import electron; the core runs under plain Node.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message:
+                'Only src/main/electron and src/preload import electron; the core runs under plain Node.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -29,9 +54,24 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeImportPatterns.map((name) => ({ name, message: 'The renderer has no Node: talk to the core through window.till.' })),
+          paths: nodeImportPatterns.map((name) => ({
+            name,
+            message: 'The renderer has no Node: talk to the core through window.till.',
+          })),
           patterns: [
-            { group: ['**/main/**', '**/drivers/*/!(wedge-classifier)', '**/offline-queue/**', '**/issuer-sim/**', 'better-sqlite3', 'serialport', 'nfc-pcsc', 'electron'], message: 'Renderer code may import only src/shared and pure renderer modules.' },
+            {
+              group: [
+                '**/main/**',
+                '**/drivers/*/!(wedge-classifier)',
+                '**/offline-queue/**',
+                '**/issuer-sim/**',
+                'better-sqlite3',
+                'serialport',
+                'nfc-pcsc',
+                'electron',
+              ],
+              message: 'Renderer code may import only src/shared and pure renderer modules.',
+            },
           ],
         },
       ],

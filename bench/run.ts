@@ -26,17 +26,24 @@ const files = fs
   .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
   .sort();
 
-const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3));
-console.log(`CardTill benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+const fmt = (n: number) =>
+  Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3);
+console.log(
+  `CardTill benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`,
+);
 for (const f of files) {
   const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { run?: () => Promise<BenchRow[]> };
   if (!mod.run) continue;
   console.log(`## ${f.replace('.bench.ts', '')}`);
   const rows = await mod.run();
   const w = Math.max(...rows.map((r) => r.name.length), 10);
-  console.log(`${'figure'.padEnd(w)}  ${'ours'.padStart(12)}  ${'reference'.padStart(12)}  unit          ratio`);
+  console.log(
+    `${'figure'.padEnd(w)}  ${'ours'.padStart(12)}  ${'reference'.padStart(12)}  unit          ratio`,
+  );
   for (const r of rows) {
-    console.log(`${r.name.padEnd(w)}  ${fmt(r.ours).padStart(12)}  ${fmt(r.reference).padStart(12)}  ${r.unit.padEnd(12)}  ${fmt(r.ratio)}×${r.note ? `  ${r.note}` : ''}`);
+    console.log(
+      `${r.name.padEnd(w)}  ${fmt(r.ours).padStart(12)}  ${fmt(r.reference).padStart(12)}  ${r.unit.padEnd(12)}  ${fmt(r.ratio)}×${r.note ? `  ${r.note}` : ''}`,
+    );
   }
   console.log('');
 }

@@ -28,7 +28,11 @@ function ensureRendererBuilt() {
   const srcTime = Math.max(newest(path.join(root, 'src/renderer')), newest(path.join(root, 'src/shared')));
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= srcTime) return;
   console.log('构建界面 / building the renderer…');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -43,10 +47,15 @@ if (args.includes('--help') || args.includes('-h')) {
 ensureRendererBuilt();
 const electron = electronBinary();
 if (electron && fs.existsSync(path.join(root, 'dist/main/electron-main.cjs'))) {
-  const child = spawn(electron, [path.join(root, 'dist/main/electron-main.cjs'), ...args], { stdio: 'inherit' });
+  const child = spawn(electron, [path.join(root, 'dist/main/electron-main.cjs'), ...args], {
+    stdio: 'inherit',
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  if (!electron) console.log('Electron 运行时未安装，改用本机网页模式 / Electron runtime not installed: serving on loopback instead');
+  if (!electron)
+    console.log(
+      'Electron 运行时未安装，改用本机网页模式 / Electron runtime not installed: serving on loopback instead',
+    );
   const { register } = await import('tsx/esm/api');
   register();
   const { serve } = await import('../src/main/hosts/serve.ts');

@@ -18,7 +18,23 @@ import { diagnoseCommand } from './commands/diagnose';
 import { queueStatusCommand } from './commands/queue';
 import { queueListCommand } from './commands/queue-list';
 
-export const COMMANDS: CliCommand[] = [shiftReportCommand, archiveCommand, txnsCommand, issuerSimCommand, keysPublicCommand, keysRotateCommand, journalExportCommand, journalVerifyCommand, verifyReceiptCommand, devicesCommand, readCommand, printTestCommand, diagnoseCommand, queueStatusCommand, queueListCommand];
+export const COMMANDS: CliCommand[] = [
+  shiftReportCommand,
+  archiveCommand,
+  txnsCommand,
+  issuerSimCommand,
+  keysPublicCommand,
+  keysRotateCommand,
+  journalExportCommand,
+  journalVerifyCommand,
+  verifyReceiptCommand,
+  devicesCommand,
+  readCommand,
+  printTestCommand,
+  diagnoseCommand,
+  queueStatusCommand,
+  queueListCommand,
+];
 
 export function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`);
@@ -41,7 +57,12 @@ export async function runCli(argv: string[]): Promise<number> {
   const rest = argv.slice(cmd.name.split(' ').length);
   try {
     const opts = parseStartOptions(rest);
-    return await cmd.run({ dataDir: opts.dataDir ?? 'cardtill-data', config: opts.config, args: opts.rest, port: opts.port });
+    return await cmd.run({
+      dataDir: opts.dataDir ?? 'cardtill-data',
+      config: opts.config,
+      args: opts.rest,
+      port: opts.port,
+    });
   } catch (e) {
     process.stderr.write(`cardtill ${cmd.name}: ${(e as Error).message}\n`);
     return 2;

@@ -15,13 +15,62 @@ export interface DemoCard {
 }
 
 export const DEMO_CARDS: readonly DemoCard[] = [
-  { name: 'active', pan: '8888010000000017', status: 'active', balanceFen: 100_000, expiry: '3012', label: { zh: '正常卡 ¥1,000.00', en: 'Active ¥1,000.00' } },
-  { name: 'low', pan: '8888010000000025', status: 'active', balanceFen: 800, expiry: '3012', label: { zh: '余额不足卡 ¥8.00', en: 'Low balance ¥8.00' } },
-  { name: 'lost', pan: '8888010000000033', status: 'lost', balanceFen: 50_000, expiry: '3012', label: { zh: '挂失卡', en: 'Lost card' } },
-  { name: 'frozen', pan: '8888010000000041', status: 'frozen', balanceFen: 50_000, expiry: '3012', label: { zh: '冻结卡', en: 'Frozen card' } },
-  { name: 'expired', pan: '8888010000000058', status: 'active', balanceFen: 50_000, expiry: '2312', label: { zh: '过期卡', en: 'Expired card' } },
-  { name: 'inactive', pan: '8888010000000066', status: 'not_activated', balanceFen: 0, expiry: '3012', label: { zh: '未激活卡', en: 'Not activated' } },
-  { name: 'gift', pan: '8888010000000074', status: 'active', balanceFen: 20_000, expiry: '3012', label: { zh: '礼品卡 ¥200.00', en: 'Gift card ¥200.00' } },
+  {
+    name: 'active',
+    pan: '8888010000000017',
+    status: 'active',
+    balanceFen: 100_000,
+    expiry: '3012',
+    label: { zh: '正常卡 ¥1,000.00', en: 'Active ¥1,000.00' },
+  },
+  {
+    name: 'low',
+    pan: '8888010000000025',
+    status: 'active',
+    balanceFen: 800,
+    expiry: '3012',
+    label: { zh: '余额不足卡 ¥8.00', en: 'Low balance ¥8.00' },
+  },
+  {
+    name: 'lost',
+    pan: '8888010000000033',
+    status: 'lost',
+    balanceFen: 50_000,
+    expiry: '3012',
+    label: { zh: '挂失卡', en: 'Lost card' },
+  },
+  {
+    name: 'frozen',
+    pan: '8888010000000041',
+    status: 'frozen',
+    balanceFen: 50_000,
+    expiry: '3012',
+    label: { zh: '冻结卡', en: 'Frozen card' },
+  },
+  {
+    name: 'expired',
+    pan: '8888010000000058',
+    status: 'active',
+    balanceFen: 50_000,
+    expiry: '2312',
+    label: { zh: '过期卡', en: 'Expired card' },
+  },
+  {
+    name: 'inactive',
+    pan: '8888010000000066',
+    status: 'not_activated',
+    balanceFen: 0,
+    expiry: '3012',
+    label: { zh: '未激活卡', en: 'Not activated' },
+  },
+  {
+    name: 'gift',
+    pan: '8888010000000074',
+    status: 'active',
+    balanceFen: 20_000,
+    expiry: '3012',
+    label: { zh: '礼品卡 ¥200.00', en: 'Gift card ¥200.00' },
+  },
 ];
 
 /** A well-formed number the issuer has never issued. */

@@ -4,8 +4,19 @@
  * Further message types (advice, void, refund, settle, hot cards) register here.
  */
 import type { IssuerLedger, Decision } from './ledger';
-import type { AuthorizeRequest, InquiryRequest, ReverseRequest, StatusRequest } from '../shared/issuer-protocol';
-import { AuthorizeRequest as AuthorizeSchema, InquiryRequest as InquirySchema, ReverseRequest as ReverseSchema, StatusRequest as StatusSchema, EchoRequest } from '../shared/issuer-protocol';
+import type {
+  AuthorizeRequest,
+  InquiryRequest,
+  ReverseRequest,
+  StatusRequest,
+} from '../shared/issuer-protocol';
+import {
+  AuthorizeRequest as AuthorizeSchema,
+  InquiryRequest as InquirySchema,
+  ReverseRequest as ReverseSchema,
+  StatusRequest as StatusSchema,
+  EchoRequest,
+} from '../shared/issuer-protocol';
 import type { z } from 'zod';
 import { verifyDynamicCode } from './dynamic-code';
 
@@ -32,7 +43,12 @@ function authorize(ctx: HandlerCtx, m: AuthorizeRequest): Decision {
   }
   const card = checked.card;
   if (card.balance_fen < m.amountFen) {
-    return { result: 'declined', code: 'INSUFFICIENT_BALANCE', balanceFen: card.balance_fen, pan: m.card.pan };
+    return {
+      result: 'declined',
+      code: 'INSUFFICIENT_BALANCE',
+      balanceFen: card.balance_fen,
+      pan: m.card.pan,
+    };
   }
   const after = ctx.ledger.debit(card.pan, m.terminalId, m.stan, m.amountFen, 'sale');
   return { result: 'approved', balanceFen: after, amountFen: m.amountFen, pan: card.pan };
@@ -41,7 +57,12 @@ function authorize(ctx: HandlerCtx, m: AuthorizeRequest): Decision {
 function inquiry(ctx: HandlerCtx, m: InquiryRequest): Decision {
   const checked = ctx.ledger.checkCard(m.card.pan);
   if ('decline' in checked) return { ...checked.decline, pan: m.card.pan };
-  return { result: 'approved', balanceFen: checked.card.balance_fen, pan: m.card.pan, cardStatus: checked.card.status };
+  return {
+    result: 'approved',
+    balanceFen: checked.card.balance_fen,
+    pan: m.card.pan,
+    cardStatus: checked.card.status,
+  };
 }
 
 function reverse(ctx: HandlerCtx, m: ReverseRequest): Decision {
@@ -51,11 +72,19 @@ function reverse(ctx: HandlerCtx, m: ReverseRequest): Decision {
     ctx.ledger.tombstone(m.terminalId, m.origStan);
     return { result: 'approved', orig: { found: false } };
   }
-  if (orig.reversed) return { result: 'approved', orig: { found: true, type: orig.type, result: orig.result, reversed: true } };
+  if (orig.reversed)
+    return {
+      result: 'approved',
+      orig: { found: true, type: orig.type, result: orig.result, reversed: true },
+    };
   if (orig.result === 'approved' && orig.pan && orig.amount_fen > 0 && orig.type === 'authorize') {
     const after = ctx.ledger.credit(orig.pan, m.terminalId, m.stan, orig.amount_fen, 'reversal');
     ctx.ledger.markReversed(m.terminalId, m.origStan);
-    return { result: 'approved', balanceFen: after, orig: { found: true, type: orig.type, result: orig.result, reversed: true, amountFen: orig.amount_fen } };
+    return {
+      result: 'approved',
+      balanceFen: after,
+      orig: { found: true, type: orig.type, result: orig.result, reversed: true, amountFen: orig.amount_fen },
+    };
   }
   ctx.ledger.markReversed(m.terminalId, m.origStan);
   return { result: 'approved', orig: { found: true, type: orig.type, result: orig.result, reversed: true } };
@@ -64,7 +93,16 @@ function reverse(ctx: HandlerCtx, m: ReverseRequest): Decision {
 function status(ctx: HandlerCtx, m: StatusRequest): Decision {
   const orig = ctx.ledger.request(m.terminalId, m.origStan);
   if (!orig || orig.type === 'tombstone') return { result: 'approved', orig: { found: false } };
-  return { result: 'approved', orig: { found: true, type: orig.type, result: orig.result, reversed: orig.reversed === 1, amountFen: orig.amount_fen } };
+  return {
+    result: 'approved',
+    orig: {
+      found: true,
+      type: orig.type,
+      result: orig.result,
+      reversed: orig.reversed === 1,
+      amountFen: orig.amount_fen,
+    },
+  };
 }
 
 /** Erases a handler's message type once its schema has tied the two together. */

@@ -36,12 +36,21 @@ export interface Decision {
   cardStatus?: string;
   amountFen?: number;
   pan?: string;
-  orig?: { found: boolean; type?: string; result?: 'approved' | 'declined'; reversed?: boolean; amountFen?: number };
+  orig?: {
+    found: boolean;
+    type?: string;
+    result?: 'approved' | 'declined';
+    reversed?: boolean;
+    amountFen?: number;
+  };
 }
 
 export class IssuerLedger {
   readonly db: Db;
-  constructor(file: string, private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    file: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
     this.db = openDatabase(file, ISSUER_MIGRATIONS);
   }
 
@@ -51,7 +60,9 @@ export class IssuerLedger {
 
   seedDemoCards(): void {
     const now = this.clock().toISOString();
-    const ins = this.db.prepare('INSERT OR IGNORE INTO cards (pan, status, balance_fen, expiry, updated_at) VALUES (?, ?, ?, ?, ?)');
+    const ins = this.db.prepare(
+      'INSERT OR IGNORE INTO cards (pan, status, balance_fen, expiry, updated_at) VALUES (?, ?, ?, ?, ?)',
+    );
     this.db.transaction(() => {
       for (const c of DEMO_CARDS) ins.run(c.pan, c.status, c.balanceFen, c.expiry, now);
     })();
@@ -80,14 +91,16 @@ export class IssuerLedger {
   }
 
   terminalKey(terminalId: string, keyVersion: number): string | undefined {
-    const row = this.db.prepare('SELECT public_key FROM terminals WHERE terminal_id = ? AND key_version = ?').get(terminalId, keyVersion) as
-      | { public_key: string }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT public_key FROM terminals WHERE terminal_id = ? AND key_version = ?')
+      .get(terminalId, keyVersion) as { public_key: string } | undefined;
     return row?.public_key;
   }
 
   request(terminalId: string, stan: number): RequestRow | undefined {
-    return this.db.prepare('SELECT * FROM requests WHERE terminal_id = ? AND stan = ?').get(terminalId, stan) as RequestRow | undefined;
+    return this.db
+      .prepare('SELECT * FROM requests WHERE terminal_id = ? AND stan = ?')
+      .get(terminalId, stan) as RequestRow | undefined;
   }
 
   /**
@@ -117,7 +130,17 @@ export class IssuerLedger {
           `INSERT INTO requests (terminal_id, stan, type, request_hash, result, amount_fen, pan, reversed, response, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
         )
-        .run(key.terminalId, key.stan, key.type, key.requestHash, d.result, d.amountFen ?? 0, d.pan ?? null, response, this.clock().toISOString());
+        .run(
+          key.terminalId,
+          key.stan,
+          key.type,
+          key.requestHash,
+          d.result,
+          d.amountFen ?? 0,
+          d.pan ?? null,
+          response,
+          this.clock().toISOString(),
+        );
       return { response, replayed: false };
     })();
   }
@@ -134,16 +157,21 @@ export class IssuerLedger {
     };
     const code = statusCodes[card.status];
     if (code) return { decline: { result: 'declined', code, cardStatus: card.status } };
-    if (isExpired(card.expiry, this.clock())) return { decline: { result: 'declined', code: 'CARD_EXPIRED', cardStatus: 'expired' } };
+    if (isExpired(card.expiry, this.clock()))
+      return { decline: { result: 'declined', code: 'CARD_EXPIRED', cardStatus: 'expired' } };
     return { card };
   }
 
   debit(pan: string, terminalId: string, stan: number, amountFen: number, kind: string): number {
     const card = this.card(pan)!;
     const after = card.balance_fen - amountFen;
-    this.db.prepare('UPDATE cards SET balance_fen = ?, updated_at = ? WHERE pan = ?').run(after, this.clock().toISOString(), pan);
     this.db
-      .prepare('INSERT INTO entries (pan, terminal_id, stan, kind, delta_fen, balance_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .prepare('UPDATE cards SET balance_fen = ?, updated_at = ? WHERE pan = ?')
+      .run(after, this.clock().toISOString(), pan);
+    this.db
+      .prepare(
+        'INSERT INTO entries (pan, terminal_id, stan, kind, delta_fen, balance_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(pan, terminalId, stan, kind, -amountFen, after, this.clock().toISOString());
     return after;
   }
@@ -153,7 +181,9 @@ export class IssuerLedger {
   }
 
   markReversed(terminalId: string, stan: number): void {
-    this.db.prepare('UPDATE requests SET reversed = 1 WHERE terminal_id = ? AND stan = ?').run(terminalId, stan);
+    this.db
+      .prepare('UPDATE requests SET reversed = 1 WHERE terminal_id = ? AND stan = ?')
+      .run(terminalId, stan);
   }
 
   /** Remembers that a reversal came for a STAN never seen, so a late original is refused. */
@@ -167,15 +197,33 @@ export class IssuerLedger {
   }
 
   /** Everything applied for a terminal: what tests compare against the terminal's journal. */
-  applied(terminalId: string): Array<{ stan: number; type: string; result: string; amountFen: number; reversed: boolean }> {
+  applied(
+    terminalId: string,
+  ): Array<{ stan: number; type: string; result: string; amountFen: number; reversed: boolean }> {
     return (
       this.db
-        .prepare("SELECT stan, type, result, amount_fen, reversed FROM requests WHERE terminal_id = ? AND type != 'tombstone' ORDER BY stan")
-        .all(terminalId) as Array<{ stan: number; type: string; result: string; amount_fen: number; reversed: number }>
-    ).map((r) => ({ stan: r.stan, type: r.type, result: r.result, amountFen: r.amount_fen, reversed: r.reversed === 1 }));
+        .prepare(
+          "SELECT stan, type, result, amount_fen, reversed FROM requests WHERE terminal_id = ? AND type != 'tombstone' ORDER BY stan",
+        )
+        .all(terminalId) as Array<{
+        stan: number;
+        type: string;
+        result: string;
+        amount_fen: number;
+        reversed: number;
+      }>
+    ).map((r) => ({
+      stan: r.stan,
+      type: r.type,
+      result: r.result,
+      amountFen: r.amount_fen,
+      reversed: r.reversed === 1,
+    }));
   }
 
-  entries(pan: string): Array<{ stan: number; kind: string; deltaFen: number; balanceAfter: number; terminalId: string }> {
+  entries(
+    pan: string,
+  ): Array<{ stan: number; kind: string; deltaFen: number; balanceAfter: number; terminalId: string }> {
     return (
       this.db.prepare('SELECT * FROM entries WHERE pan = ? ORDER BY id').all(pan) as Array<{
         stan: number;
@@ -184,7 +232,13 @@ export class IssuerLedger {
         balance_after: number;
         terminal_id: string;
       }>
-    ).map((e) => ({ stan: e.stan, kind: e.kind, deltaFen: e.delta_fen, balanceAfter: e.balance_after, terminalId: e.terminal_id }));
+    ).map((e) => ({
+      stan: e.stan,
+      kind: e.kind,
+      deltaFen: e.delta_fen,
+      balanceAfter: e.balance_after,
+      terminalId: e.terminal_id,
+    }));
   }
 }
 

@@ -57,7 +57,11 @@ function loadIssuerKeys(dataDir: string): IssuerKeyFile {
   const file = path.join(dataDir, 'issuer-key.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as IssuerKeyFile;
   const kp = sm2GenerateKeyPair();
-  const keys = { privateKey: toHex(kp.privateKey), publicKey: toHex(kp.publicKey), cardKeySecret: randomBytes(32).toString('hex') };
+  const keys = {
+    privateKey: toHex(kp.privateKey),
+    publicKey: toHex(kp.publicKey),
+    cardKeySecret: randomBytes(32).toString('hex'),
+  };
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   return keys;
@@ -75,7 +79,10 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
   const signer: MessageSigner = { keyId: 'issuer:1', sign: (b) => signerImpl.sign(b) };
   const wrongSigner = sm2Signer(sm2GenerateKeyPair().privateKey);
   /** Master of the per-terminal receipt keys, derived from the issuer key (one secret to guard). */
-  const receiptMaster = hmacSm3(fromHex(keys.privateKey), new TextEncoder().encode('CardTill/issuer/receipt-master/v1'));
+  const receiptMaster = hmacSm3(
+    fromHex(keys.privateKey),
+    new TextEncoder().encode('CardTill/issuer/receipt-master/v1'),
+  );
   const ctx: HandlerCtx = { ledger, now, cardKeySecret: fromHex(keys.cardKeySecret) };
   const verifiers = new Map<string, ReturnType<typeof sm2Verifier>>();
   let fault: IssuerFault = 'none';
@@ -93,7 +100,10 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
     return v;
   }
 
-  function render(req: { type: string; terminalId: string; stan: number; nonce: string }, d: Decision & { extra?: Record<string, unknown> }): string {
+  function render(
+    req: { type: string; terminalId: string; stan: number; nonce: string },
+    d: Decision & { extra?: Record<string, unknown> },
+  ): string {
     const msg: Record<string, unknown> = {
       type: `${req.type}.result`,
       terminalId: req.terminalId,
@@ -105,7 +115,12 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       balanceFen: d.balanceFen,
       cardStatus: d.cardStatus,
       orig: d.orig,
-      authCode: d.result === 'approved' && req.type === 'authorize' ? toHex(sm3(canonicalBytes(req))).slice(0, 6).toUpperCase() : undefined,
+      authCode:
+        d.result === 'approved' && req.type === 'authorize'
+          ? toHex(sm3(canonicalBytes(req)))
+              .slice(0, 6)
+              .toUpperCase()
+          : undefined,
       ...(d.extra ?? {}),
     };
     return JSON.stringify(signEnvelope(signer, JSON.parse(JSON.stringify(msg))));
@@ -139,28 +154,65 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
   function handleSigned(type: string, env: SignedEnvelope): { status: number; body: string } {
     if (type === 'enrol') {
       const parsed = EnrolRequest.safeParse(env.msg);
-      if (!parsed.success) return { status: 400, body: JSON.stringify({ error: 'BAD_REQUEST', detail: parsed.error.message }) };
+      if (!parsed.success)
+        return { status: 400, body: JSON.stringify({ error: 'BAD_REQUEST', detail: parsed.error.message }) };
       const m = parsed.data;
-      if (m.enrolToken !== opts.enrolToken) return { status: 403, body: JSON.stringify({ error: 'UNAUTHORIZED', detail: 'bad enrolment token' }) };
+      if (m.enrolToken !== opts.enrolToken)
+        return {
+          status: 403,
+          body: JSON.stringify({ error: 'UNAUTHORIZED', detail: 'bad enrolment token' }),
+        };
       // Proof of possession: the enrolment is signed by the key being enrolled.
-      if (!verifyEnvelope(sm2Verifier(fromHex(m.publicKey)), env)) return { status: 403, body: JSON.stringify({ error: 'UNAUTHORIZED', detail: 'bad signature' }) };
+      if (!verifyEnvelope(sm2Verifier(fromHex(m.publicKey)), env))
+        return { status: 403, body: JSON.stringify({ error: 'UNAUTHORIZED', detail: 'bad signature' }) };
       ledger.enrol(m.terminalId, m.keyVersion, m.merchantId, m.publicKey);
       verifiers.delete(`terminal:${m.terminalId}:${m.keyVersion}`);
       log(`enrolled terminal ${m.terminalId} key v${m.keyVersion}`);
       // The terminal's receipt key K_r, sealed under the enrolment token (src/main/receipt/code.ts).
-      const receiptKey = wrapReceiptKey(deriveReceiptKey(receiptMaster, m.terminalId), opts.enrolToken, m.terminalId);
-      return { status: 200, body: JSON.stringify(signEnvelope(signer, { type: 'enrol.result', terminalId: m.terminalId, result: 'approved', time: now().toISOString(), nonce: m.nonce, keyVersion: m.keyVersion, publicKey: m.publicKey, issuerPublicKey: keys.publicKey, receiptKey })) };
+      const receiptKey = wrapReceiptKey(
+        deriveReceiptKey(receiptMaster, m.terminalId),
+        opts.enrolToken,
+        m.terminalId,
+      );
+      return {
+        status: 200,
+        body: JSON.stringify(
+          signEnvelope(signer, {
+            type: 'enrol.result',
+            terminalId: m.terminalId,
+            result: 'approved',
+            time: now().toISOString(),
+            nonce: m.nonce,
+            keyVersion: m.keyVersion,
+            publicKey: m.publicKey,
+            issuerPublicKey: keys.publicKey,
+            receiptKey,
+          }),
+        ),
+      };
     }
     const handler = HANDLERS[type];
     if (!handler) return { status: 404, body: JSON.stringify({ error: 'UNKNOWN_METHOD', detail: type }) };
     const verifier = verifierFor(env.keyId);
-    if (!verifier || !verifyEnvelope(verifier, env)) return { status: 403, body: JSON.stringify({ error: 'UNAUTHORIZED', detail: 'terminal signature invalid or key not enrolled' }) };
+    if (!verifier || !verifyEnvelope(verifier, env))
+      return {
+        status: 403,
+        body: JSON.stringify({
+          error: 'UNAUTHORIZED',
+          detail: 'terminal signature invalid or key not enrolled',
+        }),
+      };
     const header = RequestHeader.safeParse(env.msg);
-    if (!header.success || header.data.type !== type || !env.keyId.startsWith(`terminal:${header.data.terminalId}:`)) {
+    if (
+      !header.success ||
+      header.data.type !== type ||
+      !env.keyId.startsWith(`terminal:${header.data.terminalId}:`)
+    ) {
       return { status: 400, body: JSON.stringify({ error: 'BAD_REQUEST', detail: 'header' }) };
     }
     const parsed = handler.schema.safeParse(env.msg);
-    if (!parsed.success) return { status: 400, body: JSON.stringify({ error: 'BAD_REQUEST', detail: parsed.error.message }) };
+    if (!parsed.success)
+      return { status: 400, body: JSON.stringify({ error: 'BAD_REQUEST', detail: parsed.error.message }) };
     const h = header.data;
     if (!handler.idempotent) return { status: 200, body: render(h, handler.handle(ctx, parsed.data)) };
     const requestHash = toHex(sm3(canonicalBytes(env.msg)));
@@ -177,7 +229,17 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
     const [, what, arg] = parts;
     if (what === 'cards' && arg && req.method === 'GET') {
       const c = ledger.card(arg);
-      return c ? { status: 200, body: JSON.stringify({ pan: c.pan, status: c.status, balanceFen: c.balance_fen, expiry: c.expiry }) } : { status: 404, body: '{"error":"NOT_FOUND"}' };
+      return c
+        ? {
+            status: 200,
+            body: JSON.stringify({
+              pan: c.pan,
+              status: c.status,
+              balanceFen: c.balance_fen,
+              expiry: c.expiry,
+            }),
+          }
+        : { status: 404, body: '{"error":"NOT_FOUND"}' };
     }
     if (what === 'cards' && arg && req.method === 'PUT') {
       const c = JSON.parse(body) as { status: CardStatus; balanceFen: number; expiry: string };
@@ -186,7 +248,8 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
     }
     if (what === 'applied' && arg) return { status: 200, body: JSON.stringify(ledger.applied(arg)) };
     if (what === 'entries' && arg) return { status: 200, body: JSON.stringify(ledger.entries(arg)) };
-    if (what === 'ecard' && arg) return { status: 200, body: JSON.stringify({ payload: ecardPayload(ctx.cardKeySecret, arg, now()) }) };
+    if (what === 'ecard' && arg)
+      return { status: 200, body: JSON.stringify({ payload: ecardPayload(ctx.cardKeySecret, arg, now()) }) };
     if (what === 'receipt-check' && req.method === 'POST') {
       // A receipt's verification code as read out over the phone, recomputed with K_r.
       const f = JSON.parse(body) as CodeFields & { code: string };
@@ -228,7 +291,11 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
           const m = /^\/v1\/([a-z-]+)$/.exec(url.pathname);
           const env = SignedEnvelope.safeParse(safeJson(body));
           if (!m || req.method !== 'POST') out = { status: 404, body: '{"error":"NOT_FOUND"}' };
-          else if (!env.success) out = { status: 400, body: JSON.stringify({ error: 'BAD_REQUEST', detail: 'not a signed envelope' }) };
+          else if (!env.success)
+            out = {
+              status: 400,
+              body: JSON.stringify({ error: 'BAD_REQUEST', detail: 'not a signed envelope' }),
+            };
           else {
             out = handleSigned(m[1], env.data);
             if (out.status === 200 && m[1] !== 'enrol') {

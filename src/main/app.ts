@@ -86,13 +86,21 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   let issuerUrl = config.issuer.url;
   let issuerPub = config.issuer.publicKey;
   if (!issuerUrl) {
-    issuerSim = await startIssuerSim({ dataDir: path.join(o.dataDir, 'issuer-sim'), enrolToken: config.issuer.enrolToken, now: clock, log: (l) => log(`[issuer-sim] ${l}`) });
+    issuerSim = await startIssuerSim({
+      dataDir: path.join(o.dataDir, 'issuer-sim'),
+      enrolToken: config.issuer.enrolToken,
+      now: clock,
+      log: (l) => log(`[issuer-sim] ${l}`),
+    });
     issuerUrl = issuerSim.url;
     issuerPub = issuerSim.publicKeyHex;
   }
 
   sm2Warmup(); // the generator's comb table (~0.2 s) now, not on the first sale's signature
-  const keys = loadOrCreateTerminalKeys(o.dataDir, o.keySecret ?? resolveKeySecret(o.dataDir, process.env, config.keyPassphraseEnv));
+  const keys = loadOrCreateTerminalKeys(
+    o.dataDir,
+    o.keySecret ?? resolveKeySecret(o.dataDir, process.env, config.keyPassphraseEnv),
+  );
   const link = new HttpIssuerLink({
     url: issuerUrl,
     signer: { keyId: `terminal:${config.terminalId}:${keys.keyVersion}`, sign: keys.sign },
@@ -134,10 +142,18 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     offline,
     onLink: (up, detail) => forwarder.noteLink(up, detail),
   });
-  const operators = new Operators(db, { maxAttempts: config.auth.maxPinAttempts, lockSeconds: config.auth.lockSeconds }, clock);
+  const operators = new Operators(
+    db,
+    { maxAttempts: config.auth.maxPinAttempts, lockSeconds: config.auth.lockSeconds },
+    clock,
+  );
   if (demo) operators.seedIfEmpty(DEMO_OPERATORS);
 
-  const session = new TillSession(() => clock().getTime(), config.auth.idleSignOutSeconds, () => emit('session.changed', sessionInfo()));
+  const session = new TillSession(
+    () => clock().getTime(),
+    config.auth.idleSignOutSeconds,
+    () => emit('session.changed', sessionInfo()),
+  );
   const sessionInfo = (): SessionInfo => ({
     terminalId: config.terminalId,
     merchantId: config.merchantId,
@@ -150,14 +166,30 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   });
 
   // Enrolment: first run, or a key the issuer has not acknowledged yet.
-  const enrolledKey = () => (db.prepare("SELECT value FROM meta WHERE key = 'enrolled_key_version'").get() as { value: string } | undefined)?.value;
+  const enrolledKey = () =>
+    (
+      db.prepare("SELECT value FROM meta WHERE key = 'enrolled_key_version'").get() as
+        { value: string } | undefined
+    )?.value;
   async function ensureEnrolled(): Promise<void> {
     if (enrolledKey() === String(keys.keyVersion) && keys.receiptKey) return;
     const issuerVerifier = { verify: (m: Uint8Array, s: Uint8Array) => sm2Verify(fromHex(issuerPub!), m, s) };
-    const answer = await enrolTerminal({ url: issuerUrl!, terminalId: config.terminalId, merchantId: config.merchantId, enrolToken: config.issuer.enrolToken, keys, timeoutMs: config.issuer.timeoutMs, now: clock, issuerVerifier });
+    const answer = await enrolTerminal({
+      url: issuerUrl!,
+      terminalId: config.terminalId,
+      merchantId: config.merchantId,
+      enrolToken: config.issuer.enrolToken,
+      keys,
+      timeoutMs: config.issuer.timeoutMs,
+      now: clock,
+      issuerVerifier,
+    });
     // The receipt key K_r (verification codes), sealed by the issuer under the enrolment token.
-    if (answer.receiptKey) keys.setReceiptKey(unwrapReceiptKey(answer.receiptKey, config.issuer.enrolToken, config.terminalId));
-    db.prepare("INSERT INTO meta (key, value) VALUES ('enrolled_key_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(keys.keyVersion));
+    if (answer.receiptKey)
+      keys.setReceiptKey(unwrapReceiptKey(answer.receiptKey, config.issuer.enrolToken, config.terminalId));
+    db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('enrolled_key_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(String(keys.keyVersion));
     log(`terminal key v${keys.keyVersion} enrolled with the issuer`);
   }
   try {
@@ -190,14 +222,48 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
 
   // Audit: every PIN check and every granted override (src/main/audit); then shifts, void/refund.
   const audit = createAudit(db, clock, () => session.current(), operators);
-  session.onSignOut = (op, reason) => audit.record({ action: 'auth.signOut', operatorId: op.id, operatorRole: op.role, detail: reason });
+  session.onSignOut = (op, reason) =>
+    audit.record({ action: 'auth.signOut', operatorId: op.id, operatorRole: op.role, detail: reason });
   const overrides = createOverrideChecker(operators, (g) => {
     log(`override ${g.action} granted by ${g.manager.id}${g.stan ? ` for stan ${g.stan}` : ''}`);
     audit.record({ action: `override.${g.action}`, approvedBy: g.manager.id, stan: g.stan, detail: g.note });
   });
-  const { shifts, voidRefund } = createShiftPieces({ db, config, keys, link, store, terminal, overrides, audit, clock, log, offline: { store: offline, forwarder } });
+  const { shifts, voidRefund } = createShiftPieces({
+    db,
+    config,
+    keys,
+    link,
+    store,
+    terminal,
+    overrides,
+    audit,
+    clock,
+    log,
+    offline: { store: offline, forwarder },
+  });
   terminal.useOverrides(overrides);
-  const ctx: AppContext = { dataDir: o.dataDir, demo, config, db, keys, terminal, operators, overrides, audit, shifts, voidRefund, session, devices, printing, link, offline: { store: offline, forwarder }, log, clock, sessionInfo, emit };
+  const ctx: AppContext = {
+    dataDir: o.dataDir,
+    demo,
+    config,
+    db,
+    keys,
+    terminal,
+    operators,
+    overrides,
+    audit,
+    shifts,
+    voidRefund,
+    session,
+    devices,
+    printing,
+    link,
+    offline: { store: offline, forwarder },
+    log,
+    clock,
+    sessionInfo,
+    emit,
+  };
   const dispatch = createDispatcher({ handlers: createHandlers(ctx), session, demo, log });
 
   // Background: enrolment retry, queued reversals, idle sign-out.
@@ -226,7 +292,9 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   forwardTimer.unref();
   void forwarder.tick();
 
-  log(`CardTill ${VERSION} started: terminal ${config.terminalId}, ${demo ? 'demo mode' : `issuer ${issuerUrl}`}, data ${o.dataDir}`);
+  log(
+    `CardTill ${VERSION} started: terminal ${config.terminalId}, ${demo ? 'demo mode' : `issuer ${issuerUrl}`}, data ${o.dataDir}`,
+  );
 
   return {
     dataDir: o.dataDir,

@@ -17,7 +17,11 @@ ipcRenderer.on(EVENT, (_e: IpcRendererEvent, msg: { event: string; payload: unkn
 
 const till = {
   async call(method: string, params: unknown): Promise<unknown> {
-    const r = (await ipcRenderer.invoke(CALL, { method, params })) as { ok: boolean; result?: unknown; error?: { code: string; message: string } };
+    const r = (await ipcRenderer.invoke(CALL, { method, params })) as {
+      ok: boolean;
+      result?: unknown;
+      error?: { code: string; message: string };
+    };
     if (r.ok) return r.result;
     // Same shape as the web bridge's BridgeError: the renderer reads error.code.
     throw Object.assign(new Error(r.error?.message ?? 'error'), { name: 'BridgeError', error: r.error });

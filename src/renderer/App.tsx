@@ -28,7 +28,8 @@ function subscribe(): () => void {
     b.on('device.error', (e) => {
       useTill.getState().setDevices({ lastError: { ...e, at: Date.now() } });
       // Printer problems have their own notice (held receipts, components/DeviceNotices.tsx).
-      if (!e.code.startsWith('PRINTER_')) useTill.getState().setCashier({ error: { code: e.code, message: e.code } });
+      if (!e.code.startsWith('PRINTER_'))
+        useTill.getState().setCashier({ error: { code: e.code, message: e.code } });
     }),
     b.on('printer.job', (note) => {
       const p = useTill.getState().printer;
@@ -64,7 +65,12 @@ export function App() {
       {screens.length > 1 && (
         <nav className="screen-tabs">
           {screens.map((s) => (
-            <button key={s.id} className={`tab ${current?.id === s.id ? 'active' : ''}`} onClick={() => setScreen(s.id)} data-testid={`screen-${s.id}`}>
+            <button
+              key={s.id}
+              className={`tab ${current?.id === s.id ? 'active' : ''}`}
+              onClick={() => setScreen(s.id)}
+              data-testid={`screen-${s.id}`}
+            >
               {t(s.label)}
             </button>
           ))}

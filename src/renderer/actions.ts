@@ -15,7 +15,9 @@ export async function call<M extends MethodName>(method: M, params: Req<M>): Pro
 }
 
 function asApiError(e: unknown): ApiErrorShape {
-  return e instanceof BridgeError ? e.error : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
+  return e instanceof BridgeError
+    ? e.error
+    : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
 }
 
 export async function refreshSession(): Promise<void> {
@@ -42,7 +44,8 @@ export async function signOut(): Promise<void> {
 export function keypad(key: string): void {
   const c = get().cashier;
   if (c.busy) return;
-  if (c.result) get().setCashier({ result: null, error: null, receipt: null, cashDueFen: 0, printNote: null });
+  if (c.result)
+    get().setCashier({ result: null, error: null, receipt: null, cashDueFen: 0, printNote: null });
   if (key === 'back') get().setCashier({ amountFen: keypadBackspace(get().cashier.amountFen) });
   else if (key === 'clear') get().setCashier({ amountFen: 0 });
   else get().setCashier({ amountFen: keypadAppend(get().cashier.amountFen, key) });
@@ -77,7 +80,10 @@ async function loadReceipt(stan: number): Promise<void> {
 
 /** Charges the keyed amount (sale) or asks the balance (inquiry) with the card presented. */
 /** `override`: a manager's PIN allowing an offline sale over the offline limits. */
-export async function submit(split?: { cardFen: number; otherFen: number }, override?: Override): Promise<void> {
+export async function submit(
+  split?: { cardFen: number; otherFen: number },
+  override?: Override,
+): Promise<void> {
   const c = get().cashier;
   if (c.busy) return;
   if (!c.card) {
@@ -92,10 +98,16 @@ export async function submit(split?: { cardFen: number; otherFen: number }, over
         ? await call('balance.inquiry', { cardToken: c.card.cardToken })
         : await call('sale.authorize', {
             cardToken: c.card.cardToken,
-            ...(split ? { amountFen: split.cardFen, otherTenderFen: split.otherFen } : { amountFen: c.amountFen }),
+            ...(split
+              ? { amountFen: split.cardFen, otherTenderFen: split.otherFen }
+              : { amountFen: c.amountFen }),
             ...(override ? { override } : {}),
           });
-    get().setCashier({ result, busy: false, cashDueFen: result.status === 'approved' ? result.otherTenderFen : 0 });
+    get().setCashier({
+      result,
+      busy: false,
+      cashDueFen: result.status === 'approved' ? result.otherTenderFen : 0,
+    });
     if (result.status === 'approved') get().setCashier({ card: null });
     await loadReceipt(result.stan);
     void loadRecent();

@@ -3,7 +3,16 @@
  * browser this module builds the same TillBridge over the web host's WebSocket. Screens only ever
  * see a TillBridge and do not know which transport is underneath.
  */
-import type { TillBridge, MethodName, Req, Res, EventName, EventPayload, WireResponse, WireEvent } from '../shared/contract';
+import type {
+  TillBridge,
+  MethodName,
+  Req,
+  Res,
+  EventName,
+  EventPayload,
+  WireResponse,
+  WireEvent,
+} from '../shared/contract';
 import type { ApiErrorShape } from '../shared/errors';
 
 declare global {
@@ -48,7 +57,10 @@ export function createWebSocketBridge(onState: (s: ConnectionState) => void): Ti
     }
     onState('connecting');
     return new Promise((resolve) => {
-      const sock = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`, ['cardtill.v1', `token.${token}`]);
+      const sock = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`, [
+        'cardtill.v1',
+        `token.${token}`,
+      ]);
       sock.onopen = () => {
         ws = sock;
         retryMs = 250;
@@ -70,7 +82,8 @@ export function createWebSocketBridge(onState: (s: ConnectionState) => void): Ti
       sock.onclose = () => {
         ws = undefined;
         onState('closed');
-        for (const [, p] of pending) p.reject(new BridgeError({ code: 'INTERNAL', message: 'connection to the terminal core lost' }));
+        for (const [, p] of pending)
+          p.reject(new BridgeError({ code: 'INTERNAL', message: 'connection to the terminal core lost' }));
         pending.clear();
         // The core restarted or the tab slept: reconnect with backoff, keep the same token.
         setTimeout(() => {

@@ -12,7 +12,8 @@ export function canonicalize(value: unknown): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isSafeInteger(value)) throw new TypeError(`canonical JSON carries only safe integers, got ${value}`);
+      if (!Number.isSafeInteger(value))
+        throw new TypeError(`canonical JSON carries only safe integers, got ${value}`);
       return String(value);
     case 'string':
       return JSON.stringify(value);

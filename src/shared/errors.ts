@@ -84,55 +84,106 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   FORBIDDEN: { zh: '当前角色无权执行此操作', en: 'Your role may not do this' },
   NOT_SIGNED_IN: { zh: '请先登录', en: 'Please sign in first' },
   BAD_PIN: { zh: '密码错误', en: 'Wrong PIN' },
-  OPERATOR_LOCKED: { zh: '密码错误次数过多，已锁定，请稍后再试', en: 'Too many wrong PINs: locked, try again later' },
+  OPERATOR_LOCKED: {
+    zh: '密码错误次数过多，已锁定，请稍后再试',
+    en: 'Too many wrong PINs: locked, try again later',
+  },
   OVERRIDE_REQUIRED: { zh: '需要店长授权', en: 'Manager override required' },
   INTERNAL: { zh: '系统内部错误，交易未完成', en: 'Internal error: the transaction did not complete' },
   BUSY: { zh: '上一笔交易仍在处理中', en: 'The previous transaction is still in progress' },
   NO_CARD: { zh: '请刷卡、插卡或扫码', en: 'Please swipe, tap or scan a card' },
   CARD_EXPIRED_TOKEN: { zh: '读卡已超时，请重新出示卡片', en: 'Card read timed out: present the card again' },
   INSUFFICIENT_BALANCE: { zh: '余额不足', en: 'Insufficient balance' },
-  CARD_LOST: { zh: '此卡已挂失，请收回或联系发卡方', en: 'This card is reported lost: retain it or call the issuer' },
+  CARD_LOST: {
+    zh: '此卡已挂失，请收回或联系发卡方',
+    en: 'This card is reported lost: retain it or call the issuer',
+  },
   CARD_FROZEN: { zh: '此卡已冻结，请联系发卡方', en: 'This card is frozen: contact the issuer' },
   CARD_EXPIRED: { zh: '此卡已过期', en: 'This card has expired' },
   CARD_NOT_ACTIVATED: { zh: '此卡未激活，请先激活', en: 'This card is not activated yet' },
   CARD_UNKNOWN: { zh: '无法识别此卡', en: 'Unknown card' },
-  ISSUER_UNREACHABLE: { zh: '无法连接发卡系统，交易未扣款', en: 'Card issuer unreachable: nothing was charged' },
-  ISSUER_BAD_SIGNATURE: { zh: '发卡系统应答签名无效，交易已拒绝', en: 'Issuer response not genuine: declined' },
+  ISSUER_UNREACHABLE: {
+    zh: '无法连接发卡系统，交易未扣款',
+    en: 'Card issuer unreachable: nothing was charged',
+  },
+  ISSUER_BAD_SIGNATURE: {
+    zh: '发卡系统应答签名无效，交易已拒绝',
+    en: 'Issuer response not genuine: declined',
+  },
   ISSUER_ERROR: { zh: '发卡系统错误', en: 'Card issuer error' },
   DUPLICATE_STAN: { zh: '流水号重复', en: 'Duplicate trace number' },
-  BAD_DYNAMIC_CODE: { zh: '电子卡动态码无效或已过期，请刷新后重扫', en: 'E-card code invalid or expired: refresh and scan again' },
+  BAD_DYNAMIC_CODE: {
+    zh: '电子卡动态码无效或已过期，请刷新后重扫',
+    en: 'E-card code invalid or expired: refresh and scan again',
+  },
   NOT_FOUND: { zh: '未找到原交易', en: 'Original transaction not found' },
   ALREADY_REVERSED: { zh: '该交易已撤销', en: 'That transaction was already reversed' },
-  AMOUNT_EXCEEDS_ORIGINAL: { zh: '退款金额超过原交易可退金额', en: 'Refund exceeds what remains of the original' },
+  AMOUNT_EXCEEDS_ORIGINAL: {
+    zh: '退款金额超过原交易可退金额',
+    en: 'Refund exceeds what remains of the original',
+  },
   OFFLINE_FLOOR_LIMIT: { zh: '离线单笔金额超限', en: 'Over the offline per-sale limit' },
-  OFFLINE_TOTAL_LIMIT: { zh: '离线累计金额超限，请待联网后再试', en: 'Offline total limit reached: wait for the link' },
+  OFFLINE_TOTAL_LIMIT: {
+    zh: '离线累计金额超限，请待联网后再试',
+    en: 'Offline total limit reached: wait for the link',
+  },
   OFFLINE_CARD_LIMIT: { zh: '此卡今日离线交易已达上限', en: 'This card reached its offline limit for today' },
-  OFFLINE_TOO_OLD: { zh: '离线交易积压过久，恢复联网前暂停离线交易', en: 'Offline backlog too old: offline sales paused until forwarded' },
+  OFFLINE_TOO_OLD: {
+    zh: '离线交易积压过久，恢复联网前暂停离线交易',
+    en: 'Offline backlog too old: offline sales paused until forwarded',
+  },
   OFFLINE_HOT_CARD: { zh: '此卡在黑名单中', en: 'This card is on the hot-card list' },
   OFFLINE_BALANCE_UNKNOWN: { zh: '离线时无法确认此卡余额', en: 'Card balance cannot be confirmed offline' },
-  OFFLINE_VELOCITY: { zh: '此卡短时间内使用过于频繁，请稍后再试', en: 'Card used too often just now: try later' },
+  OFFLINE_VELOCITY: {
+    zh: '此卡短时间内使用过于频繁，请稍后再试',
+    en: 'Card used too often just now: try later',
+  },
   SWIPE_UNREADABLE: { zh: '请重新刷卡', en: 'Please swipe again' },
   SCAN_UNREADABLE: { zh: '无法识别的条码，请重新扫码', en: 'Unreadable code: scan again' },
   CARD_REMOVED: { zh: '读卡未完成，请将卡片放稳后重试', en: 'Card moved away: hold it still and try again' },
   CARD_UNSUPPORTED: { zh: '不支持此类卡片', en: 'This kind of card is not supported' },
   CARD_ERROR: { zh: '卡片读取错误，请重试', en: 'Card read error: try again' },
   READER_GONE: { zh: '读卡器已断开，请检查连接', en: 'Card reader disconnected: check the cable' },
-  PRINTER_PAPER_OUT: { zh: '打印机缺纸，装纸后将自动打印', en: 'Printer out of paper: it will print once refilled' },
-  PRINTER_COVER_OPEN: { zh: '打印机盖未关，关闭后将自动打印', en: 'Printer cover open: it will print once closed' },
-  PRINTER_OFFLINE: { zh: '打印机未连接，连接后将自动打印', en: 'Printer offline: it will print once reconnected' },
+  PRINTER_PAPER_OUT: {
+    zh: '打印机缺纸，装纸后将自动打印',
+    en: 'Printer out of paper: it will print once refilled',
+  },
+  PRINTER_COVER_OPEN: {
+    zh: '打印机盖未关，关闭后将自动打印',
+    en: 'Printer cover open: it will print once closed',
+  },
+  PRINTER_OFFLINE: {
+    zh: '打印机未连接，连接后将自动打印',
+    en: 'Printer offline: it will print once reconnected',
+  },
   DEVICE_UNAVAILABLE: { zh: '设备不可用', en: 'Device unavailable' },
   IO_ERROR: { zh: '设备通信错误', en: 'Device communication error' },
   SHIFT_NOT_OPEN: { zh: '请先开班', en: 'Open a shift first' },
   SHIFT_ALREADY_OPEN: { zh: '班次已开', en: 'A shift is already open' },
   INVALID_STATE: { zh: '当前状态下不能执行此操作', en: 'Not possible in the current state' },
-  VARIANCE_NOT_ACKNOWLEDGED: { zh: '上一班次的差异尚未经店长确认', en: "The last shift's variance is not acknowledged yet" },
+  VARIANCE_NOT_ACKNOWLEDGED: {
+    zh: '上一班次的差异尚未经店长确认',
+    en: "The last shift's variance is not acknowledged yet",
+  },
   VARIANCE_NOTE_REQUIRED: { zh: '差异较大，确认时请填写说明', en: 'A variance this large needs a note' },
   COUNT_REQUIRED: { zh: '请先清点钱箱（盲点）', en: 'Count the drawer first (blind count)' },
-  DENOMINATION_SUM_MISMATCH: { zh: '点钞明细合计与总额不符', en: 'The counted notes and coins do not add up to the total' },
-  DUPLICATE_DENOMINATION: { zh: '点钞明细中同一面额出现多次', en: 'The same note or coin is listed more than once' },
-  BATCH_HAS_UNSENT: { zh: '仍有离线交易未上送，需店长授权强制结班', en: 'Offline advices still unsent: a manager must force the close' },
+  DENOMINATION_SUM_MISMATCH: {
+    zh: '点钞明细合计与总额不符',
+    en: 'The counted notes and coins do not add up to the total',
+  },
+  DUPLICATE_DENOMINATION: {
+    zh: '点钞明细中同一面额出现多次',
+    en: 'The same note or coin is listed more than once',
+  },
+  BATCH_HAS_UNSENT: {
+    zh: '仍有离线交易未上送，需店长授权强制结班',
+    en: 'Offline advices still unsent: a manager must force the close',
+  },
   ALREADY_VOIDED: { zh: '该交易已撤销', en: 'That sale was already voided' },
-  VOID_NOT_ALLOWED: { zh: '只能撤销本班次未结算的消费，其余请做退货', en: 'Only sales of the open, unsettled batch can be voided: refund instead' },
+  VOID_NOT_ALLOWED: {
+    zh: '只能撤销本班次未结算的消费，其余请做退货',
+    en: 'Only sales of the open, unsettled batch can be voided: refund instead',
+  },
   OFFLINE_SALE_REFUSED: {
     zh: '发卡方已拒绝这笔离线消费，钱未扣到：请在“离线队列→异常”处理',
     en: 'The issuer refused this offline sale, so nothing was taken: handle it under Offline queue → Exceptions',
@@ -141,7 +192,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     zh: '这笔离线消费尚未上送发卡方，暂不能退货：请联网后上送离线队列，或改做撤销',
     en: 'This offline sale has not reached the issuer yet, so it cannot be refunded: forward the offline queue when the link is back, or void it instead',
   },
-  NO_CJK_FONT: { zh: '未找到中文字体，无法生成PDF（请安装 fonts-wqy-microhei）', en: 'No CJK font found for the PDF (install fonts-wqy-microhei)' },
+  NO_CJK_FONT: {
+    zh: '未找到中文字体，无法生成PDF（请安装 fonts-wqy-microhei）',
+    en: 'No CJK font found for the PDF (install fonts-wqy-microhei)',
+  },
 };
 
 /** An error that crosses the contract: a stable code, words for people, optional detail. */
@@ -162,6 +216,10 @@ export class TillError extends Error {
     this.detail = detail;
   }
   toApi(): ApiErrorShape {
-    return { code: this.code, message: ERROR_WORDS[this.code].en, ...(this.detail ? { detail: this.detail } : {}) };
+    return {
+      code: this.code,
+      message: ERROR_WORDS[this.code].en,
+      ...(this.detail ? { detail: this.detail } : {}),
+    };
   }
 }

@@ -34,7 +34,10 @@ export const RequestHeader = z.object({
 export const CardOnWire = z.object({
   pan: z.string().regex(/^\d{12,19}$/),
   entryMode: z.string(),
-  expiry: z.string().regex(/^\d{4}$/).optional(),
+  expiry: z
+    .string()
+    .regex(/^\d{4}$/)
+    .optional(),
   /** e-card QR: "<unixMinute>:<6 digits>". */
   dynamicCode: z.string().optional(),
 });
@@ -82,7 +85,13 @@ export const IssuerResponse = z.looseObject({
   cardStatus: z.string().optional(),
   /** status: the original request's outcome. */
   orig: z
-    .object({ found: z.boolean(), type: z.string().optional(), result: ResultCode.optional(), reversed: z.boolean().optional(), amountFen: fen.optional() })
+    .object({
+      found: z.boolean(),
+      type: z.string().optional(),
+      result: ResultCode.optional(),
+      reversed: z.boolean().optional(),
+      amountFen: fen.optional(),
+    })
     .optional(),
 });
 export type IssuerResponse = z.infer<typeof IssuerResponse>;

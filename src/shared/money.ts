@@ -13,7 +13,8 @@ export function isFen(v: unknown): v is Fen {
 }
 
 export function assertFen(v: unknown, what = 'amount'): Fen {
-  if (!isFen(v)) throw new RangeError(`${what} must be an integer number of fen in 0..${MAX_FEN}, got ${String(v)}`);
+  if (!isFen(v))
+    throw new RangeError(`${what} must be an integer number of fen in 0..${MAX_FEN}, got ${String(v)}`);
   return v;
 }
 
@@ -38,7 +39,10 @@ export function formatMoney(fen: Fen): string {
  * Never goes through floating point.
  */
 export function parseYuan(text: string): Fen | null {
-  const t = text.trim().replace(/^[¥￥]/, '').replace(/,/g, '');
+  const t = text
+    .trim()
+    .replace(/^[¥￥]/, '')
+    .replace(/,/g, '');
   const m = /^(\d{1,8})(?:\.(\d{0,2}))?$/.exec(t);
   if (!m) return null;
   const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));

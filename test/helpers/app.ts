@@ -28,11 +28,17 @@ export function tempDir(prefix = 'cardtill-test-'): string {
 
 export async function startTestApp(o: Partial<AppOptions> = {}): Promise<TestApp> {
   const dataDir = o.dataDir ?? tempDir();
-  const app = await startApp({ dataDir, keySecret: { kind: 'passphrase', secret: 'test-passphrase' }, backgroundMs: 60_000, ...o });
+  const app = await startApp({
+    dataDir,
+    keySecret: { kind: 'passphrase', secret: 'test-passphrase' },
+    backgroundMs: 60_000,
+    ...o,
+  });
   let id = 1;
   const call = async <M extends MethodName>(method: M, params: Req<M>): Promise<Res<M>> => {
     const r = await app.dispatch(id++, method, params);
-    if (!r.ok) throw Object.assign(new Error(`${method}: ${r.error.code} ${r.error.detail ?? ''}`), { api: r.error });
+    if (!r.ok)
+      throw Object.assign(new Error(`${method}: ${r.error.code} ${r.error.detail ?? ''}`), { api: r.error });
     return r.result as Res<M>;
   };
   return {

@@ -26,7 +26,16 @@ export async function startE2E(o: Partial<AppOptions> = {}): Promise<E2E> {
   const host = await startWebHost(t.app, { port: 0, staticDir: path.resolve('dist/renderer') });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATHS.find((p) => fs.existsSync(p)),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
   const errors: string[] = [];

@@ -40,7 +40,8 @@ function opensslStatus(): string | null {
 }
 
 const version = opensslStatus();
-const missing = 'OpenSSL 3 command line not found: install the Debian package `openssl` (apt-get install openssl)';
+const missing =
+  'OpenSSL 3 command line not found: install the Debian package `openssl` (apt-get install openssl)';
 
 if (!version) {
   if (process.env.CI) {
@@ -58,7 +59,12 @@ describe.runIf(version)(`SM2 interop with OpenSSL CLI (${version ?? 'missing'})`
   const dir = mkdtempSync(join(tmpdir(), 'cardtill-sm2-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const sh = async (script: string): Promise<string> =>
-    (await run('bash', ['-c', script.replace(/\bopenssl /g, `${OPENSSL} `)], { cwd: dir, maxBuffer: 64 << 20 })).stdout;
+    (
+      await run('bash', ['-c', script.replace(/\bopenssl /g, `${OPENSSL} `)], {
+        cwd: dir,
+        maxBuffer: 64 << 20,
+      })
+    ).stdout;
 
   it('PEM: OpenSSL reads our keys; we read OpenSSL keys', async () => {
     const kp = sm2GenerateKeyPair();
@@ -67,13 +73,18 @@ describe.runIf(version)(`SM2 interop with OpenSSL CLI (${version ?? 'missing'})`
     const pubText = await sh('openssl pkey -pubin -in ours.pub.pem -text -noout');
     expect(pubText).toMatch(/ASN1 OID: SM2/);
     const hexFromText = (t: string, label: string): string =>
-      t.split(label)[1]!.split(/\n\S/)[0]!.replace(/[^0-9a-f]/g, '');
+      t
+        .split(label)[1]!
+        .split(/\n\S/)[0]!
+        .replace(/[^0-9a-f]/g, '');
     expect(hexFromText(pubText, 'pub:')).toBe(toHex(kp.publicKey));
     const privText = await sh('openssl pkey -in ours.key.pem -text -noout');
     expect(privText).toMatch(/ASN1 OID: SM2/);
     expect(hexFromText(privText, 'priv:').padStart(64, '0')).toBe(toHex(kp.privateKey));
     // OpenSSL's own key and public key files.
-    await sh('openssl genpkey -algorithm SM2 -out theirs.key.pem && openssl pkey -in theirs.key.pem -pubout -out theirs.pub.pem');
+    await sh(
+      'openssl genpkey -algorithm SM2 -out theirs.key.pem && openssl pkey -in theirs.key.pem -pubout -out theirs.pub.pem',
+    );
     const priv = sm2PrivateKeyFromPem(readFileSync(join(dir, 'theirs.key.pem'), 'utf8'));
     const pub = sm2PublicKeyFromPem(readFileSync(join(dir, 'theirs.pub.pem'), 'utf8'));
     expect(toHex(sm2PublicKeyFromPrivate(priv))).toBe(toHex(pub));
@@ -86,7 +97,9 @@ describe.runIf(version)(`SM2 interop with OpenSSL CLI (${version ?? 'missing'})`
     const signer = sm2Signer(ours.privateKey);
     writeFileSync(join(dir, 'ours.pub.pem'), sm2PublicKeyToPem(ours.publicKey));
     writeFileSync(join(dir, 'ours.key.pem'), sm2PrivateKeyToPem(ours.privateKey));
-    await sh('openssl genpkey -algorithm SM2 -out theirs.key.pem && openssl pkey -in theirs.key.pem -pubout -out theirs.pub.pem');
+    await sh(
+      'openssl genpkey -algorithm SM2 -out theirs.key.pem && openssl pkey -in theirs.key.pem -pubout -out theirs.pub.pem',
+    );
     const theirPub = sm2PublicKeyFromPem(readFileSync(join(dir, 'theirs.pub.pem'), 'utf8'));
 
     const msgs: Buffer[] = [];
@@ -97,7 +110,8 @@ describe.runIf(version)(`SM2 interop with OpenSSL CLI (${version ?? 'missing'})`
       writeFileSync(join(dir, `s${i}.der`), i % 2 ? signer.sign(m) : sm2Sign(ours.privateKey, m));
     }
     const wrongId = new TextEncoder().encode('8765432187654321');
-    for (let i = 0; i < WRONG_ID_COUNT; i++) writeFileSync(join(dir, `w${i}.der`), sm2Sign(ours.privateKey, msgs[i]!, { userId: wrongId }));
+    for (let i = 0; i < WRONG_ID_COUNT; i++)
+      writeFileSync(join(dir, `w${i}.der`), sm2Sign(ours.privateKey, msgs[i]!, { userId: wrongId }));
 
     const verifyLoop = `for i in $(seq 0 ${COUNT - 1}); do
         if openssl pkeyutl -verify -in m$i.bin -pubin -inkey ours.pub.pem -rawin -digest sm3 ${DISTID} -sigfile s$i.der >/dev/null 2>&1; then echo "$i OK"; else echo "$i FAIL"; fi
@@ -120,10 +134,12 @@ describe.runIf(version)(`SM2 interop with OpenSSL CLI (${version ?? 'missing'})`
     const wrongAccepted = lines.filter((l) => /^w\d+ OK$/.test(l)).length;
     const verifier = sm2Verifier(theirPub);
     let okTheirs = 0;
-    for (let i = 0; i < COUNT; i++) if (verifier.verify(msgs[i]!, readFileSync(join(dir, `t${i}.der`)))) okTheirs++;
+    for (let i = 0; i < COUNT; i++)
+      if (verifier.verify(msgs[i]!, readFileSync(join(dir, `t${i}.der`)))) okTheirs++;
     const ourVerifier = sm2Verifier(ours.publicKey);
     let okOpensslWithOurKey = 0;
-    for (let i = 0; i < 5; i++) if (ourVerifier.verify(msgs[i]!, readFileSync(join(dir, `o${i}.der`)))) okOpensslWithOurKey++;
+    for (let i = 0; i < 5; i++)
+      if (ourVerifier.verify(msgs[i]!, readFileSync(join(dir, `o${i}.der`)))) okOpensslWithOurKey++;
     console.info(
       `[crypto-interop] ${COUNT} openssl verifies + ${COUNT} openssl signs (${2 * COUNT + WRONG_ID_COUNT + 5} CLI calls, two loops in parallel): ${cliMs.toFixed(0)} ms`,
     );
@@ -132,6 +148,8 @@ describe.runIf(version)(`SM2 interop with OpenSSL CLI (${version ?? 'missing'})`
     expect(okTheirs).toBe(COUNT);
     expect(okOpensslWithOurKey).toBe(5);
     // And OpenSSL's signatures do not verify under a different user id.
-    expect(sm2Verifier(theirPub, { userId: wrongId }).verify(msgs[0]!, readFileSync(join(dir, 't0.der')))).toBe(false);
+    expect(
+      sm2Verifier(theirPub, { userId: wrongId }).verify(msgs[0]!, readFileSync(join(dir, 't0.der'))),
+    ).toBe(false);
   }, 180_000);
 });

@@ -13,9 +13,13 @@ afterEach(async () => t.close());
 describe('dispatcher', () => {
   it('validates every request before acting', async () => {
     await t.signIn();
-    expect((await t.callError('sale.authorize', { cardToken: 'x', amountFen: 12.5 } as never)).code).toBe('BAD_REQUEST');
+    expect((await t.callError('sale.authorize', { cardToken: 'x', amountFen: 12.5 } as never)).code).toBe(
+      'BAD_REQUEST',
+    );
     expect((await t.callError('sale.authorize', null as never)).code).toBe('BAD_REQUEST');
-    expect((await t.callError('card.enter', { pan: "1' OR 1=1", entryMode: 'wedge' } as never)).code).toBe('BAD_REQUEST');
+    expect((await t.callError('card.enter', { pan: "1' OR 1=1", entryMode: 'wedge' } as never)).code).toBe(
+      'BAD_REQUEST',
+    );
     expect((await t.app.dispatch(1, 'toString', {})).ok).toBe(false);
     expect((await t.app.dispatch(1, '__proto__', {})).ok).toBe(false);
   });
@@ -29,17 +33,26 @@ describe('dispatcher', () => {
 
   it('a card token is single-terminal state: an unknown or stale one is refused', async () => {
     await t.signIn();
-    expect((await t.callError('sale.authorize', { cardToken: 'nope', amountFen: 100 })).code).toBe('CARD_EXPIRED_TOKEN');
+    expect((await t.callError('sale.authorize', { cardToken: 'nope', amountFen: 100 })).code).toBe(
+      'CARD_EXPIRED_TOKEN',
+    );
     const token = await t.card('8888010000000017');
     now += 121_000;
-    expect((await t.callError('sale.authorize', { cardToken: token, amountFen: 100 })).code).toBe('CARD_EXPIRED_TOKEN');
+    expect((await t.callError('sale.authorize', { cardToken: token, amountFen: 100 })).code).toBe(
+      'CARD_EXPIRED_TOKEN',
+    );
   });
 
   it('five wrong PINs lock the operator for five minutes', async () => {
-    for (let i = 0; i < 4; i++) expect((await t.callError('auth.signIn', { operatorId: '1001', pin: '0000' })).code).toBe('BAD_PIN');
-    expect((await t.callError('auth.signIn', { operatorId: '1001', pin: '0000' })).code).toBe('OPERATOR_LOCKED');
+    for (let i = 0; i < 4; i++)
+      expect((await t.callError('auth.signIn', { operatorId: '1001', pin: '0000' })).code).toBe('BAD_PIN');
+    expect((await t.callError('auth.signIn', { operatorId: '1001', pin: '0000' })).code).toBe(
+      'OPERATOR_LOCKED',
+    );
     // Locked: even the right PIN is refused.
-    expect((await t.callError('auth.signIn', { operatorId: '1001', pin: '1234' })).code).toBe('OPERATOR_LOCKED');
+    expect((await t.callError('auth.signIn', { operatorId: '1001', pin: '1234' })).code).toBe(
+      'OPERATOR_LOCKED',
+    );
     now += 301_000;
     await t.signIn('1001', '1234');
     expect((await t.call('session.info', {})).operator?.id).toBe('1001');
@@ -64,11 +77,27 @@ describe('dispatcher', () => {
 describe('manual card entry', () => {
   it('needs a manager override; a wedge read does not', async () => {
     await t.signIn();
-    expect((await t.callError('card.enter', { pan: '8888010000000017', entryMode: 'manual' })).code).toBe('OVERRIDE_REQUIRED');
-    expect((await t.callError('card.enter', { pan: '8888010000000017', entryMode: 'manual', override: { operatorId: '1001', pin: '1234' } })).code).toBe('FORBIDDEN');
-    const ok = await t.call('card.enter', { pan: '8888010000000017', entryMode: 'manual', override: { operatorId: '2001', pin: '8888' } });
+    expect((await t.callError('card.enter', { pan: '8888010000000017', entryMode: 'manual' })).code).toBe(
+      'OVERRIDE_REQUIRED',
+    );
+    expect(
+      (
+        await t.callError('card.enter', {
+          pan: '8888010000000017',
+          entryMode: 'manual',
+          override: { operatorId: '1001', pin: '1234' },
+        })
+      ).code,
+    ).toBe('FORBIDDEN');
+    const ok = await t.call('card.enter', {
+      pan: '8888010000000017',
+      entryMode: 'manual',
+      override: { operatorId: '2001', pin: '8888' },
+    });
     expect(ok.entryMode).toBe('manual');
-    expect((await t.call('card.enter', { pan: '8888010000000017', entryMode: 'wedge' })).entryMode).toBe('wedge');
+    expect((await t.call('card.enter', { pan: '8888010000000017', entryMode: 'wedge' })).entryMode).toBe(
+      'wedge',
+    );
   });
 });
 
@@ -80,6 +109,11 @@ describe('sign-outs', () => {
     now += (t.app.config.auth.idleSignOutSeconds + 1) * 1000;
     await t.call('session.info', {});
     const rows = t.app.ctx.audit.list({ limit: 50, action: 'auth.signOut' });
-    expect(rows.map((r) => [r.operatorId, r.detail])).toEqual(expect.arrayContaining([['1001', 'manual'], ['2001', 'idle']]));
+    expect(rows.map((r) => [r.operatorId, r.detail])).toEqual(
+      expect.arrayContaining([
+        ['1001', 'manual'],
+        ['2001', 'idle'],
+      ]),
+    );
   });
 });

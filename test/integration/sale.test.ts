@@ -15,7 +15,9 @@ const LOW = demoCard('low').pan;
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await startTestApp({ config: { issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 } } as never });
+  t = await startTestApp({
+    config: { issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 } } as never,
+  });
   await t.signIn();
 });
 afterEach(async () => {
@@ -31,7 +33,9 @@ describe('a card sale end to end', () => {
     expect(r.balanceFen).toBe(before - 1250);
     expect(t.issuerBalance(ACTIVE)).toBe(before - 1250);
     expect(r.masked).toBe('888801******0017');
-    expect(t.app.issuerSim!.ledger.entries(ACTIVE)).toEqual([expect.objectContaining({ stan: r.stan, deltaFen: -1250, kind: 'sale' })]);
+    expect(t.app.issuerSim!.ledger.entries(ACTIVE)).toEqual([
+      expect.objectContaining({ stan: r.stan, deltaFen: -1250, kind: 'sale' }),
+    ]);
   });
 
   it('journals the sale, signed and chained, before answering', async () => {
@@ -39,33 +43,53 @@ describe('a card sale end to end', () => {
     const rows = t.app.db.prepare('SELECT * FROM journal ORDER BY seq').all() as JournalRow[];
     expect(rows).toHaveLength(1);
     const body = JSON.parse(rows[0].body);
-    expect(body).toMatchObject({ stan: r.stan, type: 'sale', status: 'approved', amountFen: 1250, balanceFen: r.balanceFen, masked: '888801******0017', prevHash: GENESIS_HASH });
+    expect(body).toMatchObject({
+      stan: r.stan,
+      type: 'sale',
+      status: 'approved',
+      amountFen: 1250,
+      balanceFen: r.balanceFen,
+      masked: '888801******0017',
+      prevHash: GENESIS_HASH,
+    });
     expect(body.panEnc).toBeTruthy();
     const bytes = canonicalBytes(body);
     expect(rows[0].hash).toBe(chainHash(GENESIS_HASH, bytes));
-    expect(t.app.keys.verifierFor(rows[0].key_version)!.verify(bytes, new Uint8Array(rows[0].sig))).toBe(true);
+    expect(t.app.keys.verifierFor(rows[0].key_version)!.verify(bytes, new Uint8Array(rows[0].sig))).toBe(
+      true,
+    );
     // Any change to the body breaks the signature.
     const forged = canonicalBytes({ ...body, amountFen: 1 });
-    expect(t.app.keys.verifierFor(rows[0].key_version)!.verify(forged, new Uint8Array(rows[0].sig))).toBe(false);
+    expect(t.app.keys.verifierFor(rows[0].key_version)!.verify(forged, new Uint8Array(rows[0].sig))).toBe(
+      false,
+    );
   });
 
   it('a receipt shows merchant, terminal, time, STAN, last 4, amount and balance', async () => {
     const r = await t.call('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen: 1250 });
     const rc = await t.call('receipt.get', { stan: r.stan });
-    const text = rc.doc.lines.map((l) => (l.type === 'text' ? l.text : l.type === 'pair' ? `${l.left} ${l.right}` : '')).join('\n');
+    const text = rc.doc.lines
+      .map((l) => (l.type === 'text' ? l.text : l.type === 'pair' ? `${l.left} ${l.right}` : ''))
+      .join('\n');
     expect(text).toContain(t.app.config.merchantId);
     expect(text).toContain(t.app.config.terminalId);
     expect(text).toContain(String(r.stan).padStart(6, '0'));
     expect(text).toContain('**** 0017');
     expect(text).not.toContain(ACTIVE);
     expect(text).toContain('¥12.50');
-    expect(text).toContain(`¥${((r.balanceFen ?? 0) / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
+    expect(text).toContain(
+      `¥${((r.balanceFen ?? 0) / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`,
+    );
     expect(text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
   });
 
   it('balance inquiry answers the issuer balance and moves no money', async () => {
     const r = await t.call('balance.inquiry', { cardToken: await t.card(ACTIVE) });
-    expect(r).toMatchObject({ type: 'inquiry', status: 'approved', balanceFen: demoCard('active').balanceFen });
+    expect(r).toMatchObject({
+      type: 'inquiry',
+      status: 'approved',
+      balanceFen: demoCard('active').balanceFen,
+    });
     expect(t.issuerBalance(ACTIVE)).toBe(demoCard('active').balanceFen);
   });
 
@@ -142,7 +166,8 @@ describe('a card sale end to end', () => {
   it.each(['tamper-balance', 'unsigned', 'wrong-key', 'replay'] as const)(
     'a %s issuer answer is a decline, an alert, and the debit is reversed',
     async (fault) => {
-      if (fault === 'replay') await t.call('balance.inquiry', { cardToken: await t.card(demoCard('gift').pan) });
+      if (fault === 'replay')
+        await t.call('balance.inquiry', { cardToken: await t.card(demoCard('gift').pan) });
       t.app.issuerSim!.setFault(fault);
       const r = await t.call('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen: 1250 });
       expect(r).toMatchObject({ status: 'declined', declineCode: 'ISSUER_BAD_SIGNATURE' });
@@ -182,7 +207,8 @@ describe('a card sale end to end', () => {
 describe('recovery after a crash', () => {
   it('a transaction left pending is declined and reversed on restart', async () => {
     const dataDir = t.dataDir;
-    const store = (t.app.terminal.opts as { store: import('../../src/main/terminal/txn-store').TxnStore }).store;
+    const store = (t.app.terminal.opts as { store: import('../../src/main/terminal/txn-store').TxnStore })
+      .store;
     // What a crash between "recorded as pending" and "answer journaled" leaves behind, after the
     // request did reach the issuer:
     const { stan, request } = store.createPending({
@@ -192,14 +218,27 @@ describe('recovery after a crash', () => {
       masked: 'x',
       pan: ACTIVE,
       entryMode: 'wedge',
-      buildRequest: (s) => ({ type: 'authorize', terminalId: t.app.config.terminalId, merchantId: t.app.config.merchantId, stan: s, time: new Date().toISOString(), nonce: 'ef'.repeat(16), card: { pan: ACTIVE, entryMode: 'wedge' }, amountFen: 500, otherTenderFen: 0 }),
+      buildRequest: (s) => ({
+        type: 'authorize',
+        terminalId: t.app.config.terminalId,
+        merchantId: t.app.config.merchantId,
+        stan: s,
+        time: new Date().toISOString(),
+        nonce: 'ef'.repeat(16),
+        card: { pan: ACTIVE, entryMode: 'wedge' },
+        amountFen: 500,
+        otherTenderFen: 0,
+      }),
     });
     await t.app.link.send(request as never);
     expect(t.issuerBalance(ACTIVE)).toBe(demoCard('active').balanceFen - 500);
     await t.app.close();
     const again = await startTestApp({ dataDir });
     try {
-      expect(again.app.db.prepare('SELECT status, decline_code FROM txns WHERE stan = ?').get(stan)).toEqual({ status: 'declined', decline_code: 'ISSUER_UNREACHABLE' });
+      expect(again.app.db.prepare('SELECT status, decline_code FROM txns WHERE stan = ?').get(stan)).toEqual({
+        status: 'declined',
+        decline_code: 'ISSUER_UNREACHABLE',
+      });
       expect(await again.app.terminal.sendReversals()).toBe(0);
       expect(again.issuerBalance(ACTIVE)).toBe(demoCard('active').balanceFen);
     } finally {

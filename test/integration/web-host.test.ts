@@ -12,20 +12,36 @@ let t: TestApp;
 let host: WebHost;
 const staticDir = path.resolve('dist/renderer');
 
-function request(pathname: string, o: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function request(
+  pathname: string,
+  o: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: host.port, path: pathname, method: o.method ?? 'GET', headers: o.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: host.port, path: pathname, method: o.method ?? 'GET', headers: o.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(o.body);
   });
 }
 
 const api = (method: string, params: unknown, token = host.token) =>
-  request(`/api/v1/${method}`, { method: 'POST', body: JSON.stringify(params), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+  request(`/api/v1/${method}`, {
+    method: 'POST',
+    body: JSON.stringify(params),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  });
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -56,12 +72,20 @@ describe('web host', () => {
 
   it('refuses a foreign Host (DNS rebinding) and a foreign Origin (CSRF)', async () => {
     expect((await request('/', { headers: { host: 'evil.example:80' } })).status).toBe(421);
-    const r = await request('/api/v1/session.info', { method: 'POST', body: '{}', headers: { authorization: `Bearer ${host.token}`, origin: 'http://evil.example' } });
+    const r = await request('/api/v1/session.info', {
+      method: 'POST',
+      body: '{}',
+      headers: { authorization: `Bearer ${host.token}`, origin: 'http://evil.example' },
+    });
     expect(r.status).toBe(403);
   });
 
   it('answers malformed calls with typed errors, never a crash', async () => {
-    const bad = await request('/api/v1/session.info', { method: 'POST', body: '{not json', headers: { authorization: `Bearer ${host.token}` } });
+    const bad = await request('/api/v1/session.info', {
+      method: 'POST',
+      body: '{not json',
+      headers: { authorization: `Bearer ${host.token}` },
+    });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.code).toBe('BAD_REQUEST');
     const unknown = await api('nope.nothing', {});
@@ -80,7 +104,10 @@ describe('web host', () => {
     // The customer swipes on the (simulated) reader beside the till.
     await new Promise((r) => setTimeout(r, 200));
     const msr = t.app.devices.list().find((d) => d.kind === 'magstripe')!;
-    await api('devices.simulate', { deviceId: msr.id, input: { action: 'swipe', pan: demoCard('active').pan, expiry: '3012' } });
+    await api('devices.simulate', {
+      deviceId: msr.id,
+      input: { action: 'swipe', pan: demoCard('active').pan, expiry: '3012' },
+    });
     const r = JSON.parse((await pending).body);
     expect(r.ok).toBe(true);
     expect(r.result).toMatchObject({ status: 'approved', amountFen: 1250, masked: '888801******0017' });
@@ -104,9 +131,13 @@ describe('web host', () => {
     ws.send('garbage');
     await t.call('card.enter', { pan: demoCard('gift').pan, entryMode: 'wedge' });
     await new Promise((r) => setTimeout(r, 300));
-    expect(messages.find((m) => m.id === 7)).toMatchObject({ ok: true, result: { terminalId: t.app.config.terminalId } });
+    expect(messages.find((m) => m.id === 7)).toMatchObject({
+      ok: true,
+      result: { terminalId: t.app.config.terminalId },
+    });
     expect(messages.find((m) => m.id === -1)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    const ev = messages.find((m) => m.event === 'card.presented') as { payload: { masked: string } } | undefined;
+    const ev = messages.find((m) => m.event === 'card.presented') as
+      { payload: { masked: string } } | undefined;
     expect(ev?.payload.masked).toBe('888801******0074');
     expect(JSON.stringify(messages)).not.toContain(demoCard('gift').pan);
     ws.close();

@@ -4,7 +4,9 @@ import { canonicalize } from '../../src/shared/canonical-json';
 
 describe('canonical JSON (the signed bytes)', () => {
   it('sorts keys at every depth and drops undefined', () => {
-    expect(canonicalize({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 'x' }, u: undefined })).toBe('{"a":{"c":"x","d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalize({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 'x' }, u: undefined })).toBe(
+      '{"a":{"c":"x","d":[1,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it('is independent of key insertion order', () => {

@@ -40,7 +40,20 @@ describe('the contract', () => {
   });
 
   it('declares the events the UI listens to', () => {
-    expect(Object.keys(events)).toEqual(expect.arrayContaining(['card.presented', 'txn.updated', 'session.changed', 'devices.changed']));
-    expect(TxnResult.safeParse({ stan: 1, type: 'sale', status: 'approved', amountFen: 1, otherTenderFen: 0, masked: 'x', offline: false, time: 't' }).success).toBe(true);
+    expect(Object.keys(events)).toEqual(
+      expect.arrayContaining(['card.presented', 'txn.updated', 'session.changed', 'devices.changed']),
+    );
+    expect(
+      TxnResult.safeParse({
+        stan: 1,
+        type: 'sale',
+        status: 'approved',
+        amountFen: 1,
+        otherTenderFen: 0,
+        masked: 'x',
+        offline: false,
+        time: 't',
+      }).success,
+    ).toBe(true);
   });
 });

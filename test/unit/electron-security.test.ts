@@ -13,13 +13,29 @@ const preload = fs.readFileSync('src/preload/preload.ts', 'utf8');
 describe('Electron hardening', () => {
   it('isolates and sandboxes the renderer', () => {
     const wp = secureWebPreferences('/x/preload.cjs');
-    expect(wp).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false });
+    expect(wp).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+    });
   });
 
   it('allows navigation only to the app’s own files, checked with a URL parser', () => {
-    expect(isAppUrl('file:///opt/cardtill/dist/renderer/index.html', '/opt/cardtill/dist/renderer')).toBe(true);
-    expect(isAppUrl('file:///opt/cardtill/dist/renderer/../../../etc/passwd', '/opt/cardtill/dist/renderer')).toBe(false);
-    expect(isAppUrl('file:///opt/cardtill/dist/renderer-evil/index.html', '/opt/cardtill/dist/renderer')).toBe(false);
+    expect(isAppUrl('file:///opt/cardtill/dist/renderer/index.html', '/opt/cardtill/dist/renderer')).toBe(
+      true,
+    );
+    expect(
+      isAppUrl('file:///opt/cardtill/dist/renderer/../../../etc/passwd', '/opt/cardtill/dist/renderer'),
+    ).toBe(false);
+    expect(
+      isAppUrl('file:///opt/cardtill/dist/renderer-evil/index.html', '/opt/cardtill/dist/renderer'),
+    ).toBe(false);
     expect(isAppUrl('https://evil.example/', '/opt/cardtill/dist/renderer')).toBe(false);
     expect(isAppUrl('javascript:alert(1)', '/opt/cardtill/dist/renderer')).toBe(false);
     expect(isAppUrl('not a url', '/opt/cardtill/dist/renderer')).toBe(false);
@@ -56,7 +72,8 @@ describe('Electron hardening', () => {
 
   it('packages with the hardening fuses, the same in code and in electron-builder.yml', () => {
     const yml = fs.readFileSync('electron-builder.yml', 'utf8');
-    for (const [fuse, value] of Object.entries(FUSES)) expect(yml).toMatch(new RegExp(`\\b${fuse}: ${value}\\b`));
+    for (const [fuse, value] of Object.entries(FUSES))
+      expect(yml).toMatch(new RegExp(`\\b${fuse}: ${value}\\b`));
     expect(FUSES.runAsNode).toBe(false);
     expect(FUSES.onlyLoadAppFromAsar).toBe(true);
     expect(yml).toMatch(/asarUnpack:[\s\S]*\*\*\/\*\.node/);
@@ -68,7 +85,13 @@ describe('Electron hardening', () => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = `${dir}/${e.name}`;
         if (e.isDirectory()) walk(p);
-        else if (/\.(ts|tsx)$/.test(e.name) && !p.startsWith('src/main/electron') && !p.startsWith('src/preload') && /from 'electron'/.test(fs.readFileSync(p, 'utf8'))) offenders.push(p);
+        else if (
+          /\.(ts|tsx)$/.test(e.name) &&
+          !p.startsWith('src/main/electron') &&
+          !p.startsWith('src/preload') &&
+          /from 'electron'/.test(fs.readFileSync(p, 'utf8'))
+        )
+          offenders.push(p);
       }
     };
     walk('src');

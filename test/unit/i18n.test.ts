@@ -10,8 +10,12 @@ describe('i18n', () => {
   });
 
   it('fills placeholders in both languages', () => {
-    expect(t('zh', 'splitOffer', { card: '¥8.00', cash: '¥4.50' })).toBe('分单支付：卡付 ¥8.00，其余 ¥4.50 收现金');
-    expect(t('en', 'splitOffer', { card: '¥8.00', cash: '¥4.50' })).toBe('Split tender: card pays ¥8.00, ¥4.50 in cash');
+    expect(t('zh', 'splitOffer', { card: '¥8.00', cash: '¥4.50' })).toBe(
+      '分单支付：卡付 ¥8.00，其余 ¥4.50 收现金',
+    );
+    expect(t('en', 'splitOffer', { card: '¥8.00', cash: '¥4.50' })).toBe(
+      'Split tender: card pays ¥8.00, ¥4.50 in cash',
+    );
     for (const [key, w] of Object.entries(WORDS)) {
       const vars = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       expect(vars(w.zh), key).toEqual(vars(w.en));

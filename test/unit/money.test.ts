@@ -1,6 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { formatMoney, formatYuan, parseYuan, keypadAppend, keypadBackspace, isFen, MAX_FEN } from '../../src/shared/money';
+import {
+  formatMoney,
+  formatYuan,
+  parseYuan,
+  keypadAppend,
+  keypadBackspace,
+  isFen,
+  MAX_FEN,
+} from '../../src/shared/money';
 
 describe('money in integer fen', () => {
   it('formats fen as yuan with two decimals and grouping', () => {

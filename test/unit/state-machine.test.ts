@@ -56,11 +56,13 @@ describe('online transaction state machine', () => {
 
   it('never ends in a non-final phase after max attempts, whatever happens', () => {
     const kinds: TxnEvent['kind'][] = ['not-sent', 'no-answer', 'bad-answer'];
-    for (const a of kinds) for (const b of kinds) for (const c of kinds) {
-      const m = run([a, b, c], 3);
-      expect(['approved', 'declined']).toContain(m.phase);
-      expect(m.attempts).toBeLessThanOrEqual(3);
-    }
+    for (const a of kinds)
+      for (const b of kinds)
+        for (const c of kinds) {
+          const m = run([a, b, c], 3);
+          expect(['approved', 'declined']).toContain(m.phase);
+          expect(m.attempts).toBeLessThanOrEqual(3);
+        }
   });
 
   it('final states absorb further events', () => {

@@ -4,7 +4,14 @@
  * role is checked, and only then does a handler run. Any failure becomes a typed WireResponse —
  * a malformed call never throws past this function.
  */
-import { methods, isMethodName, type MethodName, type Req, type Res, type WireResponse } from '../../shared/contract';
+import {
+  methods,
+  isMethodName,
+  type MethodName,
+  type Req,
+  type Res,
+  type WireResponse,
+} from '../../shared/contract';
 import { TillError, ERROR_WORDS } from '../../shared/errors';
 import type { TillSession } from './session';
 
@@ -27,12 +34,16 @@ export function createDispatcher(o: DispatchOptions) {
       if (!spec.roles.includes('public')) {
         const op = o.session.current();
         if (!op) throw new TillError('NOT_SIGNED_IN');
-        if (!(spec.roles as readonly string[]).includes(op.role)) throw new TillError('FORBIDDEN', `${method} is not for ${op.role}`);
+        if (!(spec.roles as readonly string[]).includes(op.role))
+          throw new TillError('FORBIDDEN', `${method} is not for ${op.role}`);
         o.session.touch();
       }
       const parsed = spec.req.safeParse(params ?? {});
       if (!parsed.success) {
-        throw new TillError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; '));
+        throw new TillError(
+          'BAD_REQUEST',
+          parsed.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; '),
+        );
       }
       const handler = o.handlers[method] as (req: unknown) => Promise<unknown> | unknown;
       const result = await handler(parsed.data);

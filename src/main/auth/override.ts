@@ -8,16 +8,26 @@ import { TillError } from '../../shared/errors';
 import type { Operator, Override } from '../../shared/contract';
 import type { Operators } from './operators';
 
-export type OverrideAction = 'void' | 'refund' | 'manual_entry' | 'offline_over_limit' | 'z_reprint' | 'force_close';
+export type OverrideAction =
+  'void' | 'refund' | 'manual_entry' | 'offline_over_limit' | 'z_reprint' | 'force_close';
 
 export interface OverrideChecker {
   /** Returns the approving manager, or throws OVERRIDE_REQUIRED / FORBIDDEN / BAD_PIN / OPERATOR_LOCKED. */
-  check(action: OverrideAction, override: Override | undefined, detail?: { stan?: number; note?: string }): Operator;
+  check(
+    action: OverrideAction,
+    override: Override | undefined,
+    detail?: { stan?: number; note?: string },
+  ): Operator;
 }
 
 export function createOverrideChecker(
   operators: Operators,
-  onGranted: (e: { action: OverrideAction; manager: Operator; stan?: number; note?: string }) => void = () => {},
+  onGranted: (e: {
+    action: OverrideAction;
+    manager: Operator;
+    stan?: number;
+    note?: string;
+  }) => void = () => {},
 ): OverrideChecker {
   return {
     check(action, override, detail = {}) {

@@ -20,6 +20,10 @@ export function verifyPin(pin: string, stored: string): boolean {
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltHex, hashHex] = parts;
   const expected = Buffer.from(hashHex, 'hex');
-  const got = scryptSync(pin, Buffer.from(saltHex, 'hex'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  const got = scryptSync(pin, Buffer.from(saltHex, 'hex'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
   return timingSafeEqual(got, expected);
 }

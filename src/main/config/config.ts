@@ -16,15 +16,24 @@ export const DeviceConfig = z.object({
 export type DeviceConfig = z.infer<typeof DeviceConfig>;
 
 export const TerminalConfig = z.object({
-  terminalId: z.string().regex(/^[A-Za-z0-9]{1,16}$/).default('T0000001'),
-  merchantId: z.string().regex(/^[A-Za-z0-9]{1,16}$/).default('M000000000001'),
+  terminalId: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,16}$/)
+    .default('T0000001'),
+  merchantId: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,16}$/)
+    .default('M000000000001'),
   merchantName: z.string().min(1).max(40).default('CardTill 演示商店'),
   issuer: z
     .object({
       /** Base URL of the issuer host. Absent: the embedded issuer-sim (demo). */
       url: z.string().url().optional(),
       /** The issuer's SM2 public key, uncompressed hex (04…). Required with url. */
-      publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/).optional(),
+      publicKey: z
+        .string()
+        .regex(/^04[0-9a-fA-F]{128}$/)
+        .optional(),
       enrolToken: z.string().default('demo-enrol-token'),
       timeoutMs: z.number().int().min(500).max(60_000).default(8000),
       attempts: z.number().int().min(1).max(5).default(2),
@@ -57,8 +66,12 @@ export function loadConfig(file: string | undefined): { config: TerminalConfig; 
     throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`);
   }
   const parsed = TerminalConfig.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`config ${file} is invalid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  if (!parsed.success)
+    throw new ConfigError(
+      `config ${file} is invalid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   const config = parsed.data;
-  if (config.issuer.url && !config.issuer.publicKey) throw new ConfigError(`config ${file}: issuer.publicKey is required with issuer.url`);
+  if (config.issuer.url && !config.issuer.publicKey)
+    throw new ConfigError(`config ${file}: issuer.publicKey is required with issuer.url`);
   return { config, demo: !config.issuer.url };
 }

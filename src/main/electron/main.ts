@@ -2,7 +2,14 @@
  * The Electron main process: the same app as the web host (src/main/app.ts), served over IPC to a
  * hardened window. Only this folder and src/preload import `electron`.
  */
-import { app as electronApp, BrowserWindow, ipcMain, session, safeStorage, type IpcMainInvokeEvent } from 'electron';
+import {
+  app as electronApp,
+  BrowserWindow,
+  ipcMain,
+  session,
+  safeStorage,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import path from 'node:path';
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -23,7 +30,8 @@ const PRELOAD = path.join(ROOT, 'dist', 'preload', 'preload.cjs');
  */
 function safeStorageSecret(dataDir: string): KeySecret | undefined {
   if (!safeStorage.isEncryptionAvailable()) return undefined;
-  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return undefined;
+  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')
+    return undefined;
   const file = path.join(dataDir, 'keys', 'safe-storage-secret.bin');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -33,7 +41,12 @@ function safeStorageSecret(dataDir: string): KeySecret | undefined {
 }
 
 async function createWindow(core: CardTillApp): Promise<void> {
-  const win = new BrowserWindow({ width: 1366, height: 860, show: false, webPreferences: secureWebPreferences(PRELOAD) });
+  const win = new BrowserWindow({
+    width: 1366,
+    height: 860,
+    show: false,
+    webPreferences: secureWebPreferences(PRELOAD),
+  });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (e, url) => {
     if (!isAppUrl(url, RENDERER_DIR)) e.preventDefault();
@@ -59,15 +72,21 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
-    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
+    cb({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] },
+    });
   });
 
-  ipcMain.handle('till:call', async (event: IpcMainInvokeEvent, msg: { method?: unknown; params?: unknown }) => {
-    // Every sender's frame must be our own page (checklist item 17).
-    const frameUrl = event.senderFrame?.url ?? '';
-    if (!isAppUrl(frameUrl, RENDERER_DIR)) return { id: 0, ok: false, error: { code: 'FORBIDDEN', message: 'unknown sender' } };
-    return core.dispatch(0, typeof msg?.method === 'string' ? msg.method : '', msg?.params);
-  });
+  ipcMain.handle(
+    'till:call',
+    async (event: IpcMainInvokeEvent, msg: { method?: unknown; params?: unknown }) => {
+      // Every sender's frame must be our own page (checklist item 17).
+      const frameUrl = event.senderFrame?.url ?? '';
+      if (!isAppUrl(frameUrl, RENDERER_DIR))
+        return { id: 0, ok: false, error: { code: 'FORBIDDEN', message: 'unknown sender' } };
+      return core.dispatch(0, typeof msg?.method === 'string' ? msg.method : '', msg?.params);
+    },
+  );
 
   await createWindow(core);
   electronApp.on('window-all-closed', () => {

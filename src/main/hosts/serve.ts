@@ -22,7 +22,10 @@ export async function serve(argv: string[]): Promise<void> {
     return;
   }
   const dataDir = path.resolve(
-    opts.dataDir ?? (opts.config ? 'cardtill-data' : fs.mkdtempSync(path.join(os.tmpdir(), `cardtill-demo-${new Date().toISOString().slice(0, 10)}-`))),
+    opts.dataDir ??
+      (opts.config
+        ? 'cardtill-data'
+        : fs.mkdtempSync(path.join(os.tmpdir(), `cardtill-demo-${new Date().toISOString().slice(0, 10)}-`))),
   );
   let app;
   try {
@@ -43,10 +46,21 @@ export async function serve(argv: string[]): Promise<void> {
 
   const chromium = CHROMIUM.find((p) => fs.existsSync(p));
   if (opts.open && chromium && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) {
-    const child = spawn(chromium, [`--app=${host.appUrl}`, `--user-data-dir=${path.join(dataDir, 'chromium-profile')}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], {
-      stdio: 'ignore',
-      detached: true,
-    });
+    const child = spawn(
+      chromium,
+      [
+        `--app=${host.appUrl}`,
+        `--user-data-dir=${path.join(dataDir, 'chromium-profile')}`,
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      {
+        stdio: 'ignore',
+        detached: true,
+      },
+    );
     child.on('error', (e) => console.log(`  (could not open Chromium: ${e.message})`));
     child.unref();
   } else if (opts.open) {

@@ -41,7 +41,10 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 const MAX_BODY = 256 * 1024;
-const malformed = (detail: string) => ({ ok: false, error: { code: 'BAD_REQUEST', message: 'The request is malformed', detail } });
+const malformed = (detail: string) => ({
+  ok: false,
+  error: { code: 'BAD_REQUEST', message: 'The request is malformed', detail },
+});
 
 /** The request target as a URL, or null: `new URL` throws on targets such as `//x:y` or `//h:99999`. */
 function parseTarget(target: string | undefined, port: number): URL | null {
@@ -52,18 +55,26 @@ function parseTarget(target: string | undefined, port: number): URL | null {
   }
 }
 
-export async function startWebHost(app: CardTillApp, o: { port?: number; staticDir: string; token?: string }): Promise<WebHost> {
+export async function startWebHost(
+  app: CardTillApp,
+  o: { port?: number; staticDir: string; token?: string },
+): Promise<WebHost> {
   const token = o.token ?? randomBytes(24).toString('hex');
   const tokenBuf = Buffer.from(token);
-  const tokenOk = (t: string | undefined) => !!t && t.length === token.length && timingSafeEqual(Buffer.from(t), tokenBuf);
+  const tokenOk = (t: string | undefined) =>
+    !!t && t.length === token.length && timingSafeEqual(Buffer.from(t), tokenBuf);
   let port = 0;
   const hostOk = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
-  const originOk = (origin: string | undefined) => !origin || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+  const originOk = (origin: string | undefined) =>
+    !origin || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
   const staticRoot = path.resolve(o.staticDir);
   let nextId = 1;
 
   function securityHeaders(res: http.ServerResponse): void {
-    res.setHeader('content-security-policy', contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]));
+    res.setHeader(
+      'content-security-policy',
+      contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]),
+    );
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-frame-options', 'DENY');
@@ -93,7 +104,10 @@ export async function startWebHost(app: CardTillApp, o: { port?: number; staticD
       res.end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'cache-control': rel === 'index.html' ? 'no-store' : 'max-age=3600' });
+    res.writeHead(200, {
+      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': rel === 'index.html' ? 'no-store' : 'max-age=3600',
+    });
     if (req.method === 'HEAD') res.end();
     else fs.createReadStream(file).pipe(res);
   }
@@ -105,11 +119,24 @@ export async function startWebHost(app: CardTillApp, o: { port?: number; staticD
     if (!url) return sendJson(res, 400, malformed('the request target is not a URL path'));
     if (url.pathname.startsWith('/api/')) {
       const m = /^\/api\/v1\/([a-zA-Z.]+)$/.exec(url.pathname);
-      if (!m) return sendJson(res, 404, { ok: false, error: { code: 'UNKNOWN_METHOD', message: 'Unknown operation' } });
-      if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: 'POST only' } });
-      if (!originOk(req.headers.origin)) return sendJson(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: 'cross-origin call refused' } });
+      if (!m)
+        return sendJson(res, 404, {
+          ok: false,
+          error: { code: 'UNKNOWN_METHOD', message: 'Unknown operation' },
+        });
+      if (req.method !== 'POST')
+        return sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: 'POST only' } });
+      if (!originOk(req.headers.origin))
+        return sendJson(res, 403, {
+          ok: false,
+          error: { code: 'FORBIDDEN', message: 'cross-origin call refused' },
+        });
       const auth = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-      if (!tokenOk(auth?.[1])) return sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Not authorized: invalid token' } });
+      if (!tokenOk(auth?.[1]))
+        return sendJson(res, 401, {
+          ok: false,
+          error: { code: 'UNAUTHORIZED', message: 'Not authorized: invalid token' },
+        });
       const chunks: Buffer[] = [];
       let size = 0;
       req.on('data', (c: Buffer) => {
@@ -131,14 +158,20 @@ export async function startWebHost(app: CardTillApp, o: { port?: number; staticD
           try {
             params = JSON.parse(text);
           } catch {
-            return sendJson(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: 'The request is malformed', detail: 'body is not JSON' } });
+            return sendJson(res, 400, {
+              ok: false,
+              error: { code: 'BAD_REQUEST', message: 'The request is malformed', detail: 'body is not JSON' },
+            });
           }
         }
-        void app.dispatch(nextId++, m[1], params).then((r) => sendJson(res, r.ok ? 200 : statusFor(r.error.code), r));
+        void app
+          .dispatch(nextId++, m[1], params)
+          .then((r) => sendJson(res, r.ok ? 200 : statusFor(r.error.code), r));
       });
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, { error: 'method not allowed' });
     serveStatic(req, res, url.pathname);
   });
 
@@ -149,9 +182,16 @@ export async function startWebHost(app: CardTillApp, o: { port?: number; staticD
   });
   server.on('upgrade', (req, socket, head) => {
     const url = parseTarget(req.url, port);
-    const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((s) => s.trim());
     const t = protocols.find((p) => p.startsWith('token.'))?.slice(6);
-    if (url?.pathname !== '/ws' || !hostOk(req.headers.host) || !originOk(req.headers.origin) || !tokenOk(t)) {
+    if (
+      url?.pathname !== '/ws' ||
+      !hostOk(req.headers.host) ||
+      !originOk(req.headers.origin) ||
+      !tokenOk(t)
+    ) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -174,11 +214,19 @@ export async function startWebHost(app: CardTillApp, o: { port?: number; staticD
         parsed = WireRequest.safeParse(undefined);
       }
       if (!parsed.success) {
-        ws.send(JSON.stringify({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'The request is malformed' } }));
+        ws.send(
+          JSON.stringify({
+            id: -1,
+            ok: false,
+            error: { code: 'BAD_REQUEST', message: 'The request is malformed' },
+          }),
+        );
         return;
       }
       const { id, method, params } = parsed.data;
-      void app.dispatch(id, method, params).then((r) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(r)));
+      void app
+        .dispatch(id, method, params)
+        .then((r) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(r)));
     });
   });
   const onEvent = (event: string, payload: unknown) => {
@@ -197,7 +245,9 @@ export async function startWebHost(app: CardTillApp, o: { port?: number; staticD
   // For programs on this machine (ECR, CLI): where the host is and its token, readable by this user only.
   const runDir = path.join(app.dataDir, 'run');
   fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
-  fs.writeFileSync(path.join(runDir, 'web-host.json'), JSON.stringify({ url, token, pid: process.pid }), { mode: 0o600 });
+  fs.writeFileSync(path.join(runDir, 'web-host.json'), JSON.stringify({ url, token, pid: process.pid }), {
+    mode: 0o600,
+  });
 
   return {
     url,

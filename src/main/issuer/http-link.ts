@@ -48,7 +48,9 @@ export class HttpIssuerLink implements IssuerLink {
     this.httpsAgent.destroy();
   }
 
-  async send(msg: Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string }): Promise<IssuerResponse> {
+  async send(
+    msg: Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string },
+  ): Promise<IssuerResponse> {
     if (this.cut) throw new LinkError('not-sent', 'issuer link is cut');
     const env = signEnvelope(this.opts.signer, msg);
     const body = await this.post(`/v1/${msg.type}`, JSON.stringify(env));
@@ -66,7 +68,12 @@ export class HttpIssuerLink implements IssuerLink {
     const resp = IssuerResponse.safeParse(parsed.msg);
     if (!resp.success) throw new LinkError('bad-signature', 'issuer answer has the wrong shape');
     const r = resp.data;
-    if (r.terminalId !== msg.terminalId || r.stan !== msg.stan || r.nonce !== msg.nonce || r.type !== `${msg.type}.result`) {
+    if (
+      r.terminalId !== msg.terminalId ||
+      r.stan !== msg.stan ||
+      r.nonce !== msg.nonce ||
+      r.type !== `${msg.type}.result`
+    ) {
       this.alert(`replayed or misdirected answer to ${msg.type} stan ${msg.stan} (got stan ${r.stan})`);
       throw new LinkError('bad-signature', 'issuer answer is not for this request');
     }
@@ -112,20 +119,31 @@ export class HttpIssuerLink implements IssuerLink {
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             if (res.statusCode === 200) finish(() => resolve(text));
-            else finish(() => reject(new LinkError('rejected', `issuer answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`)));
+            else
+              finish(() =>
+                reject(
+                  new LinkError('rejected', `issuer answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`),
+                ),
+              );
           });
-          res.on('error', (e) => finish(() => reject(new LinkError('no-answer', `answer broke off: ${e.message}`, { cause: e }))));
+          res.on('error', (e) =>
+            finish(() => reject(new LinkError('no-answer', `answer broke off: ${e.message}`, { cause: e }))),
+          );
           res.on('aborted', () => finish(() => reject(new LinkError('no-answer', 'answer aborted'))));
         },
       );
       // The whole exchange has one deadline; past it the outcome is unknown.
       const timer = setTimeout(() => {
-        finish(() => reject(new LinkError(sent ? 'no-answer' : 'not-sent', `no answer within ${timeoutMs} ms`)));
+        finish(() =>
+          reject(new LinkError(sent ? 'no-answer' : 'not-sent', `no answer within ${timeoutMs} ms`)),
+        );
         req.destroy();
       }, timeoutMs);
       req.on('error', (e: NodeJS.ErrnoException) => {
         // Refused / unreachable before anything was written: the issuer cannot have seen it.
-        const neverSent = !sent && ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(e.code ?? '');
+        const neverSent =
+          !sent &&
+          ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(e.code ?? '');
         finish(() => reject(new LinkError(neverSent ? 'not-sent' : 'no-answer', e.message, { cause: e })));
       });
       req.on('socket', (s) => {

@@ -28,7 +28,9 @@ export class LinkError extends Error {
 
 export interface IssuerLink {
   /** Sends a request message (header fields included) and returns the verified response. */
-  send(msg: Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string }): Promise<IssuerResponse>;
+  send(
+    msg: Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string },
+  ): Promise<IssuerResponse>;
   /** Demo switch and tests: when cut, every send fails 'not-sent' without touching the network. */
   setCut(cut: boolean): void;
   isCut(): boolean;

@@ -58,16 +58,28 @@ export function chainHash(prevHashHex: string, signedBytes: Uint8Array): string 
 }
 
 export function lastJournalRow(db: Db): Pick<JournalRow, 'seq' | 'hash'> | undefined {
-  return db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1').get() as Pick<JournalRow, 'seq' | 'hash'> | undefined;
+  return db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1').get() as
+    Pick<JournalRow, 'seq' | 'hash'> | undefined;
 }
 
-export function appendJournal(db: Db, signer: JournalSigner, rec: Omit<JournalBody, 'seq' | 'prevHash' | 'keyVersion'>): JournalBody {
+export function appendJournal(
+  db: Db,
+  signer: JournalSigner,
+  rec: Omit<JournalBody, 'seq' | 'prevHash' | 'keyVersion'>,
+): JournalBody {
   const last = lastJournalRow(db);
-  const body: JournalBody = { ...rec, seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? GENESIS_HASH, keyVersion: signer.keyVersion };
+  const body: JournalBody = {
+    ...rec,
+    seq: (last?.seq ?? 0) + 1,
+    prevHash: last?.hash ?? GENESIS_HASH,
+    keyVersion: signer.keyVersion,
+  };
   const bytes = canonicalBytes(body);
   const hash = chainHash(body.prevHash, bytes);
   const sig = signer.sign(bytes);
-  db.prepare('INSERT INTO journal (seq, stan, type, body, prev_hash, hash, sig, key_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+  db.prepare(
+    'INSERT INTO journal (seq, stan, type, body, prev_hash, hash, sig, key_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(
     body.seq,
     body.stan,
     body.type,

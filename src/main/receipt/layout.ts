@@ -40,13 +40,18 @@ export function formatLocalTime(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-export function layoutReceipt(h: ReceiptHeader, row: TxnRow, opts: { copy?: boolean; extras?: ReceiptExtras } = {}): ReceiptDoc {
+export function layoutReceipt(
+  h: ReceiptHeader,
+  row: TxnRow,
+  opts: { copy?: boolean; extras?: ReceiptExtras } = {},
+): ReceiptDoc {
   const lines: ReceiptLine[] = [
     { type: 'text', text: h.merchantName, align: 'center', size: 2, bold: true },
     { type: 'text', text: TITLES[row.type] ?? row.type.toUpperCase(), align: 'center', bold: true },
   ];
   if (opts.copy) lines.push({ type: 'text', text: '** 重印 COPY **', align: 'center' });
-  if (row.offline === 1) lines.push({ type: 'text', text: '** 离线交易 OFFLINE **', align: 'center', bold: true });
+  if (row.offline === 1)
+    lines.push({ type: 'text', text: '** 离线交易 OFFLINE **', align: 'center', bold: true });
   lines.push(
     { type: 'rule' },
     { type: 'pair', left: '商户号 MID', right: h.merchantId },
@@ -66,13 +71,20 @@ export function layoutReceipt(h: ReceiptHeader, row: TxnRow, opts: { copy?: bool
       );
     }
   }
-  if (row.status === 'approved' && row.balance_fen !== null) lines.push({ type: 'pair', left: '余额 BALANCE', right: formatMoney(row.balance_fen) });
+  if (row.status === 'approved' && row.balance_fen !== null)
+    lines.push({ type: 'pair', left: '余额 BALANCE', right: formatMoney(row.balance_fen) });
   if (row.status === 'declined') {
     lines.push({ type: 'pair', left: '结果 RESULT', right: '拒绝 DECLINED', bold: true });
     const words = ERROR_WORDS[(row.decline_code ?? 'ISSUER_ERROR') as ErrorCode];
     if (words) lines.push({ type: 'text', text: words.zh });
   }
   lines.push(...(opts.extras?.lines ?? []));
-  lines.push({ type: 'rule' }, { type: 'text', text: '持卡人签名 Signature: 免签', align: 'left' }, { type: 'text', text: '谢谢惠顾 Thank you', align: 'center' }, { type: 'feed', lines: 3 }, { type: 'cut' });
+  lines.push(
+    { type: 'rule' },
+    { type: 'text', text: '持卡人签名 Signature: 免签', align: 'left' },
+    { type: 'text', text: '谢谢惠顾 Thank you', align: 'center' },
+    { type: 'feed', lines: 3 },
+    { type: 'cut' },
+  );
   return { width: h.width, lines };
 }

@@ -19,7 +19,11 @@ export interface Migration {
   sql: string;
 }
 
-export function openDatabase(file: string, migrations: readonly Migration[], opts: { readonly?: boolean } = {}): Db {
+export function openDatabase(
+  file: string,
+  migrations: readonly Migration[],
+  opts: { readonly?: boolean } = {},
+): Db {
   if (!opts.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   db.pragma('busy_timeout = 5000');
@@ -34,7 +38,9 @@ export function openDatabase(file: string, migrations: readonly Migration[], opt
 
 function migrate(db: Db, migrations: readonly Migration[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const done = new Set((db.prepare('SELECT id FROM schema_migrations').all() as Array<{ id: string }>).map((r) => r.id));
+  const done = new Set(
+    (db.prepare('SELECT id FROM schema_migrations').all() as Array<{ id: string }>).map((r) => r.id),
+  );
   const ids = new Set<string>();
   for (const m of migrations) {
     if (ids.has(m.id)) throw new Error(`duplicate migration id ${m.id}`);
@@ -42,7 +48,10 @@ function migrate(db: Db, migrations: readonly Migration[]): void {
     if (done.has(m.id)) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(m.id, new Date().toISOString());
+      db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(
+        m.id,
+        new Date().toISOString(),
+      );
     })();
   }
 }

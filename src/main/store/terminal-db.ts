@@ -9,7 +9,12 @@ import { AUDIT_MIGRATIONS } from '../audit/schema';
 import { SHIFT_MIGRATIONS } from '../shift/schema';
 import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
 
-export const TERMINAL_MIGRATIONS: Migration[] = [...CORE_MIGRATIONS, ...AUDIT_MIGRATIONS, ...SHIFT_MIGRATIONS, ...OFFLINE_MIGRATIONS];
+export const TERMINAL_MIGRATIONS: Migration[] = [
+  ...CORE_MIGRATIONS,
+  ...AUDIT_MIGRATIONS,
+  ...SHIFT_MIGRATIONS,
+  ...OFFLINE_MIGRATIONS,
+];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {
   return openDatabase(path.join(dataDir, 'terminal.db'), TERMINAL_MIGRATIONS, opts);

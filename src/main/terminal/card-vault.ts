@@ -37,7 +37,12 @@ export class CardVault {
   summary(): CardSummary | null {
     const c = this.current;
     if (!c || this.now() - c.held.at > this.ttlMs) return null;
-    return { cardToken: c.token, masked: maskPan(c.held.card.pan), entryMode: c.held.card.entryMode, deviceId: c.held.deviceId };
+    return {
+      cardToken: c.token,
+      masked: maskPan(c.held.card.pan),
+      entryMode: c.held.card.entryMode,
+      deviceId: c.held.deviceId,
+    };
   }
 
   clear(): void {

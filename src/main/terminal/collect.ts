@@ -16,10 +16,13 @@ export async function collectByCard(
   prompt({ amountFen: req.amountFen });
   try {
     const card = await new Promise<CardSummary>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        terminal.off('card.presented', onCard);
-        reject(new TillError('NO_CARD', 'timed out waiting for a card'));
-      }, (req.timeoutSeconds ?? 60) * 1000);
+      const timer = setTimeout(
+        () => {
+          terminal.off('card.presented', onCard);
+          reject(new TillError('NO_CARD', 'timed out waiting for a card'));
+        },
+        (req.timeoutSeconds ?? 60) * 1000,
+      );
       const onCard = (c: CardSummary) => {
         clearTimeout(timer);
         terminal.off('card.presented', onCard);

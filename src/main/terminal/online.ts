@@ -14,7 +14,11 @@ export type OnlineVerdict =
   /** The outcome is unknown after every attempt: the caller must queue a reversal. */
   | { kind: 'unknown'; lastError: string; forged: boolean };
 
-export async function sendWithRetries(link: IssuerLink, request: Record<string, unknown>, maxAttempts: number): Promise<OnlineVerdict> {
+export async function sendWithRetries(
+  link: IssuerLink,
+  request: Record<string, unknown>,
+  maxAttempts: number,
+): Promise<OnlineVerdict> {
   let m = startTxn();
   let lastError = '';
   let forged = false;

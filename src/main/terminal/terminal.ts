@@ -65,7 +65,10 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     this.emit('card.cleared');
   }
 
-  private header(type: string, stan: number): Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string } {
+  private header(
+    type: string,
+    stan: number,
+  ): Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string } {
     return {
       type,
       terminalId: this.opts.terminalId,
@@ -115,7 +118,12 @@ export class Terminal extends EventEmitter<TerminalEvents> {
         pan: card.pan,
         entryMode: card.entryMode,
         operatorId,
-        buildRequest: (s) => ({ ...this.header('authorize', s), card: this.wireCard(card), amountFen: req.amountFen, otherTenderFen }),
+        buildRequest: (s) => ({
+          ...this.header('authorize', s),
+          card: this.wireCard(card),
+          amountFen: req.amountFen,
+          otherTenderFen,
+        }),
       });
       const offline = this.opts.offline;
       const fallback =
@@ -188,10 +196,18 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       return offline
         ? offline()
         : store.finalize(stan, { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
-    this.opts.log(`stan ${stan}: outcome unknown after ${this.opts.maxAttempts} attempts (${verdict.lastError}); reversal queued`);
+    this.opts.log(
+      `stan ${stan}: outcome unknown after ${this.opts.maxAttempts} attempts (${verdict.lastError}); reversal queued`,
+    );
     const code: ErrorCode = verdict.forged ? 'ISSUER_BAD_SIGNATURE' : 'ISSUER_UNREACHABLE';
     const needsReversal = request.type === 'authorize';
-    return store.finalize(stan, { status: 'declined', declineCode: code }, needsReversal ? { buildRequest: (rs) => ({ ...this.header('reverse', rs), origStan: stan }) } : undefined);
+    return store.finalize(
+      stan,
+      { status: 'declined', declineCode: code },
+      needsReversal
+        ? { buildRequest: (rs) => ({ ...this.header('reverse', rs), origStan: stan }) }
+        : undefined,
+    );
   }
 
   private publish(row: TxnRow): TxnResult {
@@ -213,7 +229,9 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       this.opts.store.finalize(
         row.stan,
         { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },
-        isMoney ? { buildRequest: (rs) => ({ ...this.header('reverse', rs), origStan: row.stan }) } : undefined,
+        isMoney
+          ? { buildRequest: (rs) => ({ ...this.header('reverse', rs), origStan: row.stan }) }
+          : undefined,
       );
       this.opts.log(`recovered pending stan ${row.stan} (${row.type}) after restart`);
     }
@@ -224,7 +242,9 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   async sendReversals(): Promise<number> {
     const store = this.opts.store;
     for (const rev of store.unsentReversals()) {
-      const request = store.openRequest<Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string }>(rev.request_enc);
+      const request = store.openRequest<
+        Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string }
+      >(rev.request_enc);
       try {
         const r = await this.opts.link.send(request);
         store.completeReversal(rev.stan, rev.orig_stan, r.balanceFen);
@@ -244,7 +264,12 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   receipt(stan: number, copy = false): Receipt {
     const row = this.opts.store.get(stan);
     if (!row || row.status === 'pending') throw new TillError('NOT_FOUND', `stan ${stan}`);
-    const h: ReceiptHeader = { merchantName: this.opts.merchantName, merchantId: this.opts.merchantId, terminalId: this.opts.terminalId, width: this.opts.receiptWidth };
+    const h: ReceiptHeader = {
+      merchantName: this.opts.merchantName,
+      merchantId: this.opts.merchantId,
+      terminalId: this.opts.terminalId,
+      width: this.opts.receiptWidth,
+    };
     return { stan, doc: layoutReceipt(h, row, { copy, extras: this.opts.receiptExtras?.(row) }), copy };
   }
 }

@@ -88,18 +88,46 @@ export class TxnStore {
           `INSERT INTO txns (stan, type, status, amount_fen, other_tender_fen, masked, pan_enc, entry_mode, operator_id, orig_stan, request_enc, created_at, updated_at)
            VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(stan, t.type, t.amountFen, t.otherTenderFen, t.masked, t.pan ? this.sealPan(t.pan) : null, t.entryMode, t.operatorId ?? null, t.origStan ?? null, this.sealRequest(request), at, at);
+        .run(
+          stan,
+          t.type,
+          t.amountFen,
+          t.otherTenderFen,
+          t.masked,
+          t.pan ? this.sealPan(t.pan) : null,
+          t.entryMode,
+          t.operatorId ?? null,
+          t.origStan ?? null,
+          this.sealRequest(request),
+          at,
+          at,
+        );
       return { stan, request };
     })();
   }
 
   /** Final state + journal record (+ reversal to queue), atomically. */
-  finalize(stan: number, o: FinalOutcome, reversal?: { buildRequest: (revStan: number) => Record<string, unknown> }): TxnRow {
+  finalize(
+    stan: number,
+    o: FinalOutcome,
+    reversal?: { buildRequest: (revStan: number) => Record<string, unknown> },
+  ): TxnRow {
     return this.db.transaction(() => {
       const at = this.now().toISOString();
       this.db
-        .prepare('UPDATE txns SET status = ?, balance_fen = ?, decline_code = ?, auth_code = ?, offline = ?, updated_at = ? WHERE stan = ? AND status = ?')
-        .run(o.status, o.balanceFen ?? null, o.declineCode ?? null, o.authCode ?? null, o.offline ? 1 : 0, at, stan, 'pending');
+        .prepare(
+          'UPDATE txns SET status = ?, balance_fen = ?, decline_code = ?, auth_code = ?, offline = ?, updated_at = ? WHERE stan = ? AND status = ?',
+        )
+        .run(
+          o.status,
+          o.balanceFen ?? null,
+          o.declineCode ?? null,
+          o.authCode ?? null,
+          o.offline ? 1 : 0,
+          at,
+          stan,
+          'pending',
+        );
       const row = this.get(stan)!;
       this.journal(row);
       if (reversal) this.queueReversal(stan, reversal.buildRequest);
@@ -144,11 +172,17 @@ export class TxnStore {
   }
 
   recent(limit: number): TxnRow[] {
-    return this.db.prepare("SELECT * FROM txns WHERE status != 'pending' ORDER BY stan DESC LIMIT ?").all(limit) as TxnRow[];
+    return this.db
+      .prepare("SELECT * FROM txns WHERE status != 'pending' ORDER BY stan DESC LIMIT ?")
+      .all(limit) as TxnRow[];
   }
 
   unsentReversals(): Array<{ stan: number; orig_stan: number; request_enc: Buffer; attempts: number }> {
-    return this.db.prepare('SELECT stan, orig_stan, request_enc, attempts FROM reversals WHERE sent_at IS NULL ORDER BY stan').all() as Array<{
+    return this.db
+      .prepare(
+        'SELECT stan, orig_stan, request_enc, attempts FROM reversals WHERE sent_at IS NULL ORDER BY stan',
+      )
+      .all() as Array<{
       stan: number;
       orig_stan: number;
       request_enc: Buffer;
@@ -157,21 +191,36 @@ export class TxnStore {
   }
 
   markReversalFailed(stan: number, error: string): void {
-    this.db.prepare('UPDATE reversals SET attempts = attempts + 1, last_error = ? WHERE stan = ?').run(error, stan);
+    this.db
+      .prepare('UPDATE reversals SET attempts = attempts + 1, last_error = ? WHERE stan = ?')
+      .run(error, stan);
   }
 
   /** The issuer acknowledged the reversal: mark it sent, record the original as reversed, journal it. */
   completeReversal(revStan: number, origStan: number, balanceFen: number | undefined): void {
     this.db.transaction(() => {
       const at = this.now().toISOString();
-      this.db.prepare('UPDATE reversals SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE stan = ?').run(at, revStan);
+      this.db
+        .prepare(
+          'UPDATE reversals SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE stan = ?',
+        )
+        .run(at, revStan);
       const orig = this.get(origStan);
       this.db
         .prepare(
           `INSERT INTO txns (stan, type, status, amount_fen, other_tender_fen, balance_fen, masked, pan_enc, entry_mode, operator_id, orig_stan, created_at, updated_at)
            VALUES (?, 'reversal', 'approved', ?, 0, ?, ?, ?, 'system', NULL, ?, ?, ?)`,
         )
-        .run(revStan, orig?.amount_fen ?? 0, balanceFen ?? null, orig?.masked ?? '', orig?.pan_enc ?? null, origStan, at, at);
+        .run(
+          revStan,
+          orig?.amount_fen ?? 0,
+          balanceFen ?? null,
+          orig?.masked ?? '',
+          orig?.pan_enc ?? null,
+          origStan,
+          at,
+          at,
+        );
       this.journal(this.get(revStan)!);
     })();
   }

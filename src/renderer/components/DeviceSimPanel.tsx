@@ -39,17 +39,41 @@ export function DeviceSimPanel() {
               </td>
               <td className="sim-actions">
                 {msr && (
-                  <button className="btn small" onClick={() => void simulate(msr, { action: 'swipe', pan: c.pan, expiry: c.name === 'expired' ? '2312' : '3012' })} data-testid={`sim-swipe-${c.name}`}>
+                  <button
+                    className="btn small"
+                    onClick={() =>
+                      void simulate(msr, {
+                        action: 'swipe',
+                        pan: c.pan,
+                        expiry: c.name === 'expired' ? '2312' : '3012',
+                      })
+                    }
+                    data-testid={`sim-swipe-${c.name}`}
+                  >
                     {t('swipe')}
                   </button>
                 )}
                 {ic && (
-                  <button className="btn small" onClick={() => void simulate(ic, { action: 'tap', pan: c.pan, expiry: c.name === 'expired' ? '2312' : '3012' })} data-testid={`sim-tap-${c.name}`}>
+                  <button
+                    className="btn small"
+                    onClick={() =>
+                      void simulate(ic, {
+                        action: 'tap',
+                        pan: c.pan,
+                        expiry: c.name === 'expired' ? '2312' : '3012',
+                      })
+                    }
+                    data-testid={`sim-tap-${c.name}`}
+                  >
                     {t('tap')}
                   </button>
                 )}
                 {scanner && (
-                  <button className="btn small" onClick={() => void simulate(scanner, { action: 'scan', payload: c.pan })} data-testid={`sim-scan-${c.name}`}>
+                  <button
+                    className="btn small"
+                    onClick={() => void simulate(scanner, { action: 'scan', payload: c.pan })}
+                    data-testid={`sim-scan-${c.name}`}
+                  >
                     {t('scan')}
                   </button>
                 )}
@@ -59,11 +83,19 @@ export function DeviceSimPanel() {
         </tbody>
       </table>
       {msr && (
-        <button className="btn small" onClick={() => void simulate(msr, { action: 'swipe', pan: SIM_CARDS[0].pan, garbled: true })} data-testid="sim-garbled">
+        <button
+          className="btn small"
+          onClick={() => void simulate(msr, { action: 'swipe', pan: SIM_CARDS[0].pan, garbled: true })}
+          data-testid="sim-garbled"
+        >
           {t('garbled')}
         </button>
       )}
-      <button className={`btn small ${link === 'cut' ? 'primary' : ''}`} onClick={() => void setLinkCut(link !== 'cut')} data-testid="sim-link">
+      <button
+        className={`btn small ${link === 'cut' ? 'primary' : ''}`}
+        onClick={() => void setLinkCut(link !== 'cut')}
+        data-testid="sim-link"
+      >
         {link === 'cut' ? t('restoreLink') : t('cutLink')}
       </button>
     </aside>

@@ -7,7 +7,12 @@ import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
 /** Display width of a string on a receipt: CJK and full-width characters take two columns. */
 export function columns(s: string): number {
   let n = 0;
-  for (const ch of s) n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of s)
+    n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
+      ch,
+    )
+      ? 2
+      : 1;
   return n;
 }
 
@@ -22,10 +27,20 @@ function QrImage({ data }: { data: string }) {
 function Line({ line, width }: { line: ReceiptLine; width: number }) {
   switch (line.type) {
     case 'text':
-      return <div className={`r-line align-${line.align ?? 'left'} ${line.size === 2 ? 'r-big' : ''} ${line.bold ? 'r-bold' : ''}`}>{line.text}</div>;
+      return (
+        <div
+          className={`r-line align-${line.align ?? 'left'} ${line.size === 2 ? 'r-big' : ''} ${line.bold ? 'r-bold' : ''}`}
+        >
+          {line.text}
+        </div>
+      );
     case 'pair': {
       const gap = Math.max(1, width - columns(line.left) - columns(line.right));
-      return <div className={`r-line ${line.bold ? 'r-bold' : ''}`}>{line.left + ' '.repeat(gap) + line.right}</div>;
+      return (
+        <div className={`r-line ${line.bold ? 'r-bold' : ''}`}>
+          {line.left + ' '.repeat(gap) + line.right}
+        </div>
+      );
     }
     case 'rule':
       return <div className="r-line">{(line.char ?? '-').repeat(width)}</div>;

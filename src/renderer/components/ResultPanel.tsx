@@ -29,7 +29,8 @@ export function ResultPanel() {
         {result.type === 'sale' && <div className="result-amount">{formatMoney(result.amountFen)}</div>}
         {result.balanceFen !== undefined && (
           <div data-testid="result-balance">
-            {result.type === 'inquiry' ? t('cardBalance') : t('remaining')}: <strong>{formatMoney(result.balanceFen)}</strong>
+            {result.type === 'inquiry' ? t('cardBalance') : t('remaining')}:{' '}
+            <strong>{formatMoney(result.balanceFen)}</strong>
           </div>
         )}
         {cashDueFen > 0 && (
@@ -48,16 +49,29 @@ export function ResultPanel() {
             {t('newSale')}
           </button>
         </div>
-        {printNote && <div className="muted" data-testid="print-note">{printNote === 'printed' ? t('printed') : err(printNote)}</div>}
+        {printNote && (
+          <div className="muted" data-testid="print-note">
+            {printNote === 'printed' ? t('printed') : err(printNote)}
+          </div>
+        )}
       </div>
     );
   }
 
-  const short = result.declineCode === 'INSUFFICIENT_BALANCE' && result.balanceFen !== undefined && result.balanceFen > 0 && card;
+  const short =
+    result.declineCode === 'INSUFFICIENT_BALANCE' &&
+    result.balanceFen !== undefined &&
+    result.balanceFen > 0 &&
+    card;
   const cardFen = result.balanceFen ?? 0;
   const cashFen = amountFen - cardFen;
   return (
-    <div className="result declined" data-testid="result" data-status="declined" data-code={result.declineCode}>
+    <div
+      className="result declined"
+      data-testid="result"
+      data-status="declined"
+      data-code={result.declineCode}
+    >
       <div className="result-title">✗ {t('declined')}</div>
       <div className="decline-reason" data-testid="decline-reason">
         {err(result.declineCode ?? 'ISSUER_ERROR')}
@@ -85,7 +99,11 @@ export function ResultPanel() {
       {short && cashFen > 0 && (
         <div className="split" data-testid="split-offer">
           <p>{t('splitOffer', { card: formatMoney(cardFen), cash: formatMoney(cashFen) })}</p>
-          <button className="btn primary" onClick={() => void submit({ cardFen, otherFen: cashFen })} data-testid="split-confirm">
+          <button
+            className="btn primary"
+            onClick={() => void submit({ cardFen, otherFen: cashFen })}
+            data-testid="split-confirm"
+          >
             {t('splitConfirm')}
           </button>
         </div>

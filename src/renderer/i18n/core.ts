@@ -27,7 +27,10 @@ export const CORE_WORDS = {
   online: { zh: '在线', en: 'Online' },
   linkCut: { zh: '已断开', en: 'Cut' },
   link: { zh: '发卡系统', en: 'Issuer' },
-  splitOffer: { zh: '分单支付：卡付 {card}，其余 {cash} 收现金', en: 'Split tender: card pays {card}, {cash} in cash' },
+  splitOffer: {
+    zh: '分单支付：卡付 {card}，其余 {cash} 收现金',
+    en: 'Split tender: card pays {card}, {cash} in cash',
+  },
   splitConfirm: { zh: '确认分单支付', en: 'Confirm split' },
   cashDue: { zh: '请收现金', en: 'Collect cash' },
   newSale: { zh: '下一笔', en: 'Next sale' },
@@ -45,10 +48,22 @@ export const CORE_WORDS = {
   devices: { zh: '设备', en: 'Devices' },
   language: { zh: 'English', en: '中文' },
   stan: { zh: '流水号', en: 'STAN' },
-  keysHint: { zh: '键盘：数字输入金额 · Enter 收款 · Esc 清除 · F1 消费 · F2 查询', en: 'Keys: digits amount · Enter charge · Esc clear · F1 sale · F2 balance' },
-  disconnected: { zh: '与终端核心的连接已断开，正在重连…', en: 'Connection to the terminal core lost, reconnecting…' },
-  noToken: { zh: '缺少访问令牌：请使用启动时打印的完整地址打开', en: 'No access token: open the full URL printed at start' },
-  collectPrompt: { zh: '收银机请求收款 {amount}，请刷卡', en: 'Till asks to collect {amount}: present a card' },
+  keysHint: {
+    zh: '键盘：数字输入金额 · Enter 收款 · Esc 清除 · F1 消费 · F2 查询',
+    en: 'Keys: digits amount · Enter charge · Esc clear · F1 sale · F2 balance',
+  },
+  disconnected: {
+    zh: '与终端核心的连接已断开，正在重连…',
+    en: 'Connection to the terminal core lost, reconnecting…',
+  },
+  noToken: {
+    zh: '缺少访问令牌：请使用启动时打印的完整地址打开',
+    en: 'No access token: open the full URL printed at start',
+  },
+  collectPrompt: {
+    zh: '收银机请求收款 {amount}，请刷卡',
+    en: 'Till asks to collect {amount}: present a card',
+  },
   role_cashier: { zh: '收银员', en: 'Cashier' },
   role_manager: { zh: '店长', en: 'Manager' },
   role_technician: { zh: '技术员', en: 'Technician' },

@@ -26,7 +26,14 @@ function WedgeField() {
     >
       <label>
         {t('wedgeLabel')}
-        <input value={text} onChange={(e) => setText(e.target.value)} placeholder={t('wedgePlaceholder')} autoComplete="off" inputMode="numeric" data-testid="wedge-input" />
+        <input
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={t('wedgePlaceholder')}
+          autoComplete="off"
+          inputMode="numeric"
+          data-testid="wedge-input"
+        />
       </label>
     </form>
   );
@@ -52,10 +59,18 @@ export function Cashier() {
     <main className="cashier" data-testid="cashier">
       <section className="cashier-main">
         <div className="mode-tabs">
-          <button className={`tab ${mode === 'sale' ? 'active' : ''}`} onClick={() => setMode('sale')} data-testid="mode-sale">
+          <button
+            className={`tab ${mode === 'sale' ? 'active' : ''}`}
+            onClick={() => setMode('sale')}
+            data-testid="mode-sale"
+          >
             F1 {t('sale')}
           </button>
-          <button className={`tab ${mode === 'inquiry' ? 'active' : ''}`} onClick={() => setMode('inquiry')} data-testid="mode-inquiry">
+          <button
+            className={`tab ${mode === 'inquiry' ? 'active' : ''}`}
+            onClick={() => setMode('inquiry')}
+            data-testid="mode-inquiry"
+          >
             F2 {t('balance')}
           </button>
         </div>
@@ -73,7 +88,8 @@ export function Cashier() {
         <div className={`card-status ${card ? 'has-card' : ''}`} data-testid="card-status">
           {card ? (
             <>
-              <span className="tag">{t('cardRead')}</span> <span className="mono">{card.masked}</span> <span className="muted">({card.entryMode})</span>
+              <span className="tag">{t('cardRead')}</span> <span className="mono">{card.masked}</span>{' '}
+              <span className="muted">({card.entryMode})</span>
             </>
           ) : (
             <span>{t('presentCard')}</span>
@@ -97,7 +113,13 @@ export function Cashier() {
         <p className="muted small">{t('keysHint')}</p>
       </section>
       <section className="cashier-keypad">
-        <Keypad onKey={keypad} onOk={() => void submit()} okLabel={mode === 'sale' ? t('charge') : t('balance')} clearLabel={t('clear')} disabled={busy} />
+        <Keypad
+          onKey={keypad}
+          onOk={() => void submit()}
+          okLabel={mode === 'sale' ? t('charge') : t('balance')}
+          clearLabel={t('clear')}
+          disabled={busy}
+        />
       </section>
       <aside className="cashier-side">
         <ReceiptPreview />
@@ -105,7 +127,8 @@ export function Cashier() {
         <ul className="recent" data-testid="recent">
           {recent.map((r) => (
             <li key={r.stan} className={`recent-${r.status}`}>
-              <span className="mono">{String(r.stan).padStart(6, '0')}</span> {r.type === 'inquiry' ? t('balance') : formatMoney(r.amountFen)}{' '}
+              <span className="mono">{String(r.stan).padStart(6, '0')}</span>{' '}
+              {r.type === 'inquiry' ? t('balance') : formatMoney(r.amountFen)}{' '}
               <span className="muted">{r.masked.slice(-4)}</span> {r.status === 'approved' ? '✓' : '✗'}
               {(r.type === 'void' || r.type === 'refund') && (
                 <span className="tag" data-testid={`recent-kind-${r.stan}`}>

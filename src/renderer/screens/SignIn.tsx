@@ -39,7 +39,12 @@ export function SignIn() {
           <h2>{t('chooseOperator')}</h2>
           <div className="operator-list">
             {operators.map((o) => (
-              <button key={o.id} className={`btn operator-btn ${selected === o.id ? 'selected' : ''}`} onClick={() => setSelected(o.id)} data-testid={`operator-${o.id}`}>
+              <button
+                key={o.id}
+                className={`btn operator-btn ${selected === o.id ? 'selected' : ''}`}
+                onClick={() => setSelected(o.id)}
+                data-testid={`operator-${o.id}`}
+              >
                 <span className="op-name">{o.name}</span>
                 <span className="muted">
                   {o.id} · {t(`role_${o.role}`)}
@@ -68,7 +73,13 @@ export function SignIn() {
               autoFocus
             />
           </form>
-          <Keypad onKey={onKey} onOk={() => void submit()} okLabel={t('signIn')} clearLabel={t('clear')} testId="pin-keypad" />
+          <Keypad
+            onKey={onKey}
+            onOk={() => void submit()}
+            okLabel={t('signIn')}
+            clearLabel={t('clear')}
+            testId="pin-keypad"
+          />
           {error && (
             <p className="error" role="alert" data-testid="signin-error">
               {err(error.code)}

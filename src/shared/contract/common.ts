@@ -17,7 +17,9 @@ export interface MethodSpec<Req extends z.ZodType = z.ZodType, Res extends z.Zod
   demoOnly?: boolean;
 }
 
-export function method<Req extends z.ZodType, Res extends z.ZodType>(spec: MethodSpec<Req, Res>): MethodSpec<Req, Res> {
+export function method<Req extends z.ZodType, Res extends z.ZodType>(
+  spec: MethodSpec<Req, Res>,
+): MethodSpec<Req, Res> {
   return spec;
 }
 
@@ -25,5 +27,7 @@ export const ALL_ROLES = ['cashier', 'manager', 'technician'] as const;
 export const SELLERS = ['cashier', 'manager'] as const;
 
 /** A manager's PIN typed on the cashier's screen to allow one privileged action. */
-export const Override = z.object({ operatorId: z.string().min(1).max(32), pin: z.string().regex(/^\d{4,8}$/) }).strict();
+export const Override = z
+  .object({ operatorId: z.string().min(1).max(32), pin: z.string().regex(/^\d{4,8}$/) })
+  .strict();
 export type Override = z.infer<typeof Override>;

@@ -3,8 +3,26 @@ import { DeviceInfo } from '../devices';
 import { method, Empty, ALL_ROLES } from './common';
 
 const SimInputSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('swipe'), pan: z.string().regex(/^\d{12,19}$/), expiry: z.string().regex(/^\d{4}$/).optional(), name: z.string().max(26).optional(), garbled: z.boolean().optional() }),
-  z.object({ action: z.literal('tap'), pan: z.string().regex(/^\d{12,19}$/), expiry: z.string().regex(/^\d{4}$/).optional(), balanceFen: z.number().int().min(0).optional(), removeEarly: z.boolean().optional() }),
+  z.object({
+    action: z.literal('swipe'),
+    pan: z.string().regex(/^\d{12,19}$/),
+    expiry: z
+      .string()
+      .regex(/^\d{4}$/)
+      .optional(),
+    name: z.string().max(26).optional(),
+    garbled: z.boolean().optional(),
+  }),
+  z.object({
+    action: z.literal('tap'),
+    pan: z.string().regex(/^\d{12,19}$/),
+    expiry: z
+      .string()
+      .regex(/^\d{4}$/)
+      .optional(),
+    balanceFen: z.number().int().min(0).optional(),
+    removeEarly: z.boolean().optional(),
+  }),
   z.object({ action: z.literal('scan'), payload: z.string().min(1).max(2048) }),
 ]);
 

@@ -45,7 +45,13 @@ export const saleMethods = {
   /** A card typed or scanned into the keyboard-wedge field, or keyed by hand. */
   'card.enter': method({
     // 'manual' (a number keyed by hand, card not read) needs a manager's override.
-    req: z.object({ pan: z.string().regex(/^\d{12,19}$/), entryMode: z.enum(['wedge', 'manual']), override: Override.optional() }).strict(),
+    req: z
+      .object({
+        pan: z.string().regex(/^\d{12,19}$/),
+        entryMode: z.enum(['wedge', 'manual']),
+        override: Override.optional(),
+      })
+      .strict(),
     res: CardSummary,
     roles: SELLERS,
   }),
@@ -71,14 +77,25 @@ export const saleMethods = {
    */
   'sale.collect': method({
     req: z
-      .object({ amountFen: Fen.refine((v) => v > 0, 'amount must be positive'), timeoutSeconds: z.number().int().min(5).max(300).optional() })
+      .object({
+        amountFen: Fen.refine((v) => v > 0, 'amount must be positive'),
+        timeoutSeconds: z.number().int().min(5).max(300).optional(),
+      })
       .strict(),
     res: TxnResult,
     roles: SELLERS,
   }),
   'balance.inquiry': method({ req: z.object({ cardToken }).strict(), res: TxnResult, roles: SELLERS }),
-  'txn.recent': method({ req: z.object({ limit: z.number().int().min(1).max(200) }).strict(), res: z.array(TxnResult), roles: SELLERS }),
-  'receipt.get': method({ req: z.object({ stan: z.number().int().positive() }).strict(), res: Receipt, roles: SELLERS }),
+  'txn.recent': method({
+    req: z.object({ limit: z.number().int().min(1).max(200) }).strict(),
+    res: z.array(TxnResult),
+    roles: SELLERS,
+  }),
+  'receipt.get': method({
+    req: z.object({ stan: z.number().int().positive() }).strict(),
+    res: Receipt,
+    roles: SELLERS,
+  }),
   'receipt.print': method({
     req: z.object({ stan: z.number().int().positive() }).strict(),
     res: z.object({ printed: z.boolean(), held: z.boolean(), reason: ErrorCode.optional() }),

@@ -30,5 +30,10 @@ export const sessionMethods = {
   }),
   'auth.signOut': method({ req: Empty, res: Empty, roles: ALL_ROLES }),
   /** Demo: cut or restore the issuer link so store-and-forward can be seen. */
-  'link.set': method({ req: z.object({ cut: z.boolean() }).strict(), res: z.object({ link: LinkState }), roles: ALL_ROLES, demoOnly: true }),
+  'link.set': method({
+    req: z.object({ cut: z.boolean() }).strict(),
+    res: z.object({ link: LinkState }),
+    roles: ALL_ROLES,
+    demoOnly: true,
+  }),
 };

@@ -7,7 +7,8 @@ export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleM
   const op = () => ctx.session.current()?.id;
   return {
     'card.enter': ({ pan, entryMode, override }) => {
-      if (entryMode === 'manual') ctx.overrides.check('manual_entry', override, { note: 'manual card entry' });
+      if (entryMode === 'manual')
+        ctx.overrides.check('manual_entry', override, { note: 'manual card entry' });
       return ctx.terminal.present({ pan, entryMode });
     },
     'card.current': () => ctx.terminal.cards.summary(),
