@@ -15,6 +15,7 @@ import type { SettlementInfo } from '../../shared/contract/manager';
 import { reconcile, DISCREPANCY_ACTIONS, type Discrepancy, type TerminalItem } from './reconcile';
 import type { BatchRow } from './shift-store';
 import { ShiftStore } from './shift-store';
+import { offlineQueueFromDb, type OfflineQueueView } from './offline-hook';
 
 export interface SettlerOptions {
   db: Db;
@@ -23,6 +24,8 @@ export interface SettlerOptions {
   merchantId: string;
   clock: () => Date;
   maxAttempts: number;
+  /** What is still in the offline queue (default: the offline queue's own table in `db`). */
+  offlineQueue?: OfflineQueueView;
 }
 
 export interface Settler {
@@ -99,11 +102,26 @@ export function batchTotals(
 export function createSettler(o: SettlerOptions): Settler {
   const store = new ShiftStore(o.db);
 
-  /** What is in this batch but not at the issuer yet: forced offline advices, queued reversals. */
+  const offline = o.offlineQueue ?? offlineQueueFromDb(o.db);
+
+  /**
+   * STANs of this batch not at the issuer *now*: carried-out advices still unsent, declined sales
+   * whose reversal is still queued. Asked live every time, so a settlement read after the queue
+   * drained never still says "in the offline queue" (one truth per shift).
+   */
+  function stillQueued(b: BatchRow): Set<number> {
+    const unsent = new Set(offline.unsent().map((u) => u.stan));
+    const out = new Set((JSON.parse(b.carried_out) as number[]).filter((s) => unsent.has(s)));
+    for (const rv of store.unsentReversalOrigs(b.from_stan, b.to_stan)) out.add(rv.orig_stan);
+    return out;
+  }
+
+  /** What is in this batch but not at the issuer yet: forced offline advices still unsent, queued reversals. */
   function queued(b: BatchRow): Array<{ stan: number; type: string; amountFen: number; time: string }> {
     const q: Array<{ stan: number; type: string; amountFen: number; time: string }> = [];
     const get = o.db.prepare('SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan = ?');
-    for (const s of JSON.parse(b.carried_out) as number[]) {
+    const live = stillQueued(b);
+    for (const s of (JSON.parse(b.carried_out) as number[]).filter((x) => live.has(x))) {
       const r = get.get(s) as ItemRow | undefined;
       q.push({ stan: s, type: r?.type ?? 'sale', amountFen: r?.amount_fen ?? 0, time: r?.updated_at ?? '' });
     }
@@ -151,15 +169,22 @@ export function createSettler(o: SettlerOptions): Settler {
       attempted_at: string;
     },
   ): SettlementInfo {
+    const live = stillQueued(b);
+    const carriedOut = JSON.parse(b.carried_out) as number[];
     return {
       batchNo: b.batch_no,
       status: s.status,
       forced: b.forced === 1,
       carriedIn: JSON.parse(b.carried_in) as number[],
-      carriedOut: JSON.parse(b.carried_out) as number[],
+      carriedOut,
+      carriedOutUnsent: carriedOut.filter((x) => live.has(x)),
       terminalTotals: batchTotals(o.db, b),
       issuerTotals: s.issuer_totals ? (JSON.parse(s.issuer_totals) as BatchTotals) : null,
-      discrepancies: JSON.parse(s.discrepancies) as Discrepancy[],
+      // A settled batch has no discrepancy: what it carried out is listed as carried out, not as one.
+      // "In the offline queue" is checked now, not as it was at the attempt.
+      discrepancies: (JSON.parse(s.discrepancies) as Discrepancy[]).filter(
+        (d) => s.status !== 'settled' && (d.kind !== 'in_offline_queue' || live.has(d.stan)),
+      ),
       attemptedAt: s.attempted_at,
     };
   }
@@ -198,14 +223,8 @@ export function createSettler(o: SettlerOptions): Settler {
       const parsed = SettlementAnswer.safeParse(verdict.response.settlement);
       if (!parsed.success) return record(b, stan, 'unreachable', null, q.map(queuedDiscrepancy));
       const ans = parsed.data;
-      if (ans.matched && totalsEqual(ans.totals, totals))
-        return record(
-          b,
-          stan,
-          'settled',
-          ans.totals,
-          q.filter((x) => (JSON.parse(b.carried_out) as number[]).includes(x.stan)).map(queuedDiscrepancy),
-        );
+      // Matched: settled, with no discrepancy — advices it carried out are in `carriedOut`.
+      if (ans.matched && totalsEqual(ans.totals, totals)) return record(b, stan, 'settled', ans.totals, []);
       return record(b, stan, 'unmatched', ans.totals, reconcile(batchItems(o.db, b), ans.txns ?? [], q));
     },
   };
