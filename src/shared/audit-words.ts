@@ -112,8 +112,9 @@ const RULES: Array<[RegExp, (m: RegExpMatchArray, lang: AuditLang) => string]> =
   [
     /^void of (\d+) ([\d ]+) fen (\S+)(?: (\S+))?$/,
     (m, l) =>
-      (l === 'zh' ? `撤销原流水 ${m[1]}，${money(m[2])}，${m[3]}` : `Void of ${m[1]}, ${money(m[2])}, ${m[3]}`) +
-      (m[4] ? ` ${m[4]}` : ''),
+      (l === 'zh'
+        ? `撤销原流水 ${m[1]}，${money(m[2])}，${m[3]}`
+        : `Void of ${m[1]}, ${money(m[2])}, ${m[3]}`) + (m[4] ? ` ${m[4]}` : ''),
   ],
   [
     /^(?:refund of (\d+)|unlinked refund) ([\d ]+) fen (\S+)(?: (\S+))?$/,
@@ -129,10 +130,7 @@ const RULES: Array<[RegExp, (m: RegExpMatchArray, lang: AuditLang) => string]> =
   ],
   [/^(\d+) entries$/, (m, l) => (l === 'zh' ? `${m[1]} 条` : `${m[1]} entries`)],
   [/^(X|Z)$/, (m, l) => (l === 'zh' ? `${m[1]} 报表` : `${m[1]} report`)],
-  [
-    /^(\d+) (cashier|manager|technician)$/,
-    (m, l) => `${m[1]}${l === 'zh' ? '，' : ', '}${w(ROLE, m[2], l)}`,
-  ],
+  [/^(\d+) (cashier|manager|technician)$/, (m, l) => `${m[1]}${l === 'zh' ? '，' : ', '}${w(ROLE, m[2], l)}`],
 ];
 
 /**

@@ -79,7 +79,9 @@ function rowsOf(l: ReceiptLine, width: number): PrintedRow[] {
       const b = l.bold ? { bold: true } : {};
       const gap = width - columns(l.left) - columns(l.right);
       if (gap >= 1)
-        return [{ kind: 'pair', text: l.left + ' '.repeat(gap) + l.right, left: l.left, right: l.right, ...b }];
+        return [
+          { kind: 'pair', text: l.left + ' '.repeat(gap) + l.right, left: l.left, right: l.right, ...b },
+        ];
       // Too long for one line: the label wraps, the value goes right-aligned below (the printer's way).
       return [
         ...wrapColumns(l.left, width).map((p) => ({ kind: 'pair' as const, text: p, ...b })),

@@ -278,7 +278,12 @@ describe('one truth per shift (issue 11 item 18)', () => {
     expect(before.report.settlement!.discrepancies).toEqual([]);
     expect(before.report.settlement!.carriedOutUnsent).toEqual([]);
     const again = await t.call('shift.settle', { shiftId: report.shiftId });
-    expect(again).toMatchObject({ status: 'settled', discrepancies: [], carriedOut: [off.stan], carriedOutUnsent: [] });
+    expect(again).toMatchObject({
+      status: 'settled',
+      discrepancies: [],
+      carriedOut: [off.stan],
+      carriedOutUnsent: [],
+    });
     const last = t.app.ctx.audit.list({ limit: 50 }).find((a) => a.action === 'batch.settle')!;
     expect(last.detail).toBe('batch 1: settled, 0 discrepancies, 1 carried to next batch');
     // And the shift list says the same as the Z.

@@ -149,7 +149,14 @@ export function reportCsv(r: ShiftReport, timeZone: string = DEFAULT_TIME_ZONE):
       ]);
   }
   // Every row gets its words: the ones not given above come from ITEM_WORDS (or stay empty).
-  rows[0] = ['分类 section', '项目 item', '笔数 count', '金额(分) amount_fen', '金额(元) amount_yuan', '说明 label'];
+  rows[0] = [
+    '分类 section',
+    '项目 item',
+    '笔数 count',
+    '金额(分) amount_fen',
+    '金额(元) amount_yuan',
+    '说明 label',
+  ];
   for (const row of rows.slice(1)) if (row.length < 6) row[5] = ITEM_WORDS[String(row[1])] ?? '';
   return toCsv(rows);
 }
@@ -201,7 +208,12 @@ function newPdf(
 ): Promise<Buffer> {
   const [file, name] = font ?? findCjkFont();
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', layout, margin: 40, info: { Title: title, Producer: 'CardTill' } });
+    const doc = new PDFDocument({
+      size: 'A4',
+      layout,
+      margin: 40,
+      info: { Title: title, Producer: 'CardTill' },
+    });
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
@@ -255,10 +267,7 @@ export function drawTable(
   const bottom = () => doc.page.height - doc.page.margins.bottom;
   let y = doc.y;
   const rowHeight = (cells: readonly string[]) =>
-    Math.max(
-      ...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i]! - 2 * pad })),
-    ) +
-    2 * pad;
+    Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i]! - 2 * pad }))) + 2 * pad;
   const drawRow = (cells: readonly string[], opts: { fill?: string; span?: boolean; header?: boolean }) => {
     const h = opts.span
       ? doc.heightOfString(cells[0] || ' ', { width: width - 2 * pad }) + 2 * pad
@@ -279,9 +288,20 @@ export function drawTable(
       });
     }
     y += h;
-    doc.save().moveTo(x0, y).lineTo(x0 + width, y).lineWidth(0.4).strokeColor('#b8bec8').stroke().restore();
+    doc
+      .save()
+      .moveTo(x0, y)
+      .lineTo(x0 + width, y)
+      .lineWidth(0.4)
+      .strokeColor('#b8bec8')
+      .stroke()
+      .restore();
   };
-  const header = () => drawRow(cols.map((c) => c.header), { fill: '#dfe5ee', header: true });
+  const header = () =>
+    drawRow(
+      cols.map((c) => c.header),
+      { fill: '#dfe5ee', header: true },
+    );
   header();
   for (const r of rows) {
     if (r.section) drawRow(r.cells, { fill: '#f1f4f8', span: true });
@@ -310,7 +330,9 @@ export function reportPdf(
   for (const l of lines.slice(i)) {
     if (l.type === 'pair') rows.push({ cells: [l.left.trim(), l.right] });
     else if (l.type === 'text')
-      rows.push(l.bold || l.align === 'center' ? { cells: [l.text], section: true } : { cells: [l.text, ''] });
+      rows.push(
+        l.bold || l.align === 'center' ? { cells: [l.text], section: true } : { cells: [l.text, ''] },
+      );
   }
   return newPdf(title, font, 'portrait', (doc) => {
     for (const h of head) doc.fontSize(11).text(h);

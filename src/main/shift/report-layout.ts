@@ -54,11 +54,12 @@ export function layoutShiftReport(
   pair(`撤销 VOIDS ×${t.voids.count}`, minus(t.voids.amountFen));
   pair(`退货 REFUNDS ×${t.refunds.count}`, minus(t.refunds.amountFen));
   pair(`查询 INQUIRIES ×${t.inquiries.count}`, '');
-  pair('净额(卡) NET CARD', formatMoney(t.netCardFen), true);
+  pair('卡净额 NET CARD', formatMoney(t.netCardFen), true);
   L.push({ type: 'rule' });
   text('按支付 BY TENDER', 'left', true);
   pair('储值卡 CARD', formatMoney(t.tender.cardFen));
   pair('现金(分单) CASH', formatMoney(t.tender.cashFen));
+  pair('总销售额(含现金) TOTAL', formatMoney(t.netCardFen + t.netCashFen));
   pair(`联机 ONLINE ×${t.online.count}`, formatMoney(t.online.amountFen));
   pair(`离线 OFFLINE ×${t.offline.count}`, formatMoney(t.offline.amountFen));
   L.push({ type: 'rule' });

@@ -21,7 +21,7 @@ export function ShiftList() {
             <th>#</th>
             <th>{t('colOpened')}</th>
             <th>{t('colClosed')}</th>
-            <th>{t('netSales')}</th>
+            <th>{t('netCardSales')}</th>
             <th>{t('variance')}</th>
             <th>{t('settlement')}</th>
             <th />
@@ -68,7 +68,9 @@ export function ShiftList() {
             {t('zReport')} #{z.report.shiftId}
           </h3>
           <VarianceCard
+            key={z.report.shiftId}
             report={z.report}
+            ack={z.ack}
             onAcked={() => {
               load();
               open(z.report.shiftId);
