@@ -128,6 +128,8 @@ const RULES: Array<[RegExp, (m: RegExpMatchArray, lang: AuditLang) => string]> =
           : 'Unlinked refund') +
       `${l === 'zh' ? '，' : ', '}${money(m[2])}${l === 'zh' ? '，' : ', '}${m[3]}${m[4] ? ` ${m[4]}` : ''}`,
   ],
+  [/^manual$/, (_m, l) => (l === 'zh' ? '主动退出' : 'signed out')],
+  [/^idle$/, (_m, l) => (l === 'zh' ? '空闲超时自动退出' : 'idle timeout')],
   [/^(\d+) entries$/, (m, l) => (l === 'zh' ? `${m[1]} 条` : `${m[1]} entries`)],
   [/^(X|Z)$/, (m, l) => (l === 'zh' ? `${m[1]} 报表` : `${m[1]} report`)],
   [/^(\d+) (cashier|manager|technician)$/, (m, l) => `${m[1]}${l === 'zh' ? '，' : ', '}${w(ROLE, m[2], l)}`],

@@ -7,7 +7,8 @@ import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
 import type { ShiftReport } from '../../shared/contract/manager';
 import { formatMoney } from '../../shared/money';
 import { denominationLabel } from '../../shared/denominations';
-import { formatLocalTime, formatStan } from '../receipt/layout';
+import { formatLocalTime as formatMachineTime, formatStan } from '../receipt/layout';
+import { formatInZone } from '../../shared/local-time';
 
 const KIND_WORDS: Record<string, string> = {
   missing_at_issuer: '发卡方缺失 MISSING@ISSUER',
@@ -26,8 +27,12 @@ export function layoutShiftReport(
     width: 32 | 48;
     copy?: boolean;
     ack?: { acked_by: string; acked_at: string; note: string | null } | null;
+    /** The store's time zone (config `timeZone`): times print in it; without, the machine's zone. */
+    timeZone?: string;
   },
 ): ReceiptDoc {
+  const formatLocalTime = (iso: string) =>
+    opts.timeZone ? formatInZone(iso, opts.timeZone) : formatMachineTime(iso);
   const L: ReceiptLine[] = [];
   const pair = (left: string, right: string, bold = false) =>
     L.push({ type: 'pair', left, right, ...(bold ? { bold } : {}) });
@@ -78,11 +83,11 @@ export function layoutShiftReport(
           ? '长款 OVER'
           : '短款 SHORT';
     pair(`差异 ${w}`, signed(r.variance.varianceFen), true);
-    if (opts.ack)
-      text(
-        `已确认 ACK ${opts.ack.acked_by} ${formatLocalTime(opts.ack.acked_at)}${opts.ack.note ? ` ${opts.ack.note}` : ''}`,
-      );
-    else if (r.variance.needsAck) text('** 待店长确认 ACK PENDING **', 'center', true);
+    // Who acknowledged and when on one line, the note on its own (a time is never split by a wrap).
+    if (opts.ack) {
+      pair(`已确认 ${opts.ack.acked_by}`, formatLocalTime(opts.ack.acked_at));
+      if (opts.ack.note) text(`确认说明 ACK NOTE ${opts.ack.note}`);
+    } else if (r.variance.needsAck) text('** 待店长确认 ACK PENDING **', 'center', true);
   } else pair('应有 EXPECTED', formatMoney(r.expectedCashFen));
   L.push({ type: 'rule' });
   text('队列与异常 QUEUE/EXCEPTIONS', 'left', true);
@@ -110,10 +115,7 @@ export function layoutShiftReport(
     pair('对账 RECONCILE', w, s.status !== 'settled');
     if (s.forced) text('强制结班 FORCED CLOSE');
     if (s.issuerTotals)
-      pair(
-        '发卡方消费 ISSUER SALES',
-        `${s.issuerTotals.saleCount}/${formatMoney(s.issuerTotals.saleFen ?? 0)}`,
-      );
+      pair('发卡方 ISSUER', `${s.issuerTotals.saleCount}/${formatMoney(s.issuerTotals.saleFen ?? 0)}`);
     for (const d of s.discrepancies) {
       text(`${formatStan(d.stan)} ${KIND_WORDS[d.kind] ?? d.kind}`);
       pair(

@@ -28,7 +28,7 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
     const ack = shifts.store.ack(shiftId) ?? null;
     return {
       report,
-      doc: layoutShiftReport(report, { width, copy, ack }),
+      doc: layoutShiftReport(report, { width, copy, ack, timeZone: tz }),
       copy,
       ack: ack && { by: ack.acked_by, at: ack.acked_at, note: ack.note },
     };
@@ -54,7 +54,11 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
         ? ctx.overrides.check('force_close', force, { note: 'close with unsent offline advices' }).id
         : undefined;
       const report = await shifts.close(me(), { countedFen, forcedBy });
-      return { report, doc: layoutShiftReport(report, { width, copy: false, ack: null }), copy: false };
+      return {
+        report,
+        doc: layoutShiftReport(report, { width, copy: false, ack: null, timeZone: tz }),
+        copy: false,
+      };
     },
     'shift.acknowledge': ({ shiftId, note }) => {
       shifts.acknowledge(me(), shiftId, note);
@@ -65,7 +69,7 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
     'report.x': () => {
       const report = shifts.xReport();
       ctx.audit.record({ action: 'report.x', shiftId: report.shiftId || undefined });
-      return { report, doc: layoutShiftReport(report, { width }), copy: false };
+      return { report, doc: layoutShiftReport(report, { width, timeZone: tz }), copy: false };
     },
     'report.z': ({ shiftId }) => zDoc(shiftId, shifts.store.zPrints(shiftId) > 0),
     'report.print': async ({ kind, shiftId, override }) => {
@@ -75,7 +79,7 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
       if (kind === 'X') {
         const report = shifts.xReport();
         const out = await printer.print(
-          layoutShiftReport(report, { width }),
+          layoutShiftReport(report, { width, timeZone: tz }),
           `x-${report.shiftId}-${Date.now()}`,
         );
         ctx.audit.record({ action: 'report.x.print', shiftId: report.shiftId || undefined });
@@ -112,6 +116,7 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
         width: 48,
         copy: kind === 'Z' && shifts.store.zPrints(report.shiftId) > 0,
         ack: kind === 'Z' ? (shifts.store.ack(report.shiftId) ?? null) : null,
+        timeZone: tz,
       });
       const pdf = await reportPdf(`CardTill ${kind} ${report.terminalId} #${report.shiftId}`, doc);
       return file(`${base}.pdf`, 'application/pdf', pdf);

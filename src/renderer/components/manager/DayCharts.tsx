@@ -68,8 +68,7 @@ export function SalesByHourChart({
 }
 
 /**
- * Tender mix: a doughnut with the share printed inside each slice, and the names and amounts as an
- * HTML legend under it — text the browser wraps, so it is never cut to "…" on a narrow screen.
+ * Tender mix: a doughnut, and the names, amounts and shares as an HTML legend under it — text the browser wraps, so it is never cut to "…" on a narrow screen.
  */
 export function TenderMixChart({ cardFen, cashFen }: { cardFen: number; cashFen: number }) {
   const { t, money } = useT();
@@ -87,7 +86,8 @@ export function TenderMixChart({ cardFen, cashFen }: { cardFen: number; cashFen:
       {
         type: 'pie',
         radius: ['45%', '75%'],
-        label: { position: 'inside', formatter: '{d}%', color: '#fff', fontWeight: 600 },
+        // The words and shares are in the HTML legend below: a canvas label is clipped or cut to "…".
+        label: { show: false },
         labelLine: { show: false },
         data: parts.map((d) => ({ name: d.name, value: d.fen / 100, itemStyle: { color: d.color } })),
       },
