@@ -173,7 +173,20 @@ describe.runIf(haveChromium)('manager screens, issue 11 (Chromium)', () => {
     expect(audit).not.toMatch(/\bfen\b|float \d|variance -?\d|shift\.open|shift\.close|auth\.sign-in/);
     expect(audit).toContain('差异 -¥70.00');
     await e.shot('mf06-audit-words');
-  });
+
+    // The same in English, at 1024.
+    await p.getByTestId('lang-toggle').click();
+    await p.setViewportSize({ width: 1024, height: 768 });
+    await expect.poll(() => open.textContent()).toContain('Float ¥100.00');
+    expect(await open.textContent()).toContain('Shift opened');
+    await e.shot('mf06-audit-words-en-1024');
+    await p.getByTestId('mgr-tab-today').click();
+    await expect.poll(() => p.getByTestId('mgr-today').textContent()).toContain('Net card sales');
+    expect(await p.getByTestId('mgr-today').textContent()).toContain('Total incl. cash');
+    expect(await p.getByTestId('tender-card').textContent()).toContain('Card ¥32.50');
+    await e.shot('mf02-today-en-1024');
+    await p.getByTestId('lang-toggle').click();
+  }, 90_000); // a long walk through six tabs on 2 shared cores: a budget, not a timing assertion
 
   it('operators edited safely, a forced close says why, "forward now" with the link cut says so', async () => {
     const p = e.page;
@@ -236,5 +249,5 @@ describe.runIf(haveChromium)('manager screens, issue 11 (Chromium)', () => {
     await expect
       .poll(() => p.getByTestId('carried-out').textContent())
       .toContain(`${String(off.stan).padStart(6, '0')} (仍在离线队列)`);
-  });
+  }, 60_000);
 });

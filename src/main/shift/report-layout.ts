@@ -9,6 +9,7 @@ import { formatMoney } from '../../shared/money';
 import { denominationLabel } from '../../shared/denominations';
 import { formatLocalTime as formatMachineTime, formatStan } from '../receipt/layout';
 import { formatInZone } from '../../shared/local-time';
+import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
 
 const KIND_WORDS: Record<string, string> = {
   missing_at_issuer: '发卡方缺失 MISSING@ISSUER',
@@ -94,7 +95,9 @@ export function layoutShiftReport(
   pair('离线未上送 OFFLINE UNSENT', String(r.queue.offlineUnsent));
   pair('冲正待发 REVERSALS QUEUED', String(r.queue.reversalsUnsent));
   pair('拒绝 DECLINED', String(r.exceptions.declined));
-  for (const [code, n] of Object.entries(t.declined.byCode)) pair(`  ${code}`, String(n));
+  // A decline reason in words (简体中文; the code beside it for the issuer's help desk).
+  for (const [code, n] of Object.entries(t.declined.byCode))
+    pair(`  ${ERROR_WORDS[code as ErrorCode]?.zh ?? ''} ${code}`.trimEnd(), String(n));
   pair('冲正 REVERSALS', String(r.exceptions.reversals));
   if (r.exceptions.beforeOpen) pair('开班前交易 BEFORE OPEN', String(r.exceptions.beforeOpen));
   if (r.exceptions.pending) pair('处理中 PENDING', String(r.exceptions.pending));

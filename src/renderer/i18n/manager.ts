@@ -111,6 +111,10 @@ export const MANAGER_WORDS = {
   auditOutcome_ok: { zh: '成功', en: 'OK' },
   auditOutcome_denied: { zh: '拒绝', en: 'Denied' },
   auditOutcome_failed: { zh: '失败', en: 'Failed' },
+  // Transaction types in the discrepancy table
+  txnType_sale: { zh: '消费', en: 'Sale' },
+  txnType_void: { zh: '撤销', en: 'Void' },
+  txnType_refund: { zh: '退货', en: 'Refund' },
   // One truth per shift
   ackedBy: { zh: '差异已由 {by} 于 {at} 确认', en: 'Acknowledged by {by} at {at}' },
   ackNoteNeeded: {
@@ -131,7 +135,7 @@ export const MANAGER_WORDS = {
     en: '{n} offline sale(s) have not reached the issuer yet, so the shift cannot close normally.',
   },
   forceCloseWhat: {
-    zh: '强制结班：这些交易不计入本批次对账，列为"结转下批"；联网后照常上送，并随下一批次结算。不会丢失，也不会重复扣款。',
+    zh: '强制结班：这些交易不计入本批次对账，列为“结转下批”；联网后照常上送，并随下一批次结算。不会丢失，也不会重复扣款。',
     en: 'A forced close leaves them out of this batch ("carried to the next batch"); they go to the issuer when the link is back and settle with the next batch. Nothing is lost or charged twice.',
   },
   floatRequired: {
@@ -160,7 +164,7 @@ export const MANAGER_WORDS = {
   forwardNothing: { zh: '队列为空，无需上送', en: 'The queue is empty' },
   // No shift open (cashier screen banner)
   noShiftBanner: {
-    zh: '当前没有开班：可以照常收款，但这些交易将计入下一个班次并标记为"开班前交易"。请店长开班。',
+    zh: '当前没有开班：可以照常收款，但这些交易将计入下一个班次并标记为“开班前交易”。请店长开班。',
     en: 'No shift is open: you can still sell, but these sales count in the next shift, flagged "before open". Ask the manager to open a shift.',
   },
 } as const;

@@ -147,7 +147,9 @@ export function SettlementView({ report, onRetry }: { report: ReportDoc['report'
               <tr key={`${d.kind}-${d.stan}`} data-kind={d.kind}>
                 <td className="mono">{String(d.stan).padStart(6, '0')}</td>
                 <td>{t(`kind_${d.kind}` as WordKey)}</td>
-                <td>{d.type}</td>
+                <td>
+                  {['sale', 'void', 'refund'].includes(d.type) ? t(`txnType_${d.type}` as WordKey) : d.type}
+                </td>
                 <td className="mono">{d.terminalFen === null ? '—' : money(d.terminalFen)}</td>
                 <td className="mono">{d.issuerFen === null ? '—' : money(d.issuerFen)}</td>
                 <td className="small">{d.action[lang]}</td>
