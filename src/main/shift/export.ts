@@ -382,15 +382,3 @@ export function auditPdf(
     );
   });
 }
-
-export function receiptDocLines(doc: ReceiptDoc): string[] {
-  return doc.lines.flatMap((l) =>
-    l.type === 'text'
-      ? [l.text]
-      : l.type === 'pair'
-        ? [`${l.left}    ${l.right}`]
-        : l.type === 'rule'
-          ? ['']
-          : [],
-  );
-}
