@@ -5,31 +5,34 @@
  * own reversal queue). Before kinds were data only `authorize` was credited back by the base
  * handler; a refund's lost answer is the case a per-kind list forgets.
  */
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { startTestApp, tempDir, type TestApp } from '../helpers/app';
+import { IssuerLedger } from '../../src/issuer-sim/ledger';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 
 const ACTIVE = demoCard('active').pan;
 const MGR = { operatorId: '2001', pin: '8888' };
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await startTestApp({
-    config: { issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 } } as never,
-  });
-  await t.signIn('2001', '8888');
-  await t.call('shift.open', { openingFloatFen: 10_000 });
-  await t.signIn();
-});
-afterEach(async () => {
-  await t.close();
-});
 
 async function sale(amountFen: number) {
   return t.call('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen });
 }
 
 describe('reverse undoes every money kind by its card direction', () => {
+  beforeEach(async () => {
+    t = await startTestApp({
+      config: { issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 } } as never,
+    });
+    await t.signIn('2001', '8888');
+    await t.call('shift.open', { openingFloatFen: 10_000 });
+    await t.signIn();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
   it('a sale whose answer was lost is credited back', async () => {
     const before = t.issuerBalance(ACTIVE);
     t.app.issuerSim!.setFault('drop-response');
@@ -75,5 +78,36 @@ describe('reverse undoes every money kind by its card direction', () => {
     expect(q).toMatchObject({ type: 'inquiry', status: 'declined' });
     expect(t.app.db.prepare('SELECT COUNT(*) AS n FROM reversals').get()).toEqual({ n: 0 });
     expect(t.issuerBalance(ACTIVE)).toBe(before);
+  });
+});
+
+describe('a reversal that arrives before its original (issuer-sim ledger, real SQLite file)', () => {
+  it('the late original of every reversible kind is ALREADY_REVERSED and not applied; an inquiry is not', () => {
+    const ledger = new IssuerLedger(path.join(tempDir('cardtill-ledger-'), 'issuer.db'));
+    try {
+      const answer = (type: string, stan: number) => {
+        ledger.tombstone('T0000001', stan);
+        let decided = false;
+        const { response } = ledger.idempotent(
+          { terminalId: 'T0000001', stan, type, requestHash: `h${stan}` },
+          () => {
+            decided = true;
+            return { result: 'approved' };
+          },
+          (d) => JSON.stringify(d),
+        );
+        return { decided, ...(JSON.parse(response) as { result: string; code?: string }) };
+      };
+      for (const [i, wire] of ['authorize', 'void', 'refund'].entries())
+        expect(answer(wire, 10 + i), wire).toEqual({
+          decided: false,
+          result: 'declined',
+          code: 'ALREADY_REVERSED',
+        });
+      // Nothing to reverse in an inquiry: the STAN is simply taken.
+      expect(answer('inquiry', 20)).toEqual({ decided: false, result: 'declined', code: 'DUPLICATE_STAN' });
+    } finally {
+      ledger.close();
+    }
   });
 });
