@@ -35,7 +35,17 @@ export interface IssuerSimOptions {
 }
 
 /** Ways the sim can misbehave on purpose, so tests can prove the terminal notices. */
-export type IssuerFault = 'none' | 'tamper-balance' | 'unsigned' | 'wrong-key' | 'replay' | 'drop-response';
+export type IssuerFault =
+  | 'none'
+  | 'tamper-balance'
+  | 'unsigned'
+  | 'wrong-key'
+  | 'replay'
+  | 'drop-response'
+  /** A signed refusal of every settlement (the batch stays open at the issuer). */
+  | 'refuse-settle'
+  /** A signed, approved settlement answer whose settlement part is not one. */
+  | 'bad-settlement';
 
 export interface IssuerSim {
   url: string;
@@ -149,6 +159,18 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       }
       case 'replay':
         return lastResponse ?? body;
+      case 'refuse-settle':
+      case 'bad-settlement': {
+        const env = JSON.parse(body) as SignedEnvelope;
+        if (env.msg.settlement === undefined) return body;
+        const msg: Record<string, unknown> = { ...env.msg };
+        if (fault === 'refuse-settle') {
+          msg.result = 'declined';
+          msg.code = 'ISSUER_ERROR';
+          delete msg.settlement;
+        } else msg.settlement = { matched: 'perhaps' };
+        return JSON.stringify(signEnvelope(signer, msg));
+      }
     }
   }
 
