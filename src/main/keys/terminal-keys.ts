@@ -72,7 +72,7 @@ function createKeyVersion(dataDir: string, version: number, secret: KeySecret): 
   const kp = sm2GenerateKeyPair();
   writeJsonAtomic(
     path.join(keyDir(dataDir), `terminal-key-v${version}.json`),
-    sealPrivateKey(kp.privateKey, secret.secret, version),
+    sealPrivateKey(kp.privateKey, secret.secret, version, { N: secret.sealCost?.N }),
   );
   fs.writeFileSync(path.join(keyDir(dataDir), 'current'), String(version));
 }
@@ -108,7 +108,10 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
   }
   const dataKeyFile = path.join(dir, 'data-key.json');
   if (!fs.existsSync(dataKeyFile))
-    writeJsonAtomic(dataKeyFile, sealPrivateKey(randomBytes(32), secret.secret, 0));
+    writeJsonAtomic(
+      dataKeyFile,
+      sealPrivateKey(randomBytes(32), secret.secret, 0, { N: secret.sealCost?.N }),
+    );
   const version = currentKeyVersion(dataDir)!;
   const sealed = JSON.parse(
     fs.readFileSync(path.join(dir, `terminal-key-v${version}.json`), 'utf8'),
@@ -154,7 +157,7 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
       return receiptKey;
     },
     setReceiptKey(key) {
-      writeJsonAtomic(receiptKeyFile, sealPrivateKey(key, secret.secret, 0));
+      writeJsonAtomic(receiptKeyFile, sealPrivateKey(key, secret.secret, 0, { N: secret.sealCost?.N }));
       receiptKey = key;
     },
     created,
