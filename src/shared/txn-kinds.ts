@@ -340,7 +340,6 @@ export type OfflineTxnType = {
  * Their names, for z.enum (src/shared/contract/offline.ts). A new offline kind also needs the
  * offline queue's CHECK (kind IN …) widened by a migration (src/offline-queue/schema.ts).
  */
-export const OFFLINE_TXN_TYPES = TXN_KINDS.list.filter((k) => k.offline).map((k) => k.type) as unknown as readonly [
-  OfflineTxnType,
-  ...OfflineTxnType[],
-];
+export const OFFLINE_TXN_TYPES = TXN_KINDS.list
+  .filter((k) => k.offline)
+  .map((k) => k.type) as unknown as readonly [OfflineTxnType, ...OfflineTxnType[]];
