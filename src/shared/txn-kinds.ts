@@ -311,6 +311,15 @@ export function reverseOnUnknownWire(command: string, kinds: KindTable = TXN_KIN
   return k ? k.reversedBy !== null : true;
 }
 
+/** The kind that reverses this one (its wire command is what a queued reversal sends), or null. */
+export function reverserOf<K extends string = TxnType>(
+  type: string,
+  kinds: KindTable<K> = TXN_KINDS as unknown as KindTable<K>,
+): TxnKind<K> | null {
+  const by = kinds.get(type).reversedBy;
+  return by === null ? null : kinds.get(by);
+}
+
 /** The issuer-side undo of a kind's card movement: what the reversal does to the card. */
 export function undoOf(card: CardMoney): 'credit' | 'debit' | 'none' {
   switch (card) {

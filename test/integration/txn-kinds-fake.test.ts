@@ -15,6 +15,7 @@ import {
   TXN_KIND_DECLS,
   defineKinds,
   reverseOnUnknownOutcome,
+  reverserOf,
   type TxnType,
 } from '../../src/shared/txn-kinds';
 import { openTerminalDb } from '../../src/main/store/terminal-db';
@@ -88,8 +89,7 @@ function pending(amountFen: number): { stan: number; request: Record<string, unk
 
 /** Finalize with an unknown outcome, reversing when — and only when — the kind says so. */
 function unknownOutcome(stan: number) {
-  const kind = KINDS.get(CASHOUT);
-  const reverser = kind.reversedBy ? KINDS.get(kind.reversedBy) : null;
+  const reverser = reverserOf(CASHOUT, KINDS);
   return store.finalize(
     stan,
     { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },

@@ -19,6 +19,7 @@ import {
   undoOf,
   reverseOnUnknownOutcome,
   reverseOnUnknownWire,
+  reverserOf,
   receiptTitle,
   type TxnKindDecl,
   type TxnType,
@@ -208,6 +209,9 @@ describe('the kinds table', () => {
     ).toEqual(['authorize', 'void', 'refund']);
     // A row of a type no kind declares may have moved money: it is reversed, recovery does not stop.
     expect(reverseOnUnknownOutcome('topup')).toBe(true);
+    expect(reverserOf('void')?.wire).toBe('reverse');
+    expect(reverserOf('inquiry')).toBeNull();
+    expect(() => reverserOf('topup')).toThrow(/UNKNOWN_TXN_KIND/);
   });
 
   it('exhaustiveness is checked by the compiler', () => {
