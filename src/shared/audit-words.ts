@@ -62,6 +62,8 @@ const STATUS: Record<string, Words> = {
   settled: { zh: '已平账', en: 'settled' },
   unmatched: { zh: '不平', en: 'not matched' },
   unreachable: { zh: '未送达发卡方', en: 'issuer not reached' },
+  refused: { zh: '发卡方拒绝对账', en: 'refused by the issuer' },
+  bad_answer: { zh: '发卡方应答无效', en: 'issuer answer not valid' },
 };
 const ROLE: Record<string, Words> = {
   cashier: { zh: '收银员', en: 'cashier' },

@@ -12,6 +12,7 @@ import { denominationLabel } from '../../shared/denominations';
 import { DEFAULT_TIME_ZONE, formatInZone } from '../../shared/local-time';
 import { AUDIT_OUTCOME_WORDS, auditActionWords, auditDetailWords } from '../../shared/audit-words';
 import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
+import { TXN_KINDS, movesMoney, type TxnKind } from '../../shared/txn-kinds';
 
 /** Where store PCs keep a Chinese font: Debian/Ubuntu kiosks, Windows, macOS. [file, font name inside a collection] */
 export const CJK_FONT_CANDIDATES: ReadonlyArray<[string, string | undefined]> = [
@@ -76,6 +77,18 @@ const ITEM_WORDS: Record<string, string> = {
 };
 
 /**
+ * A kind's count and amount: from `byKind`, or — in a Z report frozen before it existed — from the
+ * kind's own bucket (each of that release's kinds had a bucket to itself).
+ */
+function kindLine(t: ShiftReport['totals'], k: TxnKind): { count: number; amountFen: number } {
+  const mine = t.byKind?.[k.type];
+  if (mine) return mine;
+  if (t.byKind || k.totals === null) return { count: 0, amountFen: 0 };
+  const b: { count: number; amountFen?: number } = t[k.totals];
+  return { count: b.count, amountFen: b.amountFen ?? 0 };
+}
+
+/**
  * A report as CSV rows: section, item (a stable key), count, amount (fen), amount (yuan), and the
  * item in words (简体中文 + English). Headers in both languages; times in the store's time zone.
  */
@@ -92,10 +105,14 @@ export function reportCsv(r: ShiftReport, timeZone: string = DEFAULT_TIME_ZONE):
     ['header', 'opened_at', formatInZone(r.openedAt, timeZone), '', ''],
     ['header', 'closed_at', formatInZone(r.closedAt, timeZone), '', ''],
     ['header', 'time_zone', timeZone, '', ''],
-    ['type', 'sale', t.sales.count, t.sales.amountFen, yuan(t.sales.amountFen)],
-    ['type', 'void', t.voids.count, t.voids.amountFen, yuan(t.voids.amountFen)],
-    ['type', 'refund', t.refunds.count, t.refunds.amountFen, yuan(t.refunds.amountFen)],
-    ['type', 'inquiry', t.inquiries.count, '', ''],
+    // One line per kind (src/shared/txn-kinds.ts); the amount is blank for kinds that move no money.
+    ...TXN_KINDS.list.map((k) => {
+      const line = kindLine(t, k);
+      const words = `${k.title.zh} ${k.title.en.toLowerCase()}`;
+      return movesMoney(k)
+        ? ['type', k.type, line.count, line.amountFen, yuan(line.amountFen), words]
+        : ['type', k.type, line.count, '', '', words];
+    }),
     ['type', 'net_card', '', t.netCardFen, yuan(t.netCardFen)],
     ['tender', 'card', '', t.tender.cardFen, yuan(t.tender.cardFen)],
     ['tender', 'cash', '', t.tender.cashFen, yuan(t.tender.cashFen)],

@@ -11,6 +11,15 @@ import { formatLocalTime as formatMachineTime, formatStan } from '../receipt/lay
 import { formatInZone } from '../../shared/local-time';
 import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
 
+/** The Z's words for each settlement outcome: every status has its own (an exhaustive record). */
+const SETTLEMENT_WORDS: Record<NonNullable<ShiftReport['settlement']>['status'], string> = {
+  settled: '已平 SETTLED',
+  unmatched: '不平 UNMATCHED',
+  unreachable: '未送达 UNREACHABLE',
+  refused: '发卡方拒绝 REFUSED',
+  bad_answer: '应答无效 BAD ANSWER',
+};
+
 const KIND_WORDS: Record<string, string> = {
   missing_at_issuer: '发卡方缺失 MISSING@ISSUER',
   missing_at_terminal: '终端缺失 MISSING@TERMINAL',
@@ -109,13 +118,8 @@ export function layoutShiftReport(
   if (r.settlement) {
     L.push({ type: 'rule' });
     const s = r.settlement;
-    const w =
-      s.status === 'settled'
-        ? '已平 SETTLED'
-        : s.status === 'unmatched'
-          ? '不平 UNMATCHED'
-          : '未送达 UNREACHABLE';
-    pair('对账 RECONCILE', w, s.status !== 'settled');
+    pair('对账 RECONCILE', SETTLEMENT_WORDS[s.status], s.status !== 'settled');
+    if (s.issuerCode) text(`发卡方代码 ISSUER CODE ${s.issuerCode}`);
     if (s.forced) text('强制结班 FORCED CLOSE');
     if (s.issuerTotals)
       pair('发卡方 ISSUER', `${s.issuerTotals.saleCount}/${formatMoney(s.issuerTotals.saleFen ?? 0)}`);
