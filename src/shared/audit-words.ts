@@ -7,6 +7,7 @@
  * test/unit/audit-words.test.ts checks that every action the code records has words here.
  */
 import { formatMoney } from './money';
+import { ERROR_WORDS, type ErrorCode } from './errors';
 
 export type AuditLang = 'zh' | 'en';
 type Words = { zh: string; en: string };
@@ -129,6 +130,32 @@ const RULES: Array<[RegExp, (m: RegExpMatchArray, lang: AuditLang) => string]> =
           ? '无原单退货'
           : 'Unlinked refund') +
       `${l === 'zh' ? '，' : ', '}${money(m[2])}${l === 'zh' ? '，' : ', '}${m[3]}${m[4] ? ` ${m[4]}` : ''}`,
+  ],
+  // Override notes (src/main/api/handlers, terminal/offline-sale.ts: the offline rules broken).
+  [
+    /^close with unsent offline advices$/,
+    (_m, l) => (l === 'zh' ? '有未上送的离线交易时结班' : 'close with unsent offline sales'),
+  ],
+  [
+    /^Z report of shift (\d+)$/,
+    (m, l) => (l === 'zh' ? `班次 ${m[1]} 的 Z 报表` : `Z report of shift ${m[1]}`),
+  ],
+  [
+    /^override by (\S+) refused: ([A-Z_]+)$/,
+    (m, l) =>
+      l === 'zh'
+        ? `${m[1]} 的授权被拒：${ERROR_WORDS[m[2] as ErrorCode]?.zh ?? m[2]}`
+        : `override by ${m[1]} refused: ${ERROR_WORDS[m[2] as ErrorCode]?.en ?? m[2]}`,
+  ],
+  [/^unlinked$/, (_m, l) => (l === 'zh' ? '无原单退货' : 'unlinked refund')],
+  [/^manual card entry$/, (_m, l) => (l === 'zh' ? '手输卡号' : 'manual card entry')],
+  [
+    /^([A-Z_]+(?:,[A-Z_]+)*)$/,
+    (m, l) =>
+      m[1]
+        .split(',')
+        .map((c) => ERROR_WORDS[c as ErrorCode]?.[l] ?? c)
+        .join(l === 'zh' ? '；' : '; '),
   ],
   [/^manual$/, (_m, l) => (l === 'zh' ? '主动退出' : 'signed out')],
   [/^idle$/, (_m, l) => (l === 'zh' ? '空闲超时自动退出' : 'idle timeout')],

@@ -75,6 +75,13 @@ describe('audit words', () => {
       ],
       ['blind count by 1001 by denomination', '1001 盲点（按面额）', 'Blind count by 1001, by note and coin'],
       ['manual', '主动退出', 'signed out'],
+      ['close with unsent offline advices', '有未上送的离线交易时结班', 'close with unsent offline sales'],
+      [
+        'override by 2001 refused: BAD_PIN',
+        '2001 的授权被拒：密码错误',
+        'override by 2001 refused: Wrong PIN',
+      ],
+      ['Z report of shift 3', '班次 3 的 Z 报表', 'Z report of shift 3'],
       ['something 250 fen else', 'something ¥2.50 else', 'something ¥2.50 else'],
     ];
     for (const [raw, zh, en] of cases) {
@@ -82,5 +89,8 @@ describe('audit words', () => {
       expect(auditDetailWords(raw, 'en')).toBe(en);
     }
     expect(auditDetailWords(null, 'zh')).toBe('');
+    // The offline rules an over-limit override broke, in words.
+    expect(auditDetailWords('OFFLINE_FLOOR_LIMIT', 'zh')).toMatch(/[\u4e00-\u9fff]/);
+    expect(auditDetailWords('OFFLINE_FLOOR_LIMIT', 'zh')).not.toContain('OFFLINE_FLOOR_LIMIT');
   });
 });
