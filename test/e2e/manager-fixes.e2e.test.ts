@@ -188,7 +188,7 @@ describe.runIf(haveChromium)('manager screens, issue 11 (Chromium)', () => {
     await p.getByTestId('lang-toggle').click();
   }, 90_000); // a long walk through six tabs on 2 shared cores: a budget, not a timing assertion
 
-  it('operators edited safely, a forced close says why, "forward now" with the link cut says so', async () => {
+  it('operators edited safely, "forward now" with the link cut says so, a forced close says why and settles again to one truth', async () => {
     const p = e.page;
     const active = demoCard('active');
     await e.t.signIn('2001', '8888');
@@ -249,5 +249,26 @@ describe.runIf(haveChromium)('manager screens, issue 11 (Chromium)', () => {
     await expect
       .poll(() => p.getByTestId('carried-out').textContent())
       .toContain(`${String(off.stan).padStart(6, '0')} (仍在离线队列)`);
+    expect(await p.getByTestId('settlement').getAttribute('data-status')).toBe('unreachable');
+
+    // 18. Link back, queue forwarded, 重新对账 from the shift list: settled, and nothing still says
+    // "in the offline queue" — not the table, not the carried-out line, not the list's status.
+    e.t.app.link.setCut(false);
+    const f = e.t.app.ctx.offline.forwarder as unknown as {
+      stopped: boolean;
+      forwardNow(): Promise<unknown>;
+    };
+    f.stopped = false;
+    await f.forwardNow();
+    await p.getByTestId('mgr-tab-shifts').click();
+    await p.getByTestId('shift-view-1').click();
+    await p.getByTestId('z-view').getByTestId('settle-retry').click();
+    await expect.poll(() => p.getByTestId('shift-row-1').textContent()).toContain('已平账');
+    const z = p.getByTestId('z-view');
+    await expect.poll(() => z.getByTestId('settlement').getAttribute('data-status')).toBe('settled');
+    expect(await z.getByTestId('discrepancies').count()).toBe(0);
+    expect(await z.getByTestId('carried-out').textContent()).toContain('已上送发卡方');
+    expect(await z.textContent()).not.toContain('仍在离线队列');
+    await e.shot('mf10-resettled-one-truth');
   }, 60_000);
 });

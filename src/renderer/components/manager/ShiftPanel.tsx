@@ -223,7 +223,7 @@ export function ShiftPanel() {
           <VarianceCard key={z.report.shiftId} report={z.report} ack={z.ack} onAcked={reloadZ} />
           <SettlementView
             report={z.report}
-            onRetry={() => void call('shift.settle', { shiftId: z.report.shiftId }).then(reloadZ)}
+            onRetry={() => void call('shift.settle', { shiftId: z.report.shiftId }).catch(fail).then(reloadZ)}
           />
           <ReportCard data={z} onChange={reloadZ} />
         </section>
