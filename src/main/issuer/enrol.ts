@@ -20,7 +20,8 @@ export async function enrolTerminal(o: {
   terminalId: string;
   merchantId: string;
   enrolToken: string;
-  keys: TerminalKeys;
+  /** The key being enrolled: its version, public key, and its own signature (proof of possession). */
+  keys: Pick<TerminalKeys, 'keyVersion' | 'publicKeyHex' | 'sign'>;
   timeoutMs: number;
   now: () => Date;
   /** When given, the answer must carry a valid issuer signature. */

@@ -131,4 +131,14 @@ export const SHIFT_MIGRATIONS: Migration[] = [
     id: 'shift/003-report-index',
     sql: 'CREATE INDEX IF NOT EXISTS txns_report ON txns(type, status, offline, stan, amount_fen, other_tender_fen);',
   },
+  {
+    // A batch and its settlements are with one issuer (src/main/issuer/router.ts). Existing rows
+    // belong to the one issuer configured then: 'default'. (ADD COLUMN rewrites no row, so the
+    // append-only triggers are not fired.)
+    id: 'shift/004-issuer-id',
+    sql: `
+  ALTER TABLE batches ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE settlements ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
+  `,
+  },
 ];
