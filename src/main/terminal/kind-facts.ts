@@ -1,13 +1,16 @@
 /**
- * What the transaction runner needs to know of each kind it runs: the issuer command it sends,
- * whether an unknown outcome is reversed, whether a request the issuer cannot have seen may be
- * decided offline. Read from one place, so a kind the runner does not know is a typed refusal
- * (INVALID_STATE), never a silent default.
+ * What the transaction runner reads of each kind (src/shared/txn-kinds.ts, the one table): the
+ * issuer command its wire name maps to, whether an unknown outcome is reversed (`reversedBy`),
+ * whether a request the issuer cannot have seen may be decided offline (`offline`). A kind the
+ * table does not know is UNKNOWN_TXN_KIND; a kind whose wire command the port has no command for
+ * is INVALID_STATE — never a silent default.
  */
 import { TillError } from '../../shared/errors';
-import type { TxnType } from '../../shared/contract';
+import { TXN_KINDS, type TxnType } from '../../shared/txn-kinds';
+import type { IssuerCommand } from '../issuer/port';
 
 export interface RunnerKind {
+  type: TxnType;
   /** The issuer port command (src/main/issuer/port.ts). */
   command: 'authorize' | 'inquire' | 'void' | 'refund';
   /** Moves money at the issuer: an unknown outcome ends declined with a queued Reverse. */
@@ -16,17 +19,22 @@ export interface RunnerKind {
   offlineEligible: boolean;
 }
 
-export const RUNNER_KINDS = {
-  sale: { command: 'authorize', reversible: true, offlineEligible: true },
-  inquiry: { command: 'inquire', reversible: false, offlineEligible: false },
-  void: { command: 'void', reversible: true, offlineEligible: false },
-  refund: { command: 'refund', reversible: true, offlineEligible: false },
-} as const satisfies Record<string, RunnerKind>;
+/** Wire command of the kinds table → the port command the runner sends. */
+const COMMAND_OF_WIRE: Partial<Record<string, RunnerKind['command'] & IssuerCommand['kind']>> = {
+  authorize: 'authorize',
+  inquiry: 'inquire',
+  void: 'void',
+  refund: 'refund',
+};
 
-export type RunnerKindName = keyof typeof RUNNER_KINDS;
+export function runnerKind(type: string): RunnerKind {
+  const k = TXN_KINDS.get(type);
+  const command = COMMAND_OF_WIRE[k.wire];
+  if (!command) throw new TillError('INVALID_STATE', `kind ${type} is not run online (wire ${k.wire})`);
+  return { type: k.type, command, reversible: k.reversedBy !== null, offlineEligible: k.offline };
+}
 
-export function runnerKind(type: TxnType | string): RunnerKind {
-  const k = (RUNNER_KINDS as Record<string, RunnerKind>)[type];
-  if (!k) throw new TillError('INVALID_STATE', `no runner facts for kind ${type}`);
-  return k;
+/** Whether a pending row of this type is reversed when recovered; unknown types are (the safe side). */
+export function reversedWhenRecovered(type: string): boolean {
+  return TXN_KINDS.has(type) ? TXN_KINDS.get(type).reversedBy !== null : true;
 }

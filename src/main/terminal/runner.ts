@@ -24,7 +24,8 @@ import { TillError, type ErrorCode } from '../../shared/errors';
 import type { OfflineStore } from '../../offline-queue/store';
 import type { ExchangeOutcome, IssuerCommand, CardRef, ReverseCommand } from '../issuer/port';
 import type { IssuerEntry, IssuerRouter } from '../issuer/router';
-import { RUNNER_KINDS, type RunnerKind, type RunnerKindName } from './kind-facts';
+import { runnerKind, reversedWhenRecovered, type RunnerKind } from './kind-facts';
+import type { TxnType } from '../../shared/txn-kinds';
 import type { ReversalSpec, TxnRow, TxnStore } from './txn-store';
 
 export interface RunnerOptions {
@@ -41,7 +42,7 @@ export interface RunnerOptions {
 }
 
 export interface RunRequest {
-  kind: RunnerKindName;
+  kind: TxnType;
   card: CardRef;
   amountFen: number;
   otherTenderFen: number;
@@ -89,7 +90,7 @@ export function commandOf(req: RunRequest, stan: number, time: string, id: strin
     ...(dynamicCode !== undefined ? { dynamicCode } : {}),
   };
   const base = { stan, time, id };
-  switch (RUNNER_KINDS[req.kind].command) {
+  switch (runnerKind(req.kind).command) {
     case 'authorize':
       return {
         ...base,
@@ -140,7 +141,7 @@ export class TransactionRunner {
 
   /** Runs one transaction to its final row. The caller holds the till lock. */
   async run(req: RunRequest): Promise<TxnRow> {
-    const ctx: TxnContext = { req, kind: RUNNER_KINDS[req.kind] };
+    const ctx: TxnContext = { req, kind: runnerKind(req.kind) };
     try {
       let vote: Vote = 'PREPARED';
       for (const p of this.participants) {
@@ -303,8 +304,7 @@ export class TransactionRunner {
     // A kind the runner does not know is reversed: a Reverse of a STAN the issuer never saw is
     // answered and harmless, a forgotten debit is not.
     // A row no issuer took ('none': CARD_NOT_ACCEPTED) was never sent.
-    const reversible =
-      row.issuer_id !== NO_ISSUER && ((RUNNER_KINDS as Record<string, RunnerKind>)[row.type]?.reversible ?? true);
+    const reversible = row.issuer_id !== NO_ISSUER && reversedWhenRecovered(row.type);
     try {
       this.o.store.finalize(
         row.stan,
