@@ -244,11 +244,13 @@ export class TxnStore {
   ): void {
     this.db.transaction(() => {
       const at = this.now().toISOString();
-      this.db
+      const { changes } = this.db
         .prepare(
-          'UPDATE reversals SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE stan = ?',
+          'UPDATE reversals SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE stan = ? AND sent_at IS NULL',
         )
         .run(at, revStan);
+      // Two senders raced (the background tick and a caller): the first one recorded it.
+      if (changes === 0) return;
       const orig = this.get(origStan);
       this.db
         .prepare(
