@@ -19,7 +19,7 @@ export type DeviceConfig = z.infer<typeof DeviceConfig>;
  * Card ranges an issuer accepts: a PAN prefix ("622202", IIN/BIN) or an inclusive range of
  * prefixes of one length ("622200-622299"). "" matches every card.
  */
-export const CardRange = z.string().regex(/^(\d{0,12}|\d{1,12}-\d{1,12})$/, 'a PAN prefix or "low-high"');
+export const CardRange = z.string().regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a PAN prefix or "low-high"');
 
 /** One issuer host the router can send a card to (src/main/issuer/router.ts). */
 export const IssuerEntryConfig = z.object({
