@@ -55,6 +55,12 @@ export interface RunRequest {
   eligibility?: () => void | Promise<void>;
   /** Offline-eligible kinds: decides a request the issuer cannot have seen (offline-sale.ts). */
   offline?: (p: { stan: number; time: string; issuer: IssuerEntry }) => TxnRow;
+  /**
+   * Decided here without asking the issuer at all (a void of an offline sale whose advice is still
+   * queued, offline-void.ts): after eligibility, this writes the final row, its journal record and
+   * its advice in one transaction — nothing is pending, nothing is sent.
+   */
+  local?: () => TxnRow;
 }
 
 /** What the participants share while one transaction runs. */
@@ -163,6 +169,7 @@ export class TransactionRunner {
 
   private route(ctx: TxnContext): Vote {
     const r = ctx.req;
+    if (r.local) return 'ABORTED'; // decided locally: nothing to route, record or send
     ctx.issuer = r.issuerId !== undefined ? this.o.router.byId(r.issuerId) : this.o.router.route(r.card.pan);
     if (!ctx.issuer) ctx.localDecline = 'CARD_NOT_ACCEPTED';
     return 'PREPARED';
@@ -222,6 +229,7 @@ export class TransactionRunner {
   private abort(ctx: TxnContext): TxnRow {
     const stan = ctx.stan!;
     const store = this.o.store;
+    if (ctx.req.local) return ctx.req.local();
     if (ctx.localDecline) return store.finalize(stan, { status: 'declined', declineCode: ctx.localDecline });
     const out = ctx.outcome!;
     if (out.kind === 'not-sent') {

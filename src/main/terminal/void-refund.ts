@@ -105,11 +105,22 @@ export class VoidRefund {
       const pan = this.o.store.openPan(orig.pan_enc!);
       let manager = '';
       const override = () => void (manager = this.checkOverride('void', req.override, cashier, orig.stan));
-      if (advice === 'queued') {
-        override();
-        return this.voidQueued(orig, pan, cashier, manager);
-      }
       const v = voidRowOf(orig, pan, cashier.id);
+      if (advice === 'queued') {
+        // Decided locally, through the runner's eligibility (the override) like any void.
+        const row = await this.o.terminal.runner.run({
+          kind: 'void',
+          card: { pan, entryMode: v.entryMode },
+          amountFen: v.amountFen,
+          otherTenderFen: v.otherTenderFen,
+          origStan: orig.stan,
+          operatorId: cashier.id,
+          issuerId: orig.issuer_id,
+          eligibility: override,
+          local: () => this.voidQueued(orig, pan, cashier, manager),
+        });
+        return this.finish(row);
+      }
       const row = await this.o.terminal.runner.run({
         kind: 'void',
         card: { pan, entryMode: v.entryMode },
@@ -217,7 +228,7 @@ export class VoidRefund {
     pan: string,
     cashier: { id: string; role: string },
     manager: string,
-  ): VoidRefundResult {
+  ): TxnRow {
     const row = voidOfflineSale({
       txns: this.o.store,
       offline: this.o.offline!.store,
@@ -240,7 +251,7 @@ export class VoidRefund {
       detail: `void of offline sale ${orig.stan} ${orig.amount_fen} fen ${row.masked} (queued behind its advice)`,
     });
     this.o.offline!.kick();
-    return this.finish(row);
+    return row;
   }
 
   private checkOverride(
