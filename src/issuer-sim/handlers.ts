@@ -4,11 +4,7 @@
  * Further message types (advice, void, refund, settle, hot cards) register here.
  */
 import type { IssuerLedger, Decision } from './ledger';
-import type {
-  AuthorizeRequest,
-  InquiryRequest,
-  ReverseRequest,
-} from '../shared/issuer-protocol';
+import type { AuthorizeRequest, InquiryRequest, ReverseRequest } from '../shared/issuer-protocol';
 import {
   AuthorizeRequest as AuthorizeSchema,
   InquiryRequest as InquirySchema,

@@ -65,14 +65,18 @@ describe('an existing data dir', () => {
       path.join(dataDir, 'terminal.db'),
       TERMINAL_MIGRATIONS.filter((m) => !m.id.endsWith('-issuer-id')),
     );
-    expect(old.prepare("SELECT COUNT(*) AS n FROM pragma_table_info('txns') WHERE name = 'issuer_id'").get()).toEqual({
+    expect(
+      old.prepare("SELECT COUNT(*) AS n FROM pragma_table_info('txns') WHERE name = 'issuer_id'").get(),
+    ).toEqual({
       n: 0,
     });
     old.close();
     t = await startTestApp({ dataDir });
     for (const table of ['txns', 'reversals', 'offline_queue', 'offline_hotcards', 'batches', 'settlements'])
       expect(
-        t.app.db.prepare(`SELECT dflt_value FROM pragma_table_info('${table}') WHERE name = 'issuer_id'`).get(),
+        t.app.db
+          .prepare(`SELECT dflt_value FROM pragma_table_info('${table}') WHERE name = 'issuer_id'`)
+          .get(),
         table,
       ).toEqual({ dflt_value: "'default'" });
     await t.signIn();
@@ -83,7 +87,9 @@ describe('an existing data dir', () => {
     const s = await t.call('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen: 900 });
     t.app.issuerSim!.setFault('none');
     const store = (t.app.terminal.opts as { store: TxnStore }).store;
-    const rev = t.app.db.prepare('SELECT stan FROM reversals WHERE orig_stan = ?').get(s.stan) as { stan: number };
+    const rev = t.app.db.prepare('SELECT stan FROM reversals WHERE orig_stan = ?').get(s.stan) as {
+      stan: number;
+    };
     const legacy = {
       type: 'reverse',
       terminalId: t.app.config.terminalId,
@@ -93,7 +99,9 @@ describe('an existing data dir', () => {
       nonce: 'cd'.repeat(16),
       origStan: s.stan,
     };
-    t.app.db.prepare('UPDATE reversals SET request_enc = ? WHERE stan = ?').run(store.sealRequest(legacy), rev.stan);
+    t.app.db
+      .prepare('UPDATE reversals SET request_enc = ? WHERE stan = ?')
+      .run(store.sealRequest(legacy), rev.stan);
     expect(await t.app.terminal.sendReversals()).toBe(0);
     expect(t.issuerBalance(ACTIVE)).toBe(before);
     expect(t.app.db.prepare('SELECT status, issuer_id FROM txns WHERE stan = ?').get(s.stan)).toEqual({

@@ -32,8 +32,7 @@ afterEach(async () => {
 const store = () => (t.app.terminal.opts as { store: TxnStore }).store;
 const row = (stan: number) =>
   t.app.db.prepare('SELECT status, decline_code FROM txns WHERE stan = ?').get(stan) as
-    | { status: string; decline_code: string | null }
-    | undefined;
+    { status: string; decline_code: string | null } | undefined;
 const journalCount = () => (t.app.db.prepare('SELECT COUNT(*) AS n FROM journal').get() as { n: number }).n;
 
 /** Makes the next finalize fail as a full disk would: the UPDATE of a pending row is refused. */
@@ -66,8 +65,9 @@ describe('a finalize that fails after the issuer answered', () => {
     const err = await t.callError('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen: 1250 });
     expect(err.code).toBe('OUTCOME_UNKNOWN');
     expect(t.issuerBalance(ACTIVE)).toBe(before - 1250); // the issuer did debit
-    const stan = (t.app.db.prepare("SELECT stan FROM txns WHERE status = 'pending'").get() as { stan: number })
-      .stan;
+    const stan = (
+      t.app.db.prepare("SELECT stan FROM txns WHERE status = 'pending'").get() as { stan: number }
+    ).stan;
     // The disk has room again: the app's periodic check (no restart) records it and queues the reversal.
     healDisk();
     expect(t.app.terminal.recoverStale()).toBe(1);
@@ -90,8 +90,12 @@ describe('a finalize that fails after the issuer answered', () => {
     const err = await t.callError('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen: 700 });
     expect(err.code).toBe('OUTCOME_UNKNOWN');
     t.app.db.exec('DROP TRIGGER test_no_approve');
-    expect(t.app.db.prepare("SELECT COUNT(*) AS n FROM txns WHERE status = 'pending'").get()).toEqual({ n: 0 });
-    expect(t.app.db.prepare('SELECT COUNT(*) AS n FROM reversals WHERE sent_at IS NULL').get()).toEqual({ n: 1 });
+    expect(t.app.db.prepare("SELECT COUNT(*) AS n FROM txns WHERE status = 'pending'").get()).toEqual({
+      n: 0,
+    });
+    expect(t.app.db.prepare('SELECT COUNT(*) AS n FROM reversals WHERE sent_at IS NULL').get()).toEqual({
+      n: 1,
+    });
     expect(t.app.terminal.recoverStale()).toBe(0); // nothing left for the periodic check
     expect(await t.app.terminal.sendReversals()).toBe(0);
     expect(t.issuerBalance(ACTIVE)).toBe(before);
@@ -105,7 +109,12 @@ describe('a finalize that fails after the issuer answered', () => {
       masked: 'x',
       pan: ACTIVE,
       entryMode: 'wedge',
-      buildRequest: (s) => ({ kind: 'authorize', stan: s, time: new Date(now).toISOString(), id: 'ab'.repeat(16) }),
+      buildRequest: (s) => ({
+        kind: 'authorize',
+        stan: s,
+        time: new Date(now).toISOString(),
+        id: 'ab'.repeat(16),
+      }),
     });
     expect(t.app.terminal.recoverStale()).toBe(0); // young: it may still be on its way
     now += t.app.terminal.runner.pendingBoundMs() + 1;

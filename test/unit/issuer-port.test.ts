@@ -28,7 +28,11 @@ describe('issuer router', () => {
     expect(rangeMatch('8888', '8888010000000017')).toBe(4);
     expect(rangeMatch('622200-622299', '6222501234567890')).toBe(6);
     expect(rangeMatch('622200-622299', '6223001234567890')).toBe(-1);
-    const r = new IssuerRouter([entry('network', ['62']), entry('bank', ['622202']), entry('home', ['8888'])]);
+    const r = new IssuerRouter([
+      entry('network', ['62']),
+      entry('bank', ['622202']),
+      entry('home', ['8888']),
+    ]);
     expect(r.route('6222021234567890')?.id).toBe('bank');
     expect(r.route('6210001234567890')?.id).toBe('network');
     expect(r.route('8888010000000017')?.id).toBe('home');
@@ -53,10 +57,21 @@ describe('config issuers', () => {
 
   it('an issuers list is taken as given, with its defaults; bad ranges are refused', () => {
     const c = TerminalConfig.parse({
-      issuers: [{ id: 'acme', name: 'Acme', url: 'https://acme.example/', publicKey: KEY, cardRanges: ['8888'] }],
+      issuers: [
+        { id: 'acme', name: 'Acme', url: 'https://acme.example/', publicKey: KEY, cardRanges: ['8888'] },
+      ],
     });
     expect(issuerEntries(c, { url: 'x', publicKey: KEY })).toEqual([
-      { id: 'acme', name: 'Acme', protocol: 'cardtill-json', url: 'https://acme.example/', publicKey: KEY, timeoutMs: 8000, attempts: 2, cardRanges: ['8888'] },
+      {
+        id: 'acme',
+        name: 'Acme',
+        protocol: 'cardtill-json',
+        url: 'https://acme.example/',
+        publicKey: KEY,
+        timeoutMs: 8000,
+        attempts: 2,
+        cardRanges: ['8888'],
+      },
     ]);
     expect(
       TerminalConfig.safeParse({
@@ -103,7 +118,13 @@ describe('cardtill-json encoding and sealed commands', () => {
     const card = { pan: '8888010000000017', entryMode: 'wedge' };
     const base = { card, amountFen: 100, otherTenderFen: 0 };
     expect(commandOf({ ...base, kind: 'sale' }, 1, 't', 'i').kind).toBe('authorize');
-    expect(commandOf({ ...base, kind: 'inquiry' }, 1, 't', 'i')).toEqual({ kind: 'inquire', stan: 1, time: 't', id: 'i', card });
+    expect(commandOf({ ...base, kind: 'inquiry' }, 1, 't', 'i')).toEqual({
+      kind: 'inquire',
+      stan: 1,
+      time: 't',
+      id: 'i',
+      card,
+    });
     expect(commandOf({ ...base, kind: 'refund', origStan: 7 }, 1, 't', 'i')).toEqual({
       kind: 'refund',
       stan: 1,

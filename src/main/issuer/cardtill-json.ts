@@ -105,8 +105,22 @@ export function encodeCommand(
 
 /** The common answer fields in domain terms; the message's own fields stay in `extra`. */
 export function decodeAnswer(r: IssuerResponse): IssuerAnswer {
-  const { type, terminalId, stan, nonce, time, result, code, balanceFen, authCode, orig, ...extra } = r;
-  void type, terminalId, stan, nonce, time;
+  // The header fields were checked by the link (this request's); they are not the answer's content.
+  const extra: Record<string, unknown> = { ...r };
+  for (const k of [
+    'type',
+    'terminalId',
+    'stan',
+    'nonce',
+    'time',
+    'result',
+    'code',
+    'balanceFen',
+    'authCode',
+    'orig',
+  ])
+    delete extra[k];
+  const { result, code, balanceFen, authCode, orig } = r;
   return {
     result,
     ...(code !== undefined ? { code } : {}),

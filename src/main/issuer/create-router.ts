@@ -46,7 +46,14 @@ export function createIssuerRouter(o: {
       timeoutMs: e.timeoutMs,
       now: o.clock,
     });
-    return { id: e.id, name: e.name, port, attempts: e.attempts, timeoutMs: e.timeoutMs, cardRanges: e.cardRanges };
+    return {
+      id: e.id,
+      name: e.name,
+      port,
+      attempts: e.attempts,
+      timeoutMs: e.timeoutMs,
+      cardRanges: e.cardRanges,
+    };
   });
   return Object.assign(new IssuerRouter(list), { close: () => own.forEach((l) => l.close()) });
 }

@@ -38,5 +38,7 @@ export async function sendWithRetries(
       else m = step(m, { kind: 'no-answer' }, maxAttempts);
     }
   }
-  return m.reversalNeeded ? { kind: 'unknown', lastError, forged, failure } : { kind: 'unreachable', lastError };
+  return m.reversalNeeded
+    ? { kind: 'unknown', lastError, forged, failure }
+    : { kind: 'unreachable', lastError };
 }

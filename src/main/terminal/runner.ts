@@ -211,7 +211,8 @@ export class TransactionRunner {
     const out = ctx.outcome as Extract<ExchangeOutcome, { kind: 'answer' }>;
     const a = out.answer;
     // The last balance seen online is what offline approvals for this card are checked against.
-    if (a.balanceFen !== undefined && this.o.offline) this.o.offline.noteBalance(ctx.req.card.pan, a.balanceFen);
+    if (a.balanceFen !== undefined && this.o.offline)
+      this.o.offline.noteBalance(ctx.req.card.pan, a.balanceFen);
     try {
       return this.o.store.finalize(stan, {
         status: a.result,
@@ -234,7 +235,8 @@ export class TransactionRunner {
     const out = ctx.outcome!;
     if (out.kind === 'not-sent') {
       // The issuer cannot have seen it. Offline decisions only for the home issuer: its queue, its list.
-      const offline = ctx.kind.offlineEligible && ctx.issuer === this.o.router.home ? ctx.req.offline : undefined;
+      const offline =
+        ctx.kind.offlineEligible && ctx.issuer === this.o.router.home ? ctx.req.offline : undefined;
       return offline
         ? offline({ stan, time: ctx.command!.time, issuer: ctx.issuer! })
         : store.finalize(stan, { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });

@@ -83,7 +83,14 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       now: opts.clock,
     });
     return new IssuerRouter([
-      { id: DEFAULT_ISSUER_ID, name: 'default', port, attempts: opts.maxAttempts, timeoutMs, cardRanges: [''] },
+      {
+        id: DEFAULT_ISSUER_ID,
+        name: 'default',
+        port,
+        attempts: opts.maxAttempts,
+        timeoutMs,
+        cardRanges: [''],
+      },
     ]);
   }
 
