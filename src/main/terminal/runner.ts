@@ -154,7 +154,14 @@ export class TransactionRunner {
         vote = await p.prepare(ctx);
         if (vote === 'ABORTED') break;
       }
-      return vote === 'PREPARED' ? this.commit(ctx) : this.abort(ctx);
+      try {
+        return vote === 'PREPARED' ? this.commit(ctx) : this.abort(ctx);
+      } catch (e) {
+        // Typed refusals (a wrong override PIN at the offline decision, ALREADY_FINAL) stand as
+        // they are; anything else after the exchange is a write that failed.
+        if (e instanceof TillError || ctx.stan === undefined || !ctx.outcome) throw e;
+        return this.finalizeFailed(ctx, e as Error);
+      }
     } finally {
       this.inFlight = undefined;
     }
@@ -191,12 +198,12 @@ export class TransactionRunner {
     });
     ctx.stan = stan;
     ctx.command = request;
+    this.inFlight = stan;
     return 'PREPARED';
   }
 
   private async send(ctx: TxnContext): Promise<Vote> {
     if (ctx.localDecline) return 'ABORTED';
-    this.inFlight = ctx.stan;
     const out = await ctx.issuer!.port.exchange(ctx.command!, ctx.issuer!.attempts);
     ctx.outcome = out;
     this.o.onLink?.(out.kind === 'answer', out.kind === 'answer' ? undefined : out.detail);
@@ -213,17 +220,12 @@ export class TransactionRunner {
     // The last balance seen online is what offline approvals for this card are checked against.
     if (a.balanceFen !== undefined && this.o.offline)
       this.o.offline.noteBalance(ctx.req.card.pan, a.balanceFen);
-    try {
-      return this.o.store.finalize(stan, {
-        status: a.result,
-        balanceFen: a.balanceFen,
-        declineCode: a.result === 'declined' ? (a.code ?? 'ISSUER_ERROR') : undefined,
-        authCode: a.authCode,
-      });
-    } catch (e) {
-      if (e instanceof TillError && e.code === 'ALREADY_FINAL') throw e;
-      return this.finalizeFailed(ctx, a.result === 'approved', e as Error);
-    }
+    return this.o.store.finalize(stan, {
+      status: a.result,
+      balanceFen: a.balanceFen,
+      declineCode: a.result === 'declined' ? (a.code ?? 'ISSUER_ERROR') : undefined,
+      authCode: a.authCode,
+    });
   }
 
   /** No answer to go by: decided locally, or declined with a queued Reverse. */
@@ -254,14 +256,20 @@ export class TransactionRunner {
   }
 
   /**
-   * The issuer answered but the row could not be written (disk full, I/O error). Try at once to
+   * The exchange is over but its outcome could not be written (disk full, I/O error). Try at once to
    * write it declined with its Reverse; if even that fails, remember it for recoverStale(). Either
    * way the cashier must not charge again on the strength of an error screen.
    */
-  private finalizeFailed(ctx: TxnContext, approved: boolean, e: Error): never {
+  private finalizeFailed(ctx: TxnContext, e: Error): never {
     const stan = ctx.stan!;
-    const u: Unresolved = { issuerId: ctx.issuer!.id, reverse: approved && ctx.kind.reversible };
-    this.o.log(`stan ${stan}: answered ${approved ? 'approved' : 'declined'} but not recorded: ${e.message}`);
+    const out = ctx.outcome!;
+    // Money may have moved unless the issuer said declined or cannot have seen the command.
+    const mayHaveMoved =
+      out.kind === 'unknown' || (out.kind === 'answer' && out.answer.result === 'approved');
+    const u: Unresolved = { issuerId: ctx.issuer!.id, reverse: mayHaveMoved && ctx.kind.reversible };
+    this.o.log(
+      `stan ${stan}: ${out.kind === 'answer' ? `answered ${out.answer.result}` : out.kind} but not recorded: ${e.message}`,
+    );
     this.unresolved.set(stan, u);
     this.resolve(stan, u);
     throw new TillError('OUTCOME_UNKNOWN', `stan ${stan}`, { cause: e });
