@@ -12,6 +12,7 @@ import type { ErrorCode } from '../../shared/errors';
 import type { AdviceItem } from '../../shared/issuer-protocol-offline';
 import type { BatchTotals } from '../../shared/issuer-settlement';
 import type { LinkFailure } from './link';
+import type { EnrolKeys } from './enrol';
 
 /** A card as the issuer needs it. The dynamic code of an e-card QR is checked online only. */
 export interface CardRef {
@@ -100,10 +101,11 @@ export type ExchangeOutcome =
 
 /** Key exchange: the terminal's new public key, proved by its own signature. */
 export interface SignOnRequest {
-  keyVersion: number;
-  publicKeyHex: string;
-  sign(bytes: Uint8Array): Uint8Array;
+  /** The key being enrolled; for a rotation, `signWith` lets the enrolled key endorse it. */
+  keys: EnrolKeys;
   enrolToken: string;
+  /** The newest key version this issuer has acknowledged, if any. */
+  enrolledKeyVersion?: number;
 }
 export interface SignOnResult {
   /** The issuer's receipt key, sealed under the enrolment token (src/main/receipt/code.ts). */
