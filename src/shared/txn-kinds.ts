@@ -296,6 +296,21 @@ export function needsReversal(type: string, kinds: KindTable = TXN_KINDS): boole
   return kindOf(type, kinds).reversedBy !== null;
 }
 
+/**
+ * Whether a row whose outcome is unknown (answer lost, crash while pending) gets a reversal queued.
+ * A type no table declares is reversed too, on purpose: a reversal of a STAN that moved nothing is
+ * answered and harmless, money left moved is not — and recovery must not stop on one odd row.
+ */
+export function reverseOnUnknownOutcome(type: string, kinds: KindTable = TXN_KINDS): boolean {
+  return kinds.has(type) ? kinds.get(type).reversedBy !== null : true;
+}
+
+/** The same, for the wire command of a pending request (`authorize`, `void`, …). */
+export function reverseOnUnknownWire(command: string, kinds: KindTable = TXN_KINDS): boolean {
+  const k = kinds.byWire(command);
+  return k ? k.reversedBy !== null : true;
+}
+
 /** The issuer-side undo of a kind's card movement: what the reversal does to the card. */
 export function undoOf(card: CardMoney): 'credit' | 'debit' | 'none' {
   switch (card) {
@@ -320,3 +335,11 @@ export function receiptTitle(k: Pick<TxnKindDecl, 'title'>): string {
 export type OfflineTxnType = {
   [K in TxnType]: (typeof TXN_KIND_DECLS)[K]['offline'] extends true ? K : never;
 }[TxnType];
+
+/**
+ * Their names, for z.enum (src/shared/contract/offline.ts). A new offline kind also needs the
+ * offline queue's CHECK (kind IN …) widened by a migration (src/offline-queue/schema.ts).
+ */
+export const OFFLINE_TXN_TYPES = TXN_KINDS.list
+  .filter((k) => k.offline)
+  .map((k) => k.type) as unknown as readonly [OfflineTxnType, ...OfflineTxnType[]];

@@ -6,7 +6,7 @@
  * is INVALID_STATE — never a silent default.
  */
 import { TillError } from '../../shared/errors';
-import { TXN_KINDS, type TxnType } from '../../shared/txn-kinds';
+import { TXN_KINDS, reverseOnUnknownOutcome, type TxnType } from '../../shared/txn-kinds';
 import type { IssuerCommand } from '../issuer/port';
 
 export interface RunnerKind {
@@ -35,6 +35,4 @@ export function runnerKind(type: string): RunnerKind {
 }
 
 /** Whether a pending row of this type is reversed when recovered; unknown types are (the safe side). */
-export function reversedWhenRecovered(type: string): boolean {
-  return TXN_KINDS.has(type) ? TXN_KINDS.get(type).reversedBy !== null : true;
-}
+export const reversedWhenRecovered = (type: string): boolean => reverseOnUnknownOutcome(type);

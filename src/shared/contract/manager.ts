@@ -19,6 +19,11 @@ export const ShiftTotals = z.object({
   refunds: CountAmount,
   inquiries: z.object({ count: z.number().int() }),
   reversals: CountAmount,
+  /**
+   * Every approved kind by type (src/shared/txn-kinds.ts), with the drawer cash it moved (signed).
+   * Absent from Z reports frozen before kinds were data.
+   */
+  byKind: z.record(z.string(), CountAmount.extend({ cashFen: z.number().int() })).optional(),
   declined: z.object({ count: z.number().int(), byCode: z.record(z.string(), z.number().int()) }),
   pending: z.object({ count: z.number().int() }),
   online: CountAmount,
