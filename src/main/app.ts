@@ -107,7 +107,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     url: issuerUrl,
     signer: { keyId: `terminal:${config.terminalId}:${keys.keyVersion}`, sign: keys.sign },
     issuerVerifier: sm2Verifier(fromHex(issuerPub!)),
-    timeoutMs: config.issuer.timeoutMs,
+    timeoutMs: config.issuers?.[0]?.timeoutMs ?? config.issuer.timeoutMs,
     onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
   });
 
