@@ -68,6 +68,10 @@ export const ErrorCode = z.enum([
   'OFFLINE_SALE_REFUSED',
   'REFUND_NEEDS_FORWARD',
   'NO_CJK_FONT',
+  // transaction runner and issuer router (src/main/terminal/runner.ts, src/main/issuer/router.ts)
+  'CARD_NOT_ACCEPTED',
+  'OUTCOME_UNKNOWN',
+  'ALREADY_FINAL',
   // transaction kinds (src/shared/txn-kinds.ts)
   'UNKNOWN_TXN_KIND',
 ]);
@@ -163,6 +167,12 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   SHIFT_NOT_OPEN: { zh: '请先开班', en: 'Open a shift first' },
   SHIFT_ALREADY_OPEN: { zh: '班次已开', en: 'A shift is already open' },
   INVALID_STATE: { zh: '当前状态下不能执行此操作', en: 'Not possible in the current state' },
+  CARD_NOT_ACCEPTED: { zh: '本店不受理此卡', en: 'This card is not accepted here' },
+  OUTCOME_UNKNOWN: {
+    zh: '结果未知，将自动冲正，请勿重复刷卡',
+    en: 'Outcome unknown — it will be reversed, do not retry',
+  },
+  ALREADY_FINAL: { zh: '该交易已有最终结果', en: 'That transaction already has its final outcome' },
   VARIANCE_NOT_ACKNOWLEDGED: {
     zh: '上一班次的差异尚未经店长确认',
     en: "The last shift's variance is not acknowledged yet",
