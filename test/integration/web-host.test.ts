@@ -3,6 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import path from 'node:path';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startWebHost, type WebHost } from '../../src/main/hosts/web-host';
@@ -33,6 +34,17 @@ function request(
     );
     req.on('error', reject);
     req.end(o.body);
+  });
+}
+
+/** Raw bytes to the host; everything it sent back until it closed the connection. */
+function rawExchange(bytes: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = [];
+    const s = net.connect(host.port, '127.0.0.1', () => s.write(bytes));
+    s.on('data', (d: Buffer) => out.push(d));
+    s.on('close', () => resolve(Buffer.concat(out).toString('latin1')));
+    s.on('error', reject);
   });
 }
 
@@ -68,6 +80,33 @@ describe('web host', () => {
     expect(JSON.parse(r.body).error.code).toBe('UNAUTHORIZED');
     const none = await request('/api/v1/session.info', { method: 'POST', body: '{}' });
     expect(none.status).toBe(401);
+  });
+
+  it('a 48-byte non-ASCII token (0xE9 ×48) is a 401 over HTTP and WebSocket, and the app keeps serving', async () => {
+    const e9 = Buffer.alloc(48, 0xe9);
+    const head = `Host: 127.0.0.1:${host.port}\r\nConnection: close\r\n`;
+    const http401 = await rawExchange(
+      Buffer.concat([
+        Buffer.from(
+          `POST /api/v1/session.info HTTP/1.1\r\n${head}Content-Length: 2\r\nAuthorization: Bearer `,
+        ),
+        e9,
+        Buffer.from('\r\n\r\n{}'),
+      ]),
+    );
+    expect(http401).toMatch(/^HTTP\/1\.1 401 /);
+    expect(http401).toContain('"code":"UNAUTHORIZED"');
+    const ws401 = await rawExchange(
+      Buffer.concat([
+        Buffer.from(
+          `GET /ws HTTP/1.1\r\n${head.replace('close', 'Upgrade')}Upgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: cardtill.v1, token.`,
+        ),
+        e9,
+        Buffer.from('\r\n\r\n'),
+      ]),
+    );
+    expect(ws401).toMatch(/^HTTP\/1\.1 401 /);
+    expect(JSON.parse((await api('session.info', {})).body).ok).toBe(true);
   });
 
   it('refuses a foreign Host (DNS rebinding) and a foreign Origin (CSRF)', async () => {
