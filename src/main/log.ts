@@ -18,7 +18,7 @@ export function createEventLog(dataDir: string | undefined, clock: () => Date, e
   const listeners = new Set<(line: string) => void>();
   let file: string | undefined;
   if (dataDir) {
-    fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
+    fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true, mode: 0o700 });
     file = path.join(dataDir, 'logs', 'cardtill.log');
   }
   const log = ((raw: string) => {
@@ -27,7 +27,7 @@ export function createEventLog(dataDir: string | undefined, clock: () => Date, e
     if (ring.length > 1000) ring.shift();
     if (file) {
       try {
-        fs.appendFileSync(file, line + '\n');
+        fs.appendFileSync(file, line + '\n', { mode: 0o600 }); // mode applies when created
       } catch {
         // A full disk or a removed data directory must not take a driver callback down with it;
         // the line still reaches the ring buffer and the live view.

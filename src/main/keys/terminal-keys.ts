@@ -69,7 +69,7 @@ function createKeyVersion(dataDir: string, version: number, secret: KeySecret): 
     path.join(keyDir(dataDir), `terminal-key-v${version}.json`),
     sealPrivateKey(kp.privateKey, secret.secret, version),
   );
-  fs.writeFileSync(path.join(keyDir(dataDir), 'current'), String(version));
+  fs.writeFileSync(path.join(keyDir(dataDir), 'current'), String(version), { mode: 0o600 });
 }
 
 /**
