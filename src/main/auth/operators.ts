@@ -12,6 +12,7 @@ import type { Db } from '../store/sqlite';
 import { TillError } from '../../shared/errors';
 import type { Operator, Role } from '../../shared/contract';
 import type { OperatorDetail } from '../../shared/contract/manager';
+import { maskCardNumbersInText } from '../../shared/free-text';
 import { decoyHash, hashPin, verifyPin, verifyPinAsync } from './pin-hash';
 
 interface OperatorRow {
@@ -65,7 +66,7 @@ export class Operators {
   add(op: { id: string; name: string; role: Role; pin: string }): void {
     this.db
       .prepare('INSERT INTO operators (id, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(op.id, op.name, op.role, hashPin(op.pin), this.now().toISOString());
+      .run(op.id, maskCardNumbersInText(op.name), op.role, hashPin(op.pin), this.now().toISOString());
   }
 
   seedIfEmpty(ops: ReadonlyArray<{ id: string; name: string; role: Role; pin: string }>): void {
@@ -78,12 +79,12 @@ export class Operators {
       this.db
         .prepare('SELECT id, name, role FROM operators WHERE disabled = 0 ORDER BY id')
         .all() as Operator[]
-    ).map((o) => ({ ...o }));
+    ).map((o) => ({ ...o, name: maskCardNumbersInText(o.name) })); // rows from before masking, too
   }
 
   get(id: string): Operator | undefined {
     const r = this.row(id);
-    return r ? { id: r.id, name: r.name, role: r.role } : undefined;
+    return r ? { id: r.id, name: maskCardNumbersInText(r.name), role: r.role } : undefined;
   }
 
   private row(id: string): OperatorRow | undefined {
@@ -147,7 +148,8 @@ export class Operators {
     const r = this.row(id);
     if (!r) return undefined;
     const locked = r.locked_until && new Date(r.locked_until) > this.now() ? r.locked_until : null;
-    return { id: r.id, name: r.name, role: r.role, disabled: r.disabled === 1, lockedUntil: locked };
+    const name = maskCardNumbersInText(r.name);
+    return { id: r.id, name, role: r.role, disabled: r.disabled === 1, lockedUntil: locked };
   }
 
   listAll(): OperatorDetail[] {
@@ -211,7 +213,8 @@ export class Operators {
   private settle(id: string, target: Target, pinOk: boolean): Operator {
     if (pinOk && target.kind === 'operator') {
       this.db.prepare('UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
-      return { id: target.row.id, name: target.row.name, role: target.row.role };
+      const { row } = target;
+      return { id: row.id, name: maskCardNumbersInText(row.name), role: row.role };
     }
     // Re-read: another check of this id (an override on the sync path) may have counted meanwhile.
     const failed =
