@@ -1,11 +1,12 @@
 /**
  * The event log: one line per event, to <data-dir>/logs/cardtill.log and to listeners (the
- * technician's live view). Every line passes through maskPansInText first, so no full card number
- * reaches a file or a screen whatever a library put in its message.
+ * technician's live view). Every line passes through maskCardNumbersInText first (contiguous,
+ * grouped and full-width numbers), so no full card number reaches a file or a screen whatever a
+ * library — or a person typing free text — put in the message.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { maskPansInText } from '../shared/card';
+import { maskCardNumbersInText } from '../shared/free-text';
 
 export interface EventLog {
   (line: string): void;
@@ -22,7 +23,7 @@ export function createEventLog(dataDir: string | undefined, clock: () => Date, e
     file = path.join(dataDir, 'logs', 'cardtill.log');
   }
   const log = ((raw: string) => {
-    const line = `${clock().toISOString()} ${maskPansInText(raw)}`;
+    const line = `${clock().toISOString()} ${maskCardNumbersInText(raw)}`;
     ring.push(line);
     if (ring.length > 1000) ring.shift();
     if (file) {

@@ -166,7 +166,11 @@ export async function startWebHost(
         }
         void app
           .dispatch(nextId++, m[1], params)
-          .then((r) => sendJson(res, r.ok ? 200 : statusFor(r.error.code), r));
+          .then((r) => sendJson(res, r.ok ? 200 : statusFor(r.error.code), r))
+          .catch((e: Error) => {
+            app.log(`web host: answer not sent: ${e.message}`);
+            res.destroy();
+          });
       });
       return;
     }
@@ -246,7 +250,9 @@ export async function startWebHost(
       const { id, method, params } = parsed.data;
       void app
         .dispatch(id, method, params)
-        .then((r) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(r)));
+        .then((r) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(r)))
+        // An unhandled rejection would end the app, like a throw in a listener.
+        .catch((e: Error) => app.log(`web host: WebSocket answer not sent: ${e.message}`));
     });
   });
   const onEvent = (event: string, payload: unknown) => {
