@@ -3,7 +3,6 @@
  * SQLite store, the core, the devices, and the dispatcher both transports serve. Used by the web
  * host (bin/start.mjs), the Electron main process and the tests alike.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { loadConfig, issuerEntries, type TerminalConfig } from './config/config';
@@ -33,6 +32,7 @@ import type { DeviceHub } from './devices/device-hub';
 import { createDeviceHub } from './devices/create-hub';
 import { ReceiptPrinting } from './devices/receipt-printing';
 import { createEventLog, type EventLog } from './log';
+import { prepareDataDir } from './data-dir';
 import { sm2Verifier, sm2Verify, sm2Warmup, fromHex } from './crypto';
 import type { EventName, EventPayload, SessionInfo } from '../shared/contract';
 
@@ -75,7 +75,7 @@ export interface CardTillApp {
 
 export async function startApp(o: AppOptions): Promise<CardTillApp> {
   const clock = o.clock ?? (() => new Date());
-  fs.mkdirSync(o.dataDir, { recursive: true });
+  const dataDirModes = prepareDataDir(o.dataDir); // 0700 / 0600: src/main/data-dir.ts
   const loaded = loadConfig(o.configFile);
   const config: TerminalConfig = { ...loaded.config, ...o.config } as TerminalConfig;
   const demo = loaded.demo && !o.config?.issuer?.url;
@@ -306,6 +306,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   forwardTimer.unref();
   void forwarder.tick();
 
+  dataDirModes.seal(log); // what this start created (db, -wal, -shm, issuer-sim/) private too
   log(
     `CardTill ${VERSION} started: terminal ${config.terminalId}, ${demo ? 'demo mode' : `issuer ${issuerUrl}`}, data ${o.dataDir}`,
   );
