@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { OfflineConfig } from '../../offline-queue/config';
+import { isTimeZone } from '../../shared/local-time';
 
 export const DeviceConfig = z.object({
   id: z.string().min(1).max(40),
@@ -66,6 +67,8 @@ export const TerminalConfig = z.object({
   issuers: z.array(IssuerEntryConfig).min(1).max(16).optional(),
   devices: z.array(DeviceConfig).optional(),
   receipt: z.object({ width: z.union([z.literal(32), z.literal(48)]).default(32) }).default({ width: 32 }),
+  /** The store's IANA time zone: report exports and audit times are in it (src/shared/local-time.ts). */
+  timeZone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai').default('Asia/Shanghai'),
   auth: z
     .object({
       maxPinAttempts: z.number().int().min(1).max(20).default(5),

@@ -71,6 +71,8 @@ export const SettlementInfo = z.object({
   forced: z.boolean(),
   carriedIn: z.array(z.number().int()),
   carriedOut: z.array(z.number().int()),
+  /** Of carriedOut, the STANs still in the offline queue now (the rest have reached the issuer since). */
+  carriedOutUnsent: z.array(z.number().int()).optional(),
   terminalTotals: z.record(z.string(), z.number().int()),
   issuerTotals: z.record(z.string(), z.number().int()).nullable(),
   discrepancies: z.array(Discrepancy),
@@ -132,7 +134,13 @@ export const ShiftSummary = z.object({
 });
 export type ShiftSummary = z.infer<typeof ShiftSummary>;
 
-export const ReportDoc = z.object({ report: ShiftReport, doc: ReceiptDoc, copy: z.boolean() });
+export const ReportDoc = z.object({
+  report: ShiftReport,
+  doc: ReceiptDoc,
+  copy: z.boolean(),
+  /** A Z's acknowledgement of its variance, once given (the screen shows it instead of the button). */
+  ack: z.object({ by: z.string(), at: z.string(), note: z.string().nullable() }).nullable().optional(),
+});
 
 export const AuditEntry = z.object({
   id: z.number().int(),
