@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Fen, method, Empty, Override, Role, SELLERS, ALL_ROLES } from './common';
 import { TxnResult, Receipt } from './sale';
 import { ReceiptDoc } from '../receipt-doc';
+import { freeText } from '../free-text';
 
 const MANAGER = ['manager'] as const;
 const CountAmount = z.object({ count: z.number().int(), amountFen: z.number().int() });
@@ -245,7 +246,7 @@ export const managerMethods = {
     roles: MANAGER,
   }),
   'shift.acknowledge': method({
-    req: z.object({ shiftId: z.number().int().positive(), note: z.string().max(500).optional() }).strict(),
+    req: z.object({ shiftId: z.number().int().positive(), note: freeText({ max: 500 }).optional() }).strict(),
     res: Empty,
     roles: MANAGER,
   }),
@@ -310,7 +311,7 @@ export const managerMethods = {
   'operators.list': method({ req: Empty, res: z.array(OperatorDetail), roles: MANAGER }),
   'operators.add': method({
     req: z
-      .object({ id: z.string().regex(/^\d{3,8}$/), name: z.string().min(1).max(40), role: Role, pin })
+      .object({ id: z.string().regex(/^\d{3,8}$/), name: freeText({ min: 1, max: 40 }), role: Role, pin })
       .strict(),
     res: OperatorDetail,
     roles: MANAGER,
