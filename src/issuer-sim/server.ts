@@ -22,6 +22,8 @@ import type { CardStatus } from './demo-cards';
 import './handlers-offline';
 // Void, refund and settle (store manager's day) register themselves the same way.
 import './handlers-settlement';
+// Activate and top-up (card life) register themselves too, after settlement: they wrap its reverse.
+import './handlers-card-life';
 
 export interface IssuerSimOptions {
   dataDir: string;

@@ -24,6 +24,8 @@ export const AUDIT_ACTION_WORDS: Record<string, Words> = {
   'override.force_close': { zh: '店长授权：强制结班', en: 'Override: forced close' },
   'txn.void': { zh: '撤销', en: 'Void' },
   'txn.refund': { zh: '退货', en: 'Refund' },
+  'txn.activate': { zh: '售卡', en: 'Card sold' },
+  'txn.topup': { zh: '充值', en: 'Top-up' },
   'shift.open': { zh: '开班', en: 'Shift opened' },
   'shift.count': { zh: '点钞', en: 'Drawer counted' },
   'shift.close': { zh: '结班', en: 'Shift closed' },

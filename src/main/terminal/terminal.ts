@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { CardPresented } from '../../shared/devices';
+import type { ReceiptLine } from '../../shared/receipt-doc';
 import { TillError } from '../../shared/errors';
 import type { CardSummary, TxnResult, Receipt, Override } from '../../shared/contract';
 import type { IssuerLink } from '../issuer/link';
@@ -216,7 +217,8 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     return this.opts.store.recent(limit).map(toResult);
   }
 
-  receipt(stan: number, copy = false): Receipt {
+  /** `lines`: what the caller knows beyond the row (card life: the cap left), printed above the code. */
+  receipt(stan: number, copy = false, lines: ReceiptLine[] = []): Receipt {
     const row = this.opts.store.get(stan);
     if (!row || row.status === 'pending') throw new TillError('NOT_FOUND', `stan ${stan}`);
     const h: ReceiptHeader = {
@@ -225,6 +227,11 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       terminalId: this.opts.terminalId,
       width: this.opts.receiptWidth,
     };
-    return { stan, doc: layoutReceipt(h, row, { copy, extras: this.opts.receiptExtras?.(row) }), copy };
+    const extras = this.opts.receiptExtras?.(row);
+    return {
+      stan,
+      doc: layoutReceipt(h, row, { copy, extras: { lines: [...lines, ...(extras?.lines ?? [])] } }),
+      copy,
+    };
   }
 }
