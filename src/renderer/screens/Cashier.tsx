@@ -5,6 +5,7 @@ import { Keypad } from '../components/Keypad';
 import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel } from '../components/VoidRefundPanel';
+import { CardLifePanel } from '../components/CardLifePanel';
 import { CashierCount } from '../components/CashierCount';
 import { DeviceNotices } from '../components/DeviceNotices';
 import { NoShiftBanner } from '../components/NoShiftBanner';
@@ -110,6 +111,7 @@ export function Cashier() {
         )}
         <ResultPanel />
         <VoidRefundPanel />
+        <CardLifePanel />
         <CashierCount />
         <DeviceNotices />
         <p className="muted small">{t('keysHint')}</p>
