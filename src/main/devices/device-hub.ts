@@ -4,14 +4,15 @@
  */
 import type { DeviceEvent, DeviceInfo } from '../../shared/devices';
 import type { DeviceDriver, PrinterDriver, SimInput } from '../../drivers/types';
-import type { DeviceConfig, DiscoveredDevice } from '../../drivers/registry';
+import type { DeviceConfig, DiscoveredDevice, SimulateOutcome } from '../../drivers/registry';
 
 export interface DeviceHub {
   start(): Promise<void>;
   stop(): Promise<void>;
   list(): DeviceInfo[];
   onEvent(listener: (e: DeviceEvent) => void): () => void;
-  simulate(deviceId: string, input: SimInput): void;
+  /** Says why nothing happened (no such device, not simulated) instead of doing nothing. */
+  simulate(deviceId: string, input: SimInput): SimulateOutcome;
   printer(id?: string): PrinterDriver | undefined;
   get(id: string): DeviceDriver | undefined;
   /** Device configurations in use (technician's settings, diagnostics bundle). */
