@@ -4,7 +4,12 @@
  */
 import type { DeviceEvent, DeviceInfo } from '../../shared/devices';
 import type { DeviceDriver, PrinterDriver, SimInput } from '../../drivers/types';
-import type { DeviceConfig, DiscoveredDevice, SimulateOutcome } from '../../drivers/registry';
+import type {
+  DeviceConfig,
+  DiscoveredDevice,
+  DiscoveryReport,
+  SimulateOutcome,
+} from '../../drivers/registry';
 
 export interface DeviceHub {
   start(): Promise<void>;
@@ -21,4 +26,6 @@ export interface DeviceHub {
   reconfigure(config: DeviceConfig): Promise<DeviceInfo | undefined>;
   /** What is plugged in now (serial ports, PC/SC readers, HID POS scanners). */
   discover(): Promise<DiscoveredDevice[]>;
+  /** The same, with notes on what could not be asked (no udevadm, no pcscd) for the screen. */
+  discoverReport(): Promise<DiscoveryReport>;
 }

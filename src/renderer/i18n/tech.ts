@@ -50,4 +50,16 @@ export const TECH_WORDS = {
   pcscState: { zh: 'PC/SC 读卡服务', en: 'PC/SC service' },
   none: { zh: '无', en: 'none' },
   testing: { zh: '测试中…', en: 'Testing…' },
+  'discNote_serial-fallback': {
+    zh: '未能通过 udev（udevadm）列出串口，已改为直接查看 /dev/serial/by-id 和 /dev/ttyUSB*、/dev/ttyACM*：厂商信息可能缺失',
+    en: 'udev (udevadm) did not list the serial ports, so /dev/serial/by-id and /dev/ttyUSB*, /dev/ttyACM* were read directly: vendor details may be missing',
+  },
+  'discNote_serial-failed': { zh: '无法列出串口', en: 'Serial ports could not be listed' },
+  'discNote_pcsc-unavailable': {
+    zh: 'PC/SC 读卡服务（pcscd）未响应，IC/NFC 读卡器未列出',
+    en: 'The PC/SC service (pcscd) did not answer: IC/NFC readers are not listed',
+  },
+  discConfiguredAs: { zh: '已配置为', en: 'configured as' },
+  pcscAvailable: { zh: '可用', en: 'available' },
+  pcscMissing: { zh: '不可用', en: 'not available' },
 } as const;
