@@ -25,6 +25,21 @@ export const TerminalConfig = z.object({
     .regex(/^[A-Za-z0-9]{1,16}$/)
     .default('M000000000001'),
   merchantName: z.string().min(1).max(40).default('CardTill 演示商店'),
+  /**
+   * The store's IANA time zone: every time a person reads (screens, lock-out message) is shown in
+   * it, whatever the machine's own zone (a till's OS is often left on UTC).
+   */
+  timeZone: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not an IANA time zone')
+    .default('Asia/Shanghai'),
   issuer: z
     .object({
       /** Base URL of the issuer host. Absent: the embedded issuer-sim (demo). */
