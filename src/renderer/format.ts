@@ -75,6 +75,7 @@ export const txnKindWord = (lang: Lang, kind: string) => enumWord(lang, 'txnkind
 export const txnStatusWord = (lang: Lang, status: string) => enumWord(lang, 'txnstatus_', status);
 export const transportWord = (lang: Lang, transport: string) => enumWord(lang, 'transport_', transport);
 export const deviceKindWord = (lang: Lang, kind: string) => enumWord(lang, 'kind_', kind);
+export const auditOutcomeWord = (lang: Lang, o: string) => enumWord(lang, 'auditOutcome_', o);
 export const deviceStateWord = (lang: Lang, state: string) => enumWord(lang, 'state_', state);
 
 /**
@@ -82,13 +83,21 @@ export const deviceStateWord = (lang: Lang, state: string) => enumWord(lang, 'st
  * cut", "connect ECONNREFUSED …", a timeout). Known causes get words; the raw text stays available
  * for the technician as the detail.
  */
+const LINK_ERRORS: Array<[RegExp, (lang: Lang) => string]> = [
+  [/link is cut/i, (lang) => t(lang, 'linkErrCut')],
+  [/ECONNREFUSED/, (lang) => t(lang, 'linkErrRefused')],
+  [/timed? ?out|ETIMEDOUT/i, (lang) => t(lang, 'linkErrTimeout')],
+  [/ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH/, (lang) => t(lang, 'linkErrNoRoute')],
+  [/signature/i, (lang) => errorWords(lang, 'ISSUER_BAD_SIGNATURE')],
+];
+
 export function linkErrorWords(lang: Lang, text: string): string {
-  if (/link is cut/i.test(text)) return t(lang, 'linkErrCut');
-  if (/ECONNREFUSED/.test(text)) return t(lang, 'linkErrRefused');
-  if (/timed? ?out|ETIMEDOUT/i.test(text)) return t(lang, 'linkErrTimeout');
-  if (/ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH/.test(text)) return t(lang, 'linkErrNoRoute');
-  if (/signature/i.test(text)) return errorWords(lang, 'ISSUER_BAD_SIGNATURE');
-  return t(lang, 'linkErrOther');
+  return LINK_ERRORS.find(([re]) => re.test(text))?.[1](lang) ?? t(lang, 'linkErrOther');
+}
+
+/** No known cause: the screen shows the transport's own text beside the words, as the detail. */
+export function linkErrorIsOther(text: string): boolean {
+  return !LINK_ERRORS.some(([re]) => re.test(text));
 }
 
 /** A device's last event in words (the registry sends it as data: DeviceEventSummary). */
@@ -127,6 +136,8 @@ export function useFormat() {
     deviceKind: (k: string) => deviceKindWord(lang, k),
     deviceState: (s: string) => deviceStateWord(lang, s),
     linkError: (text: string) => linkErrorWords(lang, text),
+    linkErrorIsOther,
+    auditOutcome: (o: string) => auditOutcomeWord(lang, o),
     deviceEvent: (e: Parameters<typeof deviceEventWords>[1]) => deviceEventWords(lang, e),
   };
 }

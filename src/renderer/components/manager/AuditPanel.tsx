@@ -5,9 +5,11 @@ import { BridgeError } from '../../bridge';
 import { useT } from '../useLang';
 import { download } from './download';
 import type { Res } from '../../../shared/contract';
+import { useFormat } from '../../format';
 
 export function AuditPanel() {
   const { t, err } = useT();
+  const f = useFormat();
   const [rows, setRows] = useState<Res<'audit.list'>>([]);
   const [note, setNote] = useState('');
   useEffect(() => void call('audit.list', { limit: 200 }).then(setRows), []);
@@ -44,10 +46,10 @@ export function AuditPanel() {
         <tbody>
           {rows.map((a) => (
             <tr key={a.id} className={`audit-${a.outcome}`} data-action={a.action}>
-              <td>{new Date(a.at).toLocaleString()}</td>
+              <td>{f.dateTime(a.at)}</td>
               <td>{a.operatorId ?? '—'}</td>
               <td className="mono">{a.action}</td>
-              <td>{a.outcome}</td>
+              <td>{f.auditOutcome(a.outcome)}</td>
               <td className="mono">{a.stan ?? ''}</td>
               <td>{a.approvedBy ?? ''}</td>
               <td>{a.detail ?? ''}</td>

@@ -5,9 +5,11 @@ import { BridgeError } from '../../bridge';
 import { useT } from '../useLang';
 import type { Res, Role } from '../../../shared/contract';
 import type { WordKey } from '../../i18n';
+import { useFormat } from '../../format';
 
 export function OperatorsPanel() {
   const { t, err } = useT();
+  const f = useFormat();
   const [rows, setRows] = useState<Res<'operators.list'>>([]);
   const [form, setForm] = useState({ id: '', name: '', role: 'cashier' as Role, pin: '' });
   const [pins, setPins] = useState<Record<string, string>>({});
@@ -48,9 +50,7 @@ export function OperatorsPanel() {
               <td>
                 {o.disabled && <span className="tag warn">{t('disabled')}</span>}
                 {o.lockedUntil && (
-                  <span className="tag warn">
-                    {t('lockedUntil', { t: new Date(o.lockedUntil).toLocaleTimeString() })}
-                  </span>
+                  <span className="tag warn">{t('lockedUntil', { t: f.time(o.lockedUntil) })}</span>
                 )}
               </td>
               <td className="row">

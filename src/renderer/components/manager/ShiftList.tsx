@@ -5,9 +5,11 @@ import { useT } from '../useLang';
 import { ReportCard, VarianceCard, SettlementView } from './ReportCard';
 import type { Res } from '../../../shared/contract';
 import type { WordKey } from '../../i18n';
+import { useFormat } from '../../format';
 
 export function ShiftList() {
   const { t, money } = useT();
+  const f = useFormat();
   const [rows, setRows] = useState<Res<'shift.list'>>([]);
   const [z, setZ] = useState<Res<'report.z'> | null>(null);
   const load = () => void call('shift.list', { limit: 100 }).then(setRows);
@@ -32,9 +34,9 @@ export function ShiftList() {
             <tr key={s.id} data-testid={`shift-row-${s.id}`}>
               <td>{s.id}</td>
               <td>
-                {new Date(s.openedAt).toLocaleString()} · {s.openedBy}
+                {f.dateTime(s.openedAt)} · {s.openedBy}
               </td>
-              <td>{s.closedAt ? `${new Date(s.closedAt).toLocaleString()} · ${s.closedBy}` : '—'}</td>
+              <td>{s.closedAt ? `${f.dateTime(s.closedAt)} · ${s.closedBy}` : '—'}</td>
               <td className="mono">{s.netCardFen === null ? '—' : money(s.netCardFen)}</td>
               <td className="mono">
                 {s.varianceFen === null
