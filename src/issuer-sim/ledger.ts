@@ -85,9 +85,19 @@ export class IssuerLedger {
     this.db
       .prepare(
         `INSERT INTO terminals (terminal_id, key_version, merchant_id, public_key, enrolled_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(terminal_id, key_version) DO UPDATE SET public_key = excluded.public_key, merchant_id = excluded.merchant_id`,
+         ON CONFLICT(terminal_id, key_version) DO NOTHING`,
       )
       .run(terminalId, keyVersion, merchantId, publicKeyHex, this.clock().toISOString());
+  }
+
+  /** The terminal's highest enrolled key version (the one that endorses the next), if any. */
+  newestTerminalKey(terminalId: string): { keyVersion: number; publicKey: string } | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT key_version, public_key FROM terminals WHERE terminal_id = ? ORDER BY key_version DESC LIMIT 1',
+      )
+      .get(terminalId) as { key_version: number; public_key: string } | undefined;
+    return row && { keyVersion: row.key_version, publicKey: row.public_key };
   }
 
   terminalKey(terminalId: string, keyVersion: number): string | undefined {

@@ -23,6 +23,8 @@ export interface SettlerOptions {
   merchantId: string;
   clock: () => Date;
   maxAttempts: number;
+  /** Where an answer that is not a settlement is explained (the event log). */
+  log?: (line: string) => void;
 }
 
 export interface Settler {
@@ -120,11 +122,12 @@ export function createSettler(o: SettlerOptions): Settler {
     status: SettlementInfo['status'],
     issuerTotals: BatchTotals | null,
     discrepancies: Discrepancy[],
+    issuerCode: string | null = null,
   ): SettlementInfo {
     const at = o.clock().toISOString();
     o.db
       .prepare(
-        'INSERT INTO settlements (batch_no, stan, status, issuer_totals, discrepancies, attempted_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO settlements (batch_no, stan, status, issuer_totals, discrepancies, attempted_at, issuer_code) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         b.batch_no,
@@ -133,12 +136,14 @@ export function createSettler(o: SettlerOptions): Settler {
         issuerTotals ? JSON.stringify(issuerTotals) : null,
         JSON.stringify(discrepancies),
         at,
+        issuerCode,
       );
     return toInfo(b, {
       status,
       issuer_totals: issuerTotals ? JSON.stringify(issuerTotals) : null,
       discrepancies: JSON.stringify(discrepancies),
       attempted_at: at,
+      issuer_code: issuerCode,
     });
   }
 
@@ -149,6 +154,7 @@ export function createSettler(o: SettlerOptions): Settler {
       issuer_totals: string | null;
       discrepancies: string;
       attempted_at: string;
+      issuer_code?: string | null;
     },
   ): SettlementInfo {
     return {
@@ -161,6 +167,7 @@ export function createSettler(o: SettlerOptions): Settler {
       issuerTotals: s.issuer_totals ? (JSON.parse(s.issuer_totals) as BatchTotals) : null,
       discrepancies: JSON.parse(s.discrepancies) as Discrepancy[],
       attemptedAt: s.attempted_at,
+      issuerCode: s.issuer_code ?? null,
     };
   }
 
@@ -193,10 +200,25 @@ export function createSettler(o: SettlerOptions): Settler {
         return { stan: s, request: msg };
       })();
       const verdict = await sendWithRetries(o.link, request, o.maxAttempts);
-      if (verdict.kind !== 'answer' || verdict.response.result !== 'approved')
-        return record(b, stan, 'unreachable', null, q.map(queuedDiscrepancy));
+      // Not reached, or no trustworthy answer: the issuer may not know the batch yet.
+      if (verdict.kind !== 'answer') return record(b, stan, 'unreachable', null, q.map(queuedDiscrepancy));
+      // Reached and refused: the manager sees the issuer's code, not "not reached".
+      if (verdict.response.result !== 'approved')
+        return record(
+          b,
+          stan,
+          'refused',
+          null,
+          q.map(queuedDiscrepancy),
+          verdict.response.code ?? 'ISSUER_ERROR',
+        );
       const parsed = SettlementAnswer.safeParse(verdict.response.settlement);
-      if (!parsed.success) return record(b, stan, 'unreachable', null, q.map(queuedDiscrepancy));
+      if (!parsed.success) {
+        o.log?.(
+          `settlement of batch ${b.batch_no}: the issuer's answer is not a settlement (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+        );
+        return record(b, stan, 'bad_answer', null, q.map(queuedDiscrepancy));
+      }
       const ans = parsed.data;
       if (ans.matched && totalsEqual(ans.totals, totals))
         return record(
