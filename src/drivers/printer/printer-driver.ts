@@ -268,7 +268,9 @@ export function createPrinterDriver(o: PrinterDriverOptions): ReceiptPrinter {
   /** The next poll: every pollMs while the printer answers, backing off while it cannot be reached. */
   function schedule(): void {
     if (!running) return;
-    const ms = failures ? Math.min(pollMs * 2 ** Math.min(failures, 16), maxPollMs) : pollMs;
+    // With receipts held the cashier is waiting for paper to come out: back off less (4 polls).
+    const cap = held.length ? Math.min(maxPollMs, pollMs * 4) : maxPollMs;
+    const ms = failures ? Math.min(pollMs * 2 ** Math.min(failures, 16), cap) : pollMs;
     o.onSchedule?.(ms);
     timer = setTimeout(() => {
       void poll().finally(schedule);

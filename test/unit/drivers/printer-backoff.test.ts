@@ -50,17 +50,21 @@ describe('printer poll on an unreachable address', () => {
     expect(delays.at(-1)).toBe(80);
   });
 
-  it('a new receipt is still tried at once while the poll is backed off, and held', async () => {
+  it('a new receipt is still tried at once while backed off, and the poll backs off less while it waits', async () => {
     device = await TcpTestPrinter.start();
     await device.goAway();
-    const lines: string[] = [];
+    const delays: number[] = [];
     printer = createPrinter(
       { id: 'lan', spec: { transport: 'tcp', host: '127.0.0.1', port: device.port } },
-      { pollMs: 10, maxPollMs: 80, log: (l) => lines.push(l) },
+      { pollMs: 10, maxPollMs: 200, onSchedule: (ms) => delays.push(ms) },
     );
     await printer.start();
     const out = await printer.print({ width: 32, lines: [{ type: 'text', text: 'hello' }] }, 'job-1');
     expect(out).toMatchObject({ ok: false, held: true, reason: 'PRINTER_OFFLINE' });
+    // While a receipt waits the poll backs off only to 4 polls (40 ms here), not to the 200 ms cap.
+    const since = delays.length;
+    await expect.poll(() => delays.length - since).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...delays.slice(since))).toBe(40);
     await device.comeBack();
     await expect.poll(() => printer!.heldJobs().length, { timeout: 10_000 }).toBe(0);
     expect(device.decoded().lines).toContain('hello');
