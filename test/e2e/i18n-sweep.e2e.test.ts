@@ -193,6 +193,11 @@ describe.runIf(haveChromium)('every screen in 简体中文 has no English-only w
       await p.getByTestId(`mgr-tab-${tab}`).click();
       await sweep(`manager-${tab}`, 'manager');
     }
+    // The X report of the open shift (its decline lines name the decline codes).
+    await p.getByTestId('mgr-tab-shift').click();
+    await p.getByTestId('x-report').click();
+    await p.getByTestId('report-X').waitFor();
+    await sweep('manager-x-report', 'report-X');
     await p.getByTestId('screen-checkout').click();
     await sweep('manager-checkout', 'cashier');
     await p.getByTestId('screen-devices').click();
