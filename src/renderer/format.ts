@@ -5,7 +5,9 @@
  * the core sends (entry modes, transaction kinds and statuses, device transports and events), so
  * that no screen prints an enum as it travels on the wire.
  */
+import { useEffect, useState } from 'react';
 import { useTill } from './store';
+import { call } from './actions';
 import { t, errorWords, WORDS, type Lang, type WordKey } from './i18n';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -139,5 +141,33 @@ export function useFormat() {
     linkErrorIsOther,
     auditOutcome: (o: string) => auditOutcomeWord(lang, o),
     deviceEvent: (e: Parameters<typeof deviceEventWords>[1]) => deviceEventWords(lang, e),
+  };
+}
+
+/**
+ * Operator names where the core records ids (who approved, who acknowledged): the public
+ * `auth.operators` list, loaded once per page and shared. Unknown ids show as they are.
+ */
+let operatorNames: Promise<Map<string, string>> | undefined;
+export function useOperatorName(): (id: string | null | undefined) => string {
+  const [names, setNames] = useState<Map<string, string>>(new Map());
+  useEffect(() => {
+    operatorNames ??= call('auth.operators', {}).then(
+      (list) => new Map(list.map((o) => [o.id, o.name])),
+      () => {
+        operatorNames = undefined; // try again on the next screen
+        return new Map<string, string>();
+      },
+    );
+    let live = true;
+    void operatorNames.then((m) => live && setNames(m));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (id) => {
+    if (!id) return '';
+    const name = names.get(id);
+    return name ? `${name}（${id}）` : id;
   };
 }

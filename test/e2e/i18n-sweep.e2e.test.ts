@@ -18,6 +18,7 @@ import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 import { formatTime } from '../../src/renderer/format';
+import { OfflineConfig } from '../../src/offline-queue/config';
 
 const haveChromium = requireSystem('Chromium', CHROMIUM_PATHS, 'chromium');
 
@@ -156,7 +157,12 @@ async function sell(digits: string, card: 'active' | 'lost'): Promise<void> {
 
 describe.runIf(haveChromium)('every screen in 简体中文 has no English-only words (Chromium)', () => {
   beforeAll(async () => {
-    e = await startE2E({ forwardMs: 60_000 });
+    // A floor limit under the offline sale's ¥5.00, so it needs a manager's PIN (and the queue
+    // then names who allowed it).
+    e = await startE2E({
+      forwardMs: 60_000,
+      config: { offline: OfflineConfig.parse({ floorLimitFen: 300 }) } as never,
+    });
   });
   afterAll(async () => {
     await e?.close();
@@ -195,6 +201,10 @@ describe.runIf(haveChromium)('every screen in 简体中文 has no English-only w
     await p.getByTestId('sim-link').click();
     await expect.poll(() => p.getByTestId('link-state').textContent()).toContain('已断开');
     await sell('500', 'active');
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-code')).toBe('OFFLINE_FLOOR_LIMIT');
+    await sweep('cashier-offline-floor-limit', 'result');
+    await p.getByTestId('offline-override').click();
+    await override(p);
     await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
     await sweep('cashier-offline-approved', 'result');
     await p.getByTestId('next-sale').click();
@@ -218,6 +228,8 @@ describe.runIf(haveChromium)('every screen in 简体中文 has no English-only w
     await p.getByTestId('screen-offline-queue').click();
     await expect.poll(() => p.getByTestId('queue-count').textContent()).toBe('1');
     await sweep('offline-queue', 'offline-queue');
+    // Who allowed the over-limit offline sale, by name (the core records the id).
+    await expect.poll(() => p.getByTestId('queue-waiting').textContent()).toContain('李店长（2001）');
     await p.getByTestId('screen-dispute').click();
     await sweep('dispute-empty', 'dispute-desk');
     // The receipt of the approved (then voided) sale, checked as a customer's dispute would be.

@@ -11,7 +11,7 @@ import { call } from '../actions';
 import { getBridge } from '../bridge';
 import type { QueueStatus } from '../../shared/contract';
 import { QueueItems } from '../components/manager/QueueItems';
-import { useFormat } from '../format';
+import { useFormat, useOperatorName } from '../format';
 
 function age(seconds: number | null, t: ReturnType<typeof useT>['t']): string {
   if (seconds === null) return t('queueNone');
@@ -22,6 +22,7 @@ function age(seconds: number | null, t: ReturnType<typeof useT>['t']): string {
 export function OfflineQueue() {
   const { t, err, money } = useT();
   const f = useFormat();
+  const opName = useOperatorName();
   const [s, setS] = useState<QueueStatus | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -162,7 +163,7 @@ export function OfflineQueue() {
                 <td>{err(x.code)}</td>
                 <td>
                   {x.acknowledgedAt ? (
-                    t('queueAcked', { who: x.acknowledgedBy ?? '' })
+                    t('queueAcked', { who: opName(x.acknowledgedBy) })
                   ) : (
                     <button
                       className="btn small"

@@ -9,13 +9,14 @@ import { useT } from '../useLang';
 import { call } from '../../actions';
 import { getBridge } from '../../bridge';
 import type { QueueItem, QueueItems as Items } from '../../../shared/contract';
-import { useFormat } from '../../format';
+import { useFormat, useOperatorName } from '../../format';
 
 const stanText = (n: number) => String(n).padStart(6, '0');
 
 export function QueueItems() {
   const { t, err, money } = useT();
   const f = useFormat();
+  const opName = useOperatorName();
   const [q, setQ] = useState<Items | null>(null);
 
   const refresh = useCallback(async () => {
@@ -84,7 +85,7 @@ export function QueueItems() {
                 <td>
                   {money(i.amountFen)}
                   {i.overrideBy && (
-                    <span className="tag warn">{t('queueOverrideBy', { who: i.overrideBy })}</span>
+                    <span className="tag warn">{t('queueOverrideBy', { who: opName(i.overrideBy) })}</span>
                   )}
                 </td>
                 <td data-testid={`waiting-attempts-${i.stan}`}>{i.attempts}</td>
