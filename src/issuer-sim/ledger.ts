@@ -4,6 +4,7 @@
  * answer, so a debit is applied at most once (DESIGN.md promise 1).
  */
 import { openDatabase, type Db } from '../main/store/sqlite';
+import { TXN_KINDS } from '../shared/txn-kinds';
 import { ISSUER_MIGRATIONS } from './schema';
 import { DEMO_CARDS, type CardStatus } from './demo-cards';
 import type { ErrorCode } from '../shared/errors';
@@ -126,8 +127,9 @@ export class IssuerLedger {
       const prior = this.request(key.terminalId, key.stan);
       if (prior) {
         if (prior.request_hash === key.requestHash) return { response: prior.response, replayed: true };
-        if (prior.type === 'tombstone' && key.type === 'authorize') {
-          // A reversal of this STAN arrived first: the late original must not be applied.
+        if (prior.type === 'tombstone' && TXN_KINDS.byWire(key.type)?.reversedBy) {
+          // A reversal of this STAN arrived first: the late original of any reversible kind
+          // (src/shared/txn-kinds.ts) must not be applied.
           const d: Decision = { result: 'declined', code: 'ALREADY_REVERSED' };
           return { response: render(d), replayed: false };
         }

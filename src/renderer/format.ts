@@ -77,7 +77,6 @@ export const txnKindWord = (lang: Lang, kind: string) => enumWord(lang, 'txnkind
 export const txnStatusWord = (lang: Lang, status: string) => enumWord(lang, 'txnstatus_', status);
 export const transportWord = (lang: Lang, transport: string) => enumWord(lang, 'transport_', transport);
 export const deviceKindWord = (lang: Lang, kind: string) => enumWord(lang, 'kind_', kind);
-export const auditOutcomeWord = (lang: Lang, o: string) => enumWord(lang, 'auditOutcome_', o);
 export const deviceStateWord = (lang: Lang, state: string) => enumWord(lang, 'state_', state);
 
 /**
@@ -139,7 +138,6 @@ export function useFormat() {
     deviceState: (s: string) => deviceStateWord(lang, s),
     linkError: (text: string) => linkErrorWords(lang, text),
     linkErrorIsOther,
-    auditOutcome: (o: string) => auditOutcomeWord(lang, o),
     deviceEvent: (e: Parameters<typeof deviceEventWords>[1]) => deviceEventWords(lang, e),
   };
 }

@@ -37,8 +37,5 @@ export const FORMAT_WORDS = {
   linkErrNoRoute: { zh: '找不到发卡系统（网络或地址问题）', en: 'Issuer not reachable (network or address)' },
   linkErrOther: { zh: '与发卡系统通信失败', en: 'Talking to the issuer failed' },
   lockedUntilAt: { zh: '{t} 前不能再试', en: 'try again after {t}' },
-  auditOutcome_ok: { zh: '成功', en: 'done' },
-  auditOutcome_denied: { zh: '被拒绝', en: 'denied' },
-  auditOutcome_failed: { zh: '失败', en: 'failed' },
   demoTag: { zh: '演示', en: 'DEMO' },
 } as const;

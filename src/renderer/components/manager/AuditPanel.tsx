@@ -1,14 +1,15 @@
-/** The audit log, newest first, with CSV/PDF export. */
+/** The audit log, newest first, in words and yuan (src/shared/audit-words.ts), with CSV/PDF export. */
 import { useEffect, useState } from 'react';
 import { call } from '../../actions';
 import { BridgeError } from '../../bridge';
 import { useT } from '../useLang';
 import { download } from './download';
 import type { Res } from '../../../shared/contract';
+import { auditActionWords, auditDetailWords } from '../../../shared/audit-words';
 import { useFormat } from '../../format';
 
 export function AuditPanel() {
-  const { t, err } = useT();
+  const { t, err, lang } = useT();
   const f = useFormat();
   const [rows, setRows] = useState<Res<'audit.list'>>([]);
   const [note, setNote] = useState('');
@@ -48,11 +49,11 @@ export function AuditPanel() {
             <tr key={a.id} className={`audit-${a.outcome}`} data-action={a.action}>
               <td>{f.dateTime(a.at)}</td>
               <td>{a.operatorId ?? '—'}</td>
-              <td className="mono">{a.action}</td>
-              <td>{f.auditOutcome(a.outcome)}</td>
+              <td title={a.action}>{auditActionWords(a.action, lang)}</td>
+              <td>{t(`auditOutcome_${a.outcome}`)}</td>
               <td className="mono">{a.stan ?? ''}</td>
               <td>{a.approvedBy ?? ''}</td>
-              <td>{a.detail ?? ''}</td>
+              <td>{auditDetailWords(a.detail, lang)}</td>
             </tr>
           ))}
         </tbody>
