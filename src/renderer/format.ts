@@ -62,6 +62,8 @@ export function errorDetail(lang: Lang, code: string, detail: string | undefined
   const until = /^until (\S+)$/.exec(detail);
   if (code === 'OPERATOR_LOCKED' && until)
     return t(lang, 'lockedUntilAt', { t: formatTime(until[1], lang, timeZone, 'time') });
+  const left = /^(\d+) attempts? left$/.exec(detail);
+  if (code === 'BAD_PIN' && left) return t(lang, 'attemptsLeft', { n: left[1] });
   return detail.replace(ISO_IN_TEXT, (iso) => formatTime(iso, lang, timeZone));
 }
 

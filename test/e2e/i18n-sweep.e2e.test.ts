@@ -280,11 +280,18 @@ describe.runIf(haveChromium)('every screen in 简体中文 has no English-only w
 
     // Five wrong PINs lock the technician: the message gives the time in the store's zone
     // (Asia/Shanghai by default), not the machine's UTC — it was 8 hours off, in English.
+    const signinError = p.getByTestId('signin-error');
+    const errorText = async () =>
+      (await signinError.count()) ? ((await signinError.textContent()) ?? '') : '';
+    let before = '';
     for (let i = 0; i < 5; i++) {
       await p.getByTestId('operator-3001').click();
       for (const d of '0000') await p.getByTestId('pin-keypad').locator(`[data-key="${d}"]`).click();
       await p.getByTestId('pin-keypad').locator('[data-key="ok"]').click();
-      await p.getByTestId('signin-error').waitFor();
+      // Each answer changes the message (attempts left counts down, then the lock-out).
+      await expect.poll(errorText).not.toBe(before);
+      before = await errorText();
+      if (i === 0) await sweep('signin-bad-pin', 'signin-error');
     }
     await expect.poll(() => p.getByTestId('signin-error').textContent()).toContain('锁定');
     const lockedUntil = (

@@ -35,6 +35,7 @@ describe('times in the store zone and the language format', () => {
     expect(errorDetail('en', 'OPERATOR_LOCKED', `until ${NOON_UTC}`)).toBe('try again after 12:05:06');
     expect(errorDetail('zh', 'INTERNAL', `at ${NOON_UTC} x`)).toBe('at 2026年12月1日 12:05:06 x');
     expect(errorDetail('zh', 'BAD_PIN', undefined)).toBe('');
+    expect(errorDetail('zh', 'BAD_PIN', '2 attempts left')).toBe('还可再试 2 次');
   });
 });
 

@@ -36,6 +36,7 @@ export const FORMAT_WORDS = {
   linkErrTimeout: { zh: '发卡系统应答超时', en: 'The issuer did not answer in time' },
   linkErrNoRoute: { zh: '找不到发卡系统（网络或地址问题）', en: 'Issuer not reachable (network or address)' },
   linkErrOther: { zh: '与发卡系统通信失败', en: 'Talking to the issuer failed' },
+  attemptsLeft: { zh: '还可再试 {n} 次', en: '{n} attempt(s) left' },
   lockedUntilAt: { zh: '{t} 前不能再试', en: 'try again after {t}' },
   demoTag: { zh: '演示', en: 'DEMO' },
 } as const;
