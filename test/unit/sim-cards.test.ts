@@ -13,7 +13,10 @@ describe('simulator cards', () => {
       if (c.pan === UNKNOWN_DEMO_PAN) continue;
       const d = DEMO_CARDS.find((x) => x.pan === c.pan);
       expect(d, c.name).toBeDefined();
-      expect({ name: c.name, balanceFen: c.balanceFen }).toEqual({ name: d!.name, balanceFen: d!.balanceFen });
+      expect({ name: c.name, balanceFen: c.balanceFen }).toEqual({
+        name: d!.name,
+        balanceFen: d!.balanceFen,
+      });
     }
   });
 });
