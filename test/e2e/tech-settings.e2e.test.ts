@@ -41,6 +41,10 @@ describe.runIf(haveChromium)('technician device settings form (Chromium)', () =>
     expect(await p.getByTestId('tech-field-parity').inputValue()).toBe('');
     // No raw JSON to type.
     expect(await p.getByTestId('tech-settings-options').count()).toBe(0);
+    // The escapes a reader's prefix/suffix take are shown as typed (not as control characters).
+    const form = (await p.getByTestId('tech-settings').textContent()) ?? '';
+    expect(form).toContain('前缀（如 \\x02）');
+    expect(form).not.toMatch(/[\u0000-\u001f]/);
     await p.getByTestId('tech-field-baud').selectOption('19200');
     await p.getByTestId('tech-field-framing').selectOption('stx-etx');
     await p.getByTestId('tech-field-parity').selectOption('even');
