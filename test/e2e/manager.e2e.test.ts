@@ -133,20 +133,18 @@ describe.runIf(haveChromium)('manager end to end (Chromium)', () => {
 
   it('a cashier is locked out after 5 wrong PINs, even the right PIN then fails, and the manager sees it', async () => {
     const p = e.page;
-    // Each answer changes the message (attempts left counts down, then the lock-out): wait for it
-    // before the next try, since the PIN check now runs off the event loop and takes a moment.
-    const errorText = async () => {
-      const el = p.getByTestId('signin-error');
-      return (await el.count()) ? ((await el.textContent()) ?? '') : '';
-    };
-    let before = '';
+    // Each wrong PIN is waited for until the core has refused it (its audit row), not just until an
+    // error is on screen — the previous attempt's error is still there while the next one runs.
+    const refused = () =>
+      e.t.app.ctx.audit
+        .list({ limit: 50 })
+        .filter((a) => a.action === 'auth.sign-in' && a.outcome === 'denied').length;
     for (let i = 0; i < 5; i++) {
       await p.getByTestId('pin-input').waitFor();
       await signIn(p, '1001', '9999');
-      await expect.poll(errorText).not.toBe(before);
-      before = await errorText();
+      await expect.poll(refused).toBe(i + 1);
     }
-    expect(before).toContain('锁定');
+    await expect.poll(() => p.getByTestId('signin-error').textContent()).toContain('锁定');
     await signIn(p, '1001', '1234');
     await expect.poll(() => p.getByTestId('signin-error').textContent()).toContain('锁定');
     await e.shot('m08-locked-out');
