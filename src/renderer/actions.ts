@@ -3,7 +3,7 @@
  * keyboard bindings (./keys.ts) call the same ones, so a key and a button can never differ.
  */
 import { getBridge, BridgeError } from './bridge';
-import { useTill, initialCashier } from './store';
+import { useTill, initialCashier, type CashierSlice } from './store';
 import { keypadAppend, keypadBackspace } from '../shared/money';
 import type { ApiErrorShape } from '../shared/errors';
 import type { MethodName, Req, Res, Override } from '../shared/contract';
@@ -44,8 +44,14 @@ export async function signOut(): Promise<void> {
 export function keypad(key: string): void {
   const c = get().cashier;
   if (c.busy) return;
-  if (c.result)
-    get().setCashier({ result: null, error: null, receipt: null, cashDueFen: 0, printNote: null });
+  // A result on screen is final: the first key is the next customer's, never appended to the
+  // amount just charged (issue 11 #1: "5" after ¥12.50 made ¥125.05). An approved sale starts
+  // over as 下一笔 does; after a decline the card stays presented for the corrected amount.
+  if (c.result) {
+    if (c.result.status === 'approved') nextSale();
+    else get().setCashier({ result: null, error: null, receipt: null, cashDueFen: 0, printNote: null });
+    get().setCashier({ amountFen: 0 });
+  }
   if (key === 'back') get().setCashier({ amountFen: keypadBackspace(get().cashier.amountFen) });
   else if (key === 'clear') get().setCashier({ amountFen: 0 });
   else get().setCashier({ amountFen: keypadAppend(get().cashier.amountFen, key) });
@@ -61,12 +67,23 @@ export function clearAll(): void {
   get().setCashier({ ...initialCashier, recent: get().cashier.recent });
 }
 
-export async function enterCard(pan: string, entryMode: 'wedge' | 'manual'): Promise<void> {
+/**
+ * A card number the core should hold for the next transaction. Returns the typed error (also put
+ * on screen), so the caller can ask for a manager's PIN on OVERRIDE_REQUIRED (manual entry).
+ */
+export async function enterCard(
+  pan: string,
+  entryMode: 'wedge' | 'manual',
+  override?: Override,
+): Promise<ApiErrorShape | null> {
   try {
-    const card = await call('card.enter', { pan, entryMode });
+    const card = await call('card.enter', { pan, entryMode, ...(override ? { override } : {}) });
     get().setCashier({ card, error: null });
+    return null;
   } catch (e) {
-    get().setCashier({ error: asApiError(e) });
+    const error = asApiError(e);
+    get().setCashier({ error });
+    return error;
   }
 }
 
@@ -114,6 +131,25 @@ export async function submit(
   } catch (e) {
     get().setCashier({ busy: false, error: asApiError(e) });
   }
+}
+
+/**
+ * The split-tender offer after "insufficient balance" with some balance left on the card still
+ * presented: the card pays what it holds, the rest is cash. Null when there is none to make.
+ */
+export function splitOffer(
+  c: Pick<CashierSlice, 'result' | 'card' | 'amountFen'>,
+): { cardFen: number; otherFen: number } | null {
+  const { result, card, amountFen } = c;
+  if (!result || result.status === 'approved' || !card) return null;
+  if (result.declineCode !== 'INSUFFICIENT_BALANCE' || !result.balanceFen) return null;
+  const otherFen = amountFen - result.balanceFen;
+  return otherFen > 0 ? { cardFen: result.balanceFen, otherFen } : null;
+}
+
+export async function acceptSplit(): Promise<void> {
+  const split = splitOffer(get().cashier);
+  if (split) await submit(split);
 }
 
 export async function printReceipt(): Promise<void> {

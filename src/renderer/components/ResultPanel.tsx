@@ -1,6 +1,6 @@
 import { useTill } from '../store';
 import { useT } from './useLang';
-import { submit, printReceipt, nextSale } from '../actions';
+import { submit, printReceipt, nextSale, splitOffer, acceptSplit } from '../actions';
 import { formatMoney } from '../../shared/money';
 import { useState } from 'react';
 import { OverrideDialog } from './OverrideDialog';
@@ -38,7 +38,7 @@ export function ResultPanel() {
             {t('cashDue')}: <strong>{formatMoney(cashDueFen)}</strong>
           </div>
         )}
-        <div className="muted">
+        <div className="muted" data-testid="result-stan">
           {t('stan')} {String(result.stan).padStart(6, '0')}
         </div>
         <div className="row">
@@ -58,13 +58,7 @@ export function ResultPanel() {
     );
   }
 
-  const short =
-    result.declineCode === 'INSUFFICIENT_BALANCE' &&
-    result.balanceFen !== undefined &&
-    result.balanceFen > 0 &&
-    card;
-  const cardFen = result.balanceFen ?? 0;
-  const cashFen = amountFen - cardFen;
+  const split = splitOffer({ result, card, amountFen });
   return (
     <div
       className="result declined"
@@ -75,6 +69,9 @@ export function ResultPanel() {
       <div className="result-title">✗ {t('declined')}</div>
       <div className="decline-reason" data-testid="decline-reason">
         {err(result.declineCode ?? 'ISSUER_ERROR')}
+      </div>
+      <div className="muted" data-testid="result-stan">
+        {t('stan')} {String(result.stan).padStart(6, '0')}
       </div>
       {result.balanceFen !== undefined && (
         <div>
@@ -96,15 +93,11 @@ export function ResultPanel() {
           onCancel={() => setAskOverride(false)}
         />
       )}
-      {short && cashFen > 0 && (
+      {split && (
         <div className="split" data-testid="split-offer">
-          <p>{t('splitOffer', { card: formatMoney(cardFen), cash: formatMoney(cashFen) })}</p>
-          <button
-            className="btn primary"
-            onClick={() => void submit({ cardFen, otherFen: cashFen })}
-            data-testid="split-confirm"
-          >
-            {t('splitConfirm')}
+          <p>{t('splitOffer', { card: formatMoney(split.cardFen), cash: formatMoney(split.otherFen) })}</p>
+          <button className="btn primary" onClick={() => void acceptSplit()} data-testid="split-confirm">
+            F3 {t('splitConfirm')}
           </button>
         </div>
       )}

@@ -48,6 +48,7 @@ export const CORE_WORDS = {
   devices: { zh: '设备', en: 'Devices' },
   language: { zh: 'English', en: '中文' },
   stan: { zh: '流水号', en: 'STAN' },
+  act_manual_entry: { zh: '手输卡号', en: 'Card number keyed by hand' },
   keysHint: {
     zh: '键盘：数字输入金额 · Enter 收款 · Esc 清除 · F1 消费 · F2 查询',
     en: 'Keys: digits amount · Enter charge · Esc clear · F1 sale · F2 balance',

@@ -7,35 +7,80 @@ import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel } from '../components/VoidRefundPanel';
 import { CashierCount } from '../components/CashierCount';
 import { DeviceNotices } from '../components/DeviceNotices';
+import { OverrideDialog } from '../components/OverrideDialog';
+import type { Override } from '../../shared/contract';
 import { keypad, submit, setMode, enterCard, loadRecent } from '../actions';
 import { cashierKeyHandler } from '../keys';
 import { formatMoney } from '../../shared/money';
 
+/** Puts the keyboard back on the amount (the cashier's keys), away from any text field. */
+function focusAmount(): void {
+  const el =
+    document.querySelector<HTMLElement>('[data-focus="amount"]') ??
+    document.querySelector<HTMLElement>('[data-testid="cashier"]');
+  el?.focus();
+}
+
+/**
+ * The card-number field. A wedge scanner's fast frame never gets here (src/renderer/wedge.ts
+ * consumes it and sends it to the core as `wedge.frame`); what is submitted here was typed or
+ * pasted by a person, so it is manual entry and needs a manager's PIN (docs/manager.md; the core
+ * enforces it in card.enter — issue 11 #9). Afterwards the focus goes back to the amount.
+ */
 function WedgeField() {
-  const { t } = useT();
+  const { t, err } = useT();
   const [text, setText] = useState('');
+  const [manualPan, setManualPan] = useState<string | null>(null);
+  const [overrideError, setOverrideError] = useState<string | null>(null);
+  const done = () => {
+    setManualPan(null);
+    setOverrideError(null);
+    focusAmount();
+  };
+  const enter = async (pan: string, override?: Override) => {
+    const e = await enterCard(pan, 'manual', override);
+    if (!e) return done();
+    if (e.code === 'OVERRIDE_REQUIRED') {
+      useTill.getState().setCashier({ error: null });
+      setManualPan(pan);
+    } else if (override && (e.code === 'BAD_PIN' || e.code === 'FORBIDDEN' || e.code === 'OPERATOR_LOCKED')) {
+      useTill.getState().setCashier({ error: null });
+      setOverrideError(err(e.code));
+    } else done();
+  };
   return (
-    <form
-      className="wedge"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const pan = text.replace(/\s/g, '');
-        if (/^\d{12,19}$/.test(pan)) void enterCard(pan, 'wedge');
-        setText('');
-      }}
-    >
-      <label>
-        {t('wedgeLabel')}
-        <input
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          placeholder={t('wedgePlaceholder')}
-          autoComplete="off"
-          inputMode="numeric"
-          data-testid="wedge-input"
+    <>
+      <form
+        className="wedge"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const pan = text.replace(/\s/g, '');
+          setText('');
+          if (/^\d{12,19}$/.test(pan)) void enter(pan);
+          else focusAmount();
+        }}
+      >
+        <label>
+          {t('wedgeLabel')}
+          <input
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder={t('wedgePlaceholder')}
+            autoComplete="off"
+            inputMode="numeric"
+            data-testid="wedge-input"
+          />
+        </label>
+      </form>
+      {manualPan && (
+        <OverrideDialog
+          action="manual_entry"
+          error={overrideError}
+          onConfirm={(o) => void enter(manualPan, o)}
+          onCancel={done}
         />
-      </label>
-    </form>
+      )}
+    </>
   );
 }
 
@@ -56,7 +101,7 @@ export function Cashier() {
   }, []);
 
   return (
-    <main className="cashier" data-testid="cashier">
+    <main className="cashier" data-testid="cashier" tabIndex={-1}>
       <section className="cashier-main">
         <div className="mode-tabs">
           <button
@@ -80,7 +125,7 @@ export function Cashier() {
           </div>
         )}
         {mode === 'sale' && (
-          <div className="amount" data-testid="amount">
+          <div className="amount" data-testid="amount" data-focus="amount" tabIndex={-1}>
             <span className="amount-label">{t('amount')}</span>
             <span className="amount-value">{formatMoney(amountFen)}</span>
           </div>
