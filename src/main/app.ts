@@ -136,6 +136,17 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     merchantName: config.merchantName,
     receiptWidth: config.receipt.width,
     receiptExtras: createReceiptExtras(keys, config.terminalId, config.merchantId),
+    // The manager whose override the audit log recorded for this STAN (void, refund).
+    approverOf: (stan) => {
+      const r = db
+        .prepare(
+          "SELECT approved_by FROM audit_log WHERE stan = ? AND action IN ('txn.void', 'txn.refund') AND approved_by IS NOT NULL ORDER BY id DESC LIMIT 1",
+        )
+        .get(stan) as { approved_by: string } | undefined;
+      if (!r) return undefined;
+      const m = operators.get(r.approved_by);
+      return m ? `${m.name} (${m.id})` : r.approved_by;
+    },
     maxAttempts: config.issuer.attempts,
     clock,
     log,

@@ -2,10 +2,12 @@ import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { saleMethods } from '../../../shared/contract/sale';
 import { collectByCard } from '../../terminal/collect';
+import { cashierLookupHandlers } from './cashier-lookup';
 
 export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleMethods> {
   const op = () => ctx.session.current()?.id;
   return {
+    ...cashierLookupHandlers(ctx),
     'card.enter': ({ pan, entryMode, override }) => {
       if (entryMode === 'manual')
         ctx.overrides.check('manual_entry', override, { note: 'manual card entry' });
