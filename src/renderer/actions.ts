@@ -108,7 +108,14 @@ export async function submit(
     return;
   }
   if (c.mode === 'sale' && c.amountFen <= 0) return;
-  get().setCashier({ busy: true, error: null, result: null, receipt: null, printNote: null });
+  get().setCashier({
+    busy: true,
+    error: null,
+    result: null,
+    receipt: null,
+    printNote: null,
+    blockedUntil: null,
+  });
   try {
     const result =
       c.mode === 'inquiry'
@@ -126,6 +133,7 @@ export async function submit(
       cashDueFen: result.status === 'approved' ? result.otherTenderFen : 0,
     });
     if (result.status === 'approved') get().setCashier({ card: null });
+    if (result.declineCode === 'OFFLINE_VELOCITY') void loadBlock(c.card.cardToken);
     await loadReceipt(result.stan);
     void loadRecent();
   } catch (e) {
@@ -161,6 +169,37 @@ export async function printReceipt(): Promise<void> {
   } catch (e) {
     get().setCashier({ printNote: asApiError(e).code });
   }
+}
+
+/** How long the velocity decline lasts, so the cashier can tell the customer (issue 11 #15). */
+async function loadBlock(cardToken: string): Promise<void> {
+  try {
+    get().setCashier({ blockedUntil: (await call('card.offlineBlock', { cardToken })).blockedUntil });
+  } catch {
+    // The decline stands without the time.
+  }
+}
+
+/** Receipts of the shift found by STAN, card last 4 or time (components/ReceiptSearch.tsx). */
+export async function searchReceipts(q: Omit<Req<'txn.search'>, 'limit'>): Promise<Res<'txn.search'>> {
+  return call('txn.search', { ...q, limit: 50 });
+}
+
+/** Reprints one receipt as a copy (重印 COPY) and says which one and what the printer did. */
+export async function reprintReceipt(stan: number): Promise<void> {
+  let note: string;
+  try {
+    const out = await call('receipt.print', { stan, copy: true });
+    note = out.printed ? 'printed' : (out.reason ?? 'held');
+  } catch (e) {
+    note = asApiError(e).code;
+  }
+  get().setCashier({ reprint: { stan, note } });
+}
+
+/** Shows one receipt of the shift in the preview (the search panel's "view"). */
+export async function showReceipt(stan: number): Promise<void> {
+  await loadReceipt(stan);
 }
 
 export function nextSale(): void {

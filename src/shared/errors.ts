@@ -91,7 +91,7 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   OVERRIDE_REQUIRED: { zh: '需要店长授权', en: 'Manager override required' },
   INTERNAL: { zh: '系统内部错误，交易未完成', en: 'Internal error: the transaction did not complete' },
   BUSY: { zh: '上一笔交易仍在处理中', en: 'The previous transaction is still in progress' },
-  NO_CARD: { zh: '请刷卡、插卡或扫码', en: 'Please swipe, tap or scan a card' },
+  NO_CARD: { zh: '请刷卡、挥卡或扫码', en: 'Please swipe, tap or scan a card' },
   CARD_EXPIRED_TOKEN: { zh: '读卡已超时，请重新出示卡片', en: 'Card read timed out: present the card again' },
   INSUFFICIENT_BALANCE: { zh: '余额不足', en: 'Insufficient balance' },
   CARD_LOST: {

@@ -8,14 +8,25 @@ import { OverrideDialog } from './OverrideDialog';
 /** Offline declines a manager may lift with a PIN (src/offline-queue/policy.ts: floor, total, per-card). */
 const OVERRIDABLE = new Set(['OFFLINE_FLOOR_LIMIT', 'OFFLINE_TOTAL_LIMIT', 'OFFLINE_CARD_LIMIT']);
 
+export const stanText = (stan: number) => String(stan).padStart(6, '0');
+
+/** A time of day in the screen's language (the till's own time zone). */
+export function clockTime(iso: string, lang: 'zh' | 'en'): string {
+  return new Date(iso).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
 /** Approved / declined in plain words, with the split-tender offer when the balance is short. */
 export function ResultPanel() {
-  const { t, err } = useT();
+  const { t, err, lang } = useT();
   const result = useTill((s) => s.cashier.result);
   const amountFen = useTill((s) => s.cashier.amountFen);
   const card = useTill((s) => s.cashier.card);
   const cashDueFen = useTill((s) => s.cashier.cashDueFen);
   const printNote = useTill((s) => s.cashier.printNote);
+  const blockedUntil = useTill((s) => s.cashier.blockedUntil);
   const [askOverride, setAskOverride] = useState(false);
   if (!result) return null;
 
@@ -50,8 +61,10 @@ export function ResultPanel() {
           </button>
         </div>
         {printNote && (
-          <div className="muted" data-testid="print-note">
-            {printNote === 'printed' ? t('printed') : err(printNote)}
+          <div className="muted" role="status" data-testid="print-note">
+            {printNote === 'printed'
+              ? t('printedStan', { stan: stanText(result.stan) })
+              : t('reprintFailed', { stan: stanText(result.stan), why: err(printNote) })}
           </div>
         )}
       </div>
@@ -70,6 +83,14 @@ export function ResultPanel() {
       <div className="decline-reason" data-testid="decline-reason">
         {err(result.declineCode ?? 'ISSUER_ERROR')}
       </div>
+      {blockedUntil && (
+        <div className="blocked-until" data-testid="blocked-until">
+          {t('blockedUntil', {
+            time: clockTime(blockedUntil, lang),
+            minutes: String(Math.max(1, Math.ceil((Date.parse(blockedUntil) - Date.now()) / 60_000))),
+          })}
+        </div>
+      )}
       <div className="muted" data-testid="result-stan">
         {t('stan')} {String(result.stan).padStart(6, '0')}
       </div>

@@ -4,7 +4,8 @@ import { useT } from '../components/useLang';
 import { Keypad } from '../components/Keypad';
 import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
-import { VoidRefundPanel } from '../components/VoidRefundPanel';
+import { VoidRefundPanel, voidedStans } from '../components/VoidRefundPanel';
+import { ReceiptSearch } from '../components/ReceiptSearch';
 import { CashierCount } from '../components/CashierCount';
 import { DeviceNotices } from '../components/DeviceNotices';
 import { OverrideDialog } from '../components/OverrideDialog';
@@ -93,6 +94,7 @@ export function Cashier() {
   const error = useTill((s) => s.cashier.error);
   const collect = useTill((s) => s.cashier.collect);
   const recent = useTill((s) => s.cashier.recent);
+  const voided = voidedStans(recent);
 
   useEffect(() => {
     window.addEventListener('keydown', cashierKeyHandler);
@@ -152,7 +154,10 @@ export function Cashier() {
           </div>
         )}
         <ResultPanel />
-        <VoidRefundPanel />
+        <div className="cashier-tools">
+          <VoidRefundPanel />
+          <ReceiptSearch />
+        </div>
         <CashierCount />
         <DeviceNotices />
         <p className="muted small">{t('keysHint')}</p>
@@ -171,10 +176,19 @@ export function Cashier() {
         <h3>{t('recent')}</h3>
         <ul className="recent" data-testid="recent">
           {recent.map((r) => (
-            <li key={r.stan} className={`recent-${r.status}`}>
+            <li key={r.stan} className={`recent-${r.status}`} data-testid={`recent-${r.stan}`}>
               <span className="mono">{String(r.stan).padStart(6, '0')}</span>{' '}
               {r.type === 'inquiry' ? t('balance') : formatMoney(r.amountFen)}{' '}
-              <span className="muted">{r.masked.slice(-4)}</span> {r.status === 'approved' ? '✓' : '✗'}
+              <span className="muted">{r.masked.slice(-4)}</span>{' '}
+              {voided.has(r.stan) ? (
+                <span className="tag" data-testid={`recent-voided-${r.stan}`}>
+                  {t('voided')}
+                </span>
+              ) : r.status === 'approved' ? (
+                '✓'
+              ) : (
+                '✗'
+              )}
               {(r.type === 'void' || r.type === 'refund') && (
                 <span className="tag" data-testid={`recent-kind-${r.stan}`}>
                   {t(r.type === 'void' ? 'act_void' : 'act_refund')}

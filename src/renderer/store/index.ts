@@ -29,6 +29,10 @@ export interface CashierSlice {
   /** Split-tender part paid in cash after an approved split. */
   cashDueFen: number;
   printNote: string | null;
+  /** The last reprint from the receipt search: which receipt, and what the printer said. */
+  reprint: { stan: number; note: string } | null;
+  /** Velocity decline: until when the card is blocked offline (ISO), once the core said. */
+  blockedUntil: string | null;
 }
 export interface DevicesSlice {
   list: DeviceInfo[];
@@ -68,6 +72,8 @@ export const initialCashier: CashierSlice = {
   collect: null,
   cashDueFen: 0,
   printNote: null,
+  reprint: null,
+  blockedUntil: null,
 };
 
 function initialLang(): Lang {

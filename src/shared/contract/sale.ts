@@ -125,7 +125,8 @@ export const saleMethods = {
     roles: SELLERS,
   }),
   'receipt.print': method({
-    req: z.object({ stan: z.number().int().positive() }).strict(),
+    /** `copy`: a reprint, marked 重印 COPY on the paper. */
+    req: z.object({ stan: z.number().int().positive(), copy: z.boolean().optional() }).strict(),
     res: z.object({ printed: z.boolean(), held: z.boolean(), reason: ErrorCode.optional() }),
     roles: SELLERS,
   }),

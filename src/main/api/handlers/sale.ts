@@ -23,8 +23,9 @@ export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleM
     'balance.inquiry': (req) => ctx.terminal.inquiry(req, op()),
     'txn.recent': ({ limit }) => ctx.terminal.recent(limit),
     'receipt.get': ({ stan }) => ctx.terminal.receipt(stan),
-    'receipt.print': async ({ stan }) => {
-      const out = await ctx.printing.print(ctx.terminal.receipt(stan).doc, `receipt-${stan}`, { stan });
+    'receipt.print': async ({ stan, copy }) => {
+      const doc = ctx.terminal.receipt(stan, copy === true).doc;
+      const out = await ctx.printing.print(doc, `receipt-${stan}`, { stan });
       return { printed: out.printed, held: out.held, ...(out.reason ? { reason: out.reason } : {}) };
     },
   };
