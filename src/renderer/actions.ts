@@ -10,8 +10,37 @@ import type { MethodName, Req, Res, Override } from '../shared/contract';
 
 const get = () => useTill.getState();
 
+/** When the core last heard from this screen (every signed-in call resets its idle sign-out). */
+let lastCallAt = Date.now();
+export const lastCoreCall = (): number => lastCallAt;
+
 export async function call<M extends MethodName>(method: M, params: Req<M>): Promise<Res<M>> {
+  lastCallAt = Date.now();
   return getBridge().call(method, params);
+}
+
+/** Tells the core the operator is still here (any signed-in call does; this one changes nothing). */
+export async function keepSession(): Promise<void> {
+  try {
+    await call('card.current', {});
+  } catch {
+    // signed out meanwhile: the sign-in screen follows
+  }
+}
+
+/** Idle sign-out from the screen's own countdown: the card and the sale go with the operator. */
+export async function idleSignOut(): Promise<void> {
+  try {
+    await call('card.clear', {});
+  } catch {
+    // already signed out by the core
+  }
+  try {
+    await signOut();
+  } catch {
+    get().setCashier({ ...initialCashier });
+    await refreshSession().catch(() => {});
+  }
 }
 
 function asApiError(e: unknown): ApiErrorShape {

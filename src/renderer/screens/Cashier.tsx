@@ -6,6 +6,7 @@ import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel, voidedStans } from '../components/VoidRefundPanel';
 import { ReceiptSearch } from '../components/ReceiptSearch';
+import { IdleWarning } from '../components/IdleWarning';
 import { CashierCount } from '../components/CashierCount';
 import { DeviceNotices } from '../components/DeviceNotices';
 import { OverrideDialog } from '../components/OverrideDialog';
@@ -105,6 +106,7 @@ export function Cashier() {
   return (
     <main className="cashier" data-testid="cashier" tabIndex={-1}>
       <section className="cashier-main">
+        <IdleWarning />
         <div className="mode-tabs">
           <button
             className={`tab ${mode === 'sale' ? 'active' : ''}`}

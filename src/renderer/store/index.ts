@@ -104,3 +104,12 @@ export const useTill = create<TillState>()((set) => ({
 export function resetTill(): void {
   useTill.setState(initial());
 }
+
+/**
+ * Whoever signs out, by hand or for idleness (the core's sign-out arrives as session.changed), the
+ * next operator must not find the last customer's amount, card or result (issue 11 #11).
+ */
+useTill.subscribe((s, prev) => {
+  if (prev.session.info?.operator && !s.session.info?.operator)
+    useTill.setState({ cashier: { ...initialCashier } });
+});
