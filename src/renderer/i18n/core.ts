@@ -48,6 +48,12 @@ export const CORE_WORDS = {
   devices: { zh: '设备', en: 'Devices' },
   language: { zh: 'English', en: '中文' },
   stan: { zh: '流水号', en: 'STAN' },
+  entry_swipe: { zh: '刷卡', en: 'swiped' },
+  entry_chip: { zh: '插卡', en: 'chip' },
+  entry_contactless: { zh: '挥卡', en: 'tapped' },
+  entry_scan: { zh: '扫码', en: 'scanned' },
+  entry_manual: { zh: '手输', en: 'keyed by hand' },
+  entry_wedge: { zh: '键盘读卡器', en: 'keyboard reader' },
   act_manual_entry: { zh: '手输卡号', en: 'Card number keyed by hand' },
   keysHint: {
     zh: '键盘：数字输入金额 · Enter 收款 · Esc 清除 · F1 消费 · F2 查询 · F3 分单支付 · F4 打印',

@@ -104,103 +104,105 @@ export function Cashier() {
   }, []);
 
   return (
-    <main className="cashier" data-testid="cashier" tabIndex={-1}>
-      <section className="cashier-main">
-        <IdleWarning />
-        <div className="mode-tabs">
-          <button
-            className={`tab ${mode === 'sale' ? 'active' : ''}`}
-            onClick={() => setMode('sale')}
-            data-testid="mode-sale"
-          >
-            F1 {t('sale')}
-          </button>
-          <button
-            className={`tab ${mode === 'inquiry' ? 'active' : ''}`}
-            onClick={() => setMode('inquiry')}
-            data-testid="mode-inquiry"
-          >
-            F2 {t('balance')}
-          </button>
-        </div>
-        {collect && (
-          <div className="banner" data-testid="collect-prompt">
-            {t('collectPrompt', { amount: formatMoney(collect.amountFen) })}
+    <div className="cashier-wrap">
+      <main className="cashier" data-testid="cashier" tabIndex={-1}>
+        <section className="cashier-main">
+          <IdleWarning />
+          <div className="mode-tabs">
+            <button
+              className={`tab ${mode === 'sale' ? 'active' : ''}`}
+              onClick={() => setMode('sale')}
+              data-testid="mode-sale"
+            >
+              F1 {t('sale')}
+            </button>
+            <button
+              className={`tab ${mode === 'inquiry' ? 'active' : ''}`}
+              onClick={() => setMode('inquiry')}
+              data-testid="mode-inquiry"
+            >
+              F2 {t('balance')}
+            </button>
           </div>
-        )}
-        {mode === 'sale' && (
-          <div className="amount" data-testid="amount" data-focus="amount" tabIndex={-1}>
-            <span className="amount-label">{t('amount')}</span>
-            <span className="amount-value">{formatMoney(amountFen)}</span>
-          </div>
-        )}
-        <div className={`card-status ${card ? 'has-card' : ''}`} data-testid="card-status">
-          {card ? (
-            <>
-              <span className="tag">{t('cardRead')}</span> <span className="mono">{card.masked}</span>{' '}
-              <span className="muted">({card.entryMode})</span>
-            </>
-          ) : (
-            <span>{t('presentCard')}</span>
+          {collect && (
+            <div className="banner" data-testid="collect-prompt">
+              {t('collectPrompt', { amount: formatMoney(collect.amountFen) })}
+            </div>
           )}
-        </div>
-        <WedgeField />
-        {busy && (
-          <div className="processing" role="status" data-testid="processing">
-            <span className="spinner" /> {t('processing')}
+          {mode === 'sale' && (
+            <div className="amount" data-testid="amount" data-focus="amount" tabIndex={-1}>
+              <span className="amount-label">{t('amount')}</span>
+              <span className="amount-value">{formatMoney(amountFen)}</span>
+            </div>
+          )}
+          <div className={`card-status ${card ? 'has-card' : ''}`} data-testid="card-status">
+            {card ? (
+              <>
+                <span className="tag">{t('cardRead')}</span> <span className="mono">{card.masked}</span>{' '}
+                <span className="muted">({t(`entry_${card.entryMode}`)})</span>
+              </>
+            ) : (
+              <span>{t('presentCard')}</span>
+            )}
           </div>
-        )}
-        {error && (
-          <div className="error" role="alert" data-testid="cashier-error">
-            {err(error.code)}
+          <WedgeField />
+          {busy && (
+            <div className="processing" role="status" data-testid="processing">
+              <span className="spinner" /> {t('processing')}
+            </div>
+          )}
+          {error && (
+            <div className="error" role="alert" data-testid="cashier-error">
+              {err(error.code)}
+            </div>
+          )}
+          <ResultPanel />
+          <div className="cashier-tools">
+            <VoidRefundPanel />
+            <ReceiptSearch />
           </div>
-        )}
-        <ResultPanel />
-        <div className="cashier-tools">
-          <VoidRefundPanel />
-          <ReceiptSearch />
-        </div>
-        <CashierCount />
-        <DeviceNotices />
-        <p className="muted small">{t('keysHint')}</p>
-      </section>
-      <section className="cashier-keypad">
-        <Keypad
-          onKey={keypad}
-          onOk={() => void submit()}
-          okLabel={mode === 'sale' ? t('charge') : t('balance')}
-          clearLabel={t('clear')}
-          disabled={busy}
-        />
-      </section>
-      <aside className="cashier-side">
-        <ReceiptPreview />
-        <h3>{t('recent')}</h3>
-        <ul className="recent" data-testid="recent">
-          {recent.map((r) => (
-            <li key={r.stan} className={`recent-${r.status}`} data-testid={`recent-${r.stan}`}>
-              <span className="mono">{String(r.stan).padStart(6, '0')}</span>{' '}
-              {r.type === 'inquiry' ? t('balance') : formatMoney(r.amountFen)}{' '}
-              <span className="muted">{r.masked.slice(-4)}</span>{' '}
-              {voided.has(r.stan) ? (
-                <span className="tag" data-testid={`recent-voided-${r.stan}`}>
-                  {t('voided')}
-                </span>
-              ) : r.status === 'approved' ? (
-                '✓'
-              ) : (
-                '✗'
-              )}
-              {(r.type === 'void' || r.type === 'refund') && (
-                <span className="tag" data-testid={`recent-kind-${r.stan}`}>
-                  {t(r.type === 'void' ? 'act_void' : 'act_refund')}
-                </span>
-              )}
-              {r.offline && <span className="tag">{t('offline')}</span>}
-            </li>
-          ))}
-        </ul>
-      </aside>
-    </main>
+          <CashierCount />
+          <DeviceNotices />
+          <p className="muted small">{t('keysHint')}</p>
+        </section>
+        <section className="cashier-keypad">
+          <Keypad
+            onKey={keypad}
+            onOk={() => void submit()}
+            okLabel={mode === 'sale' ? t('charge') : t('balance')}
+            clearLabel={t('clear')}
+            disabled={busy}
+          />
+        </section>
+        <aside className="cashier-side">
+          <ReceiptPreview />
+          <h3>{t('recent')}</h3>
+          <ul className="recent" data-testid="recent">
+            {recent.map((r) => (
+              <li key={r.stan} className={`recent-${r.status}`} data-testid={`recent-${r.stan}`}>
+                <span className="mono">{String(r.stan).padStart(6, '0')}</span>{' '}
+                {r.type === 'inquiry' ? t('balance') : formatMoney(r.amountFen)}{' '}
+                <span className="muted">{r.masked.slice(-4)}</span>{' '}
+                {voided.has(r.stan) ? (
+                  <span className="tag" data-testid={`recent-voided-${r.stan}`}>
+                    {t('voided')}
+                  </span>
+                ) : r.status === 'approved' ? (
+                  '✓'
+                ) : (
+                  '✗'
+                )}
+                {(r.type === 'void' || r.type === 'refund') && (
+                  <span className="tag" data-testid={`recent-kind-${r.stan}`}>
+                    {t(r.type === 'void' ? 'act_void' : 'act_refund')}
+                  </span>
+                )}
+                {r.offline && <span className="tag">{t('offline')}</span>}
+              </li>
+            ))}
+          </ul>
+        </aside>
+      </main>
+    </div>
   );
 }
