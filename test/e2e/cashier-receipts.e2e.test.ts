@@ -88,6 +88,11 @@ describe.runIf(haveChromium)('cashier receipts and void context (Chromium)', () 
     await expect
       .poll(() => p.getByTestId('reprint-note').textContent())
       .toContain(`小票 ${String(first).padStart(6, '0')} 已重印`);
+    // "Reprint last receipt" says which one it was, too.
+    await p.getByTestId('reprint-last').click();
+    await expect
+      .poll(() => p.getByTestId('reprint-note').textContent())
+      .toContain(`小票 ${String(first).padStart(6, '0')} 已重印`);
     await p.getByTestId('receipt-search-by').selectOption('stan');
     await p.getByTestId('receipt-search-input').fill(String(third));
     await p.getByTestId('receipt-search-go').click();

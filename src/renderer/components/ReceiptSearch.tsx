@@ -33,8 +33,7 @@ export function typeWord(r: TxnResult): WordKey {
 }
 
 export function ReceiptSearch() {
-  const { t, err, money, lang } = useT();
-  const reprint = useTill((s) => s.cashier.reprint);
+  const { t, money, lang } = useT();
   const [open, setOpen] = useState(false);
   const [by, setBy] = useState<By>('stan');
   const [text, setText] = useState('');
@@ -141,17 +140,20 @@ export function ReceiptSearch() {
           ))}
         </ul>
       )}
-      {reprint && (
-        <p
-          className={reprint.note === 'printed' ? 'ok-note' : 'error'}
-          role="status"
-          data-testid="reprint-note"
-        >
-          {reprint.note === 'printed'
-            ? t('reprintedStan', { stan: stanText(reprint.stan) })
-            : t('reprintFailed', { stan: stanText(reprint.stan), why: err(reprint.note) })}
-        </p>
-      )}
     </section>
+  );
+}
+
+/** Which receipt was reprinted and what the printer did (search panel or "reprint last"). */
+export function ReprintNote() {
+  const { t, err } = useT();
+  const reprint = useTill((s) => s.cashier.reprint);
+  if (!reprint) return null;
+  return (
+    <p className={reprint.note === 'printed' ? 'ok-note' : 'error'} role="status" data-testid="reprint-note">
+      {reprint.note === 'printed'
+        ? t('reprintedStan', { stan: stanText(reprint.stan) })
+        : t('reprintFailed', { stan: stanText(reprint.stan), why: err(reprint.note) })}
+    </p>
   );
 }

@@ -5,7 +5,7 @@ import { Keypad } from '../components/Keypad';
 import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel, voidedStans } from '../components/VoidRefundPanel';
-import { ReceiptSearch } from '../components/ReceiptSearch';
+import { ReceiptSearch, ReprintNote } from '../components/ReceiptSearch';
 import { IdleWarning } from '../components/IdleWarning';
 import { CashierCount } from '../components/CashierCount';
 import { DeviceNotices } from '../components/DeviceNotices';
@@ -163,6 +163,7 @@ export function Cashier() {
           </div>
           <CashierCount />
           <DeviceNotices />
+          <ReprintNote />
           <p className="muted small">{t('keysHint')}</p>
         </section>
         <section className="cashier-keypad">
