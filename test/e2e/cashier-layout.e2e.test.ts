@@ -102,7 +102,14 @@ describe.runIf(haveChromium)('cashier layout at 1024×768 and 1366×768, 中文 
           expect({ state, problems: await layoutProblems(p, okKey) }).toEqual({ state, problems: [] });
         };
         await check('01-sign-in', 'pin-keypad');
+        // An open shift, so the cashier's count panel (点钞交班) is there too.
+        await e.t.signIn('2001', '8888');
+        await e.t.call('shift.open', { openingFloatFen: 50_000 });
+        await e.t.call('auth.signOut', {});
         await signIn(p, '1001', '1234', 'cashier');
+        await p.getByTestId('count-open').click();
+        await p.getByTestId('cashier-count').waitFor();
+        await check('01b-count-drawer');
 
         await keyAmount(p, '1250');
         await p.getByTestId('sim-swipe-active').click();

@@ -58,6 +58,9 @@ describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)',
     await wedgeTypes(p, `]Q1${demoCard('gift').pan}`);
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0074');
     expect(await p.getByTestId('wedge-input').inputValue()).toBe('');
+    // The keys are back on the amount (issue 11 #8).
+    await p.keyboard.type('300');
+    await expect.poll(() => p.getByTestId('amount').textContent()).toContain('¥3.00');
   });
 
   it('a garbled swipe says "please swipe again" and types nothing', async () => {

@@ -97,6 +97,12 @@ export function Cashier() {
   const recent = useTill((s) => s.cashier.recent);
   const voided = voidedStans(recent);
 
+  // A card scanned into the focused card-number field (the wedge consumed it): the keys go back
+  // to the amount, so the next digits are not typed into the field (issue 11 #8).
+  useEffect(() => {
+    if (card && document.activeElement?.getAttribute('data-testid') === 'wedge-input') focusAmount();
+  }, [card]);
+
   useEffect(() => {
     window.addEventListener('keydown', cashierKeyHandler);
     void loadRecent();
