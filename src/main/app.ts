@@ -234,8 +234,11 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
 
   // Audit: every PIN check and every granted override (src/main/audit); then shifts, void/refund.
   const audit = createAudit(db, clock, () => session.current(), operators);
-  session.onSignOut = (op, reason) =>
+  session.onSignOut = (op, reason) => {
+    // An idle sign-out takes the presented card with it: the next operator starts clean (issue 11 #11).
+    if (reason === 'idle') terminal.clearCard();
     audit.record({ action: 'auth.signOut', operatorId: op.id, operatorRole: op.role, detail: reason });
+  };
   const overrides = createOverrideChecker(operators, (g) => {
     log(`override ${g.action} granted by ${g.manager.id}${g.stan ? ` for stan ${g.stan}` : ''}`);
     audit.record({ action: `override.${g.action}`, approvedBy: g.manager.id, stan: g.stan, detail: g.note });

@@ -81,6 +81,23 @@ describe('cashier receipts and lookups (real terminal)', () => {
     expect((await t.callError('txn.search', { last4: '12', limit: 5 } as never)).code).toBe('BAD_REQUEST');
   });
 
+  it('an idle sign-out takes the presented card with it', async () => {
+    // Idle after 60 s, well inside the card's 120 s hold, so only the sign-out can clear it.
+    await t.close();
+    t = await startTestApp({
+      clock: () => new Date(now),
+      forwardMs: 3_600_000,
+      config: { auth: { maxPinAttempts: 5, lockSeconds: 300, idleSignOutSeconds: 60 } } as never,
+    });
+    await t.signIn();
+    await t.card(demoCard('active').pan);
+    expect(await t.call('card.current', {})).not.toBeNull();
+    now += 61_000;
+    expect((await t.call('session.info', {})).operator).toBeNull();
+    await t.signIn();
+    expect(await t.call('card.current', {})).toBeNull();
+  });
+
   it('floor-limit declines do not count toward velocity; a velocity decline says until when', async () => {
     const pan = demoCard('active').pan;
     await t.call('balance.inquiry', { cardToken: await t.card(pan) }); // balance seen online
