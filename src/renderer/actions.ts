@@ -31,13 +31,9 @@ export async function keepSession(): Promise<void> {
 /** Idle sign-out from the screen's own countdown: the card and the sale go with the operator. */
 export async function idleSignOut(): Promise<void> {
   try {
-    await call('card.clear', {});
+    await signOut('idle'); // the core clears the card with the sign-out
   } catch {
-    // already signed out by the core
-  }
-  try {
-    await signOut();
-  } catch {
+    // already signed out by the core's own idle check: clear the screen all the same
     get().setCashier({ ...initialCashier });
     await refreshSession().catch(() => {});
   }
@@ -64,8 +60,8 @@ export async function signIn(operatorId: string, pin: string): Promise<ApiErrorS
   }
 }
 
-export async function signOut(): Promise<void> {
-  await call('auth.signOut', {});
+export async function signOut(reason: 'manual' | 'idle' = 'manual'): Promise<void> {
+  await call('auth.signOut', reason === 'idle' ? { reason } : {});
   get().setCashier({ ...initialCashier });
   await refreshSession();
 }

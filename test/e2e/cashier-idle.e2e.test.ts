@@ -42,6 +42,7 @@ describe.runIf(haveChromium)('idle sign-out warning (Chromium)', () => {
     await p.getByTestId('idle-warning').waitFor();
     await p.clock.fastForward('00:31'); // nobody came back
     await p.getByTestId('signin').waitFor();
+    expect(e.t.app.ctx.audit.list({ limit: 5, action: 'auth.signOut' })[0]?.detail).toBe('idle');
     await signIn(p, '1001', '1234', 'cashier');
     expect(await p.getByTestId('amount').textContent()).toContain('¥0.00');
     expect(await p.getByTestId('card-status').textContent()).not.toContain('0017');
