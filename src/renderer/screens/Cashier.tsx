@@ -9,6 +9,7 @@ import { ReceiptSearch, ReprintNote } from '../components/ReceiptSearch';
 import { IdleWarning } from '../components/IdleWarning';
 import { CashierCount } from '../components/CashierCount';
 import { DeviceNotices } from '../components/DeviceNotices';
+import { NoShiftBanner } from '../components/NoShiftBanner';
 import { OverrideDialog } from '../components/OverrideDialog';
 import type { Override } from '../../shared/contract';
 import { keypad, submit, setMode, enterCard, loadRecent } from '../actions';
@@ -114,6 +115,7 @@ export function Cashier() {
       <main className="cashier" data-testid="cashier" tabIndex={-1}>
         <section className="cashier-main">
           <IdleWarning />
+          <NoShiftBanner />
           <div className="mode-tabs">
             <button
               className={`tab ${mode === 'sale' ? 'active' : ''}`}
