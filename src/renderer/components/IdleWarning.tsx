@@ -1,8 +1,10 @@
 /**
- * The idle sign-out, announced: 30 s before the core would sign the operator out for inactivity
- * (SessionInfo.idleSignOutSeconds), a banner counts down; any key or tap keeps the session (it
- * tells the core, whose idle clock is reset by every signed-in call). At zero the screen signs
- * out itself and clears the sale (actions.idleSignOut), so the next operator starts clean.
+ * The idle sign-out, announced (issue 11 #11). Idle means no person at the till: no key, no tap,
+ * no card presented — background polls (the no-shift check, device lists) do not count, though
+ * they keep the core's own session alive. 30 s before SessionInfo.idleSignOutSeconds have passed
+ * without a person, a banner counts down; any key or tap keeps the session (and tells the core,
+ * so its idle clock agrees). At zero the screen signs out as "idle" and clears the sale
+ * (actions.idleSignOut), so the next operator starts clean.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTill } from '../store';
@@ -15,40 +17,38 @@ export function IdleWarning() {
   const { t } = useT();
   const idleSeconds = useTill((s) => s.session.info?.idleSignOutSeconds ?? 0);
   const [left, setLeft] = useState<number | null>(null);
-  const lastInput = useRef(0);
-  const warning = useRef(false);
-  warning.current = left !== null;
+  const lastPerson = useRef(Date.now());
 
   useEffect(() => {
     if (idleSeconds <= 0) return;
     let signingOut = false;
     const tick = () => {
-      const now = Date.now();
-      // A person was here since the core last heard from us: tell it (at most every few seconds,
-      // or at once while the warning shows).
-      if (lastInput.current > lastCoreCall() && (now - lastCoreCall() > 5000 || warning.current))
-        void keepSession();
-      const remaining = Math.ceil(idleSeconds - (now - lastCoreCall()) / 1000);
+      const remaining = Math.ceil(idleSeconds - (Date.now() - lastPerson.current) / 1000);
       if (remaining <= 0 && !signingOut) {
         signingOut = true;
         void idleSignOut();
       }
       setLeft(remaining <= IDLE_WARN_SECONDS ? Math.max(0, remaining) : null);
     };
-    const onInput = () => {
-      lastInput.current = Date.now();
-      if (warning.current) {
-        void keepSession();
-        setLeft(null);
-      }
+    const personWasHere = () => {
+      const now = Date.now();
+      lastPerson.current = now;
+      // The core's idle clock runs on calls; typing an amount makes none. At most one nudge per 5 s.
+      if (now - lastCoreCall() > 5000) void keepSession();
+      setLeft(null);
     };
-    window.addEventListener('keydown', onInput, true);
-    window.addEventListener('pointerdown', onInput, true);
+    // A card presented on a reader is a person at the till too.
+    const offCard = useTill.subscribe((s, prev) => {
+      if (s.cashier.card && s.cashier.card !== prev.cashier.card) personWasHere();
+    });
+    window.addEventListener('keydown', personWasHere, true);
+    window.addEventListener('pointerdown', personWasHere, true);
     const timer = setInterval(tick, 1000);
     return () => {
       clearInterval(timer);
-      window.removeEventListener('keydown', onInput, true);
-      window.removeEventListener('pointerdown', onInput, true);
+      offCard();
+      window.removeEventListener('keydown', personWasHere, true);
+      window.removeEventListener('pointerdown', personWasHere, true);
     };
   }, [idleSeconds]);
 
