@@ -94,6 +94,10 @@ function reverseActivation(base: MessageHandler<unknown>): MessageHandler<unknow
   };
 }
 
-registerHandler('activate', { schema: ActivateRequest as never, idempotent: true, handle: activate as never });
+registerHandler('activate', {
+  schema: ActivateRequest as never,
+  idempotent: true,
+  handle: activate as never,
+});
 registerHandler('topup', { schema: TopupRequest as never, idempotent: true, handle: topup as never });
 if (HANDLERS.reverse) registerHandler('reverse', reverseActivation(HANDLERS.reverse));

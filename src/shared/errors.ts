@@ -230,7 +230,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     zh: '超过卡内余额上限（记名卡¥5,000.00，不记名卡¥1,000.00），不能售卡或充值',
     en: 'Over the card balance cap (registered ¥5,000.00, anonymous ¥1,000.00): cannot sell or top up',
   },
-  CARD_ALREADY_ACTIVE: { zh: '此卡已激活，不能再次售卡，请改做充值', en: 'This card is already active: top it up instead' },
+  CARD_ALREADY_ACTIVE: {
+    zh: '此卡已激活，不能再次售卡，请改做充值',
+    en: 'This card is already active: top it up instead',
+  },
   TENDER_SHORT: { zh: '收取的现金少于卡面值', en: 'The cash taken is less than the card value' },
   UNKNOWN_TXN_KIND: {
     zh: '未知的交易类型：数据可能来自更新的版本或已被改动，请联系技术人员',

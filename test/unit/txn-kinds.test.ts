@@ -96,7 +96,13 @@ describe('the kinds table', () => {
     expect(m('activate')).toEqual(['activate', 'credit', 'none', 'in', 'reversal', false, null]);
     expect(m('topup')).toEqual(['topup', 'credit', 'none', 'in', 'reversal', false, null]);
     expect([...OFFLINE_TXN_TYPES]).toEqual(['sale', 'void']);
-    expect(TXN_KINDS.inSettlement().map((k) => k.type)).toEqual(['sale', 'void', 'refund', 'activate', 'topup']);
+    expect(TXN_KINDS.inSettlement().map((k) => k.type)).toEqual([
+      'sale',
+      'void',
+      'refund',
+      'activate',
+      'topup',
+    ]);
     expect(TXN_KINDS.byWire('advice')?.type).toBe('sale');
     expect(receiptTitle(TXN_KINDS.get('inquiry'))).toBe('余额查询 BALANCE');
   });

@@ -59,8 +59,7 @@ export class CardLife {
     return terminal.lock.run(kind, async () => {
       const tenderFen = req.tenderFen ?? req.valueFen;
       // Refused before the card is taken: the cashier corrects the amount with the card still there.
-      if (tenderFen < req.valueFen)
-        throw new TillError('TENDER_SHORT', `${tenderFen} < ${req.valueFen}`);
+      if (tenderFen < req.valueFen) throw new TillError('TENDER_SHORT', `${tenderFen} < ${req.valueFen}`);
       const card = terminal.cards.take(req.cardToken);
       if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
       let answer: IssuerAnswer | undefined;
