@@ -86,6 +86,15 @@ describe('activate (售卡)', () => {
     expect(text).toContain('可充额度 CAP LEFT ¥4,500.00');
     expect(text).toContain('收现金 CASH TAKEN ¥500.00');
     expect(text).not.toContain('合计 TOTAL');
+    // The signed receipt QR, like a sale's: the dispute desk reads it back as a card sale.
+    const qr = r.receipt.doc.lines.find((l) => l.type === 'qr');
+    await t.signIn('2001', '8888');
+    const v = await t.call('dispute.verifyReceipt', { text: qr && qr.type === 'qr' ? qr.data : '' });
+    expect(v).toMatchObject({
+      genuine: true,
+      details: { type: 'activate', status: 'approved', amountFen: 50_000, last4: '0090' },
+    });
+    await t.signIn();
     const x = await xReport();
     expect(x.totals.cardsSold).toEqual({ count: 1, amountFen: 50_000, cashFen: 50_000 });
     expect(x.expectedCashFen).toBe(FLOAT + 50_000);
@@ -161,6 +170,38 @@ describe('activate (售卡)', () => {
     // The card can be sold again afterwards.
     const again = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 50_000 });
     expect(again.result.status).toBe('approved');
+  });
+
+  it('a crash after the issuer activated, before the till recorded it: recovery reverses it, the card is unsold again', async () => {
+    // What createPending + send do, then the process "dies" before finalize.
+    const store = t.app.terminal.opts.store;
+    const { stan, request } = store.createPending({
+      type: 'activate',
+      amountFen: 30_000,
+      otherTenderFen: 30_000,
+      masked: '888801******0090',
+      pan: SHELF,
+      entryMode: 'wedge',
+      issuerId: 'default',
+      buildRequest: (s) => ({
+        kind: 'activate' as const,
+        stan: s,
+        time: new Date().toISOString(),
+        id: 'ab'.repeat(16),
+        card: { pan: SHELF, entryMode: 'wedge' },
+        amountFen: 30_000,
+        cashFen: 30_000,
+      }),
+    });
+    const sent = await t.app.terminal.runner.router.byId('default').port.exchange(request, 1);
+    expect(sent).toMatchObject({ kind: 'answer', answer: { result: 'approved' } });
+    expect(issuerCard(SHELF).status).toBe('active');
+    expect(t.app.terminal.recoverPending()).toBe(1);
+    expect(row(stan)?.status).toBe('declined');
+    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(row(stan)?.status).toBe('reversed');
+    expect(issuerCard(SHELF)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
+    expect((await xReport()).expectedCashFen).toBe(FLOAT);
   });
 
   it('is online only: with the issuer cut nothing is approved, and the cash is handed back', async () => {
