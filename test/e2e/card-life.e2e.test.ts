@@ -4,7 +4,7 @@
  * plain words with "hand the cash back".
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { signIn, keyAmount } from '../helpers/e2e-actions';
+import { signIn, signOut, keyAmount } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
@@ -57,6 +57,13 @@ describe.runIf(haveChromium)('card life end to end (Chromium)', () => {
     expect(await p.getByTestId('result-balance').textContent()).toContain('¥487.50');
     await e.shot('card-life-02-spent');
     expect(e.t.issuerBalance(demoCard('shelf1').pan)).toBe(48_750);
+
+    // The manager's today screen shows the card sold beside the spending.
+    await signOut(p);
+    await signIn(p, '2001', '8888');
+    await expect.poll(() => p.getByTestId('today-cards-sold').textContent()).toContain('1 · ¥500.00');
+    expect(await p.getByTestId('today-topups').textContent()).toContain('0 · ¥0.00');
+    await e.shot('card-life-04-manager-today');
   });
 
   it('a top-up over an anonymous card cap is refused in plain words: hand the cash back', async () => {

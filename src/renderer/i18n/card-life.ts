@@ -23,4 +23,6 @@ export const CARD_LIFE_WORDS = {
   clChange: { zh: '找零 {amount}', en: 'Give change {amount}' },
   clHandBack: { zh: '请将现金退还顾客：{amount}', en: 'Hand the cash back: {amount}' },
   clFailed: { zh: '未成功：{why}', en: 'Not done: {why}' },
+  clCardsSold: { zh: '售卡', en: 'Cards sold' },
+  clTopups: { zh: '充值', en: 'Top-ups' },
 } as const;
