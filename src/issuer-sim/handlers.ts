@@ -19,6 +19,7 @@ import {
 } from '../shared/issuer-protocol';
 import type { z } from 'zod';
 import { verifyDynamicCode } from './dynamic-code';
+import { acknowledgeHead } from './journal-heads';
 
 export interface HandlerCtx {
   ledger: IssuerLedger;
@@ -116,7 +117,12 @@ export const HANDLERS: Record<string, MessageHandler<unknown>> = {
   reverse: erase({ schema: ReverseSchema, idempotent: true, handle: reverse }),
   // Status looks and changes nothing, so it needs no idempotency record: asking twice is harmless.
   status: erase({ schema: StatusSchema, idempotent: false, handle: status }),
-  echo: erase({ schema: EchoRequest, idempotent: false, handle: () => ({ result: 'approved' as const }) }),
+  // The echo also acknowledges the terminal's journal head (./journal-heads.ts).
+  echo: erase({
+    schema: EchoRequest,
+    idempotent: false,
+    handle: (ctx, m) => ({ result: 'approved' as const, extra: acknowledgeHead(ctx, m.terminalId, m.journalHead) }),
+  }),
 };
 
 export function registerHandler<T>(type: string, handler: MessageHandler<T>): void {

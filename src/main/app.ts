@@ -14,6 +14,7 @@ import { HttpIssuerLink } from './issuer/http-link';
 import { enrolTerminal } from './issuer/enrol';
 import { unwrapReceiptKey } from './receipt/code';
 import { createReceiptExtras } from './receipt/signed-receipt';
+import { attachJournalHead } from './journal/head-keeper';
 import { openTerminalDb } from './store/terminal-db';
 import type { Db } from './store/sqlite';
 import { TxnStore } from './terminal/txn-store';
@@ -110,6 +111,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   });
 
   const db = openTerminalDb(o.dataDir);
+  link.setHooks(attachJournalHead(db, { dataDir: o.dataDir, log, clock })); // journal head outside the db, issuer ack, rollback block
   const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
   const offline = new OfflineStore(db, keys.dataKey, store, OfflineConfig.parse(config.offline ?? {}), clock);
   let lastLink: string | undefined;

@@ -68,6 +68,10 @@ export const ErrorCode = z.enum([
   'OFFLINE_SALE_REFUSED',
   'REFUND_NEEDS_FORWARD',
   'NO_CJK_FONT',
+  // signed journal (src/main/journal): a row differs from its record, a failed check, a rollback
+  'JOURNAL_MISMATCH',
+  'JOURNAL_CHECK_FAILED',
+  'TILL_BLOCKED_ROLLBACK',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -195,6 +199,18 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   NO_CJK_FONT: {
     zh: '未找到中文字体，无法生成PDF（请安装 fonts-wqy-microhei）',
     en: 'No CJK font found for the PDF (install fonts-wqy-microhei)',
+  },
+  JOURNAL_MISMATCH: {
+    zh: '交易记录与签名日志不符，不能出具凭条：请联系技术员',
+    en: 'The transaction record differs from the signed journal, so no receipt is issued: call the technician',
+  },
+  JOURNAL_CHECK_FAILED: {
+    zh: '签名日志校验失败：需店长输入密码确认后才能结班',
+    en: 'The signed journal failed its check: a manager must acknowledge it with a PIN before the close',
+  },
+  TILL_BLOCKED_ROLLBACK: {
+    zh: '本机数据可能被回退（流水号重复），已暂停收款：请联系技术员',
+    en: 'This till’s data may have been rolled back (duplicate trace number): selling is stopped — call the technician',
   },
 };
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { RequestHeader, CardOnWire } from './issuer-protocol';
 import { MAX_FEN } from './money';
+import { WireJournalHead } from './issuer-journal-head';
 
 const fen = z.number().int().min(0).max(MAX_FEN);
 const stan = z.number().int().positive();
@@ -45,6 +46,8 @@ export const SettleRequest = RequestHeader.extend({
   carriedStans: z.array(stan).max(100_000),
   excludedStans: z.array(stan).max(100_000),
   totals: BatchTotals,
+  /** The terminal's journal head, acknowledged in the answer (./issuer-journal-head.ts). */
+  journalHead: WireJournalHead.optional(),
 });
 
 export const SettledTxn = z.object({

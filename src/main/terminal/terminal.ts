@@ -13,6 +13,7 @@ import type { IssuerLink } from '../issuer/link';
 import { CardVault } from './card-vault';
 import { TxnStore, toResult, type TxnRow } from './txn-store';
 import { sendWithRetries } from './online';
+import { journaledRow } from '../journal/row-record';
 import { layoutReceipt, type ReceiptExtras, type ReceiptHeader } from '../receipt/layout';
 import type { OverrideChecker } from '../auth/override';
 import type { OfflineStore } from '../../offline-queue/store';
@@ -262,7 +263,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   }
 
   receipt(stan: number, copy = false): Receipt {
-    const row = this.opts.store.get(stan);
+    const row = journaledRow(this.opts.store.db, stan); // only what the signed journal says (JOURNAL_MISMATCH)
     if (!row || row.status === 'pending') throw new TillError('NOT_FOUND', `stan ${stan}`);
     const h: ReceiptHeader = {
       merchantName: this.opts.merchantName,
