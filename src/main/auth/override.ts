@@ -9,7 +9,14 @@ import type { Operator, Override } from '../../shared/contract';
 import type { Operators } from './operators';
 
 export type OverrideAction =
-  'void' | 'refund' | 'manual_entry' | 'offline_over_limit' | 'z_reprint' | 'force_close';
+  | 'void'
+  | 'refund'
+  | 'manual_entry'
+  | 'offline_over_limit'
+  | 'z_reprint'
+  | 'force_close'
+  /** close a shift whose journal check failed (src/main/shift/journal-check.ts) */
+  | 'journal_ack';
 
 export interface OverrideChecker {
   /** Returns the approving manager, or throws OVERRIDE_REQUIRED / FORBIDDEN / BAD_PIN / OPERATOR_LOCKED. */

@@ -2,9 +2,12 @@ import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { saleMethods } from '../../../shared/contract/sale';
 import { collectByCard } from '../../terminal/collect';
+import { keeperOf } from '../../journal/head-keeper';
 
 export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleMethods> {
   const op = () => ctx.session.current()?.id;
+  // TILL_BLOCKED_ROLLBACK while the till looks rolled back (src/main/journal/till-guard.ts).
+  const selling = () => keeperOf(ctx.db)?.guard.assertSelling();
   return {
     'card.enter': ({ pan, entryMode, override }) => {
       if (entryMode === 'manual')
@@ -16,8 +19,8 @@ export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleM
       ctx.terminal.clearCard();
       return {};
     },
-    'sale.authorize': (req) => ctx.terminal.sale(req, op()),
-    'sale.collect': (req) => collectByCard(ctx.terminal, req, op(), (p) => ctx.emit('collect.prompt', p)),
+    'sale.authorize': (req) => (selling(), ctx.terminal.sale(req, op())),
+    'sale.collect': (req) => (selling(), collectByCard(ctx.terminal, req, op(), (p) => ctx.emit('collect.prompt', p))),
     'balance.inquiry': (req) => ctx.terminal.inquiry(req, op()),
     'txn.recent': ({ limit }) => ctx.terminal.recent(limit),
     'receipt.get': ({ stan }) => ctx.terminal.receipt(stan),
