@@ -73,7 +73,8 @@ function saysTheSame(b: JournalBody, d: ReceiptDetails): boolean {
     b.offline === d.offline &&
     b.amountFen === d.amountFen &&
     b.balanceFen === d.balanceFen &&
-    b.time === d.time &&
+    // The QR carries whole seconds (./qr.ts), the journal milliseconds.
+    Math.floor(Date.parse(b.time) / 1000) === Math.floor(Date.parse(d.time) / 1000) &&
     b.masked.slice(-4).padStart(4, '0') === d.last4
   );
 }
