@@ -121,7 +121,10 @@ export const HANDLERS: Record<string, MessageHandler<unknown>> = {
   echo: erase({
     schema: EchoRequest,
     idempotent: false,
-    handle: (ctx, m) => ({ result: 'approved' as const, extra: acknowledgeHead(ctx, m.terminalId, m.journalHead) }),
+    handle: (ctx, m) => ({
+      result: 'approved' as const,
+      extra: acknowledgeHead(ctx, m.terminalId, m.journalHead),
+    }),
   }),
 };
 

@@ -67,7 +67,12 @@ function tamper(dataDir: string, sql: (db: Database.Database) => void): void {
 
 function saveDb(dataDir: string, to: string, withHead = false): void {
   fs.mkdirSync(to, { recursive: true });
-  for (const f of ['terminal.db', 'terminal.db-wal', 'terminal.db-shm', ...(withHead ? ['journal-head'] : [])])
+  for (const f of [
+    'terminal.db',
+    'terminal.db-wal',
+    'terminal.db-shm',
+    ...(withHead ? ['journal-head'] : []),
+  ])
     if (fs.existsSync(path.join(dataDir, f))) fs.copyFileSync(path.join(dataDir, f), path.join(to, f));
 }
 /** Puts the saved files back (only those saved: an older database alone, or with its head file). */
@@ -131,17 +136,32 @@ describe('journal head outside the database', () => {
     await t!.call('shift.open', { openingFloatFen: 0 });
     await sale(100);
     await sale(200);
-    const z = (await t!.call('shift.close', { countedFen: 0 })).report;
-    expect(readHeadFile(dir)).toMatchObject({ checkpoint: { seq: z.journal!.lastSeq } });
+    const { report: z, doc } = await t!.call('shift.close', { countedFen: 0 });
+    // The close's checkpoint and the settlement answer's signed head acknowledgement are outside the db.
+    expect(readHeadFile(dir)).toMatchObject({
+      checkpoint: { seq: z.journal!.lastSeq },
+      issuerAck: { seq: z.journal!.headSeq, hash: z.journal!.headHash },
+    });
+    // The Z prints the head.
+    expect(
+      doc.lines.some(
+        (l) => l.type === 'pair' && l.left.includes('HEAD') && l.right === `#${z.journal!.headSeq}`,
+      ),
+    ).toBe(true);
     await stop();
     tamper(dir, (db) => {
       const first = db.prepare('SELECT hash FROM journal WHERE seq = 1').get() as { hash: string };
-      db.prepare('UPDATE shifts SET journal_seq = 1, journal_hash = ? WHERE id = ?').run(first.hash, z.shiftId);
+      db.prepare('UPDATE shifts SET journal_seq = 1, journal_hash = ? WHERE id = ?').run(
+        first.hash,
+        z.shiftId,
+      );
     });
     expect((await cli(['journal', 'verify', '--data-dir', dir])).code).toBe(0);
     const r = await cli(['journal', 'verify', '--head', '--data-dir', dir]);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/rewound-checkpoint — .*shift \d+ at record 1; the head file recorded shift \d+ at record 2/);
+    expect(r.out).toMatch(
+      /rewound-checkpoint — .*shift \d+ at record 1; the head file recorded shift \d+ at record 2/,
+    );
   });
 
   it('an older copy of the database put back: --head names the older database; the app blocks selling', async () => {
@@ -161,9 +181,9 @@ describe('journal head outside the database', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/journal head BROKEN: older-database — the database is older than the head file/);
     await boot(dir);
-    expect((await t!.callError('sale.authorize', { cardToken: await t!.card(ACTIVE.pan), amountFen: 1 })).code).toBe(
-      'TILL_BLOCKED_ROLLBACK',
-    );
+    expect(
+      (await t!.callError('sale.authorize', { cardToken: await t!.card(ACTIVE.pan), amountFen: 1 })).code,
+    ).toBe('TILL_BLOCKED_ROLLBACK');
   });
 
   it('database and head file put back together: caught by the issuer’s acknowledged head at the next echo', async () => {
@@ -188,9 +208,11 @@ describe('journal head outside the database', () => {
 
     await boot(dir, ['3001', '5555']);
     await t!.call('tech.echo', {});
-    expect(t!.app.log.recent(50).some((l) => /ALERT till blocked \(issuer-head\).*acknowledged journal record 3/.test(l))).toBe(
-      true,
-    );
+    expect(
+      t!.app.log
+        .recent(50)
+        .some((l) => /ALERT till blocked \(issuer-head\).*acknowledged journal record 3/.test(l)),
+    ).toBe(true);
     const st = await t!.call('journal.status', {});
     expect(st.blocked).toMatchObject({ reason: 'issuer-head' });
     await t!.call('auth.signOut', {});
@@ -224,7 +246,9 @@ describe('journal head outside the database', () => {
     await stop();
     await boot(dir, ['3001', '5555']);
     expect((await t!.call('journal.status', {})).blocked).toMatchObject({ reason: 'duplicate-stan' });
-    const ack = await t!.call('journal.acknowledgeBlock', { note: 'restored from backup; STAN counter checked' });
+    const ack = await t!.call('journal.acknowledgeBlock', {
+      note: 'restored from backup; STAN counter checked',
+    });
     expect(ack.acknowledged).toMatchObject({ reason: 'duplicate-stan' });
     expect((await t!.call('journal.status', {})).blocked).toBeNull();
     await t!.call('auth.signOut', {});

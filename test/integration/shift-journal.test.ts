@@ -46,9 +46,9 @@ describe('journal check at close', () => {
     expect(refused.detail).toMatch(/^seq 1: (signature|chain)/);
     expect((await t.call('shift.current', {}))?.status).toBe('open');
     // A wrong PIN does not acknowledge.
-    expect((await t.callError('shift.close', { countedFen: 0, journalAck: { ...MANAGER, pin: '0000' } })).code).toBe(
-      'BAD_PIN',
-    );
+    expect(
+      (await t.callError('shift.close', { countedFen: 0, journalAck: { ...MANAGER, pin: '0000' } })).code,
+    ).toBe('BAD_PIN');
     const { report, doc } = await t.call('shift.close', { countedFen: 0, journalAck: MANAGER });
     expect(report.journal).toMatchObject({ ok: false, acknowledgedBy: '2001' });
     expect(report.journal!.problem).toMatch(/^seq 1: (signature|chain)/);

@@ -110,7 +110,11 @@ export function compareHead(db: Db, file: HeadFile | undefined | 'unreadable'): 
   const older = findings.some((f) => f.what === 'older-database');
   if (file.checkpoint && !older) {
     const c = here.checkpoint;
-    if (!c || c.seq < file.checkpoint.seq || (c.seq === file.checkpoint.seq && c.hash !== file.checkpoint.hash))
+    if (
+      !c ||
+      c.seq < file.checkpoint.seq ||
+      (c.seq === file.checkpoint.seq && c.hash !== file.checkpoint.hash)
+    )
       findings.push({
         what: 'rewound-checkpoint',
         detail: `the last close's checkpoint in the database is ${c ? `shift ${c.shiftId} at record ${c.seq}` : 'gone'}; the head file recorded shift ${file.checkpoint.shiftId} at record ${file.checkpoint.seq}`,

@@ -119,7 +119,10 @@ export function journaledRow(db: Db, stan: number, verify?: VerifyFn): TxnRow {
   const diff = rowDifference(row, rec);
   if (diff) throw new TillError('JOURNAL_MISMATCH', describeDifference(diff));
   if (verify && rec && !verify(rec.keyVersion, rec.bytes, rec.sig))
-    throw new TillError('JOURNAL_MISMATCH', `journal record ${rec.seq} of STAN ${stan}: signature does not verify`);
+    throw new TillError(
+      'JOURNAL_MISMATCH',
+      `journal record ${rec.seq} of STAN ${stan}: signature does not verify`,
+    );
   return row;
 }
 
@@ -128,7 +131,11 @@ export function journaledRow(db: Db, stan: number, verify?: VerifyFn): TxnRow {
  * range against a row (a deleted row is found too). Returns the first difference, lowest STAN
  * first. One pass over the rows and one over the journal index: reports at 100,000 rows stay fast.
  */
-export function firstRowDifference(db: Db, from = 1, to = Number.MAX_SAFE_INTEGER): RowDifference | undefined {
+export function firstRowDifference(
+  db: Db,
+  from = 1,
+  to = Number.MAX_SAFE_INTEGER,
+): RowDifference | undefined {
   const rows = db
     .prepare(
       `SELECT t.*, j.seq AS j_seq, j.body AS j_body FROM txns t

@@ -69,7 +69,8 @@ export class TillGuard {
 
   /** Throws TILL_BLOCKED_ROLLBACK while blocked. */
   assertSelling(): void {
-    if (this.block) throw new TillError('TILL_BLOCKED_ROLLBACK', `${this.block.reason}: ${this.block.detail}`);
+    if (this.block)
+      throw new TillError('TILL_BLOCKED_ROLLBACK', `${this.block.reason}: ${this.block.detail}`);
   }
 
   /** The technician has looked: selling may resume. Returns what was acknowledged. */

@@ -37,7 +37,13 @@ export type ReceiptVerdict =
        * journal-mismatch: signed by our key, but no signed journal record of that STAN says what
        * the receipt says (made from an edited row); not-in-journal: the journal has no such STAN.
        */
-      reason: 'malformed' | 'unknown-terminal' | 'unknown-key' | 'signature' | 'journal-mismatch' | 'not-in-journal';
+      reason:
+        | 'malformed'
+        | 'unknown-terminal'
+        | 'unknown-key'
+        | 'signature'
+        | 'journal-mismatch'
+        | 'not-in-journal';
       terminalId?: string;
       keyVersion?: number;
       stan?: number;

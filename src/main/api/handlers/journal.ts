@@ -20,7 +20,12 @@ export function journalHandlers(ctx: AppContext): Pick<Handlers, keyof typeof jo
       const h = dbHead(ctx.db);
       return {
         blocked: k.guard.current() ?? null,
-        head: { seq: h.seq, hash: h.hash, fileSeq: file?.seq ?? null, issuerAckSeq: file?.issuerAck?.seq ?? null },
+        head: {
+          seq: h.seq,
+          hash: h.hash,
+          fileSeq: file?.seq ?? null,
+          issuerAckSeq: file?.issuerAck?.seq ?? null,
+        },
         findings: check.findings,
       };
     },

@@ -20,7 +20,10 @@ export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleM
       return {};
     },
     'sale.authorize': (req) => (selling(), ctx.terminal.sale(req, op())),
-    'sale.collect': (req) => (selling(), collectByCard(ctx.terminal, req, op(), (p) => ctx.emit('collect.prompt', p))),
+    'sale.collect': (req) => (
+      selling(),
+      collectByCard(ctx.terminal, req, op(), (p) => ctx.emit('collect.prompt', p))
+    ),
     'balance.inquiry': (req) => ctx.terminal.inquiry(req, op()),
     'txn.recent': ({ limit }) => ctx.terminal.recent(limit),
     'receipt.get': ({ stan }) => ctx.terminal.receipt(stan),
