@@ -9,6 +9,7 @@ import { TECH_WORDS } from './i18n/tech';
 import { DISPUTE_WORDS } from './i18n/dispute';
 import { OFFLINE_WORDS } from './i18n/offline';
 import { COUNT_WORDS } from './i18n/count';
+import { JOURNAL_WORDS } from './i18n/journal';
 
 export type Lang = 'zh' | 'en';
 
@@ -23,6 +24,7 @@ export const WORDS = {
   ...DISPUTE_WORDS,
   ...OFFLINE_WORDS,
   ...COUNT_WORDS,
+  ...JOURNAL_WORDS,
 } as const;
 
 export type WordKey = keyof typeof WORDS;
