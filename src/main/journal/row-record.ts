@@ -126,44 +126,64 @@ export function journaledRow(db: Db, stan: number, verify?: VerifyFn): TxnRow {
   return row;
 }
 
+/** base64 of a BLOB, for comparing `pan_enc` with the body's `panEnc` inside SQLite. */
+const withBase64 = new WeakSet<Db>();
+function registerBase64(db: Db): void {
+  if (withBase64.has(db)) return;
+  db.function('cardtill_base64', { deterministic: true }, (b: unknown) =>
+    b === null || b === undefined ? null : Buffer.from(b as Uint8Array).toString('base64'),
+  );
+  withBase64.add(db);
+}
+
+/**
+ * The row's signed columns as a JSON array, and the same fields of its latest record, compared
+ * inside SQLite (one JSON parse per record, no row objects in JS): the check adds one pass over
+ * the range to a report instead of one JS object per row.
+ */
+const MISMATCH_SQL = `
+  SELECT t.stan AS stan FROM txns t
+  LEFT JOIN journal j ON j.seq = (SELECT MAX(seq) FROM journal WHERE stan = t.stan)
+  WHERE t.stan BETWEEN ? AND ? AND t.status != 'pending' AND (j.seq IS NULL OR
+    json_array(t.stan, t.type, t.status, t.amount_fen, t.other_tender_fen, t.balance_fen, t.masked,
+      cardtill_base64(t.pan_enc), json(CASE t.offline WHEN 1 THEN 'true' ELSE 'false' END),
+      t.decline_code, t.auth_code, t.orig_stan, t.operator_id, t.updated_at)
+    IS NOT json_extract(j.body, '$.stan', '$.type', '$.status', '$.amountFen', '$.otherTenderFen',
+      '$.balanceFen', '$.masked', '$.panEnc', '$.offline', '$.declineCode', '$.authCode',
+      '$.origStan', '$.operatorId', '$.time'))
+  ORDER BY t.stan LIMIT 1`;
+
 /**
  * Every final row with STAN in [from, to] against its latest record, and every record of that
  * range against a row (a deleted row is found too). Returns the first difference, lowest STAN
- * first. One pass over the rows and one over the journal index: reports at 100,000 rows stay fast.
+ * first, described column by column.
  */
 export function firstRowDifference(
   db: Db,
   from = 1,
   to = Number.MAX_SAFE_INTEGER,
 ): RowDifference | undefined {
-  const rows = db
-    .prepare(
-      `SELECT t.*, j.seq AS j_seq, j.body AS j_body FROM txns t
-       LEFT JOIN journal j ON j.seq = (SELECT MAX(seq) FROM journal WHERE stan = t.stan)
-       WHERE t.stan BETWEEN ? AND ? AND t.status != 'pending' ORDER BY t.stan`,
-    )
-    .iterate(from, to) as IterableIterator<TxnRow & { j_seq: number | null; j_body: string | null }>;
+  registerBase64(db);
   let first: RowDifference | undefined;
-  for (const r of rows) {
-    let rec: RecordOf | undefined;
-    if (r.j_body !== null) {
-      try {
-        rec = {
-          seq: r.j_seq!,
-          body: JSON.parse(r.j_body) as JournalBody,
-          bytes: new Uint8Array(),
-          sig: new Uint8Array(),
-          keyVersion: 0,
-        };
-      } catch {
-        rec = undefined;
+  let hit: { stan: number } | undefined;
+  try {
+    hit = db.prepare(MISMATCH_SQL).get(from, to) as { stan: number } | undefined;
+  } catch {
+    // a body SQLite cannot read as JSON: find it the slow way below
+    hit = undefined;
+    for (const r of db
+      .prepare("SELECT stan FROM txns WHERE stan BETWEEN ? AND ? AND status != 'pending' ORDER BY stan")
+      .iterate(from, to) as IterableIterator<{ stan: number }>) {
+      const row = db.prepare('SELECT * FROM txns WHERE stan = ?').get(r.stan) as TxnRow;
+      if (rowDifference(row, latestRecord(db, r.stan))) {
+        hit = r;
+        break;
       }
     }
-    const d = rowDifference(r, rec);
-    if (d) {
-      first = d;
-      break;
-    }
+  }
+  if (hit) {
+    const row = db.prepare('SELECT * FROM txns WHERE stan = ?').get(hit.stan) as TxnRow;
+    first = rowDifference(row, latestRecord(db, hit.stan)) ?? { stan: hit.stan, column: 'record' };
   }
   const orphan = db
     .prepare(
