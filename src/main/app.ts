@@ -111,7 +111,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   });
 
   const db = openTerminalDb(o.dataDir);
-  link.setHooks(attachJournalHead(db, { dataDir: o.dataDir, log, clock })); // journal head outside the db, issuer ack, rollback block
+  link.setHooks(attachJournalHead(db, { dataDir: o.dataDir, log, clock, keys })); // journal head outside the db, issuer ack, rollback block
   const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
   const offline = new OfflineStore(db, keys.dataKey, store, OfflineConfig.parse(config.offline ?? {}), clock);
   let lastLink: string | undefined;

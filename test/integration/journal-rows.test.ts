@@ -137,4 +137,18 @@ describe('a txns row edited on disk', () => {
     const z = (await t.call('shift.close', { countedFen: 0, journalAck: MANAGER })).report;
     expect(z.journal).toMatchObject({ ok: false, acknowledgedBy: '2001' });
   });
+
+  it('row and record edited together: the receipt is still refused (the record’s signature no longer holds)', async () => {
+    const db = new Database(path.join(t.dataDir, 'terminal.db'));
+    db.exec('DROP TRIGGER IF EXISTS journal_no_update');
+    db.prepare('UPDATE txns SET amount_fen = 1 WHERE stan = ?').run(otherStan);
+    const edited = db
+      .prepare(`UPDATE journal SET body = replace(body, '"amountFen":300,', '"amountFen":1,') WHERE stan = ?`)
+      .run(otherStan);
+    expect(edited.changes).toBe(1);
+    db.close();
+    const e = await t.callError('receipt.get', { stan: otherStan });
+    expect(e.code).toBe('JOURNAL_MISMATCH');
+    expect(e.detail).toContain('signature does not verify');
+  });
 });

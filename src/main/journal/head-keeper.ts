@@ -18,6 +18,8 @@ import { compareHead, dbHead, type HeadCheck } from './head-check';
 import { TillGuard } from './till-guard';
 import { HEAD_CARRIERS, journalHeadAckOf, type JournalHeadAck } from '../../shared/issuer-journal-head';
 import { GENESIS_HASH, onJournalAppend } from './journal';
+import { verifierCache, type JournalKeys } from './verify';
+import { setRecordVerifier } from './row-record';
 
 const keepers = new WeakMap<Db, JournalHeadKeeper>();
 
@@ -34,6 +36,8 @@ export interface LinkHooks {
 
 export interface KeeperOptions {
   dataDir: string;
+  /** The terminal's journal keys: receipts then also verify their record's signature. */
+  keys?: JournalKeys;
   log: (line: string) => void;
   clock: () => Date;
 }
@@ -218,5 +222,6 @@ export function attachJournalHead(db: Db, o: KeeperOptions): JournalHeadKeeper {
   const k = new JournalHeadKeeper(db, o);
   keepers.set(db, k);
   onJournalAppend(db, () => k.noteAppend());
+  if (o.keys) setRecordVerifier(db, verifierCache(o.keys));
   return k;
 }

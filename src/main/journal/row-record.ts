@@ -107,12 +107,18 @@ export function describeDifference(d: RowDifference): string {
     : `txns row STAN ${stan} differs from its journal record: ${d.column} ${JSON.stringify(d.row ?? null)} on disk, ${JSON.stringify(d.signed ?? null)} signed`;
 }
 
+/** The verifier the app registers for a database (./head-keeper.ts), used by journaledRow. */
+const recordVerifiers = new WeakMap<Db, VerifyFn>();
+export function setRecordVerifier(db: Db, verify: VerifyFn): void {
+  recordVerifiers.set(db, verify);
+}
+
 /**
  * The row of a final transaction, only if it says what its latest journal record says (and, with
- * `verify`, that record's signature holds). Throws NOT_FOUND for no row / still pending, and
+ * `verify` — by default the one registered for this database — that record's signature holds). Throws NOT_FOUND for no row / still pending, and
  * JOURNAL_MISMATCH naming the column otherwise — a receipt is never signed from an edited row.
  */
-export function journaledRow(db: Db, stan: number, verify?: VerifyFn): TxnRow {
+export function journaledRow(db: Db, stan: number, verify = recordVerifiers.get(db)): TxnRow {
   const row = db.prepare('SELECT * FROM txns WHERE stan = ?').get(stan) as TxnRow | undefined;
   if (!row || row.status === 'pending') throw new TillError('NOT_FOUND', `stan ${stan}`);
   const rec = latestRecord(db, stan);
