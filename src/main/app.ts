@@ -181,6 +181,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
       terminalId: config.terminalId,
       merchantId: config.merchantId,
       enrolToken: config.issuer.enrolToken,
+      enrolledKeyVersion: enrolledKey() === undefined ? undefined : Number(enrolledKey()),
       keys,
       timeoutMs: config.issuer.timeoutMs,
       now: clock,

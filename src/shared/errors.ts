@@ -68,6 +68,8 @@ export const ErrorCode = z.enum([
   'OFFLINE_SALE_REFUSED',
   'REFUND_NEEDS_FORWARD',
   'NO_CJK_FONT',
+  // transaction kinds (src/shared/txn-kinds.ts)
+  'UNKNOWN_TXN_KIND',
   // signed journal (src/main/journal): a row differs from its record, a failed check, a rollback
   'JOURNAL_MISMATCH',
   'JOURNAL_CHECK_FAILED',
@@ -199,6 +201,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   NO_CJK_FONT: {
     zh: '未找到中文字体，无法生成PDF（请安装 fonts-wqy-microhei）',
     en: 'No CJK font found for the PDF (install fonts-wqy-microhei)',
+  },
+  UNKNOWN_TXN_KIND: {
+    zh: '未知的交易类型：数据可能来自更新的版本或已被改动，请联系技术人员',
+    en: 'Unknown transaction type: the data may come from a newer version or was altered; call the technician',
   },
   JOURNAL_MISMATCH: {
     zh: '交易记录与签名日志不符，不能出具凭条：请联系技术员',

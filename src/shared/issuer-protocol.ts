@@ -65,8 +65,22 @@ export const EnrolRequest = z.object({
   keyVersion: z.number().int().positive(),
   /** Uncompressed SM2 point, hex (130 chars). */
   publicKey: z.string().regex(/^04[0-9a-f]{128}$/),
-  /** One-time enrolment secret handed to the store by the issuer (demo: from config). */
-  enrolToken: z.string().min(1).max(128),
+  /**
+   * One-time enrolment secret handed to the store by the issuer (demo: from config): sent only for a
+   * terminal's first key. A later key version carries `endorsement` instead.
+   */
+  enrolToken: z.string().min(1).max(128).optional(),
+  /**
+   * Key rotation: the same message (without this field) signed by the terminal's currently enrolled
+   * key, so only the holder of that key can enrol the next one (the token is spent by then).
+   */
+  endorsement: z
+    .object({
+      keyVersion: z.number().int().positive(),
+      sig: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/),
+    })
+    .strict()
+    .optional(),
   time: z.string(),
   /** 16 random bytes, hex: echoed (with keyVersion and publicKey) so an old answer cannot be replayed. */
   nonce: z.string().regex(/^[0-9a-f]{32}$/),

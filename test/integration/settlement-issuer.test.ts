@@ -270,3 +270,34 @@ async function forwardQueue(): Promise<void> {
     .get() as { n: number };
   expect(unsent.n).toBe(0);
 }
+
+describe('settlement the issuer answers but does not accept', () => {
+  it('a signed refusal is "refused" with the issuer code, an answer that is not a settlement is "bad_answer"; neither is "unreachable", and a retry settles', async () => {
+    await sale(ACTIVE, 1250);
+    await t.call('shift.count', { countedFen: 20_000 });
+    t.app.issuerSim!.setFault('refuse-settle');
+    const { report: z, doc } = await closeAsManager(20_000);
+    expect(z.settlement).toMatchObject({ status: 'refused', issuerCode: 'ISSUER_ERROR' });
+    const text = doc.lines
+      .map((l) => (l.type === 'text' ? l.text : l.type === 'pair' ? `${l.left} ${l.right}` : ''))
+      .join('\n');
+    expect(text).toContain('发卡方拒绝 REFUSED');
+    expect(text).not.toContain('UNREACHABLE');
+
+    t.app.issuerSim!.setFault('bad-settlement');
+    const shiftId = z.shiftId;
+    const again = await t.call('shift.settle', { shiftId });
+    expect(again).toMatchObject({ status: 'bad_answer', issuerCode: null });
+
+    t.app.issuerSim!.setFault('none');
+    const settled = await t.call('shift.settle', { shiftId });
+    expect(settled.status).toBe('settled');
+    // Every attempt is kept, each with what really happened.
+    const rows = t.app.db.prepare('SELECT status, issuer_code FROM settlements ORDER BY id').all();
+    expect(rows).toEqual([
+      { status: 'refused', issuer_code: 'ISSUER_ERROR' },
+      { status: 'bad_answer', issuer_code: null },
+      { status: 'settled', issuer_code: null },
+    ]);
+  });
+});

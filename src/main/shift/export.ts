@@ -9,6 +9,7 @@ import { TillError } from '../../shared/errors';
 import type { ShiftReport, AuditEntry } from '../../shared/contract/manager';
 import type { ReceiptDoc } from '../../shared/receipt-doc';
 import { denominationLabel } from '../../shared/denominations';
+import { TXN_KINDS, movesMoney, type TxnKind } from '../../shared/txn-kinds';
 
 /** Where store PCs keep a Chinese font: Debian/Ubuntu kiosks, Windows, macOS. [file, font name inside a collection] */
 export const CJK_FONT_CANDIDATES: ReadonlyArray<[string, string | undefined]> = [
@@ -42,6 +43,18 @@ export function toCsv(rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
   return '\ufeff' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
+/**
+ * A kind's count and amount: from `byKind`, or — in a Z report frozen before it existed — from the
+ * kind's own bucket (each of that release's kinds had a bucket to itself).
+ */
+function kindLine(t: ShiftReport['totals'], k: TxnKind): { count: number; amountFen: number } {
+  const mine = t.byKind?.[k.type];
+  if (mine) return mine;
+  if (t.byKind || k.totals === null) return { count: 0, amountFen: 0 };
+  const b: { count: number; amountFen?: number } = t[k.totals];
+  return { count: b.count, amountFen: b.amountFen ?? 0 };
+}
+
 /** A report as CSV rows: section, item, count, amount (fen), amount (yuan). */
 export function reportCsv(r: ShiftReport): string {
   const yuan = (f: number) => (f / 100).toFixed(2);
@@ -55,10 +68,13 @@ export function reportCsv(r: ShiftReport): string {
     ['header', 'stan_range', `${r.fromStan}-${r.toStan}`, '', ''],
     ['header', 'opened_at', r.openedAt, '', ''],
     ['header', 'closed_at', r.closedAt ?? '', '', ''],
-    ['type', 'sale', t.sales.count, t.sales.amountFen, yuan(t.sales.amountFen)],
-    ['type', 'void', t.voids.count, t.voids.amountFen, yuan(t.voids.amountFen)],
-    ['type', 'refund', t.refunds.count, t.refunds.amountFen, yuan(t.refunds.amountFen)],
-    ['type', 'inquiry', t.inquiries.count, '', ''],
+    // One line per kind (src/shared/txn-kinds.ts); the amount is blank for kinds that move no money.
+    ...TXN_KINDS.list.map((k) => {
+      const line = kindLine(t, k);
+      return movesMoney(k)
+        ? ['type', k.type, line.count, line.amountFen, yuan(line.amountFen)]
+        : ['type', k.type, line.count, '', ''];
+    }),
     ['type', 'net_card', '', t.netCardFen, yuan(t.netCardFen)],
     ['tender', 'card', '', t.tender.cardFen, yuan(t.tender.cardFen)],
     ['tender', 'cash', '', t.tender.cashFen, yuan(t.tender.cashFen)],

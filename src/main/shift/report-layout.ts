@@ -9,6 +9,15 @@ import { formatMoney } from '../../shared/money';
 import { denominationLabel } from '../../shared/denominations';
 import { formatLocalTime, formatStan } from '../receipt/layout';
 
+/** The Z's words for each settlement outcome: every status has its own (an exhaustive record). */
+const SETTLEMENT_WORDS: Record<NonNullable<ShiftReport['settlement']>['status'], string> = {
+  settled: '已平 SETTLED',
+  unmatched: '不平 UNMATCHED',
+  unreachable: '未送达 UNREACHABLE',
+  refused: '发卡方拒绝 REFUSED',
+  bad_answer: '应答无效 BAD ANSWER',
+};
+
 const KIND_WORDS: Record<string, string> = {
   missing_at_issuer: '发卡方缺失 MISSING@ISSUER',
   missing_at_terminal: '终端缺失 MISSING@TERMINAL',
@@ -107,13 +116,8 @@ export function layoutShiftReport(
   if (r.settlement) {
     L.push({ type: 'rule' });
     const s = r.settlement;
-    const w =
-      s.status === 'settled'
-        ? '已平 SETTLED'
-        : s.status === 'unmatched'
-          ? '不平 UNMATCHED'
-          : '未送达 UNREACHABLE';
-    pair('对账 RECONCILE', w, s.status !== 'settled');
+    pair('对账 RECONCILE', SETTLEMENT_WORDS[s.status], s.status !== 'settled');
+    if (s.issuerCode) text(`发卡方代码 ISSUER CODE ${s.issuerCode}`);
     if (s.forced) text('强制结班 FORCED CLOSE');
     if (s.issuerTotals)
       pair(

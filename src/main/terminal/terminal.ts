@@ -18,6 +18,7 @@ import { layoutReceipt, type ReceiptExtras, type ReceiptHeader } from '../receip
 import type { OverrideChecker } from '../auth/override';
 import type { OfflineStore } from '../../offline-queue/store';
 import { decideOffline } from './offline-sale';
+import { reverseOnUnknownOutcome, reverseOnUnknownWire } from '../../shared/txn-kinds';
 
 export interface TerminalOptions {
   store: TxnStore;
@@ -201,7 +202,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       `stan ${stan}: outcome unknown after ${this.opts.maxAttempts} attempts (${verdict.lastError}); reversal queued`,
     );
     const code: ErrorCode = verdict.forged ? 'ISSUER_BAD_SIGNATURE' : 'ISSUER_UNREACHABLE';
-    const needsReversal = request.type === 'authorize';
+    const needsReversal = reverseOnUnknownWire(String(request.type));
     return store.finalize(
       stan,
       { status: 'declined', declineCode: code },
@@ -226,7 +227,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     const rows = this.opts.store.pending();
     for (const row of rows) {
       // Sales, voids and refunds move money at the issuer: an unknown outcome is reversed.
-      const isMoney = row.type === 'sale' || row.type === 'void' || row.type === 'refund';
+      const isMoney = reverseOnUnknownOutcome(row.type);
       this.opts.store.finalize(
         row.stan,
         { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },

@@ -46,6 +46,8 @@ export const MANAGER_WORDS = {
   set_settled: { zh: '已平账', en: 'Settled' },
   set_unmatched: { zh: '不平', en: 'Not matched' },
   set_unreachable: { zh: '未送达发卡方', en: 'Issuer not reached' },
+  set_refused: { zh: '发卡方拒绝对账', en: 'Refused by the issuer' },
+  set_bad_answer: { zh: '发卡方应答无效', en: 'Issuer answer not valid' },
   retrySettle: { zh: '重新对账', en: 'Settle again' },
   discrepancies: { zh: '差错明细', en: 'Discrepancies' },
   kind_missing_at_issuer: { zh: '发卡方缺失', en: 'Missing at issuer' },

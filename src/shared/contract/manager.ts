@@ -19,6 +19,11 @@ export const ShiftTotals = z.object({
   refunds: CountAmount,
   inquiries: z.object({ count: z.number().int() }),
   reversals: CountAmount,
+  /**
+   * Every approved kind by type (src/shared/txn-kinds.ts), with the drawer cash it moved (signed).
+   * Absent from Z reports frozen before kinds were data.
+   */
+  byKind: z.record(z.string(), CountAmount.extend({ cashFen: z.number().int() })).optional(),
   declined: z.object({ count: z.number().int(), byCode: z.record(z.string(), z.number().int()) }),
   pending: z.object({ count: z.number().int() }),
   online: CountAmount,
@@ -59,7 +64,9 @@ export type Discrepancy = z.infer<typeof Discrepancy>;
 
 export const SettlementInfo = z.object({
   batchNo: z.number().int(),
-  status: z.enum(['settled', 'unmatched', 'unreachable']),
+  status: z.enum(['settled', 'unmatched', 'unreachable', 'refused', 'bad_answer']),
+  /** The issuer's code when it refused the settlement (status 'refused'). */
+  issuerCode: z.string().nullable().optional(),
   forced: z.boolean(),
   carriedIn: z.array(z.number().int()),
   carriedOut: z.array(z.number().int()),
@@ -124,7 +131,7 @@ export const ShiftSummary = z.object({
   /** Manager-only fields; null for a cashier. */
   varianceFen: z.number().int().nullable(),
   acknowledged: z.boolean(),
-  settlement: z.enum(['settled', 'unmatched', 'unreachable']).nullable(),
+  settlement: z.enum(['settled', 'unmatched', 'unreachable', 'refused', 'bad_answer']).nullable(),
   netCardFen: z.number().int().nullable(),
 });
 export type ShiftSummary = z.infer<typeof ShiftSummary>;

@@ -10,7 +10,7 @@ import { ReceiptView } from '../ReceiptPreview';
 import { OverrideDialog } from '../OverrideDialog';
 import { download } from './download';
 import type { Res, Override } from '../../../shared/contract';
-import type { WordKey } from '../../i18n';
+import { errorWords, type WordKey } from '../../i18n';
 import { denominationLabel } from '../../../shared/denominations';
 
 type ReportDoc = Res<'report.x'>;
@@ -86,6 +86,7 @@ export function SettlementView({ report, onRetry }: { report: ReportDoc['report'
     <section className="settlement" data-testid="settlement" data-status={s.status}>
       <h4>
         {t('settlement')}: <span className={`pill set-${s.status}`}>{t(`set_${s.status}` as WordKey)}</span>
+        {s.issuerCode && <span data-testid="settlement-issuer-code"> {errorWords(lang, s.issuerCode)}</span>}
         {s.status !== 'settled' && onRetry && (
           <button className="btn small" onClick={onRetry} data-testid="settle-retry">
             {t('retrySettle')}
