@@ -5,7 +5,7 @@ export const JOURNAL_WORDS = {
     zh: '日志头 #{seq}（头文件 #{file}，发卡方确认 #{ack}）',
     en: 'Journal head #{seq} (head file #{file}, issuer acknowledged #{ack})',
   },
-  journalOk: { zh: '与头文件一致', en: 'Matches the head file' },
+  journalHeadOk: { zh: '与头文件一致', en: 'Matches the head file' },
   journalBlocked: {
     zh: '已暂停收款：本机数据可能被回退',
     en: 'Selling stopped: this till’s data may have been rolled back',

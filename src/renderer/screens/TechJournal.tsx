@@ -31,7 +31,7 @@ export function TechJournal() {
         })}
       </p>
       {st.findings.length === 0 ? (
-        <p className="small">{t('journalOk')}</p>
+        <p className="small">{t('journalHeadOk')}</p>
       ) : (
         <ul className="small mono" data-testid="tech-journal-findings">
           {st.findings.map((f) => (
