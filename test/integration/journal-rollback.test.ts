@@ -13,6 +13,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -257,5 +258,27 @@ describe('journal head outside the database', () => {
     expect(audit.find((a) => a.action === 'till.unblock')).toBeTruthy();
     // Selling is allowed again: the next STAN is one the issuer has not seen.
     expect((await sale(500)).status).toBe('approved');
+  });
+
+  it('the issuer keeps the highest head it was told, signs it back, and never lowers or rewrites it', async () => {
+    await boot(newDir(), ['3001', '5555']);
+    const echo = (head: { seq: number; hash: string }) =>
+      t!.app.link.send({
+        type: 'echo',
+        terminalId: t!.app.config.terminalId,
+        merchantId: t!.app.config.merchantId,
+        stan: 800000 + head.seq * 10 + Number(head.hash[0] === 'b'),
+        time: new Date().toISOString(),
+        nonce: randomBytes(16).toString('hex'),
+        journalHead: head,
+      });
+    const A = 'a'.repeat(64);
+    const B = 'b'.repeat(64);
+    expect((await echo({ seq: 5, hash: A })).journalHeadAck).toMatchObject({ seq: 5, hash: A });
+    expect((await echo({ seq: 3, hash: B })).journalHeadAck).toMatchObject({ seq: 5, hash: A }); // not lowered
+    expect((await echo({ seq: 5, hash: B })).journalHeadAck).toMatchObject({ seq: 5, hash: A }); // first stands
+    expect((await echo({ seq: 7, hash: B })).journalHeadAck).toMatchObject({ seq: 7, hash: B });
+    // This terminal's own journal is empty: the ack it got back blocks it.
+    expect((await t!.call('journal.status', {})).blocked).toMatchObject({ reason: 'issuer-head' });
   });
 });
