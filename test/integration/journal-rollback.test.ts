@@ -281,4 +281,48 @@ describe('journal head outside the database', () => {
     // This terminal's own journal is empty: the ack it got back blocks it.
     expect((await t!.call('journal.status', {})).blocked).toMatchObject({ reason: 'issuer-head' });
   });
+
+  it('an offline sale under a reused STAN: the advice batch answer carries DUPLICATE_STAN, which blocks too', async () => {
+    const dir = newDir();
+    const saved = newDir();
+    const offlineBoot = async () => {
+      t = await startTestApp({
+        dataDir: dir,
+        forwardMs: 3_600_000,
+        config: {
+          issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 },
+          offline: { velocityCount: 10 },
+        } as never,
+      });
+      await t.app.ctx.offline.forwarder.idle();
+      await t.signIn('2001', '8888');
+      return t;
+    };
+    await offlineBoot();
+    await t!.call('shift.open', { openingFloatFen: 0 });
+    expect((await t!.call('balance.inquiry', { cardToken: await t!.card(ACTIVE.pan) })).status).toBe(
+      'approved',
+    );
+    await stop();
+    saveDb(dir, saved, true);
+    await offlineBoot();
+    expect((await sale(100)).status).toBe('approved'); // the issuer now knows this STAN
+    await stop();
+    restoreDb(saved, dir);
+
+    await offlineBoot();
+    t!.app.link.setCut(true);
+    const off = await sale(100); // the same STAN again, approved offline
+    expect(off).toMatchObject({ status: 'approved', offline: true });
+    t!.app.link.setCut(false);
+    await t!.call('queue.forward', {});
+    await t!.app.ctx.offline.forwarder.idle();
+    expect((await t!.call('journal.status', {})).blocked).toMatchObject({
+      reason: 'duplicate-stan',
+      stan: off.stan,
+    });
+    expect(
+      (await t!.callError('sale.authorize', { cardToken: await t!.card(ACTIVE.pan), amountFen: 1 })).code,
+    ).toBe('TILL_BLOCKED_ROLLBACK');
+  });
 });

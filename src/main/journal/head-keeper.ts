@@ -154,6 +154,18 @@ export class JournalHeadKeeper implements LinkHooks {
         msg.stan,
       );
     }
+    // An advice batch answers per advice: a reused offline STAN shows up there, not at the top.
+    const inBatch = Array.isArray(answer.results)
+      ? (answer.results as Array<{ stan?: unknown; code?: unknown }>).find(
+          (r) => r?.code === 'DUPLICATE_STAN',
+        )
+      : undefined;
+    if (inBatch)
+      this.guard.trip(
+        'duplicate-stan',
+        `the issuer has already seen offline STAN ${String(inBatch.stan)} from this terminal (${msg.type}): the STAN counter went back — database restored or rolled back?`,
+        typeof inBatch.stan === 'number' ? inBatch.stan : undefined,
+      );
     const ack = journalHeadAckOf(answer);
     if (ack) this.compareAck(ack);
   }
