@@ -172,6 +172,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     terminalId: config.terminalId,
     merchantId: config.merchantId,
     merchantName: config.merchantName,
+    timeZone: config.timeZone,
     demo,
     version: VERSION,
     operator: session.current(),

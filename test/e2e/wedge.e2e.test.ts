@@ -45,7 +45,7 @@ describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)',
     await p.locator('body').click();
     await wedgeTypes(p, swipe);
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('888801******0017');
-    expect(await p.getByTestId('card-status').textContent()).toContain('wedge');
+    expect(await p.getByTestId('card-status').textContent()).toContain('键盘式扫码/刷卡');
     expect(await p.getByTestId('amount').textContent()).toContain('¥0.00');
     expect(await p.getByTestId('cashier-error').count()).toBe(0);
     await e.shot('wedge-01-swipe-presented');

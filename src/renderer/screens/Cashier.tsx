@@ -11,6 +11,7 @@ import { NoShiftBanner } from '../components/NoShiftBanner';
 import { keypad, submit, setMode, enterCard, loadRecent } from '../actions';
 import { cashierKeyHandler } from '../keys';
 import { formatMoney } from '../../shared/money';
+import { useFormat } from '../format';
 
 function WedgeField() {
   const { t } = useT();
@@ -42,6 +43,7 @@ function WedgeField() {
 
 export function Cashier() {
   const { t, err } = useT();
+  const f = useFormat();
   const amountFen = useTill((s) => s.cashier.amountFen);
   const mode = useTill((s) => s.cashier.mode);
   const card = useTill((s) => s.cashier.card);
@@ -91,7 +93,7 @@ export function Cashier() {
           {card ? (
             <>
               <span className="tag">{t('cardRead')}</span> <span className="mono">{card.masked}</span>{' '}
-              <span className="muted">({card.entryMode})</span>
+              <span className="muted">({f.entryMode(card.entryMode)})</span>
             </>
           ) : (
             <span>{t('presentCard')}</span>

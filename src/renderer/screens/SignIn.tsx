@@ -4,9 +4,11 @@ import { useT } from '../components/useLang';
 import { Keypad } from '../components/Keypad';
 import type { Operator } from '../../shared/contract';
 import type { ApiErrorShape } from '../../shared/errors';
+import { useFormat } from '../format';
 
 export function SignIn() {
   const { t, err } = useT();
+  const f = useFormat();
   const [operators, setOperators] = useState<Operator[]>([]);
   const [selected, setSelected] = useState<string>('');
   const [pin, setPin] = useState('');
@@ -83,7 +85,7 @@ export function SignIn() {
           {error && (
             <p className="error" role="alert" data-testid="signin-error">
               {err(error.code)}
-              {error.detail ? ` (${error.detail})` : ''}
+              {error.detail ? ` (${f.errorDetail(error.code, error.detail)})` : ''}
             </p>
           )}
         </section>

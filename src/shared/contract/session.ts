@@ -11,6 +11,8 @@ export const SessionInfo = z.object({
   terminalId: z.string(),
   merchantId: z.string(),
   merchantName: z.string(),
+  /** The store's IANA time zone (config `timeZone`, default Asia/Shanghai): times are shown in it. */
+  timeZone: z.string(),
   demo: z.boolean(),
   version: z.string(),
   operator: Operator.nullable(),
