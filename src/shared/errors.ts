@@ -109,7 +109,7 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     zh: '连接过多，请关闭不用的连接后重试',
     en: 'Too many connections: close unused ones and try again',
   },
-  NO_CARD: { zh: '请刷卡、插卡或扫码', en: 'Please swipe, tap or scan a card' },
+  NO_CARD: { zh: '请刷卡、挥卡或扫码', en: 'Please swipe, tap or scan a card' },
   CARD_EXPIRED_TOKEN: { zh: '读卡已超时，请重新出示卡片', en: 'Card read timed out: present the card again' },
   INSUFFICIENT_BALANCE: { zh: '余额不足', en: 'Insufficient balance' },
   CARD_LOST: {

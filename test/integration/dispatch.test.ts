@@ -108,12 +108,14 @@ describe('sign-outs', () => {
     await t.signIn('2001', '8888');
     now += (t.app.config.auth.idleSignOutSeconds + 1) * 1000;
     await t.call('session.info', {});
+    // The screen's own idle countdown signs out with the reason (components/IdleWarning.tsx).
+    await t.signIn('1001', '1234');
+    await t.call('auth.signOut', { reason: 'idle' });
     const rows = t.app.ctx.audit.list({ limit: 50, action: 'auth.signOut' });
-    expect(rows.map((r) => [r.operatorId, r.detail])).toEqual(
-      expect.arrayContaining([
-        ['1001', 'manual'],
-        ['2001', 'idle'],
-      ]),
-    );
+    expect(rows.map((r) => [r.operatorId, r.detail])).toEqual([
+      ['1001', 'idle'],
+      ['2001', 'idle'],
+      ['1001', 'manual'],
+    ]);
   });
 });

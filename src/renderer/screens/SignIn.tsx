@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { call, signIn } from '../actions';
 import { useT } from '../components/useLang';
 import { Keypad } from '../components/Keypad';
@@ -27,6 +27,19 @@ export function SignIn() {
     setPin('');
     setError(e);
   };
+  // Enter signs in wherever the focus is (an operator button, the keypad): the keyboard's Enter
+  // must never "press" the focused button instead (issue 11 #4). One listener, the latest submit.
+  const submitRef = useRef(submit);
+  submitRef.current = submit;
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || e.defaultPrevented) return;
+      e.preventDefault();
+      void submitRef.current();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
   const onKey = (k: string) => {
     if (k === 'back') setPin((p) => p.slice(0, -1));
     else if (k === 'clear') setPin('');

@@ -30,7 +30,12 @@ export const sessionMethods = {
     res: Operator,
     roles: ['public'],
   }),
-  'auth.signOut': method({ req: Empty, res: Empty, roles: ALL_ROLES }),
+  /** `reason: 'idle'`: the screen's idle countdown ran out (audited as an idle sign-out). */
+  'auth.signOut': method({
+    req: z.object({ reason: z.enum(['manual', 'idle']).optional() }).strict(),
+    res: Empty,
+    roles: ALL_ROLES,
+  }),
   /** Demo: cut or restore the issuer link so store-and-forward can be seen. */
   'link.set': method({
     req: z.object({ cut: z.boolean() }).strict(),
