@@ -24,11 +24,16 @@ export interface CardRead {
 
 /** Sends one command; a transport failure (anything but an answer) becomes EP_TORN. */
 async function send(t: EpTransmit, to: Target, apdu: Uint8Array, what: string): Promise<Uint8Array> {
+  let r: Uint8Array;
   try {
-    return await t(to, apdu);
+    r = await t(to, apdu);
   } catch (e) {
     throw new EpurseError('EP_TORN', `${to}: ${what}`, { cause: e });
   }
+  // Through pcscd + vpcd a card that vanishes mid-command comes back as an answer of 0 bytes, not
+  // as an error (seen in test/integration/epurse-pcsc.test.ts): no status word is no answer.
+  if (r.length < 2) throw new EpurseError('EP_TORN', `${to}: ${what}: ${r.length}-byte answer`);
+  return r;
 }
 
 /** SELECT the PSAM and read its terminal number. */
