@@ -78,6 +78,22 @@ describe('purchase', () => {
     expect(purchaseTacValid(DEMO_ISSUER_KEYS, { ...r, serial8: cardSerial8(CARD), alg: '3des' })).toBe(true);
   });
 
+  it('an SM4 card (algorithm 04): the same flow, the PSAM follows the card’s algorithm id', async () => {
+    const sm4 = { ...DEMO_ISSUER_KEYS, alg: 'sm4' as const };
+    const { rig, tn } = await setup({ keys: sm4 });
+    const r = await runPurchase({
+      transmit: rig.transmit,
+      store: rig.store,
+      terminalNumber: tn,
+      amountFen: 150,
+      now,
+    });
+    expect(r.algId).toBe(4);
+    expect(rig.card.balanceFen).toBe(850);
+    expect(purchaseTacValid(sm4, { ...r, serial8: cardSerial8(CARD), alg: 'sm4' })).toBe(true);
+    expect(purchaseTacValid(DEMO_ISSUER_KEYS, { ...r, serial8: cardSerial8(CARD), alg: '3des' })).toBe(false);
+  });
+
   it('a PSAM with other keys: the card refuses MAC1 (9302), nothing debited, grey record void', async () => {
     const { rig, tn } = await setup({ keys: { ...DEMO_ISSUER_KEYS, purchase: fromHex('11'.repeat(16)) } });
     expect(
