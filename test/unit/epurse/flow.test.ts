@@ -156,6 +156,34 @@ describe('purchase', () => {
     expect(rig.card.balanceFen).toBe(850);
   });
 
+  it('a card that wants the next sequence in GET TRANSACTION PROVE is proved too; a card that cannot prove → exception', async () => {
+    for (const proveWith of ['next', 'torn'] as const) {
+      const { rig, tn } = await setup({ proveWith });
+      rig.tear = { at: 6, when: 'after' };
+      await codeOf(
+        runPurchase({ transmit: rig.transmit, store: rig.store, terminalNumber: tn, amountFen: 150, now }),
+      );
+      rig.represent();
+      const res = await resolveTear(rig.transmit, rig.store, rig.store.open.get(SERIAL)!);
+      expect(res.kind).toBe('done');
+      expect(rig.log.filter((l) => l === 'card:805A')).toHaveLength(proveWith === 'next' ? 2 : 1);
+    }
+    const { rig, tn } = await setup();
+    rig.tear = { at: 6, when: 'after' };
+    await codeOf(
+      runPurchase({ transmit: rig.transmit, store: rig.store, terminalNumber: tn, amountFen: 150, now }),
+    );
+    rig.represent();
+    const grey = rig.store.open.get(SERIAL)!;
+    const noProof: typeof rig.transmit = async (to, apdu) =>
+      to === 'card' && apdu[1] === 0x5a ? Uint8Array.of(0x94, 0x06) : rig.transmit(to, apdu);
+    expect(await resolveTear(noProof, rig.store, grey)).toMatchObject({
+      kind: 'exception',
+      reason: 'not-provable',
+    });
+    expect(rig.store.closed.at(-1)?.outcome).toEqual({ kind: 'exception', reason: 'not-provable' });
+  });
+
   it('a card used elsewhere before it came back: sequence jumped → exception for the manager', async () => {
     const { rig, tn } = await setup();
     rig.tear = { at: 6, when: 'after' };

@@ -317,15 +317,22 @@ export async function resolveTear(
     return { ...decision, grey };
   }
   const type = grey.kind === 'purchase' ? TXN_TYPE.PURCHASE : TXN_TYPE.LOAD;
-  let proof: { mac2: Uint8Array; tac: Uint8Array };
-  try {
-    proof = c.parseProve(
-      await send(t, 'card', c.getTransactionProve(type, grey.seq), 'GET TRANSACTION PROVE'),
-    );
-  } catch (e) {
-    if (!isEpurseError(e, 'EP_NOT_PROVABLE')) throw e;
+  // PBOC-EP.md: PROVE takes the torn transaction's sequence; public terminal code sends the one a
+  // fresh INITIALIZE answers (one higher). Ask with the first, then the second: the card can only
+  // prove its latest transaction, which the decision above established is ours, and the issuer
+  // checks the TAC at clearing either way.
+  let proof: { mac2: Uint8Array; tac: Uint8Array } | undefined;
+  for (const seq of [grey.seq, (grey.seq + 1) & 0xffff]) {
+    try {
+      proof = c.parseProve(await send(t, 'card', c.getTransactionProve(type, seq), 'GET TRANSACTION PROVE'));
+      break;
+    } catch (e) {
+      if (!isEpurseError(e, 'EP_NOT_PROVABLE')) throw e;
+    }
+  }
+  if (!proof) {
     await store.resolve(grey.cardSerial, { kind: 'exception', reason: 'not-provable' });
-    return { kind: 'exception', reason: 'sequence-jumped', grey };
+    return { kind: 'exception', reason: 'not-provable', grey };
   }
   const out = { tac: toHex(proof.tac), mac2: toHex(proof.mac2) };
   await store.resolve(grey.cardSerial, { kind: 'done', ...out, proved: true });

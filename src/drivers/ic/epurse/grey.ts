@@ -40,7 +40,7 @@ export type TearDecision =
   /** Another card: refuse, ask for the original card; the grey record stays. */
   | { kind: 'other-card' }
   /** The sequence moved by more than one, or balance and sequence disagree: the manager decides (the issuer at clearing). */
-  | { kind: 'exception'; reason: 'sequence-jumped' | 'balance-mismatch' };
+  | { kind: 'exception'; reason: 'sequence-jumped' | 'balance-mismatch' | 'not-provable' };
 
 export function decideTear(grey: GreyRecord, seen: CardSeen): TearDecision {
   if (seen.cardSerial !== grey.cardSerial) return { kind: 'other-card' };

@@ -43,6 +43,11 @@ export interface EpurseCardProfile {
   aid?: string;
   issuerId?: string;
   endDate?: string;
+  /**
+   * Which sequence GET TRANSACTION PROVE expects: the proved transaction's own ('torn', as
+   * PBOC-EP.md has it) or the one a fresh INITIALIZE answers ('next', as one public terminal sends it).
+   */
+  proveWith?: 'torn' | 'next';
   /** Injected for deterministic tests; default: crypto random. */
   random?: () => Uint8Array;
 }
@@ -150,7 +155,8 @@ export class VirtualEpurseCard {
         if (lc !== 2) return sw(EP_SW.WRONG_LENGTH);
         const proof =
           p2 === TXN_TYPE.PURCHASE ? this.lastPurchase : p2 === TXN_TYPE.LOAD ? this.lastLoad : undefined;
-        const seq = (data[0]! << 8) | data[1]!;
+        const asked = (data[0]! << 8) | data[1]!;
+        const seq = this.profile.proveWith === 'next' ? (asked - 1) & 0xffff : asked;
         if (!proof || proof.seq !== seq) return sw(EP_SW.NOT_PROVABLE);
         return ok(Uint8Array.from([...proof.mac2, ...proof.tac]));
       }
