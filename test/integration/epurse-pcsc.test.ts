@@ -121,6 +121,25 @@ describe.skipIf(!!skip)('e-purse purchase through pcscd + vpcd (card and PSAM on
     expect(store.open.size).toBe(0);
   });
 
+  it('a card replaying a fixed MAC2: the PSAM refuses it (9302), the purchase is not paid and flagged', async () => {
+    const card = new VirtualEpurseCard(
+      profile({ replayMac2: '93518CFE', random: () => fromHex('55667788') }),
+    );
+    const a = await present(card);
+    const store = new MemoryGreyStore();
+    let code: string | undefined;
+    try {
+      await runPurchase({ transmit: ch.transmit, store, terminalNumber, amountFen: 150, now });
+    } catch (e) {
+      if (!isEpurseError(e)) throw e;
+      code = e.code;
+    }
+    await takeAway(a);
+    expect(code).toBe('EP_MAC2_INVALID');
+    expect(psam.apdus.at(-1)).toBe('8072000004' + '93518CFE');
+    expect(store.closed.at(-1)?.outcome.kind).toBe('mac2-invalid');
+  });
+
   it('a card pulled away right after it executed DEBIT: re-presented, proved once, never debited twice', async () => {
     const card = new VirtualEpurseCard(profile());
     const a = await present(card);

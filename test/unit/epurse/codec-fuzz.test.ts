@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as c from '../../../src/drivers/ic/epurse/codec';
 import { EpurseError } from '../../../src/drivers/ic/epurse/errors';
+import { VirtualEpurseCard } from '../../../src/drivers/ic/epurse/virtual-epurse';
+import { VirtualPsam } from '../../../src/drivers/ic/epurse/virtual-psam';
 
 const RUNS = Number(process.env.EPURSE_FUZZ_RUNS ?? 100_000);
 
@@ -60,5 +62,30 @@ describe('e-purse answer parsers under fuzz', () => {
       );
     }
     expect(typed).toBeGreaterThan(0);
+  });
+});
+
+describe('the virtual card and PSAM under fuzz (they sit behind a TCP socket in the tests)', () => {
+  it('answer any command bytes with a status word, never throw', () => {
+    const card = new VirtualEpurseCard({ cardNumber: '88880200000000010', balanceFen: 1000 });
+    const psam = new VirtualPsam({ terminalNumber: '000000000001' });
+    card.respond(c.selectEpurse());
+    psam.respond(c.selectPsam());
+    const cmd = fc.oneof(
+      fc.uint8Array({ maxLength: 40 }),
+      fc
+        .tuple(
+          fc.constantFrom(0x00, 0x80),
+          fc.constantFrom(0x50, 0x52, 0x54, 0x5a, 0x5c, 0x70, 0x72, 0xb0, 0xb2, 0xc0),
+          fc.uint8Array({ maxLength: 36 }),
+        )
+        .map(([cla, ins, rest]) => Uint8Array.from([cla, ins, ...rest])),
+    );
+    fc.assert(
+      fc.property(cmd, (apdu) => {
+        for (const r of [card.respond(apdu), psam.respond(apdu)]) expect(r.length).toBeGreaterThanOrEqual(2);
+      }),
+      { numRuns: Math.ceil(RUNS / 5) },
+    );
   });
 });

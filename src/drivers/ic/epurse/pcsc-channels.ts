@@ -38,7 +38,18 @@ export async function openPcscChannels(
 ): Promise<PcscChannels> {
   const mod = await loadNfcPcsc();
   if (!mod || !(await probePcscd())) throw new EpurseError('EP_TORN', 'PC/SC unavailable');
-  const nfc: NfcLike = new mod.NFC(nfcLogger(log));
+  // Seen here once under load: SCardEstablishContext "Access denied (0x8010006a)" from a pcscd
+  // that answers the next attempt (pcscd asks polkit, absent on these machines). A few attempts,
+  // then a typed error.
+  let nfc: NfcLike | undefined;
+  for (let attempt = 1; !nfc; attempt++) {
+    try {
+      nfc = new mod.NFC(nfcLogger(log));
+    } catch (e) {
+      log(`epurse pcsc: context attempt ${attempt}: ${errorText(e)}`);
+      if (attempt >= 3) throw new EpurseError('EP_TORN', `PC/SC context: ${errorText(e)}`, { cause: e });
+    }
+  }
   const slots: Record<Target, Slot> = {
     card: { present: false, waiters: [], offWaiters: [] },
     psam: { present: false, waiters: [], offWaiters: [] },

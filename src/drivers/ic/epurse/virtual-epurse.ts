@@ -48,6 +48,8 @@ export interface EpurseCardProfile {
    * PBOC-EP.md has it) or the one a fresh INITIALIZE answers ('next', as one public terminal sends it).
    */
   proveWith?: 'torn' | 'next';
+  /** An emulator replaying a fixed MAC2 (hex) instead of computing it: the PSAM must catch it. */
+  replayMac2?: string;
   /** Injected for deterministic tests; default: crypto random. */
   random?: () => Uint8Array;
 }
@@ -207,7 +209,9 @@ export class VirtualEpurseCard {
     if (!same(purchaseMac1(this.alg, ses, f), d.subarray(11, 15))) return sw(EP_SW.MAC_INVALID);
     this.balanceFen -= p.amount;
     this.offlineSeq = (this.offlineSeq + 1) & 0xffff;
-    const mac2 = purchaseMac2(this.alg, ses, p.amount);
+    const mac2 = this.profile.replayMac2
+      ? fromHex(this.profile.replayMac2)
+      : purchaseMac2(this.alg, ses, p.amount);
     const tac = purchaseTac(this.alg, this.dtk, f);
     this.lastPurchase = { seq: p.seq, mac2, tac };
     this.log(p.seq, p.amount, TXN_TYPE.PURCHASE, p.tn, f.date, f.time);
