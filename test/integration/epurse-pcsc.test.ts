@@ -14,7 +14,7 @@ import { purchaseTacValid } from '../../src/drivers/ic/epurse/issuer-side';
 import { openPcscChannels, type PcscChannels } from '../../src/drivers/ic/epurse/pcsc-channels';
 import { VirtualEpurseCard, type EpurseCardProfile } from '../../src/drivers/ic/epurse/virtual-epurse';
 import { VirtualPsam } from '../../src/drivers/ic/epurse/virtual-psam';
-import { ensurePcscd, type PcscdHandle } from '../helpers/pcscd';
+import { ensurePcscd, portOpen, sleep, type PcscdHandle } from '../helpers/pcscd';
 import { MemoryGreyStore } from '../helpers/epurse-rig';
 import { READER_CARD, READER_PSAM, VPCD_CARD_PORT, VPCD_PSAM_PORT, VpcdApplet } from '../helpers/vpcd-epurse';
 
@@ -51,6 +51,8 @@ describe.skipIf(!!skip)('e-purse purchase through pcscd + vpcd (card and PSAM on
   }
 
   beforeAll(async () => {
+    // a pcscd this process started opens vpcd's second port with the first; wait for it to listen
+    while (pcscd.mode === 'child' && !(await portOpen(VPCD_PSAM_PORT))) await sleep(50);
     ch = await openPcscChannels({ card: READER_CARD, psam: READER_PSAM });
     psam = await VpcdApplet.insert(psamApplet, VPCD_PSAM_PORT);
     await ch.cardPresent('psam');

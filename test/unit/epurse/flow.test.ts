@@ -121,7 +121,7 @@ describe('purchase', () => {
     expect(rig.store.closed.at(-1)?.outcome.kind).toBe('mac2-invalid');
   });
 
-  it('insufficient chip balance is EP_INSUFFICIENT before any grey record', async () => {
+  it('insufficient chip balance is EP_INSUFFICIENT with the chip balance, before any grey record; the card refuses too (9401)', async () => {
     const { rig, tn } = await setup();
     expect(
       await codeOf(
@@ -129,6 +129,27 @@ describe('purchase', () => {
       ),
     ).toBe('EP_INSUFFICIENT');
     expect(rig.log).not.toContain('grey:put');
+    expect(rig.log).not.toContain('card:8050');
+    let err: unknown;
+    await runPurchase({
+      transmit: rig.transmit,
+      store: rig.store,
+      terminalNumber: tn,
+      amountFen: 1001,
+      now,
+    }).catch((e: unknown) => (err = e));
+    expect(isEpurseError(err, 'EP_INSUFFICIENT') && err.chipBalanceFen).toBe(1000);
+    // a balance that dropped between GET BALANCE and INITIALIZE: the card's own 9401
+    const racing: typeof rig.transmit = async (to, apdu) => {
+      if (to === 'card' && apdu[1] === 0x50) rig.card.balanceFen = 100;
+      return rig.transmit(to, apdu);
+    };
+    expect(
+      await codeOf(
+        runPurchase({ transmit: racing, store: rig.store, terminalNumber: tn, amountFen: 150, now }),
+      ),
+    ).toBe('EP_INSUFFICIENT');
+    expect(rig.store.open.size).toBe(0);
   });
 
   it('refuses a new purchase while the card has an open grey record; another card does not resolve it', async () => {

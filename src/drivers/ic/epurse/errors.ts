@@ -28,8 +28,14 @@ export class EpurseError extends Error {
   readonly code: EpurseErrorCode;
   readonly sw?: number;
   readonly detail?: string;
+  /** With EP_INSUFFICIENT: what the chip holds, for split tender. */
+  readonly chipBalanceFen?: number;
 
-  constructor(code: EpurseErrorCode, detail?: string, options?: { sw?: number; cause?: unknown }) {
+  constructor(
+    code: EpurseErrorCode,
+    detail?: string,
+    options?: { sw?: number; cause?: unknown; chipBalanceFen?: number },
+  ) {
     const w = EPURSE_WORDS[code];
     super(
       `${code}: ${w.zh} / ${w.en}${detail ? ` (${detail})` : ''}`,
@@ -39,6 +45,7 @@ export class EpurseError extends Error {
     this.code = code;
     if (detail !== undefined) this.detail = detail;
     if (options?.sw !== undefined) this.sw = options.sw;
+    if (options?.chipBalanceFen !== undefined) this.chipBalanceFen = options.chipBalanceFen;
   }
 }
 

@@ -83,10 +83,15 @@ export interface PurchaseInput {
 
 export async function runPurchase(p: PurchaseInput): Promise<PurchaseResult> {
   const t = p.transmit;
-  const { info } = await readEpurse(t, p.aid);
+  const { info, balanceFen } = await readEpurse(t, p.aid);
   const cardSerial = info.appSerial;
   if (await p.store.get(cardSerial))
     throw new EpurseError('EP_GREY_PENDING', 'resolve the torn transaction first');
+  // The chip balance goes with the refusal so the till can offer split tender for the rest.
+  if (p.amountFen > balanceFen)
+    throw new EpurseError('EP_INSUFFICIENT', `chip balance ${balanceFen} fen`, {
+      chipBalanceFen: balanceFen,
+    });
   const init = c.parseInitPurchase(
     await send(
       t,
@@ -159,9 +164,16 @@ export async function runPurchase(p: PurchaseInput): Promise<PurchaseResult> {
   }
   await p.store.resolve(cardSerial, { kind: 'done', ...proof, proved: false });
   return {
-    ...grey,
-    offlineSeq: grey.seq,
+    cardSerial,
+    amountFen: p.amountFen,
+    balanceBeforeFen: init.balanceFen,
     balanceAfterFen: init.balanceFen - p.amountFen,
+    offlineSeq: grey.seq,
+    terminalNumber: grey.terminalNumber,
+    terminalSeq: grey.terminalSeq,
+    date: grey.date,
+    time: grey.time,
+    algId: init.algId,
     ...proof,
   };
 }
