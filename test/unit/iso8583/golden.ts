@@ -1,13 +1,18 @@
 /**
  * Golden frames written out by hand, a comment per field. The first two are ISO8583-CUP.md's
  * "Worked numbers" byte for byte; the rest are ours, one per message type, built from the page's
- * field table (lengths counted by hand: hex() refuses a frame whose length prefix is wrong).
+ * field table (lengths counted by hand: frame() refuses a frame whose length prefix is wrong).
  */
 export function hex(...parts: string[]): Uint8Array {
   const s = parts.join('').replace(/\s+/g, '');
   if (!/^([0-9A-Fa-f]{2})*$/.test(s)) throw new Error(`bad hex ${s}`);
-  const b = Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
-  if (b.length >= 2 && ((b[0]! << 8) | b[1]!) !== b.length - 2)
+  return Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
+}
+
+/** A whole frame from annotated hex parts; throws when its length prefix is not the byte count. */
+export function frame(...parts: string[]): Uint8Array {
+  const b = hex(...parts);
+  if (b.length < 2 && ((b[0]! << 8) | b[1]!) !== b.length - 2)
     throw new Error(`golden frame length prefix ${(b[0]! << 8) | b[1]!} but ${b.length - 2} bytes follow`);
   return b;
 }
@@ -37,11 +42,11 @@ export const PAGE_PURCHASE_BODY = [
   '313536', // 49: "156"
   '0008 22000001', // 60: 8 digits — 60.1 22, 60.2 000001
 ];
-export const PAGE_PURCHASE_3DES = hex(...PAGE_PURCHASE_BODY, '3734453841363432'); // 64: "74E8A642"
-export const PAGE_PURCHASE_SM4 = hex(...PAGE_PURCHASE_BODY, '4238393838354439'); // 64: "B89885D9"
+export const PAGE_PURCHASE_3DES = frame(...PAGE_PURCHASE_BODY, '3734453841363432'); // 64: "74E8A642"
+export const PAGE_PURCHASE_SM4 = frame(...PAGE_PURCHASE_BODY, '4238393838354439'); // 64: "B89885D9"
 
 /** The page's sign-on request: T0000001, STAN 1, batch 0, 3DES set. */
-export const PAGE_SIGN_ON = hex(
+export const PAGE_SIGN_ON = frame(
   '003C', // length: 60
   TPDU_REQ,
   HDR,
@@ -55,7 +60,7 @@ export const PAGE_SIGN_ON = hex(
 );
 
 /** Ours: sign-on answer, batch 1, keys wrapped under TMK 00112233445566778899AABBCCDDEEFF (keys.test.ts derives them). */
-export const OUR_SIGN_ON_ANSWER = hex(
+export const OUR_SIGN_ON_ANSWER = frame(
   '0074', // length: 116
   TPDU_ANS,
   HDR,
@@ -77,7 +82,7 @@ export const OUR_SIGN_ON_ANSWER = hex(
 );
 
 /** Ours: echo request, STAN 2, batch 1. */
-export const OUR_ECHO = hex(
+export const OUR_ECHO = frame(
   '0037', // length: 55
   TPDU_REQ,
   HDR,
@@ -90,7 +95,7 @@ export const OUR_ECHO = hex(
 );
 
 /** Ours: balance inquiry with expiry, STAN 8, batch 1; 64 = 8 arbitrary bytes (the codec does not check MACs). */
-export const OUR_BALANCE = hex(
+export const OUR_BALANCE = frame(
   '0051', // length: 81
   TPDU_REQ,
   HDR,
@@ -110,7 +115,7 @@ export const OUR_BALANCE = hex(
 );
 
 /** Ours: the host's approved answer to the page's purchase, header nibble 3 (sign on again). */
-export const OUR_PURCHASE_ANSWER = hex(
+export const OUR_PURCHASE_ANSWER = frame(
   '0084', // length: 132
   TPDU_ANS,
   HDR3,
@@ -136,7 +141,7 @@ export const OUR_PURCHASE_ANSWER = hex(
 );
 
 /** Ours: reversal 0400 of the page's purchase for a lost answer: 39 = "98". */
-export const OUR_REVERSAL = hex(
+export const OUR_REVERSAL = frame(
   '0057', // length: 87
   TPDU_REQ,
   HDR,
@@ -157,7 +162,7 @@ export const OUR_REVERSAL = hex(
 );
 
 /** Ours: refund 0220 of ¥12.50 naming batch 1, STAN 7, date 1201 and the RRN; STAN 9. */
-export const OUR_REFUND = hex(
+export const OUR_REFUND = frame(
   '006B', // length: 107
   TPDU_REQ,
   HDR,
@@ -179,7 +184,7 @@ export const OUR_REFUND = hex(
 );
 
 /** Ours: settlement 0500, one sale of ¥12.50, STAN 10, operator 001. */
-export const OUR_SETTLEMENT = hex(
+export const OUR_SETTLEMENT = frame(
   '0051', // length: 81
   TPDU_REQ,
   HDR,
