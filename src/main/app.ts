@@ -3,14 +3,14 @@
  * SQLite store, the core, the devices, and the dispatcher both transports serve. Used by the web
  * host (bin/start.mjs), the Electron main process and the tests alike.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
-import { loadConfig, type TerminalConfig } from './config/config';
+import { loadConfig, issuerEntries, type TerminalConfig } from './config/config';
 import { startIssuerSim, type IssuerSim } from '../issuer-sim/server';
 import { resolveKeySecret, type KeySecret } from './keys/secret';
 import { loadOrCreateTerminalKeys, type TerminalKeys } from './keys/terminal-keys';
 import { HttpIssuerLink } from './issuer/http-link';
+import { createIssuerRouter } from './issuer/create-router';
 import { enrolTerminal } from './issuer/enrol';
 import { unwrapReceiptKey } from './receipt/code';
 import { createReceiptExtras } from './receipt/signed-receipt';
@@ -32,6 +32,7 @@ import type { DeviceHub } from './devices/device-hub';
 import { createDeviceHub } from './devices/create-hub';
 import { ReceiptPrinting } from './devices/receipt-printing';
 import { createEventLog, type EventLog } from './log';
+import { prepareDataDir } from './data-dir';
 import { sm2Verifier, sm2Verify, sm2Warmup, fromHex } from './crypto';
 import type { EventName, EventPayload, SessionInfo } from '../shared/contract';
 
@@ -74,7 +75,7 @@ export interface CardTillApp {
 
 export async function startApp(o: AppOptions): Promise<CardTillApp> {
   const clock = o.clock ?? (() => new Date());
-  fs.mkdirSync(o.dataDir, { recursive: true });
+  const dataDirModes = prepareDataDir(o.dataDir); // 0700 / 0600: src/main/data-dir.ts
   const loaded = loadConfig(o.configFile);
   const config: TerminalConfig = { ...loaded.config, ...o.config } as TerminalConfig;
   const demo = loaded.demo && !o.config?.issuer?.url;
@@ -83,8 +84,9 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => bus.emit('event', name, payload);
 
   let issuerSim: IssuerSim | undefined;
-  let issuerUrl = config.issuer.url;
-  let issuerPub = config.issuer.publicKey;
+  // The home issuer: the single `issuer` block, or the first of `issuers`.
+  let issuerUrl = config.issuers?.[0]?.url ?? config.issuer.url;
+  let issuerPub = config.issuers?.[0]?.publicKey ?? config.issuer.publicKey;
   if (!issuerUrl) {
     issuerSim = await startIssuerSim({
       dataDir: path.join(o.dataDir, 'issuer-sim'),
@@ -105,7 +107,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     url: issuerUrl,
     signer: { keyId: `terminal:${config.terminalId}:${keys.keyVersion}`, sign: keys.sign },
     issuerVerifier: sm2Verifier(fromHex(issuerPub!)),
-    timeoutMs: config.issuer.timeoutMs,
+    timeoutMs: config.issuers?.[0]?.timeoutMs ?? config.issuer.timeoutMs,
     onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
   });
 
@@ -128,9 +130,19 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
       if (now !== lastLink) emit('link.changed', { link: (lastLink = now) });
     },
   });
+  const router = createIssuerRouter({
+    entries: issuerEntries(config, { url: issuerUrl, publicKey: issuerPub! }),
+    homeLink: link,
+    signer: { keyId: `terminal:${config.terminalId}:${keys.keyVersion}`, sign: keys.sign },
+    terminalId: config.terminalId,
+    merchantId: config.merchantId,
+    clock,
+    onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
+  });
   const terminal = new Terminal({
     store,
     link,
+    router,
     terminalId: config.terminalId,
     merchantId: config.merchantId,
     merchantName: config.merchantName,
@@ -276,6 +288,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     try {
       if (!link.isCut()) {
         await ensureEnrolled();
+        terminal.recoverStale(); // a failed finalize, or a row pending past the bound: reversal queued
         await terminal.sendReversals();
       }
       session.current();
@@ -293,6 +306,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   forwardTimer.unref();
   void forwarder.tick();
 
+  dataDirModes.seal(log); // what this start created (db, -wal, -shm, issuer-sim/) private too
   log(
     `CardTill ${VERSION} started: terminal ${config.terminalId}, ${demo ? 'demo mode' : `issuer ${issuerUrl}`}, data ${o.dataDir}`,
   );
@@ -319,6 +333,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
       forwarder.stop();
       await devices.stop();
       link.close();
+      router.close();
       await forwarder.idle();
       db.close();
       await issuerSim?.close();

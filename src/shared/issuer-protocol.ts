@@ -49,8 +49,6 @@ export const AuthorizeRequest = RequestHeader.extend({
   otherTenderFen: fen,
 });
 export const InquiryRequest = RequestHeader.extend({ type: z.literal('inquiry'), card: CardOnWire });
-/** What became of an earlier request of mine? Used to resolve lost answers. */
-export const StatusRequest = RequestHeader.extend({ type: z.literal('status'), origStan: stan });
 export const ReverseRequest = RequestHeader.extend({ type: z.literal('reverse'), origStan: stan });
 export const EchoRequest = RequestHeader.extend({ type: z.literal('echo') });
 export const EnrolRequest = z.object({
@@ -97,7 +95,7 @@ export const IssuerResponse = z.looseObject({
   /** Issuer's approval code. */
   authCode: z.string().optional(),
   cardStatus: z.string().optional(),
-  /** status: the original request's outcome. */
+  /** reverse: what the issuer knew of the original request. */
   orig: z
     .object({
       found: z.boolean(),
@@ -112,7 +110,6 @@ export type IssuerResponse = z.infer<typeof IssuerResponse>;
 
 export type AuthorizeRequest = z.infer<typeof AuthorizeRequest>;
 export type InquiryRequest = z.infer<typeof InquiryRequest>;
-export type StatusRequest = z.infer<typeof StatusRequest>;
 export type ReverseRequest = z.infer<typeof ReverseRequest>;
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 

@@ -94,7 +94,17 @@ function unknownOutcome(stan: number) {
     stan,
     { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },
     reverseOnUnknownOutcome(CASHOUT, KINDS) && reverser
-      ? { buildRequest: (rs) => ({ type: reverser.wire, terminalId: 'T0000001', stan: rs, origStan: stan }) }
+      ? {
+          // The sealed reversal is the port's Reverse command (src/main/issuer/port.ts), not wire bytes.
+          issuerId: 'default',
+          command: (rs: number) => ({
+            kind: 'reverse' as const,
+            stan: rs,
+            origStan: stan,
+            time: new Date().toISOString(),
+            id: 'ab'.repeat(16),
+          }),
+        }
       : undefined,
   );
 }
@@ -139,7 +149,7 @@ describe('a fake kind declared once flows through the whole core', () => {
     });
     const [rev] = store.unsentReversals();
     expect(rev).toMatchObject({ orig_stan: lost.stan });
-    expect(store.openRequest(rev!.request_enc)).toMatchObject({ type: 'reverse', origStan: lost.stan });
+    expect(store.openCommand(rev!.request_enc)).toMatchObject({ kind: 'reverse', origStan: lost.stan });
     store.completeReversal(rev!.stan, rev!.orig_stan, 5900);
     expect(store.get(rev!.stan)).toMatchObject({
       type: 'reversal',

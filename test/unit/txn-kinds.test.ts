@@ -287,7 +287,8 @@ describe('reports follow the declaration', () => {
     const lines = (r: typeof report) =>
       reportCsv(r)
         .split('\r\n')
-        .filter((l) => l.startsWith('type,') && !l.startsWith('type,net'));
+        .filter((l) => l.startsWith('type,') && !l.startsWith('type,net'))
+        .map((l) => l.split(',').slice(0, 5).join(',')); // the 6th column is the row in words
     const expected = [
       'type,sale,2,2000,20.00',
       'type,inquiry,4,,',

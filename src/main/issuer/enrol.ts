@@ -21,6 +21,9 @@ export interface EnrolResult {
   receiptKey?: string;
 }
 
+/** What enrolment needs of the terminal's keys. */
+export type EnrolKeys = Pick<TerminalKeys, 'keyVersion' | 'publicKeyHex' | 'sign' | 'signWith'>;
+
 export async function enrolTerminal(o: {
   url: string;
   terminalId: string;
@@ -32,7 +35,8 @@ export async function enrolTerminal(o: {
    * that key endorses the current key and the token is not sent again.
    */
   enrolledKeyVersion?: number;
-  keys: TerminalKeys;
+  /** The key being enrolled (and, for a rotation, the enrolled key that endorses it). */
+  keys: EnrolKeys;
   timeoutMs: number;
   now: () => Date;
   /** When given, the answer must carry a valid issuer signature. */

@@ -74,7 +74,7 @@ function createKeyVersion(dataDir: string, version: number, secret: KeySecret): 
     path.join(keyDir(dataDir), `terminal-key-v${version}.json`),
     sealPrivateKey(kp.privateKey, secret.secret, version, { N: secret.sealCost?.N }),
   );
-  fs.writeFileSync(path.join(keyDir(dataDir), 'current'), String(version));
+  fs.writeFileSync(path.join(keyDir(dataDir), 'current'), String(version), { mode: 0o600 });
 }
 
 /**

@@ -69,6 +69,9 @@ export function layoutReceipt(
   }
   if (row.status === 'approved' && row.balance_fen !== null)
     lines.push({ type: 'pair', left: '余额 BALANCE', right: formatMoney(row.balance_fen) });
+  // The issuer gave the money back (a reversal it acknowledged): the sale did not happen.
+  if (row.status === 'reversed')
+    lines.push({ type: 'pair', left: '结果 RESULT', right: '已冲正 REVERSED', bold: true });
   if (row.status === 'declined') {
     lines.push({ type: 'pair', left: '结果 RESULT', right: '拒绝 DECLINED', bold: true });
     const words = ERROR_WORDS[(row.decline_code ?? 'ISSUER_ERROR') as ErrorCode];

@@ -159,4 +159,14 @@ export const SHIFT_MIGRATIONS: Migration[] = [
   ${keep5y('settlements', 'attempted_at')}
   `,
   },
+  {
+    // A batch and its settlements are with one issuer (src/main/issuer/router.ts). Existing rows
+    // belong to the one issuer configured then: 'default'. (ADD COLUMN rewrites no row, so the
+    // append-only triggers are not fired.)
+    id: 'shift/005-issuer-id',
+    sql: `
+  ALTER TABLE batches ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE settlements ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
+  `,
+  },
 ];

@@ -17,6 +17,7 @@ import type { BatchRow } from './shift-store';
 import { assertKnownTypes } from './totals';
 import { TXN_KINDS, kindOf, type KindTable, type SettlementBucket } from '../../shared/txn-kinds';
 import { ShiftStore } from './shift-store';
+import { offlineQueueFromDb, type OfflineQueueView } from './offline-hook';
 
 export interface SettlerOptions {
   db: Db;
@@ -25,6 +26,8 @@ export interface SettlerOptions {
   merchantId: string;
   clock: () => Date;
   maxAttempts: number;
+  /** What is still in the offline queue (default: the offline queue's own table in `db`). */
+  offlineQueue?: OfflineQueueView;
   /** The kinds table; the real one except in tests that declare an extra kind. */
   kinds?: KindTable;
   /** Where an answer that is not a settlement is explained (the event log). */
@@ -124,11 +127,26 @@ export function createSettler(o: SettlerOptions): Settler {
   const store = new ShiftStore(o.db);
   const kinds = o.kinds ?? TXN_KINDS;
 
-  /** What is in this batch but not at the issuer yet: forced offline advices, queued reversals. */
+  const offline = o.offlineQueue ?? offlineQueueFromDb(o.db);
+
+  /**
+   * STANs of this batch not at the issuer *now*: carried-out advices still unsent, declined sales
+   * whose reversal is still queued. Asked live every time, so a settlement read after the queue
+   * drained never still says "in the offline queue" (one truth per shift).
+   */
+  function stillQueued(b: BatchRow): Set<number> {
+    const unsent = new Set(offline.unsent().map((u) => u.stan));
+    const out = new Set((JSON.parse(b.carried_out) as number[]).filter((s) => unsent.has(s)));
+    for (const rv of store.unsentReversalOrigs(b.from_stan, b.to_stan)) out.add(rv.orig_stan);
+    return out;
+  }
+
+  /** What is in this batch but not at the issuer yet: forced offline advices still unsent, queued reversals. */
   function queued(b: BatchRow): Array<{ stan: number; type: string; amountFen: number; time: string }> {
     const q: Array<{ stan: number; type: string; amountFen: number; time: string }> = [];
     const get = o.db.prepare('SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan = ?');
-    for (const s of JSON.parse(b.carried_out) as number[]) {
+    const live = stillQueued(b);
+    for (const s of (JSON.parse(b.carried_out) as number[]).filter((x) => live.has(x))) {
       const r = get.get(s) as ItemRow | undefined;
       q.push({ stan: s, type: r?.type ?? 'sale', amountFen: r?.amount_fen ?? 0, time: r?.updated_at ?? '' });
     }
@@ -180,15 +198,22 @@ export function createSettler(o: SettlerOptions): Settler {
       issuer_code?: string | null;
     },
   ): SettlementInfo {
+    const live = stillQueued(b);
+    const carriedOut = JSON.parse(b.carried_out) as number[];
     return {
       batchNo: b.batch_no,
       status: s.status,
       forced: b.forced === 1,
       carriedIn: JSON.parse(b.carried_in) as number[],
-      carriedOut: JSON.parse(b.carried_out) as number[],
+      carriedOut,
+      carriedOutUnsent: carriedOut.filter((x) => live.has(x)),
       terminalTotals: batchTotals(o.db, b, kinds),
       issuerTotals: s.issuer_totals ? (JSON.parse(s.issuer_totals) as BatchTotals) : null,
-      discrepancies: JSON.parse(s.discrepancies) as Discrepancy[],
+      // A settled batch has no discrepancy: what it carried out is listed as carried out, not as one.
+      // "In the offline queue" is checked now, not as it was at the attempt.
+      discrepancies: (JSON.parse(s.discrepancies) as Discrepancy[]).filter(
+        (d) => s.status !== 'settled' && (d.kind !== 'in_offline_queue' || live.has(d.stan)),
+      ),
       attemptedAt: s.attempted_at,
       issuerCode: s.issuer_code ?? null,
     };
@@ -243,14 +268,8 @@ export function createSettler(o: SettlerOptions): Settler {
         return record(b, stan, 'bad_answer', null, q.map(queuedDiscrepancy));
       }
       const ans = parsed.data;
-      if (ans.matched && totalsEqual(ans.totals, totals))
-        return record(
-          b,
-          stan,
-          'settled',
-          ans.totals,
-          q.filter((x) => (JSON.parse(b.carried_out) as number[]).includes(x.stan)).map(queuedDiscrepancy),
-        );
+      // Matched: settled, with no discrepancy — advices it carried out are in `carriedOut`.
+      if (ans.matched && totalsEqual(ans.totals, totals)) return record(b, stan, 'settled', ans.totals, []);
       return record(
         b,
         stan,
