@@ -80,6 +80,13 @@ export class IsoHost {
     this.now = opts.now ?? (() => new Date());
   }
 
+  private badMacAnswers = 0;
+
+  /** Test switch: the next `n` MAC'd answers carry a wrong MAC (the terminal must treat them as no answer). */
+  corruptAnswerMacs(n: number): void {
+    this.badMacAnswers = n;
+  }
+
   /** Test switch: every signed-on terminal is asked (header nibble 3) to sign on again. */
   requireSignOn(): void {
     for (const tid of this.sessions.keys()) this.wantSignOn.add(tid);
@@ -339,7 +346,12 @@ export class IsoHost {
     if (!allowed.has(64)) return encodeFrame(P, msg, { keySet: this.opts.keySet.name });
     // No MAK yet (never signed on): the answer cannot be MAC'd; its nibble 3 tells the terminal why.
     if (!session) return encodeFrame(P, { ...msg, fields: { ...fields, 64: new Uint8Array(8) } });
-    return encodeWithMac(P, this.opts.keySet, session.mak, msg);
+    const out = encodeWithMac(P, this.opts.keySet, session.mak, msg);
+    if (this.badMacAnswers > 0) {
+      this.badMacAnswers--;
+      out[out.length - 1] ^= 0x01;
+    }
+    return out;
   }
 
   /** A parseable message of no known type: `30` under the answer MTI (request + 10), if it has one. */

@@ -1,0 +1,115 @@
+/**
+ * A sale through the terminal's TransactionRunner and its `iso8583-cup` adapter, against the
+ * issuer simulator's ISO 8583 face over real loopback TCP, on the real TxnStore / SQLite file and
+ * the real IssuerLedger: approved and debited once; an answer with a wrong MAC is no answer —
+ * the sale is declined and its 0400 reversal, sent until answered, leaves the ledger right.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTerminalDb } from '../../src/main/store/terminal-db';
+import { loadOrCreateTerminalKeys } from '../../src/main/keys/terminal-keys';
+import { TxnStore } from '../../src/main/terminal/txn-store';
+import { TransactionRunner } from '../../src/main/terminal/runner';
+import { IssuerRouter } from '../../src/main/issuer/router';
+import { Iso8583CupAdapter } from '../../src/main/issuer/iso8583/adapter';
+import { KEYSETS } from '../../src/main/issuer/iso8583/keysets';
+import { IssuerLedger } from '../../src/issuer-sim/ledger';
+import { startIso8583Sim, type Iso8583Sim } from '../../src/issuer-sim/iso8583/server';
+import { demoCard } from '../../src/issuer-sim/demo-cards';
+import type { Db } from '../../src/main/store/sqlite';
+
+const TMK = new Uint8Array(Buffer.from('00112233445566778899AABBCCDDEEFF', 'hex'));
+const PAN = demoCard('active').pan;
+
+let dir: string;
+let ledger: IssuerLedger;
+let sim: Iso8583Sim;
+let db: Db;
+let store: TxnStore;
+let adapter: Iso8583CupAdapter;
+let runner: TransactionRunner;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iso-adapter-'));
+  ledger = new IssuerLedger(path.join(dir, 'issuer.db'));
+  ledger.seedDemoCards();
+  sim = await startIso8583Sim({ ledger, keySet: KEYSETS.sm4, tmk: TMK });
+  const keys = loadOrCreateTerminalKeys(dir, { kind: 'passphrase', secret: 'iso-adapter-test' });
+  db = openTerminalDb(dir);
+  store = new TxnStore(db, keys.dataKey, keys, 'T0000001', () => new Date());
+  adapter = new Iso8583CupAdapter({
+    endpoint: { host: '127.0.0.1', port: sim.port },
+    terminalId: 'T0000001',
+    merchantId: 'M000000000001',
+    keySet: KEYSETS.sm4,
+    tmk: TMK,
+    timeoutMs: 5_000,
+  });
+  const router = new IssuerRouter([
+    { id: 'cup', name: 'CUP host', port: adapter, attempts: 3, timeoutMs: 5_000, cardRanges: ['888801'] },
+  ]);
+  runner = new TransactionRunner({ store, router, clock: () => new Date(), log: () => {} });
+});
+afterAll(async () => {
+  adapter.close();
+  await sim.close();
+  db.close();
+  ledger.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const card = { pan: PAN, entryMode: 'chip' };
+const balance = () => ledger.card(PAN)!.balance_fen;
+
+/** What terminal.ts's sendReversals does: each queued reversal through its issuer's port until answered. */
+async function sendReversals(): Promise<number> {
+  for (const rev of store.unsentReversals()) {
+    const out = await adapter.exchange(store.openCommand(rev.request_enc), 1);
+    if (out.kind !== 'answer') return store.unsentReversals().length;
+    store.completeReversal(
+      rev.stan,
+      rev.orig_stan,
+      out.answer.balanceFen,
+      out.answer.original?.applied ?? false,
+    );
+  }
+  return store.unsentReversals().length;
+}
+
+describe('a sale through the iso8583-cup adapter', () => {
+  it('is approved, signed on first, debited exactly once', async () => {
+    const before = balance();
+    const row = await runner.run({ kind: 'sale', card, amountFen: 1250, otherTenderFen: 0 });
+    expect(row).toMatchObject({ status: 'approved', issuer_id: 'cup', balance_fen: before - 1250 });
+    expect(row.auth_code).toMatch(/^\d{6}$/);
+    expect(balance()).toBe(before - 1250);
+    expect(adapter.currentBatch).toBe(1);
+    expect(sim.host.totals('T0000001', 1)).toMatchObject({ saleCount: 1, saleFen: 1250 });
+  });
+
+  it('an answer with a wrong MAC is no answer: declined, reversed by 0400, ledger back where it was', async () => {
+    const before = balance();
+    sim.host.corruptAnswerMacs(1);
+    const row = await runner.run({ kind: 'sale', card, amountFen: 2000, otherTenderFen: 0 });
+    expect(row).toMatchObject({ status: 'declined', decline_code: 'ISSUER_BAD_SIGNATURE' });
+    // The host did debit it (its answer was lost to the MAC check) …
+    expect(balance()).toBe(before - 2000);
+    expect(store.unsentReversals()).toHaveLength(1);
+    // … and the reversal undoes it.
+    expect(await sendReversals()).toBe(0);
+    expect(balance()).toBe(before);
+    expect(sim.host.totals('T0000001', 1)).toMatchObject({ saleCount: 1, saleFen: 1250 });
+  });
+
+  it('a declined sale carries the page code in the core’s words', async () => {
+    const row = await runner.run({
+      kind: 'sale',
+      card: { pan: demoCard('low').pan, entryMode: 'swipe' },
+      amountFen: 90_000,
+      otherTenderFen: 0,
+    });
+    expect(row).toMatchObject({ status: 'declined', decline_code: 'INSUFFICIENT_BALANCE', balance_fen: 800 });
+  });
+});
