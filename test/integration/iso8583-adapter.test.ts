@@ -30,6 +30,8 @@ let db: Db;
 let store: TxnStore;
 let adapter: Iso8583CupAdapter;
 let runner: TransactionRunner;
+const logLines: string[] = [];
+const signOns = () => logLines.filter((l) => l.includes('signed on')).length;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iso-adapter-'));
@@ -46,6 +48,7 @@ beforeAll(async () => {
     keySet: KEYSETS.sm4,
     tmk: TMK,
     timeoutMs: 5_000,
+    log: (l) => logLines.push(l),
   });
   const router = new IssuerRouter([
     { id: 'cup', name: 'CUP host', port: adapter, attempts: 3, timeoutMs: 5_000, cardRanges: ['888801'] },
@@ -111,5 +114,27 @@ describe('a sale through the iso8583-cup adapter', () => {
       otherTenderFen: 0,
     });
     expect(row).toMatchObject({ status: 'declined', decline_code: 'INSUFFICIENT_BALANCE', balance_fen: 800 });
+  });
+
+  it('a lost answer to a 0200 is reversed by 0400, never resent, and the ledger is right', async () => {
+    const before = balance();
+    sim.host.dropAnswers(1);
+    const row = await runner.run({ kind: 'sale', card, amountFen: 700, otherTenderFen: 0 });
+    expect(row).toMatchObject({ status: 'declined', decline_code: 'ISSUER_UNREACHABLE' });
+    expect(balance()).toBe(before - 700); // applied once at the host, its answer lost
+    expect(ledger.entries(PAN).filter((e) => e.kind === 'sale' && e.deltaFen === -700)).toHaveLength(1);
+    expect(await sendReversals()).toBe(0);
+    expect(balance()).toBe(before);
+  });
+
+  it('signs on again before the next request when the host asks (header nibble 3)', async () => {
+    const n = signOns();
+    sim.host.requireSignOn();
+    const first = await runner.run({ kind: 'sale', card, amountFen: 10, otherTenderFen: 0 });
+    expect(first.status).toBe('approved'); // the answer itself stands
+    expect(signOns()).toBe(n);
+    const second = await runner.run({ kind: 'sale', card, amountFen: 10, otherTenderFen: 0 });
+    expect(second.status).toBe('approved');
+    expect(signOns()).toBe(n + 1);
   });
 });

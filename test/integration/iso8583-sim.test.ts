@@ -400,3 +400,19 @@ describe.each(['3des', 'sm4'] as const)('ISO 8583 issuer-sim, %s key set', (ksNa
     wire = await Wire.connect(sim.port);
   });
 });
+
+describe('ISO 8583 issuer-sim idle close', () => {
+  it('closes a connection that stays idle past its idle time (60 s in production)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iso-idle-'));
+    const ledger = new IssuerLedger(path.join(dir, 'issuer.db'));
+    const sim = await startIso8583Sim({ ledger, keySet: KEYSETS['3des'], tmk: TMK, idleMs: 100 });
+    const socket = net.connect(sim.port, '127.0.0.1');
+    // Waits on the event: the host, not the client, ends the idle connection.
+    const ended = new Promise<boolean>((resolve) => socket.once('end', () => resolve(true)));
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    expect(await ended).toBe(true); // the host's FIN, not a local error
+    await sim.close();
+    ledger.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -81,6 +81,12 @@ export class IsoHost {
   }
 
   private badMacAnswers = 0;
+  private droppedAnswers = 0;
+
+  /** Test switch: the next `n` requests are decided but their answers are lost (the connection closes). */
+  dropAnswers(n: number): void {
+    this.droppedAnswers = n;
+  }
 
   /** Test switch: the next `n` MAC'd answers carry a wrong MAC (the terminal must treat them as no answer). */
   corruptAnswerMacs(n: number): void {
@@ -132,7 +138,12 @@ export class IsoHost {
       return this.answer(req, spec, tid, { 39: RC.formatError, ...this.fresh() });
     }
     try {
-      return this.dispatch(req, spec, tid, session);
+      const answer = this.dispatch(req, spec, tid, session);
+      if (this.droppedAnswers > 0) {
+        this.droppedAnswers--;
+        return null;
+      }
+      return answer;
     } catch (e) {
       this.opts.log?.(`iso8583: host malfunction ${(e as Error).message}`);
       return this.answer(req, spec, tid, { 39: RC.hostMalfunction, ...this.fresh() });
