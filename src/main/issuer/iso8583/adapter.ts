@@ -306,9 +306,13 @@ export class Iso8583CupAdapter implements IssuerPort {
   ): Promise<ExchangeOutcome> {
     const ks = this.o.keySet;
     const macd = spec.request.mandatory.includes(64);
-    const frame = macd ? encodeWithMac(P, ks, this.keys!.mak, msg) : encodeFrame(P, msg, { keySet: ks.name });
+    const encode = () =>
+      macd ? encodeWithMac(P, ks, this.keys!.mak, msg) : encodeFrame(P, msg, { keySet: ks.name });
+    let frame = encode();
     let last: ExchangeOutcome = { kind: 'not-sent', detail: 'not sent' };
     for (let i = 0; i < sends; i++) {
+      // A repeat (0220, 0400) after the host asked for a sign-on goes under the new MAK.
+      if (i > 0 && this.needSignOn && (await this.doSignOn()) === true) frame = encode();
       const wire = await this.link.exchange(frame, this.o.timeoutMs);
       if (wire.kind === 'not-sent') {
         // Nothing reached the host this time; an earlier send of the same request may have.
