@@ -383,6 +383,54 @@ describe.each(['3des', 'sm4'] as const)('ISO 8583 issuer-sim, %s key set', (ksNa
     expect(parseField48(off.fields[48] as string)).toEqual({ ...host, result: 2 });
   });
 
+  it('reversal edges: a declined original is 00 with nothing undone; other 2/3/4/60.1 than the original is 25', async () => {
+    const low = demoCard('low').pan;
+    const declined = t.purchaseMsg(low, 5000);
+    expect((await t.exchange(declined)).fields[39]).toBe('51');
+    expect((await t.exchange(t.msg('0400', { ...declined.fields, 39: '98' }))).fields[39]).toBe('00');
+    expect(balanceOf(ledger, low)).toBe(800);
+    const before = balanceOf(ledger, ACTIVE);
+    const sale = t.purchaseMsg(ACTIVE, 100);
+    expect((await t.exchange(sale)).fields[39]).toBe('00');
+    const wrong = await t.exchange(t.msg('0400', { ...sale.fields, 4: '000000000099', 39: '98' }));
+    expect(wrong.fields[39]).toBe('25');
+    expect(balanceOf(ledger, ACTIVE)).toBe(before - 100);
+    expect((await t.exchange(t.msg('0400', { ...sale.fields, 39: '98' }))).fields[39]).toBe('00');
+    expect(balanceOf(ledger, ACTIVE)).toBe(before);
+  });
+
+  it('activation, top-up and cash-out: the purchase fields with their codes; never voided; activation reversed', async () => {
+    const inactive = demoCard('inactive').pan;
+    const act = t.purchaseMsg(inactive, 5000, {}, '40', '220000');
+    const a = await t.exchange(act);
+    expect(a.fields[39]).toBe('00');
+    expect(ledger.card(inactive)).toMatchObject({ status: 'active', balance_fen: 5000 });
+    // Activating an active card is 12.
+    expect((await t.exchange(t.purchaseMsg(ACTIVE, 5000, {}, '40', '220000'))).fields[39]).toBe('12');
+    const top = await t.exchange(t.purchaseMsg(inactive, 1000, {}, '41', '210000'));
+    expect(parseField54(top.fields[54] as string)).toBe(6000);
+    const cashMsg = t.purchaseMsg(inactive, 500, {}, '42', '010000');
+    const cash = await t.exchange(cashMsg);
+    expect(parseField54(cash.fields[54] as string)).toBe(5500);
+    const voidCash = t.purchaseMsg(
+      inactive,
+      500,
+      {
+        37: cash.fields[37],
+        38: cash.fields[38],
+        61: formatField61({ batch: t.batch, stan: Number(cashMsg.fields[11]) }),
+      },
+      '23',
+      '200000',
+    );
+    expect((await t.exchange(voidCash)).fields[39]).toBe('12');
+    // Reverse the cash-out, then the activation's reversal leaves the card not activated again.
+    expect((await t.exchange(t.msg('0400', { ...cashMsg.fields, 39: '98' }))).fields[39]).toBe('00');
+    expect(balanceOf(ledger, inactive)).toBe(6000);
+    expect((await t.exchange(t.msg('0400', { ...act.fields, 39: '06' }))).fields[39]).toBe('00');
+    expect(ledger.card(inactive)).toMatchObject({ status: 'not_activated', balance_fen: 1000 });
+  });
+
   it('demands a new sign-on with header nibble 3 until the terminal signs on again', async () => {
     sim.host.requireSignOn();
     const a = await t.exchange(t.purchaseMsg(ACTIVE, 1));

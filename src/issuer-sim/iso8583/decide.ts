@@ -17,6 +17,8 @@ import type { KeySet } from '../../main/issuer/iso8583/keysets';
 import { RC, RC_OF_LEDGER, type ResponseCode } from './codes';
 import type { IsoTxnRow, IsoTxnStore } from './store';
 
+const CARD_OPERATIONS = ['activation', 'top-up', 'cash-out'];
+
 export interface DecideCtx {
   ledger: IssuerLedger;
   store: IsoTxnStore;
@@ -182,6 +184,9 @@ export function decideVoid(c: DecideCtx, base: IsoFields) {
   const ref = parseField61(str(c.req, 61));
   const orig = c.store.get(c.tid, ref.batch, ref.stan);
   const at = { batch: ref.batch, stan: ref.stan };
+  // Activation, top-up and cash-out are not voided or refunded over this dialect.
+  if (orig && CARD_OPERATIONS.includes(orig.name))
+    return record(c, 'void', { ...base, 39: RC.invalid, ...balanceField(c, pan) }, amount, at);
   if (
     !orig ||
     orig.name !== 'purchase' ||
@@ -211,6 +216,8 @@ export function decideRefund(c: DecideCtx, base: IsoFields) {
   const ref = parseField61(str(c.req, 61));
   const orig = c.store.get(c.tid, ref.batch, ref.stan);
   const at = { batch: ref.batch, stan: ref.stan };
+  if (orig && CARD_OPERATIONS.includes(orig.name))
+    return record(c, 'refund', { ...base, 39: RC.invalid, ...balanceField(c, pan) }, amount, at);
   if (
     !orig ||
     !['purchase', 'advice'].includes(orig.name) ||
@@ -273,18 +280,21 @@ export function decideReversal(c: DecideCtx, origName: string | undefined): Host
   }
   if (prior.type === 'tombstone') return { 39: RC.approved };
   const orig = c.store.get(c.tid, c.batch, c.stan);
-  if (
-    !orig ||
-    orig.name !== origName ||
-    orig.pan !== str(c.req, 2) ||
-    orig.amount_fen !== Number(str(c.req, 4))
-  )
-    return { 39: RC.originalNotFound };
+  if (!orig || !reversalMatches(c, orig, origName)) return { 39: RC.originalNotFound };
   if (prior.reversed) return { 39: RC.approved };
   if (orig.rc === RC.approved) undo(c, orig);
   c.ledger.markReversed(c.ledgerTid, c.ledgerStan);
   c.store.setState(c.tid, c.batch, c.stan, 'reversed');
   return { 39: RC.approved };
+}
+
+/** Whether a 0400's 2, 3 / 60.1 (as the original's name) and 4 are the original's. */
+export function reversalMatches(
+  c: Pick<DecideCtx, 'req'>,
+  orig: IsoTxnRow,
+  origName: string | undefined,
+): boolean {
+  return orig.name === origName && orig.pan === str(c.req, 2) && orig.amount_fen === Number(str(c.req, 4));
 }
 
 function undo(c: DecideCtx, orig: IsoTxnRow): void {

@@ -45,6 +45,7 @@ import {
   decideVoid,
   hostTimeFields,
   reversedName,
+  reversalMatches,
   type DecideCtx,
   type HostFields,
 } from './decide';
@@ -284,6 +285,15 @@ export class IsoHost {
       const prior = this.opts.ledger.request(ledgerTid, ledgerStan);
       if (prior?.reversed && prior.type !== 'tombstone')
         return this.answer(req, spec, tid, this.codeOnly('ALREADY_REVERSED'));
+    }
+    if (cls === 'rev') {
+      // A 0400 that does not match its original (`25`) is not recorded under the key: the right
+      // reversal, when it comes, must still be applied (else the card would stay debited).
+      const prior = this.opts.ledger.request(ledgerTid, ledgerStan);
+      const orig = this.store.get(tid, info.batch, stan);
+      const name = reversedName(String(req.fields[3]), info.typeCode);
+      if (prior && prior.type !== 'tombstone' && (!orig || !reversalMatches(ctx, orig, name)))
+        return this.answer(req, spec, tid, { 39: RC.originalNotFound });
     }
     let decided: HostFields | undefined;
     const { response } = this.opts.ledger.idempotent(
