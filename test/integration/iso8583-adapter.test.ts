@@ -5,6 +5,7 @@
  * the sale is declined and its 0400 reversal, sent until answered, leaves the ledger right.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,5 +137,34 @@ describe('a sale through the iso8583-cup adapter', () => {
     const second = await runner.run({ kind: 'sale', card, amountFen: 10, otherTenderFen: 0 });
     expect(second.status).toBe('approved');
     expect(signOns()).toBe(n + 1);
+  });
+
+  it('a host that cannot be reached is not-sent (it cannot have acted): no reversal', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+    const deadPort = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const dead = new Iso8583CupAdapter({
+      endpoint: { host: '127.0.0.1', port: deadPort },
+      terminalId: 'T0000001',
+      merchantId: 'M000000000001',
+      keySet: KEYSETS.sm4,
+      tmk: TMK,
+      timeoutMs: 5_000,
+    });
+    const out = await dead.exchange(
+      {
+        kind: 'authorize',
+        stan: 99,
+        time: new Date().toISOString(),
+        id: 'x',
+        card,
+        amountFen: 1,
+        otherTenderFen: 0,
+      },
+      3,
+    );
+    expect(out.kind).toBe('not-sent');
+    dead.close();
   });
 });

@@ -78,15 +78,13 @@ const CODE_OF_RC: Record<string, ErrorCode> = {
 /** POS entry mode 22 (first two digits; third `1`: the terminal can take a password). */
 function entryMode(mode: string): string {
   const m: Record<string, string> = {
-    keyed: '01',
     manual: '01',
     swipe: '02',
-    magstripe: '02',
+    // A keyboard-wedge reader types a track: a magstripe read as far as the host is concerned.
+    wedge: '02',
     scan: '03',
     chip: '05',
-    contact: '05',
     contactless: '07',
-    nfc: '07',
   };
   return (m[mode] ?? '02') + '1';
 }
