@@ -427,8 +427,28 @@ describe.each(['3des', 'sm4'] as const)('ISO 8583 issuer-sim, %s key set', (ksNa
     // Reverse the cash-out, then the activation's reversal leaves the card not activated again.
     expect((await t.exchange(t.msg('0400', { ...cashMsg.fields, 39: '98' }))).fields[39]).toBe('00');
     expect(balanceOf(ledger, inactive)).toBe(6000);
-    expect((await t.exchange(t.msg('0400', { ...act.fields, 39: '06' }))).fields[39]).toBe('00');
-    expect(ledger.card(inactive)).toMatchObject({ status: 'not_activated', balance_fen: 1000 });
+    // A top-up already spent cannot be reversed: 51, nothing taken back.
+    const top2Msg = t.purchaseMsg(inactive, 2000, {}, '41', '210000');
+    expect((await t.exchange(top2Msg)).fields[39]).toBe('00');
+    expect((await t.exchange(t.purchaseMsg(inactive, 7000))).fields[39]).toBe('00');
+    expect((await t.exchange(t.msg('0400', { ...top2Msg.fields, 39: '98' }))).fields[39]).toBe('51');
+    expect(balanceOf(ledger, inactive)).toBe(1000);
+    expect((await t.exchange(t.purchaseMsg(inactive, 1000))).fields[39]).toBe('00');
+    // Reversing the activation of an emptied card: 51 as well, and a repeat of it is answered the
+    // same (any 0410 ends the repeats; the manager settles it at the issuer).
+    const actRev = t.msg('0400', { ...act.fields, 39: '06' });
+    expect((await t.exchange(actRev)).fields[39]).toBe('51');
+    expect((await t.exchange(t.purchaseMsg(inactive, 5000, {}, '41', '210000'))).fields[39]).toBe('00');
+    expect((await t.exchange(actRev)).fields[39]).toBe('51');
+    expect(ledger.card(inactive)).toMatchObject({ status: 'active', balance_fen: 5000 });
+
+    // An activation reversed while its balance is untouched: the card is not activated again.
+    const fresh = '8888010000000090';
+    ledger.upsertCard({ pan: fresh, status: 'not_activated', balanceFen: 0, expiry: '3012' });
+    const act2 = t.purchaseMsg(fresh, 3000, {}, '40', '220000');
+    expect((await t.exchange(act2)).fields[39]).toBe('00');
+    expect((await t.exchange(t.msg('0400', { ...act2.fields, 39: '98' }))).fields[39]).toBe('00');
+    expect(ledger.card(fresh)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
   });
 
   it('demands a new sign-on with header nibble 3 until the terminal signs on again', async () => {

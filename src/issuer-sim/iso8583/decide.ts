@@ -282,6 +282,13 @@ export function decideReversal(c: DecideCtx, origName: string | undefined): Host
   const orig = c.store.get(c.tid, c.batch, c.stan);
   if (!orig || !reversalMatches(c, orig, origName)) return { 39: RC.originalNotFound };
   if (prior.reversed) return { 39: RC.approved };
+  if (
+    orig.rc === RC.approved &&
+    undoTakes(orig.name, orig.amount_fen) > c.ledger.card(orig.pan!)!.balance_fen
+  )
+    // A credit (top-up, activation, a void's refund) already spent: it cannot be taken back. The
+    // 0410 ends the terminal's repeats; the code makes it an exception the manager sees.
+    return { 39: RC.insufficientBalance };
   if (orig.rc === RC.approved) undo(c, orig);
   c.ledger.markReversed(c.ledgerTid, c.ledgerStan);
   c.store.setState(c.tid, c.batch, c.stan, 'reversed');
@@ -295,6 +302,11 @@ export function reversalMatches(
   origName: string | undefined,
 ): boolean {
   return orig.name === origName && orig.pan === str(c.req, 2) && orig.amount_fen === Number(str(c.req, 4));
+}
+
+/** What undoing an original takes back from the card (0 for a debit, which is given back). */
+function undoTakes(name: string, amount: number): number {
+  return ['top-up', 'activation', 'void'].includes(name) ? amount : 0;
 }
 
 function undo(c: DecideCtx, orig: IsoTxnRow): void {
