@@ -167,4 +167,25 @@ describe('a sale through the iso8583-cup adapter', () => {
     expect(out.kind).toBe('not-sent');
     dead.close();
   });
+
+  it('a host restarted (its sessions gone) answers A0: reversed, signed on again, the next sale approved', async () => {
+    const port = sim.port;
+    await sim.close();
+    sim = await startIso8583Sim({ ledger, keySet: KEYSETS.sm4, tmk: TMK, port });
+    // The link drops the connection the old host closed (in the field the FIN has long been read;
+    // here the test does not race it): the next request goes out on a new one.
+    adapter.close();
+    const before = balance();
+    const n = signOns();
+    const row = await runner.run({ kind: 'sale', card, amountFen: 300, otherTenderFen: 0 });
+    // A0 is "unknown" to the terminal (the page: reverse), though the host recorded nothing.
+    expect(row).toMatchObject({ status: 'declined', decline_code: 'ISSUER_BAD_SIGNATURE' });
+    expect(balance()).toBe(before);
+    expect(await sendReversals()).toBe(0);
+    expect(signOns()).toBe(n + 1);
+    expect(balance()).toBe(before);
+    const next = await runner.run({ kind: 'sale', card, amountFen: 300, otherTenderFen: 0 });
+    expect(next.status).toBe('approved');
+    expect(balance()).toBe(before - 300);
+  });
 });

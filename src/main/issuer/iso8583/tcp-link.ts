@@ -76,7 +76,10 @@ export class Iso8583TcpLink {
   }
 
   private connect(): Promise<true | string> {
-    if (this.socket && !this.socket.destroyed) return Promise.resolve(true);
+    // A socket whose FIN was read (the host closed it idle) is not written to: that request could
+    // be lost without the host having seen it, and would have to be reversed for nothing.
+    if (this.socket && !this.socket.destroyed && !this.socket.readableEnded) return Promise.resolve(true);
+    this.close();
     return new Promise((resolve) => {
       const socket = net.connect({ host: this.endpoint.host, port: this.endpoint.port });
       const reader = new FrameReader(this.profile);
