@@ -14,6 +14,7 @@ import { createIssuerRouter } from './issuer/create-router';
 import { enrolTerminal } from './issuer/enrol';
 import { unwrapReceiptKey } from './receipt/code';
 import { createReceiptExtras } from './receipt/signed-receipt';
+import { attachJournalHead } from './journal/head-keeper';
 import { openTerminalDb } from './store/terminal-db';
 import type { Db } from './store/sqlite';
 import { TxnStore } from './terminal/txn-store';
@@ -112,6 +113,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   });
 
   const db = openTerminalDb(o.dataDir);
+  link.setHooks(attachJournalHead(db, { dataDir: o.dataDir, log, clock, keys })); // journal head outside the db, issuer ack, rollback block
   const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
   const offline = new OfflineStore(db, keys.dataKey, store, OfflineConfig.parse(config.offline ?? {}), clock);
   let lastLink: string | undefined;
@@ -148,6 +150,17 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     merchantName: config.merchantName,
     receiptWidth: config.receipt.width,
     receiptExtras: createReceiptExtras(keys, config.terminalId, config.merchantId),
+    // The manager whose override the audit log recorded for this STAN (void, refund).
+    approverOf: (stan) => {
+      const r = db
+        .prepare(
+          "SELECT approved_by FROM audit_log WHERE stan = ? AND action IN ('txn.void', 'txn.refund') AND approved_by IS NOT NULL ORDER BY id DESC LIMIT 1",
+        )
+        .get(stan) as { approved_by: string } | undefined;
+      if (!r) return undefined;
+      const m = operators.get(r.approved_by);
+      return m ? `${m.name} (${m.id})` : r.approved_by;
+    },
     maxAttempts: config.issuer.attempts,
     clock,
     log,
@@ -170,6 +183,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     terminalId: config.terminalId,
     merchantId: config.merchantId,
     merchantName: config.merchantName,
+    timeZone: config.timeZone,
     demo,
     version: VERSION,
     operator: session.current(),
@@ -235,8 +249,11 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
 
   // Audit: every PIN check and every granted override (src/main/audit); then shifts, void/refund.
   const audit = createAudit(db, clock, () => session.current(), operators);
-  session.onSignOut = (op, reason) =>
+  session.onSignOut = (op, reason) => {
+    // An idle sign-out takes the presented card with it: the next operator starts clean (issue 11 #11).
+    if (reason === 'idle') terminal.clearCard();
     audit.record({ action: 'auth.signOut', operatorId: op.id, operatorRole: op.role, detail: reason });
+  };
   const overrides = createOverrideChecker(operators, (g) => {
     log(`override ${g.action} granted by ${g.manager.id}${g.stan ? ` for stan ${g.stan}` : ''}`);
     audit.record({ action: `override.${g.action}`, approvedBy: g.manager.id, stan: g.stan, detail: g.note });

@@ -54,6 +54,8 @@ export const ErrorCode = z.enum([
   'PRINTER_OFFLINE',
   'PRINT_JOB_LOST',
   'DEVICE_UNAVAILABLE',
+  'DEVICE_NOT_FOUND',
+  'DEVICE_NOT_SIMULATED',
   'IO_ERROR',
   'SHIFT_NOT_OPEN',
   'SHIFT_ALREADY_OPEN',
@@ -76,6 +78,10 @@ export const ErrorCode = z.enum([
   'ALREADY_FINAL',
   // transaction kinds (src/shared/txn-kinds.ts)
   'UNKNOWN_TXN_KIND',
+  // signed journal (src/main/journal): a row differs from its record, a failed check, a rollback
+  'JOURNAL_MISMATCH',
+  'JOURNAL_CHECK_FAILED',
+  'TILL_BLOCKED_ROLLBACK',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -103,7 +109,7 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     zh: '连接过多，请关闭不用的连接后重试',
     en: 'Too many connections: close unused ones and try again',
   },
-  NO_CARD: { zh: '请刷卡、插卡或扫码', en: 'Please swipe, tap or scan a card' },
+  NO_CARD: { zh: '请刷卡、挥卡或扫码', en: 'Please swipe, tap or scan a card' },
   CARD_EXPIRED_TOKEN: { zh: '读卡已超时，请重新出示卡片', en: 'Card read timed out: present the card again' },
   INSUFFICIENT_BALANCE: { zh: '余额不足', en: 'Insufficient balance' },
   CARD_LOST: {
@@ -173,6 +179,8 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     en: 'The printer settings changed and a held receipt could not be carried over: reprint it by STAN',
   },
   DEVICE_UNAVAILABLE: { zh: '设备不可用', en: 'Device unavailable' },
+  DEVICE_NOT_FOUND: { zh: '没有这个设备', en: 'No such device' },
+  DEVICE_NOT_SIMULATED: { zh: '该设备不是模拟设备，不能模拟操作', en: 'That device is not simulated' },
   IO_ERROR: { zh: '设备通信错误', en: 'Device communication error' },
   SHIFT_NOT_OPEN: { zh: '请先开班', en: 'Open a shift first' },
   SHIFT_ALREADY_OPEN: { zh: '班次已开', en: 'A shift is already open' },
@@ -221,6 +229,18 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   UNKNOWN_TXN_KIND: {
     zh: '未知的交易类型：数据可能来自更新的版本或已被改动，请联系技术人员',
     en: 'Unknown transaction type: the data may come from a newer version or was altered; call the technician',
+  },
+  JOURNAL_MISMATCH: {
+    zh: '交易记录与签名日志不符，不能出具凭条：请联系技术员',
+    en: 'The transaction record differs from the signed journal, so no receipt is issued: call the technician',
+  },
+  JOURNAL_CHECK_FAILED: {
+    zh: '签名日志校验失败：需店长输入密码确认后才能结班',
+    en: 'The signed journal failed its check: a manager must acknowledge it with a PIN before the close',
+  },
+  TILL_BLOCKED_ROLLBACK: {
+    zh: '本机数据可能被回退（流水号重复），已暂停收款：请联系技术员',
+    en: 'This till’s data may have been rolled back (duplicate trace number): selling is stopped — call the technician',
   },
 };
 

@@ -11,6 +11,7 @@ import { call } from '../actions';
 import { getBridge } from '../bridge';
 import type { QueueStatus } from '../../shared/contract';
 import { QueueItems } from '../components/manager/QueueItems';
+import { useFormat, useOperatorName } from '../format';
 import { OfflineLimitsTable } from '../components/manager/OfflineLimits';
 
 function age(seconds: number | null, t: ReturnType<typeof useT>['t']): string {
@@ -21,6 +22,8 @@ function age(seconds: number | null, t: ReturnType<typeof useT>['t']): string {
 
 export function OfflineQueue() {
   const { t, err, money } = useT();
+  const f = useFormat();
+  const opName = useOperatorName();
   const [s, setS] = useState<QueueStatus | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -101,7 +104,7 @@ export function OfflineQueue() {
               {s.link === 'offline' && s.nextProbeAt && (
                 <span className="small muted" data-testid="queue-next-probe">
                   {' '}
-                  {t('queueNextProbe')} {new Date(s.nextProbeAt).toLocaleTimeString()}
+                  {t('queueNextProbe')} {f.time(s.nextProbeAt)}
                 </span>
               )}
             </td>
@@ -109,8 +112,9 @@ export function OfflineQueue() {
             <td className="small" data-testid="queue-last-error">
               {s.lastError ? (
                 <>
-                  {s.lastErrorAt && <span className="mono">{new Date(s.lastErrorAt).toLocaleString()} </span>}
-                  {s.lastError}
+                  {s.lastErrorAt && <span>{f.dateTime(s.lastErrorAt)} </span>}
+                  {f.linkError(s.lastError)}
+                  {f.linkErrorIsOther(s.lastError) && <span className="mono muted"> {s.lastError}</span>}
                   {s.lastErrorResolved && (
                     <span className="tag" data-testid="queue-error-resolved">
                       {t('queueErrorResolved')}
@@ -124,9 +128,7 @@ export function OfflineQueue() {
           </tr>
           <tr>
             <th>{t('queueLastContact')}</th>
-            <td className="small">
-              {s.lastContactAt ? new Date(s.lastContactAt).toLocaleString() : t('queueNone')}
-            </td>
+            <td className="small">{s.lastContactAt ? f.dateTime(s.lastContactAt) : t('queueNone')}</td>
             <th>{t('queueHotcards')}</th>
             <td data-testid="queue-hotcards">
               v{s.hotcards.version} / {s.hotcards.count}
@@ -174,7 +176,7 @@ export function OfflineQueue() {
                 <td>{err(x.code)}</td>
                 <td>
                   {x.acknowledgedAt ? (
-                    t('queueAcked', { who: x.acknowledgedBy ?? '' })
+                    t('queueAcked', { who: opName(x.acknowledgedBy) })
                   ) : (
                     <button
                       className="btn small"

@@ -2,10 +2,15 @@ import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { saleMethods } from '../../../shared/contract/sale';
 import { collectByCard } from '../../terminal/collect';
+import { keeperOf } from '../../journal/head-keeper';
+import { cashierLookupHandlers } from './cashier-lookup';
 
 export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleMethods> {
   const op = () => ctx.session.current()?.id;
+  // TILL_BLOCKED_ROLLBACK while the till looks rolled back (src/main/journal/till-guard.ts).
+  const selling = () => keeperOf(ctx.db)?.guard.assertSelling();
   return {
+    ...cashierLookupHandlers(ctx),
     'card.enter': ({ pan, entryMode, override }) => {
       if (entryMode === 'manual')
         ctx.overrides.check('manual_entry', override, { note: 'manual card entry' });
@@ -16,13 +21,17 @@ export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleM
       ctx.terminal.clearCard();
       return {};
     },
-    'sale.authorize': (req) => ctx.terminal.sale(req, op()),
-    'sale.collect': (req) => collectByCard(ctx.terminal, req, op(), (p) => ctx.emit('collect.prompt', p)),
+    'sale.authorize': (req) => (selling(), ctx.terminal.sale(req, op())),
+    'sale.collect': (req) => (
+      selling(),
+      collectByCard(ctx.terminal, req, op(), (p) => ctx.emit('collect.prompt', p))
+    ),
     'balance.inquiry': (req) => ctx.terminal.inquiry(req, op()),
     'txn.recent': ({ limit }) => ctx.terminal.recent(limit),
     'receipt.get': ({ stan }) => ctx.terminal.receipt(stan),
-    'receipt.print': async ({ stan }) => {
-      const out = await ctx.printing.print(ctx.terminal.receipt(stan).doc, `receipt-${stan}`, { stan });
+    'receipt.print': async ({ stan, copy }) => {
+      const doc = ctx.terminal.receipt(stan, copy === true).doc;
+      const out = await ctx.printing.print(doc, `receipt-${stan}`, { stan });
       return { printed: out.printed, held: out.held, ...(out.reason ? { reason: out.reason } : {}) };
     },
   };
