@@ -2,6 +2,7 @@
 import type { Migration } from '../main/store/sqlite';
 import { ISSUER_SETTLEMENT_MIGRATIONS } from './schema-settlement';
 import { ISSUER_OFFLINE_MIGRATIONS } from './schema-offline';
+import { ISSUER_HEAD_MIGRATIONS } from './journal-heads';
 import { ISSUER_CARD_LIFE_MIGRATIONS } from './schema-card-life';
 
 export const ISSUER_MIGRATIONS: Migration[] = [
@@ -54,5 +55,6 @@ export const ISSUER_MIGRATIONS: Migration[] = [
   },
   ...ISSUER_OFFLINE_MIGRATIONS,
   ...ISSUER_SETTLEMENT_MIGRATIONS,
+  ...ISSUER_HEAD_MIGRATIONS,
   ...ISSUER_CARD_LIFE_MIGRATIONS,
 ];

@@ -13,6 +13,7 @@ import { deviceIoMethods, deviceIoEvents } from './device-io';
 import { techMethods, techEvents } from './tech';
 import { managerMethods } from './manager';
 import { disputeMethods } from './dispute';
+import { journalMethods } from './journal';
 import { cardLifeMethods } from './card-life';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
@@ -26,6 +27,7 @@ export * from './offline';
 export * from './device-io';
 export * from './tech';
 export * from './manager';
+export * from './journal';
 export * from './card-life';
 
 export const methods = {
@@ -37,6 +39,7 @@ export const methods = {
   ...techMethods,
   ...managerMethods,
   ...disputeMethods,
+  ...journalMethods,
   ...cardLifeMethods,
 };
 export type Methods = typeof methods;
