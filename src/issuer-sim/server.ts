@@ -11,11 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { IssuerLedger, type Decision } from './ledger';
 import { HANDLERS, type HandlerCtx } from './handlers';
 import { SignedEnvelope, EnrolRequest, RequestHeader } from '../shared/issuer-protocol';
-import { signEnvelope, verifyEnvelope, type MessageSigner } from '../main/issuer/envelope';
+import { signEnvelope, verifyEnvelope, type MessageSigner } from '../shared/issuer/envelope';
 import { canonicalBytes } from '../shared/canonical-json';
-import { hmacSm3, sm2GenerateKeyPair, sm2Signer, sm2Verifier, sm3, toHex, fromHex } from '../main/crypto';
+import { hmacSm3, sm2GenerateKeyPair, sm2Signer, sm2Verifier, sm3, toHex, fromHex } from '../shared/crypto';
 import { ecardPayload } from './dynamic-code';
-import { deriveReceiptKey, receiptCode, wrapReceiptKey, type CodeFields } from '../main/receipt/code';
+import { deriveReceiptKey, receiptCode, wrapReceiptKey, type CodeFields } from '../shared/receipt-code';
 import type { CardStatus } from './demo-cards';
 // Store-and-forward message types (advice, hotcards) register themselves with HANDLERS.
 import './handlers-offline';
@@ -168,7 +168,7 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       ledger.enrol(m.terminalId, m.keyVersion, m.merchantId, m.publicKey);
       verifiers.delete(`terminal:${m.terminalId}:${m.keyVersion}`);
       log(`enrolled terminal ${m.terminalId} key v${m.keyVersion}`);
-      // The terminal's receipt key K_r, sealed under the enrolment token (src/main/receipt/code.ts).
+      // The terminal's receipt key K_r, sealed under the enrolment token (src/shared/receipt-code.ts).
       const receiptKey = wrapReceiptKey(
         deriveReceiptKey(receiptMaster, m.terminalId),
         opts.enrolToken,

@@ -8,12 +8,14 @@ import { CORE_MIGRATIONS } from './schema';
 import { AUDIT_MIGRATIONS } from '../audit/schema';
 import { SHIFT_MIGRATIONS } from '../shift/schema';
 import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
+import { JOBS_MIGRATIONS } from '../jobs/schema';
 
 export const TERMINAL_MIGRATIONS: Migration[] = [
   ...CORE_MIGRATIONS,
   ...AUDIT_MIGRATIONS,
   ...SHIFT_MIGRATIONS,
   ...OFFLINE_MIGRATIONS,
+  ...JOBS_MIGRATIONS,
 ];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {

@@ -238,25 +238,6 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     return rows.length;
   }
 
-  /** Sends queued reversals in order until each is acknowledged. Returns how many are left. */
-  async sendReversals(): Promise<number> {
-    const store = this.opts.store;
-    for (const rev of store.unsentReversals()) {
-      const request = store.openRequest<
-        Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string }
-      >(rev.request_enc);
-      try {
-        const r = await this.opts.link.send(request);
-        store.completeReversal(rev.stan, rev.orig_stan, r.balanceFen);
-        this.opts.log(`reversal stan ${rev.stan} of ${rev.orig_stan} acknowledged`);
-      } catch (e) {
-        store.markReversalFailed(rev.stan, (e as Error).message);
-        break; // in order: try again later
-      }
-    }
-    return store.unsentReversals().length;
-  }
-
   recent(limit: number): TxnResult[] {
     return this.opts.store.recent(limit).map(toResult);
   }
