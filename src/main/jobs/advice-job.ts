@@ -20,7 +20,9 @@ export function adviceKind(p: { store: OfflineStore; forwarder: Forwarder }): Jo
     // The queue never counts a refusal here: the forwarder keeps per-advice outcomes itself.
     policy: { baseMs: 0, maxMs: 0, maxRefusals: Number.POSITIVE_INFINITY },
     // Also the probe and hot-card refresh while nothing is queued: the link state stays true.
-    pending: () => [{ ref: 'advices', lane: 'advice', data: null, summary: `${p.store.openCount()} advices` }],
+    pending: () => [
+      { ref: 'advices', lane: 'advice', data: null, summary: `${p.store.openCount()} advices` },
+    ],
     count: () => p.store.openCount(),
     run: () => p.forwarder.tick(),
     classify: () => 'transient',

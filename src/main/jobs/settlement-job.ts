@@ -36,7 +36,8 @@ export function settlementKind(p: { db: Db; shifts: () => ShiftService | undefin
       const shifts = p.shifts();
       if (!shifts) throw new JobFailure('transient', 'shift service not ready');
       const info = await shifts.settle(job.data.shiftId);
-      if (info.status === 'unreachable') throw new JobFailure('transient', 'issuer unreachable for settlement');
+      if (info.status === 'unreachable')
+        throw new JobFailure('transient', 'issuer unreachable for settlement');
     },
     classify: () => 'refused',
   };

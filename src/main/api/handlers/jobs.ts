@@ -9,7 +9,8 @@ export function jobHandlers(ctx: AppContext): Pick<Handlers, keyof typeof jobMet
     'jobs.deadLetters': () => ctx.jobs.deadLetters(),
     'jobs.ackDeadLetter': ({ id }) => {
       const by = ctx.session.current()?.id ?? '?';
-      if (!ctx.jobs.acknowledge(id, by)) throw new TillError('NOT_FOUND', `no unacknowledged dead letter ${id}`);
+      if (!ctx.jobs.acknowledge(id, by))
+        throw new TillError('NOT_FOUND', `no unacknowledged dead letter ${id}`);
       ctx.log(`dead letter ${id} acknowledged by ${by}`);
       ctx.audit.record({ action: 'jobs.ackDeadLetter', detail: `dead letter ${id}` });
       return ctx.jobs.deadLetters();
