@@ -194,7 +194,8 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   }
 
   // One job queue for everything the terminal owes the issuer in the background (src/main/jobs).
-  let shiftService: ShiftService | undefined;
+  // The shift service is built after the queue (it needs the audit log); the settlement job reads it late.
+  const late: { shifts?: ShiftService } = {};
   const jobs = new JobQueue({
     db,
     clock,
@@ -204,7 +205,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   });
   jobs.register(enrolmentKind({ keyVersion: () => keys.keyVersion, enrolled, enrol }));
   jobs.register(reversalKind({ db, store, link, log }));
-  jobs.register(settlementKind({ db, shifts: () => shiftService }));
+  jobs.register(settlementKind({ db, shifts: () => late.shifts }));
   jobs.register(adviceKind({ store: offline, forwarder }));
   if (!enrolled()) {
     try {
@@ -257,7 +258,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     log,
     offline: { store: offline, forwarder },
   });
-  shiftService = shifts;
+  late.shifts = shifts;
   terminal.useOverrides(overrides);
   const ctx: AppContext = {
     dataDir: d.dataDir,
@@ -284,7 +285,11 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   };
   const dispatch = createDispatcher({ handlers: createHandlers(ctx), session, demo, log });
 
-  // Background: the job queue's kinds on two periods, and the idle sign-out check.
+  // Background: the job queue's kinds on two periods, and the idle sign-out check. The advice
+  // job first: its link probe at start tells the screens whether the issuer is there.
+  const forwardTimer = setInterval(() => void jobs.run(['advice']), d.forwardMs ?? 1000);
+  forwardTimer.unref();
+  void jobs.run(['advice']);
   const background = () => {
     session.current();
     if (!link.isCut()) void jobs.run(['enrolment', 'reversal', 'settlement']);
@@ -292,10 +297,6 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   const timer = setInterval(background, d.backgroundMs ?? 5000);
   timer.unref();
   background();
-  // Store-and-forward: probes the link while it is down, uploads advices once it is up.
-  const forwardTimer = setInterval(() => void jobs.run(['advice']), d.forwardMs ?? 1000);
-  forwardTimer.unref();
-  void jobs.run(['advice']);
 
   let closing: Promise<void> | undefined;
   return {

@@ -10,6 +10,7 @@ import { demoCard } from '../../src/issuer-sim/demo-cards';
 import { HANDLERS, registerHandler } from '../../src/issuer-sim/handlers';
 import { openTerminalDb } from '../../src/main/store/terminal-db';
 import type { IssuerLink } from '../../src/main/issuer/link';
+import { execFileSync } from 'node:child_process';
 
 const ACTIVE = demoCard('active').pan;
 const opts = {
@@ -82,7 +83,13 @@ describe('job queue: reversals', () => {
     const dl = await t.call('jobs.deadLetters', {});
     expect(dl.unacknowledged).toBe(1);
     expect(dl.items).toEqual([
-      expect.objectContaining({ kind: 'reversal', stan: bad, attempts: 3, acknowledgedAt: null }),
+      expect.objectContaining({
+        kind: 'reversal',
+        ref: String(bad),
+        stan: sale.stan,
+        attempts: 3,
+        acknowledgedAt: null,
+      }),
     ]);
     expect(dl.items[0].lastError).toMatch(/400|BAD_REQUEST/);
     // Its row stays unsent, and nothing about it is journaled as approved.
@@ -90,6 +97,18 @@ describe('job queue: reversals', () => {
       sent_at: null,
     });
     expect(journalTypes().filter((j) => j.type === 'reversal' && j.stan === bad)).toEqual([]);
+
+    // `cardtill queue list` shows it too (read-only, while the terminal runs).
+    const text = execFileSync(
+      process.execPath,
+      ['bin/cardtill.mjs', 'queue', 'list', '--data-dir', t.dataDir],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(text).toMatch(/Dead letters: 1（未确认 unacknowledged 1）/);
+    expect(text).toContain('冲正 Reversal');
+    expect(text).not.toContain(ACTIVE);
 
     // The manager acknowledges it; the row stays.
     const acked = await t.call('jobs.ackDeadLetter', { id: dl.items[0].id });
@@ -126,7 +145,12 @@ describe('job queue: reversals', () => {
     });
     await asManager();
     expect((await t.call('jobs.deadLetters', {})).items).toEqual([
-      expect.objectContaining({ kind: 'reversal', ref: expect.any(String), amountFen: 1800 }),
+      expect.objectContaining({
+        kind: 'reversal',
+        stan: lost,
+        amountFen: 1800,
+        summary: expect.stringMatching(/^\d{6}\*+\d{4}$/),
+      }),
     ]);
   });
 

@@ -30,7 +30,7 @@ export function enrolmentKind(p: {
             {
               ref: `key-v${p.keyVersion()}`,
               data: { keyVersion: p.keyVersion() },
-              summary: `terminal key v${p.keyVersion()}`,
+              summary: `v${p.keyVersion()}`,
             },
           ],
     run: () => p.enrol(),

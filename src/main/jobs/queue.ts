@@ -12,7 +12,8 @@
  * after the job in flight has finished.
  */
 import type { Db } from '../../shared/store/sqlite';
-import type { DeadLetter, DeadLetters, JobKindName } from '../../shared/contract/jobs';
+import type { DeadLetters, JobKindName } from '../../shared/contract/jobs';
+import { readDeadLetters } from './dead-letters';
 import { retryDelayMs, type RetryPolicy } from './retry';
 
 /**
@@ -66,13 +67,6 @@ interface JobRow {
   attempts: number;
   refusals: number;
   next_at_ms: number;
-  last_error: string | null;
-  summary: string;
-  stan: number | null;
-  amount_fen: number | null;
-  dead_at: string | null;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
 }
 
 export interface JobQueueOptions {
@@ -151,15 +145,9 @@ export class JobQueue {
   }
 
   deadLetters(limit = 200): DeadLetters {
-    const rows = this.o.db
-      .prepare("SELECT * FROM jobs WHERE state = 'dead' ORDER BY id DESC LIMIT ?")
-      .all(limit) as JobRow[];
-    const { n } = this.o.db
-      .prepare("SELECT COUNT(*) AS n FROM jobs WHERE state = 'dead' AND acknowledged_at IS NULL")
-      .get() as { n: number };
     const waiting = { reversal: 0, advice: 0, settlement: 0, enrolment: 0 };
     for (const k of this.kinds.keys()) waiting[k] = this.waitingCount(k);
-    return { items: rows.map(toDeadLetter), unacknowledged: n, waiting };
+    return { ...readDeadLetters(this.o.db, limit), waiting };
   }
 
   /** The manager has read it; the row stays (never deleted). False when there is none to acknowledge. */
@@ -263,20 +251,4 @@ export class JobQueue {
     }
     return dead;
   }
-}
-
-function toDeadLetter(r: JobRow): DeadLetter {
-  return {
-    id: r.id,
-    kind: r.kind,
-    stan: r.stan,
-    ref: r.ref,
-    amountFen: r.amount_fen,
-    summary: r.summary,
-    lastError: r.last_error,
-    attempts: r.attempts,
-    deadAt: r.dead_at ?? '',
-    acknowledgedAt: r.acknowledged_at,
-    acknowledgedBy: r.acknowledged_by,
-  };
 }

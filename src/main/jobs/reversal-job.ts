@@ -61,8 +61,9 @@ export function reversalKind(p: {
         // Per issuer once rows carry one; today every reversal belongs to the one configured issuer.
         lane: `issuer:${r.issuer_id ?? 'default'}`,
         data: { stan: r.stan, origStan: r.orig_stan, requestEnc: r.request_enc },
-        summary: `reversal of stan ${r.orig_stan} ${r.masked ?? ''}`.trim(),
-        stan: r.stan,
+        summary: r.masked ?? '',
+        // The sale the manager knows (the reversal's own STAN is the ref).
+        stan: r.orig_stan,
         amountFen: r.orig_amount ?? undefined,
       }));
     },

@@ -29,7 +29,7 @@ export function settlementKind(p: { db: Db; shifts: () => ShiftService | undefin
         ref: String(r.shiftId),
         lane: 'settlement', // batches settle in order
         data: { shiftId: r.shiftId },
-        summary: `batch ${r.batchNo} of shift ${r.shiftId}`,
+        summary: String(r.batchNo),
       }));
     },
     async run(job) {

@@ -11,6 +11,7 @@ import { call } from '../actions';
 import { getBridge } from '../bridge';
 import type { QueueStatus } from '../../shared/contract';
 import { QueueItems } from '../components/manager/QueueItems';
+import { DeadLetters } from '../components/manager/DeadLetters';
 
 function age(seconds: number | null, t: ReturnType<typeof useT>['t']): string {
   if (seconds === null) return t('queueNone');
@@ -177,6 +178,8 @@ export function OfflineQueue() {
           </tbody>
         </table>
       )}
+
+      <DeadLetters />
 
       <h3>{t('queueLimits')}</h3>
       {!L.enabled && <p className="error">{t('limitDisabled')}</p>}

@@ -12,12 +12,12 @@ export type JobKindName = z.infer<typeof JobKindName>;
 export const DeadLetter = z.object({
   id: z.number().int().positive(),
   kind: JobKindName,
-  /** The reversal's own STAN (reversals), null for the others. */
+  /** The transaction concerned: for a reversal, the sale it reverses; null for the others. */
   stan: z.number().int().positive().nullable(),
-  /** The STAN it reverses, the shift id it settles, the key version it enrols. */
+  /** The job's key in its kind's table: a reversal's own STAN, a shift id, a key version. */
   ref: z.string(),
   amountFen: Fen.nullable(),
-  /** Masked summary: never a card number. */
+  /** The card (masked) for a reversal, the batch for a settlement: never a card number. */
   summary: z.string(),
   lastError: z.string().nullable(),
   attempts: z.number().int().min(0),
