@@ -6,6 +6,7 @@
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { startOfflineShift } from '../helpers/offline-shift';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 import { HANDLERS, registerHandler } from '../../src/issuer-sim/handlers';
 import { openTerminalDb } from '../../src/main/store/terminal-db';
@@ -211,5 +212,28 @@ describe('job queue: advices', () => {
     expect(b.count).toBe(0);
     expect(most).toBe(1);
     expect(uploads).toBe(1);
+  });
+});
+
+describe('job queue: settlement', () => {
+  it('a batch closed while the issuer was unreachable is settled by the job once it is back', async () => {
+    await t.close();
+    t = await startOfflineShift();
+    expect((await t.call('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen: 500 })).status).toBe(
+      'approved',
+    );
+    await asManager();
+    t.app.link.setCut(true);
+    const { report } = await t.call('shift.close', { countedFen: 10_000 });
+    expect(report.settlement?.status).toBe('unreachable');
+    expect(t.app.jobs.waitingCount('settlement')).toBe(1);
+    expect(await t.app.jobs.drain('settlement')).toBe(1); // still cut: it waits, not dead
+    expect((await t.call('jobs.deadLetters', {})).items).toEqual([]);
+
+    t.app.link.setCut(false);
+    expect(await t.app.jobs.drain('settlement')).toBe(0);
+    expect(t.app.db.prepare('SELECT status FROM settlements ORDER BY id DESC LIMIT 1').get()).toEqual({
+      status: 'settled',
+    });
   });
 });
