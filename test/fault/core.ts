@@ -17,7 +17,9 @@ import type { OfflineStore } from '../../src/offline-queue/store';
 import type { Forwarder } from '../../src/offline-queue/forwarder';
 import type { OfflineConfig } from '../../src/offline-queue/config';
 import type { JobQueue } from '../../src/main/jobs/queue';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { sm2Verifier, sm2Signer, sm2GenerateKeyPair, sm3, fromHex, toHex } from '../../src/shared/crypto';
 import { sm2Z, encodeSignature, decodeSignature } from '../../src/shared/crypto/sm2';
 import { Sm2Point, N } from '../../src/shared/crypto/sm2-curve';
@@ -122,16 +124,26 @@ export function keysFromHex(
   privateKeyHex: string,
   dataKeyHex: string,
   crypto: 'quick' | 'production' = 'quick',
+  /** Where the receipt key the enrolment answer carries is kept across restarts (test keys only). */
+  receiptKeyFile?: string,
 ): TerminalKeys {
   const signer = crypto === 'quick' ? quickSigner(privateKeyHex) : sm2Signer(fromHex(privateKeyHex));
   const publicKey = signer.publicKey;
   let verifier: ReturnType<typeof sm2Verifier> | undefined; // built on first use: ~0.2 s per key
-  let receiptKey: Uint8Array | undefined;
+  // Kept across restarts like the app's sealed receipt-key file, so a restart does not enrol again
+  // (an enrolment makes the issuer-sim rebuild its verifier for the key: ~0.3 s each life).
+  let receiptKey =
+    receiptKeyFile && fs.existsSync(receiptKeyFile)
+      ? fromHex(fs.readFileSync(receiptKeyFile, 'utf8'))
+      : undefined;
   return {
     get receiptKey() {
       return receiptKey;
     },
-    setReceiptKey: (k: Uint8Array) => (receiptKey = k),
+    setReceiptKey: (k: Uint8Array) => {
+      receiptKey = k;
+      if (receiptKeyFile) fs.writeFileSync(receiptKeyFile, toHex(k));
+    },
     keyVersion: 1,
     publicKey,
     publicKeyHex: toHex(publicKey),
@@ -176,7 +188,12 @@ export async function bootCore(spec: CoreSpec): Promise<Core> {
     dataDir: spec.dataDir,
     config,
     demo: false,
-    keys: keysFromHex(spec.privateKeyHex, spec.dataKeyHex, spec.crypto),
+    keys: keysFromHex(
+      spec.privateKeyHex,
+      spec.dataKeyHex,
+      spec.crypto,
+      path.join(spec.dataDir, 'receipt-key.test.hex'),
+    ),
     issuer: {
       url: spec.issuerUrl,
       publicKey: spec.issuerPublicKeyHex,
@@ -210,6 +227,13 @@ export function prepareTill(c: Core): void {
   if (!ops.get(FAULT_MANAGER.operatorId)) {
     ops.add({ id: '1001', name: 'fault cashier', role: 'cashier', pin: '1234' });
     ops.add({ id: FAULT_MANAGER.operatorId, name: 'fault manager', role: 'manager', pin: FAULT_MANAGER.pin });
+    // The app's real PIN check, at a test-only cost: the hash names its own scrypt N, and 2^14 on a
+    // loaded CI machine would take most of a crash-loop life before a void could start.
+    const salt = randomBytes(16);
+    const hash = scryptSync(FAULT_MANAGER.pin, salt, 32, { N: 1 << 10, r: 8, p: 1 });
+    c.db
+      .prepare('UPDATE operators SET pin_hash = ? WHERE id = ?')
+      .run(`scrypt$${1 << 10}$8$1$${salt.toString('hex')}$${hash.toString('hex')}`, FAULT_MANAGER.operatorId);
   }
   const shifts = c.core.ctx.shifts;
   if (!shifts.current()) shifts.open({ id: FAULT_MANAGER.operatorId, role: 'manager' } as never, 0);

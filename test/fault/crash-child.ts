@@ -26,6 +26,11 @@ const core = await bootCore({
 });
 // The first life (a drain, never killed) gives the till its operators and opens the shift.
 if (spec.mode === 'drain') prepareTill(core);
+// Ready once the start's own background work is done (the reversals the last life left, the
+// link probe): a kill "after ready" then lands in the workload; the early kills (from spawn)
+// land in the start and its jobs.
+await core.jobs.idle();
+await core.forwarder.idle();
 process.stdout.write('ready\n');
 
 async function drain(): Promise<void> {
