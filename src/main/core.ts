@@ -109,6 +109,16 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
 
   const db = openTerminalDb(d.dataDir);
   const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
+  // One job queue for everything the terminal owes the issuer in the background (src/main/jobs);
+  // its kinds are registered below. The settlement job reads the shift service, built later.
+  const late: { shifts?: ShiftService } = {};
+  const jobs = new JobQueue({
+    db,
+    clock,
+    log,
+    random: d.random,
+    onChange: () => emit('queue.changed', forwarder.status()),
+  });
   const offline = new OfflineStore(db, keys.dataKey, store, OfflineConfig.parse(config.offline ?? {}), clock);
   let lastLink: string | undefined;
   const forwarder: Forwarder = new Forwarder({
@@ -126,7 +136,10 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     onChange: () => {
       emit('queue.changed', forwarder.status());
       const now = forwarder.linkState();
-      if (now !== lastLink) emit('link.changed', { link: (lastLink = now) });
+      if (now === lastLink) return;
+      // The link is back: what waited for it goes now, not at the end of its backoff.
+      if (now === 'online' && lastLink !== undefined) void jobs.run(['reversal', 'settlement'], true);
+      emit('link.changed', { link: (lastLink = now) });
     },
   });
   const terminal = new Terminal({
@@ -193,16 +206,6 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     log(`terminal key v${keys.keyVersion} enrolled with the issuer`);
   }
 
-  // One job queue for everything the terminal owes the issuer in the background (src/main/jobs).
-  // The shift service is built after the queue (it needs the audit log); the settlement job reads it late.
-  const late: { shifts?: ShiftService } = {};
-  const jobs = new JobQueue({
-    db,
-    clock,
-    log,
-    random: d.random,
-    onChange: () => emit('queue.changed', forwarder.status()),
-  });
   jobs.register(enrolmentKind({ keyVersion: () => keys.keyVersion, enrolled, enrol }));
   jobs.register(reversalKind({ db, store, link, log }));
   jobs.register(settlementKind({ db, shifts: () => late.shifts }));

@@ -104,7 +104,8 @@ export class Forwarder {
   }
 
   async idle(): Promise<void> {
-    while (this.running || this.forced) await (this.forced ?? this.running);
+    // A forced run's status() can fail when the database closes under it; idle() only waits.
+    while (this.running || this.forced) await (this.forced?.catch(() => undefined) ?? this.running);
   }
 
   private guarded(force: boolean): Promise<void> {

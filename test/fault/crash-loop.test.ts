@@ -107,8 +107,11 @@ function runChild(
 describe('crash loop: kill -9 during online and offline sales, voids and forwarding', () => {
   it(
     `${KILLS} kills, then the journal, the queue and the issuer ledger reconcile exactly`,
-    { timeout: 600_000 },
+    // Each life is the app's whole composition (createCore: dispatcher, ShiftService, job queue,
+    // timers) and starts its own background work before "ready": ~2 s a life on a loaded 2-core box.
+    { timeout: 1_200_000 },
     async () => {
+      const startedAt = Date.now();
       // One life without a kill first: it warms the issuer's tables (its first answers are slow).
       const warm = await runChild('drain', 424242);
       expect(warm.code, warm.stderr).toBe(0);
@@ -182,7 +185,7 @@ describe('crash loop: kill -9 during online and offline sales, voids and forward
         const rep = reconcile(db, sim.ledger, 'TCRASH01', keysFromHex(keys.privateKeyHex, keys.dataKeyHex));
         expect(rep.problems).toEqual([]);
         console.log(
-          `crash loop: ${killed} kills (${killedBeforeReady} before ready), ${reported.length} approvals reported, ` +
+          `crash loop (${Math.round((Date.now() - startedAt) / 1000)} s): ${killed} kills (${killedBeforeReady} before ready), ${reported.length} approvals reported, ` +
             `${rep.approvals} journaled approvals (${rep.offlineApprovals} offline), ${rep.voids} voids (${rep.offlineVoids} queued offline), ${rep.declined} declined, ${rep.reversalsSent} reversals, ${rep.journalRecords} journal records; declines ${JSON.stringify(codes)}`,
         );
         expect(killed).toBeGreaterThanOrEqual(KILLS);
