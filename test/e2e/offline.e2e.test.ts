@@ -110,9 +110,11 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     await signIn(p, '1001', '1234', 'cashier');
     await sell(e, '100');
     await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
-    // A reversal the issuer-sim refuses (400: no original STAN in it), tried until it is set aside.
+    const saleStan = /流水号 (\d{6})/.exec((await p.getByTestId('result').textContent()) ?? '')![1];
+    // A reversal of it the issuer-sim refuses (400: no original STAN in the message), tried until
+    // it is set aside.
     app.db.transaction(() =>
-      app.terminal.opts.store.queueReversal(1, (stan) => ({
+      app.terminal.opts.store.queueReversal(Number(saleStan), (stan) => ({
         type: 'reverse',
         terminalId: app.config.terminalId,
         merchantId: app.config.merchantId,
@@ -131,10 +133,11 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     const row = p.getByTestId(`dead-${dead.id}`);
     await row.waitFor();
     const text = (await row.textContent()) ?? '';
-    expect(text).toContain('冲正（原流水号 000001）');
+    expect(text).toContain(`冲正（原流水号 ${saleStan}）`);
+    expect(text).toContain('issuer answered HTTP 400'); // the reason's first words
     expect(text).toMatch(/888801\*+0017/);
     expect(text).toContain('¥1.00');
-    await e.shot('offline-04-manager-dead-letter');
+    await e.shot('offline-06-manager-dead-letter');
     await p.getByTestId(`dead-ack-${dead.id}`).click();
     await expect.poll(() => row.textContent()).toContain('已确认（2001）');
     expect(app.jobs.deadLetters().unacknowledged).toBe(0);

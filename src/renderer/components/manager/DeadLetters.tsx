@@ -11,6 +11,11 @@ import { getBridge } from '../../bridge';
 import type { DeadLetter, DeadLetters as List } from '../../../shared/contract';
 
 const stanText = (n: number) => String(n).padStart(6, '0');
+/** The issuer's answer can be long (a validation report): its first words here, all of it on hover. */
+const brief = (s: string | null) => {
+  const first = (s ?? '').split(/[{\n]/)[0].trim();
+  return first.length > 80 ? `${first.slice(0, 80)}…` : first;
+};
 
 export function DeadLetters() {
   const { t, err, money } = useT();
@@ -90,7 +95,9 @@ export function DeadLetters() {
                   <td className="mono">{x.kind === 'reversal' ? x.summary : ''}</td>
                   <td>{x.amountFen === null ? '' : money(x.amountFen)}</td>
                   <td>{x.attempts}</td>
-                  <td className="small">{x.lastError ?? ''}</td>
+                  <td className="small" title={x.lastError ?? ''}>
+                    {brief(x.lastError)}
+                  </td>
                   <td className="small">{new Date(x.deadAt).toLocaleString()}</td>
                   <td>
                     {x.acknowledgedAt ? (
