@@ -49,6 +49,11 @@ export interface PrinterDriver extends DeviceDriver {
   reprintLast(): Promise<PrintOutcome | undefined>;
   /** Called for every job that printed, held jobs printed later by the status poll included. */
   onPrinted(cb: (jobId: string) => void): () => void;
+  /**
+   * After stop(): gives up the jobs still held, oldest first, so the driver that replaces this
+   * one (new settings) prints them (src/main/devices/receipt-printing.ts). This driver forgets them.
+   */
+  releaseHeld?(): Array<{ jobId: string; doc: ReceiptDoc }>;
 }
 
 /** What a simulator can be told to do by the device-simulator panel or a test. */

@@ -16,6 +16,7 @@ import {
   type SettledTxn,
 } from '../shared/issuer-settlement';
 import type { ReverseRequest } from '../shared/issuer-protocol';
+import { TXN_KINDS, undoOf, type SettlementBucket } from '../shared/txn-kinds';
 
 type VoidMsg = ReturnType<typeof VoidRequest.parse>;
 type RefundMsg = ReturnType<typeof RefundRequest.parse>;
@@ -24,7 +25,7 @@ type SettleMsg = ReturnType<typeof SettleRequest.parse>;
 /** An approved sale of this terminal: online (`authorize`) or offline and forwarded (`advice`). */
 function originalSale(ctx: HandlerCtx, terminalId: string, origStan: number) {
   const orig = ctx.ledger.request(terminalId, origStan);
-  const isSale = orig?.type === 'authorize' || orig?.type === 'advice';
+  const isSale = orig !== undefined && TXN_KINDS.byWire(orig.type)?.type === 'sale';
   if (!orig || !isSale || orig.result !== 'approved' || orig.reversed || !orig.pan) return undefined;
   return orig;
 }
@@ -106,6 +107,11 @@ function refund(ctx: HandlerCtx, m: RefundMsg): Decision {
   return { result: 'approved', balanceFen: after, amountFen: m.amountFen, pan: checked.card.pan };
 }
 
+/** The settlement bucket of a request the issuer recorded under this wire command. */
+function settlementBucketOfWire(command: string): SettlementBucket | null {
+  return TXN_KINDS.byWire(command)?.settlement ?? null;
+}
+
 /** The issuer's transactions of a batch: approved sales (online and offline advices), voids, refunds not reversed. */
 export function issuerBatchTxns(
   ctx: HandlerCtx,
@@ -115,16 +121,20 @@ export function issuerBatchTxns(
   const out: SettledTxn[] = [];
   const add = (rows: Array<{ stan: number; type: string; amount_fen: number; created_at: string }>) => {
     for (const r of rows) {
-      if (excluded.has(r.stan)) continue;
+      if (excluded.has(r.stan) || !settlementBucketOfWire(r.type)) continue;
       out.push({
         stan: r.stan,
-        type: r.type === 'authorize' || r.type === 'advice' ? 'sale' : (r.type as 'void' | 'refund'),
+        type: settlementBucketOfWire(r.type)!,
         amountFen: r.amount_fen,
         time: r.created_at,
       });
     }
   };
-  const reqSql = `SELECT stan, type, amount_fen, created_at FROM requests WHERE terminal_id = ? AND stan BETWEEN ? AND ? AND type IN ('authorize','void','refund') AND result = 'approved' AND reversed = 0`;
+  // The online commands of every kind that settles (src/shared/txn-kinds.ts), quoted as SQL literals.
+  const wires = TXN_KINDS.inSettlement()
+    .map((k) => `'${k.wire}'`)
+    .join(',');
+  const reqSql = `SELECT stan, type, amount_fen, created_at FROM requests WHERE terminal_id = ? AND stan BETWEEN ? AND ? AND type IN (${wires}) AND result = 'approved' AND reversed = 0`;
   const advSql = `SELECT stan, 'advice' AS type, -delta_fen AS amount_fen, created_at FROM entries WHERE terminal_id = ? AND stan BETWEEN ? AND ? AND kind = 'advice'`;
   const db = ctx.ledger.db;
   add(db.prepare(reqSql).all(m.terminalId, m.fromStan, m.toStan) as never);
@@ -155,36 +165,58 @@ function settle(ctx: HandlerCtx, m: SettleMsg): Decision & { extra: Record<strin
 }
 
 /**
- * A reversal of a void or refund whose answer was lost: undo it (debit back what it credited).
- * Everything else goes to the original reverse handler (src/issuer-sim/handlers.ts).
+ * Reverse, for every money kind: undo what the reversed request did to the card, read from its
+ * kind's card direction (src/shared/txn-kinds.ts) — a debit (sale, offline advice) is credited
+ * back, a credit (void, refund) debited back. What is not an approved money request (an unknown
+ * STAN, a decline, an inquiry, one already reversed) goes to the base handler
+ * (src/issuer-sim/handlers.ts), which answers it and tombstones an unknown STAN.
  */
-function wrapReverse(base: MessageHandler<unknown>): MessageHandler<unknown> {
+function reverseByKind(base: MessageHandler<unknown>): MessageHandler<unknown> {
   return {
     ...base,
     handle(ctx, msg) {
       const m = msg as ReverseRequest;
-      const op = ctx.ledger.db
-        .prepare('SELECT * FROM linked_ops WHERE terminal_id = ? AND stan = ?')
-        .get(m.terminalId, m.origStan) as { kind: string; amount_fen: number; reversed: number } | undefined;
       const orig = ctx.ledger.request(m.terminalId, m.origStan);
-      if (!op || !orig || orig.reversed || op.reversed || !orig.pan) return base.handle(ctx, msg);
-      const card = ctx.ledger.card(orig.pan)!;
-      // A reversal must be answered; the simulator never drives a balance below zero.
-      const after = ctx.ledger.debit(
-        orig.pan,
-        m.terminalId,
-        m.stan,
-        Math.min(op.amount_fen, card.balance_fen),
-        'reversal',
-      );
+      const kind = orig ? TXN_KINDS.byWire(orig.type) : undefined;
+      const undo = kind ? undoOf(kind.card) : 'none';
+      if (
+        !orig ||
+        orig.reversed ||
+        orig.result !== 'approved' ||
+        !orig.pan ||
+        orig.amount_fen <= 0 ||
+        undo === 'none'
+      )
+        return base.handle(ctx, msg);
+      let after: number;
+      if (undo === 'credit')
+        after = ctx.ledger.credit(orig.pan, m.terminalId, m.stan, orig.amount_fen, 'reversal');
+      else {
+        // A reversal must be answered; the simulator never drives a balance below zero.
+        const card = ctx.ledger.card(orig.pan)!;
+        after = ctx.ledger.debit(
+          orig.pan,
+          m.terminalId,
+          m.stan,
+          Math.min(orig.amount_fen, card.balance_fen),
+          'reversal',
+        );
+      }
       ctx.ledger.markReversed(m.terminalId, m.origStan);
+      // A reversed void or refund no longer counts against its sale (voidedBy / refundedFen).
       ctx.ledger.db
         .prepare('UPDATE linked_ops SET reversed = 1 WHERE terminal_id = ? AND stan = ?')
         .run(m.terminalId, m.origStan);
       return {
         result: 'approved',
         balanceFen: after,
-        orig: { found: true, type: orig.type, result: orig.result, reversed: true, amountFen: op.amount_fen },
+        orig: {
+          found: true,
+          type: orig.type,
+          result: orig.result,
+          reversed: true,
+          amountFen: orig.amount_fen,
+        },
       };
     },
   };
@@ -194,4 +226,4 @@ registerHandler('void', { schema: VoidRequest, idempotent: true, handle: voidSal
 registerHandler('refund', { schema: RefundRequest as never, idempotent: true, handle: refund as never });
 // Settle moves no money: asking twice is harmless, so no idempotency record (like status).
 registerHandler('settle', { schema: SettleRequest, idempotent: false, handle: settle });
-if (HANDLERS.reverse) registerHandler('reverse', wrapReverse(HANDLERS.reverse));
+if (HANDLERS.reverse) registerHandler('reverse', reverseByKind(HANDLERS.reverse));

@@ -4,17 +4,11 @@
  * Further message types (advice, void, refund, settle, hot cards) register here.
  */
 import type { IssuerLedger, Decision } from './ledger';
-import type {
-  AuthorizeRequest,
-  InquiryRequest,
-  ReverseRequest,
-  StatusRequest,
-} from '../shared/issuer-protocol';
+import type { AuthorizeRequest, InquiryRequest, ReverseRequest } from '../shared/issuer-protocol';
 import {
   AuthorizeRequest as AuthorizeSchema,
   InquiryRequest as InquirySchema,
   ReverseRequest as ReverseSchema,
-  StatusRequest as StatusSchema,
   EchoRequest,
 } from '../shared/issuer-protocol';
 import type { z } from 'zod';
@@ -90,21 +84,6 @@ function reverse(ctx: HandlerCtx, m: ReverseRequest): Decision {
   return { result: 'approved', orig: { found: true, type: orig.type, result: orig.result, reversed: true } };
 }
 
-function status(ctx: HandlerCtx, m: StatusRequest): Decision {
-  const orig = ctx.ledger.request(m.terminalId, m.origStan);
-  if (!orig || orig.type === 'tombstone') return { result: 'approved', orig: { found: false } };
-  return {
-    result: 'approved',
-    orig: {
-      found: true,
-      type: orig.type,
-      result: orig.result,
-      reversed: orig.reversed === 1,
-      amountFen: orig.amount_fen,
-    },
-  };
-}
-
 /** Erases a handler's message type once its schema has tied the two together. */
 function erase<T>(h: MessageHandler<T>): MessageHandler<unknown> {
   return h as unknown as MessageHandler<unknown>;
@@ -114,8 +93,6 @@ export const HANDLERS: Record<string, MessageHandler<unknown>> = {
   authorize: erase({ schema: AuthorizeSchema, idempotent: true, handle: authorize }),
   inquiry: erase({ schema: InquirySchema, idempotent: true, handle: inquiry }),
   reverse: erase({ schema: ReverseSchema, idempotent: true, handle: reverse }),
-  // Status looks and changes nothing, so it needs no idempotency record: asking twice is harmless.
-  status: erase({ schema: StatusSchema, idempotent: false, handle: status }),
   echo: erase({ schema: EchoRequest, idempotent: false, handle: () => ({ result: 'approved' as const }) }),
 };
 

@@ -4,6 +4,7 @@
  * answer, so a debit is applied at most once (DESIGN.md promise 1).
  */
 import { openDatabase, type Db } from '../shared/store/sqlite';
+import { TXN_KINDS } from '../shared/txn-kinds';
 import { ISSUER_MIGRATIONS } from './schema';
 import { DEMO_CARDS, type CardStatus } from './demo-cards';
 import type { ErrorCode } from '../shared/errors';
@@ -85,9 +86,19 @@ export class IssuerLedger {
     this.db
       .prepare(
         `INSERT INTO terminals (terminal_id, key_version, merchant_id, public_key, enrolled_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(terminal_id, key_version) DO UPDATE SET public_key = excluded.public_key, merchant_id = excluded.merchant_id`,
+         ON CONFLICT(terminal_id, key_version) DO NOTHING`,
       )
       .run(terminalId, keyVersion, merchantId, publicKeyHex, this.clock().toISOString());
+  }
+
+  /** The terminal's highest enrolled key version (the one that endorses the next), if any. */
+  newestTerminalKey(terminalId: string): { keyVersion: number; publicKey: string } | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT key_version, public_key FROM terminals WHERE terminal_id = ? ORDER BY key_version DESC LIMIT 1',
+      )
+      .get(terminalId) as { key_version: number; public_key: string } | undefined;
+    return row && { keyVersion: row.key_version, publicKey: row.public_key };
   }
 
   terminalKey(terminalId: string, keyVersion: number): string | undefined {
@@ -116,8 +127,9 @@ export class IssuerLedger {
       const prior = this.request(key.terminalId, key.stan);
       if (prior) {
         if (prior.request_hash === key.requestHash) return { response: prior.response, replayed: true };
-        if (prior.type === 'tombstone' && key.type === 'authorize') {
-          // A reversal of this STAN arrived first: the late original must not be applied.
+        if (prior.type === 'tombstone' && TXN_KINDS.byWire(key.type)?.reversedBy) {
+          // A reversal of this STAN arrived first: the late original of any reversible kind
+          // (src/shared/txn-kinds.ts) must not be applied.
           const d: Decision = { result: 'declined', code: 'ALREADY_REVERSED' };
           return { response: render(d), replayed: false };
         }

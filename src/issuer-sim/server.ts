@@ -15,6 +15,7 @@ import { signEnvelope, verifyEnvelope, type MessageSigner } from '../shared/issu
 import { canonicalBytes } from '../shared/canonical-json';
 import { hmacSm3, sm2GenerateKeyPair, sm2Signer, sm2Verifier, sm3, toHex, fromHex } from '../shared/crypto';
 import { ecardPayload } from './dynamic-code';
+import { decideEnrol } from './enrol';
 import { deriveReceiptKey, receiptCode, wrapReceiptKey, type CodeFields } from '../shared/receipt-code';
 import type { CardStatus } from './demo-cards';
 // Store-and-forward message types (advice, hotcards) register themselves with HANDLERS.
@@ -34,7 +35,17 @@ export interface IssuerSimOptions {
 }
 
 /** Ways the sim can misbehave on purpose, so tests can prove the terminal notices. */
-export type IssuerFault = 'none' | 'tamper-balance' | 'unsigned' | 'wrong-key' | 'replay' | 'drop-response';
+export type IssuerFault =
+  | 'none'
+  | 'tamper-balance'
+  | 'unsigned'
+  | 'wrong-key'
+  | 'replay'
+  | 'drop-response'
+  /** A signed refusal of every settlement (the batch stays open at the issuer). */
+  | 'refuse-settle'
+  /** A signed, approved settlement answer whose settlement part is not one. */
+  | 'bad-settlement';
 
 export interface IssuerSim {
   url: string;
@@ -148,6 +159,18 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       }
       case 'replay':
         return lastResponse ?? body;
+      case 'refuse-settle':
+      case 'bad-settlement': {
+        const env = JSON.parse(body) as SignedEnvelope;
+        if (env.msg.settlement === undefined) return body;
+        const msg: Record<string, unknown> = { ...env.msg };
+        if (fault === 'refuse-settle') {
+          msg.result = 'declined';
+          msg.code = 'ISSUER_ERROR';
+          delete msg.settlement;
+        } else msg.settlement = { matched: 'perhaps' };
+        return JSON.stringify(signEnvelope(signer, msg));
+      }
     }
   }
 
@@ -157,23 +180,20 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       if (!parsed.success)
         return { status: 400, body: JSON.stringify({ error: 'BAD_REQUEST', detail: parsed.error.message }) };
       const m = parsed.data;
-      if (m.enrolToken !== opts.enrolToken)
+      const decision = decideEnrol(ledger, env, m, opts.enrolToken);
+      if (!decision.ok)
         return {
-          status: 403,
-          body: JSON.stringify({ error: 'UNAUTHORIZED', detail: 'bad enrolment token' }),
+          status: decision.status,
+          body: JSON.stringify({ error: decision.error, detail: decision.detail }),
         };
-      // Proof of possession: the enrolment is signed by the key being enrolled.
-      if (!verifyEnvelope(sm2Verifier(fromHex(m.publicKey)), env))
-        return { status: 403, body: JSON.stringify({ error: 'UNAUTHORIZED', detail: 'bad signature' }) };
       ledger.enrol(m.terminalId, m.keyVersion, m.merchantId, m.publicKey);
       verifiers.delete(`terminal:${m.terminalId}:${m.keyVersion}`);
-      log(`enrolled terminal ${m.terminalId} key v${m.keyVersion}`);
-      // The terminal's receipt key K_r, sealed under the enrolment token (src/shared/receipt-code.ts).
-      const receiptKey = wrapReceiptKey(
-        deriveReceiptKey(receiptMaster, m.terminalId),
-        opts.enrolToken,
-        m.terminalId,
-      );
+      log(`${decision.repeat ? 're-answered' : 'enrolled'} terminal ${m.terminalId} key v${m.keyVersion}`);
+      // The terminal's receipt key K_r, sealed under the enrolment token (src/shared/receipt-code.ts):
+      // only with the first key — a rotated terminal keeps the K_r it has, and no longer sends the token.
+      const receiptKey = decision.first
+        ? wrapReceiptKey(deriveReceiptKey(receiptMaster, m.terminalId), opts.enrolToken, m.terminalId)
+        : undefined;
       return {
         status: 200,
         body: JSON.stringify(
@@ -186,7 +206,7 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
             keyVersion: m.keyVersion,
             publicKey: m.publicKey,
             issuerPublicKey: keys.publicKey,
-            receiptKey,
+            ...(receiptKey ? { receiptKey } : {}),
           }),
         ),
       };

@@ -3,7 +3,6 @@
  * keys from their sealed files, then the one composition of the core (./core.ts). Used by the web
  * host (bin/start.mjs), the Electron main process and the tests alike.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type TerminalConfig } from './config/config';
 import { startIssuerSim, type IssuerSim } from '../issuer-sim/server';
@@ -11,6 +10,7 @@ import { resolveKeySecret, type KeySecret } from './keys/secret';
 import { loadOrCreateTerminalKeys } from './keys/terminal-keys';
 import type { DeviceHub } from './devices/device-hub';
 import { createEventLog } from './log';
+import { prepareDataDir } from './data-dir';
 import { sm2Warmup } from '../shared/crypto';
 import { createCore, VERSION, type CardTillCore } from './core';
 
@@ -37,7 +37,7 @@ export interface CardTillApp extends CardTillCore {
 
 export async function startApp(o: AppOptions): Promise<CardTillApp> {
   const clock = o.clock ?? (() => new Date());
-  fs.mkdirSync(o.dataDir, { recursive: true });
+  const dataDirModes = prepareDataDir(o.dataDir); // 0700 / 0600: src/main/data-dir.ts
   const loaded = loadConfig(o.configFile);
   const config: TerminalConfig = { ...loaded.config, ...o.config } as TerminalConfig;
   const demo = loaded.demo && !o.config?.issuer?.url;
@@ -45,8 +45,12 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
 
   // The demo issuer is the host's to start and stop; the core only gets its address and key.
   let issuerSim: IssuerSim | undefined;
-  let issuer = { url: config.issuer.url ?? '', publicKey: config.issuer.publicKey ?? '' };
-  if (!config.issuer.url) {
+  // The home issuer: the single `issuer` block, or the first of `issuers`.
+  let issuer = {
+    url: config.issuers?.[0]?.url ?? config.issuer.url ?? '',
+    publicKey: config.issuers?.[0]?.publicKey ?? config.issuer.publicKey ?? '',
+  };
+  if (!issuer.url) {
     issuerSim = await startIssuerSim({
       dataDir: path.join(o.dataDir, 'issuer-sim'),
       enrolToken: config.issuer.enrolToken,
@@ -79,6 +83,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     await issuerSim?.close();
     throw e;
   }
+  dataDirModes.seal(log); // what this start created (db, -wal, -shm, issuer-sim/) private too
   log(
     `CardTill ${VERSION} started: terminal ${config.terminalId}, ${demo ? 'demo mode' : `issuer ${issuer.url}`}, data ${o.dataDir}`,
   );

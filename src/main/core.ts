@@ -11,9 +11,10 @@
  * (the demo simulator is started by the host, never here), the devices, the clock.
  */
 import { EventEmitter } from 'node:events';
-import type { TerminalConfig } from './config/config';
+import { issuerEntries, type TerminalConfig } from './config/config';
 import type { TerminalKeys } from './keys/terminal-keys';
 import { HttpIssuerLink } from './issuer/http-link';
+import { createIssuerRouter } from './issuer/create-router';
 import { LinkError } from './issuer/link';
 import { enrolTerminal } from './issuer/enrol';
 import { unwrapReceiptKey } from '../shared/receipt-code';
@@ -103,7 +104,17 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     url: d.issuer.url,
     signer: { keyId: `terminal:${config.terminalId}:${keys.keyVersion}`, sign: keys.sign },
     issuerVerifier,
-    timeoutMs: config.issuer.timeoutMs,
+    timeoutMs: config.issuers?.[0]?.timeoutMs ?? config.issuer.timeoutMs,
+    onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
+  });
+  // Card → issuer entry, each with its port (src/main/issuer/router.ts); the first is the home link.
+  const router = createIssuerRouter({
+    entries: issuerEntries(config, { url: d.issuer.url, publicKey: d.issuer.publicKey }),
+    homeLink: link,
+    signer: { keyId: `terminal:${config.terminalId}:${keys.keyVersion}`, sign: keys.sign },
+    terminalId: config.terminalId,
+    merchantId: config.merchantId,
+    clock,
     onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
   });
 
@@ -145,6 +156,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   const terminal = new Terminal({
     store,
     link,
+    router,
     terminalId: config.terminalId,
     merchantId: config.merchantId,
     merchantName: config.merchantName,
@@ -192,6 +204,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
       terminalId: config.terminalId,
       merchantId: config.merchantId,
       enrolToken: config.issuer.enrolToken,
+      enrolledKeyVersion: enrolledKey() === undefined ? undefined : Number(enrolledKey()),
       keys,
       timeoutMs: config.issuer.timeoutMs,
       now: clock,
@@ -207,7 +220,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   }
 
   jobs.register(enrolmentKind({ keyVersion: () => keys.keyVersion, enrolled, enrol }));
-  jobs.register(reversalKind({ db, store, link, log }));
+  jobs.register(reversalKind({ db, store, router, log }));
   jobs.register(settlementKind({ db, shifts: () => late.shifts }));
   jobs.register(adviceKind({ store: offline, forwarder }));
   if (!enrolled()) {
@@ -295,7 +308,9 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   void jobs.run(['advice']);
   const background = () => {
     session.current();
-    if (!link.isCut()) void jobs.run(['enrolment', 'reversal', 'settlement']);
+    if (link.isCut()) return;
+    terminal.recoverStale(); // a failed finalize, or a row pending past the bound: reversal queued
+    void jobs.run(['enrolment', 'reversal', 'settlement']);
   };
   const timer = setInterval(background, d.backgroundMs ?? 5000);
   timer.unref();
@@ -328,6 +343,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
         await jobs.idle();
         await forwarder.idle();
         link.close();
+        router.close();
         db.close();
       })()),
   };

@@ -7,6 +7,7 @@
  * carries the card number) is never selected here: listing the queue must not need the data key.
  */
 import type { Db } from '../shared/store/sqlite';
+import type { OfflineTxnType } from '../shared/txn-kinds';
 import {
   MAX_WAITING_ITEMS,
   MAX_FORWARDED_ITEMS,
@@ -26,7 +27,7 @@ export interface QueueItemsOptions {
 
 interface Row {
   stan: number;
-  kind: 'sale' | 'void';
+  kind: OfflineTxnType;
   orig_stan: number | null;
   created_at: string;
   masked: string | null;

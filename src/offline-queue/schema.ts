@@ -64,4 +64,13 @@ export const OFFLINE_MIGRATIONS: Migration[] = [
   CREATE UNIQUE INDEX offline_queue_one_void ON offline_queue(orig_stan) WHERE kind = 'void';
   `,
   },
+  {
+    // Which issuer an advice goes to, and whose hot-card list a card is on (src/main/issuer/router.ts).
+    // Existing rows belong to the one issuer configured then: 'default'.
+    id: 'offline/003-issuer-id',
+    sql: `
+  ALTER TABLE offline_queue ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE offline_hotcards ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
+  `,
+  },
 ];

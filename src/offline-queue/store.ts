@@ -144,14 +144,15 @@ export class OfflineStore {
    * Queues an offline approval. MUST run inside the caller's transaction that finalizes the txns
    * row and appends its journal record (DESIGN.md promise 3): all three are on disk, or none.
    */
-  enqueue(advice: AdviceItem, cardKey: string, overrideBy: string | undefined): void {
+  /** `issuerId`: the issuer the advice goes to (src/main/issuer/router.ts); default the home one. */
+  enqueue(advice: AdviceItem, cardKey: string, overrideBy: string | undefined, issuerId = 'default'): void {
     if (!this.db.inTransaction)
       throw new Error('enqueue must run inside the transaction that journals the sale');
     const at = this.now();
     const isVoid = advice.kind === 'void';
     this.db
       .prepare(
-        'INSERT INTO offline_queue (stan, kind, orig_stan, card_key, amount_fen, day, advice_enc, override_by, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO offline_queue (stan, kind, orig_stan, card_key, amount_fen, day, advice_enc, override_by, created_at, created_ms, issuer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         advice.stan,
@@ -164,6 +165,7 @@ export class OfflineStore {
         overrideBy ?? null,
         at.toISOString(),
         at.getTime(),
+        issuerId,
       );
     // The last-known balance follows: a sale spends it, a void gives the sale's amount back.
     this.db

@@ -35,7 +35,11 @@ function subscribe(): () => void {
       const p = useTill.getState().printer;
       const held = p.held.filter((j) => j.jobId !== note.jobId);
       if (note.state === 'held') useTill.getState().setPrinter({ held: [...held, note] });
-      else useTill.getState().setPrinter({ held, printedLater: note });
+      else if (note.state === 'printed') useTill.getState().setPrinter({ held, printedLater: note });
+      else {
+        useTill.getState().setPrinter({ held }); // lost with a settings change: say so, reprint by STAN
+        useTill.getState().setCashier({ error: { code: 'PRINT_JOB_LOST', message: 'PRINT_JOB_LOST' } });
+      }
     }),
     b.on('link.changed', () => void refreshSession()),
     b.on('collect.prompt', (p) => useTill.getState().setCashier({ collect: p })),

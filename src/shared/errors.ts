@@ -16,6 +16,7 @@ export const ErrorCode = z.enum([
   'OVERRIDE_REQUIRED',
   'INTERNAL',
   'BUSY',
+  'TOO_MANY_CONNECTIONS',
   'NO_CARD',
   'CARD_EXPIRED_TOKEN',
   // issuer declines (docs/issuer-protocol.md)
@@ -51,6 +52,7 @@ export const ErrorCode = z.enum([
   'PRINTER_PAPER_OUT',
   'PRINTER_COVER_OPEN',
   'PRINTER_OFFLINE',
+  'PRINT_JOB_LOST',
   'DEVICE_UNAVAILABLE',
   'IO_ERROR',
   'SHIFT_NOT_OPEN',
@@ -68,6 +70,12 @@ export const ErrorCode = z.enum([
   'OFFLINE_SALE_REFUSED',
   'REFUND_NEEDS_FORWARD',
   'NO_CJK_FONT',
+  // transaction runner and issuer router (src/main/terminal/runner.ts, src/main/issuer/router.ts)
+  'CARD_NOT_ACCEPTED',
+  'OUTCOME_UNKNOWN',
+  'ALREADY_FINAL',
+  // transaction kinds (src/shared/txn-kinds.ts)
+  'UNKNOWN_TXN_KIND',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -91,6 +99,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   OVERRIDE_REQUIRED: { zh: '需要店长授权', en: 'Manager override required' },
   INTERNAL: { zh: '系统内部错误，交易未完成', en: 'Internal error: the transaction did not complete' },
   BUSY: { zh: '上一笔交易仍在处理中', en: 'The previous transaction is still in progress' },
+  TOO_MANY_CONNECTIONS: {
+    zh: '连接过多，请关闭不用的连接后重试',
+    en: 'Too many connections: close unused ones and try again',
+  },
   NO_CARD: { zh: '请刷卡、插卡或扫码', en: 'Please swipe, tap or scan a card' },
   CARD_EXPIRED_TOKEN: { zh: '读卡已超时，请重新出示卡片', en: 'Card read timed out: present the card again' },
   INSUFFICIENT_BALANCE: { zh: '余额不足', en: 'Insufficient balance' },
@@ -156,11 +168,21 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     zh: '打印机未连接，连接后将自动打印',
     en: 'Printer offline: it will print once reconnected',
   },
+  PRINT_JOB_LOST: {
+    zh: '打印机设置已更改，待打小票未能转交，请按流水号重打',
+    en: 'The printer settings changed and a held receipt could not be carried over: reprint it by STAN',
+  },
   DEVICE_UNAVAILABLE: { zh: '设备不可用', en: 'Device unavailable' },
   IO_ERROR: { zh: '设备通信错误', en: 'Device communication error' },
   SHIFT_NOT_OPEN: { zh: '请先开班', en: 'Open a shift first' },
   SHIFT_ALREADY_OPEN: { zh: '班次已开', en: 'A shift is already open' },
   INVALID_STATE: { zh: '当前状态下不能执行此操作', en: 'Not possible in the current state' },
+  CARD_NOT_ACCEPTED: { zh: '本店不受理此卡', en: 'This card is not accepted here' },
+  OUTCOME_UNKNOWN: {
+    zh: '结果未知，将自动冲正，请勿重复刷卡',
+    en: 'Outcome unknown — it will be reversed, do not retry',
+  },
+  ALREADY_FINAL: { zh: '该交易已有最终结果', en: 'That transaction already has its final outcome' },
   VARIANCE_NOT_ACKNOWLEDGED: {
     zh: '上一班次的差异尚未经店长确认',
     en: "The last shift's variance is not acknowledged yet",
@@ -195,6 +217,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   NO_CJK_FONT: {
     zh: '未找到中文字体，无法生成PDF（请安装 fonts-wqy-microhei）',
     en: 'No CJK font found for the PDF (install fonts-wqy-microhei)',
+  },
+  UNKNOWN_TXN_KIND: {
+    zh: '未知的交易类型：数据可能来自更新的版本或已被改动，请联系技术人员',
+    en: 'Unknown transaction type: the data may come from a newer version or was altered; call the technician',
   },
 };
 

@@ -49,8 +49,6 @@ export const AuthorizeRequest = RequestHeader.extend({
   otherTenderFen: fen,
 });
 export const InquiryRequest = RequestHeader.extend({ type: z.literal('inquiry'), card: CardOnWire });
-/** What became of an earlier request of mine? Used to resolve lost answers. */
-export const StatusRequest = RequestHeader.extend({ type: z.literal('status'), origStan: stan });
 export const ReverseRequest = RequestHeader.extend({ type: z.literal('reverse'), origStan: stan });
 export const EchoRequest = RequestHeader.extend({ type: z.literal('echo') });
 export const EnrolRequest = z.object({
@@ -60,8 +58,22 @@ export const EnrolRequest = z.object({
   keyVersion: z.number().int().positive(),
   /** Uncompressed SM2 point, hex (130 chars). */
   publicKey: z.string().regex(/^04[0-9a-f]{128}$/),
-  /** One-time enrolment secret handed to the store by the issuer (demo: from config). */
-  enrolToken: z.string().min(1).max(128),
+  /**
+   * One-time enrolment secret handed to the store by the issuer (demo: from config): sent only for a
+   * terminal's first key. A later key version carries `endorsement` instead.
+   */
+  enrolToken: z.string().min(1).max(128).optional(),
+  /**
+   * Key rotation: the same message (without this field) signed by the terminal's currently enrolled
+   * key, so only the holder of that key can enrol the next one (the token is spent by then).
+   */
+  endorsement: z
+    .object({
+      keyVersion: z.number().int().positive(),
+      sig: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/),
+    })
+    .strict()
+    .optional(),
   time: z.string(),
   /** 16 random bytes, hex: echoed (with keyVersion and publicKey) so an old answer cannot be replayed. */
   nonce: z.string().regex(/^[0-9a-f]{32}$/),
@@ -83,7 +95,7 @@ export const IssuerResponse = z.looseObject({
   /** Issuer's approval code. */
   authCode: z.string().optional(),
   cardStatus: z.string().optional(),
-  /** status: the original request's outcome. */
+  /** reverse: what the issuer knew of the original request. */
   orig: z
     .object({
       found: z.boolean(),
@@ -98,7 +110,6 @@ export type IssuerResponse = z.infer<typeof IssuerResponse>;
 
 export type AuthorizeRequest = z.infer<typeof AuthorizeRequest>;
 export type InquiryRequest = z.infer<typeof InquiryRequest>;
-export type StatusRequest = z.infer<typeof StatusRequest>;
 export type ReverseRequest = z.infer<typeof ReverseRequest>;
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { RequestHeader, CardOnWire } from './issuer-protocol';
 import { MAX_FEN } from './money';
+import { SETTLEMENT_BUCKETS, type SettlementBucket } from './txn-kinds';
 
 const fen = z.number().int().min(0).max(MAX_FEN);
 const stan = z.number().int().positive();
@@ -49,7 +50,8 @@ export const SettleRequest = RequestHeader.extend({
 
 export const SettledTxn = z.object({
   stan,
-  type: z.enum(['sale', 'void', 'refund']),
+  /** The settlement bucket of the transaction's kind (src/shared/txn-kinds.ts). */
+  type: z.enum(SETTLEMENT_BUCKETS),
   amountFen: fen,
   time: z.string(),
 });
@@ -79,19 +81,12 @@ export function totalsEqual(a: BatchTotals, b: BatchTotals): boolean {
   );
 }
 
-export function totalsOf(txns: ReadonlyArray<{ type: string; amountFen: number }>): BatchTotals {
+/** Totals of settled transactions by bucket. */
+export function totalsOf(txns: ReadonlyArray<{ type: SettlementBucket; amountFen: number }>): BatchTotals {
   const t: BatchTotals = { saleCount: 0, saleFen: 0, voidCount: 0, voidFen: 0, refundCount: 0, refundFen: 0 };
   for (const x of txns) {
-    if (x.type === 'sale') {
-      t.saleCount++;
-      t.saleFen += x.amountFen;
-    } else if (x.type === 'void') {
-      t.voidCount++;
-      t.voidFen += x.amountFen;
-    } else if (x.type === 'refund') {
-      t.refundCount++;
-      t.refundFen += x.amountFen;
-    }
+    t[`${x.type}Count`]++;
+    t[`${x.type}Fen`] += x.amountFen;
   }
   return t;
 }

@@ -89,6 +89,7 @@ describe.runIf(haveChromium)('blind count by denomination end to end (Chromium)'
     expect(await p.getByTestId('blind-count').textContent()).not.toContain('320.00');
     await e.shot('count-03-manager-recorded');
     await p.getByTestId('use-recorded-count').click();
+    await p.getByTestId('confirm-close-yes').click(); // closing asks first (docs/manager.md)
     const variance = p.getByTestId('variance-card');
     await variance.waitFor();
     expect(await variance.getAttribute('data-status')).toBe('over');

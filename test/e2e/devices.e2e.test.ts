@@ -55,7 +55,7 @@ describe.runIf(haveChromium && !skip)('devices end to end (Chromium, pcscd + vpc
   afterAll(async () => {
     await e?.close();
     await printer?.close();
-    if (pcscd.owned) await pcscd.stop();
+    await pcscd.stop(); // our child pcscd, or the relay to the system one
     pcscd.release();
   });
 

@@ -117,7 +117,8 @@ describe.runIf(haveChromium)('manager end to end (Chromium)', () => {
     await p.getByTestId('mgr-tab-today').click();
     await p.getByTestId('chart-by-hour').locator('canvas').waitFor();
     await p.getByTestId('chart-tender').locator('canvas').waitFor();
-    expect(await p.getByTestId('today-net').textContent()).toContain('¥30.00'); // ¥20.00 card + ¥10.00 cash
+    expect(await p.getByTestId('today-total').textContent()).toContain('¥30.00'); // ¥20.00 card + ¥10.00 cash
+    expect(await p.getByTestId('today-net-card').textContent()).toContain('¥20.00');
     await e.shot('m06-today');
     await p.getByTestId('mgr-tab-audit').click();
     await p.getByTestId('mgr-audit').locator('tr[data-action="txn.void"]').first().waitFor();

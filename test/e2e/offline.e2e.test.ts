@@ -114,14 +114,17 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     // A reversal of it the issuer-sim refuses (400: no original STAN in the message), tried until
     // it is set aside.
     app.db.transaction(() =>
-      app.terminal.opts.store.queueReversal(Number(saleStan), (stan) => ({
-        type: 'reverse',
-        terminalId: app.config.terminalId,
-        merchantId: app.config.merchantId,
-        stan,
-        time: new Date().toISOString(),
-        nonce: 'cd'.repeat(16),
-      })),
+      app.terminal.opts.store.queueReversal(Number(saleStan), {
+        issuerId: 'default',
+        // The message names no valid original (origStan −1): the issuer-sim answers 400.
+        command: (stan) => ({
+          kind: 'reverse',
+          stan,
+          time: new Date().toISOString(),
+          id: 'ab'.repeat(16),
+          origStan: -1,
+        }),
+      }),
     )();
     for (let i = 0; i < 3; i++) await app.jobs.drain('reversal');
     const [dead] = app.jobs.deadLetters().items;

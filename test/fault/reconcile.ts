@@ -75,7 +75,11 @@ export function reconcile(
   const sales = new Map<number, { status: string; offline: boolean; amountFen: number }>();
   for (const b of bodies) {
     if (b.type !== 'sale') continue;
-    if (sales.has(b.stan)) problems.push(`sale stan ${b.stan} journaled twice`);
+    // One final outcome per sale; the only later record is `reversed`, once the issuer acknowledged
+    // the reversal of a sale the till had declined (the money it had taken was given back).
+    const prev = sales.get(b.stan);
+    if (prev && !(prev.status === 'declined' && b.status === 'reversed'))
+      problems.push(`sale stan ${b.stan} journaled twice`);
     sales.set(b.stan, b);
   }
   const pending = (
@@ -174,7 +178,7 @@ export function reconcile(
     offlineApprovals,
     voids: voidCount,
     offlineVoids,
-    declined: [...sales.values()].filter((s) => s.status === 'declined').length,
+    declined: [...sales.values()].filter((s) => s.status === 'declined' || s.status === 'reversed').length,
     reversalsSent: (
       db.prepare('SELECT COUNT(*) AS n FROM reversals WHERE sent_at IS NOT NULL').get() as { n: number }
     ).n,

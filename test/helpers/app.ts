@@ -22,6 +22,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The tests' key secret: a fixed passphrase, sealing at a low scrypt cost (see KeySecret.sealCost). */
+export const TEST_KEY_SECRET = {
+  kind: 'passphrase' as const,
+  secret: 'test-passphrase',
+  sealCost: { N: 1 << 10 },
+};
+
 export function tempDir(prefix = 'cardtill-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -30,7 +37,9 @@ export async function startTestApp(o: Partial<AppOptions> = {}): Promise<TestApp
   const dataDir = o.dataDir ?? tempDir();
   const app = await startApp({
     dataDir,
-    keySecret: { kind: 'passphrase', secret: 'test-passphrase' },
+    // The key files' scrypt at 2^10 instead of 2^15: every test starts a terminal, and the real
+    // cost (≈0.1–0.3 s a file) is covered by test/unit/crypto/keystore.test.ts and the CLI tests.
+    keySecret: TEST_KEY_SECRET,
     backgroundMs: 60_000,
     ...o,
   });

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './app';
 import { startWebHost, type WebHost } from '../../src/main/hosts/web-host';
@@ -21,10 +22,14 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(o: Partial<AppOptions> = {}): Promise<E2E> {
-  const t = await startTestApp(o);
-  const host = await startWebHost(t.app, { port: 0, staticDir: path.resolve('dist/renderer') });
-  const browser = await chromium.launch({
+/**
+ * One Chromium per test file (vitest runs each file in its own process; the hook below closes it
+ * when the file ends): each test gets a fresh browser context — its own storage, cookies and
+ * page — which is what isolation needs, without paying a Chromium start (~1–2 s) per test.
+ */
+let browserOnce: Promise<Browser> | undefined;
+function sharedBrowser(): Promise<Browser> {
+  browserOnce ??= chromium.launch({
     executablePath: CHROMIUM_PATHS.find((p) => fs.existsSync(p)),
     args: [
       '--headless',
@@ -37,7 +42,20 @@ export async function startE2E(o: Partial<AppOptions> = {}): Promise<E2E> {
       '--disable-quic',
     ],
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  return browserOnce;
+}
+afterAll(async () => {
+  const b = browserOnce;
+  browserOnce = undefined;
+  if (b) await (await b).close();
+});
+
+export async function startE2E(o: Partial<AppOptions> = {}): Promise<E2E> {
+  const t = await startTestApp(o);
+  const host = await startWebHost(t.app, { port: 0, staticDir: path.resolve('dist/renderer') });
+  const browser = await sharedBrowser();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
@@ -54,7 +72,7 @@ export async function startE2E(o: Partial<AppOptions> = {}): Promise<E2E> {
       await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
     },
     async close() {
-      await browser.close();
+      await context.close();
       await host.close();
       await t.close();
       // CSP violations and React errors show up here: a page that logged errors fails the test.

@@ -25,6 +25,10 @@ interface Run {
 }
 
 /** Runs the CLI; `onStderr` sees stderr as it arrives (to act when the command is waiting). */
+/** The CLI's stderr says the reader's port is open: its 'connected' state line and the prompt. */
+const readerListening = (err: string) =>
+  err.includes('swipe, tap or scan now') && /^msr: connected/m.test(err);
+
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, onStderr?: (text: string) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.resolve('bin/cardtill.mjs'), ...args], {
@@ -94,12 +98,13 @@ describe.runIf(haveSocat)('cardtill devices / read / print-test / diagnose', () 
       ['read', '--device', 'msr', '--config', configFile, '--data-dir', dataDir, '--timeout', '20'],
       {},
       (err) => {
-        if (!sent && err.includes('swipe, tap or scan now')) {
+        // The reader has its port open once the CLI reports it connected (its state event).
+        if (!sent && readerListening(err)) {
           sent = true;
           // Split across two writes, as a reader's bytes arrive.
           const bytes = swipeBytes({ pan: PAN, expiry: '3012' }, MSR_FRAMINGS.plain);
-          setTimeout(() => pty.write(bytes.subarray(0, 11)), 200);
-          setTimeout(() => pty.write(bytes.subarray(11)), 260);
+          pty.write(bytes.subarray(0, 11));
+          pty.write(bytes.subarray(11));
         }
       },
     );
@@ -121,9 +126,9 @@ describe.runIf(haveSocat)('cardtill devices / read / print-test / diagnose', () 
       ['read', '--device', 'msr', '--config', configFile, '--data-dir', dataDir, '--timeout', '20'],
       {},
       (err) => {
-        if (!sent && err.includes('swipe, tap or scan now')) {
+        if (!sent && readerListening(err)) {
           sent = true;
-          setTimeout(() => pty.write(swipeBytes({ pan: PAN, garbled: true }, MSR_FRAMINGS.plain)), 200);
+          pty.write(swipeBytes({ pan: PAN, garbled: true }, MSR_FRAMINGS.plain));
         }
       },
     );

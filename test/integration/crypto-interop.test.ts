@@ -26,7 +26,8 @@ import {
 } from '../../src/main/crypto/index';
 
 const run = promisify(execFile);
-const COUNT = Number(process.env.SM2_INTEROP_COUNT ?? 1000);
+// 100 rounds in CI prove interop (plus the fixed edge cases); SM2_INTEROP_COUNT=1000 (or more) by hand.
+const COUNT = Number(process.env.SM2_INTEROP_COUNT ?? 100);
 const WRONG_ID_COUNT = 20;
 const DISTID = '-pkeyopt distid:1234567812345678';
 /** Override for testing the skip path, e.g. OPENSSL_BIN=/nonexistent. */

@@ -16,16 +16,6 @@ import type { TerminalConfig } from '../../src/main/config/config';
 
 const PAN = demoCard('active').pan;
 
-async function until<T>(f: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('devices in the app', () => {
   let printer: TcpTestPrinter;
   let t: TestApp;
@@ -53,6 +43,18 @@ describe('devices in the app', () => {
   });
   const seen = (name: EventName, pred: (p: any) => boolean = () => true) =>
     events.find((e) => e.name === name && pred(e.payload))?.payload;
+  /** The first app event `name` matching `pred`: one already seen, or the next to come. */
+  const seenOrNext = (name: EventName, pred: (p: any) => boolean = () => true): Promise<any> =>
+    new Promise((resolve) => {
+      const already = seen(name, pred);
+      if (already !== undefined) return resolve(already);
+      const on = (n: EventName, payload: unknown) => {
+        if (n !== name || !pred(payload)) return;
+        t.app.bus.off('event', on);
+        resolve(payload);
+      };
+      t.app.bus.on('event', on);
+    });
 
   it('a receipt held for paper out is announced, then prints by itself when paper is back', async () => {
     await t.signIn();
@@ -70,7 +72,7 @@ describe('devices in the app', () => {
     });
     expect(printer.decoded().lines.join('\n')).not.toContain('¥12.50');
     printer.setCondition({});
-    const printed = await until(() => seen('printer.job', (p) => p.state === 'printed'));
+    const printed = await seenOrNext('printer.job', (p) => p.state === 'printed');
     expect(printed).toMatchObject({ jobId: `receipt-${sale.stan}`, heldCount: 0 });
     expect(printer.decoded().lines.join('\n')).toContain('￥12.50');
   });
@@ -89,7 +91,7 @@ describe('devices in the app', () => {
       deviceId: 'scanner',
       input: { action: 'scan', payload: 'CTR1:demo-receipt' },
     });
-    expect(await until(() => seen('receipt.scanned'))).toEqual({
+    expect(await seenOrNext('receipt.scanned')).toEqual({
       deviceId: 'scanner',
       text: 'CTR1:demo-receipt',
     });
@@ -144,8 +146,9 @@ describe('devices in the app', () => {
   });
 
   it('read test waits for the next tap and reports it masked; a wedge read by the technician presents nothing', async () => {
+    const waiting = seenOrNext('log.line', (p) => p.line.includes('read test on ic: waiting'));
     const pending = t.call('tech.readTest', { deviceId: 'ic', timeoutSeconds: 10 });
-    await new Promise((r) => setTimeout(r, 100));
+    await waiting; // the read test listens for the tap now
     await t.call('devices.simulate', {
       deviceId: 'ic',
       input: { action: 'tap', pan: PAN, expiry: '3012', balanceFen: 500 },

@@ -49,17 +49,20 @@ async function lostAnswerSale(amountFen: number): Promise<number> {
   return r.stan;
 }
 
-/** A reversal the issuer refuses for good (400: no origStan in it), queued ahead of the others. */
+/** A reversal the issuer refuses for good (400: no valid original in it), queued ahead of the others. */
 function unreadableReversal(origStan: number): number {
   return t.app.db.transaction(() =>
-    store().queueReversal(origStan, (stan) => ({
-      type: 'reverse',
-      terminalId: t.app.config.terminalId,
-      merchantId: t.app.config.merchantId,
-      stan,
-      time: new Date().toISOString(),
-      nonce: 'ab'.repeat(16),
-    })),
+    store().queueReversal(origStan, {
+      issuerId: 'default',
+      // The message names no valid original (origStan −1): the issuer-sim answers 400.
+      command: (stan) => ({
+        kind: 'reverse',
+        stan,
+        time: new Date().toISOString(),
+        id: 'ab'.repeat(16),
+        origStan: -1,
+      }),
+    }),
   )();
 }
 

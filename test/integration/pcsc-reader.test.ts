@@ -1,7 +1,8 @@
 /**
  * The PC/SC driver through the real stack: nfc-pcsc → libpcsclite → pcscd → vpcd → a virtual
  * card over TCP (test/helpers/vpcd-card.ts). pcscd is started by the test and killed/restarted to
- * unplug the reader. All PC/SC cases live in this one file: there is one pcscd and one vpcd port.
+ * unplug the reader — or, when the system already runs pcscd, reached through a relay the test
+ * takes down and up (test/helpers/pcscd.ts): every case does its work either way. All PC/SC cases live in this one file: there is one pcscd and one vpcd port.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceEvent } from '../../src/shared/devices';
@@ -59,12 +60,12 @@ describe.skipIf(!!skip)('PC/SC reader through pcscd + vpcd', () => {
   });
   afterAll(async () => {
     await driver?.stop();
-    if (pcscd.owned) await pcscd.stop();
+    await pcscd.stop();
+    pcscd.release();
   });
 
   it('is unavailable while pcscd is not running, and connects when it starts (no restart)', async () => {
-    if (!pcscd.owned) return; // someone else's pcscd: cannot stop it
-    await pcscd.stop();
+    await pcscd.stop(); // our child pcscd, or the relay to the system's (test/helpers/pcscd.ts)
     await driver.start();
     expect(driver.info().state).toBe('unavailable');
     expect(driver.info().detail).toBe(PCSC_UNAVAILABLE);
@@ -135,7 +136,6 @@ describe.skipIf(!!skip)('PC/SC reader through pcscd + vpcd', () => {
   });
 
   it('pcscd going away is READER_GONE + disconnected; it reads again when pcscd is back', async () => {
-    if (!pcscd.owned) return;
     await waitFor(events, () => driver.info().state === 'connected');
     events.length = 0;
     await pcscd.stop();

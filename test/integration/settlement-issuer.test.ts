@@ -241,9 +241,9 @@ describe('discrepancies, one of each kind', () => {
     const { report } = await t.call('shift.close', { countedFen: 20_000, force: MGR });
     expect(report.settlement).toMatchObject({ status: 'settled', forced: true, carriedOut: [off.stan] });
     expect(report.settlement!.terminalTotals).toMatchObject({ saleCount: 1, saleFen: 1000 });
-    expect(report.settlement!.discrepancies).toEqual([
-      expect.objectContaining({ kind: 'in_offline_queue', stan: off.stan, terminalFen: 2000 }),
-    ]);
+    // Settled is settled: no discrepancy table; the advice is carried out, and still unsent.
+    expect(report.settlement!.discrepancies).toEqual([]);
+    expect(report.settlement!.carriedOutUnsent).toEqual([off.stan]);
     // Next batch: the advice goes out, and settles with batch 2 (carried in).
     await t.call('shift.open', { openingFloatFen: 20_000 });
     await forwardQueue();
@@ -259,6 +259,39 @@ describe('discrepancies, one of each kind', () => {
   });
 });
 
+describe('one truth per shift (issue 11 item 18)', () => {
+  it('forced close with the link cut, queue forwarded, settled again: no stale "still in the offline queue", the audit agrees', async () => {
+    await sale(ACTIVE, 1000);
+    t.app.ctx.offline.forwarder.stop();
+    t.app.link.setCut(true);
+    const off = await sale(ACTIVE, 2000);
+    expect(off).toMatchObject({ status: 'approved', offline: true });
+    const { report } = await closeAsManager(20_000, MGR);
+    expect(report.settlement).toMatchObject({ status: 'unreachable', carriedOutUnsent: [off.stan] });
+    expect(report.settlement!.discrepancies).toEqual([
+      expect.objectContaining({ kind: 'in_offline_queue', stan: off.stan }),
+    ]);
+    t.app.link.setCut(false);
+    await forwardQueue();
+    // Read again before settling: the advice has reached the issuer, so it is no longer "in the queue".
+    const before = await t.call('report.z', { shiftId: report.shiftId });
+    expect(before.report.settlement!.discrepancies).toEqual([]);
+    expect(before.report.settlement!.carriedOutUnsent).toEqual([]);
+    const again = await t.call('shift.settle', { shiftId: report.shiftId });
+    expect(again).toMatchObject({
+      status: 'settled',
+      discrepancies: [],
+      carriedOut: [off.stan],
+      carriedOutUnsent: [],
+    });
+    const last = t.app.ctx.audit.list({ limit: 50 }).find((a) => a.action === 'batch.settle')!;
+    expect(last.detail).toBe('batch 1: settled, 0 discrepancies, 1 carried to next batch');
+    // And the shift list says the same as the Z.
+    const row = (await t.call('shift.list', { limit: 10 })).find((x) => x.id === report.shiftId)!;
+    expect(row.settlement).toBe('settled');
+  });
+});
+
 /** Sends the held advice with the offline area's own forwarding (a fresh forwarder run). */
 async function forwardQueue(): Promise<void> {
   const f = t.app.ctx.offline.forwarder as unknown as { stopped: boolean; forwardNow(): Promise<unknown> };
@@ -270,3 +303,34 @@ async function forwardQueue(): Promise<void> {
     .get() as { n: number };
   expect(unsent.n).toBe(0);
 }
+
+describe('settlement the issuer answers but does not accept', () => {
+  it('a signed refusal is "refused" with the issuer code, an answer that is not a settlement is "bad_answer"; neither is "unreachable", and a retry settles', async () => {
+    await sale(ACTIVE, 1250);
+    await t.call('shift.count', { countedFen: 20_000 });
+    t.app.issuerSim!.setFault('refuse-settle');
+    const { report: z, doc } = await closeAsManager(20_000);
+    expect(z.settlement).toMatchObject({ status: 'refused', issuerCode: 'ISSUER_ERROR' });
+    const text = doc.lines
+      .map((l) => (l.type === 'text' ? l.text : l.type === 'pair' ? `${l.left} ${l.right}` : ''))
+      .join('\n');
+    expect(text).toContain('发卡方拒绝 REFUSED');
+    expect(text).not.toContain('UNREACHABLE');
+
+    t.app.issuerSim!.setFault('bad-settlement');
+    const shiftId = z.shiftId;
+    const again = await t.call('shift.settle', { shiftId });
+    expect(again).toMatchObject({ status: 'bad_answer', issuerCode: null });
+
+    t.app.issuerSim!.setFault('none');
+    const settled = await t.call('shift.settle', { shiftId });
+    expect(settled.status).toBe('settled');
+    // Every attempt is kept, each with what really happened.
+    const rows = t.app.db.prepare('SELECT status, issuer_code FROM settlements ORDER BY id').all();
+    expect(rows).toEqual([
+      { status: 'refused', issuer_code: 'ISSUER_ERROR' },
+      { status: 'bad_answer', issuer_code: null },
+      { status: 'settled', issuer_code: null },
+    ]);
+  });
+});

@@ -21,6 +21,7 @@ import { ErrorCode } from '../../src/shared/errors';
 const HTTP_RUNS = 2000;
 const RAW_RUNS = 400;
 const WS_RUNS = 1500;
+const AUTH_RUNS = 200;
 
 let t: TestApp;
 let host: WebHost;
@@ -428,6 +429,51 @@ describe('web host request fuzz', () => {
     );
     expect(up).toMatch(/^HTTP\/1\.1 40[01] /);
     expect(JSON.parse((await post('/api/v1/session.info', '{}')).body).ok).toBe(true);
+  });
+
+  it(`${AUTH_RUNS} fuzzed Authorization headers and ${AUTH_RUNS} WebSocket subprotocols with non-ASCII bytes: 401 or 400, never a crash`, async () => {
+    const before = rowCounts();
+    const H = `Host: 127.0.0.1:${host.port}\r\nConnection: close\r\n`;
+    // Bytes a header value may carry (no CR/LF, no NUL), often exactly the token's 48 bytes long:
+    // 0xE9 ×48 once ended the app (string length compared, UTF-8 bytes given to timingSafeEqual).
+    const tokenLike = fc.oneof(
+      fc.uint8Array({ minLength: 48, maxLength: 48, min: 0x21, max: 0xff }),
+      fc.uint8Array({ minLength: 1, maxLength: 120, min: 0x21, max: 0xff }),
+      fc.record({ at: fc.nat(47), byte: fc.integer({ min: 0x80, max: 0xff }) }).map(({ at, byte }) => {
+        const b = Buffer.from(host.token, 'latin1');
+        b[at] = byte;
+        return new Uint8Array(b);
+      }),
+      fc.constant(new Uint8Array(48).fill(0xe9)),
+    );
+    const status = (out: string) => /^HTTP\/1\.1 (\d{3})/.exec(out)?.[1];
+    await fc.assert(
+      fc.asyncProperty(tokenLike, async (bytes) => {
+        const out = await raw(
+          Buffer.concat([
+            Buffer.from(
+              `POST /api/v1/session.info HTTP/1.1\r\n${H}Content-Length: 2\r\nAuthorization: Bearer `,
+            ),
+            bytes,
+            Buffer.from('\r\n\r\n{}'),
+          ]),
+        );
+        expect(['401', '400']).toContain(status(out));
+        const up = await raw(
+          Buffer.concat([
+            Buffer.from(
+              `GET /ws HTTP/1.1\r\n${H.replace('Connection: close', 'Connection: Upgrade')}Upgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: cardtill.v1, token.`,
+            ),
+            bytes,
+            Buffer.from('\r\n\r\n'),
+          ]),
+        );
+        expect(['401', '400']).toContain(status(up));
+      }),
+      { seed: 20261201, numRuns: AUTH_RUNS },
+    );
+    expect(JSON.parse((await post('/api/v1/session.info', '{}')).body).ok).toBe(true);
+    expect(rowCounts()).toEqual(before);
   });
 
   it(`${WS_RUNS} fuzzed WebSocket frames: one typed answer each, the socket stays open, nothing written`, async () => {

@@ -1,13 +1,19 @@
 import { describe, it, expect } from 'vitest';
 import { methods, events, isMethodName, TxnResult } from '../../src/shared/contract';
+import { Role } from '../../src/shared/contract/common';
 import { ERROR_WORDS, ErrorCode } from '../../src/shared/errors';
 
 describe('the contract', () => {
-  it('every method declares request, response and roles', () => {
+  it('every method checks its request strictly, types its response, and names known roles', () => {
+    const roles = new Set(['public', ...Role.options]);
     for (const [name, spec] of Object.entries(methods)) {
-      expect(spec.req, name).toBeDefined();
-      expect(spec.res, name).toBeDefined();
+      // A request schema that lost .strict() or accepts anything would let unknown fields through.
+      expect(spec.req.safeParse({ __unexpected: 1 }).success, `${name} req takes unknown keys`).toBe(false);
+      expect(spec.req.safeParse(42).success, `${name} req takes a number`).toBe(false);
+      // A response schema of z.unknown()/z.any() would type nothing.
+      expect(spec.res.safeParse(Symbol('not an answer')).success, `${name} res takes anything`).toBe(false);
       expect(spec.roles.length, name).toBeGreaterThan(0);
+      for (const r of spec.roles) expect(roles.has(r), `${name}: role ${r}`).toBe(true);
     }
     expect(isMethodName('sale.authorize')).toBe(true);
     expect(isMethodName('__proto__')).toBe(false);

@@ -186,9 +186,9 @@ describe('the Z report shows the breakdown', () => {
   it('CSV: a drawer_count row per value with its subtotal in fen and yuan', () => {
     const rows = reportCsv(report(COUNT)).split('\r\n');
     expect(rows.filter((r) => r.startsWith('drawer_count,'))).toEqual([
-      'drawer_count,¥100,3,30000,300.00',
-      'drawer_count,¥20,1,2000,20.00',
-      'drawer_count,¥0.50,1,50,0.50',
+      'drawer_count,¥100,3,30000,300.00,点钞 counted',
+      'drawer_count,¥20,1,2000,20.00,点钞 counted',
+      'drawer_count,¥0.50,1,50,0.50,点钞 counted',
     ]);
     expect(reportCsv(report()).includes('drawer_count')).toBe(false);
   });

@@ -12,7 +12,7 @@ import { createSettler } from '../../main/shift/settlement';
 import { offlineQueueFromDb } from '../../main/shift/offline-hook';
 import { AuditLog } from '../../main/audit/audit-log';
 import { layoutShiftReport, docToText } from '../../main/shift/report-layout';
-import { reportCsv, linesToPdf, receiptDocLines } from '../../main/shift/export';
+import { reportCsv, reportPdf } from '../../main/shift/export';
 import { LinkError } from '../../main/issuer/link';
 import { openDatabase } from '../../main/store/sqlite';
 import { flag, type CliCommand } from '../command';
@@ -64,17 +64,15 @@ export const shiftReportCommand: CliCommand = {
         width: 48,
         copy: zId ? shifts.store.zPrints(zId) > 0 : false,
         ack: zId ? (shifts.store.ack(zId) ?? null) : null,
+        timeZone: config.timeZone,
       });
       const pdf = flag(ctx.args, 'pdf');
       if (pdf)
         fs.writeFileSync(
           pdf,
-          await linesToPdf(
-            `CardTill ${report.kind} ${report.terminalId} #${report.shiftId}`,
-            receiptDocLines(doc),
-          ),
+          await reportPdf(`CardTill ${report.kind} ${report.terminalId} #${report.shiftId}`, doc),
         );
-      else if (ctx.args.includes('--csv')) process.stdout.write(reportCsv(report));
+      else if (ctx.args.includes('--csv')) process.stdout.write(reportCsv(report, config.timeZone));
       else if (ctx.args.includes('--json')) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(`${docToText(doc).join('\n')}\n`);
       return 0;

@@ -298,6 +298,13 @@ export function createPrinterDriver(o: PrinterDriverOptions): ReceiptPrinter {
       return submit({ jobId, doc, bytes: encode(doc) });
     },
     printed: () => [...done],
+    releaseHeld() {
+      // Only once stopped: a running poll could otherwise print a job the next driver prints too.
+      if (running) return [];
+      const out = held.splice(0).map((j) => ({ jobId: j.jobId, doc: j.doc }));
+      if (out.length) hub.setState('disconnected', `stopped; ${out.length} held receipt(s) handed over`);
+      return out;
+    },
     onPrinted(cb) {
       printedCbs.add(cb);
       return () => printedCbs.delete(cb);

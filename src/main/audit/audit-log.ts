@@ -3,10 +3,10 @@
  * close/acknowledge, report reprints and exports, operator changes) and every sign-in attempt —
  * who, when, what, which transaction. Managers view and export it (manager screen, `audit.list`,
  * `audit.export`). Card numbers never reach it: callers pass masks, and detail text is passed
- * through maskPansInText as a last guard.
+ * through maskCardNumbersInText (spaced and full-width numbers too) as a last guard.
  */
 import type { Db } from '../store/sqlite';
-import { maskPansInText } from '../../shared/card';
+import { maskCardNumbersInText } from '../../shared/free-text';
 
 export type AuditOutcome = 'ok' | 'denied' | 'failed';
 
@@ -84,7 +84,7 @@ export class AuditLog {
         e.stan ?? null,
         e.shiftId ?? null,
         e.approvedBy ?? null,
-        e.detail ? maskPansInText(e.detail) : null,
+        e.detail ? maskCardNumbersInText(e.detail) : null,
       );
     return Number(r.lastInsertRowid);
   }

@@ -7,9 +7,16 @@
 import { TillError } from '../../shared/errors';
 import type { Operator, Override } from '../../shared/contract';
 import type { Operators } from './operators';
+import { TXN_KINDS, kindOf, type KindOverrideAction, type KindTable } from '../../shared/txn-kinds';
 
+/** A kind's own override (its `override` in src/shared/txn-kinds.ts), or one of the till's other privileged actions. */
 export type OverrideAction =
-  'void' | 'refund' | 'manual_entry' | 'offline_over_limit' | 'z_reprint' | 'force_close';
+  KindOverrideAction | 'manual_entry' | 'offline_over_limit' | 'z_reprint' | 'force_close';
+
+/** The override a transaction kind needs before it runs, or null (src/shared/txn-kinds.ts). */
+export function kindOverride(type: string, kinds: KindTable = TXN_KINDS): OverrideAction | null {
+  return kindOf(type, kinds).override;
+}
 
 export interface OverrideChecker {
   /** Returns the approving manager, or throws OVERRIDE_REQUIRED / FORBIDDEN / BAD_PIN / OPERATOR_LOCKED. */

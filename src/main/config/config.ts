@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { OfflineConfig } from '../../offline-queue/config';
+import { isTimeZone } from '../../shared/local-time';
 
 export const DeviceConfig = z.object({
   id: z.string().min(1).max(40),
@@ -14,6 +15,25 @@ export const DeviceConfig = z.object({
   options: z.record(z.string(), z.unknown()).optional(),
 });
 export type DeviceConfig = z.infer<typeof DeviceConfig>;
+
+/**
+ * Card ranges an issuer accepts: a PAN prefix ("622202", IIN/BIN) or an inclusive range of
+ * prefixes of one length ("622200-622299"). "" matches every card.
+ */
+export const CardRange = z.string().regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a PAN prefix or "low-high"');
+
+/** One issuer host the router can send a card to (src/main/issuer/router.ts). */
+export const IssuerEntryConfig = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
+  name: z.string().min(1).max(40),
+  protocol: z.literal('cardtill-json').default('cardtill-json'),
+  url: z.string().url(),
+  publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/),
+  timeoutMs: z.number().int().min(500).max(60_000).default(8000),
+  attempts: z.number().int().min(1).max(5).default(2),
+  cardRanges: z.array(CardRange).min(1),
+});
+export type IssuerEntryConfig = z.infer<typeof IssuerEntryConfig>;
 
 export const TerminalConfig = z.object({
   terminalId: z
@@ -39,8 +59,16 @@ export const TerminalConfig = z.object({
       attempts: z.number().int().min(1).max(5).default(2),
     })
     .default({ enrolToken: 'demo-enrol-token', timeoutMs: 8000, attempts: 2 }),
+  /**
+   * Several issuers, each with its card ranges (README "Configuration"). Absent: the single
+   * `issuer` block is the one entry, id 'default', for every card. The first entry is the
+   * terminal's home issuer: enrolment, store-and-forward and settlement go there.
+   */
+  issuers: z.array(IssuerEntryConfig).min(1).max(16).optional(),
   devices: z.array(DeviceConfig).optional(),
   receipt: z.object({ width: z.union([z.literal(32), z.literal(48)]).default(32) }).default({ width: 32 }),
+  /** The store's IANA time zone: report exports and audit times are in it (src/shared/local-time.ts). */
+  timeZone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai').default('Asia/Shanghai'),
   auth: z
     .object({
       maxPinAttempts: z.number().int().min(1).max(20).default(5),
@@ -73,5 +101,33 @@ export function loadConfig(file: string | undefined): { config: TerminalConfig; 
   const config = parsed.data;
   if (config.issuer.url && !config.issuer.publicKey)
     throw new ConfigError(`config ${file}: issuer.publicKey is required with issuer.url`);
-  return { config, demo: !config.issuer.url };
+  const ids = (config.issuers ?? []).map((i) => i.id);
+  if (new Set(ids).size !== ids.length) throw new ConfigError(`config ${file}: issuers ids must be unique`);
+  return { config, demo: !config.issuer.url && !config.issuers };
+}
+
+/** The id of the entry the single `issuer` block becomes; rows written before issuer ids carry it. */
+export const DEFAULT_ISSUER_ID = 'default';
+
+/**
+ * The issuer entries the router serves, with the home issuer first. `home` is the url and key
+ * actually in use for the single block (the embedded simulator's in demo mode).
+ */
+export function issuerEntries(
+  config: TerminalConfig,
+  home: { url: string; publicKey: string },
+): IssuerEntryConfig[] {
+  if (config.issuers) return config.issuers;
+  return [
+    {
+      id: DEFAULT_ISSUER_ID,
+      name: 'default',
+      protocol: 'cardtill-json',
+      url: home.url,
+      publicKey: home.publicKey,
+      timeoutMs: config.issuer.timeoutMs,
+      attempts: config.issuer.attempts,
+      cardRanges: [''],
+    },
+  ];
 }

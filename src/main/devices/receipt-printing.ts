@@ -4,17 +4,24 @@
  * announced with a `printer.job` event {state: 'held'}, and announced again {state: 'printed'}
  * when the driver's status poll prints it by itself once the printer is fixed. Reprint of the last
  * receipt goes through the same queue.
+ *
+ * When the technician changes a printer's settings the registry replaces its driver; the jobs the
+ * old driver still held are carried over to the new one (printed there, or held there), and a job
+ * that has nowhere to go (the device is no longer a printer, or its driver could not be built) is
+ * announced {state: 'lost', reason: PRINT_JOB_LOST} so the cashier can reprint it by STAN.
  */
 import type { ReceiptDoc } from '../../shared/receipt-doc';
 import type { ErrorCode } from '../../shared/errors';
 import { TillError } from '../../shared/errors';
-import type { PrinterDriver, PrintOutcome } from '../../drivers/types';
+import { isPrinter, type PrinterDriver, type PrintOutcome } from '../../drivers/types';
+import type { DeviceConfig } from '../../drivers/registry';
+import type { DeviceInfo } from '../../shared/devices';
 import type { DeviceHub } from './device-hub';
 
 export interface PrintJobNote {
   jobId: string;
   deviceId: string;
-  state: 'printed' | 'held';
+  state: 'printed' | 'held' | 'lost';
   reason?: ErrorCode;
   stan?: number;
   /** Jobs this printer still holds after this one. */
@@ -59,6 +66,62 @@ export class ReceiptPrinting {
     return this.answer(printer, out);
   }
 
+  /**
+   * Applies a device's new settings (technician) through the registry, carrying the jobs the old
+   * printer driver still held over to the new one. Returns the device as the registry lists it.
+   */
+  async reconfigure(config: DeviceConfig): Promise<DeviceInfo | undefined> {
+    const before = this.devices.get(config.id);
+    const old = before && isPrinter(before) ? before : undefined;
+    const info = await this.devices.reconfigure(config); // stops the old driver first
+    if (!old) return info;
+    const jobs = old.releaseHeld?.() ?? old.heldJobs().map((jobId) => ({ jobId, doc: undefined }));
+    const known = jobs.filter((j) => this.held.has(j.jobId));
+    if (!known.length) return info;
+    const next = this.devices.printer(config.id);
+    const carried = next && next !== old ? next : undefined;
+    this.log(
+      `printer ${config.id}: settings changed with ${known.length} held receipt(s); ${carried ? 'carried over to the new driver' : 'no printer to carry them to'}`,
+    );
+    // In the background: the new printer may take a status timeout to answer.
+    void this.carryOver(config.id, known, carried);
+    return info;
+  }
+
+  private async carryOver(
+    deviceId: string,
+    jobs: Array<{ jobId: string; doc?: ReceiptDoc }>,
+    next: PrinterDriver | undefined,
+  ): Promise<void> {
+    if (next) this.watch(next);
+    for (const job of jobs) {
+      const meta = this.held.get(job.jobId)!;
+      if (next && job.doc) {
+        this.held.set(job.jobId, { ...meta, deviceId: next.id });
+        try {
+          const out = await next.print(job.doc, job.jobId);
+          // Printed: the onPrinted listener announces it ('printed'); held: announced again here.
+          if (!out.ok) this.answer(next, out, meta.stan);
+          continue;
+        } catch (e) {
+          this.log(
+            `printer ${deviceId}: held job ${job.jobId} could not be carried over: ${(e as Error).message}`,
+          );
+        }
+      }
+      this.held.delete(job.jobId);
+      this.log(`printer ${deviceId}: held job ${job.jobId} LOST with the settings change; reprint it`);
+      this.announce({
+        jobId: job.jobId,
+        deviceId,
+        state: 'lost',
+        reason: 'PRINT_JOB_LOST',
+        ...(meta.stan !== undefined ? { stan: meta.stan } : {}),
+        heldCount: next ? next.heldJobs().length : 0,
+      });
+    }
+  }
+
   /** Jobs held right now on any printer, oldest first per printer. */
   heldJobs(): Array<{ jobId: string; deviceId: string; stan?: number }> {
     return [...this.held].map(([jobId, j]) => ({ jobId, ...j }));
@@ -71,11 +134,14 @@ export class ReceiptPrinting {
         'DEVICE_UNAVAILABLE',
         deviceId ? `no printer ${deviceId}` : 'no printer configured',
       );
-    if (!this.watched.has(printer)) {
-      this.watched.add(printer);
-      printer.onPrinted((jobId) => this.printedLater(printer, jobId));
-    }
+    this.watch(printer);
     return printer;
+  }
+
+  private watch(printer: PrinterDriver): void {
+    if (this.watched.has(printer)) return;
+    this.watched.add(printer);
+    printer.onPrinted((jobId) => this.printedLater(printer, jobId));
   }
 
   private answer(printer: PrinterDriver, out: PrintOutcome, stan?: number): PrintAnswer {

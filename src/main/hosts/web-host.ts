@@ -13,12 +13,14 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CardTillApp } from '../app';
 import { WireRequest, type WireEvent } from '../../shared/contract';
 import { contentSecurityPolicy } from './csp';
+import { capConnections, DEFAULT_LIMITS, serverOptions, type ConnectionLimits } from './connection-limits';
+import { bearerToken, tokenChecker, wsToken } from './token';
 
 export interface WebHost {
   url: string;
@@ -57,12 +59,11 @@ function parseTarget(target: string | undefined, port: number): URL | null {
 
 export async function startWebHost(
   app: CardTillApp,
-  o: { port?: number; staticDir: string; token?: string },
+  o: { port?: number; staticDir: string; token?: string; limits?: Partial<ConnectionLimits> },
 ): Promise<WebHost> {
   const token = o.token ?? randomBytes(24).toString('hex');
-  const tokenBuf = Buffer.from(token);
-  const tokenOk = (t: string | undefined) =>
-    !!t && t.length === token.length && timingSafeEqual(Buffer.from(t), tokenBuf);
+  const tokenOk = tokenChecker(token);
+  const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...o.limits };
   let port = 0;
   const hostOk = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
   const originOk = (origin: string | undefined) =>
@@ -112,7 +113,7 @@ export async function startWebHost(
     else fs.createReadStream(file).pipe(res);
   }
 
-  const server = http.createServer((req, res) => {
+  function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     securityHeaders(res);
     if (!hostOk(req.headers.host)) return sendJson(res, 421, { error: 'bad host' });
     const url = parseTarget(req.url, port);
@@ -131,8 +132,7 @@ export async function startWebHost(
           ok: false,
           error: { code: 'FORBIDDEN', message: 'cross-origin call refused' },
         });
-      const auth = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-      if (!tokenOk(auth?.[1]))
+      if (!tokenOk(bearerToken(req.headers.authorization)))
         return sendJson(res, 401, {
           ok: false,
           error: { code: 'UNAUTHORIZED', message: 'Not authorized: invalid token' },
@@ -166,14 +166,34 @@ export async function startWebHost(
         }
         void app
           .dispatch(nextId++, m[1], params)
-          .then((r) => sendJson(res, r.ok ? 200 : statusFor(r.error.code), r));
+          .then((r) => sendJson(res, r.ok ? 200 : statusFor(r.error.code), r))
+          .catch((e: Error) => {
+            app.log(`web host: answer not sent: ${e.message}`);
+            res.destroy();
+          });
       });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendJson(res, 405, { error: 'method not allowed' });
     serveStatic(req, res, url.pathname);
+  }
+
+  // A throw inside a listener would be an uncaught exception and end the whole app (one request
+  // from any local user, no token needed): every listener answers 400 instead, and logs why.
+  const server = http.createServer(serverOptions(limits), (req, res) => {
+    try {
+      handleRequest(req, res);
+    } catch (e) {
+      app.log(`web host: request refused on an internal error: ${(e as Error).message}`);
+      if (res.headersSent) res.destroy();
+      else {
+        res.setHeader('connection', 'close');
+        sendJson(res, 400, malformed('the request could not be read'));
+      }
+    }
   });
+  capConnections(server, limits, app.log);
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -181,22 +201,26 @@ export async function startWebHost(
     handleProtocols: (protocols) => (protocols.has('cardtill.v1') ? 'cardtill.v1' : false),
   });
   server.on('upgrade', (req, socket, head) => {
-    const url = parseTarget(req.url, port);
-    const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
-      .split(',')
-      .map((s) => s.trim());
-    const t = protocols.find((p) => p.startsWith('token.'))?.slice(6);
-    if (
-      url?.pathname !== '/ws' ||
-      !hostOk(req.headers.host) ||
-      !originOk(req.headers.origin) ||
-      !tokenOk(t)
-    ) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      socket.destroy();
-      return;
+    const refuse = (status: string) => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
+        socket.destroy(),
+      );
+    };
+    socket.on('error', () => {}); // a peer that resets mid-refusal is not the app's problem
+    try {
+      const url = parseTarget(req.url, port);
+      if (
+        url?.pathname !== '/ws' ||
+        !hostOk(req.headers.host) ||
+        !originOk(req.headers.origin) ||
+        !tokenOk(wsToken(req.headers['sec-websocket-protocol']))
+      )
+        return refuse('401 Unauthorized');
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch (e) {
+      app.log(`web host: WebSocket upgrade refused on an internal error: ${(e as Error).message}`);
+      refuse('400 Bad Request');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   const clients = new Set<WebSocket>();
@@ -226,7 +250,9 @@ export async function startWebHost(
       const { id, method, params } = parsed.data;
       void app
         .dispatch(id, method, params)
-        .then((r) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(r)));
+        .then((r) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(r)))
+        // An unhandled rejection would end the app, like a throw in a listener.
+        .catch((e: Error) => app.log(`web host: WebSocket answer not sent: ${e.message}`));
     });
   });
   const onEvent = (event: string, payload: unknown) => {

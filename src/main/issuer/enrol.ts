@@ -1,6 +1,8 @@
 /**
  * Enrolment: the terminal sends its new public key to the issuer, signed by that key (proof of
- * possession) and carrying the one-time enrolment token (docs/issuer-protocol.md "enrol").
+ * possession). The first key carries the one-time enrolment token; every later key version carries
+ * instead an endorsement by the key the issuer has enrolled (docs/issuer-protocol.md "enrol";
+ * the issuer's rules: src/issuer-sim/enrol.ts).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -9,18 +11,32 @@ import { signEnvelope, verifyEnvelope, type MessageVerifier } from './envelope';
 import type { TerminalKeys } from '../keys/terminal-keys';
 import { SignedEnvelope } from '../../shared/issuer-protocol';
 import { TillError } from '../../shared/errors';
+import { canonicalBytes } from '../../shared/canonical-json';
+
+/** An enrolment answer is a few hundred bytes; anything past this is not one (and not buffered). */
+export const MAX_ENROL_ANSWER_BYTES = 1024 * 1024;
 
 /** The issuer's signed answer: `receiptKey` is K_r sealed under the enrolment token (src/main/receipt/code.ts). */
 export interface EnrolResult {
   receiptKey?: string;
 }
 
+/** What enrolment needs of the terminal's keys. */
+export type EnrolKeys = Pick<TerminalKeys, 'keyVersion' | 'publicKeyHex' | 'sign' | 'signWith'>;
+
 export async function enrolTerminal(o: {
   url: string;
   terminalId: string;
   merchantId: string;
   enrolToken: string;
-  keys: TerminalKeys;
+  /**
+   * The newest key version the issuer has acknowledged (meta `enrolled_key_version`), if any. With
+   * none — or the current one, re-asked for its receipt key — the token is sent; with an older one,
+   * that key endorses the current key and the token is not sent again.
+   */
+  enrolledKeyVersion?: number;
+  /** The key being enrolled (and, for a rotation, the enrolled key that endorses it). */
+  keys: EnrolKeys;
   timeoutMs: number;
   now: () => Date;
   /** When given, the answer must carry a valid issuer signature. */
@@ -28,16 +44,29 @@ export async function enrolTerminal(o: {
   /** Tests only: a fixed nonce so a stored genuine answer stays genuine. */
   nonce?: string;
 }): Promise<EnrolResult> {
-  const msg = {
+  const endorser =
+    o.enrolledKeyVersion !== undefined && o.enrolledKeyVersion !== o.keys.keyVersion
+      ? o.enrolledKeyVersion
+      : undefined;
+  const msg: Record<string, unknown> = {
     nonce: o.nonce ?? randomBytes(16).toString('hex'),
     type: 'enrol',
     terminalId: o.terminalId,
     merchantId: o.merchantId,
     keyVersion: o.keys.keyVersion,
     publicKey: o.keys.publicKeyHex,
-    enrolToken: o.enrolToken,
     time: o.now().toISOString(),
   };
+  if (endorser === undefined) msg.enrolToken = o.enrolToken;
+  else {
+    const sig = o.keys.signWith(endorser, canonicalBytes(msg));
+    if (!sig)
+      throw new TillError(
+        'NOT_FOUND',
+        `enrolment: key v${endorser} to endorse v${o.keys.keyVersion} is gone`,
+      );
+    msg.endorsement = { keyVersion: endorser, sig: Buffer.from(sig).toString('base64') };
+  }
   const env = signEnvelope(
     { keyId: `terminal:${o.terminalId}:${o.keys.keyVersion}`, sign: o.keys.sign },
     msg,
@@ -62,7 +91,12 @@ export async function enrolTerminal(o: {
       { method: 'POST', headers: { 'content-type': 'application/json' } },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_ENROL_ANSWER_BYTES) broke(`answer over ${MAX_ENROL_ANSWER_BYTES} bytes`);
+          else chunks.push(c);
+        });
         // An answer cut off mid-body ends neither in 'end' nor in a request error.
         res.on('aborted', () => broke('the answer broke off'));
         res.on('error', (e) => broke(`the answer broke off: ${e.message}`, e));

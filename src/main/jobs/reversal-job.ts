@@ -10,8 +10,8 @@
  * manager to take up with the issuer.
  */
 import type { Db } from '../../shared/store/sqlite';
-import type { IssuerLink } from '../issuer/link';
 import { LinkError } from '../issuer/link';
+import type { IssuerRouter } from '../issuer/router';
 import type { TxnStore } from '../terminal/txn-store';
 import { JobFailure, type FailureClass, type JobKind } from './queue';
 import type { RetryPolicy } from './retry';
@@ -21,10 +21,9 @@ export const REVERSAL_POLICY: RetryPolicy = { baseMs: 2_000, maxMs: 5 * 60_000, 
 interface ReversalJob {
   stan: number;
   origStan: number;
+  issuerId: string;
   requestEnc: Buffer;
 }
-
-type Msg = Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string };
 
 /** An error of the link: a refusal when the issuer answered (HTTP error), otherwise no answer. */
 export function classifyLinkError(e: unknown): FailureClass {
@@ -35,7 +34,7 @@ export function classifyLinkError(e: unknown): FailureClass {
 export function reversalKind(p: {
   db: Db;
   store: TxnStore;
-  link: IssuerLink;
+  router: IssuerRouter;
   log: (line: string) => void;
   policy?: RetryPolicy;
 }): JobKind<ReversalJob> {
@@ -45,22 +44,22 @@ export function reversalKind(p: {
     pending() {
       const rows = p.db
         .prepare(
-          `SELECT r.*, t.masked AS masked, t.amount_fen AS orig_amount FROM reversals r
-             LEFT JOIN txns t ON t.stan = r.orig_stan WHERE r.sent_at IS NULL ORDER BY r.stan`,
+          `SELECT r.stan, r.orig_stan, r.request_enc, r.issuer_id, t.masked AS masked, t.amount_fen AS orig_amount
+             FROM reversals r LEFT JOIN txns t ON t.stan = r.orig_stan WHERE r.sent_at IS NULL ORDER BY r.stan`,
         )
         .all() as Array<{
         stan: number;
         orig_stan: number;
         request_enc: Buffer;
-        issuer_id?: string | null;
+        issuer_id: string;
         masked: string | null;
         orig_amount: number | null;
       }>;
       return rows.map((r) => ({
         ref: String(r.stan),
-        // Per issuer once rows carry one; today every reversal belongs to the one configured issuer.
-        lane: `issuer:${r.issuer_id ?? 'default'}`,
-        data: { stan: r.stan, origStan: r.orig_stan, requestEnc: r.request_enc },
+        // In STAN order per issuer: one issuer's refusal or outage never holds another's back.
+        lane: `issuer:${r.issuer_id}`,
+        data: { stan: r.stan, origStan: r.orig_stan, issuerId: r.issuer_id, requestEnc: r.request_enc },
         summary: r.masked ?? '',
         // The sale the manager knows (the reversal's own STAN is the ref).
         stan: r.orig_stan,
@@ -68,26 +67,27 @@ export function reversalKind(p: {
       }));
     },
     async run(job) {
-      const { stan, origStan, requestEnc } = job.data;
-      let request: Msg;
+      const { stan, origStan, issuerId, requestEnc } = job.data;
+      let command;
       try {
-        request = p.store.openRequest<Msg>(requestEnc);
+        command = p.store.openCommand(requestEnc);
       } catch (e) {
-        throw new JobFailure('permanent', `sealed reversal request does not open: ${(e as Error).message}`);
+        throw new JobFailure('permanent', `sealed reversal does not open: ${(e as Error).message}`);
       }
-      let answer;
-      try {
-        answer = await p.link.send(request);
-      } catch (e) {
-        p.store.markReversalFailed(stan, (e as Error).message);
-        throw e;
+      // One send per run: the queue's backoff is the retry (the port's own rule resends within it).
+      const out = await p.router.byId(issuerId).port.exchange(command, 1);
+      if (out.kind !== 'answer') {
+        p.store.markReversalFailed(stan, out.detail);
+        const cls: FailureClass =
+          out.kind === 'unknown' && out.failure === 'rejected' ? 'refused' : 'transient';
+        throw new JobFailure(cls, out.detail);
       }
-      if (answer.result !== 'approved') {
-        const why = `issuer refused the reversal: ${answer.code ?? answer.result}`;
+      if (out.answer.result !== 'approved') {
+        const why = `issuer refused the reversal: ${out.answer.code ?? out.answer.result}`;
         p.store.markReversalFailed(stan, why);
         throw new JobFailure('permanent', why);
       }
-      p.store.completeReversal(stan, origStan, answer.balanceFen);
+      p.store.completeReversal(stan, origStan, out.answer.balanceFen, out.answer.original?.applied ?? false);
       p.log(`reversal stan ${stan} of ${origStan} acknowledged`);
     },
     classify: classifyLinkError,

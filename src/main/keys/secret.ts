@@ -13,6 +13,12 @@ import { randomBytes } from 'node:crypto';
 export interface KeySecret {
   kind: 'passphrase' | 'machine' | 'safeStorage';
   secret: string;
+  /**
+   * Tests only: the scrypt cost of files sealed under this secret (each file records its own cost,
+   * so they open the same way). resolveKeySecret never sets it: a terminal always seals at
+   * SCRYPT_DEFAULTS (src/main/crypto/keystore.ts).
+   */
+  sealCost?: { N: number };
 }
 
 /** The default of the config's `keyPassphraseEnv` (src/main/config/config.ts). */

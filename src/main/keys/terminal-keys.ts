@@ -24,6 +24,11 @@ export interface TerminalKeys {
   /** Public key of every key version this terminal has had (journal and receipt verification). */
   publicKeys: Map<number, Uint8Array>;
   sign(bytes: Uint8Array): Uint8Array;
+  /**
+   * Signs with an older key version of this terminal (opened from its sealed file on demand): the
+   * enrolled key endorses the next one at the issuer (src/main/issuer/enrol.ts). Undefined if absent.
+   */
+  signWith(keyVersion: number, bytes: Uint8Array): Uint8Array | undefined;
   /** Verifier for any key version this terminal has had (journal verification after rotation). */
   verifierFor(keyVersion: number): { verify(msg: Uint8Array, sig: Uint8Array): boolean } | undefined;
   dataKey: Uint8Array;
@@ -67,9 +72,9 @@ function createKeyVersion(dataDir: string, version: number, secret: KeySecret): 
   const kp = sm2GenerateKeyPair();
   writeJsonAtomic(
     path.join(keyDir(dataDir), `terminal-key-v${version}.json`),
-    sealPrivateKey(kp.privateKey, secret.secret, version),
+    sealPrivateKey(kp.privateKey, secret.secret, version, { N: secret.sealCost?.N }),
   );
-  fs.writeFileSync(path.join(keyDir(dataDir), 'current'), String(version));
+  fs.writeFileSync(path.join(keyDir(dataDir), 'current'), String(version), { mode: 0o600 });
 }
 
 /**
@@ -103,7 +108,10 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
   }
   const dataKeyFile = path.join(dir, 'data-key.json');
   if (!fs.existsSync(dataKeyFile))
-    writeJsonAtomic(dataKeyFile, sealPrivateKey(randomBytes(32), secret.secret, 0));
+    writeJsonAtomic(
+      dataKeyFile,
+      sealPrivateKey(randomBytes(32), secret.secret, 0, { N: secret.sealCost?.N }),
+    );
   const version = currentKeyVersion(dataDir)!;
   const sealed = JSON.parse(
     fs.readFileSync(path.join(dir, `terminal-key-v${version}.json`), 'utf8'),
@@ -126,6 +134,14 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
     publicKeyHex: toHex(signer.publicKey),
     publicKeys: pubs,
     sign: (b) => signer.sign(b),
+    signWith(v, b) {
+      if (v === version) return signer.sign(b);
+      const file = path.join(dir, `terminal-key-v${v}.json`);
+      if (!fs.existsSync(file)) return undefined;
+      return sm2Signer(
+        openPrivateKey(JSON.parse(fs.readFileSync(file, 'utf8')) as SealedKeyFile, secret.secret),
+      ).sign(b);
+    },
     verifierFor(v) {
       let ver = verifiers.get(v);
       if (!ver) {
@@ -141,7 +157,7 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
       return receiptKey;
     },
     setReceiptKey(key) {
-      writeJsonAtomic(receiptKeyFile, sealPrivateKey(key, secret.secret, 0));
+      writeJsonAtomic(receiptKeyFile, sealPrivateKey(key, secret.secret, 0, { N: secret.sealCost?.N }));
       receiptKey = key;
     },
     created,

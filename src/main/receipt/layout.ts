@@ -8,6 +8,7 @@ import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
 import { formatMoney } from '../../shared/money';
 import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
 import type { TxnRow } from '../terminal/txn-store';
+import { TXN_KINDS, kindOf, movesMoney, receiptTitle, type KindTable } from '../../shared/txn-kinds';
 
 export interface ReceiptHeader {
   merchantName: string;
@@ -20,14 +21,6 @@ export interface ReceiptHeader {
 export interface ReceiptExtras {
   lines?: ReceiptLine[];
 }
-
-const TITLES: Record<string, string> = {
-  sale: '消费 SALE',
-  inquiry: '余额查询 BALANCE',
-  void: '撤销 VOID',
-  refund: '退货 REFUND',
-  reversal: '冲正 REVERSAL',
-};
 
 export function formatStan(stan: number): string {
   return String(stan).padStart(6, '0');
@@ -43,11 +36,14 @@ export function formatLocalTime(iso: string): string {
 export function layoutReceipt(
   h: ReceiptHeader,
   row: TxnRow,
-  opts: { copy?: boolean; extras?: ReceiptExtras } = {},
+  opts: { copy?: boolean; extras?: ReceiptExtras; kinds?: KindTable } = {},
 ): ReceiptDoc {
+  // The title and whether an amount is printed come from the kind (src/shared/txn-kinds.ts); a
+  // row of a type no kind declares is refused (UNKNOWN_TXN_KIND), not printed under a guess.
+  const kind = kindOf(row.type, opts.kinds ?? TXN_KINDS);
   const lines: ReceiptLine[] = [
     { type: 'text', text: h.merchantName, align: 'center', size: 2, bold: true },
-    { type: 'text', text: TITLES[row.type] ?? row.type.toUpperCase(), align: 'center', bold: true },
+    { type: 'text', text: receiptTitle(kind), align: 'center', bold: true },
   ];
   if (opts.copy) lines.push({ type: 'text', text: '** 重印 COPY **', align: 'center' });
   if (row.offline === 1)
@@ -62,7 +58,7 @@ export function layoutReceipt(
   );
   if (row.auth_code) lines.push({ type: 'pair', left: '授权码 AUTH', right: row.auth_code });
   lines.push({ type: 'rule' });
-  if (row.type !== 'inquiry') {
+  if (movesMoney(kind)) {
     lines.push({ type: 'pair', left: '金额 AMOUNT', right: formatMoney(row.amount_fen), bold: true });
     if (row.other_tender_fen > 0) {
       lines.push(
@@ -73,6 +69,9 @@ export function layoutReceipt(
   }
   if (row.status === 'approved' && row.balance_fen !== null)
     lines.push({ type: 'pair', left: '余额 BALANCE', right: formatMoney(row.balance_fen) });
+  // The issuer gave the money back (a reversal it acknowledged): the sale did not happen.
+  if (row.status === 'reversed')
+    lines.push({ type: 'pair', left: '结果 RESULT', right: '已冲正 REVERSED', bold: true });
   if (row.status === 'declined') {
     lines.push({ type: 'pair', left: '结果 RESULT', right: '拒绝 DECLINED', bold: true });
     const words = ERROR_WORDS[(row.decline_code ?? 'ISSUER_ERROR') as ErrorCode];

@@ -6,7 +6,7 @@
  *   text    = "CTR1" ‖ base32(payload)
  *   payload = 0x01 ‖ keyVersion(u8) ‖ tidLen(u8) ‖ tid ‖ stan(u32) ‖ ct ‖ r(32) ‖ s(32)
  *   ct      = SM4-CTR(K_qr, iv, details),  iv = SM3("CTR1/iv|" tid "|" stan "|" keyVersion)[0..16)
- *   details = C7 01 ‖ type(u8) ‖ status(u8) ‖ flags(u8: 1 offline, 2 has balance) ‖ amountFen(u40)
+ *   details = C7 01 ‖ type(u8: the kind's qrCode, src/shared/txn-kinds.ts) ‖ status(u8) ‖ flags(u8: 1 offline, 2 has balance) ‖ amountFen(u40)
  *             ‖ balanceFen(u40) ‖ unixSeconds(u32) ‖ last4(u16) ‖ midLen(u8) ‖ mid
  *   signature: SM2 (GB/T 32918.2, user id 1234567812345678) over "CTR1" ‖ payload-without-signature,
  *              r ‖ s raw (64 bytes instead of ~71 of DER)
@@ -20,11 +20,11 @@ import { decodeSignature, encodeSignature } from '../crypto/sm2';
 import { bigIntToBytes, bytesToBigInt, concatBytes } from '../crypto/bytes';
 import { hmacSm3, sm3, sm4Ctr } from '../crypto';
 import { base32Decode, base32Encode } from './base32';
+import { TXN_KINDS, type KindTable } from '../../shared/txn-kinds';
 
 export const RECEIPT_QR_PREFIX = 'CTR1';
 const FORMAT = 0x01;
 const MAGIC = [0xc7, 0x01] as const;
-const TYPES = ['sale', 'inquiry', 'void', 'refund', 'reversal'] as const;
 const STATUSES = ['approved', 'declined', 'reversed', 'pending'] as const;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -53,8 +53,8 @@ function iv(tid: string, stan: number, keyVersion: number): Uint8Array {
 
 const uint = (n: number, len: number): Uint8Array => bigIntToBytes(BigInt(n), len);
 
-function detailsBytes(d: ReceiptDetails): Uint8Array {
-  const type = TYPES.indexOf(d.type as (typeof TYPES)[number]);
+function detailsBytes(d: ReceiptDetails, kinds: KindTable): Uint8Array {
+  const type = kinds.has(d.type) ? kinds.get(d.type).qrCode : -1;
   const status = STATUSES.indexOf(d.status as (typeof STATUSES)[number]);
   const mid = enc.encode(d.merchantId);
   if (type < 0 || status < 0 || mid.length > 32 || !/^\d{4}$/.test(d.last4))
@@ -71,10 +71,10 @@ function detailsBytes(d: ReceiptDetails): Uint8Array {
   );
 }
 
-function parseDetails(b: Uint8Array, tid: string, stan: number): ReceiptDetails | null {
+function parseDetails(b: Uint8Array, tid: string, stan: number, kinds: KindTable): ReceiptDetails | null {
   // 0–1 magic · 2 type · 3 status · 4 flags · 5–9 amount · 10–14 balance · 15–18 time · 19–20 last4 · 21 midLen · 22… mid
   if (b.length < 22 || b[0] !== MAGIC[0] || b[1] !== MAGIC[1]) return null;
-  const type = TYPES[b[2]!];
+  const type = kinds.byQrCode(b[2]!)?.type;
   const status = STATUSES[b[3]!];
   const flags = b[4]!;
   const midLen = b[21]!;
@@ -102,12 +102,13 @@ export function encodeReceiptQr(
   keyVersion: number,
   qrKey: Uint8Array,
   sign: (msg: Uint8Array) => Uint8Array,
+  kinds: KindTable = TXN_KINDS,
 ): string {
   const tid = enc.encode(d.terminalId);
   if (tid.length < 1 || tid.length > 16 || keyVersion < 1 || keyVersion > 255)
     throw new RangeError('terminal id or key version out of range');
   const head = concatBytes(Uint8Array.of(FORMAT, keyVersion, tid.length), tid, uint(d.stan, 4));
-  const ct = sm4Ctr(qrKey, iv(d.terminalId, d.stan, keyVersion), detailsBytes(d));
+  const ct = sm4Ctr(qrKey, iv(d.terminalId, d.stan, keyVersion), detailsBytes(d, kinds));
   const body = concatBytes(head, ct);
   const sig = decodeSignature(sign(concatBytes(enc.encode(RECEIPT_QR_PREFIX), body)));
   if (!sig) throw new Error('signer returned a malformed signature');
@@ -158,10 +159,15 @@ export function parseReceiptQr(text: string): ParsedReceiptQr | null {
 }
 
 /** Decrypts the details with the store's QR key; null when the key is not this store's. */
-export function decryptReceiptQr(q: ParsedReceiptQr, qrKey: Uint8Array): ReceiptDetails | null {
+export function decryptReceiptQr(
+  q: ParsedReceiptQr,
+  qrKey: Uint8Array,
+  kinds: KindTable = TXN_KINDS,
+): ReceiptDetails | null {
   return parseDetails(
     sm4Ctr(qrKey, iv(q.terminalId, q.stan, q.keyVersion), q.ciphertext),
     q.terminalId,
     q.stan,
+    kinds,
   );
 }

@@ -7,7 +7,18 @@ import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
 import type { ShiftReport } from '../../shared/contract/manager';
 import { formatMoney } from '../../shared/money';
 import { denominationLabel } from '../../shared/denominations';
-import { formatLocalTime, formatStan } from '../receipt/layout';
+import { formatLocalTime as formatMachineTime, formatStan } from '../receipt/layout';
+import { formatInZone } from '../../shared/local-time';
+import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
+
+/** The Z's words for each settlement outcome: every status has its own (an exhaustive record). */
+const SETTLEMENT_WORDS: Record<NonNullable<ShiftReport['settlement']>['status'], string> = {
+  settled: '已平 SETTLED',
+  unmatched: '不平 UNMATCHED',
+  unreachable: '未送达 UNREACHABLE',
+  refused: '发卡方拒绝 REFUSED',
+  bad_answer: '应答无效 BAD ANSWER',
+};
 
 const KIND_WORDS: Record<string, string> = {
   missing_at_issuer: '发卡方缺失 MISSING@ISSUER',
@@ -26,8 +37,12 @@ export function layoutShiftReport(
     width: 32 | 48;
     copy?: boolean;
     ack?: { acked_by: string; acked_at: string; note: string | null } | null;
+    /** The store's time zone (config `timeZone`): times print in it; without, the machine's zone. */
+    timeZone?: string;
   },
 ): ReceiptDoc {
+  const formatLocalTime = (iso: string) =>
+    opts.timeZone ? formatInZone(iso, opts.timeZone) : formatMachineTime(iso);
   const L: ReceiptLine[] = [];
   const pair = (left: string, right: string, bold = false) =>
     L.push({ type: 'pair', left, right, ...(bold ? { bold } : {}) });
@@ -54,11 +69,12 @@ export function layoutShiftReport(
   pair(`撤销 VOIDS ×${t.voids.count}`, minus(t.voids.amountFen));
   pair(`退货 REFUNDS ×${t.refunds.count}`, minus(t.refunds.amountFen));
   pair(`查询 INQUIRIES ×${t.inquiries.count}`, '');
-  pair('净额(卡) NET CARD', formatMoney(t.netCardFen), true);
+  pair('卡净额 NET CARD', formatMoney(t.netCardFen), true);
   L.push({ type: 'rule' });
   text('按支付 BY TENDER', 'left', true);
   pair('储值卡 CARD', formatMoney(t.tender.cardFen));
   pair('现金(分单) CASH', formatMoney(t.tender.cashFen));
+  pair('总销售额(含现金) TOTAL', formatMoney(t.netCardFen + t.netCashFen));
   pair(`联机 ONLINE ×${t.online.count}`, formatMoney(t.online.amountFen));
   pair(`离线 OFFLINE ×${t.offline.count}`, formatMoney(t.offline.amountFen));
   L.push({ type: 'rule' });
@@ -77,18 +93,20 @@ export function layoutShiftReport(
           ? '长款 OVER'
           : '短款 SHORT';
     pair(`差异 ${w}`, signed(r.variance.varianceFen), true);
-    if (opts.ack)
-      text(
-        `已确认 ACK ${opts.ack.acked_by} ${formatLocalTime(opts.ack.acked_at)}${opts.ack.note ? ` ${opts.ack.note}` : ''}`,
-      );
-    else if (r.variance.needsAck) text('** 待店长确认 ACK PENDING **', 'center', true);
+    // Who acknowledged and when on one line, the note on its own (a time is never split by a wrap).
+    if (opts.ack) {
+      pair(`已确认 ${opts.ack.acked_by}`, formatLocalTime(opts.ack.acked_at));
+      if (opts.ack.note) text(`确认说明 ACK NOTE ${opts.ack.note}`);
+    } else if (r.variance.needsAck) text('** 待店长确认 ACK PENDING **', 'center', true);
   } else pair('应有 EXPECTED', formatMoney(r.expectedCashFen));
   L.push({ type: 'rule' });
   text('队列与异常 QUEUE/EXCEPTIONS', 'left', true);
   pair('离线未上送 OFFLINE UNSENT', String(r.queue.offlineUnsent));
   pair('冲正待发 REVERSALS QUEUED', String(r.queue.reversalsUnsent));
   pair('拒绝 DECLINED', String(r.exceptions.declined));
-  for (const [code, n] of Object.entries(t.declined.byCode)) pair(`  ${code}`, String(n));
+  // A decline reason in words (简体中文; the code beside it for the issuer's help desk).
+  for (const [code, n] of Object.entries(t.declined.byCode))
+    pair(`  ${ERROR_WORDS[code as ErrorCode]?.zh ?? ''} ${code}`.trimEnd(), String(n));
   pair('冲正 REVERSALS', String(r.exceptions.reversals));
   if (r.exceptions.beforeOpen) pair('开班前交易 BEFORE OPEN', String(r.exceptions.beforeOpen));
   if (r.exceptions.pending) pair('处理中 PENDING', String(r.exceptions.pending));
@@ -100,19 +118,11 @@ export function layoutShiftReport(
   if (r.settlement) {
     L.push({ type: 'rule' });
     const s = r.settlement;
-    const w =
-      s.status === 'settled'
-        ? '已平 SETTLED'
-        : s.status === 'unmatched'
-          ? '不平 UNMATCHED'
-          : '未送达 UNREACHABLE';
-    pair('对账 RECONCILE', w, s.status !== 'settled');
+    pair('对账 RECONCILE', SETTLEMENT_WORDS[s.status], s.status !== 'settled');
+    if (s.issuerCode) text(`发卡方代码 ISSUER CODE ${s.issuerCode}`);
     if (s.forced) text('强制结班 FORCED CLOSE');
     if (s.issuerTotals)
-      pair(
-        '发卡方消费 ISSUER SALES',
-        `${s.issuerTotals.saleCount}/${formatMoney(s.issuerTotals.saleFen ?? 0)}`,
-      );
+      pair('发卡方 ISSUER', `${s.issuerTotals.saleCount}/${formatMoney(s.issuerTotals.saleFen ?? 0)}`);
     for (const d of s.discrepancies) {
       text(`${formatStan(d.stan)} ${KIND_WORDS[d.kind] ?? d.kind}`);
       pair(

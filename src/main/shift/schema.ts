@@ -131,4 +131,42 @@ export const SHIFT_MIGRATIONS: Migration[] = [
     id: 'shift/003-report-index',
     sql: 'CREATE INDEX IF NOT EXISTS txns_report ON txns(type, status, offline, stan, amount_fen, other_tender_fen);',
   },
+  {
+    // A settlement the issuer answered with a refusal, or with an answer that does not parse, is
+    // not "unreachable" (it was recorded so before): 'refused' keeps the issuer's code, 'bad_answer'
+    // says the issuer answered but not with a settlement. SQLite cannot widen a CHECK in place, so
+    // the append-only table is rebuilt once, rows and ids unchanged, triggers re-created.
+    id: 'shift/004-settlement-refused',
+    sql: `
+  DROP TRIGGER settlements_no_update;
+  DROP TRIGGER settlements_keep_5y;
+  CREATE TABLE settlements_v2 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch_no INTEGER NOT NULL REFERENCES batches(batch_no),
+    stan INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('settled','unmatched','unreachable','refused','bad_answer')),
+    issuer_totals TEXT,
+    discrepancies TEXT NOT NULL,
+    attempted_at TEXT NOT NULL,
+    issuer_code TEXT
+  );
+  INSERT INTO settlements_v2 (id, batch_no, stan, status, issuer_totals, discrepancies, attempted_at)
+    SELECT id, batch_no, stan, status, issuer_totals, discrepancies, attempted_at FROM settlements;
+  DROP TABLE settlements;
+  ALTER TABLE settlements_v2 RENAME TO settlements;
+  CREATE INDEX settlements_by_batch ON settlements(batch_no, id);
+  ${noUpdate('settlements')}
+  ${keep5y('settlements', 'attempted_at')}
+  `,
+  },
+  {
+    // A batch and its settlements are with one issuer (src/main/issuer/router.ts). Existing rows
+    // belong to the one issuer configured then: 'default'. (ADD COLUMN rewrites no row, so the
+    // append-only triggers are not fired.)
+    id: 'shift/005-issuer-id',
+    sql: `
+  ALTER TABLE batches ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE settlements ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
+  `,
+  },
 ];

@@ -14,7 +14,10 @@ import { SettlementAnswer, totalsEqual, type BatchTotals } from '../../shared/is
 import type { SettlementInfo } from '../../shared/contract/manager';
 import { reconcile, DISCREPANCY_ACTIONS, type Discrepancy, type TerminalItem } from './reconcile';
 import type { BatchRow } from './shift-store';
+import { assertKnownTypes } from './totals';
+import { TXN_KINDS, kindOf, type KindTable, type SettlementBucket } from '../../shared/txn-kinds';
 import { ShiftStore } from './shift-store';
+import { offlineQueueFromDb, type OfflineQueueView } from './offline-hook';
 
 export interface SettlerOptions {
   db: Db;
@@ -23,6 +26,12 @@ export interface SettlerOptions {
   merchantId: string;
   clock: () => Date;
   maxAttempts: number;
+  /** What is still in the offline queue (default: the offline queue's own table in `db`). */
+  offlineQueue?: OfflineQueueView;
+  /** The kinds table; the real one except in tests that declare an extra kind. */
+  kinds?: KindTable;
+  /** Where an answer that is not a settlement is explained (the event log). */
+  log?: (line: string) => void;
 }
 
 export interface Settler {
@@ -32,61 +41,79 @@ export interface Settler {
 
 interface ItemRow {
   stan: number;
-  type: 'sale' | 'void' | 'refund';
+  type: string;
   amount_fen: number;
   updated_at: string;
 }
 
-/** The batch's approved money rows: range minus carried-out, plus carried-in. */
-export function batchItems(
-  db: Db,
-  b: Pick<BatchRow, 'from_stan' | 'to_stan' | 'carried_in' | 'carried_out'>,
-): TerminalItem[] {
+type BatchRange = Pick<BatchRow, 'from_stan' | 'to_stan' | 'carried_in' | 'carried_out'>;
+
+/** `type IN (?, ?, …)` over the kinds that settle with the issuer, and its parameters. */
+function settledTypes(kinds: KindTable): { sql: string; params: string[] } {
+  const params = kinds.inSettlement().map((k) => k.type);
+  return { sql: `type IN (${params.map(() => '?').join(', ')})`, params };
+}
+
+/** The settlement bucket of a row's type; UNKNOWN_TXN_KIND for a type no kind declares. */
+function bucketOf(type: string, kinds: KindTable): SettlementBucket | null {
+  return kindOf(type, kinds).settlement;
+}
+
+/**
+ * The batch's approved money rows (kinds with a settlement bucket): range minus carried-out, plus
+ * carried-in. Each item's `type` is its settlement bucket — what the issuer answers per transaction.
+ */
+export function batchItems(db: Db, b: BatchRange, kinds: KindTable = TXN_KINDS): TerminalItem[] {
+  assertKnownTypes(db, b.from_stan, b.to_stan, kinds);
   const out = new Set(JSON.parse(b.carried_out) as number[]);
+  const types = settledTypes(kinds);
   const rows = db
     .prepare(
-      "SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan BETWEEN ? AND ? AND status = 'approved' AND type IN ('sale','void','refund')",
+      `SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan BETWEEN ? AND ? AND status = 'approved' AND ${types.sql}`,
     )
-    .all(b.from_stan, b.to_stan) as ItemRow[];
+    .all(b.from_stan, b.to_stan, ...types.params) as ItemRow[];
   const carried = JSON.parse(b.carried_in) as number[];
   const get = db.prepare(
-    "SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan = ? AND status = 'approved' AND type IN ('sale','void','refund')",
+    "SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan = ? AND status = 'approved'",
   );
   for (const s of carried) {
     const r = get.get(s) as ItemRow | undefined;
     if (r) rows.push(r);
   }
-  return rows
-    .filter((r) => !out.has(r.stan))
-    .map((r) => ({ stan: r.stan, type: r.type, amountFen: r.amount_fen, time: r.updated_at }));
+  const items: TerminalItem[] = [];
+  for (const r of rows) {
+    const bucket = bucketOf(r.type, kinds);
+    if (bucket && !out.has(r.stan))
+      items.push({ stan: r.stan, type: bucket, amountFen: r.amount_fen, time: r.updated_at });
+  }
+  return items;
 }
 
 /** The batch's totals in SQL (one range pass), adjusted by carried-out and carried-in STANs. */
-export function batchTotals(
-  db: Db,
-  b: Pick<BatchRow, 'from_stan' | 'to_stan' | 'carried_in' | 'carried_out'>,
-): BatchTotals {
+export function batchTotals(db: Db, b: BatchRange, kinds: KindTable = TXN_KINDS): BatchTotals {
+  assertKnownTypes(db, b.from_stan, b.to_stan, kinds);
+  const types = settledTypes(kinds);
   // Index-only range scans of txns_report (src/main/shift/schema.ts), like the X/Z totals.
   const rows = db
     .prepare(
       `SELECT type, COUNT(*) AS n, SUM(amount_fen) AS fen FROM txns INDEXED BY txns_report
-        WHERE type IN ('sale', 'void', 'refund') AND status = 'approved' AND offline IN (0, 1) AND stan BETWEEN ? AND ? GROUP BY type`,
+        WHERE ${types.sql} AND status = 'approved' AND offline IN (0, 1) AND stan BETWEEN ? AND ? GROUP BY type`,
     )
-    .all(b.from_stan, b.to_stan) as Array<{ type: 'sale' | 'void' | 'refund'; n: number; fen: number }>;
+    .all(...types.params, b.from_stan, b.to_stan) as Array<{ type: string; n: number; fen: number }>;
   const t: BatchTotals = { saleCount: 0, saleFen: 0, voidCount: 0, voidFen: 0, refundCount: 0, refundFen: 0 };
   for (const r of rows) {
-    t[`${r.type}Count`] = r.n;
-    t[`${r.type}Fen`] = r.fen;
+    const k = bucketOf(r.type, kinds);
+    if (!k) continue;
+    t[`${k}Count`] += r.n;
+    t[`${k}Fen`] += r.fen;
   }
-  const get = db.prepare(
-    "SELECT stan, type, amount_fen FROM txns WHERE stan = ? AND status = 'approved' AND type IN ('sale','void','refund')",
-  );
+  const get = db.prepare("SELECT stan, type, amount_fen FROM txns WHERE stan = ? AND status = 'approved'");
   const adjust = (stans: number[], sign: 1 | -1, inRange: boolean) => {
     for (const s of stans) {
       if ((s >= b.from_stan && s <= b.to_stan) !== inRange) continue;
       const x = get.get(s) as { type: string; amount_fen: number } | undefined;
-      if (!x) continue;
-      const k = x.type === 'sale' ? 'sale' : x.type === 'void' ? 'void' : 'refund';
+      const k = x ? bucketOf(x.type, kinds) : null;
+      if (!x || !k) continue;
       t[`${k}Count`] += sign;
       t[`${k}Fen`] += sign * x.amount_fen;
     }
@@ -98,12 +125,28 @@ export function batchTotals(
 
 export function createSettler(o: SettlerOptions): Settler {
   const store = new ShiftStore(o.db);
+  const kinds = o.kinds ?? TXN_KINDS;
 
-  /** What is in this batch but not at the issuer yet: forced offline advices, queued reversals. */
+  const offline = o.offlineQueue ?? offlineQueueFromDb(o.db);
+
+  /**
+   * STANs of this batch not at the issuer *now*: carried-out advices still unsent, declined sales
+   * whose reversal is still queued. Asked live every time, so a settlement read after the queue
+   * drained never still says "in the offline queue" (one truth per shift).
+   */
+  function stillQueued(b: BatchRow): Set<number> {
+    const unsent = new Set(offline.unsent().map((u) => u.stan));
+    const out = new Set((JSON.parse(b.carried_out) as number[]).filter((s) => unsent.has(s)));
+    for (const rv of store.unsentReversalOrigs(b.from_stan, b.to_stan)) out.add(rv.orig_stan);
+    return out;
+  }
+
+  /** What is in this batch but not at the issuer yet: forced offline advices still unsent, queued reversals. */
   function queued(b: BatchRow): Array<{ stan: number; type: string; amountFen: number; time: string }> {
     const q: Array<{ stan: number; type: string; amountFen: number; time: string }> = [];
     const get = o.db.prepare('SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan = ?');
-    for (const s of JSON.parse(b.carried_out) as number[]) {
+    const live = stillQueued(b);
+    for (const s of (JSON.parse(b.carried_out) as number[]).filter((x) => live.has(x))) {
       const r = get.get(s) as ItemRow | undefined;
       q.push({ stan: s, type: r?.type ?? 'sale', amountFen: r?.amount_fen ?? 0, time: r?.updated_at ?? '' });
     }
@@ -120,11 +163,12 @@ export function createSettler(o: SettlerOptions): Settler {
     status: SettlementInfo['status'],
     issuerTotals: BatchTotals | null,
     discrepancies: Discrepancy[],
+    issuerCode: string | null = null,
   ): SettlementInfo {
     const at = o.clock().toISOString();
     o.db
       .prepare(
-        'INSERT INTO settlements (batch_no, stan, status, issuer_totals, discrepancies, attempted_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO settlements (batch_no, stan, status, issuer_totals, discrepancies, attempted_at, issuer_code) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         b.batch_no,
@@ -133,12 +177,14 @@ export function createSettler(o: SettlerOptions): Settler {
         issuerTotals ? JSON.stringify(issuerTotals) : null,
         JSON.stringify(discrepancies),
         at,
+        issuerCode,
       );
     return toInfo(b, {
       status,
       issuer_totals: issuerTotals ? JSON.stringify(issuerTotals) : null,
       discrepancies: JSON.stringify(discrepancies),
       attempted_at: at,
+      issuer_code: issuerCode,
     });
   }
 
@@ -149,18 +195,27 @@ export function createSettler(o: SettlerOptions): Settler {
       issuer_totals: string | null;
       discrepancies: string;
       attempted_at: string;
+      issuer_code?: string | null;
     },
   ): SettlementInfo {
+    const live = stillQueued(b);
+    const carriedOut = JSON.parse(b.carried_out) as number[];
     return {
       batchNo: b.batch_no,
       status: s.status,
       forced: b.forced === 1,
       carriedIn: JSON.parse(b.carried_in) as number[],
-      carriedOut: JSON.parse(b.carried_out) as number[],
-      terminalTotals: batchTotals(o.db, b),
+      carriedOut,
+      carriedOutUnsent: carriedOut.filter((x) => live.has(x)),
+      terminalTotals: batchTotals(o.db, b, kinds),
       issuerTotals: s.issuer_totals ? (JSON.parse(s.issuer_totals) as BatchTotals) : null,
-      discrepancies: JSON.parse(s.discrepancies) as Discrepancy[],
+      // A settled batch has no discrepancy: what it carried out is listed as carried out, not as one.
+      // "In the offline queue" is checked now, not as it was at the attempt.
+      discrepancies: (JSON.parse(s.discrepancies) as Discrepancy[]).filter(
+        (d) => s.status !== 'settled' && (d.kind !== 'in_offline_queue' || live.has(d.stan)),
+      ),
       attemptedAt: s.attempted_at,
+      issuerCode: s.issuer_code ?? null,
     };
   }
 
@@ -172,7 +227,7 @@ export function createSettler(o: SettlerOptions): Settler {
       return s ? toInfo(b, s) : null;
     },
     async settle(b) {
-      const totals = batchTotals(o.db, b);
+      const totals = batchTotals(o.db, b, kinds);
       const q = queued(b);
       const { stan, request } = o.db.transaction(() => {
         const s = takeStan(o.db);
@@ -193,20 +248,35 @@ export function createSettler(o: SettlerOptions): Settler {
         return { stan: s, request: msg };
       })();
       const verdict = await sendWithRetries(o.link, request, o.maxAttempts);
-      if (verdict.kind !== 'answer' || verdict.response.result !== 'approved')
-        return record(b, stan, 'unreachable', null, q.map(queuedDiscrepancy));
-      const parsed = SettlementAnswer.safeParse(verdict.response.settlement);
-      if (!parsed.success) return record(b, stan, 'unreachable', null, q.map(queuedDiscrepancy));
-      const ans = parsed.data;
-      if (ans.matched && totalsEqual(ans.totals, totals))
+      // Not reached, or no trustworthy answer: the issuer may not know the batch yet.
+      if (verdict.kind !== 'answer') return record(b, stan, 'unreachable', null, q.map(queuedDiscrepancy));
+      // Reached and refused: the manager sees the issuer's code, not "not reached".
+      if (verdict.response.result !== 'approved')
         return record(
           b,
           stan,
-          'settled',
-          ans.totals,
-          q.filter((x) => (JSON.parse(b.carried_out) as number[]).includes(x.stan)).map(queuedDiscrepancy),
+          'refused',
+          null,
+          q.map(queuedDiscrepancy),
+          verdict.response.code ?? 'ISSUER_ERROR',
         );
-      return record(b, stan, 'unmatched', ans.totals, reconcile(batchItems(o.db, b), ans.txns ?? [], q));
+      const parsed = SettlementAnswer.safeParse(verdict.response.settlement);
+      if (!parsed.success) {
+        o.log?.(
+          `settlement of batch ${b.batch_no}: the issuer's answer is not a settlement (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+        );
+        return record(b, stan, 'bad_answer', null, q.map(queuedDiscrepancy));
+      }
+      const ans = parsed.data;
+      // Matched: settled, with no discrepancy — advices it carried out are in `carriedOut`.
+      if (ans.matched && totalsEqual(ans.totals, totals)) return record(b, stan, 'settled', ans.totals, []);
+      return record(
+        b,
+        stan,
+        'unmatched',
+        ans.totals,
+        reconcile(batchItems(o.db, b, kinds), ans.txns ?? [], q),
+      );
     },
   };
 }

@@ -343,7 +343,7 @@ export class ShiftService {
       action: 'batch.settle',
       shiftId,
       outcome: info.status === 'settled' ? 'ok' : 'failed',
-      detail: `batch ${batch.batch_no}: ${info.status}, ${info.discrepancies.length} discrepancies`,
+      detail: `batch ${batch.batch_no}: ${info.status}, ${info.discrepancies.length} discrepancies${info.carriedOut.length ? `, ${info.carriedOut.length} carried to next batch` : ''}`,
     });
     return info;
   }

@@ -42,6 +42,7 @@ export interface SettlementRow {
   issuer_totals: string | null;
   discrepancies: string;
   attempted_at: string;
+  issuer_code?: string | null;
 }
 
 export interface CountRow {

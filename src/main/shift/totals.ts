@@ -2,7 +2,9 @@
  * Shift totals: one grouped query over the shift's STAN range (a primary-key range scan), folded
  * into the figures of the X and Z reports by a pure function that the unit tests drive directly.
  *
- * Counting rules (each one unit-tested in test/unit/shift-totals.test.ts):
+ * Counting rules (each one unit-tested in test/unit/shift-totals.test.ts). What a kind means —
+ * its bucket, the sign of its card money, its drawer cash — is read from its declaration in
+ * src/shared/txn-kinds.ts; these are the rules for today's kinds:
  * - A sale counts when approved, in `sales` (gross). Its card part is `amount_fen`, its cash part
  *   (split tender) `other_tender_fen`.
  * - A void is its own approved row (type 'void', orig_stan → the sale). It counts once, in
@@ -14,8 +16,10 @@
  *   money from the shift's point of view: the sale was declined. They are listed as exceptions.
  * - Declined and pending rows are counted as exceptions, never in money totals.
  * - Expected drawer cash = opening float + cash of sales − cash of voided sales.
+ * - A type no kind declares is refused (UNKNOWN_TXN_KIND), never counted as nothing.
  */
 import type { Db } from '../store/sqlite';
+import { TXN_KINDS, assertNever, cardSign, drawerSign, kindOf, type KindTable } from '../../shared/txn-kinds';
 
 export interface CountAmount {
   count: number;
@@ -28,11 +32,20 @@ export interface ShiftTotals {
   refunds: CountAmount;
   inquiries: { count: number };
   reversals: CountAmount;
+  /**
+   * Every approved kind by its type (src/shared/txn-kinds.ts), whatever its bucket: count, amount
+   * and the cash it moved in the drawer (signed: in +, out −).
+   */
+  byKind: Record<string, CountAmount & { cashFen: number }>;
   declined: { count: number; byCode: Record<string, number> };
   pending: { count: number };
   online: CountAmount;
   offline: CountAmount;
-  /** Net card money (sales − voids − refunds), and the cash part (sales' cash − voided cash). */
+  /**
+   * Net card money: Σ of each kind's amount signed by its card direction (debit +, credit −:
+   * sales − voids − refunds today). Net cash: Σ of what each kind moved in the drawer (a sale's
+   * cash part in, a void's back out).
+   */
   netCardFen: number;
   netCashFen: number;
   /** Tender mix of net takings. */
@@ -55,10 +68,17 @@ export interface TotalsGroup {
 
 const zero = (): CountAmount => ({ count: 0, amountFen: 0 });
 
-/** Folds grouped rows into the report's totals. Pure. `localHour` maps a UTC hour to local "HH". */
+/**
+ * Folds grouped rows into the report's totals. Pure. `localHour` maps a UTC hour to local "HH".
+ * What each approved row means comes from its kind (src/shared/txn-kinds.ts): the named bucket it
+ * is counted in, the sign of its card money in the net, and what it does to the drawer. A type no
+ * table declares throws UNKNOWN_TXN_KIND — a row the report cannot place is never a silent zero.
+ * `kinds` is the real table except in tests that declare an extra kind.
+ */
 export function foldTotals(
   groups: readonly TotalsGroup[],
   localHour: (utcHour: string) => string = defaultLocalHour,
+  kinds: KindTable = TXN_KINDS,
 ): ShiftTotals {
   const t: ShiftTotals = {
     sales: { ...zero(), cashFen: 0 },
@@ -66,6 +86,7 @@ export function foldTotals(
     refunds: zero(),
     inquiries: { count: 0 },
     reversals: zero(),
+    byKind: {},
     declined: { count: 0, byCode: {} },
     pending: { count: 0 },
     online: zero(),
@@ -88,8 +109,17 @@ export function foldTotals(
       continue;
     }
     if (g.status !== 'approved') continue;
-    switch (g.type) {
-      case 'sale': {
+    const k = kindOf(g.type, kinds);
+    const cash = drawerSign(k.drawer.amount) * g.amount + drawerSign(k.drawer.otherTender) * g.other;
+    const mine = (t.byKind[k.type] ??= { ...zero(), cashFen: 0 });
+    mine.count += g.n;
+    mine.amountFen += g.amount;
+    mine.cashFen += cash;
+    t.netCardFen += cardSign(k.card) * g.amount;
+    t.netCashFen += cash;
+    const bucket = k.totals;
+    switch (bucket) {
+      case 'sales': {
         t.sales.count += g.n;
         t.sales.amountFen += g.amount;
         t.sales.cashFen += g.other;
@@ -103,26 +133,29 @@ export function foldTotals(
         hours.set(h, slot);
         break;
       }
-      case 'void':
+      case 'voids':
         t.voids.count += g.n;
         t.voids.amountFen += g.amount;
         t.voids.cashFen += g.other;
         break;
-      case 'refund':
+      case 'refunds':
         t.refunds.count += g.n;
         t.refunds.amountFen += g.amount;
         break;
-      case 'inquiry':
+      case 'inquiries':
         t.inquiries.count += g.n;
         break;
-      case 'reversal':
+      case 'reversals':
         t.reversals.count += g.n;
         t.reversals.amountFen += g.amount;
         break;
+      case null:
+        // Counted in byKind and in the net only (a kind with no line of its own on the report).
+        break;
+      default:
+        assertNever(bucket, 'totals bucket');
     }
   }
-  t.netCardFen = t.sales.amountFen - t.voids.amountFen - t.refunds.amountFen;
-  t.netCashFen = t.sales.cashFen - t.voids.cashFen;
   t.tender = { cardFen: t.netCardFen, cashFen: t.netCashFen };
   t.byHour = [...hours.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([hour, v]) => ({ hour, ...v }));
   return t;
@@ -151,8 +184,14 @@ export function expectedCash(openingFloatFen: number, t: Pick<ShiftTotals, 'netC
  * read the table: ~5× slower at 100,000.)
  * The rows are folded into `TotalsGroup`s so foldTotals stays the one place the rules live.
  */
-export function queryTotalsGroups(db: Db, fromStan: number, toStan: number): TotalsGroup[] {
+export function queryTotalsGroups(
+  db: Db,
+  fromStan: number,
+  toStan: number,
+  kinds: KindTable = TXN_KINDS,
+): TotalsGroup[] {
   if (toStan < fromStan) return [];
+  assertKnownTypes(db, fromStan, toStan, kinds);
   const out: TotalsGroup[] = [];
   const slice = db.prepare(
     `SELECT offline, COUNT(*) AS n, SUM(amount_fen) AS amount, SUM(other_tender_fen) AS other
@@ -179,9 +218,11 @@ export function queryTotalsGroups(db: Db, fromStan: number, toStan: number): Tot
     }
   };
   const hours = hourRanges(db, fromStan, toStan);
-  if (hours) for (const h of hours) push('sale', 'approved', h.lo, h.hi, h.hour);
-  else push('sale', 'approved', fromStan, toStan);
-  for (const type of ['void', 'refund', 'inquiry', 'reversal']) push(type, 'approved', fromStan, toStan);
+  for (const k of kinds.list) {
+    // Sales-bucket kinds feed the chart by hour: one slice per hour. Every other kind is one range.
+    if (k.totals === 'sales' && hours) for (const h of hours) push(k.type, 'approved', h.lo, h.hi, h.hour);
+    else push(k.type, 'approved', fromStan, toStan);
+  }
   const pending = db
     .prepare(
       "SELECT COUNT(*) AS n FROM txns INDEXED BY txns_by_status WHERE status = 'pending' AND stan BETWEEN ? AND ?",
@@ -215,6 +256,33 @@ export function queryTotalsGroups(db: Db, fromStan: number, toStan: number): Tot
       other: 0,
     });
   return out;
+}
+
+/**
+ * Refuses (UNKNOWN_TXN_KIND) when the STAN range holds a row whose type no kind declares — written
+ * by a newer version or edited on disk. The report and the settlement must not add it up as zero.
+ * Cheap: the distinct types of the whole table are read by skipping along txns_report's leading
+ * column (one seek per type, not per row); only a type the table does not know is then looked up
+ * in the range.
+ */
+export function assertKnownTypes(
+  db: Db,
+  fromStan: number,
+  toStan: number,
+  kinds: KindTable = TXN_KINDS,
+): void {
+  const types = db
+    .prepare(
+      `WITH RECURSIVE t(type) AS (
+         SELECT MIN(type) FROM txns INDEXED BY txns_report
+         UNION ALL
+         SELECT (SELECT MIN(type) FROM txns INDEXED BY txns_report WHERE type > t.type) FROM t WHERE t.type IS NOT NULL)
+       SELECT type FROM t WHERE type IS NOT NULL`,
+    )
+    .all() as Array<{ type: string }>;
+  const inRange = db.prepare('SELECT 1 FROM txns WHERE type = ? AND stan BETWEEN ? AND ? LIMIT 1');
+  for (const { type } of types)
+    if (!kinds.has(type) && inRange.get(type, fromStan, toStan)) kindOf(type, kinds);
 }
 
 /**
@@ -254,8 +322,13 @@ function hourRanges(
   return out;
 }
 
-export function shiftTotals(db: Db, fromStan: number, toStan: number): ShiftTotals {
-  return foldTotals(queryTotalsGroups(db, fromStan, toStan));
+export function shiftTotals(
+  db: Db,
+  fromStan: number,
+  toStan: number,
+  kinds: KindTable = TXN_KINDS,
+): ShiftTotals {
+  return foldTotals(queryTotalsGroups(db, fromStan, toStan, kinds), defaultLocalHour, kinds);
 }
 
 /** Totals of everything since `sinceIso` (today at a glance): first STAN by time (indexed), then the range. */

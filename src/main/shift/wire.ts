@@ -61,6 +61,7 @@ export function createShiftPieces(p: {
     merchantId: c.merchantId,
     clock: p.clock,
     maxAttempts: c.issuer.attempts,
+    log: p.log,
   });
   const shifts = new ShiftService({
     db: p.db,

@@ -73,4 +73,13 @@ export const CORE_MIGRATIONS: Migration[] = [
   );
   `,
   },
+  {
+    // The issuer router (src/main/issuer/router.ts): every row names the issuer it went to. Rows
+    // from before belong to the one issuer configured then, which the router calls 'default'.
+    id: 'core/002-issuer-id',
+    sql: `
+  ALTER TABLE txns ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE reversals ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
+  `,
+  },
 ];

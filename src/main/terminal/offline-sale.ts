@@ -20,6 +20,8 @@ export interface OfflineSale {
   otherTenderFen: number;
   /** Time the sale was recorded (the txns row's created_at). */
   time: string;
+  /** The issuer the advice goes to (the router's home issuer). */
+  issuerId?: string;
   override?: Override;
 }
 
@@ -72,6 +74,7 @@ export function decideOffline(
       },
       facts.cardKey,
       overrideBy,
+      s.issuerId,
     );
     return r;
   })();

@@ -28,6 +28,7 @@ export function voidRowOf(orig: TxnRow, pan: string, operatorId: string) {
     entryMode: orig.entry_mode,
     operatorId,
     origStan: orig.stan,
+    issuerId: orig.issuer_id,
   };
 }
 
@@ -57,7 +58,7 @@ export function voidOfflineSale(p: {
       buildRequest: advice,
     });
     const row = txns.finalize(stan, { status: 'approved', offline: true });
-    offline.enqueue(request as AdviceItem, offline.cardKey(pan), p.overrideBy);
+    offline.enqueue(request as AdviceItem, offline.cardKey(pan), p.overrideBy, orig.issuer_id);
     return row;
   })();
 }

@@ -3,7 +3,7 @@
  * (same STAN, same nonce), a bounded number of attempts, and a verdict that is always final.
  */
 import type { IssuerLink } from '../issuer/link';
-import { LinkError } from '../issuer/link';
+import { LinkError, type LinkFailure } from '../issuer/link';
 import type { IssuerResponse } from '../../shared/issuer-protocol';
 import { startTxn, step } from './state-machine';
 
@@ -12,7 +12,7 @@ export type OnlineVerdict =
   /** Nothing reached the issuer. */
   | { kind: 'unreachable'; lastError: string }
   /** The outcome is unknown after every attempt: the caller must queue a reversal. */
-  | { kind: 'unknown'; lastError: string; forged: boolean };
+  | { kind: 'unknown'; lastError: string; forged: boolean; failure: Exclude<LinkFailure, 'not-sent'> };
 
 export async function sendWithRetries(
   link: IssuerLink,
@@ -22,19 +22,23 @@ export async function sendWithRetries(
   let m = startTxn();
   let lastError = '';
   let forged = false;
+  let failure: Exclude<LinkFailure, 'not-sent'> = 'no-answer';
   while (m.next === 'send') {
     m = step(m, { kind: 'send' }, maxAttempts);
     try {
       const response = await link.send(request as Parameters<IssuerLink['send']>[0]);
       return { kind: 'answer', response };
     } catch (e) {
-      const failure = e instanceof LinkError ? e.failure : 'no-answer';
+      const f = e instanceof LinkError ? e.failure : 'no-answer';
       lastError = (e as Error).message;
-      forged = failure === 'bad-signature';
-      if (failure === 'not-sent') m = step(m, { kind: 'not-sent' }, maxAttempts);
-      else if (failure === 'bad-signature') m = step(m, { kind: 'bad-answer' }, maxAttempts);
+      forged = f === 'bad-signature';
+      if (f !== 'not-sent') failure = f;
+      if (f === 'not-sent') m = step(m, { kind: 'not-sent' }, maxAttempts);
+      else if (f === 'bad-signature') m = step(m, { kind: 'bad-answer' }, maxAttempts);
       else m = step(m, { kind: 'no-answer' }, maxAttempts);
     }
   }
-  return m.reversalNeeded ? { kind: 'unknown', lastError, forged } : { kind: 'unreachable', lastError };
+  return m.reversalNeeded
+    ? { kind: 'unknown', lastError, forged, failure }
+    : { kind: 'unreachable', lastError };
 }

@@ -1,26 +1,33 @@
 /**
- * The terminal core: takes presented cards, runs sales and balance inquiries against the issuer,
- * journals every outcome before anyone sees it, and resolves anything left unfinished.
- * Plain TypeScript — no Electron — so it runs and is tested under Node.
+ * The terminal core's cashier face: takes presented cards and runs sales and balance inquiries
+ * through the one TransactionRunner (runner.ts) under the one till lock (till-lock.ts); resolves
+ * anything left unfinished. Plain TypeScript — no Electron — so it runs and is tested under Node.
  */
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { CardPresented } from '../../shared/devices';
-import { maskPan } from '../../shared/card';
-import { TillError, type ErrorCode } from '../../shared/errors';
+import { TillError } from '../../shared/errors';
 import type { CardSummary, TxnResult, Receipt, Override } from '../../shared/contract';
 import type { IssuerLink } from '../issuer/link';
+import { CardTillJsonAdapter } from '../issuer/cardtill-json';
+import { IssuerRouter } from '../issuer/router';
+import { DEFAULT_ISSUER_ID } from '../config/config';
 import { CardVault } from './card-vault';
 import { TxnStore, toResult, type TxnRow } from './txn-store';
-import { sendWithRetries } from './online';
 import { layoutReceipt, type ReceiptExtras, type ReceiptHeader } from '../receipt/layout';
 import type { OverrideChecker } from '../auth/override';
 import type { OfflineStore } from '../../offline-queue/store';
 import { decideOffline } from './offline-sale';
+import { TillLock } from './till-lock';
+import { TransactionRunner } from './runner';
 
 export interface TerminalOptions {
   store: TxnStore;
+  /** The home issuer's link; with no `router`, the one issuer for every card. */
   link: IssuerLink;
+  /** Card → issuer (src/main/issuer/router.ts). Absent: one 'default' entry over `link`. */
+  router?: IssuerRouter;
+  /** Per-request deadline of `link` (with no router: the pending bound is attempts × this + margin). */
+  timeoutMs?: number;
   terminalId: string;
   merchantId: string;
   merchantName: string;
@@ -47,11 +54,44 @@ export type TerminalEvents = {
 
 export class Terminal extends EventEmitter<TerminalEvents> {
   readonly cards: CardVault;
-  private busy = false;
+  /** One till, one transaction: sale, inquiry, void, refund and every later kind share it. */
+  readonly lock = new TillLock();
+  readonly runner: TransactionRunner;
 
   constructor(readonly opts: TerminalOptions) {
     super();
     this.cards = new CardVault(() => opts.clock().getTime());
+    const router = opts.router ?? Terminal.singleIssuer(opts);
+    this.runner = new TransactionRunner({
+      store: opts.store,
+      router,
+      clock: opts.clock,
+      log: opts.log,
+      offline: opts.offline,
+      onLink: (up, detail) => this.opts.onLink?.(up, detail),
+    });
+  }
+
+  /** Today's single `issuer` block: entry 'default', every card, over the given link. */
+  private static singleIssuer(opts: TerminalOptions): IssuerRouter {
+    const timeoutMs = opts.timeoutMs ?? 8000;
+    const port = new CardTillJsonAdapter({
+      link: opts.link,
+      terminalId: opts.terminalId,
+      merchantId: opts.merchantId,
+      timeoutMs,
+      now: opts.clock,
+    });
+    return new IssuerRouter([
+      {
+        id: DEFAULT_ISSUER_ID,
+        name: 'default',
+        port,
+        attempts: opts.maxAttempts,
+        timeoutMs,
+        cardRanges: [''],
+      },
+    ]);
   }
 
   present(card: CardPresented, deviceId?: string): CardSummary {
@@ -65,38 +105,10 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     this.emit('card.cleared');
   }
 
-  private header(
-    type: string,
-    stan: number,
-  ): Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string } {
-    return {
-      type,
-      terminalId: this.opts.terminalId,
-      merchantId: this.opts.merchantId,
-      stan,
-      time: this.opts.clock().toISOString(),
-      nonce: randomBytes(16).toString('hex'),
-    };
-  }
-
   private takeCard(cardToken: string): CardPresented {
     const card = this.cards.take(cardToken);
     if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
     return card;
-  }
-
-  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.busy) throw new TillError('BUSY');
-    this.busy = true;
-    try {
-      return await fn();
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  private wireCard(card: CardPresented): Record<string, unknown> {
-    return { pan: card.pan, entryMode: card.entryMode, expiry: card.expiry, dynamicCode: card.dynamicCode };
   }
 
   useOverrides(overrides: OverrideChecker): void {
@@ -107,135 +119,75 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     req: { cardToken: string; amountFen: number; otherTenderFen?: number; override?: Override },
     operatorId?: string,
   ): Promise<TxnResult> {
-    return this.exclusive(async () => {
+    return this.lock.run('sale', async () => {
       const card = this.takeCard(req.cardToken);
       const otherTenderFen = req.otherTenderFen ?? 0;
-      const { stan, request } = this.opts.store.createPending({
-        type: 'sale',
+      const offline = this.opts.offline;
+      const row = await this.runner.run({
+        kind: 'sale',
+        card,
         amountFen: req.amountFen,
         otherTenderFen,
-        masked: maskPan(card.pan),
-        pan: card.pan,
-        entryMode: card.entryMode,
         operatorId,
-        buildRequest: (s) => ({
-          ...this.header('authorize', s),
-          card: this.wireCard(card),
-          amountFen: req.amountFen,
-          otherTenderFen,
-        }),
+        offline:
+          offline && offline.config.enabled
+            ? ({ stan, time, issuer }) =>
+                decideOffline(
+                  this.opts.store,
+                  offline,
+                  this.opts.overrides,
+                  {
+                    stan,
+                    card,
+                    amountFen: req.amountFen,
+                    otherTenderFen,
+                    time,
+                    override: req.override,
+                    issuerId: issuer.id,
+                  },
+                  this.opts.log,
+                )
+            : undefined,
       });
-      const offline = this.opts.offline;
-      const fallback =
-        offline && offline.config.enabled
-          ? () =>
-              decideOffline(
-                this.opts.store,
-                offline,
-                this.opts.overrides,
-                {
-                  stan,
-                  card,
-                  amountFen: req.amountFen,
-                  otherTenderFen,
-                  time: String(request.time),
-                  override: req.override,
-                },
-                this.opts.log,
-              )
-          : undefined;
-      const row = await this.complete(stan, request, fallback);
       if (row.status === 'approved') this.clearCard();
       return this.publish(row);
     });
   }
 
   inquiry(req: { cardToken: string }, operatorId?: string): Promise<TxnResult> {
-    return this.exclusive(async () => {
+    return this.lock.run('inquiry', async () => {
       const card = this.takeCard(req.cardToken);
-      const { stan, request } = this.opts.store.createPending({
-        type: 'inquiry',
-        amountFen: 0,
-        otherTenderFen: 0,
-        masked: maskPan(card.pan),
-        pan: card.pan,
-        entryMode: card.entryMode,
-        operatorId,
-        buildRequest: (s) => ({ ...this.header('inquiry', s), card: this.wireCard(card) }),
-      });
-      return this.publish(await this.complete(stan, request));
+      return this.publish(
+        await this.runner.run({ kind: 'inquiry', card, amountFen: 0, otherTenderFen: 0, operatorId }),
+      );
     });
   }
 
-  /**
-   * Sends a pending request and records its final outcome; never leaves it pending. `offline`
-   * decides a sale the issuer cannot have seen (verdict 'unreachable') by the offline policy.
-   */
-  private async complete(
-    stan: number,
-    request: Record<string, unknown>,
-    offline?: () => TxnRow,
-  ): Promise<TxnRow> {
-    const verdict = await sendWithRetries(this.opts.link, request, this.opts.maxAttempts);
-    const store = this.opts.store;
-    this.opts.onLink?.(verdict.kind === 'answer', verdict.kind === 'answer' ? undefined : verdict.lastError);
-    if (verdict.kind === 'answer') {
-      const r = verdict.response;
-      const pan = (request.card as { pan?: string } | undefined)?.pan;
-      // The last balance seen online is what offline approvals for this card are checked against.
-      if (pan && r.balanceFen !== undefined && this.opts.offline)
-        this.opts.offline.noteBalance(pan, r.balanceFen);
-      return store.finalize(stan, {
-        status: r.result,
-        balanceFen: r.balanceFen,
-        declineCode: r.result === 'declined' ? (r.code ?? 'ISSUER_ERROR') : undefined,
-        authCode: r.authCode,
-      });
-    }
-    if (verdict.kind === 'unreachable')
-      return offline
-        ? offline()
-        : store.finalize(stan, { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
-    this.opts.log(
-      `stan ${stan}: outcome unknown after ${this.opts.maxAttempts} attempts (${verdict.lastError}); reversal queued`,
-    );
-    const code: ErrorCode = verdict.forged ? 'ISSUER_BAD_SIGNATURE' : 'ISSUER_UNREACHABLE';
-    const needsReversal = request.type === 'authorize';
-    return store.finalize(
-      stan,
-      { status: 'declined', declineCode: code },
-      needsReversal
-        ? { buildRequest: (rs) => ({ ...this.header('reverse', rs), origStan: stan }) }
-        : undefined,
-    );
-  }
-
-  private publish(row: TxnRow): TxnResult {
+  publish(row: TxnRow): TxnResult {
     const result = toResult(row);
     this.emit('txn.updated', result);
     return result;
   }
 
   /**
-   * After a crash: anything still pending may or may not have reached the issuer. It is declared
-   * declined and reversed (a reversal of a STAN the issuer never saw is answered, and stops a late
-   * copy from being applied). Then queued reversals are sent.
+   * After a crash: anything still pending may or may not have reached the issuer. It is declined
+   * and, when its kind moves money, reversed (a reversal of a STAN the issuer never saw is
+   * answered, and stops a late copy from being applied). Queued reversals are sent later.
    */
   recoverPending(): number {
     const rows = this.opts.store.pending();
-    for (const row of rows) {
-      // Sales, voids and refunds move money at the issuer: an unknown outcome is reversed.
-      const isMoney = row.type === 'sale' || row.type === 'void' || row.type === 'refund';
-      this.opts.store.finalize(
-        row.stan,
-        { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },
-        isMoney
-          ? { buildRequest: (rs) => ({ ...this.header('reverse', rs), origStan: row.stan }) }
-          : undefined,
-      );
-      this.opts.log(`recovered pending stan ${row.stan} (${row.type}) after restart`);
-    }
+    for (const row of rows) this.runner.recoverRow(row, 'after restart');
     return rows.length;
+  }
+
+  /**
+   * While the app runs (the background tick): finalizes that failed after the issuer answered,
+   * and rows pending past the bound (TransactionRunner.pendingBoundMs). Skipped while a
+   * transaction holds the till — its own row is not stale.
+   */
+  recoverStale(): number {
+    if (this.lock.busyWith !== undefined) return 0;
+    return this.runner.recoverStale();
   }
 
   recent(limit: number): TxnResult[] {

@@ -7,7 +7,9 @@ import { takeStan } from '../store/terminal-db';
 import { appendJournal, type JournalSigner } from '../journal/journal';
 import { sealSm4, openSm4 } from '../crypto';
 import type { TxnResult, TxnType } from '../../shared/contract';
-import type { ErrorCode } from '../../shared/errors';
+import { TillError, type ErrorCode } from '../../shared/errors';
+import { commandFromSealed } from '../issuer/sealed-command';
+import type { IssuerCommand, ReverseCommand } from '../issuer/port';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -30,8 +32,24 @@ export interface TxnRow {
   orig_stan: number | null;
   auth_code: string | null;
   request_enc: Buffer | null;
+  /** The issuer the router sent it to (src/main/issuer/router.ts); 'default' for older rows. */
+  issuer_id: string;
   created_at: string;
   updated_at: string;
+}
+
+export interface QueuedReversal {
+  stan: number;
+  orig_stan: number;
+  request_enc: Buffer;
+  attempts: number;
+  issuer_id: string;
+}
+
+/** Who a reversal goes to and what it says (the command is sealed, never adapter bytes). */
+export interface ReversalSpec {
+  issuerId: string;
+  command: (revStan: number) => ReverseCommand;
 }
 
 export interface FinalOutcome {
@@ -63,12 +81,16 @@ export class TxnStore {
   openRequest<T>(sealed: Uint8Array): T {
     return JSON.parse(dec.decode(openSm4(this.dataKey, sealed, REQ_AAD))) as T;
   }
+  /** A sealed issuer command — or a wire message sealed before the port existed (sealed-command.ts). */
+  openCommand(sealed: Uint8Array): IssuerCommand {
+    return commandFromSealed(this.openRequest<unknown>(sealed));
+  }
 
   /**
-   * Takes a STAN and records the transaction as pending with its exact request, before anything is
-   * sent: after a crash, recovery finds it and can resend the same bytes or reverse it.
+   * Takes a STAN and records the transaction as pending with its issuer command, before anything
+   * is sent: after a crash, recovery finds it and reverses it (or an adapter resends it).
    */
-  createPending(t: {
+  createPending<R = Record<string, unknown>>(t: {
     type: TxnType;
     amountFen: number;
     otherTenderFen: number;
@@ -77,16 +99,18 @@ export class TxnStore {
     entryMode: string;
     operatorId?: string;
     origStan?: number;
-    buildRequest: (stan: number) => Record<string, unknown>;
-  }): { stan: number; request: Record<string, unknown> } {
+    /** The issuer the router chose ('default' when there is only one). */
+    issuerId?: string;
+    buildRequest: (stan: number) => R;
+  }): { stan: number; request: R } {
     return this.db.transaction(() => {
       const stan = takeStan(this.db);
       const request = t.buildRequest(stan);
       const at = this.now().toISOString();
       this.db
         .prepare(
-          `INSERT INTO txns (stan, type, status, amount_fen, other_tender_fen, masked, pan_enc, entry_mode, operator_id, orig_stan, request_enc, created_at, updated_at)
-           VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO txns (stan, type, status, amount_fen, other_tender_fen, masked, pan_enc, entry_mode, operator_id, orig_stan, request_enc, issuer_id, created_at, updated_at)
+           VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           stan,
@@ -99,6 +123,7 @@ export class TxnStore {
           t.operatorId ?? null,
           t.origStan ?? null,
           this.sealRequest(request),
+          t.issuerId ?? 'default',
           at,
           at,
         );
@@ -106,15 +131,15 @@ export class TxnStore {
     })();
   }
 
-  /** Final state + journal record (+ reversal to queue), atomically. */
-  finalize(
-    stan: number,
-    o: FinalOutcome,
-    reversal?: { buildRequest: (revStan: number) => Record<string, unknown> },
-  ): TxnRow {
+  /**
+   * Final state + journal record (+ reversal to queue), atomically. Only a pending row can be
+   * finalized: a second call (or a row already final) is ALREADY_FINAL and writes nothing — the
+   * row is journaled exactly once per outcome.
+   */
+  finalize(stan: number, o: FinalOutcome, reversal?: ReversalSpec): TxnRow {
     return this.db.transaction(() => {
       const at = this.now().toISOString();
-      this.db
+      const { changes } = this.db
         .prepare(
           'UPDATE txns SET status = ?, balance_fen = ?, decline_code = ?, auth_code = ?, offline = ?, updated_at = ? WHERE stan = ? AND status = ?',
         )
@@ -128,18 +153,25 @@ export class TxnStore {
           stan,
           'pending',
         );
+      if (changes !== 1)
+        throw new TillError(
+          'ALREADY_FINAL',
+          `stan ${stan} is ${this.get(stan)?.status ?? 'unknown'}, not pending`,
+        );
       const row = this.get(stan)!;
       this.journal(row);
-      if (reversal) this.queueReversal(stan, reversal.buildRequest);
+      if (reversal) this.queueReversal(stan, reversal);
       return row;
     })();
   }
 
-  queueReversal(origStan: number, buildRequest: (revStan: number) => Record<string, unknown>): number {
+  queueReversal(origStan: number, r: ReversalSpec): number {
     const revStan = takeStan(this.db);
     this.db
-      .prepare('INSERT INTO reversals (stan, orig_stan, request_enc, created_at) VALUES (?, ?, ?, ?)')
-      .run(revStan, origStan, this.sealRequest(buildRequest(revStan)), this.now().toISOString());
+      .prepare(
+        'INSERT INTO reversals (stan, orig_stan, request_enc, issuer_id, created_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(revStan, origStan, this.sealRequest(r.command(revStan)), r.issuerId, this.now().toISOString());
     return revStan;
   }
 
@@ -171,23 +203,25 @@ export class TxnStore {
     return this.db.prepare("SELECT * FROM txns WHERE status = 'pending' ORDER BY stan").all() as TxnRow[];
   }
 
+  /** Pending rows recorded before `cutoff` (ISO time): past the bound, nothing is still sending them. */
+  pendingBefore(cutoff: string): TxnRow[] {
+    return this.db
+      .prepare("SELECT * FROM txns WHERE status = 'pending' AND created_at < ? ORDER BY stan")
+      .all(cutoff) as TxnRow[];
+  }
+
   recent(limit: number): TxnRow[] {
     return this.db
       .prepare("SELECT * FROM txns WHERE status != 'pending' ORDER BY stan DESC LIMIT ?")
       .all(limit) as TxnRow[];
   }
 
-  unsentReversals(): Array<{ stan: number; orig_stan: number; request_enc: Buffer; attempts: number }> {
+  unsentReversals(): QueuedReversal[] {
     return this.db
       .prepare(
-        'SELECT stan, orig_stan, request_enc, attempts FROM reversals WHERE sent_at IS NULL ORDER BY stan',
+        'SELECT stan, orig_stan, request_enc, attempts, issuer_id FROM reversals WHERE sent_at IS NULL ORDER BY stan',
       )
-      .all() as Array<{
-      stan: number;
-      orig_stan: number;
-      request_enc: Buffer;
-      attempts: number;
-    }>;
+      .all() as QueuedReversal[];
   }
 
   markReversalFailed(stan: number, error: string): void {
@@ -196,20 +230,32 @@ export class TxnStore {
       .run(error, stan);
   }
 
-  /** The issuer acknowledged the reversal: mark it sent, record the original as reversed, journal it. */
-  completeReversal(revStan: number, origStan: number, balanceFen: number | undefined): void {
+  /**
+   * The issuer acknowledged the reversal: mark it sent, record the reversal, journal it. When the
+   * issuer says it had applied the original (`originalApplied`), the original row becomes
+   * `reversed` — its money was given back — and that state change is journaled too, so the row
+   * and its latest journal record agree.
+   */
+  completeReversal(
+    revStan: number,
+    origStan: number,
+    balanceFen: number | undefined,
+    originalApplied = false,
+  ): void {
     this.db.transaction(() => {
       const at = this.now().toISOString();
-      this.db
+      const { changes } = this.db
         .prepare(
-          'UPDATE reversals SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE stan = ?',
+          'UPDATE reversals SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE stan = ? AND sent_at IS NULL',
         )
         .run(at, revStan);
+      // Two senders raced (the background tick and a caller): the first one recorded it.
+      if (changes === 0) return;
       const orig = this.get(origStan);
       this.db
         .prepare(
-          `INSERT INTO txns (stan, type, status, amount_fen, other_tender_fen, balance_fen, masked, pan_enc, entry_mode, operator_id, orig_stan, created_at, updated_at)
-           VALUES (?, 'reversal', 'approved', ?, 0, ?, ?, ?, 'system', NULL, ?, ?, ?)`,
+          `INSERT INTO txns (stan, type, status, amount_fen, other_tender_fen, balance_fen, masked, pan_enc, entry_mode, operator_id, orig_stan, issuer_id, created_at, updated_at)
+           VALUES (?, 'reversal', 'approved', ?, 0, ?, ?, ?, 'system', NULL, ?, ?, ?, ?)`,
         )
         .run(
           revStan,
@@ -218,10 +264,17 @@ export class TxnStore {
           orig?.masked ?? '',
           orig?.pan_enc ?? null,
           origStan,
+          orig?.issuer_id ?? 'default',
           at,
           at,
         );
       this.journal(this.get(revStan)!);
+      if (originalApplied && orig && orig.status !== 'reversed' && orig.status !== 'pending') {
+        this.db
+          .prepare("UPDATE txns SET status = 'reversed', updated_at = ? WHERE stan = ? AND status = ?")
+          .run(at, origStan, orig.status);
+        this.journal(this.get(origStan)!);
+      }
     })();
   }
 }

@@ -1,8 +1,8 @@
 /**
- * Void and refund, both with a manager override (src/main/auth/override.ts), both sent and
- * journaled exactly like sales: TxnStore.createPending (STAN + exact request, sealed) →
- * sendWithRetries (same bytes on every attempt) → TxnStore.finalize (row + signed journal
- * record + a queued reversal when the outcome is unknown, in one SQLite transaction).
+ * Void and refund, both with a manager override (src/main/auth/override.ts), both run exactly
+ * like sales: through the one TransactionRunner (runner.ts: eligibility + override →
+ * createPending → issuer port → finalize, or declined with a queued Reverse when the outcome is
+ * unknown) under the till's one lock (a refund during a sale is BUSY).
  *
  * Void: an approved sale of the open, unsettled batch (or, with no shift open, the last sale),
  * in full, once. The issuer credits the card back; the message is idempotent by (terminal, STAN)
@@ -11,28 +11,28 @@
  * total (checked here and again at the issuer) — or unlinked to a presented card. Credited to
  * the card. A refund is its own row and is counted once (src/main/shift/totals.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { TillError } from '../../shared/errors';
-import { maskPan } from '../../shared/card';
 import type { Override, TxnResult, Receipt } from '../../shared/contract';
 import type { OverrideChecker } from '../auth/override';
 import type { IssuerLink } from '../issuer/link';
 import type { AuditLog } from '../audit/audit-log';
-import { sendWithRetries } from './online';
-import { toResult, type TxnStore, type TxnRow } from './txn-store';
+import type { TxnStore, TxnRow } from './txn-store';
 import type { Terminal } from './terminal';
 import type { OfflineStore } from '../../offline-queue/store';
 import { voidOfflineSale, voidRowOf } from './offline-void';
 
 export interface VoidRefundOptions {
   store: TxnStore;
-  link: IssuerLink;
+  /** Unused: voids and refunds go through the terminal's runner and its issuer router. */
+  link?: IssuerLink;
+  /** Runs on the terminal's runner and under its till lock. */
   terminal: Terminal;
   overrides: OverrideChecker;
   audit: AuditLog;
   terminalId: string;
   merchantId: string;
-  maxAttempts: number;
+  /** Unused: each issuer entry has its own attempts (src/main/issuer/router.ts). */
+  maxAttempts?: number;
   clock: () => Date;
   log: (line: string) => void;
   /** From the shift service: first STAN of the unsettled batch, whether a shift is open, whether a close is running. */
@@ -52,32 +52,8 @@ export interface VoidRefundResult {
   receipt: Receipt | null;
 }
 
-type Header = Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string };
-
 export class VoidRefund {
-  private busy = false;
   constructor(private readonly o: VoidRefundOptions) {}
-
-  private header(type: string, stan: number): Header {
-    return {
-      type,
-      terminalId: this.o.terminalId,
-      merchantId: this.o.merchantId,
-      stan,
-      time: this.o.clock().toISOString(),
-      nonce: randomBytes(16).toString('hex'),
-    };
-  }
-
-  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.busy) throw new TillError('BUSY');
-    this.busy = true;
-    try {
-      return await fn();
-    } finally {
-      this.busy = false;
-    }
-  }
 
   private db() {
     return this.o.store.db;
@@ -115,7 +91,7 @@ export class VoidRefund {
     req: { origStan: number; override: Override },
     cashier: { id: string; role: string },
   ): Promise<VoidRefundResult> {
-    return this.exclusive(async () => {
+    return this.o.terminal.lock.run('void', async () => {
       const orig = this.original(req.origStan);
       const b = this.o.batch();
       const allowed = b.shiftOpen
@@ -126,19 +102,40 @@ export class VoidRefund {
       const h = this.history(orig.stan);
       if (h.voided) throw new TillError('ALREADY_VOIDED', `stan ${orig.stan}`);
       if (h.refundedFen > 0) throw new TillError('VOID_NOT_ALLOWED', 'already partly refunded');
-      const manager = this.checkOverride('void', req.override, cashier, orig.stan);
       const pan = this.o.store.openPan(orig.pan_enc!);
-      if (advice === 'queued') return this.voidQueued(orig, pan, cashier, manager);
-      const { stan, request } = this.o.store.createPending({
-        ...voidRowOf(orig, pan, cashier.id),
-        buildRequest: (s) => ({ ...this.header('void', s), origStan: orig.stan, amountFen: orig.amount_fen }),
+      let manager = '';
+      const override = () => void (manager = this.checkOverride('void', req.override, cashier, orig.stan));
+      const v = voidRowOf(orig, pan, cashier.id);
+      if (advice === 'queued') {
+        // Decided locally, through the runner's eligibility (the override) like any void.
+        const row = await this.o.terminal.runner.run({
+          kind: 'void',
+          card: { pan, entryMode: v.entryMode },
+          amountFen: v.amountFen,
+          otherTenderFen: v.otherTenderFen,
+          origStan: orig.stan,
+          operatorId: cashier.id,
+          issuerId: orig.issuer_id,
+          eligibility: override,
+          local: () => this.voidQueued(orig, pan, cashier, manager),
+        });
+        return this.finish(row);
+      }
+      const row = await this.o.terminal.runner.run({
+        kind: 'void',
+        card: { pan, entryMode: v.entryMode },
+        amountFen: v.amountFen,
+        otherTenderFen: v.otherTenderFen,
+        origStan: orig.stan,
+        operatorId: cashier.id,
+        issuerId: orig.issuer_id,
+        eligibility: override,
       });
-      const row = await this.complete(stan, request);
       this.o.audit.record({
         action: 'txn.void',
         operatorId: cashier.id,
         operatorRole: cashier.role,
-        stan,
+        stan: row.stan,
         approvedBy: manager,
         outcome: row.status === 'approved' ? 'ok' : 'failed',
         detail: `void of ${orig.stan} ${orig.amount_fen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
@@ -151,10 +148,11 @@ export class VoidRefund {
     req: { origStan?: number; cardToken?: string; amountFen: number; override: Override },
     cashier: { id: string; role: string },
   ): Promise<VoidRefundResult> {
-    return this.exclusive(async () => {
+    return this.o.terminal.lock.run('refund', async () => {
       let pan: string;
       let entryMode = 'manual';
       let origStan: number | undefined;
+      let issuerId: string | undefined;
       if (req.origStan !== undefined) {
         const orig = this.original(req.origStan);
         if (this.history(orig.stan).voided) throw new TillError('ALREADY_VOIDED', `stan ${orig.stan}`);
@@ -170,6 +168,7 @@ export class VoidRefund {
         pan = this.o.store.openPan(orig.pan_enc!);
         entryMode = orig.entry_mode;
         origStan = orig.stan;
+        issuerId = orig.issuer_id;
       } else {
         if (!req.cardToken) throw new TillError('NO_CARD');
         const card = this.o.terminal.cards.take(req.cardToken);
@@ -177,35 +176,30 @@ export class VoidRefund {
         pan = card.pan;
         entryMode = card.entryMode;
       }
-      const manager = this.checkOverride(
-        'refund',
-        req.override,
-        cashier,
-        origStan,
-        origStan ? undefined : 'unlinked',
-      );
-      const { stan, request } = this.o.store.createPending({
-        type: 'refund',
+      let manager = '';
+      const row = await this.o.terminal.runner.run({
+        kind: 'refund',
+        card: { pan, entryMode },
         amountFen: req.amountFen,
         otherTenderFen: 0,
-        masked: maskPan(pan),
-        pan,
-        entryMode,
-        operatorId: cashier.id,
         origStan,
-        buildRequest: (s) => ({
-          ...this.header('refund', s),
-          amountFen: req.amountFen,
-          ...(origStan !== undefined ? { origStan } : { card: { pan, entryMode } }),
-        }),
+        operatorId: cashier.id,
+        issuerId,
+        eligibility: () =>
+          void (manager = this.checkOverride(
+            'refund',
+            req.override,
+            cashier,
+            origStan,
+            origStan ? undefined : 'unlinked',
+          )),
       });
-      const row = await this.complete(stan, request);
       if (row.status === 'approved' && origStan === undefined) this.o.terminal.clearCard();
       this.o.audit.record({
         action: 'txn.refund',
         operatorId: cashier.id,
         operatorRole: cashier.role,
-        stan,
+        stan: row.stan,
         approvedBy: manager,
         outcome: row.status === 'approved' ? 'ok' : 'failed',
         detail: `${origStan ? `refund of ${origStan}` : 'unlinked refund'} ${req.amountFen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
@@ -234,7 +228,7 @@ export class VoidRefund {
     pan: string,
     cashier: { id: string; role: string },
     manager: string,
-  ): VoidRefundResult {
+  ): TxnRow {
     const row = voidOfflineSale({
       txns: this.o.store,
       offline: this.o.offline!.store,
@@ -257,7 +251,7 @@ export class VoidRefund {
       detail: `void of offline sale ${orig.stan} ${orig.amount_fen} fen ${row.masked} (queued behind its advice)`,
     });
     this.o.offline!.kick();
-    return this.finish(row);
+    return row;
   }
 
   private checkOverride(
@@ -282,33 +276,8 @@ export class VoidRefund {
     }
   }
 
-  /** Same outcome rules as a sale: answered → final; unreachable → declined; unknown → declined + reversal queued. */
-  private async complete(stan: number, request: Record<string, unknown>): Promise<TxnRow> {
-    const verdict = await sendWithRetries(this.o.link, request, this.o.maxAttempts);
-    const store = this.o.store;
-    if (verdict.kind === 'answer') {
-      const r = verdict.response;
-      return store.finalize(stan, {
-        status: r.result,
-        balanceFen: r.balanceFen,
-        declineCode: r.result === 'declined' ? (r.code ?? 'ISSUER_ERROR') : undefined,
-      });
-    }
-    if (verdict.kind === 'unreachable')
-      return store.finalize(stan, { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
-    this.o.log(
-      `stan ${stan}: ${String(request.type)} outcome unknown (${verdict.lastError}); reversal queued`,
-    );
-    return store.finalize(
-      stan,
-      { status: 'declined', declineCode: verdict.forged ? 'ISSUER_BAD_SIGNATURE' : 'ISSUER_UNREACHABLE' },
-      { buildRequest: (rs) => ({ ...this.header('reverse', rs), origStan: stan }) },
-    );
-  }
-
   private finish(row: TxnRow): VoidRefundResult {
-    const result = toResult(row);
-    this.o.terminal.emit('txn.updated', result);
+    const result = this.o.terminal.publish(row);
     return { result, receipt: row.status === 'pending' ? null : this.o.terminal.receipt(row.stan) };
   }
 }

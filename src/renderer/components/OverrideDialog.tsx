@@ -14,6 +14,8 @@ export function OverrideDialog(props: {
   error?: string | null;
   onConfirm: (o: Override) => void;
   onCancel: () => void;
+  /** Why the override is asked and what it does (e.g. the force-close's unsent sales). */
+  children?: React.ReactNode;
 }) {
   const { t } = useT();
   const [managers, setManagers] = useState<Operator[]>([]);
@@ -39,6 +41,7 @@ export function OverrideDialog(props: {
         }}
       >
         <h3>{t('overrideTitle', { action: t(`act_${props.action}` as WordKey) })}</h3>
+        {props.children}
         <label>
           {t('overrideManager')}
           <select value={who} onChange={(e) => setWho(e.target.value)} data-testid="override-operator">

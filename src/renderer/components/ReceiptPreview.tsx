@@ -3,17 +3,31 @@ import QRCode from 'qrcode';
 import { useTill } from '../store';
 import { useT } from './useLang';
 import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
+import { charColumns, printedRows, type PrintedRow } from '../../shared/receipt-columns';
+import './receipt-columns.css';
 
-/** Display width of a string on a receipt: CJK and full-width characters take two columns. */
-export function columns(s: string): number {
-  let n = 0;
-  for (const ch of s)
-    n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
-      ch,
-    )
-      ? 2
-      : 1;
-  return n;
+/**
+ * One printed row: ASCII runs as text, every wide character (Chinese, ¥) in a box exactly two
+ * columns wide, so the preview lines up like the paper whatever the font's CJK advance is.
+ */
+function Row({ row }: { row: PrintedRow }) {
+  const parts: React.ReactNode[] = [];
+  let run = '';
+  let i = 0;
+  for (const ch of row.text) {
+    if (charColumns(ch) === 1) run += ch;
+    else {
+      if (run) parts.push(run);
+      run = '';
+      parts.push(
+        <span key={i++} className="r-w2">
+          {ch}
+        </span>,
+      );
+    }
+  }
+  if (run) parts.push(run);
+  return <div className={`r-line ${row.bold ? 'r-bold' : ''}`}>{parts}</div>;
 }
 
 function QrImage({ data }: { data: string }) {
@@ -24,26 +38,25 @@ function QrImage({ data }: { data: string }) {
   return src ? <img className="receipt-qr" src={src} alt="QR" data-testid="receipt-qr" /> : null;
 }
 
-function Line({ line, width }: { line: ReceiptLine; width: number }) {
+function Line({ line, width }: { line: ReceiptLine; width: 32 | 48 }) {
   switch (line.type) {
     case 'text':
-      return (
-        <div
-          className={`r-line align-${line.align ?? 'left'} ${line.size === 2 ? 'r-big' : ''} ${line.bold ? 'r-bold' : ''}`}
-        >
-          {line.text}
-        </div>
-      );
-    case 'pair': {
-      const gap = Math.max(1, width - columns(line.left) - columns(line.right));
-      return (
-        <div className={`r-line ${line.bold ? 'r-bold' : ''}`}>
-          {line.left + ' '.repeat(gap) + line.right}
-        </div>
-      );
-    }
+    case 'pair':
     case 'rule':
-      return <div className="r-line">{(line.char ?? '-').repeat(width)}</div>;
+      // Double-size text is centred by the browser; everything else is laid out in columns.
+      if (line.type === 'text' && line.size === 2)
+        return (
+          <div className={`r-line align-${line.align ?? 'left'} r-big ${line.bold ? 'r-bold' : ''}`}>
+            {line.text}
+          </div>
+        );
+      return (
+        <>
+          {printedRows({ width, lines: [line] }).map((r, i) => (
+            <Row key={i} row={r} />
+          ))}
+        </>
+      );
     case 'qr':
       return (
         <div className="r-line align-center">

@@ -12,7 +12,10 @@ export const MANAGER_WORDS = {
   tenderCard: { zh: '储值卡', en: 'Card' },
   tenderCash: { zh: '现金', en: 'Cash' },
   noSalesYet: { zh: '今日尚无销售', en: 'No sales yet today' },
-  netSales: { zh: '净销售额', en: 'Net sales' },
+  // One definition each (docs/manager.md "What the reports count"): card net = sales − voids − refunds
+  // on cards; the total adds the cash part of split tenders (net of voids).
+  netCardSales: { zh: '卡净额', en: 'Net card sales' },
+  totalInclCash: { zh: '总销售额（含现金）', en: 'Total incl. cash' },
   salesCount: { zh: '消费笔数', en: 'Sales' },
   voidsLabel: { zh: '撤销', en: 'Voids' },
   refundsLabel: { zh: '退货', en: 'Refunds' },
@@ -46,6 +49,8 @@ export const MANAGER_WORDS = {
   set_settled: { zh: '已平账', en: 'Settled' },
   set_unmatched: { zh: '不平', en: 'Not matched' },
   set_unreachable: { zh: '未送达发卡方', en: 'Issuer not reached' },
+  set_refused: { zh: '发卡方拒绝对账', en: 'Refused by the issuer' },
+  set_bad_answer: { zh: '发卡方应答无效', en: 'Issuer answer not valid' },
   retrySettle: { zh: '重新对账', en: 'Settle again' },
   discrepancies: { zh: '差错明细', en: 'Discrepancies' },
   kind_missing_at_issuer: { zh: '发卡方缺失', en: 'Missing at issuer' },
@@ -104,4 +109,64 @@ export const MANAGER_WORDS = {
   refundDone: { zh: '退货成功，余额 {balance}', en: 'Refunded, balance {balance}' },
   txnFailed: { zh: '未成功：{why}', en: 'Not done: {why}' },
   printedCopy: { zh: '已打印（副本）', en: 'Printed (copy)' },
+  // Audit panel
+  auditOutcome_ok: { zh: '成功', en: 'OK' },
+  auditOutcome_denied: { zh: '拒绝', en: 'Denied' },
+  auditOutcome_failed: { zh: '失败', en: 'Failed' },
+  // Transaction types in the discrepancy table
+  txnType_sale: { zh: '消费', en: 'Sale' },
+  txnType_void: { zh: '撤销', en: 'Void' },
+  txnType_refund: { zh: '退货', en: 'Refund' },
+  // One truth per shift
+  ackedBy: { zh: '差异已由 {by} 于 {at} 确认', en: 'Acknowledged by {by} at {at}' },
+  ackNoteNeeded: {
+    zh: '差异超过 ¥50.00，请填写说明（至少 3 个字）',
+    en: 'Over ¥50.00: write a note (3 characters or more)',
+  },
+  carriedOutTitle: { zh: '结转下批', en: 'Carried to the next batch' },
+  carriedOutUnsent: { zh: '仍在离线队列', en: 'still in the offline queue' },
+  carriedOutSent: { zh: '已上送发卡方', en: 'now at the issuer' },
+  // Close and force-close
+  confirmCloseWithCount: {
+    zh: '用 {by} 的点钞 {amount} 结班？结班后本班次不能再更改。',
+    en: "Close the shift with {by}'s count of {amount}? A closed shift cannot be changed.",
+  },
+  confirmClose: { zh: '确认结班', en: 'Close the shift' },
+  forceCloseWhy: {
+    zh: '还有 {n} 笔离线交易未上送发卡方，不能正常结班。',
+    en: '{n} offline sale(s) have not reached the issuer yet, so the shift cannot close normally.',
+  },
+  forceCloseWhat: {
+    zh: '强制结班：这些交易不计入本批次对账，列为“结转下批”；联网后照常上送，并随下一批次结算。不会丢失，也不会重复扣款。',
+    en: 'A forced close leaves them out of this batch ("carried to the next batch"); they go to the issuer when the link is back and settle with the next batch. Nothing is lost or charged twice.',
+  },
+  floatRequired: {
+    zh: '请输入备用金金额（元），例如 100.00；没有备用金请输入 0',
+    en: 'Enter the opening float in yuan, e.g. 100.00 (0 for none)',
+  },
+  // Operators
+  opIdRule: { zh: '工号须为 3–8 位数字', en: 'The ID must be 3 to 8 digits' },
+  opNameRule: { zh: '请输入姓名（最多 40 个字）', en: 'Enter a name (up to 40 characters)' },
+  opPinRule: { zh: '密码须为 4–8 位数字', en: 'The PIN must be 4 to 8 digits' },
+  opExists: { zh: '工号 {id} 已存在', en: 'ID {id} is already taken' },
+  opAdded: { zh: '已新增操作员 {id}', en: 'Operator {id} added' },
+  opThisIsYou: { zh: '（本人）', en: '(you)' },
+  confirmDisable: {
+    zh: '停用 {name}（{id}）？停用后无法登录。',
+    en: 'Disable {name} ({id})? They will not be able to sign in.',
+  },
+  confirmDisableYes: { zh: '确认停用', en: 'Disable' },
+  // Offline queue
+  forwardNoLink: {
+    zh: '未能上送：发卡方连接已断开。联网后队列会自动上送，无需再点。',
+    en: 'Nothing sent: the issuer link is cut. The queue goes out by itself when the link is back.',
+  },
+  forwardLeft: { zh: '已上送；仍有 {n} 笔未上送', en: 'Forwarded; {n} still waiting' },
+  forwardAllSent: { zh: '队列已全部上送', en: 'Queue fully forwarded' },
+  forwardNothing: { zh: '队列为空，无需上送', en: 'The queue is empty' },
+  // No shift open (cashier screen banner)
+  noShiftBanner: {
+    zh: '当前没有开班：可以照常收款，但这些交易将计入下一个班次并标记为“开班前交易”。请店长开班。',
+    en: 'No shift is open: you can still sell, but these sales count in the next shift, flagged "before open". Ask the manager to open a shift.',
+  },
 } as const;

@@ -7,6 +7,7 @@ import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel } from '../components/VoidRefundPanel';
 import { CashierCount } from '../components/CashierCount';
 import { DeviceNotices } from '../components/DeviceNotices';
+import { NoShiftBanner } from '../components/NoShiftBanner';
 import { keypad, submit, setMode, enterCard, loadRecent } from '../actions';
 import { cashierKeyHandler } from '../keys';
 import { formatMoney } from '../../shared/money';
@@ -57,6 +58,7 @@ export function Cashier() {
 
   return (
     <main className="cashier" data-testid="cashier">
+      <NoShiftBanner />
       <section className="cashier-main">
         <div className="mode-tabs">
           <button

@@ -7,6 +7,7 @@ import { ShiftList } from '../components/manager/ShiftList';
 import { AuditPanel } from '../components/manager/AuditPanel';
 import { OperatorsPanel } from '../components/manager/OperatorsPanel';
 import type { WordKey } from '../i18n';
+import '../components/manager/manager.css';
 
 const TABS: Array<{ id: string; label: WordKey; Panel: () => React.JSX.Element | null }> = [
   { id: 'today', label: 'mgrToday', Panel: TodayPanel },

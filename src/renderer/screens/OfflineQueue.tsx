@@ -12,6 +12,7 @@ import { getBridge } from '../bridge';
 import type { QueueStatus } from '../../shared/contract';
 import { QueueItems } from '../components/manager/QueueItems';
 import { DeadLetters } from '../components/manager/DeadLetters';
+import { OfflineLimitsTable } from '../components/manager/OfflineLimits';
 
 function age(seconds: number | null, t: ReturnType<typeof useT>['t']): string {
   if (seconds === null) return t('queueNone');
@@ -24,6 +25,7 @@ export function OfflineQueue() {
   const [s, setS] = useState<QueueStatus | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [note, setNote] = useState('');
 
   const refresh = useCallback(async () => {
     try {
@@ -46,8 +48,15 @@ export function OfflineQueue() {
   const forwardNow = async () => {
     setBusy(true);
     setError('');
+    setNote('');
+    const before = s?.count ?? 0;
     try {
-      setS(await call('queue.forward', {}));
+      const next = await call('queue.forward', {});
+      setS(next);
+      // Always say what happened: a cut link answers without an error, so say it here.
+      if (next.link !== 'online' && next.count > 0) setError(t('forwardNoLink'));
+      else if (next.count > 0) setNote(t('forwardLeft', { n: String(next.count) }));
+      else setNote(before > 0 ? t('forwardAllSent') : t('forwardNothing'));
     } catch (e) {
       const code = (e as { error?: { code?: string } }).error?.code;
       setError(code ? err(code) : String((e as Error).message));
@@ -67,7 +76,6 @@ export function OfflineQueue() {
 
   if (!s) return <section className="offline-queue" data-testid="offline-queue" />;
   const linkWord = s.link === 'online' ? t('online') : s.link === 'cut' ? t('linkCut') : t('offline');
-  const L = s.limits;
   return (
     <section className="offline-queue" data-testid="offline-queue">
       <h2>{t('queueTitle')}</h2>
@@ -136,8 +144,13 @@ export function OfflineQueue() {
         >
           {busy ? t('queueForwarding') : t('queueForwardNow')}
         </button>
+        {note && (
+          <span className="ok-note" role="status" data-testid="queue-note">
+            {note}
+          </span>
+        )}
         {error && (
-          <span className="error" data-testid="queue-error">
+          <span className="error" role="alert" data-testid="queue-error">
             {error}
           </span>
         )}
@@ -182,37 +195,7 @@ export function OfflineQueue() {
       <DeadLetters />
 
       <h3>{t('queueLimits')}</h3>
-      {!L.enabled && <p className="error">{t('limitDisabled')}</p>}
-      <table className="grid" data-testid="queue-limits">
-        <tbody>
-          <tr>
-            <th>{t('limitFloor')}</th>
-            <td data-testid="limit-floor">{money(L.floorLimitFen)}</td>
-            <th>{t('limitTotal')}</th>
-            <td data-testid="limit-total">{money(L.totalLimitFen)}</td>
-          </tr>
-          <tr>
-            <th>{t('limitCardDay')}</th>
-            <td>
-              {L.perCardDailyCount} / {money(L.perCardDailyFen)}
-            </td>
-            <th>{t('limitMaxAge')}</th>
-            <td>{t('offMinutes', { n: String(L.maxAgeMinutes) })}</td>
-          </tr>
-          <tr>
-            <th>{t('limitBalance')}</th>
-            <td>{L.requireKnownBalance ? t('offYes') : t('offNo')}</td>
-            <th />
-            <td>
-              {t('limitVelocity', {
-                n: String(L.velocityCount),
-                w: String(L.velocityWindowSeconds),
-                b: String(L.velocityBlockSeconds),
-              })}
-            </td>
-          </tr>
-        </tbody>
-      </table>
+      <OfflineLimitsTable limits={s.limits} />
     </section>
   );
 }

@@ -49,8 +49,9 @@ export const deviceIoMethods = {
 export const PrintJobNote = z.object({
   jobId: z.string(),
   deviceId: z.string(),
-  /** held: paper out / cover open / offline — it prints by itself when fixed; printed: it did. */
-  state: z.enum(['held', 'printed']),
+  /** held: paper out / cover open / offline — it prints by itself when fixed; printed: it did;
+   * lost: the printer's settings changed and nothing could take the job (reason PRINT_JOB_LOST). */
+  state: z.enum(['held', 'printed', 'lost']),
   reason: ErrorCode.optional(),
   stan: z.number().int().optional(),
   heldCount: z.number().int().min(0),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Fen, method, Empty, Override, Role, SELLERS, ALL_ROLES } from './common';
 import { TxnResult, Receipt } from './sale';
 import { ReceiptDoc } from '../receipt-doc';
+import { freeText } from '../free-text';
 
 const MANAGER = ['manager'] as const;
 const CountAmount = z.object({ count: z.number().int(), amountFen: z.number().int() });
@@ -19,6 +20,11 @@ export const ShiftTotals = z.object({
   refunds: CountAmount,
   inquiries: z.object({ count: z.number().int() }),
   reversals: CountAmount,
+  /**
+   * Every approved kind by type (src/shared/txn-kinds.ts), with the drawer cash it moved (signed).
+   * Absent from Z reports frozen before kinds were data.
+   */
+  byKind: z.record(z.string(), CountAmount.extend({ cashFen: z.number().int() })).optional(),
   declined: z.object({ count: z.number().int(), byCode: z.record(z.string(), z.number().int()) }),
   pending: z.object({ count: z.number().int() }),
   online: CountAmount,
@@ -59,10 +65,14 @@ export type Discrepancy = z.infer<typeof Discrepancy>;
 
 export const SettlementInfo = z.object({
   batchNo: z.number().int(),
-  status: z.enum(['settled', 'unmatched', 'unreachable']),
+  status: z.enum(['settled', 'unmatched', 'unreachable', 'refused', 'bad_answer']),
+  /** The issuer's code when it refused the settlement (status 'refused'). */
+  issuerCode: z.string().nullable().optional(),
   forced: z.boolean(),
   carriedIn: z.array(z.number().int()),
   carriedOut: z.array(z.number().int()),
+  /** Of carriedOut, the STANs still in the offline queue now (the rest have reached the issuer since). */
+  carriedOutUnsent: z.array(z.number().int()).optional(),
   terminalTotals: z.record(z.string(), z.number().int()),
   issuerTotals: z.record(z.string(), z.number().int()).nullable(),
   discrepancies: z.array(Discrepancy),
@@ -119,12 +129,18 @@ export const ShiftSummary = z.object({
   /** Manager-only fields; null for a cashier. */
   varianceFen: z.number().int().nullable(),
   acknowledged: z.boolean(),
-  settlement: z.enum(['settled', 'unmatched', 'unreachable']).nullable(),
+  settlement: z.enum(['settled', 'unmatched', 'unreachable', 'refused', 'bad_answer']).nullable(),
   netCardFen: z.number().int().nullable(),
 });
 export type ShiftSummary = z.infer<typeof ShiftSummary>;
 
-export const ReportDoc = z.object({ report: ShiftReport, doc: ReceiptDoc, copy: z.boolean() });
+export const ReportDoc = z.object({
+  report: ShiftReport,
+  doc: ReceiptDoc,
+  copy: z.boolean(),
+  /** A Z's acknowledgement of its variance, once given (the screen shows it instead of the button). */
+  ack: z.object({ by: z.string(), at: z.string(), note: z.string().nullable() }).nullable().optional(),
+});
 
 export const AuditEntry = z.object({
   id: z.number().int(),
@@ -230,7 +246,7 @@ export const managerMethods = {
     roles: MANAGER,
   }),
   'shift.acknowledge': method({
-    req: z.object({ shiftId: z.number().int().positive(), note: z.string().max(500).optional() }).strict(),
+    req: z.object({ shiftId: z.number().int().positive(), note: freeText({ max: 500 }).optional() }).strict(),
     res: Empty,
     roles: MANAGER,
   }),
@@ -295,7 +311,7 @@ export const managerMethods = {
   'operators.list': method({ req: Empty, res: z.array(OperatorDetail), roles: MANAGER }),
   'operators.add': method({
     req: z
-      .object({ id: z.string().regex(/^\d{3,8}$/), name: z.string().min(1).max(40), role: Role, pin })
+      .object({ id: z.string().regex(/^\d{3,8}$/), name: freeText({ min: 1, max: 40 }), role: Role, pin })
       .strict(),
     res: OperatorDetail,
     roles: MANAGER,

@@ -4,6 +4,7 @@
  * `cardtill queue status` prints the same QueueStatus as JSON.
  */
 import { z } from 'zod';
+import { OFFLINE_TXN_TYPES } from '../txn-kinds';
 import { Fen, method, Empty } from './common';
 import { LinkState } from './session';
 import { ErrorCode } from '../errors';
@@ -25,7 +26,7 @@ export type OfflineLimits = z.infer<typeof OfflineLimits>;
 export const QueueException = z.object({
   stan: z.number().int().positive(),
   /** What the refused advice was: an offline sale, or the void of one. */
-  kind: z.enum(['sale', 'void']),
+  kind: z.enum(OFFLINE_TXN_TYPES),
   code: ErrorCode,
   amountFen: Fen,
   masked: z.string(),
@@ -65,7 +66,7 @@ export type QueueStatus = z.infer<typeof QueueStatus>;
 /** One advice in the queue: what the manager's 待上送 / Waiting table shows. */
 export const QueueItem = z.object({
   stan: z.number().int().positive(),
-  kind: z.enum(['sale', 'void']),
+  kind: z.enum(OFFLINE_TXN_TYPES),
   /** For a void: the STAN of the sale it voids. */
   origStan: z.number().int().positive().nullable(),
   /** When it was approved offline (ISO). */

@@ -3,6 +3,7 @@ import { Fen, method, SELLERS, Empty, Override } from './common';
 import { ErrorCode } from '../errors';
 import { EntryMode } from '../devices';
 import { ReceiptDoc } from '../receipt-doc';
+import { TXN_TYPES } from '../txn-kinds';
 
 /** A card the core holds in memory for the next transaction; the renderer sees only its mask. */
 export const CardSummary = z.object({
@@ -13,7 +14,8 @@ export const CardSummary = z.object({
 });
 export type CardSummary = z.infer<typeof CardSummary>;
 
-export const TxnType = z.enum(['sale', 'inquiry', 'void', 'refund', 'reversal']);
+/** The transaction kinds, derived from their one declaration (src/shared/txn-kinds.ts). */
+export const TxnType = z.enum(TXN_TYPES);
 export type TxnType = z.infer<typeof TxnType>;
 
 export const TxnStatus = z.enum(['approved', 'declined', 'pending', 'reversed']);

@@ -138,12 +138,17 @@ describe('DeviceRegistry', () => {
         reconnect: { backoffInitialMs: 20, backoffMaxMs: 40 },
       },
     );
-    await reg.start();
-    await new Promise((r) => setTimeout(r, 100));
+    // 'disconnected' is also the state before anything ran: wait for the failed open itself.
+    const failed = new Promise<DeviceEvent>((resolve) =>
+      reg.onEvent((e) => e.type === 'state' && e.detail?.startsWith('cannot open') && resolve(e)),
+    );
+    await reg.start(); // does not throw for the absent port
+    expect(await failed).toMatchObject({ deviceId: 'msr', state: 'disconnected' });
     expect(reg.list()[0]).toMatchObject({
       state: 'disconnected',
       transport: 'serial',
       path: '/tmp/cardtill-no-such-tty',
+      detail: expect.stringContaining('cannot open /tmp/cardtill-no-such-tty'),
     });
     await reg.stop();
   });
@@ -176,11 +181,16 @@ describe('DeviceRegistry with the real IC and printer modules', () => {
   it('demo devices: all four start, a tap and a print go through', async () => {
     const reg = new DeviceRegistry(createDemoDevices());
     const events: DeviceEvent[] = [];
+    /** Resolves once `pred` holds, checked now and on every device event. */
+    const when = (pred: () => boolean) =>
+      new Promise<void>((resolve) => {
+        if (pred()) return resolve();
+        const off = reg.onEvent(() => pred() && (off(), resolve()));
+      });
     reg.onEvent((e) => events.push(e));
     await reg.start();
     try {
-      for (let i = 0; i < 100 && reg.list().some((d) => d.state !== 'connected'); i++)
-        await new Promise((r) => setTimeout(r, 10));
+      await when(() => reg.list().every((d) => d.state === 'connected'));
       expect(reg.list().map((d) => [d.id, d.state, d.simulated])).toEqual([
         ['sim-msr', 'connected', true],
         ['sim-scanner', 'connected', true],
@@ -188,8 +198,7 @@ describe('DeviceRegistry with the real IC and printer modules', () => {
         ['sim-printer', 'connected', true],
       ]);
       expect(reg.simulate('sim-ic', { action: 'tap', pan: PAN, balanceFen: 1000 })).toEqual({ ok: true });
-      for (let i = 0; i < 200 && !events.some((e) => e.type === 'card'); i++)
-        await new Promise((r) => setTimeout(r, 10));
+      await when(() => events.some((e) => e.type === 'card'));
       expect(events.find((e) => e.type === 'card')).toMatchObject({ deviceId: 'sim-ic', card: { pan: PAN } });
       const printer = reg.printer();
       expect(printer?.id).toBe('sim-printer');

@@ -4,7 +4,7 @@ import type { AppContext } from '../context';
 import type { managerMethods } from '../../../shared/contract/manager';
 import { TillError } from '../../../shared/errors';
 import { layoutShiftReport } from '../../shift/report-layout';
-import { reportCsv, auditCsv, linesToPdf, receiptDocLines } from '../../shift/export';
+import { reportCsv, auditCsv, reportPdf, auditPdf } from '../../shift/export';
 import { totalsSince, localMidnightIso } from '../../shift/totals';
 import type { ShiftReport } from '../../../shared/contract/manager';
 
@@ -22,12 +22,15 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
     if (!id) throw new TillError('NOT_FOUND', 'no closed shift');
     return shifts.zReport(id);
   };
+  const tz = ctx.config.timeZone;
   const zDoc = (shiftId: number, copy: boolean) => {
     const report = shifts.zReport(shiftId);
+    const ack = shifts.store.ack(shiftId) ?? null;
     return {
       report,
-      doc: layoutShiftReport(report, { width, copy, ack: shifts.store.ack(shiftId) ?? null }),
+      doc: layoutShiftReport(report, { width, copy, ack, timeZone: tz }),
       copy,
+      ack: ack && { by: ack.acked_by, at: ack.acked_at, note: ack.note },
     };
   };
   const file = (name: string, mime: string, data: Buffer | string) => ({
@@ -51,7 +54,11 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
         ? ctx.overrides.check('force_close', force, { note: 'close with unsent offline advices' }).id
         : undefined;
       const report = await shifts.close(me(), { countedFen, forcedBy });
-      return { report, doc: layoutShiftReport(report, { width, copy: false, ack: null }), copy: false };
+      return {
+        report,
+        doc: layoutShiftReport(report, { width, copy: false, ack: null, timeZone: tz }),
+        copy: false,
+      };
     },
     'shift.acknowledge': ({ shiftId, note }) => {
       shifts.acknowledge(me(), shiftId, note);
@@ -62,7 +69,7 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
     'report.x': () => {
       const report = shifts.xReport();
       ctx.audit.record({ action: 'report.x', shiftId: report.shiftId || undefined });
-      return { report, doc: layoutShiftReport(report, { width }), copy: false };
+      return { report, doc: layoutShiftReport(report, { width, timeZone: tz }), copy: false };
     },
     'report.z': ({ shiftId }) => zDoc(shiftId, shifts.store.zPrints(shiftId) > 0),
     'report.print': async ({ kind, shiftId, override }) => {
@@ -72,7 +79,7 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
       if (kind === 'X') {
         const report = shifts.xReport();
         const out = await printer.print(
-          layoutShiftReport(report, { width }),
+          layoutShiftReport(report, { width, timeZone: tz }),
           `x-${report.shiftId}-${Date.now()}`,
         );
         ctx.audit.record({ action: 'report.x.print', shiftId: report.shiftId || undefined });
@@ -104,16 +111,14 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
         shiftId: report.shiftId || undefined,
         detail: kind,
       });
-      if (format === 'csv') return file(`${base}.csv`, 'text/csv;charset=utf-8', reportCsv(report));
+      if (format === 'csv') return file(`${base}.csv`, 'text/csv;charset=utf-8', reportCsv(report, tz));
       const doc = layoutShiftReport(report, {
         width: 48,
         copy: kind === 'Z' && shifts.store.zPrints(report.shiftId) > 0,
         ack: kind === 'Z' ? (shifts.store.ack(report.shiftId) ?? null) : null,
+        timeZone: tz,
       });
-      const pdf = await linesToPdf(
-        `CardTill ${kind} ${report.terminalId} #${report.shiftId}`,
-        receiptDocLines(doc),
-      );
+      const pdf = await reportPdf(`CardTill ${kind} ${report.terminalId} #${report.shiftId}`, doc);
       return file(`${base}.pdf`, 'application/pdf', pdf);
     },
     'audit.list': ({ limit, beforeId }) => ctx.audit.list({ limit, beforeId }),
@@ -121,15 +126,11 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
       const entries = ctx.audit.range();
       ctx.audit.record({ action: `audit.export.${format}`, detail: `${entries.length} entries` });
       if (format === 'csv')
-        return file(`${ctx.config.terminalId}-audit.csv`, 'text/csv;charset=utf-8', auditCsv(entries));
-      const lines = entries.map(
-        (e) =>
-          `${e.at} ${e.operatorId ?? '-'} ${e.action} ${e.outcome}${e.stan ? ` stan ${e.stan}` : ''}${e.approvedBy ? ` 授权 ${e.approvedBy}` : ''}${e.detail ? ` ${e.detail}` : ''}`,
-      );
+        return file(`${ctx.config.terminalId}-audit.csv`, 'text/csv;charset=utf-8', auditCsv(entries, tz));
       return file(
         `${ctx.config.terminalId}-audit.pdf`,
         'application/pdf',
-        await linesToPdf(`CardTill 审计日志 audit log ${ctx.config.terminalId}`, lines),
+        await auditPdf(`CardTill 审计日志 Audit log ${ctx.config.terminalId}`, entries, tz),
       );
     },
     'operators.list': () => ctx.operators.listAll(),

@@ -6,8 +6,8 @@ export function sessionHandlers(ctx: AppContext): Pick<Handlers, keyof typeof se
   return {
     'session.info': () => ctx.sessionInfo(),
     'auth.operators': () => ctx.operators.list(),
-    'auth.signIn': ({ operatorId, pin }) => {
-      const who = ctx.operators.authenticate(operatorId, pin);
+    'auth.signIn': async ({ operatorId, pin }) => {
+      const who = await ctx.operators.authenticateAsync(operatorId, pin); // hash off the event loop
       ctx.session.signIn(who);
       return who;
     },

@@ -164,7 +164,7 @@ export function techHandlers(ctx: AppContext): Pick<Handlers, keyof typeof techM
       ctx.log(
         `tech: device ${parsed.data.id} set to ${parsed.data.spec}; saved in devices.json, driver restarted`,
       );
-      const info = await ctx.devices.reconfigure(parsed.data);
+      const info = await ctx.printing.reconfigure(parsed.data); // carries held receipts over
       ctx.emit('devices.changed', ctx.devices.list());
       if (!info) throw new TillError('INTERNAL', 'device not rebuilt');
       return info;

@@ -1,13 +1,14 @@
-/** The audit log, newest first, with CSV/PDF export. */
+/** The audit log, newest first, in words and yuan (src/shared/audit-words.ts), with CSV/PDF export. */
 import { useEffect, useState } from 'react';
 import { call } from '../../actions';
 import { BridgeError } from '../../bridge';
 import { useT } from '../useLang';
 import { download } from './download';
 import type { Res } from '../../../shared/contract';
+import { auditActionWords, auditDetailWords } from '../../../shared/audit-words';
 
 export function AuditPanel() {
-  const { t, err } = useT();
+  const { t, err, lang } = useT();
   const [rows, setRows] = useState<Res<'audit.list'>>([]);
   const [note, setNote] = useState('');
   useEffect(() => void call('audit.list', { limit: 200 }).then(setRows), []);
@@ -46,11 +47,11 @@ export function AuditPanel() {
             <tr key={a.id} className={`audit-${a.outcome}`} data-action={a.action}>
               <td>{new Date(a.at).toLocaleString()}</td>
               <td>{a.operatorId ?? '—'}</td>
-              <td className="mono">{a.action}</td>
-              <td>{a.outcome}</td>
+              <td title={a.action}>{auditActionWords(a.action, lang)}</td>
+              <td>{t(`auditOutcome_${a.outcome}`)}</td>
               <td className="mono">{a.stan ?? ''}</td>
               <td>{a.approvedBy ?? ''}</td>
-              <td>{a.detail ?? ''}</td>
+              <td>{auditDetailWords(a.detail, lang)}</td>
             </tr>
           ))}
         </tbody>

@@ -14,16 +14,21 @@ import { useT } from '../useLang';
 
 echarts.use([BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
+/**
+ * One ECharts instance on a div, resized whenever the div changes size (ResizeObserver — a window
+ * resize, a tab shown again, the grid reflowing at 1024 px): the canvas always fills its box.
+ */
 function useChart(option: echarts.EChartsCoreOption) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {
-    if (!el.current) return;
-    chart.current = echarts.init(el.current, undefined, { renderer: 'canvas' });
-    const onResize = () => chart.current?.resize();
-    window.addEventListener('resize', onResize);
+    const box = el.current;
+    if (!box) return;
+    chart.current = echarts.init(box, undefined, { renderer: 'canvas' });
+    const observer = new ResizeObserver(() => chart.current?.resize());
+    observer.observe(box);
     return () => {
-      window.removeEventListener('resize', onResize);
+      observer.disconnect();
       chart.current?.dispose();
       chart.current = null;
     };
@@ -62,27 +67,47 @@ export function SalesByHourChart({
   );
 }
 
+/**
+ * Tender mix: a doughnut, and the names, amounts and shares as an HTML legend under it — text the browser wraps, so it is never cut to "…" on a narrow screen.
+ */
 export function TenderMixChart({ cardFen, cashFen }: { cardFen: number; cashFen: number }) {
   const { t, money } = useT();
+  const card = Math.max(0, cardFen);
+  const cash = Math.max(0, cashFen);
+  const total = card + cash;
+  const parts = [
+    { key: 'card', name: t('tenderCard'), fen: card, color: '#0b6bcb' },
+    { key: 'cash', name: t('tenderCash'), fen: cash, color: '#a15c00' },
+  ].filter((d) => d.fen > 0);
   const ref = useChart({
     animation: false,
     tooltip: { trigger: 'item', valueFormatter: (v: unknown) => money(Math.round(Number(v) * 100)) },
-    legend: { bottom: 0 },
     series: [
       {
         type: 'pie',
-        radius: ['45%', '70%'],
-        data: [
-          { name: t('tenderCard'), value: Math.max(0, cardFen) / 100, itemStyle: { color: '#0b6bcb' } },
-          { name: t('tenderCash'), value: Math.max(0, cashFen) / 100, itemStyle: { color: '#a15c00' } },
-        ].filter((d) => d.value > 0),
+        radius: ['45%', '75%'],
+        // The words and shares are in the HTML legend below: a canvas label is clipped or cut to "…".
+        label: { show: false },
+        labelLine: { show: false },
+        data: parts.map((d) => ({ name: d.name, value: d.fen / 100, itemStyle: { color: d.color } })),
       },
     ],
   });
+  const pct = (fen: number) => `${Math.round((fen * 100) / total)}%`;
   return (
     <div className="chart-wrap">
       <div ref={ref} className="chart" data-testid="chart-tender" role="img" aria-label={t('tenderMix')} />
-      {cardFen <= 0 && cashFen <= 0 && <div className="chart-empty muted">{t('noSalesYet')}</div>}
+      {total <= 0 && <div className="chart-empty muted">{t('noSalesYet')}</div>}
+      {total > 0 && (
+        <ul className="tender-legend" data-testid="tender-legend">
+          {parts.map((d) => (
+            <li key={d.key} data-testid={`tender-${d.key}`}>
+              <span className={`swatch ${d.key}`} />
+              {d.name} {money(d.fen)} · {pct(d.fen)}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -1,30 +1,67 @@
-/** Operators: add, disable/enable, reset PIN. PINs go straight to the core, which keeps only scrypt hashes. */
+/**
+ * Operators: add, disable/enable, reset PIN. PINs go straight to the core, which keeps only scrypt
+ * hashes. The form checks what it can first and says it in words; a refused add keeps what was
+ * typed (except the PIN). Nobody is offered 停用 on themselves, and disabling someone is confirmed.
+ */
 import { useEffect, useState } from 'react';
 import { call } from '../../actions';
 import { BridgeError } from '../../bridge';
 import { useT } from '../useLang';
+import { useTill } from '../../store';
 import type { Res, Role } from '../../../shared/contract';
 import type { WordKey } from '../../i18n';
 
+type Form = { id: string; name: string; role: Role; pin: string };
+const EMPTY: Form = { id: '', name: '', role: 'cashier', pin: '' };
+
+/** The first rule the form breaks, as a word key (the contract's rules: src/shared/contract/manager.ts). */
+function formProblem(f: Form): WordKey | null {
+  if (!/^\d{3,8}$/.test(f.id)) return 'opIdRule';
+  if (f.name.trim().length < 1 || f.name.length > 40) return 'opNameRule';
+  if (!/^\d{4,8}$/.test(f.pin)) return 'opPinRule';
+  return null;
+}
+
 export function OperatorsPanel() {
   const { t, err } = useT();
+  const me = useTill((s) => s.session.info?.operator?.id);
   const [rows, setRows] = useState<Res<'operators.list'>>([]);
-  const [form, setForm] = useState({ id: '', name: '', role: 'cashier' as Role, pin: '' });
+  const [form, setForm] = useState<Form>(EMPTY);
   const [pins, setPins] = useState<Record<string, string>>({});
-  const [note, setNote] = useState('');
+  const [note, setNote] = useState<{ text: string; bad: boolean } | null>(null);
+  const [disabling, setDisabling] = useState<string | null>(null);
   const load = () => void call('operators.list', {}).then(setRows);
   useEffect(load, []);
-  const act = async (fn: () => Promise<unknown>) => {
+  /** Words for a refused call: the code's words, never the core's technical detail. */
+  const words = (e: unknown, id?: string) =>
+    e instanceof BridgeError
+      ? e.error.code === 'INVALID_STATE' && id
+        ? t('opExists', { id })
+        : err(e.error.code)
+      : String(e);
+  const act = async (fn: () => Promise<unknown>, ok: string = t('saved')): Promise<boolean> => {
     try {
       await fn();
-      setNote(t('saved'));
+      setNote({ text: ok, bad: false });
+      load();
+      return true;
+    } catch (e) {
+      setNote({ text: words(e), bad: true });
+      return false;
+    }
+  };
+  const add = async () => {
+    const problem = formProblem(form);
+    if (problem) return setNote({ text: t(problem), bad: true });
+    try {
+      await call('operators.add', { ...form, name: form.name.trim() });
+      setNote({ text: t('opAdded', { id: form.id }), bad: false });
+      setForm(EMPTY);
       load();
     } catch (e) {
-      setNote(
-        e instanceof BridgeError
-          ? `${err(e.error.code)}${e.error.detail ? ` (${e.error.detail})` : ''}`
-          : String(e),
-      );
+      // Keep what was typed so it can be corrected; only the PIN is cleared.
+      setForm({ ...form, pin: '' });
+      setNote({ text: words(e, form.id), bad: true });
     }
   };
   return (
@@ -43,7 +80,10 @@ export function OperatorsPanel() {
           {rows.map((o) => (
             <tr key={o.id} data-testid={`op-row-${o.id}`}>
               <td className="mono">{o.id}</td>
-              <td>{o.name}</td>
+              <td>
+                {o.name}
+                {o.id === me && <span className="muted"> {t('opThisIsYou')}</span>}
+              </td>
               <td>{t(`role_${o.role}` as WordKey)}</td>
               <td>
                 {o.disabled && <span className="tag warn">{t('disabled')}</span>}
@@ -54,15 +94,38 @@ export function OperatorsPanel() {
                 )}
               </td>
               <td className="row">
-                <button
-                  className="btn small"
-                  onClick={() =>
-                    void act(() => call('operators.setDisabled', { id: o.id, disabled: !o.disabled }))
-                  }
-                  data-testid={`op-toggle-${o.id}`}
-                >
-                  {o.disabled ? t('enable') : t('disable')}
-                </button>
+                {o.id !== me &&
+                  (disabling === o.id ? (
+                    <span className="confirm" role="alertdialog" data-testid={`op-confirm-${o.id}`}>
+                      {t('confirmDisable', { name: o.name, id: o.id })}{' '}
+                      <button
+                        className="btn small danger"
+                        onClick={() =>
+                          void act(() => call('operators.setDisabled', { id: o.id, disabled: true })).then(
+                            () => setDisabling(null),
+                          )
+                        }
+                        data-testid={`op-confirm-yes-${o.id}`}
+                      >
+                        {t('confirmDisableYes')}
+                      </button>
+                      <button className="btn small" onClick={() => setDisabling(null)}>
+                        {t('cancel')}
+                      </button>
+                    </span>
+                  ) : (
+                    <button
+                      className="btn small"
+                      onClick={() =>
+                        o.disabled
+                          ? void act(() => call('operators.setDisabled', { id: o.id, disabled: false }))
+                          : setDisabling(o.id)
+                      }
+                      data-testid={`op-toggle-${o.id}`}
+                    >
+                      {o.disabled ? t('enable') : t('disable')}
+                    </button>
+                  ))}
                 <input
                   className="pin-small"
                   type="password"
@@ -91,21 +154,20 @@ export function OperatorsPanel() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          void act(() => call('operators.add', form)).then(() =>
-            setForm({ id: '', name: '', role: 'cashier', pin: '' }),
-          );
+          void add();
         }}
       >
         <strong>{t('addOperator')}</strong>
         <input
           placeholder={t('opId')}
           value={form.id}
-          onChange={(e) => setForm({ ...form, id: e.target.value.replace(/\D/g, '') })}
+          onChange={(e) => setForm({ ...form, id: e.target.value.replace(/\D/g, '').slice(0, 8) })}
           data-testid="op-new-id"
         />
         <input
           placeholder={t('opName')}
           value={form.name}
+          maxLength={40}
           onChange={(e) => setForm({ ...form, name: e.target.value })}
           data-testid="op-new-name"
         />
@@ -131,8 +193,12 @@ export function OperatorsPanel() {
         </button>
       </form>
       {note && (
-        <p className="muted" data-testid="op-note">
-          {note}
+        <p
+          className={note.bad ? 'error' : 'muted'}
+          role={note.bad ? 'alert' : undefined}
+          data-testid="op-note"
+        >
+          {note.text}
         </p>
       )}
     </section>

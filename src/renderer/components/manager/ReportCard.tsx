@@ -10,16 +10,29 @@ import { ReceiptView } from '../ReceiptPreview';
 import { OverrideDialog } from '../OverrideDialog';
 import { download } from './download';
 import type { Res, Override } from '../../../shared/contract';
-import type { WordKey } from '../../i18n';
+import { errorWords, type WordKey } from '../../i18n';
 import { denominationLabel } from '../../../shared/denominations';
 
 type ReportDoc = Res<'report.x'>;
 
-export function VarianceCard({ report, onAcked }: { report: ReportDoc['report']; onAcked: () => void }) {
+/**
+ * The variance of a count and, for a Z, its acknowledgement. Whether it is acknowledged comes from
+ * the core (`ack` of the report), so a reopened Z never offers 确认差异 again.
+ */
+export function VarianceCard({
+  report,
+  ack,
+  onAcked,
+}: {
+  report: ReportDoc['report'];
+  ack?: ReportDoc['ack'];
+  onAcked: () => void;
+}) {
   const { t, money, err } = useT();
   const [note, setNote] = useState('');
   const [error, setError] = useState('');
-  const [acked, setAcked] = useState(false);
+  const [ackedNow, setAckedNow] = useState(false);
+  const acked = ackedNow || !!ack;
   const v = report.variance;
   if (!v) return null;
   const sign = v.varianceFen > 0 ? '+' : v.varianceFen < 0 ? '-' : '';
@@ -52,28 +65,42 @@ export function VarianceCard({ report, onAcked }: { report: ReportDoc['report'];
             <input
               placeholder={t('ackNote')}
               value={note}
-              onChange={(e) => setNote(e.target.value)}
+              onChange={(e) => {
+                setNote(e.target.value);
+                setError('');
+              }}
               data-testid="ack-note"
             />
           )}
           <button
             className="btn primary"
             data-testid="ack-btn"
-            onClick={() =>
+            onClick={() => {
+              setError('');
+              if (v.needsNote && note.trim().length < 3) return setError(t('ackNoteNeeded'));
               void call('shift.acknowledge', { shiftId: report.shiftId, ...(note ? { note } : {}) })
                 .then(() => {
-                  setAcked(true);
+                  setAckedNow(true);
                   onAcked();
                 })
-                .catch((e: unknown) => setError(e instanceof BridgeError ? err(e.error.code) : String(e)))
-            }
+                .catch((e: unknown) => setError(e instanceof BridgeError ? err(e.error.code) : String(e)));
+            }}
           >
             {t('acknowledge')}
           </button>
         </div>
       )}
-      {acked && <div data-testid="acked">{t('acknowledged')}</div>}
-      {error && <p className="error">{error}</p>}
+      {report.kind === 'Z' && v.needsAck && acked && (
+        <div data-testid="acked">
+          {ack ? t('ackedBy', { by: ack.by, at: new Date(ack.at).toLocaleString() }) : t('acknowledged')}
+          {ack?.note ? ` — ${ack.note}` : ''}
+        </div>
+      )}
+      {error && (
+        <p className="error" data-testid="ack-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }
@@ -86,12 +113,24 @@ export function SettlementView({ report, onRetry }: { report: ReportDoc['report'
     <section className="settlement" data-testid="settlement" data-status={s.status}>
       <h4>
         {t('settlement')}: <span className={`pill set-${s.status}`}>{t(`set_${s.status}` as WordKey)}</span>
+        {s.issuerCode && <span data-testid="settlement-issuer-code"> {errorWords(lang, s.issuerCode)}</span>}
         {s.status !== 'settled' && onRetry && (
           <button className="btn small" onClick={onRetry} data-testid="settle-retry">
             {t('retrySettle')}
           </button>
         )}
       </h4>
+      {s.carriedOut.length > 0 && (
+        <p className="small" data-testid="carried-out">
+          {t('carriedOutTitle')}:{' '}
+          {s.carriedOut
+            .map(
+              (stan) =>
+                `${String(stan).padStart(6, '0')} (${(s.carriedOutUnsent ?? s.carriedOut).includes(stan) ? t('carriedOutUnsent') : t('carriedOutSent')})`,
+            )
+            .join(', ')}
+        </p>
+      )}
       {s.discrepancies.length > 0 && (
         <table className="grid" data-testid="discrepancies">
           <thead>
@@ -109,7 +148,9 @@ export function SettlementView({ report, onRetry }: { report: ReportDoc['report'
               <tr key={`${d.kind}-${d.stan}`} data-kind={d.kind}>
                 <td className="mono">{String(d.stan).padStart(6, '0')}</td>
                 <td>{t(`kind_${d.kind}` as WordKey)}</td>
-                <td>{d.type}</td>
+                <td>
+                  {['sale', 'void', 'refund'].includes(d.type) ? t(`txnType_${d.type}` as WordKey) : d.type}
+                </td>
                 <td className="mono">{d.terminalFen === null ? '—' : money(d.terminalFen)}</td>
                 <td className="mono">{d.issuerFen === null ? '—' : money(d.issuerFen)}</td>
                 <td className="small">{d.action[lang]}</td>

@@ -1,13 +1,15 @@
 /** Every shift: variance, acknowledgement, settlement; open one to see its Z report and discrepancies. */
 import { useEffect, useState } from 'react';
 import { call } from '../../actions';
+import { BridgeError } from '../../bridge';
 import { useT } from '../useLang';
 import { ReportCard, VarianceCard, SettlementView } from './ReportCard';
 import type { Res } from '../../../shared/contract';
 import type { WordKey } from '../../i18n';
 
 export function ShiftList() {
-  const { t, money } = useT();
+  const { t, money, err } = useT();
+  const [error, setError] = useState('');
   const [rows, setRows] = useState<Res<'shift.list'>>([]);
   const [z, setZ] = useState<Res<'report.z'> | null>(null);
   const load = () => void call('shift.list', { limit: 100 }).then(setRows);
@@ -21,7 +23,7 @@ export function ShiftList() {
             <th>#</th>
             <th>{t('colOpened')}</th>
             <th>{t('colClosed')}</th>
-            <th>{t('netSales')}</th>
+            <th>{t('netCardSales')}</th>
             <th>{t('variance')}</th>
             <th>{t('settlement')}</th>
             <th />
@@ -68,7 +70,9 @@ export function ShiftList() {
             {t('zReport')} #{z.report.shiftId}
           </h3>
           <VarianceCard
+            key={z.report.shiftId}
             report={z.report}
+            ack={z.ack}
             onAcked={() => {
               load();
               open(z.report.shiftId);
@@ -77,9 +81,23 @@ export function ShiftList() {
           <SettlementView
             report={z.report}
             onRetry={() =>
-              void call('shift.settle', { shiftId: z.report.shiftId }).then(() => open(z.report.shiftId))
+              // The list's status column and the Z below say the same after a retry: both reload.
+              void call('shift.settle', { shiftId: z.report.shiftId })
+                .then(
+                  () => setError(''),
+                  (e: unknown) => setError(e instanceof BridgeError ? err(e.error.code) : String(e)),
+                )
+                .then(() => {
+                  load();
+                  open(z.report.shiftId);
+                })
             }
           />
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
           <ReportCard data={z} onChange={() => open(z.report.shiftId)} />
         </section>
       )}

@@ -28,6 +28,8 @@ export function ShiftPanel() {
   const [error, setError] = useState('');
   const [forcing, setForcing] = useState(false);
   const [forceError, setForceError] = useState<string | null>(null);
+  const [unsentCount, setUnsentCount] = useState<number | null>(null);
+  const [confirming, setConfirming] = useState(false);
 
   const refresh = useCallback(() => void call('shift.current', {}).then(setShift), []);
   useEffect(refresh, [refresh]);
@@ -40,8 +42,9 @@ export function ShiftPanel() {
 
   const open = async () => {
     const fen = yuanToFen(floatText);
-    if (fen === null) return;
     setError('');
+    // An empty or unreadable float is said, not ignored: 0 is a float too, typed on purpose.
+    if (fen === null) return setError(t('floatRequired'));
     try {
       setShift(await call('shift.open', { openingFloatFen: fen }));
       setZ(null);
@@ -70,12 +73,21 @@ export function ShiftPanel() {
     try {
       const out = await call('shift.close', force ? { force } : {});
       setForcing(false);
+      setConfirming(false);
       setZ(out);
       setStage('idle');
       refresh();
     } catch (e) {
-      if (e instanceof BridgeError && e.error.code === 'BATCH_HAS_UNSENT') setForcing(true);
-      else if (forcing) setForceError(e instanceof BridgeError ? err(e.error.code) : String(e));
+      if (e instanceof BridgeError && e.error.code === 'BATCH_HAS_UNSENT') {
+        // Say why: how many offline sales wait, and what a forced close does with them.
+        setUnsentCount(
+          await call('queue.status', {}).then(
+            (q) => q.count,
+            () => null,
+          ),
+        );
+        setForcing(true);
+      } else if (forcing) setForceError(e instanceof BridgeError ? err(e.error.code) : String(e));
       else fail(e);
       await loadCounted().catch(() => {});
     }
@@ -139,10 +151,37 @@ export function ShiftPanel() {
                     amount: counted.countedFen === null ? '—' : money(counted.countedFen),
                   })}
                 </p>
+                {confirming ? (
+                  <div className="confirm" role="alertdialog" data-testid="confirm-close">
+                    <p>
+                      {t('confirmCloseWithCount', {
+                        by: counted.countedBy,
+                        amount: counted.countedFen === null ? '—' : money(counted.countedFen),
+                      })}
+                    </p>
+                    <div className="row">
+                      <button
+                        className="btn primary"
+                        onClick={() => void close()}
+                        data-testid="confirm-close-yes"
+                      >
+                        {t('confirmClose')}
+                      </button>
+                      <button
+                        className="btn"
+                        onClick={() => setConfirming(false)}
+                        data-testid="confirm-close-no"
+                      >
+                        {t('cancel')}
+                      </button>
+                    </div>
+                  </div>
+                ) : null}
                 <div className="row">
                   <button
                     className="btn primary"
-                    onClick={() => void close()}
+                    onClick={() => setConfirming(true)}
+                    disabled={confirming}
                     data-testid="use-recorded-count"
                   >
                     {t('cntUseCashier')}
@@ -150,7 +189,13 @@ export function ShiftPanel() {
                   <button className="btn" onClick={() => setRecount(true)} data-testid="count-again">
                     {t('cntAgain')}
                   </button>
-                  <button className="btn" onClick={() => setStage('idle')}>
+                  <button
+                    className="btn"
+                    onClick={() => {
+                      setConfirming(false);
+                      setStage('idle');
+                    }}
+                  >
                     {t('cancel')}
                   </button>
                 </div>
@@ -175,10 +220,10 @@ export function ShiftPanel() {
           <h3>
             {t('zReport')} #{z.report.shiftId}
           </h3>
-          <VarianceCard report={z.report} onAcked={reloadZ} />
+          <VarianceCard key={z.report.shiftId} report={z.report} ack={z.ack} onAcked={reloadZ} />
           <SettlementView
             report={z.report}
-            onRetry={() => void call('shift.settle', { shiftId: z.report.shiftId }).then(reloadZ)}
+            onRetry={() => void call('shift.settle', { shiftId: z.report.shiftId }).catch(fail).then(reloadZ)}
           />
           <ReportCard data={z} onChange={reloadZ} />
         </section>
@@ -194,8 +239,16 @@ export function ShiftPanel() {
           action="force_close"
           error={forceError}
           onConfirm={(o) => void close(o)}
-          onCancel={() => setForcing(false)}
-        />
+          onCancel={() => {
+            setForcing(false);
+            setConfirming(false);
+          }}
+        >
+          <div className="force-why" data-testid="force-why">
+            <p>{t('forceCloseWhy', { n: unsentCount === null ? '?' : String(unsentCount) })}</p>
+            <p className="small">{t('forceCloseWhat')}</p>
+          </div>
+        </OverrideDialog>
       )}
     </div>
   );

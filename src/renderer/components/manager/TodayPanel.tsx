@@ -1,9 +1,14 @@
-/** Today at a glance: the open shift, key figures, the two charts, queue and exceptions. */
+/**
+ * Today at a glance: the open shift, key figures, the two charts, queue and exceptions.
+ * "卡净额 Net card sales" and "总销售额（含现金）Total incl. cash" are the two sales figures, defined once
+ * (docs/manager.md) and shown under the same labels in the shift list and the X/Z reports.
+ */
 import { useEffect, useState } from 'react';
 import { call } from '../../actions';
 import { useT } from '../useLang';
 import { SalesByHourChart, TenderMixChart } from './DayCharts';
-import type { Res } from '../../../shared/contract';
+import type { Res, QueueStatus } from '../../../shared/contract';
+import { OfflineLimitsTable } from './OfflineLimits';
 
 export function TodayPanel() {
   const { t, money } = useT();
@@ -23,8 +28,12 @@ export function TodayPanel() {
     <div className="mgr-today" data-testid="mgr-today">
       <div className="tiles">
         <div className="tile">
-          <span className="muted">{t('netSales')}</span>
-          <strong data-testid="today-net">{money(x.netCardFen + x.netCashFen)}</strong>
+          <span className="muted">{t('netCardSales')}</span>
+          <strong data-testid="today-net-card">{money(x.netCardFen)}</strong>
+        </div>
+        <div className="tile">
+          <span className="muted">{t('totalInclCash')}</span>
+          <strong data-testid="today-total">{money(x.netCardFen + x.netCashFen)}</strong>
         </div>
         <div className="tile">
           <span className="muted">{t('salesCount')}</span>
@@ -79,27 +88,21 @@ export function TodayPanel() {
   );
 }
 
+/** The offline limits in force (the same table as the offline queue screen's). */
 export function LimitsPanel() {
   const { t } = useT();
-  const [limits, setLimits] = useState<Array<{ key: string; value: string }>>([]);
-  useEffect(() => void call('manager.dashboard', {}).then((d) => setLimits(d.limits)), []);
+  const [limits, setLimits] = useState<QueueStatus['limits'] | null>(null);
+  useEffect(
+    () =>
+      void call('queue.status', {})
+        .then((q) => setLimits(q.limits))
+        .catch(() => {}),
+    [],
+  );
   return (
     <section className="panel" data-testid="mgr-limits">
       <h3>{t('mgrLimits')}</h3>
-      {limits.length === 0 ? (
-        <p className="muted">{t('noLimits')}</p>
-      ) : (
-        <table className="grid">
-          <tbody>
-            {limits.map((l) => (
-              <tr key={l.key}>
-                <td className="mono">{l.key}</td>
-                <td className="mono">{l.value}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {limits ? <OfflineLimitsTable limits={limits} /> : <p className="muted">{t('noLimits')}</p>}
     </section>
   );
 }

@@ -1,0 +1,129 @@
+/**
+ * The issuer port: what the terminal core asks an issuer, as typed domain commands, and what it
+ * can learn back, as typed answers or a typed link failure. The core never builds or seals wire
+ * bytes: an adapter (src/main/issuer/cardtill-json.ts today, an ISO 8583 one later) owns
+ *  - its wire encoding (JSON envelope here, an 0200/0400 message there),
+ *  - its retransmission rule (the JSON link resends the same bytes; ISO 8583 reverses instead),
+ *  - its trace-number space (the terminal's STAN never wraps; an adapter may map it to 6 digits),
+ *  - its key exchange (sign-on / enrolment).
+ * What the terminal seals for crash recovery is the command itself (sealed-command.ts).
+ */
+import type { ErrorCode } from '../../shared/errors';
+import type { AdviceItem } from '../../shared/issuer-protocol-offline';
+import type { BatchTotals } from '../../shared/issuer-settlement';
+import type { LinkFailure } from './link';
+import type { EnrolKeys } from './enrol';
+
+/** A card as the issuer needs it. The dynamic code of an e-card QR is checked online only. */
+export interface CardRef {
+  pan: string;
+  entryMode: string;
+  expiry?: string;
+  dynamicCode?: string;
+}
+
+/** Fields every command carries. */
+interface CommandBase {
+  /** The terminal's trace number: unique, never reused, never wraps. */
+  stan: number;
+  /** Terminal time the command was made (ISO 8601). */
+  time: string;
+  /**
+   * 16 random bytes (hex) naming this command once: the same command sent again carries the same
+   * id (an adapter with a nonce uses it, so a retry is the same request at the issuer), and an
+   * answer to another command can never match it.
+   */
+  id: string;
+}
+
+export type AuthorizeCommand = CommandBase & {
+  kind: 'authorize';
+  card: CardRef;
+  amountFen: number;
+  otherTenderFen: number;
+};
+export type InquireCommand = CommandBase & { kind: 'inquire'; card: CardRef };
+export type VoidCommand = CommandBase & { kind: 'void'; origStan: number; amountFen: number };
+/** Linked (origStan) or unlinked (card) refund, never both. */
+export type RefundCommand = CommandBase & {
+  kind: 'refund';
+  amountFen: number;
+  origStan?: number;
+  card?: Pick<CardRef, 'pan' | 'entryMode'>;
+};
+export type ReverseCommand = CommandBase & { kind: 'reverse'; origStan: number };
+export type AdviceCommand = CommandBase & { kind: 'advice'; advices: AdviceItem[] };
+export type HotcardsCommand = CommandBase & { kind: 'hotcards'; sinceVersion: number };
+export type SettleCommand = CommandBase & {
+  kind: 'settle';
+  batchNo: number;
+  fromStan: number;
+  toStan: number;
+  carriedStans: number[];
+  excludedStans: number[];
+  totals: BatchTotals;
+};
+export type EchoCommand = CommandBase & { kind: 'echo' };
+
+export type IssuerCommand =
+  | AuthorizeCommand
+  | InquireCommand
+  | VoidCommand
+  | RefundCommand
+  | ReverseCommand
+  | AdviceCommand
+  | HotcardsCommand
+  | SettleCommand
+  | EchoCommand;
+export type CommandKind = IssuerCommand['kind'];
+
+/** The issuer's verified answer, in domain terms. */
+export interface IssuerAnswer {
+  result: 'approved' | 'declined';
+  /** On decline: why. */
+  code?: ErrorCode;
+  /** Balance after the operation (or at an INSUFFICIENT_BALANCE decline). */
+  balanceFen?: number;
+  authCode?: string;
+  /** For a reverse: what the issuer knew of the original — `applied` when it had approved it. */
+  original?: { found: boolean; applied: boolean; reversed: boolean };
+  /** The message's own answer fields (advice results, hot-card lists, settlement), unparsed. */
+  extra: Record<string, unknown>;
+}
+
+/** How one exchange ended: always one of these, never a thrown link error. */
+export type ExchangeOutcome =
+  | { kind: 'answer'; answer: IssuerAnswer }
+  /** Nothing reached the issuer (refused, cut): it cannot have acted. */
+  | { kind: 'not-sent'; detail: string }
+  /** The command may have reached the issuer and no valid answer came: it may have acted. */
+  | { kind: 'unknown'; failure: Exclude<LinkFailure, 'not-sent'>; detail: string };
+
+/** Key exchange: the terminal's new public key, proved by its own signature. */
+export interface SignOnRequest {
+  /** The key being enrolled; for a rotation, `signWith` lets the enrolled key endorse it. */
+  keys: EnrolKeys;
+  enrolToken: string;
+  /** The newest key version this issuer has acknowledged, if any. */
+  enrolledKeyVersion?: number;
+}
+export interface SignOnResult {
+  /** The issuer's receipt key, sealed under the enrolment token (src/main/receipt/code.ts). */
+  receiptKey?: string;
+}
+
+export interface IssuerPort {
+  /** 'cardtill-json' (docs/issuer-protocol.md); later 'iso8583-cup' (/work/shared/ISO8583-CUP.md). */
+  readonly protocol: string;
+  /**
+   * Sends one command and returns how it ended, within at most `attempts` sends by this adapter's
+   * own retransmission rule. Never throws for link trouble; `unknown` means the caller must treat
+   * the money as possibly moved (the runner queues a Reverse for a reversible kind).
+   */
+  exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome>;
+  /** Key exchange with this issuer. Throws TillError (ISSUER_UNREACHABLE, ISSUER_BAD_SIGNATURE, ISSUER_ERROR). */
+  signOn(req: SignOnRequest): Promise<SignOnResult>;
+  /** Demo switch and tests: when cut, every exchange ends `not-sent` without touching the network. */
+  setCut(cut: boolean): void;
+  isCut(): boolean;
+}

@@ -1,0 +1,354 @@
+/**
+ * The one transaction runner: every online money exchange — sale, inquiry, void, refund, and the
+ * kinds added later — runs through here, so link state, balances, auth codes and reversals are
+ * handled once. Shaped after jPOS's TransactionManager: a list of participants prepares the
+ * transaction (eligibility + override → route → createPending → send through the issuer port);
+ * then it is either committed (finalize: row + signed journal record) or aborted (declined, with a
+ * queued Reverse when the kind moves money and the issuer may have acted).
+ *
+ *   eligibility ─▶ route ─▶ createPending ─▶ send ─┬─ answer ──────────▶ commit: finalize
+ *      (throws: nothing written)  │                 ├─ not-sent ────────▶ offline decision | decline
+ *                                 └─ no issuer ─────┼─ (CARD_NOT_ACCEPTED, nothing sent) decline
+ *                                                   └─ unknown ─────────▶ abort: decline + Reverse
+ *
+ * The caller holds the till lock (till-lock.ts) for the whole run. A finalize that fails after
+ * the issuer answered (a full disk) never leaves the sale pending for as long as the app runs:
+ * the runner tries at once to write it declined with a queued Reverse, and if even that fails,
+ * `recoverStale()` (the app's background tick) retries until it is written; the cashier is told
+ * OUTCOME_UNKNOWN ("do not retry"). Pending rows older than the bound (pendingBoundMs) are
+ * recovered by the same check, not only at start.
+ */
+import { randomBytes } from 'node:crypto';
+import { maskPan } from '../../shared/card';
+import { TillError, type ErrorCode } from '../../shared/errors';
+import type { OfflineStore } from '../../offline-queue/store';
+import type { ExchangeOutcome, IssuerCommand, CardRef, ReverseCommand } from '../issuer/port';
+import type { IssuerEntry, IssuerRouter } from '../issuer/router';
+import { runnerKind, reversedWhenRecovered, type RunnerKind } from './kind-facts';
+import type { TxnType } from '../../shared/txn-kinds';
+import type { ReversalSpec, TxnRow, TxnStore } from './txn-store';
+
+export interface RunnerOptions {
+  store: TxnStore;
+  router: IssuerRouter;
+  clock: () => Date;
+  log: (line: string) => void;
+  /** Store-and-forward: the last balance seen online is what offline approvals are checked against. */
+  offline?: OfflineStore;
+  /** What each online exchange taught about the link (the forwarder's link state follows it). */
+  onLink?: (up: boolean, detail?: string) => void;
+  /** Added to attempts × timeoutMs for the pending bound (default 30 s: the local commit and a slow disk). */
+  staleMarginMs?: number;
+}
+
+export interface RunRequest {
+  kind: TxnType;
+  card: CardRef;
+  amountFen: number;
+  otherTenderFen: number;
+  /** The original of a void or linked refund (the command names it, not the card). */
+  origStan?: number;
+  operatorId?: string;
+  /** Fixed by the original (void, linked refund): its row's issuer; otherwise the router decides. */
+  issuerId?: string;
+  /** Eligibility and override, before anything is written: throw a TillError to refuse. */
+  eligibility?: () => void | Promise<void>;
+  /** Offline-eligible kinds: decides a request the issuer cannot have seen (offline-sale.ts). */
+  offline?: (p: { stan: number; time: string; issuer: IssuerEntry }) => TxnRow;
+  /**
+   * Decided here without asking the issuer at all (a void of an offline sale whose advice is still
+   * queued, offline-void.ts): after eligibility, this writes the final row, its journal record and
+   * its advice in one transaction — nothing is pending, nothing is sent.
+   */
+  local?: () => TxnRow;
+}
+
+/** What the participants share while one transaction runs. */
+export interface TxnContext {
+  req: RunRequest;
+  kind: RunnerKind;
+  issuer?: IssuerEntry;
+  /** Set by route when no issuer takes the card: decided here, nothing is sent. */
+  localDecline?: ErrorCode;
+  stan?: number;
+  command?: IssuerCommand;
+  outcome?: ExchangeOutcome;
+}
+
+export type Vote = 'PREPARED' | 'ABORTED';
+export interface Participant {
+  readonly name: string;
+  prepare(ctx: TxnContext): Vote | Promise<Vote>;
+}
+
+/** issuer_id of a row no issuer took (CARD_NOT_ACCEPTED): nothing was sent. */
+export const NO_ISSUER = 'none';
+
+const newId = () => randomBytes(16).toString('hex');
+
+/** The issuer command of a request (pure). */
+export function commandOf(req: RunRequest, stan: number, time: string, id: string): IssuerCommand {
+  const { pan, entryMode, expiry, dynamicCode } = req.card;
+  const card: CardRef = {
+    pan,
+    entryMode,
+    ...(expiry !== undefined ? { expiry } : {}),
+    ...(dynamicCode !== undefined ? { dynamicCode } : {}),
+  };
+  const base = { stan, time, id };
+  switch (runnerKind(req.kind).command) {
+    case 'authorize':
+      return {
+        ...base,
+        kind: 'authorize',
+        card,
+        amountFen: req.amountFen,
+        otherTenderFen: req.otherTenderFen,
+      };
+    case 'inquire':
+      return { ...base, kind: 'inquire', card };
+    case 'void':
+      return { ...base, kind: 'void', origStan: req.origStan!, amountFen: req.amountFen };
+    case 'refund':
+      return {
+        ...base,
+        kind: 'refund',
+        amountFen: req.amountFen,
+        ...(req.origStan !== undefined ? { origStan: req.origStan } : { card: { pan, entryMode } }),
+      };
+  }
+}
+
+/** An unresolved finalize: the issuer answered, the row could not be written. */
+interface Unresolved {
+  issuerId: string;
+  /** The issuer approved a reversible kind: money moved and must be given back. */
+  reverse: boolean;
+}
+
+export class TransactionRunner {
+  private readonly unresolved = new Map<number, Unresolved>();
+  /** The STAN being sent right now (the periodic check leaves it alone). */
+  private inFlight: number | undefined;
+  private readonly participants: Participant[];
+
+  constructor(private readonly o: RunnerOptions) {
+    this.participants = [
+      { name: 'eligibility', prepare: (c) => this.eligibility(c) },
+      { name: 'route', prepare: (c) => this.route(c) },
+      { name: 'createPending', prepare: (c) => this.createPending(c) },
+      { name: 'send', prepare: (c) => this.send(c) },
+    ];
+  }
+
+  get router(): IssuerRouter {
+    return this.o.router;
+  }
+
+  /** Runs one transaction to its final row. The caller holds the till lock. */
+  async run(req: RunRequest): Promise<TxnRow> {
+    const ctx: TxnContext = { req, kind: runnerKind(req.kind) };
+    try {
+      let vote: Vote = 'PREPARED';
+      for (const p of this.participants) {
+        vote = await p.prepare(ctx);
+        if (vote === 'ABORTED') break;
+      }
+      try {
+        return vote === 'PREPARED' ? this.commit(ctx) : this.abort(ctx);
+      } catch (e) {
+        // Typed refusals (a wrong override PIN at the offline decision, ALREADY_FINAL) stand as
+        // they are; anything else after the exchange is a write that failed.
+        if (e instanceof TillError || ctx.stan === undefined || !ctx.outcome) throw e;
+        return this.finalizeFailed(ctx, e as Error);
+      }
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+
+  // ── participants ──────────────────────────────────────────────────────────────────────────
+
+  private async eligibility(ctx: TxnContext): Promise<Vote> {
+    await ctx.req.eligibility?.();
+    return 'PREPARED';
+  }
+
+  private route(ctx: TxnContext): Vote {
+    const r = ctx.req;
+    if (r.local) return 'ABORTED'; // decided locally: nothing to route, record or send
+    ctx.issuer = r.issuerId !== undefined ? this.o.router.byId(r.issuerId) : this.o.router.route(r.card.pan);
+    if (!ctx.issuer) ctx.localDecline = 'CARD_NOT_ACCEPTED';
+    return 'PREPARED';
+  }
+
+  private createPending(ctx: TxnContext): Vote {
+    const r = ctx.req;
+    const { stan, request } = this.o.store.createPending<IssuerCommand>({
+      type: r.kind,
+      amountFen: r.amountFen,
+      otherTenderFen: r.otherTenderFen,
+      masked: maskPan(r.card.pan),
+      pan: r.card.pan,
+      entryMode: r.card.entryMode,
+      operatorId: r.operatorId,
+      origStan: r.origStan,
+      issuerId: ctx.issuer?.id ?? NO_ISSUER,
+      buildRequest: (s) => commandOf(r, s, this.o.clock().toISOString(), newId()),
+    });
+    ctx.stan = stan;
+    ctx.command = request;
+    this.inFlight = stan;
+    return 'PREPARED';
+  }
+
+  private async send(ctx: TxnContext): Promise<Vote> {
+    if (ctx.localDecline) return 'ABORTED';
+    const out = await ctx.issuer!.port.exchange(ctx.command!, ctx.issuer!.attempts);
+    ctx.outcome = out;
+    this.o.onLink?.(out.kind === 'answer', out.kind === 'answer' ? undefined : out.detail);
+    return out.kind === 'answer' ? 'PREPARED' : 'ABORTED';
+  }
+
+  // ── commit / abort ────────────────────────────────────────────────────────────────────────
+
+  /** The issuer answered: the row, its journal record, the card's balance. */
+  private commit(ctx: TxnContext): TxnRow {
+    const stan = ctx.stan!;
+    const out = ctx.outcome as Extract<ExchangeOutcome, { kind: 'answer' }>;
+    const a = out.answer;
+    // The last balance seen online is what offline approvals for this card are checked against.
+    if (a.balanceFen !== undefined && this.o.offline)
+      this.o.offline.noteBalance(ctx.req.card.pan, a.balanceFen);
+    return this.o.store.finalize(stan, {
+      status: a.result,
+      balanceFen: a.balanceFen,
+      declineCode: a.result === 'declined' ? (a.code ?? 'ISSUER_ERROR') : undefined,
+      authCode: a.authCode,
+    });
+  }
+
+  /** No answer to go by: decided locally, or declined with a queued Reverse. */
+  private abort(ctx: TxnContext): TxnRow {
+    const stan = ctx.stan!;
+    const store = this.o.store;
+    if (ctx.req.local) return ctx.req.local();
+    if (ctx.localDecline) return store.finalize(stan, { status: 'declined', declineCode: ctx.localDecline });
+    const out = ctx.outcome!;
+    if (out.kind === 'not-sent') {
+      // The issuer cannot have seen it. Offline decisions only for the home issuer: its queue, its list.
+      const offline =
+        ctx.kind.offlineEligible && ctx.issuer === this.o.router.home ? ctx.req.offline : undefined;
+      return offline
+        ? offline({ stan, time: ctx.command!.time, issuer: ctx.issuer! })
+        : store.finalize(stan, { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
+    }
+    if (out.kind !== 'unknown') throw new Error('abort without a failure');
+    this.o.log(
+      `stan ${stan}: ${ctx.req.kind} outcome unknown after ${ctx.issuer!.attempts} attempts (${out.detail})${ctx.kind.reversible ? '; reversal queued' : ''}`,
+    );
+    const code: ErrorCode = out.failure === 'bad-signature' ? 'ISSUER_BAD_SIGNATURE' : 'ISSUER_UNREACHABLE';
+    return store.finalize(
+      stan,
+      { status: 'declined', declineCode: code },
+      ctx.kind.reversible ? this.reversalOf(stan, ctx.issuer!.id) : undefined,
+    );
+  }
+
+  /**
+   * The exchange is over but its outcome could not be written (disk full, I/O error). Try at once to
+   * write it declined with its Reverse; if even that fails, remember it for recoverStale(). Either
+   * way the cashier must not charge again on the strength of an error screen.
+   */
+  private finalizeFailed(ctx: TxnContext, e: Error): never {
+    const stan = ctx.stan!;
+    const out = ctx.outcome!;
+    // Money may have moved unless the issuer said declined or cannot have seen the command.
+    const mayHaveMoved =
+      out.kind === 'unknown' || (out.kind === 'answer' && out.answer.result === 'approved');
+    const u: Unresolved = { issuerId: ctx.issuer!.id, reverse: mayHaveMoved && ctx.kind.reversible };
+    this.o.log(
+      `stan ${stan}: ${out.kind === 'answer' ? `answered ${out.answer.result}` : out.kind} but not recorded: ${e.message}`,
+    );
+    this.unresolved.set(stan, u);
+    this.resolve(stan, u);
+    throw new TillError('OUTCOME_UNKNOWN', `stan ${stan}`, { cause: e });
+  }
+
+  private resolve(stan: number, u: Unresolved): boolean {
+    try {
+      this.o.store.finalize(
+        stan,
+        { status: 'declined', declineCode: 'OUTCOME_UNKNOWN' },
+        u.reverse ? this.reversalOf(stan, u.issuerId) : undefined,
+      );
+      this.o.log(`stan ${stan}: recorded declined${u.reverse ? ', reversal queued' : ''}`);
+    } catch (e) {
+      if (!(e instanceof TillError && e.code === 'ALREADY_FINAL')) {
+        this.o.log(`stan ${stan}: still cannot be recorded: ${(e as Error).message}`);
+        return false;
+      }
+    }
+    this.unresolved.delete(stan);
+    return true;
+  }
+
+  reversalOf(origStan: number, issuerId: string): ReversalSpec {
+    return {
+      issuerId,
+      command: (revStan): ReverseCommand => ({
+        kind: 'reverse',
+        stan: revStan,
+        origStan,
+        time: this.o.clock().toISOString(),
+        id: newId(),
+      }),
+    };
+  }
+
+  // ── recovery ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * How long a row may stay pending while the app runs: every attempt's deadline of the slowest
+   * issuer plus a margin for the local commit. Past it nothing is still sending it.
+   */
+  pendingBoundMs(): number {
+    const worst = Math.max(...this.o.router.entries().map((e) => e.attempts * e.timeoutMs));
+    return worst + (this.o.staleMarginMs ?? 30_000);
+  }
+
+  /** A pending row nobody is sending: declined, and reversed when its kind moves money. */
+  recoverRow(row: TxnRow, why: string): void {
+    // A kind the runner does not know is reversed: a Reverse of a STAN the issuer never saw is
+    // answered and harmless, a forgotten debit is not.
+    // A row no issuer took ('none': CARD_NOT_ACCEPTED) was never sent.
+    const reversible = row.issuer_id !== NO_ISSUER && reversedWhenRecovered(row.type);
+    try {
+      this.o.store.finalize(
+        row.stan,
+        { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },
+        reversible ? this.reversalOf(row.stan, row.issuer_id) : undefined,
+      );
+    } catch (e) {
+      if (e instanceof TillError && e.code === 'ALREADY_FINAL') return;
+      throw e;
+    }
+    this.o.log(`recovered pending stan ${row.stan} (${row.type}) ${why}`);
+  }
+
+  /**
+   * The periodic check (the app's background tick): finalizes that failed after an answer, then
+   * pending rows older than pendingBoundMs(). Returns how many were resolved.
+   */
+  recoverStale(): number {
+    let n = 0;
+    for (const [stan, u] of [...this.unresolved]) if (this.resolve(stan, u)) n++;
+    const cutoff = new Date(this.o.clock().getTime() - this.pendingBoundMs()).toISOString();
+    for (const row of this.o.store.pendingBefore(cutoff)) {
+      if (row.stan === this.inFlight || this.unresolved.has(row.stan)) continue;
+      this.recoverRow(row, `(pending past ${this.pendingBoundMs()} ms)`);
+      n++;
+    }
+    return n;
+  }
+}

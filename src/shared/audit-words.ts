@@ -1,0 +1,178 @@
+/**
+ * What each audit action and its detail say to a person, in 简体中文 and English — the audit
+ * panel, the audit CSV and the audit PDF all read them here (like ERROR_WORDS in ./errors.ts, so
+ * the core and the screens never disagree). The audit log itself keeps its stable action keys and
+ * its detail as recorded (append-only, five years): this module only turns them into words, and
+ * every amount into yuan — a detail never shows fen to a person.
+ * test/unit/audit-words.test.ts checks that every action the code records has words here.
+ */
+import { formatMoney } from './money';
+import { ERROR_WORDS, type ErrorCode } from './errors';
+
+export type AuditLang = 'zh' | 'en';
+type Words = { zh: string; en: string };
+
+export const AUDIT_ACTION_WORDS: Record<string, Words> = {
+  'auth.sign-in': { zh: '登录', en: 'Sign-in' },
+  'auth.override-pin': { zh: '授权密码校验', en: 'Override PIN check' },
+  'auth.signOut': { zh: '退出登录', en: 'Sign-out' },
+  'override.void': { zh: '店长授权：撤销', en: 'Override: void' },
+  'override.refund': { zh: '店长授权：退货', en: 'Override: refund' },
+  'override.manual_entry': { zh: '店长授权：手输卡号', en: 'Override: manual card entry' },
+  'override.offline_over_limit': { zh: '店长授权：超限离线交易', en: 'Override: offline sale over limit' },
+  'override.z_reprint': { zh: '店长授权：重印 Z 报表', en: 'Override: Z report reprint' },
+  'override.force_close': { zh: '店长授权：强制结班', en: 'Override: forced close' },
+  'txn.void': { zh: '撤销', en: 'Void' },
+  'txn.refund': { zh: '退货', en: 'Refund' },
+  'shift.open': { zh: '开班', en: 'Shift opened' },
+  'shift.count': { zh: '点钞', en: 'Drawer counted' },
+  'shift.close': { zh: '结班', en: 'Shift closed' },
+  'shift.acknowledge': { zh: '确认差异', en: 'Variance acknowledged' },
+  'batch.settle': { zh: '对账', en: 'Settlement' },
+  'report.x': { zh: '查看 X 报表', en: 'X report viewed' },
+  'report.x.print': { zh: '打印 X 报表', en: 'X report printed' },
+  'report.z.print': { zh: '打印 Z 报表', en: 'Z report printed' },
+  'report.z.reprint': { zh: '重印 Z 报表（副本）', en: 'Z report reprinted (copy)' },
+  'report.export.csv': { zh: '导出报表 CSV', en: 'Report exported (CSV)' },
+  'report.export.pdf': { zh: '导出报表 PDF', en: 'Report exported (PDF)' },
+  'audit.export.csv': { zh: '导出审计日志 CSV', en: 'Audit log exported (CSV)' },
+  'audit.export.pdf': { zh: '导出审计日志 PDF', en: 'Audit log exported (PDF)' },
+  'operator.add': { zh: '新增操作员', en: 'Operator added' },
+  'operator.disable': { zh: '停用操作员', en: 'Operator disabled' },
+  'operator.enable': { zh: '启用操作员', en: 'Operator enabled' },
+  'operator.reset-pin': { zh: '重置密码', en: 'PIN reset' },
+};
+
+export const AUDIT_OUTCOME_WORDS: Record<'ok' | 'denied' | 'failed', Words> = {
+  ok: { zh: '成功', en: 'OK' },
+  denied: { zh: '拒绝', en: 'Denied' },
+  failed: { zh: '失败', en: 'Failed' },
+};
+
+/** The action in words; an action without words yet shows its key (never blank). */
+export function auditActionWords(action: string, lang: AuditLang): string {
+  return AUDIT_ACTION_WORDS[action]?.[lang] ?? action;
+}
+
+const money = (fen: string) => formatMoney(Number(fen.replace(/\s/g, '')));
+const signedMoney = (fen: string) => {
+  const n = Number(fen);
+  return n < 0 ? `-${formatMoney(-n)}` : n > 0 ? `+${formatMoney(n)}` : formatMoney(0);
+};
+const STATUS: Record<string, Words> = {
+  settled: { zh: '已平账', en: 'settled' },
+  unmatched: { zh: '不平', en: 'not matched' },
+  unreachable: { zh: '未送达发卡方', en: 'issuer not reached' },
+  refused: { zh: '发卡方拒绝对账', en: 'refused by the issuer' },
+  bad_answer: { zh: '发卡方应答无效', en: 'issuer answer not valid' },
+};
+const ROLE: Record<string, Words> = {
+  cashier: { zh: '收银员', en: 'cashier' },
+  manager: { zh: '店长', en: 'manager' },
+  technician: { zh: '技术员', en: 'technician' },
+};
+const w = (m: Record<string, Words>, k: string, lang: AuditLang) => m[k]?.[lang] ?? k;
+
+/** The detail texts the code records (src/main/shift, terminal/void-refund, api handlers), as words. */
+const RULES: Array<[RegExp, (m: RegExpMatchArray, lang: AuditLang) => string]> = [
+  [/^float (\d+)$/, (m, l) => (l === 'zh' ? `备用金 ${money(m[1])}` : `Float ${money(m[1])}`)],
+  [
+    /^blind count by (\S+)( by denomination)?$/,
+    (m, l) =>
+      l === 'zh'
+        ? `${m[1]} 盲点${m[2] ? '（按面额）' : ''}`
+        : `Blind count by ${m[1]}${m[2] ? ', by note and coin' : ''}`,
+  ],
+  [
+    /^variance (-?\d+); journal (ok|FAILED.*?)(?:; forced with (\d+) unsent)?$/,
+    (m, l) => {
+      const ok = m[2] === 'ok';
+      return l === 'zh'
+        ? `差异 ${signedMoney(m[1])}；日志校验${ok ? '通过' : `失败 ${m[2].slice(7)}`}${m[3] ? `；强制结班，${m[3]} 笔离线交易未上送` : ''}`
+        : `Variance ${signedMoney(m[1])}; journal ${ok ? 'verified' : `check FAILED ${m[2].slice(7)}`}${m[3] ? `; forced with ${m[3]} offline sale(s) unsent` : ''}`;
+    },
+  ],
+  [
+    /^variance (-?\d+)(?:: ([\s\S]*))?$/,
+    (m, l) =>
+      (l === 'zh' ? `差异 ${signedMoney(m[1])}` : `Variance ${signedMoney(m[1])}`) +
+      (m[2] ? (l === 'zh' ? `，说明：${m[2]}` : `, note: ${m[2]}`) : ''),
+  ],
+  [
+    /^batch (\d+): (\w+), (\d+) discrepancies(?:, (\d+) carried to next batch)?$/,
+    (m, l) =>
+      l === 'zh'
+        ? `批次 ${m[1]}：${w(STATUS, m[2], l)}，差错 ${m[3]} 笔${m[4] ? `，${m[4]} 笔结转下批` : ''}`
+        : `Batch ${m[1]}: ${w(STATUS, m[2], l)}, ${m[3]} discrepanc${m[3] === '1' ? 'y' : 'ies'}${m[4] ? `, ${m[4]} carried to the next batch` : ''}`,
+  ],
+  [
+    /^void of offline sale (\d+) ([\d ]+) fen (\S+) \(queued behind its advice\)$/,
+    (m, l) =>
+      l === 'zh'
+        ? `撤销离线消费 ${m[1]}，${money(m[2])}，${m[3]}（随离线队列上送）`
+        : `Void of offline sale ${m[1]}, ${money(m[2])}, ${m[3]} (queued behind its advice)`,
+  ],
+  [
+    /^void of (\d+) ([\d ]+) fen (\S+)(?: (\S+))?$/,
+    (m, l) =>
+      (l === 'zh'
+        ? `撤销原流水 ${m[1]}，${money(m[2])}，${m[3]}`
+        : `Void of ${m[1]}, ${money(m[2])}, ${m[3]}`) + (m[4] ? ` ${m[4]}` : ''),
+  ],
+  [
+    /^(?:refund of (\d+)|unlinked refund) ([\d ]+) fen (\S+)(?: (\S+))?$/,
+    (m, l) =>
+      (m[1]
+        ? l === 'zh'
+          ? `退货（原流水 ${m[1]}）`
+          : `Refund of ${m[1]}`
+        : l === 'zh'
+          ? '无原单退货'
+          : 'Unlinked refund') +
+      `${l === 'zh' ? '，' : ', '}${money(m[2])}${l === 'zh' ? '，' : ', '}${m[3]}${m[4] ? ` ${m[4]}` : ''}`,
+  ],
+  // Override notes (src/main/api/handlers, terminal/offline-sale.ts: the offline rules broken).
+  [
+    /^close with unsent offline advices$/,
+    (_m, l) => (l === 'zh' ? '有未上送的离线交易时结班' : 'close with unsent offline sales'),
+  ],
+  [
+    /^Z report of shift (\d+)$/,
+    (m, l) => (l === 'zh' ? `班次 ${m[1]} 的 Z 报表` : `Z report of shift ${m[1]}`),
+  ],
+  [
+    /^override by (\S+) refused: ([A-Z_]+)$/,
+    (m, l) =>
+      l === 'zh'
+        ? `${m[1]} 的授权被拒：${ERROR_WORDS[m[2] as ErrorCode]?.zh ?? m[2]}`
+        : `override by ${m[1]} refused: ${ERROR_WORDS[m[2] as ErrorCode]?.en ?? m[2]}`,
+  ],
+  [/^unlinked$/, (_m, l) => (l === 'zh' ? '无原单退货' : 'unlinked refund')],
+  [/^manual card entry$/, (_m, l) => (l === 'zh' ? '手输卡号' : 'manual card entry')],
+  [
+    /^([A-Z_]+(?:,[A-Z_]+)*)$/,
+    (m, l) =>
+      m[1]
+        .split(',')
+        .map((c) => ERROR_WORDS[c as ErrorCode]?.[l] ?? c)
+        .join(l === 'zh' ? '；' : '; '),
+  ],
+  [/^manual$/, (_m, l) => (l === 'zh' ? '主动退出' : 'signed out')],
+  [/^idle$/, (_m, l) => (l === 'zh' ? '空闲超时自动退出' : 'idle timeout')],
+  [/^(\d+) entries$/, (m, l) => (l === 'zh' ? `${m[1]} 条` : `${m[1]} entries`)],
+  [/^(X|Z)$/, (m, l) => (l === 'zh' ? `${m[1]} 报表` : `${m[1]} report`)],
+  [/^(\d+) (cashier|manager|technician)$/, (m, l) => `${m[1]}${l === 'zh' ? '，' : ', '}${w(ROLE, m[2], l)}`],
+];
+
+/**
+ * The detail in words and yuan. A detail no rule knows is shown as recorded, with any
+ * "<n> fen" in it turned into yuan.
+ */
+export function auditDetailWords(detail: string | null | undefined, lang: AuditLang): string {
+  if (!detail) return '';
+  for (const [re, f] of RULES) {
+    const m = detail.match(re);
+    if (m) return f(m, lang);
+  }
+  return detail.replace(/(-?\d[\d ]*\d|\d) fen\b/g, (_, n: string) => money(n));
+}

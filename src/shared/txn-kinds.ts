@@ -1,0 +1,354 @@
+/**
+ * Transaction kinds as data: what each kind of transaction MEANS, declared once. Every place that
+ * used to switch on a type string (totals, settlement, receipts and their QR code, overrides, the
+ * audit log, offline eligibility, reversal on an unknown outcome, the issuer simulator's reverse)
+ * reads this table instead, so a new kind is one declaration here plus its handlers and screens
+ * (docs/architecture.md "Transaction kinds").
+ *
+ * Pure and dependency-free (only ./errors): imported by the core, the renderer and the issuer
+ * simulator alike.
+ *
+ * Two guarantees:
+ * - A kind forgotten in code is a compile error: `TxnType` is derived from the table, and code
+ *   that must treat every value of a field switches over it with `assertNever` in the default.
+ * - A kind string the table does not know (a row written by a newer version, an edited database)
+ *   is a typed refusal: `kindOf` throws UNKNOWN_TXN_KIND — never a silent zero in a total.
+ *
+ * The production table is frozen and built once at load. Tests that need an extra kind build their
+ * own table with `defineKinds({ ...TXN_KIND_DECLS, fake: {...} })` and hand it to the pure
+ * functions that take a `kinds` parameter (the real table is their default); nothing can add a
+ * kind to `TXN_KINDS` at run time.
+ */
+import { TillError } from './errors';
+
+/**
+ * What the kind does to the card's balance at the issuer.
+ * `undo`: the opposite of the kind it reverses (a reversal); it never counts in the shift's net,
+ * because the row it undoes was already declined at the till.
+ */
+export type CardMoney = 'debit' | 'credit' | 'none' | 'undo';
+/** What the kind does to the cash drawer. */
+export type DrawerMoney = 'in' | 'out' | 'none';
+/** Where an approved row of the kind is counted on the X/Z report (src/main/shift/totals.ts). */
+export type TotalsBucket = 'sales' | 'voids' | 'refunds' | 'inquiries' | 'reversals';
+export const TOTALS_BUCKETS = ['sales', 'voids', 'refunds', 'inquiries', 'reversals'] as const;
+/** Where it is counted in a batch settled with the issuer (BatchTotals, docs/issuer-protocol.md "settle"). */
+export type SettlementBucket = 'sale' | 'void' | 'refund';
+export const SETTLEMENT_BUCKETS = ['sale', 'void', 'refund'] as const;
+/** The manager override a kind needs before it runs (src/main/auth/override.ts). */
+export type KindOverrideAction = 'void' | 'refund';
+
+export interface TxnKindDecl {
+  /** The online wire command the terminal sends (docs/issuer-protocol.md). */
+  readonly wire: string;
+  /**
+   * Other names the issuer records this kind under: an offline sale reaches the issuer in an
+   * advice batch and is recorded as `advice`.
+   */
+  readonly wireAliases: readonly string[];
+  readonly card: CardMoney;
+  /**
+   * The drawer: `amount` is what happens to the row's amount_fen in cash (a future top-up paid in
+   * cash is `in`, a cash-out `out`); `otherTender` to other_tender_fen, the cash part of a split
+   * tender (a sale takes it in, a void of that sale gives it back).
+   */
+  readonly drawer: { readonly amount: DrawerMoney; readonly otherTender: DrawerMoney };
+  /**
+   * How an unknown outcome (answer lost, finalize failed, crash while pending) is undone: the kind
+   * that reverses this one (queued by finalize), or null when there is nothing to undo (the kind
+   * moves no money, or is itself the undo and is retried until acknowledged).
+   */
+  readonly reversedBy: string | null;
+  /** May be approved offline and forwarded later as an advice (src/offline-queue). */
+  readonly offline: boolean;
+  /** The manager's override it needs, or null. */
+  readonly override: KindOverrideAction | null;
+  readonly totals: TotalsBucket | null;
+  readonly settlement: SettlementBucket | null;
+  /** Receipt title, Chinese first (printed as "zh EN"). */
+  readonly title: { readonly zh: string; readonly en: string };
+  /**
+   * The kind's byte in the receipt QR (src/main/receipt/qr.ts). STABLE FOREVER: printed receipts
+   * carry it, so a code is never reused or renumbered (0–4 are the codes of the first release,
+   * which encoded the kinds by array position).
+   */
+  readonly qrCode: number;
+  /** The audit log's action name for this kind. */
+  readonly audit: string;
+}
+
+export interface TxnKind<K extends string = string> extends TxnKindDecl {
+  readonly type: K;
+}
+
+/** The declarations. Order is irrelevant (nothing depends on it — the QR code is explicit). */
+export const TXN_KIND_DECLS = {
+  sale: {
+    wire: 'authorize',
+    wireAliases: ['advice'],
+    card: 'debit',
+    drawer: { amount: 'none', otherTender: 'in' },
+    reversedBy: 'reversal',
+    offline: true,
+    override: null,
+    totals: 'sales',
+    settlement: 'sale',
+    title: { zh: '消费', en: 'SALE' },
+    qrCode: 0,
+    audit: 'txn.sale',
+  },
+  inquiry: {
+    wire: 'inquiry',
+    wireAliases: [],
+    card: 'none',
+    drawer: { amount: 'none', otherTender: 'none' },
+    reversedBy: null,
+    offline: false,
+    override: null,
+    totals: 'inquiries',
+    settlement: null,
+    title: { zh: '余额查询', en: 'BALANCE' },
+    qrCode: 1,
+    audit: 'txn.inquiry',
+  },
+  void: {
+    wire: 'void',
+    wireAliases: [],
+    card: 'credit',
+    // The void row copies the sale's cash part: it leaves the drawer again.
+    drawer: { amount: 'none', otherTender: 'out' },
+    reversedBy: 'reversal',
+    // Only the void of an offline sale still in the queue (src/main/terminal/offline-void.ts).
+    offline: true,
+    override: 'void',
+    totals: 'voids',
+    settlement: 'void',
+    title: { zh: '撤销', en: 'VOID' },
+    qrCode: 2,
+    audit: 'txn.void',
+  },
+  refund: {
+    wire: 'refund',
+    wireAliases: [],
+    // Refunds credit the card: no cash leaves the drawer.
+    card: 'credit',
+    drawer: { amount: 'none', otherTender: 'none' },
+    reversedBy: 'reversal',
+    offline: false,
+    override: 'refund',
+    totals: 'refunds',
+    settlement: 'refund',
+    title: { zh: '退货', en: 'REFUND' },
+    qrCode: 3,
+    audit: 'txn.refund',
+  },
+  reversal: {
+    wire: 'reverse',
+    wireAliases: [],
+    card: 'undo',
+    drawer: { amount: 'none', otherTender: 'none' },
+    // A reversal is retried until the issuer acknowledges it; it is never itself reversed.
+    reversedBy: null,
+    offline: false,
+    override: null,
+    totals: 'reversals',
+    settlement: null,
+    title: { zh: '冲正', en: 'REVERSAL' },
+    qrCode: 4,
+    audit: 'txn.reversal',
+  },
+} as const satisfies Record<string, TxnKindDecl>;
+
+/** Every kind's name: the one union of transaction types (src/shared/contract/sale.ts uses it). */
+export type TxnType = keyof typeof TXN_KIND_DECLS;
+
+export interface KindTable<K extends string = string> {
+  /** Every kind, in declaration order. */
+  readonly list: ReadonlyArray<TxnKind<K>>;
+  readonly types: readonly [K, ...K[]];
+  has(type: string): type is K;
+  /** The kind, or UNKNOWN_TXN_KIND. */
+  get(type: string): TxnKind<K>;
+  /** The kind the issuer records under this wire command (or alias), undefined when none. */
+  byWire(command: string): TxnKind<K> | undefined;
+  /** The kind whose receipt-QR byte this is, undefined when none. */
+  byQrCode(code: number): TxnKind<K> | undefined;
+  /** Kinds counted in this settlement bucket / totals bucket. */
+  inSettlement(bucket?: SettlementBucket): Array<TxnKind<K>>;
+  inTotals(bucket?: TotalsBucket): Array<TxnKind<K>>;
+}
+
+/**
+ * Builds a frozen, checked table: QR codes are bytes and unique, wire commands unique, every
+ * `reversedBy` names a kind of the table that is itself not reversible. Throws on a bad
+ * declaration (a programming error, found at load time or by the unit tests).
+ */
+export function defineKinds<K extends string>(decls: Readonly<Record<K, TxnKindDecl>>): KindTable<K> {
+  const list = (Object.keys(decls) as K[]).map((type): TxnKind<K> =>
+    deepFreeze({ ...decls[type], type, wireAliases: [...decls[type].wireAliases] }),
+  );
+  if (list.length === 0) throw new Error('defineKinds: no kinds');
+  const byType = new Map<string, TxnKind<K>>(list.map((k) => [k.type, k]));
+  const byWire = new Map<string, TxnKind<K>>();
+  const byQr = new Map<number, TxnKind<K>>();
+  for (const k of list) {
+    if (!/^[a-z][a-z0-9_]*$/.test(k.type)) throw new Error(`defineKinds: bad kind name ${k.type}`);
+    if (!Number.isInteger(k.qrCode) || k.qrCode < 0 || k.qrCode > 255)
+      throw new Error(`defineKinds: ${k.type} qrCode must be a byte`);
+    if (byQr.has(k.qrCode)) throw new Error(`defineKinds: qrCode ${k.qrCode} used twice`);
+    byQr.set(k.qrCode, k);
+    for (const w of [k.wire, ...k.wireAliases]) {
+      if (byWire.has(w)) throw new Error(`defineKinds: wire command ${w} used twice`);
+      byWire.set(w, k);
+    }
+    if (k.reversedBy !== null) {
+      const r = byType.get(k.reversedBy);
+      if (!r) throw new Error(`defineKinds: ${k.type} is reversed by unknown kind ${k.reversedBy}`);
+      if (r.reversedBy !== null || r.card !== 'undo')
+        throw new Error(`defineKinds: ${k.reversedBy} must be an undo kind that is not itself reversed`);
+    }
+    if (k.card === 'none' && k.drawer.amount === 'none' && k.reversedBy !== null)
+      throw new Error(`defineKinds: ${k.type} moves no money but has a reversal`);
+  }
+  const table: KindTable<K> = {
+    list: Object.freeze(list),
+    types: Object.freeze(list.map((k) => k.type)) as unknown as readonly [K, ...K[]],
+    has: (type: string): type is K => byType.has(type),
+    get(type) {
+      const k = byType.get(type);
+      if (!k) throw new TillError('UNKNOWN_TXN_KIND', JSON.stringify(String(type)).slice(0, 80));
+      return k;
+    },
+    byWire: (command) => byWire.get(command),
+    byQrCode: (code) => byQr.get(code),
+    inSettlement: (bucket) => list.filter((k) => (bucket ? k.settlement === bucket : k.settlement !== null)),
+    inTotals: (bucket) => list.filter((k) => (bucket ? k.totals === bucket : k.totals !== null)),
+  };
+  return Object.freeze(table);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+/** THE table. */
+export const TXN_KINDS: KindTable<TxnType> = defineKinds(TXN_KIND_DECLS);
+
+/** Every transaction type, for z.enum (src/shared/contract/sale.ts). */
+export const TXN_TYPES: readonly [TxnType, ...TxnType[]] = TXN_KINDS.types;
+
+/** The kind of a type string, or a typed refusal (UNKNOWN_TXN_KIND) for a string no table declares. */
+export function kindOf<K extends string = TxnType>(
+  type: string,
+  kinds: KindTable<K> = TXN_KINDS as unknown as KindTable<K>,
+): TxnKind<K> {
+  return kinds.get(type);
+}
+
+/** For the default of an exhaustive switch: a value the types say cannot exist. */
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${String(x)}`);
+}
+
+/**
+ * Sign of the kind's amount in the shift's net card takings: a debit of the card brings money in,
+ * a credit gives it back; `undo` counts nowhere (what it undoes was already declined at the till).
+ */
+export function cardSign(card: CardMoney): 1 | -1 | 0 {
+  switch (card) {
+    case 'debit':
+      return 1;
+    case 'credit':
+      return -1;
+    case 'none':
+    case 'undo':
+      return 0;
+    default:
+      return assertNever(card, 'card direction');
+  }
+}
+
+/** Sign of a cash flow in the drawer. */
+export function drawerSign(d: DrawerMoney): 1 | -1 | 0 {
+  switch (d) {
+    case 'in':
+      return 1;
+    case 'out':
+      return -1;
+    case 'none':
+      return 0;
+    default:
+      return assertNever(d, 'drawer direction');
+  }
+}
+
+/** Whether the kind moves money at all (card or drawer): its receipt shows the amount. */
+export function movesMoney(k: TxnKindDecl): boolean {
+  return k.card !== 'none' || k.drawer.amount !== 'none' || k.drawer.otherTender !== 'none';
+}
+
+/** Whether a row of this kind whose outcome is unknown must be reversed at the issuer. */
+export function needsReversal(type: string, kinds: KindTable = TXN_KINDS): boolean {
+  return kindOf(type, kinds).reversedBy !== null;
+}
+
+/**
+ * Whether a row whose outcome is unknown (answer lost, crash while pending) gets a reversal queued.
+ * A type no table declares is reversed too, on purpose: a reversal of a STAN that moved nothing is
+ * answered and harmless, money left moved is not — and recovery must not stop on one odd row.
+ */
+export function reverseOnUnknownOutcome(type: string, kinds: KindTable = TXN_KINDS): boolean {
+  return kinds.has(type) ? kinds.get(type).reversedBy !== null : true;
+}
+
+/** The same, for the wire command of a pending request (`authorize`, `void`, …). */
+export function reverseOnUnknownWire(command: string, kinds: KindTable = TXN_KINDS): boolean {
+  const k = kinds.byWire(command);
+  return k ? k.reversedBy !== null : true;
+}
+
+/** The kind that reverses this one (its wire command is what a queued reversal sends), or null. */
+export function reverserOf<K extends string = TxnType>(
+  type: string,
+  kinds: KindTable<K> = TXN_KINDS as unknown as KindTable<K>,
+): TxnKind<K> | null {
+  const by = kinds.get(type).reversedBy;
+  return by === null ? null : kinds.get(by);
+}
+
+/** The issuer-side undo of a kind's card movement: what the reversal does to the card. */
+export function undoOf(card: CardMoney): 'credit' | 'debit' | 'none' {
+  switch (card) {
+    case 'debit':
+      return 'credit';
+    case 'credit':
+      return 'debit';
+    case 'none':
+    case 'undo':
+      return 'none';
+    default:
+      return assertNever(card, 'card direction');
+  }
+}
+
+/** The receipt title line, "消费 SALE". */
+export function receiptTitle(k: Pick<TxnKindDecl, 'title'>): string {
+  return `${k.title.zh} ${k.title.en}`;
+}
+
+/** The kinds that may be approved offline (the offline queue's `kind` column). */
+export type OfflineTxnType = {
+  [K in TxnType]: (typeof TXN_KIND_DECLS)[K]['offline'] extends true ? K : never;
+}[TxnType];
+
+/**
+ * Their names, for z.enum (src/shared/contract/offline.ts). A new offline kind also needs the
+ * offline queue's CHECK (kind IN …) widened by a migration (src/offline-queue/schema.ts).
+ */
+export const OFFLINE_TXN_TYPES = TXN_KINDS.list
+  .filter((k) => k.offline)
+  .map((k) => k.type) as unknown as readonly [OfflineTxnType, ...OfflineTxnType[]];
