@@ -41,7 +41,7 @@ export class Forwarder {
   private nextProbeAt = 0;
   private nextHotcardsAt = 0;
   private running: Promise<void> | null = null;
-  private forced: Promise<QueueStatus> | null = null;
+  private nextForced: Promise<QueueStatus> | null = null;
   private stopped = false;
   private readonly random: () => number;
 
@@ -86,16 +86,21 @@ export class Forwarder {
 
   /** The manager's "forward now": probe at once (skip the backoff) and drain. */
   forwardNow(): Promise<QueueStatus> {
-    // Callers while one forced run waits or runs share it: two managers' clicks, or a void's
-    // push behind its sale, never start two uploads of the same batch.
-    this.forced ??= (async () => {
-      // The check and the start with no await between: a tick cannot slip in and run alongside.
+    // Callers while a forced run waits to start share it: two managers' clicks, or a void's push
+    // behind its sale, never start two uploads of the same batch. A caller after it has started
+    // gets a fresh run after it (what it started from may be stale: the link was cut then).
+    if (this.nextForced) return this.nextForced;
+    const forced = async (): Promise<QueueStatus> => {
+      await Promise.resolve(); // nextForced is set before this one can clear it
       while (this.running) await this.running;
+      // The check and the start with no await between: a tick cannot slip in and run alongside.
+      this.nextForced = null;
       this.running = this.guarded(true);
       await this.running;
       return this.status();
-    })().finally(() => (this.forced = null));
-    return this.forced;
+    };
+    this.nextForced = forced();
+    return this.nextForced;
   }
 
   /** No new work after this; in-flight work finishes (await idle()). */
@@ -105,7 +110,7 @@ export class Forwarder {
 
   async idle(): Promise<void> {
     // A forced run's status() can fail when the database closes under it; idle() only waits.
-    while (this.running || this.forced) await (this.forced?.catch(() => undefined) ?? this.running);
+    while (this.running || this.nextForced) await (this.nextForced?.catch(() => undefined) ?? this.running);
   }
 
   private guarded(force: boolean): Promise<void> {
