@@ -8,9 +8,9 @@
  * tests can inject factories. Drivers never throw for absent devices (types.ts): each just reports
  * its state; a device whose config or spec is wrong shows up in list() with state 'error'.
  */
-import { SerialPort } from 'serialport';
+import { discoverSerialPorts, type DiscoveryNote, type SerialDiscoveryOptions } from './serial-discovery';
 import { maskPan, maskPansInText } from '../shared/card';
-import type { DeviceEvent, DeviceInfo } from '../shared/devices';
+import type { DeviceEvent, DeviceEventSummary, DeviceInfo } from '../shared/devices';
 import { isPrinter, isSimulated, type DeviceDriver, type PrinterDriver, type SimInput } from './types';
 import {
   ConfigKind,
@@ -65,6 +65,14 @@ export interface RegistryOptions {
   factories?: Partial<DriverFactories>;
   /** Serial reopen backoff (tests shorten it). */
   reconnect?: ReconnectOptions;
+  /** Where discovery looks for serial device files without udev (tests hand in a fake /dev). */
+  discovery?: SerialDiscoveryOptions;
+}
+
+/** What discover found, and why the list may be incomplete (shown on the technician's screen). */
+export interface DiscoveryReport {
+  devices: DiscoveredDevice[];
+  notes: DiscoveryNote[];
 }
 
 export interface DiscoveredDevice {
@@ -104,6 +112,7 @@ interface Entry {
   /** Why the driver could not be built (config/spec error, module failed to load). */
   problem?: string;
   lastEvent?: string;
+  lastEventSummary?: DeviceEventSummary;
   lastEventAt?: number;
   unsubscribe: Array<() => void>;
 }
@@ -129,6 +138,20 @@ export function describeEvent(e: DeviceEvent): string {
       return maskPansInText(`state ${e.state}${e.detail ? ` (${e.detail})` : ''}`);
     case 'receipt':
       return `scan receipt code${e.symbology ? ` (${e.symbology})` : ''}`;
+  }
+}
+
+/** The same event as data for the screens, which word it in their language (card masked). */
+export function summarizeEvent(e: DeviceEvent): DeviceEventSummary {
+  switch (e.type) {
+    case 'card':
+      return { type: 'card', entryMode: e.card.entryMode, masked: maskPan(e.card.pan) };
+    case 'error':
+      return { type: 'error', code: e.code };
+    case 'state':
+      return { type: 'state', state: e.state };
+    case 'receipt':
+      return { type: 'receipt' };
   }
 }
 
@@ -209,7 +232,9 @@ export class DeviceRegistry {
       return {
         ...base,
         ...(base.detail !== undefined ? { detail: maskPansInText(base.detail) } : {}),
-        ...(e.lastEvent !== undefined ? { lastEvent: e.lastEvent, lastEventAt: e.lastEventAt } : {}),
+        ...(e.lastEvent !== undefined
+          ? { lastEvent: e.lastEvent, lastEventSummary: e.lastEventSummary, lastEventAt: e.lastEventAt }
+          : {}),
       };
     });
   }
@@ -296,33 +321,42 @@ export class DeviceRegistry {
     return undefined;
   }
 
-  /**
-   * What is plugged in now: serial ports (SerialPort.list()), PC/SC readers (via ./ic), HID POS
-   * scanners (via node-hid, if installed). Logs what appeared and disappeared since the last call.
-   */
+  /** What is plugged in now (see discoverReport). */
   async discover(): Promise<DiscoveredDevice[]> {
+    return (await this.discoverReport()).devices;
+  }
+
+  /**
+   * What is plugged in now: serial ports (udev via SerialPort.list(), else the /dev device files),
+   * PC/SC readers (via ./ic), HID POS scanners (via node-hid, if installed), with notes saying
+   * what could not be asked. Logs what appeared and disappeared since the last call.
+   */
+  async discoverReport(): Promise<DiscoveryReport> {
     const found: DiscoveredDevice[] = [];
-    try {
-      for (const p of await SerialPort.list()) {
-        const about = [
-          p.manufacturer,
-          p.vendorId && p.productId ? `usb ${p.vendorId}:${p.productId}` : undefined,
-        ]
-          .filter(Boolean)
-          .join(', ');
-        found.push({ spec: `serial:${p.path}`, detail: about || 'serial port' });
-      }
-    } catch (err) {
-      this.log(`discover: serial ports not listed: ${err instanceof Error ? err.message : String(err)}`);
+    const notes: DiscoveryNote[] = [];
+    const serial = await discoverSerialPorts(this.opts.discovery);
+    found.push(...serial.ports);
+    if (serial.note) {
+      notes.push(serial.note);
+      this.log(
+        serial.note.code === 'serial-fallback'
+          ? `discover: udev did not list serial ports (${serial.note.detail}); listed the /dev device files instead`
+          : `discover: serial ports not listed: ${serial.note.detail}`,
+      );
     }
     try {
       const f = await this.factories();
       const readers = await f.listPcscReaders();
       if (Array.isArray(readers))
         for (const r of readers) found.push({ spec: `pcsc:${r}`, kind: 'ic', detail: 'PC/SC reader' });
-      else this.log(`discover: PC/SC: ${readers.unavailable}`);
+      else {
+        notes.push({ code: 'pcsc-unavailable', detail: readers.unavailable });
+        this.log(`discover: PC/SC: ${readers.unavailable}`);
+      }
     } catch (err) {
-      this.log(`discover: PC/SC not listed: ${err instanceof Error ? err.message : String(err)}`);
+      const why = err instanceof Error ? err.message : String(err);
+      notes.push({ code: 'pcsc-unavailable', detail: why });
+      this.log(`discover: PC/SC not listed: ${why}`);
     }
     const hid = await loadNodeHid();
     if (typeof hid !== 'string') {
@@ -360,7 +394,7 @@ export class DeviceRegistry {
     }
     if (before) for (const s of before) if (!now.has(s)) this.log(`discover: disappeared ${s}`);
     this.lastDiscovered = now;
-    return found;
+    return { devices: found, notes };
   }
 
   private addEntry(raw: DeviceConfig, index: number): void {
@@ -450,6 +484,7 @@ export class DeviceRegistry {
     entry.unsubscribe.push(
       d.onEvent((e) => {
         entry.lastEvent = describeEvent(e);
+        entry.lastEventSummary = summarizeEvent(e);
         entry.lastEventAt = e.at;
         if (e.type !== 'card') this.log(`${entry.id}: ${entry.lastEvent}`);
         for (const l of [...this.listeners]) {
@@ -473,6 +508,7 @@ export class DeviceRegistry {
             ...(e.symbology ? { symbology: e.symbology } : {}),
           };
           entry.lastEvent = describeEvent(event);
+          entry.lastEventSummary = summarizeEvent(event);
           entry.lastEventAt = e.at;
           for (const l of [...this.listeners]) {
             try {

@@ -162,6 +162,17 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     merchantName: config.merchantName,
     receiptWidth: config.receipt.width,
     receiptExtras: createReceiptExtras(keys, config.terminalId, config.merchantId),
+    // The manager whose override the audit log recorded for this STAN (void, refund).
+    approverOf: (stan) => {
+      const r = db
+        .prepare(
+          "SELECT approved_by FROM audit_log WHERE stan = ? AND action IN ('txn.void', 'txn.refund') AND approved_by IS NOT NULL ORDER BY id DESC LIMIT 1",
+        )
+        .get(stan) as { approved_by: string } | undefined;
+      if (!r) return undefined;
+      const m = operators.get(r.approved_by);
+      return m ? `${m.name} (${m.id})` : r.approved_by;
+    },
     maxAttempts: config.issuer.attempts,
     clock,
     log,
@@ -184,6 +195,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     terminalId: config.terminalId,
     merchantId: config.merchantId,
     merchantName: config.merchantName,
+    timeZone: config.timeZone,
     demo,
     version: VERSION,
     operator: session.current(),
@@ -255,8 +267,11 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
 
   // Audit: every PIN check and every granted override (src/main/audit); then shifts, void/refund.
   const audit = createAudit(db, clock, () => session.current(), operators);
-  session.onSignOut = (op, reason) =>
+  session.onSignOut = (op, reason) => {
+    // An idle sign-out takes the presented card with it: the next operator starts clean (issue 11 #11).
+    if (reason === 'idle') terminal.clearCard();
     audit.record({ action: 'auth.signOut', operatorId: op.id, operatorRole: op.role, detail: reason });
+  };
   const overrides = createOverrideChecker(operators, (g) => {
     log(`override ${g.action} granted by ${g.manager.id}${g.stan ? ` for stan ${g.stan}` : ''}`);
     audit.record({ action: `override.${g.action}`, approvedBy: g.manager.id, stan: g.stan, detail: g.note });

@@ -64,6 +64,13 @@ export interface PolicyVerdict {
   overridable: boolean;
   /** Set when this presentation trips the velocity rule: block the card until then. */
   blockUntil: number | null;
+  /**
+   * Whether this presentation counts toward the velocity rule. A card refused only for the
+   * store's own limits (floor, total, per-card — the overridable rules) was not used: the cashier
+   * re-presents it with a manager's PIN or a smaller amount, and that must not block the card
+   * (issue 11 #15). Every other outcome, approval included, counts.
+   */
+  countsPresentation: boolean;
 }
 
 export function evaluateOffline(cfg: OfflineConfig, f: OfflineFacts): PolicyVerdict {
@@ -92,7 +99,8 @@ export function evaluateOffline(cfg: OfflineConfig, f: OfflineFacts): PolicyVerd
   if (f.cardTodayCount + 1 > cfg.perCardDailyCount || f.cardTodayFen + f.amountFen > cfg.perCardDailyFen)
     v.push('OFFLINE_CARD_LIMIT');
 
-  return { violations: v, overridable: v.length > 0 && v.every((r) => OVERRIDABLE.has(r)), blockUntil };
+  const overridable = v.length > 0 && v.every((r) => OVERRIDABLE.has(r));
+  return { violations: v, overridable, blockUntil, countsPresentation: !overridable };
 }
 
 /** The store's calendar day of an instant, "YYYY-MM-DD", for per-card daily limits. */

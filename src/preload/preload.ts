@@ -1,9 +1,15 @@
 /**
- * The preload: exposes a purpose-built `window.till` (the TillBridge of src/shared/contract) through
+ * The preload: exposes a purpose-built `window.till` (PreloadTill in src/shared/contract) through
  * contextBridge — never ipcRenderer itself. Every call goes through one invoke channel and is
  * validated again in main; events arrive on one channel and are filtered by name here.
+ *
+ * `call` answers with the wire answer ({ok, result} | {ok:false, error}) and never throws a typed
+ * error: contextBridge copies a thrown Error without its extra own properties and without its
+ * prototype, so `error.code` would be lost and every refusal would read as INTERNAL. The renderer
+ * (src/renderer/bridge.ts) raises its BridgeError from the plain object.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { PreloadTill, WireAnswer } from '../shared/contract';
 
 const CALL = 'till:call';
 const EVENT = 'till:event';
@@ -15,22 +21,27 @@ ipcRenderer.on(EVENT, (_e: IpcRendererEvent, msg: { event: string; payload: unkn
   for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
 });
 
-const till = {
-  async call(method: string, params: unknown): Promise<unknown> {
-    const r = (await ipcRenderer.invoke(CALL, { method, params })) as {
-      ok: boolean;
-      result?: unknown;
-      error?: { code: string; message: string };
-    };
-    if (r.ok) return r.result;
-    // Same shape as the web bridge's BridgeError: the renderer reads error.code.
-    throw Object.assign(new Error(r.error?.message ?? 'error'), { name: 'BridgeError', error: r.error });
+const till: PreloadTill = {
+  async call(method: string, params: unknown): Promise<WireAnswer> {
+    try {
+      const r = (await ipcRenderer.invoke(CALL, { method, params })) as WireAnswer;
+      // Only plain data crosses the bridge: drop the wire id, keep the code and detail.
+      return r.ok ? { ok: true, result: r.result } : { ok: false, error: { ...r.error } };
+    } catch (err) {
+      // The main process is gone or the channel failed: still an answer the renderer can read.
+      return {
+        ok: false,
+        error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) },
+      };
+    }
   },
   on(event: string, listener: Listener): () => void {
     const set = listeners.get(event) ?? new Set<Listener>();
     set.add(listener);
     listeners.set(event, set);
-    return () => set.delete(listener);
+    return () => {
+      set.delete(listener);
+    };
   },
 };
 

@@ -3,15 +3,40 @@
  * keyboard bindings (./keys.ts) call the same ones, so a key and a button can never differ.
  */
 import { getBridge, BridgeError } from './bridge';
-import { useTill, initialCashier } from './store';
+import { useTill, initialCashier, type CashierSlice } from './store';
 import { keypadAppend, keypadBackspace } from '../shared/money';
 import type { ApiErrorShape } from '../shared/errors';
 import type { MethodName, Req, Res, Override } from '../shared/contract';
 
 const get = () => useTill.getState();
 
+/** When the core last heard from this screen (every signed-in call resets its idle sign-out). */
+let lastCallAt = Date.now();
+export const lastCoreCall = (): number => lastCallAt;
+
 export async function call<M extends MethodName>(method: M, params: Req<M>): Promise<Res<M>> {
+  lastCallAt = Date.now();
   return getBridge().call(method, params);
+}
+
+/** Tells the core the operator is still here (any signed-in call does; this one changes nothing). */
+export async function keepSession(): Promise<void> {
+  try {
+    await call('card.current', {});
+  } catch {
+    // signed out meanwhile: the sign-in screen follows
+  }
+}
+
+/** Idle sign-out from the screen's own countdown: the card and the sale go with the operator. */
+export async function idleSignOut(): Promise<void> {
+  try {
+    await signOut('idle'); // the core clears the card with the sign-out
+  } catch {
+    // already signed out by the core's own idle check: clear the screen all the same
+    get().setCashier({ ...initialCashier });
+    await refreshSession().catch(() => {});
+  }
 }
 
 function asApiError(e: unknown): ApiErrorShape {
@@ -35,8 +60,8 @@ export async function signIn(operatorId: string, pin: string): Promise<ApiErrorS
   }
 }
 
-export async function signOut(): Promise<void> {
-  await call('auth.signOut', {});
+export async function signOut(reason: 'manual' | 'idle' = 'manual'): Promise<void> {
+  await call('auth.signOut', reason === 'idle' ? { reason } : {});
   get().setCashier({ ...initialCashier });
   await refreshSession();
 }
@@ -44,8 +69,14 @@ export async function signOut(): Promise<void> {
 export function keypad(key: string): void {
   const c = get().cashier;
   if (c.busy) return;
-  if (c.result)
-    get().setCashier({ result: null, error: null, receipt: null, cashDueFen: 0, printNote: null });
+  // A result on screen is final: the first key is the next customer's, never appended to the
+  // amount just charged (issue 11 #1: "5" after ¥12.50 made ¥125.05). An approved sale starts
+  // over as 下一笔 does; after a decline the card stays presented for the corrected amount.
+  if (c.result) {
+    if (c.result.status === 'approved') nextSale();
+    else get().setCashier({ result: null, error: null, receipt: null, cashDueFen: 0, printNote: null });
+    get().setCashier({ amountFen: 0 });
+  }
   if (key === 'back') get().setCashier({ amountFen: keypadBackspace(get().cashier.amountFen) });
   else if (key === 'clear') get().setCashier({ amountFen: 0 });
   else get().setCashier({ amountFen: keypadAppend(get().cashier.amountFen, key) });
@@ -61,12 +92,23 @@ export function clearAll(): void {
   get().setCashier({ ...initialCashier, recent: get().cashier.recent });
 }
 
-export async function enterCard(pan: string, entryMode: 'wedge' | 'manual'): Promise<void> {
+/**
+ * A card number the core should hold for the next transaction. Returns the typed error (also put
+ * on screen), so the caller can ask for a manager's PIN on OVERRIDE_REQUIRED (manual entry).
+ */
+export async function enterCard(
+  pan: string,
+  entryMode: 'wedge' | 'manual',
+  override?: Override,
+): Promise<ApiErrorShape | null> {
   try {
-    const card = await call('card.enter', { pan, entryMode });
+    const card = await call('card.enter', { pan, entryMode, ...(override ? { override } : {}) });
     get().setCashier({ card, error: null });
+    return null;
   } catch (e) {
-    get().setCashier({ error: asApiError(e) });
+    const error = asApiError(e);
+    get().setCashier({ error });
+    return error;
   }
 }
 
@@ -91,7 +133,14 @@ export async function submit(
     return;
   }
   if (c.mode === 'sale' && c.amountFen <= 0) return;
-  get().setCashier({ busy: true, error: null, result: null, receipt: null, printNote: null });
+  get().setCashier({
+    busy: true,
+    error: null,
+    result: null,
+    receipt: null,
+    printNote: null,
+    blockedUntil: null,
+  });
   try {
     const result =
       c.mode === 'inquiry'
@@ -109,11 +158,31 @@ export async function submit(
       cashDueFen: result.status === 'approved' ? result.otherTenderFen : 0,
     });
     if (result.status === 'approved') get().setCashier({ card: null });
+    if (result.declineCode === 'OFFLINE_VELOCITY') void loadBlock(c.card.cardToken);
     await loadReceipt(result.stan);
     void loadRecent();
   } catch (e) {
     get().setCashier({ busy: false, error: asApiError(e) });
   }
+}
+
+/**
+ * The split-tender offer after "insufficient balance" with some balance left on the card still
+ * presented: the card pays what it holds, the rest is cash. Null when there is none to make.
+ */
+export function splitOffer(
+  c: Pick<CashierSlice, 'result' | 'card' | 'amountFen'>,
+): { cardFen: number; otherFen: number } | null {
+  const { result, card, amountFen } = c;
+  if (!result || result.status === 'approved' || !card) return null;
+  if (result.declineCode !== 'INSUFFICIENT_BALANCE' || !result.balanceFen) return null;
+  const otherFen = amountFen - result.balanceFen;
+  return otherFen > 0 ? { cardFen: result.balanceFen, otherFen } : null;
+}
+
+export async function acceptSplit(): Promise<void> {
+  const split = splitOffer(get().cashier);
+  if (split) await submit(split);
 }
 
 export async function printReceipt(): Promise<void> {
@@ -125,6 +194,37 @@ export async function printReceipt(): Promise<void> {
   } catch (e) {
     get().setCashier({ printNote: asApiError(e).code });
   }
+}
+
+/** How long the velocity decline lasts, so the cashier can tell the customer (issue 11 #15). */
+async function loadBlock(cardToken: string): Promise<void> {
+  try {
+    get().setCashier({ blockedUntil: (await call('card.offlineBlock', { cardToken })).blockedUntil });
+  } catch {
+    // The decline stands without the time.
+  }
+}
+
+/** Receipts of the shift found by STAN, card last 4 or time (components/ReceiptSearch.tsx). */
+export async function searchReceipts(q: Omit<Req<'txn.search'>, 'limit'>): Promise<Res<'txn.search'>> {
+  return call('txn.search', { ...q, limit: 50 });
+}
+
+/** Reprints one receipt as a copy (重印 COPY) and says which one and what the printer did. */
+export async function reprintReceipt(stan: number): Promise<void> {
+  let note: string;
+  try {
+    const out = await call('receipt.print', { stan, copy: true });
+    note = out.printed ? 'printed' : (out.reason ?? 'held');
+  } catch (e) {
+    note = asApiError(e).code;
+  }
+  get().setCashier({ reprint: { stan, note } });
+}
+
+/** Shows one receipt of the shift in the preview (the search panel's "view"). */
+export async function showReceipt(stan: number): Promise<void> {
+  await loadReceipt(stan);
 }
 
 export function nextSale(): void {

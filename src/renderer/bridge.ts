@@ -12,12 +12,13 @@ import type {
   EventPayload,
   WireResponse,
   WireEvent,
+  PreloadTill,
 } from '../shared/contract';
 import type { ApiErrorShape } from '../shared/errors';
 
 declare global {
   interface Window {
-    till?: TillBridge;
+    till?: PreloadTill;
   }
 }
 
@@ -113,11 +114,29 @@ export function createWebSocketBridge(onState: (s: ConnectionState) => void): Ti
   };
 }
 
+/**
+ * The TillBridge over Electron's preload. The preload answers with the wire answer, and the error is
+ * raised here, in the renderer's own realm, so `instanceof BridgeError` and `error.code` hold (an
+ * Error thrown across the contextBridge arrives without its fields).
+ */
+export function bridgeFromPreload(till: PreloadTill): TillBridge {
+  return {
+    async call<M extends MethodName>(method: M, params: Req<M>): Promise<Res<M>> {
+      const r = await till.call(method, params);
+      if (r.ok) return r.result as Res<M>;
+      throw new BridgeError(r.error);
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+      return till.on(event, listener as (p: unknown) => void);
+    },
+  };
+}
+
 let bridge: TillBridge | undefined;
 export function getBridge(onState: (s: ConnectionState) => void = () => {}): TillBridge {
   if (!bridge) {
     if (window.till) {
-      bridge = window.till;
+      bridge = bridgeFromPreload(window.till);
       onState('open');
     } else bridge = createWebSocketBridge(onState);
   }

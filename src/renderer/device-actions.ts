@@ -45,7 +45,10 @@ export async function wedgeFrame(text: string): Promise<void> {
 export async function reprintLast(): Promise<void> {
   try {
     const out = await call('receipt.reprint', {});
-    get().setCashier({ printNote: out.printed ? 'printed' : (out.reason ?? 'held') });
+    const note = out.printed ? 'printed' : (out.reason ?? 'held');
+    // Say which receipt it was (the job id names its STAN: receipt-<stan>#R<n>), on any screen state.
+    const stan = Number(/^receipt-(\d+)/.exec(out.jobId)?.[1] ?? 0);
+    get().setCashier(stan ? { reprint: { stan, note } } : { printNote: note });
   } catch (e) {
     get().setCashier({ printNote: apiError(e).code });
   }

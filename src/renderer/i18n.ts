@@ -9,6 +9,7 @@ import { TECH_WORDS } from './i18n/tech';
 import { DISPUTE_WORDS } from './i18n/dispute';
 import { OFFLINE_WORDS } from './i18n/offline';
 import { COUNT_WORDS } from './i18n/count';
+import { FORMAT_WORDS } from './i18n/format';
 
 export type Lang = 'zh' | 'en';
 
@@ -23,6 +24,7 @@ export const WORDS = {
   ...DISPUTE_WORDS,
   ...OFFLINE_WORDS,
   ...COUNT_WORDS,
+  ...FORMAT_WORDS,
 } as const;
 
 export type WordKey = keyof typeof WORDS;

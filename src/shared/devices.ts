@@ -56,6 +56,19 @@ export type DeviceEvent =
   /** A CardTill receipt QR (`CTR1…`) read by a scanner: passed on as text, verified by the dispute desk. */
   | { type: 'receipt'; deviceId: string; at: number; text: string; symbology?: string };
 
+/**
+ * The last event of a device as data (the masked card and entry mode, the error code, the new
+ * state), so each screen words it in its language; `lastEvent` is the same as one English log line.
+ */
+export const DeviceEventSummary = z.object({
+  type: z.enum(['card', 'error', 'state', 'receipt']),
+  entryMode: EntryMode.optional(),
+  masked: z.string().optional(),
+  code: z.string().optional(),
+  state: DeviceState.optional(),
+});
+export type DeviceEventSummary = z.infer<typeof DeviceEventSummary>;
+
 /** What the UI and CLI see of a device (no card data). */
 export const DeviceInfo = z.object({
   id: z.string(),
@@ -65,6 +78,7 @@ export const DeviceInfo = z.object({
   state: DeviceState,
   simulated: z.boolean(),
   lastEvent: z.string().optional(),
+  lastEventSummary: DeviceEventSummary.optional(),
   lastEventAt: z.number().optional(),
   detail: z.string().optional(),
 });

@@ -4,7 +4,7 @@
  * balance inquiry, and the language switch.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { signIn, keyAmount } from '../helpers/e2e-actions';
+import { signIn, keyAmount, override } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
@@ -85,6 +85,8 @@ describe.runIf(haveChromium)('cashier end to end (Chromium)', () => {
     await p.getByTestId('mode-inquiry').click();
     await p.getByTestId('wedge-input').fill(demoCard('gift').pan);
     await p.getByTestId('wedge-input').press('Enter');
+    // A number typed by hand is manual entry: a manager allows it (docs/manager.md).
+    await override(p);
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0074');
     await p.getByTestId('keypad').locator('[data-key="ok"]').click();
     await expect.poll(() => p.getByTestId('result-balance').textContent()).toContain('¥200.00');

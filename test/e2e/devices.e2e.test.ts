@@ -71,7 +71,7 @@ describe.runIf(haveChromium && !skip)('devices end to end (Chromium, pcscd + vpc
       await expect
         .poll(() => p.getByTestId('card-status').textContent(), { timeout: 15_000 })
         .toContain('888801******0017');
-      expect(await p.getByTestId('card-status').textContent()).toContain('contactless');
+      expect(await p.getByTestId('card-status').textContent()).toContain('挥卡');
       expect(card.apdus).toEqual(['FFCA000000', '00A4040008A00000033343540100', '00B095001E', '805C000204']);
     } finally {
       await card.remove();

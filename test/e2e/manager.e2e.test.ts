@@ -133,12 +133,18 @@ describe.runIf(haveChromium)('manager end to end (Chromium)', () => {
 
   it('a cashier is locked out after 5 wrong PINs, even the right PIN then fails, and the manager sees it', async () => {
     const p = e.page;
+    // Each wrong PIN is waited for until the core has refused it (its audit row), not just until an
+    // error is on screen — the previous attempt's error is still there while the next one runs.
+    const refused = () =>
+      e.t.app.ctx.audit
+        .list({ limit: 50 })
+        .filter((a) => a.action === 'auth.sign-in' && a.outcome === 'denied').length;
     for (let i = 0; i < 5; i++) {
       await p.getByTestId('pin-input').waitFor();
       await signIn(p, '1001', '9999');
-      await p.getByTestId('signin-error').waitFor();
+      await expect.poll(refused).toBe(i + 1);
     }
-    expect(await p.getByTestId('signin-error').textContent()).toContain('锁定');
+    await expect.poll(() => p.getByTestId('signin-error').textContent()).toContain('锁定');
     await signIn(p, '1001', '1234');
     await expect.poll(() => p.getByTestId('signin-error').textContent()).toContain('锁定');
     await e.shot('m08-locked-out');

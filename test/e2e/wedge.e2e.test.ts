@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import type { Page } from 'playwright-core';
-import { signIn } from '../helpers/e2e-actions';
+import { signIn, override } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
@@ -45,7 +45,7 @@ describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)',
     await p.locator('body').click();
     await wedgeTypes(p, swipe);
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('888801******0017');
-    expect(await p.getByTestId('card-status').textContent()).toContain('wedge');
+    expect(await p.getByTestId('card-status').textContent()).toContain('键盘式扫码/刷卡');
     expect(await p.getByTestId('amount').textContent()).toContain('¥0.00');
     expect(await p.getByTestId('cashier-error').count()).toBe(0);
     await e.shot('wedge-01-swipe-presented');
@@ -58,6 +58,9 @@ describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)',
     await wedgeTypes(p, `]Q1${demoCard('gift').pan}`);
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0074');
     expect(await p.getByTestId('wedge-input').inputValue()).toBe('');
+    // The keys are back on the amount (issue 11 #8).
+    await p.keyboard.type('300');
+    await expect.poll(() => p.getByTestId('amount').textContent()).toContain('¥3.00');
   });
 
   it('a garbled swipe says "please swipe again" and types nothing', async () => {
@@ -80,7 +83,7 @@ describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)',
     expect(await p.getByTestId('card-status').textContent()).not.toContain('******');
   });
 
-  it('human typing into the card-number field lands there, and Enter submits it', async () => {
+  it('human typing into the card-number field lands there; Enter asks for a manager PIN (manual entry)', async () => {
     const p = e.page;
     await signIn(e.page, '1001', '1234', 'cashier');
     const input = p.getByTestId('wedge-input');
@@ -89,6 +92,10 @@ describe.runIf(haveChromium)('keyboard wedge in the rendered screen (Chromium)',
     await expect.poll(() => input.inputValue()).toBe(demoCard('low').pan);
     expect(await p.getByTestId('amount').textContent()).toContain('¥0.00');
     await p.keyboard.press('Enter');
+    // Typed, not scanned: manual entry, which a manager allows (issue 11 #9).
+    await p.getByTestId('override-dialog').waitFor();
+    expect(await p.getByTestId('card-status').textContent()).not.toContain('0025');
+    await override(p);
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0025');
   });
 });

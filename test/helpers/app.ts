@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, type AppOptions, type CardTillApp } from '../../src/main/app';
+import { setPinHashCostForTests } from '../../src/main/auth/pin-hash';
 import type { MethodName, Req, Res } from '../../src/shared/contract';
 import type { ApiErrorShape } from '../../src/shared/errors';
 
@@ -28,6 +29,10 @@ export const TEST_KEY_SECRET = {
   secret: 'test-passphrase',
   sealCost: { N: 1 << 10 },
 };
+
+// Demo operators' PIN hashes at scrypt 2^8 in tests (see setPinHashCostForTests); the real cost is
+// kept by test/unit tests of pin-hash and by the CLI child processes, which never call this.
+setPinHashCostForTests(1 << 8);
 
 export function tempDir(prefix = 'cardtill-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

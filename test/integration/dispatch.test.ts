@@ -65,6 +65,29 @@ describe('dispatcher', () => {
     expect((await t.callError('txn.recent', { limit: 1 })).code).toBe('NOT_SIGNED_IN');
   });
 
+  it("the screens' polled reads do not hold off the idle sign-out; an action does", async () => {
+    await t.signIn('2001', '8888');
+    const step = 60_000;
+    const idleMs = t.app.config.auth.idleSignOutSeconds * 1000;
+    // The manager's screen polls all four on timers while nobody touches the till.
+    for (let waited = 0; waited <= idleMs; waited += step) {
+      now += step;
+      if (waited + step > idleMs) break;
+      await t.call('shift.current', {});
+      await t.call('manager.dashboard', {});
+      await t.call('queue.status', {});
+      await t.call('queue.items', {});
+    }
+    now += step;
+    expect((await t.call('session.info', {})).operator).toBeNull();
+    // A real action does count: sign in, act just before the limit, still signed in after it.
+    await t.signIn('2001', '8888');
+    now += idleMs - 1000;
+    await t.call('txn.recent', { limit: 1 });
+    now += 2000;
+    expect((await t.call('session.info', {})).operator?.id).toBe('2001');
+  });
+
   it('stores PINs only as scrypt hashes', () => {
     const rows = t.app.db.prepare('SELECT pin_hash FROM operators').all() as Array<{ pin_hash: string }>;
     for (const r of rows) {
@@ -108,12 +131,14 @@ describe('sign-outs', () => {
     await t.signIn('2001', '8888');
     now += (t.app.config.auth.idleSignOutSeconds + 1) * 1000;
     await t.call('session.info', {});
+    // The screen's own idle countdown signs out with the reason (components/IdleWarning.tsx).
+    await t.signIn('1001', '1234');
+    await t.call('auth.signOut', { reason: 'idle' });
     const rows = t.app.ctx.audit.list({ limit: 50, action: 'auth.signOut' });
-    expect(rows.map((r) => [r.operatorId, r.detail])).toEqual(
-      expect.arrayContaining([
-        ['1001', 'manual'],
-        ['2001', 'idle'],
-      ]),
-    );
+    expect(rows.map((r) => [r.operatorId, r.detail])).toEqual([
+      ['1001', 'idle'],
+      ['2001', 'idle'],
+      ['1001', 'manual'],
+    ]);
   });
 });

@@ -34,7 +34,12 @@ describe('offline policy (pure)', () => {
   });
 
   it('approves a sale that breaks nothing', () => {
-    expect(verdict({})).toEqual({ violations: [], overridable: false, blockUntil: null });
+    expect(verdict({})).toEqual({
+      violations: [],
+      overridable: false,
+      blockUntil: null,
+      countsPresentation: true,
+    });
   });
 
   it('floor limit ¥500.00: at the limit ok, one fen over declined (overridable)', () => {
@@ -106,6 +111,19 @@ describe('offline policy (pure)', () => {
     // exactly 300 s ago is outside the window (t > now − window)
     expect(verdict({ presentations: [NOW - 300_000, NOW - 1000] }).violations).toEqual([]);
     expect(verdict({ presentations: [NOW - 299_999, NOW - 1000] }).violations).toEqual(['OFFLINE_VELOCITY']);
+  });
+
+  it('a presentation refused only for the store limits does not count toward velocity (issue 11 #15)', () => {
+    // Swiped at ¥600 (over the ¥500 floor), swiped again, then a third time at ¥12.50: not blocked.
+    expect(verdict({ amountFen: 60_000 })).toMatchObject({
+      violations: ['OFFLINE_FLOOR_LIMIT'],
+      countsPresentation: false,
+    });
+    expect(verdict({ cardTodayCount: 3 }).countsPresentation).toBe(false);
+    // What does count: an approval, and any refusal that is not only a limit.
+    expect(verdict({}).countsPresentation).toBe(true);
+    expect(verdict({ amountFen: 60_000, hotCard: true }).countsPresentation).toBe(true);
+    expect(verdict({ presentations: [NOW - 2000, NOW - 1000] }).countsPresentation).toBe(true);
   });
 
   it('a velocity block lasts until its end, to the millisecond', () => {

@@ -17,11 +17,19 @@ export const devicesCommand: CliCommand = {
     // Readers report their state asynchronously (a PC/SC reader appears within about a second).
     await sleep(Number(flag(ctx.args, 'wait') ?? 1500));
     const devices = reg.list();
-    const discovered = ctx.args.includes('--discover') ? await reg.discover() : undefined;
+    const report = ctx.args.includes('--discover') ? await reg.discoverReport() : undefined;
     await reg.stop();
     const pcsc = await pcscStatus();
-    const out = { demo: setup.demo, devices, pcsc, ...(discovered ? { discovered } : {}) };
+    const out = {
+      demo: setup.demo,
+      devices,
+      pcsc,
+      ...(report ? { discovered: report.devices, discoveryNotes: report.notes } : {}),
+    };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    // Without udevadm the serial list comes from /dev directly: say so where a person reads it.
+    for (const n of report?.notes ?? [])
+      if (n.code !== 'pcsc-unavailable') process.stderr.write(`discover: ${n.code}: ${n.detail}\n`);
     if (!pcsc.available) process.stderr.write(`${pcsc.detail}\n(Debian: apt-get install ${pcsc.install})\n`);
     return 0;
   },

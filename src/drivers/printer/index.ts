@@ -18,6 +18,8 @@ export interface PrinterOptions {
   log?: (s: string) => void;
   now?: () => number;
   pollMs?: number;
+  maxPollMs?: number;
+  onSchedule?: (ms: number) => void;
   statusTimeoutMs?: number;
   connectTimeoutMs?: number;
 }
@@ -36,6 +38,8 @@ export function createPrinter(cfg: PrinterConfig, opts: PrinterOptions = {}): Re
     transport,
     ...(cfg.width ? { width: cfg.width } : {}),
     ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
+    ...(opts.maxPollMs ? { maxPollMs: opts.maxPollMs } : {}),
+    ...(opts.onSchedule ? { onSchedule: opts.onSchedule } : {}),
     ...(opts.statusTimeoutMs ? { statusTimeoutMs: opts.statusTimeoutMs } : {}),
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.now ? { now: opts.now } : {}),

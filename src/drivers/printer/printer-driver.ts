@@ -25,6 +25,13 @@ export interface PrinterDriverOptions {
   width?: 32 | 48;
   /** Status poll interval. Default 2000 ms. */
   pollMs?: number;
+  /**
+   * While the printer cannot be reached the poll backs off, doubling up to this. Default 30 s. A
+   * new job is always tried at once, whatever the backoff.
+   */
+  maxPollMs?: number;
+  /** Sees each delay the poll schedules (tests check the backoff without measuring time). */
+  onSchedule?: (ms: number) => void;
   /** Wait for one status byte. Default 1500 ms. */
   statusTimeoutMs?: number;
   simulated?: boolean;
@@ -57,6 +64,7 @@ export function createPrinterDriver(o: PrinterDriverOptions): ReceiptPrinter {
   const t = o.transport;
   const log = o.log ?? (() => {});
   const pollMs = o.pollMs ?? 2000;
+  const maxPollMs = Math.max(pollMs, o.maxPollMs ?? 30_000);
   const statusTimeoutMs = o.statusTimeoutMs ?? 1500;
   const hub = new DeviceHub(
     {
@@ -80,6 +88,21 @@ export function createPrinterDriver(o: PrinterDriverOptions): ReceiptPrinter {
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<unknown> = Promise.resolve();
   let fault: HoldReason | undefined;
+  // Why the printer cannot be reached, as last logged; failures in a row drive the poll's backoff.
+  // A wrong address used to log ECONNREFUSED every poll (every 2 s): now one line when reaching
+  // it fails, one when the reason changes, one when it answers again.
+  let unreachable: string | undefined;
+  let failures = 0;
+  function cannotReach(why: string): void {
+    failures++;
+    if (why !== unreachable) log(`printer ${o.id}: ${why}`);
+    unreachable = why;
+  }
+  function reached(): void {
+    if (unreachable !== undefined) log(`printer ${o.id}: reachable again`);
+    unreachable = undefined;
+    failures = 0;
+  }
 
   // One status byte per DLE EOT request, answered in order; anything else on the line is dropped.
   let waiter: ((b: number) => void) | undefined;
@@ -128,19 +151,23 @@ export function createPrinterDriver(o: PrinterDriverOptions): ReceiptPrinter {
     try {
       await t.open();
     } catch (e) {
-      log(`printer ${o.id}: ${(e as Error).message}`);
+      cannotReach((e as Error).message);
       return offline;
     }
-    if (!t.canReadStatus) return { ...offline, online: true };
+    if (!t.canReadStatus) {
+      reached();
+      return { ...offline, online: true };
+    }
     try {
       const printer = await query(1);
       const offlineCause = await query(2);
       const paperSensor = await query(4);
+      reached();
       return parseStatus({ printer, offlineCause, paperSensor });
     } catch (e) {
       // A printer that stops answering is gone; start over with a fresh connection next time
       // (a late status byte must not be taken as the answer to the next request).
-      log(`printer ${o.id}: ${(e as Error).message}`);
+      cannotReach((e as Error).message);
       await t.close().catch(() => {});
       return offline;
     }
@@ -238,11 +265,16 @@ export function createPrinterDriver(o: PrinterDriverOptions): ReceiptPrinter {
     });
   }
 
+  /** The next poll: every pollMs while the printer answers, backing off while it cannot be reached. */
   function schedule(): void {
     if (!running) return;
+    // With receipts held the cashier is waiting for paper to come out: back off less (4 polls).
+    const cap = held.length ? Math.min(maxPollMs, pollMs * 4) : maxPollMs;
+    const ms = failures ? Math.min(pollMs * 2 ** Math.min(failures, 16), cap) : pollMs;
+    o.onSchedule?.(ms);
     timer = setTimeout(() => {
       void poll().finally(schedule);
-    }, pollMs);
+    }, ms);
   }
 
   function encode(doc: ReceiptDoc): Uint8Array {

@@ -36,7 +36,7 @@ export function createDispatcher(o: DispatchOptions) {
         if (!op) throw new TillError('NOT_SIGNED_IN');
         if (!(spec.roles as readonly string[]).includes(op.role))
           throw new TillError('FORBIDDEN', `${method} is not for ${op.role}`);
-        o.session.touch();
+        if (!spec.passive) o.session.touch();
       }
       const parsed = spec.req.safeParse(params ?? {});
       if (!parsed.success) {

@@ -35,8 +35,8 @@ export class TillSession {
     this.onChange();
   }
 
-  signOut(): void {
-    if (this.operator) this.onSignOut(this.operator, 'manual');
+  signOut(reason: 'manual' | 'idle' = 'manual'): void {
+    if (this.operator) this.onSignOut(this.operator, reason);
     this.operator = null;
     this.onChange();
   }

@@ -9,9 +9,23 @@
  */
 import { scrypt, scryptSync, randomBytes, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-const N = 1 << 14;
+const DEFAULT_N = 1 << 14;
 const R = 8;
 const P = 1;
+let N = DEFAULT_N;
+
+/**
+ * Tests only (test/helpers/app.ts): PIN hashes made after this call in this process use scrypt
+ * N = `n`. Every test starts a terminal that seeds three demo operators and signs in, and the
+ * real cost is tens of milliseconds each; each stored hash records its own N, so checks are the
+ * same code. Nothing in src/ calls it.
+ */
+export function setPinHashCostForTests(n: number): void {
+  if (!Number.isInteger(n) || n < 2 || (n & (n - 1)) !== 0)
+    throw new Error('scrypt N must be a power of two');
+  N = n;
+  decoy = undefined;
+}
 
 export function hashPin(pin: string): string {
   const salt = randomBytes(16);

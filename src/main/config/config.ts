@@ -67,7 +67,10 @@ export const TerminalConfig = z.object({
   issuers: z.array(IssuerEntryConfig).min(1).max(16).optional(),
   devices: z.array(DeviceConfig).optional(),
   receipt: z.object({ width: z.union([z.literal(32), z.literal(48)]).default(32) }).default({ width: 32 }),
-  /** The store's IANA time zone: report exports and audit times are in it (src/shared/local-time.ts). */
+  /**
+   * The store's IANA time zone: report exports and audit times are in it (src/shared/local-time.ts),
+   * and every time on the screens (src/renderer/format.ts, through SessionInfo.timeZone).
+   */
   timeZone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai').default('Asia/Shanghai'),
   auth: z
     .object({

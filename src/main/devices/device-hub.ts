@@ -4,14 +4,20 @@
  */
 import type { DeviceEvent, DeviceInfo } from '../../shared/devices';
 import type { DeviceDriver, PrinterDriver, SimInput } from '../../drivers/types';
-import type { DeviceConfig, DiscoveredDevice } from '../../drivers/registry';
+import type {
+  DeviceConfig,
+  DiscoveredDevice,
+  DiscoveryReport,
+  SimulateOutcome,
+} from '../../drivers/registry';
 
 export interface DeviceHub {
   start(): Promise<void>;
   stop(): Promise<void>;
   list(): DeviceInfo[];
   onEvent(listener: (e: DeviceEvent) => void): () => void;
-  simulate(deviceId: string, input: SimInput): void;
+  /** Says why nothing happened (no such device, not simulated) instead of doing nothing. */
+  simulate(deviceId: string, input: SimInput): SimulateOutcome;
   printer(id?: string): PrinterDriver | undefined;
   get(id: string): DeviceDriver | undefined;
   /** Device configurations in use (technician's settings, diagnostics bundle). */
@@ -20,4 +26,6 @@ export interface DeviceHub {
   reconfigure(config: DeviceConfig): Promise<DeviceInfo | undefined>;
   /** What is plugged in now (serial ports, PC/SC readers, HID POS scanners). */
   discover(): Promise<DiscoveredDevice[]>;
+  /** The same, with notes on what could not be asked (no udevadm, no pcscd) for the screen. */
+  discoverReport(): Promise<DiscoveryReport>;
 }

@@ -72,10 +72,7 @@ export async function startWebHost(
   let nextId = 1;
 
   function securityHeaders(res: http.ServerResponse): void {
-    res.setHeader(
-      'content-security-policy',
-      contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]),
-    );
+    res.setHeader('content-security-policy', contentSecurityPolicy());
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-frame-options', 'DENY');

@@ -36,7 +36,7 @@ export function formatLocalTime(iso: string): string {
 export function layoutReceipt(
   h: ReceiptHeader,
   row: TxnRow,
-  opts: { copy?: boolean; extras?: ReceiptExtras; kinds?: KindTable } = {},
+  opts: { copy?: boolean; extras?: ReceiptExtras; kinds?: KindTable; approvedBy?: string } = {},
 ): ReceiptDoc {
   // The title and whether an amount is printed come from the kind (src/shared/txn-kinds.ts); a
   // row of a type no kind declares is refused (UNKNOWN_TXN_KIND), not printed under a guess.
@@ -57,6 +57,10 @@ export function layoutReceipt(
     { type: 'pair', left: '卡号 CARD', right: `**** ${row.masked.slice(-4)}` },
   );
   if (row.auth_code) lines.push({ type: 'pair', left: '授权码 AUTH', right: row.auth_code });
+  // Void / refund: which sale they undo, and which manager allowed them (issue 11 #13).
+  if (row.orig_stan)
+    lines.push({ type: 'pair', left: '原流水号 ORIG STAN', right: formatStan(row.orig_stan) });
+  if (opts.approvedBy) lines.push({ type: 'pair', left: '授权人 APPROVED BY', right: opts.approvedBy });
   lines.push({ type: 'rule' });
   if (movesMoney(kind)) {
     lines.push({ type: 'pair', left: '金额 AMOUNT', right: formatMoney(row.amount_fen), bold: true });
@@ -78,9 +82,12 @@ export function layoutReceipt(
     if (words) lines.push({ type: 'text', text: words.zh });
   }
   lines.push(...(opts.extras?.lines ?? []));
+  lines.push({ type: 'rule' });
+  // Only an approved debit of the card (a sale) has a cardholder's signature line: not a decline,
+  // an inquiry, a void or a refund (issue 11 #15).
+  if (kind.card === 'debit' && row.status === 'approved')
+    lines.push({ type: 'text', text: '持卡人签名 Signature: 免签', align: 'left' });
   lines.push(
-    { type: 'rule' },
-    { type: 'text', text: '持卡人签名 Signature: 免签', align: 'left' },
     { type: 'text', text: '谢谢惠顾 Thank you', align: 'center' },
     { type: 'feed', lines: 3 },
     { type: 'cut' },

@@ -27,7 +27,8 @@ const KIND_WORDS: Record<string, string> = {
   in_offline_queue: '离线队列中 IN QUEUE',
 };
 
-const signed = (fen: number) => (fen < 0 ? `-${formatMoney(-fen)}` : `+${formatMoney(fen)}`);
+const signed = (fen: number) =>
+  fen < 0 ? `-${formatMoney(-fen)}` : fen > 0 ? `+${formatMoney(fen)}` : formatMoney(0);
 /** An amount taken off the net (voids, refunds); nothing taken prints as ¥0.00, not "-¥0.00". */
 const minus = (fen: number) => (fen === 0 ? formatMoney(0) : `-${formatMoney(fen)}`);
 
@@ -101,8 +102,13 @@ export function layoutShiftReport(
   } else pair('应有 EXPECTED', formatMoney(r.expectedCashFen));
   L.push({ type: 'rule' });
   text('队列与异常 QUEUE/EXCEPTIONS', 'left', true);
-  pair('离线未上送 OFFLINE UNSENT', String(r.queue.offlineUnsent));
-  pair('冲正待发 REVERSALS QUEUED', String(r.queue.reversalsUnsent));
+  // A Z is frozen at close: its queue figures are as they were then (the settlement below is live).
+  const atClose = r.kind === 'Z';
+  pair(atClose ? '结班时未上送 UNSENT AT CLOSE' : '离线未上送 OFFLINE UNSENT', String(r.queue.offlineUnsent));
+  pair(
+    atClose ? '结班时冲正待发 REV. AT CLOSE' : '冲正待发 REVERSALS QUEUED',
+    String(r.queue.reversalsUnsent),
+  );
   pair('拒绝 DECLINED', String(r.exceptions.declined));
   // A decline reason in words (简体中文; the code beside it for the issuer's help desk).
   for (const [code, n] of Object.entries(t.declined.byCode))

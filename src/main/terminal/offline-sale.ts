@@ -35,7 +35,9 @@ export function decideOffline(
 ): TxnRow {
   const facts = offline.facts(s.card.pan, s.amountFen);
   const verdict = evaluateOffline(offline.config, facts);
-  offline.notePresentation(facts.cardKey, verdict.blockUntil);
+  // A presentation refused only for the store's limits does not count toward velocity unless a
+  // manager's PIN comes with it (then it may be approved: policy.ts countsPresentation).
+  if (verdict.countsPresentation || s.override) offline.notePresentation(facts.cardKey, verdict.blockUntil);
   const first = verdict.violations[0] as ErrorCode | undefined;
   const decline = (code: ErrorCode) =>
     txns.finalize(s.stan, {

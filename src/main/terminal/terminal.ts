@@ -44,6 +44,8 @@ export interface TerminalOptions {
   onLink?: (up: boolean, detail?: string) => void;
   /** Verification code and signed QR for a receipt (src/main/receipt/signed-receipt.ts). */
   receiptExtras?: (row: TxnRow) => ReceiptExtras;
+  /** Who allowed this transaction by override (void, refund), as the receipt names them. */
+  approverOf?: (stan: number) => string | undefined;
 }
 
 export type TerminalEvents = {
@@ -203,6 +205,12 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       terminalId: this.opts.terminalId,
       width: this.opts.receiptWidth,
     };
-    return { stan, doc: layoutReceipt(h, row, { copy, extras: this.opts.receiptExtras?.(row) }), copy };
+    const approvedBy = this.opts.approverOf?.(stan);
+    const doc = layoutReceipt(h, row, {
+      copy,
+      extras: this.opts.receiptExtras?.(row),
+      ...(approvedBy ? { approvedBy } : {}),
+    });
+    return { stan, doc, copy };
   }
 }

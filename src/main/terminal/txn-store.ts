@@ -292,5 +292,6 @@ export function toResult(row: TxnRow): TxnResult {
     offline: row.offline === 1,
     time: row.updated_at,
     ...(row.operator_id ? { operatorId: row.operator_id } : {}),
+    ...(row.orig_stan ? { origStan: row.orig_stan } : {}),
   };
 }

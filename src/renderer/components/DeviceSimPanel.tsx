@@ -6,16 +6,20 @@ import { useTill } from '../store';
 import { useT } from './useLang';
 import { simulate, setLinkCut } from '../actions';
 
-/** Mirrors src/issuer-sim/demo-cards.ts (the renderer may not import the issuer). */
+/**
+ * Mirrors src/issuer-sim/demo-cards.ts (the renderer may not import the issuer; a unit test keeps
+ * them equal). A tap writes the card's balance into the simulated chip purse too, as a card
+ * personalised with its opening balance would carry it; without it every chip read "¥0.00".
+ */
 export const SIM_CARDS = [
-  { pan: '8888010000000017', zh: '正常卡 ¥1,000', en: 'Active ¥1,000', name: 'active' },
-  { pan: '8888010000000025', zh: '余额 ¥8.00', en: 'Low ¥8.00', name: 'low' },
-  { pan: '8888010000000033', zh: '挂失卡', en: 'Lost', name: 'lost' },
-  { pan: '8888010000000041', zh: '冻结卡', en: 'Frozen', name: 'frozen' },
-  { pan: '8888010000000058', zh: '过期卡', en: 'Expired', name: 'expired' },
-  { pan: '8888010000000066', zh: '未激活卡', en: 'Not activated', name: 'inactive' },
-  { pan: '8888010000000074', zh: '礼品卡 ¥200', en: 'Gift ¥200', name: 'gift' },
-  { pan: '8888010000000082', zh: '未知卡', en: 'Unknown', name: 'unknown' },
+  { pan: '8888010000000017', zh: '正常卡 ¥1,000', en: 'Active ¥1,000', name: 'active', balanceFen: 100000 },
+  { pan: '8888010000000025', zh: '余额 ¥8.00', en: 'Low ¥8.00', name: 'low', balanceFen: 800 },
+  { pan: '8888010000000033', zh: '挂失卡', en: 'Lost', name: 'lost', balanceFen: 50000 },
+  { pan: '8888010000000041', zh: '冻结卡', en: 'Frozen', name: 'frozen', balanceFen: 50000 },
+  { pan: '8888010000000058', zh: '过期卡', en: 'Expired', name: 'expired', balanceFen: 50000 },
+  { pan: '8888010000000066', zh: '未激活卡', en: 'Not activated', name: 'inactive', balanceFen: 0 },
+  { pan: '8888010000000074', zh: '礼品卡 ¥200', en: 'Gift ¥200', name: 'gift', balanceFen: 20000 },
+  { pan: '8888010000000082', zh: '未知卡', en: 'Unknown', name: 'unknown', balanceFen: 0 },
 ] as const;
 
 export function DeviceSimPanel() {
@@ -60,6 +64,7 @@ export function DeviceSimPanel() {
                       void simulate(ic, {
                         action: 'tap',
                         pan: c.pan,
+                        balanceFen: c.balanceFen,
                         expiry: c.name === 'expired' ? '2312' : '3012',
                       })
                     }

@@ -1,6 +1,6 @@
 import { useTill } from '../store';
 import { useT } from './useLang';
-import { submit, printReceipt, nextSale } from '../actions';
+import { submit, printReceipt, nextSale, splitOffer, acceptSplit } from '../actions';
 import { formatMoney } from '../../shared/money';
 import { useState } from 'react';
 import { OverrideDialog } from './OverrideDialog';
@@ -8,14 +8,25 @@ import { OverrideDialog } from './OverrideDialog';
 /** Offline declines a manager may lift with a PIN (src/offline-queue/policy.ts: floor, total, per-card). */
 const OVERRIDABLE = new Set(['OFFLINE_FLOOR_LIMIT', 'OFFLINE_TOTAL_LIMIT', 'OFFLINE_CARD_LIMIT']);
 
+export const stanText = (stan: number) => String(stan).padStart(6, '0');
+
+/** A time of day in the screen's language (the till's own time zone). */
+export function clockTime(iso: string, lang: 'zh' | 'en'): string {
+  return new Date(iso).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
 /** Approved / declined in plain words, with the split-tender offer when the balance is short. */
 export function ResultPanel() {
-  const { t, err } = useT();
+  const { t, err, lang } = useT();
   const result = useTill((s) => s.cashier.result);
   const amountFen = useTill((s) => s.cashier.amountFen);
   const card = useTill((s) => s.cashier.card);
   const cashDueFen = useTill((s) => s.cashier.cashDueFen);
   const printNote = useTill((s) => s.cashier.printNote);
+  const blockedUntil = useTill((s) => s.cashier.blockedUntil);
   const [askOverride, setAskOverride] = useState(false);
   if (!result) return null;
 
@@ -38,7 +49,7 @@ export function ResultPanel() {
             {t('cashDue')}: <strong>{formatMoney(cashDueFen)}</strong>
           </div>
         )}
-        <div className="muted">
+        <div className="muted" data-testid="result-stan">
           {t('stan')} {String(result.stan).padStart(6, '0')}
         </div>
         <div className="row">
@@ -50,21 +61,17 @@ export function ResultPanel() {
           </button>
         </div>
         {printNote && (
-          <div className="muted" data-testid="print-note">
-            {printNote === 'printed' ? t('printed') : err(printNote)}
+          <div className="muted" role="status" data-testid="print-note">
+            {printNote === 'printed'
+              ? t('printedStan', { stan: stanText(result.stan) })
+              : t('reprintFailed', { stan: stanText(result.stan), why: err(printNote) })}
           </div>
         )}
       </div>
     );
   }
 
-  const short =
-    result.declineCode === 'INSUFFICIENT_BALANCE' &&
-    result.balanceFen !== undefined &&
-    result.balanceFen > 0 &&
-    card;
-  const cardFen = result.balanceFen ?? 0;
-  const cashFen = amountFen - cardFen;
+  const split = splitOffer({ result, card, amountFen });
   return (
     <div
       className="result declined"
@@ -75,6 +82,17 @@ export function ResultPanel() {
       <div className="result-title">✗ {t('declined')}</div>
       <div className="decline-reason" data-testid="decline-reason">
         {err(result.declineCode ?? 'ISSUER_ERROR')}
+      </div>
+      {blockedUntil && (
+        <div className="blocked-until" data-testid="blocked-until">
+          {t('blockedUntil', {
+            time: clockTime(blockedUntil, lang),
+            minutes: String(Math.max(1, Math.ceil((Date.parse(blockedUntil) - Date.now()) / 60_000))),
+          })}
+        </div>
+      )}
+      <div className="muted" data-testid="result-stan">
+        {t('stan')} {String(result.stan).padStart(6, '0')}
       </div>
       {result.balanceFen !== undefined && (
         <div>
@@ -96,15 +114,11 @@ export function ResultPanel() {
           onCancel={() => setAskOverride(false)}
         />
       )}
-      {short && cashFen > 0 && (
+      {split && (
         <div className="split" data-testid="split-offer">
-          <p>{t('splitOffer', { card: formatMoney(cardFen), cash: formatMoney(cashFen) })}</p>
-          <button
-            className="btn primary"
-            onClick={() => void submit({ cardFen, otherFen: cashFen })}
-            data-testid="split-confirm"
-          >
-            {t('splitConfirm')}
+          <p>{t('splitOffer', { card: formatMoney(split.cardFen), cash: formatMoney(split.otherFen) })}</p>
+          <button className="btn primary" onClick={() => void acceptSplit()} data-testid="split-confirm">
+            F3 {t('splitConfirm')}
           </button>
         </div>
       )}

@@ -15,7 +15,7 @@ export function TopBar() {
           {' '}
           TID {info?.terminalId} · MID {info?.merchantId}
         </span>
-        {info?.demo && <span className="tag demo">DEMO</span>}
+        {info?.demo && <span className="tag demo">{t('demoTag')}</span>}
       </div>
       <div className="topbar-right">
         <span className={`pill link-${link}`} data-testid="link-state">

@@ -2,31 +2,52 @@
  * Cashier: void a sale of the open shift, or refund against a STAN (partial allowed) or to the
  * card presented — each allowed by a manager's PIN typed here (OverrideDialog).
  */
-import { useState } from 'react';
-import { call, loadRecent } from '../actions';
+import { useEffect, useState } from 'react';
+import { call, loadRecent, searchReceipts } from '../actions';
 import { BridgeError } from '../bridge';
 import { useTill } from '../store';
 import { useT } from './useLang';
 import { OverrideDialog } from './OverrideDialog';
 import { yuanToFen } from './manager/download';
-import type { Override } from '../../shared/contract';
+import { stanText, clockTime } from './ResultPanel';
+import type { Override, TxnResult } from '../../shared/contract';
+
+/** STANs of sales a void has undone (approved voids name their sale in origStan). */
+export function voidedStans(txns: readonly TxnResult[]): Set<number> {
+  return new Set(
+    txns.filter((r) => r.type === 'void' && r.status === 'approved' && r.origStan).map((r) => r.origStan!),
+  );
+}
 
 type Pending = { kind: 'void'; origStan: number } | { kind: 'refund'; origStan?: number; amountFen: number };
 
 export function VoidRefundPanel() {
-  const { t, err, money } = useT();
+  const { t, err, money, lang } = useT();
   const recent = useTill((s) => s.cashier.recent);
   const card = useTill((s) => s.cashier.card);
   const setCashier = useTill((s) => s.setCashier);
   const [open, setOpen] = useState(false);
-  const [stanText, setStanText] = useState('');
+  const [stanInput, setStanInput] = useState('');
   const [amountText, setAmountText] = useState('');
   const [pending, setPending] = useState<Pending | null>(null);
   const [overrideError, setOverrideError] = useState<string | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
 
-  const lastSale = recent.find((r) => r.type === 'sale' && r.status === 'approved');
-  const stan = Number(stanText || lastSale?.stan || 0);
+  // The shift's transactions, so the proposed or typed STAN shows its amount and card, and a sale
+  // already voided is neither proposed nor offered again (issue 11 #13).
+  const [shiftTxns, setShiftTxns] = useState<TxnResult[]>([]);
+  useEffect(() => {
+    if (!open) return;
+    void searchReceipts({})
+      .then(setShiftTxns)
+      .catch(() => setShiftTxns([]));
+  }, [open, recent]);
+  const known = [...recent, ...shiftTxns.filter((r) => !recent.some((x) => x.stan === r.stan))];
+  const voided = voidedStans(known);
+  const lastSale = known.find((r) => r.type === 'sale' && r.status === 'approved' && !voided.has(r.stan));
+  const stan = Number(stanInput || lastSale?.stan || 0);
+  const target = known.find((r) => r.stan === stan && r.type === 'sale' && r.status === 'approved');
+  const isVoided = voided.has(stan);
 
   const run = async (o: Override) => {
     if (!pending) return;
@@ -81,16 +102,30 @@ export function VoidRefundPanel() {
         <input
           className="mono"
           inputMode="numeric"
-          value={stanText}
+          value={stanInput}
           placeholder={lastSale ? String(lastSale.stan) : ''}
-          onChange={(e) => setStanText(e.target.value.replace(/\D/g, ''))}
+          onChange={(e) => setStanInput(e.target.value.replace(/\D/g, ''))}
           data-testid="void-stan"
         />
       </label>
+      {stan > 0 && (
+        <p className={isVoided ? 'error' : target ? 'void-target' : 'muted'} data-testid="void-target">
+          {isVoided
+            ? t('alreadyVoided', { stan: stanText(stan) })
+            : target
+              ? t('voidTarget', {
+                  stan: stanText(target.stan),
+                  amount: money(target.amountFen),
+                  last4: target.masked.slice(-4),
+                  time: clockTime(target.time, lang),
+                })
+              : t('stanUnknown', { stan: stanText(stan) })}
+        </p>
+      )}
       <div className="row">
         <button
           className="btn"
-          disabled={!stan}
+          disabled={!target || isVoided}
           onClick={() => setPending({ kind: 'void', origStan: stan })}
           data-testid="void-btn"
         >
@@ -110,7 +145,7 @@ export function VoidRefundPanel() {
       <div className="row">
         <button
           className="btn"
-          disabled={!stan || !yuanToFen(amountText)}
+          disabled={!stan || isVoided || !yuanToFen(amountText)}
           onClick={() => setPending({ kind: 'refund', origStan: stan, amountFen: yuanToFen(amountText)! })}
           data-testid="refund-btn"
         >
@@ -124,7 +159,7 @@ export function VoidRefundPanel() {
         >
           {t('unlinkedRefund')}
         </button>
-        <button className="btn" onClick={() => setOpen(false)}>
+        <button className="btn" onClick={() => setOpen(false)} data-testid="void-refund-cancel">
           {t('cancel')}
         </button>
       </div>

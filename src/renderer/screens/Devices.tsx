@@ -1,11 +1,13 @@
 import { useEffect } from 'react';
 import { useTill } from '../store';
 import { useT } from '../components/useLang';
+import { useFormat } from '../format';
 import { loadDevices } from '../actions';
 
 /** Every device with kind, transport, path, state and last event (the technician's first view). */
 export function Devices() {
   const { t } = useT();
+  const f = useFormat();
   const list = useTill((s) => s.devices.list);
   useEffect(() => void loadDevices(), []);
   return (
@@ -14,26 +16,33 @@ export function Devices() {
       <table className="grid">
         <thead>
           <tr>
-            <th>ID</th>
-            <th>Kind</th>
-            <th>Transport</th>
-            <th>Path</th>
-            <th>State</th>
-            <th>Last event</th>
+            <th>{t('col_id')}</th>
+            <th>{t('col_kind')}</th>
+            <th>{t('col_transport')}</th>
+            <th>{t('col_path')}</th>
+            <th>{t('col_state')}</th>
+            <th>{t('col_last')}</th>
           </tr>
         </thead>
         <tbody>
           {list.map((d) => (
             <tr key={d.id} data-testid={`device-${d.id}`} data-state={d.state}>
               <td className="mono">{d.id}</td>
-              <td>{d.kind}</td>
-              <td>{d.transport}</td>
+              <td>{f.deviceKind(d.kind)}</td>
+              <td>{f.transport(d.transport)}</td>
               <td className="mono">{d.path}</td>
               <td>
-                <span className={`pill state-${d.state}`}>{t(`state_${d.state}`)}</span>
-                {d.detail && <div className="muted small">{d.detail}</div>}
+                <span className={`pill state-${d.state}`}>{f.deviceState(d.state)}</span>
+                {d.detail && (
+                  <div className="muted small" title={t('deviceDetail')}>
+                    <span className="mono">{d.detail}</span>
+                  </div>
+                )}
               </td>
-              <td className="small">{d.lastEvent ?? ''}</td>
+              <td className="small">
+                {f.deviceEvent(d.lastEventSummary)}
+                {d.lastEventAt && <div className="muted">{f.time(d.lastEventAt)}</div>}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -9,11 +9,13 @@ import { call } from '../actions';
 import { getBridge } from '../bridge';
 import type { Res } from '../../shared/contract';
 import type { WordKey } from '../i18n';
+import { useFormat } from '../format';
 
 type Verdict = Res<'dispute.verifyReceipt'>;
 
 export function DisputeDesk() {
   const { t, err, money } = useT();
+  const f = useFormat();
   const [text, setText] = useState('');
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [scanned, setScanned] = useState('');
@@ -116,12 +118,13 @@ export function DisputeDesk() {
                 <tr>
                   <th>{t('disputeTxnType')}</th>
                   <td>
-                    {d.type} · {d.status} · {d.offline ? t('disputeOfflineMark') : t('disputeOnlineMark')}
+                    {f.txnKind(d.type)} · {f.txnStatus(d.status)} ·{' '}
+                    {d.offline ? t('disputeOfflineMark') : t('disputeOnlineMark')}
                   </td>
                 </tr>
                 <tr>
                   <th>{t('disputeTxnTime')}</th>
-                  <td>{new Date(d.time).toLocaleString()}</td>
+                  <td>{f.dateTime(d.time)}</td>
                 </tr>
                 <tr>
                   <th>{t('disputeCardLast4')}</th>

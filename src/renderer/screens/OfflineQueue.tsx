@@ -12,6 +12,7 @@ import { getBridge } from '../bridge';
 import type { QueueStatus } from '../../shared/contract';
 import { QueueItems } from '../components/manager/QueueItems';
 import { DeadLetters } from '../components/manager/DeadLetters';
+import { useFormat, useOperatorName } from '../format';
 import { OfflineLimitsTable } from '../components/manager/OfflineLimits';
 
 function age(seconds: number | null, t: ReturnType<typeof useT>['t']): string {
@@ -22,6 +23,8 @@ function age(seconds: number | null, t: ReturnType<typeof useT>['t']): string {
 
 export function OfflineQueue() {
   const { t, err, money } = useT();
+  const f = useFormat();
+  const opName = useOperatorName();
   const [s, setS] = useState<QueueStatus | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -102,7 +105,7 @@ export function OfflineQueue() {
               {s.link === 'offline' && s.nextProbeAt && (
                 <span className="small muted" data-testid="queue-next-probe">
                   {' '}
-                  {t('queueNextProbe')} {new Date(s.nextProbeAt).toLocaleTimeString()}
+                  {t('queueNextProbe')} {f.time(s.nextProbeAt)}
                 </span>
               )}
             </td>
@@ -110,8 +113,9 @@ export function OfflineQueue() {
             <td className="small" data-testid="queue-last-error">
               {s.lastError ? (
                 <>
-                  {s.lastErrorAt && <span className="mono">{new Date(s.lastErrorAt).toLocaleString()} </span>}
-                  {s.lastError}
+                  {s.lastErrorAt && <span>{f.dateTime(s.lastErrorAt)} </span>}
+                  {f.linkError(s.lastError)}
+                  {f.linkErrorIsOther(s.lastError) && <span className="mono muted"> {s.lastError}</span>}
                   {s.lastErrorResolved && (
                     <span className="tag" data-testid="queue-error-resolved">
                       {t('queueErrorResolved')}
@@ -125,9 +129,7 @@ export function OfflineQueue() {
           </tr>
           <tr>
             <th>{t('queueLastContact')}</th>
-            <td className="small">
-              {s.lastContactAt ? new Date(s.lastContactAt).toLocaleString() : t('queueNone')}
-            </td>
+            <td className="small">{s.lastContactAt ? f.dateTime(s.lastContactAt) : t('queueNone')}</td>
             <th>{t('queueHotcards')}</th>
             <td data-testid="queue-hotcards">
               v{s.hotcards.version} / {s.hotcards.count}
@@ -175,7 +177,7 @@ export function OfflineQueue() {
                 <td>{err(x.code)}</td>
                 <td>
                   {x.acknowledgedAt ? (
-                    t('queueAcked', { who: x.acknowledgedBy ?? '' })
+                    t('queueAcked', { who: opName(x.acknowledgedBy) })
                   ) : (
                     <button
                       className="btn small"

@@ -1,12 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { call, signIn } from '../actions';
 import { useT } from '../components/useLang';
 import { Keypad } from '../components/Keypad';
 import type { Operator } from '../../shared/contract';
 import type { ApiErrorShape } from '../../shared/errors';
+import { useFormat } from '../format';
 
 export function SignIn() {
   const { t, err } = useT();
+  const f = useFormat();
   const [operators, setOperators] = useState<Operator[]>([]);
   const [selected, setSelected] = useState<string>('');
   const [pin, setPin] = useState('');
@@ -25,6 +27,19 @@ export function SignIn() {
     setPin('');
     setError(e);
   };
+  // Enter signs in wherever the focus is (an operator button, the keypad): the keyboard's Enter
+  // must never "press" the focused button instead (issue 11 #4). One listener, the latest submit.
+  const submitRef = useRef(submit);
+  submitRef.current = submit;
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || e.defaultPrevented) return;
+      e.preventDefault();
+      void submitRef.current();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
   const onKey = (k: string) => {
     if (k === 'back') setPin((p) => p.slice(0, -1));
     else if (k === 'clear') setPin('');
@@ -83,7 +98,7 @@ export function SignIn() {
           {error && (
             <p className="error" role="alert" data-testid="signin-error">
               {err(error.code)}
-              {error.detail ? ` (${error.detail})` : ''}
+              {error.detail ? ` (${f.errorDetail(error.code, error.detail)})` : ''}
             </p>
           )}
         </section>

@@ -6,9 +6,9 @@
 import { useEffect, useState } from 'react';
 import { useTill } from '../store';
 import { useT } from '../components/useLang';
+import { useFormat } from '../format';
 import { call, loadDevices } from '../actions';
 import type { Res } from '../../shared/contract';
-import type { WordKey } from '../i18n';
 import { TechTests } from './TechTests';
 import { TechLog } from './TechLog';
 import { TechSettings } from './TechSettings';
@@ -29,6 +29,7 @@ function download(fileName: string, text: string): void {
 
 export function Tech() {
   const { t } = useT();
+  const f = useFormat();
   const list = useTill((s) => s.devices.list);
   const [overview, setOverview] = useState<Overview | null>(null);
   const [found, setFound] = useState<Discovered | null>(null);
@@ -59,21 +60,23 @@ export function Tech() {
             {list.map((d) => (
               <tr key={d.id} data-testid={`tech-device-${d.id}`} data-state={d.state}>
                 <td className="mono">{d.id}</td>
-                <td>{t(`kind_${d.kind}` as WordKey)}</td>
-                <td>{d.transport}</td>
+                <td>{f.deviceKind(d.kind)}</td>
+                <td>{f.transport(d.transport)}</td>
                 <td className="mono">
                   {d.path}
                   {spec(d.id) && spec(d.id) !== d.path && <div className="muted small">{spec(d.id)}</div>}
                 </td>
                 <td>
-                  <span className={`pill state-${d.state}`}>{t(`state_${d.state}` as WordKey)}</span>
-                  {d.detail && <div className="muted small">{d.detail}</div>}
+                  <span className={`pill state-${d.state}`}>{f.deviceState(d.state)}</span>
+                  {d.detail && (
+                    <div className="muted small mono" title={t('deviceDetail')}>
+                      {d.detail}
+                    </div>
+                  )}
                 </td>
                 <td className="small">
-                  {d.lastEvent ?? ''}
-                  {d.lastEventAt && (
-                    <div className="muted">{new Date(d.lastEventAt).toLocaleTimeString()}</div>
-                  )}
+                  {f.deviceEvent(d.lastEventSummary)}
+                  {d.lastEventAt && <div className="muted">{f.time(d.lastEventAt)}</div>}
                 </td>
               </tr>
             ))}
@@ -81,7 +84,8 @@ export function Tech() {
         </table>
         {overview && (
           <p className="small" data-testid="tech-pcsc" data-available={overview.pcsc.available}>
-            {t('pcscState')}: {overview.pcsc.detail}
+            {t('pcscState')}: {t(overview.pcsc.available ? 'pcscAvailable' : 'pcscMissing')}{' '}
+            <span className="mono muted">{overview.pcsc.detail}</span>
           </p>
         )}
         <div className="row">
@@ -107,15 +111,27 @@ export function Tech() {
           {note && <span className="muted small">{note}</span>}
         </div>
         {found && (
-          <ul className="small mono" data-testid="tech-discovered">
-            {found.length === 0 && <li>{t('none')}</li>}
-            {found.map((f) => (
-              <li key={f.spec}>
-                {f.spec} — {f.detail}
-                {f.configuredAs ? ` (${f.configuredAs})` : ''}
-              </li>
+          <div data-testid="tech-discovered">
+            {found.notes.map((n) => (
+              <p key={n.code} className="notice small" data-testid={`tech-discover-note-${n.code}`}>
+                {t(`discNote_${n.code}`)} <span className="mono muted">{n.detail}</span>
+              </p>
             ))}
-          </ul>
+            <ul className="small">
+              {found.devices.length === 0 && <li>{t('none')}</li>}
+              {found.devices.map((d) => (
+                <li key={d.spec}>
+                  <span className="mono">{d.spec}</span> — <span className="mono muted">{d.detail}</span>
+                  {d.configuredAs && (
+                    <>
+                      {' '}
+                      {t('discConfiguredAs')} <span className="mono">{d.configuredAs}</span>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
       </section>
       <TechTests />

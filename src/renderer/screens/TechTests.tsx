@@ -5,26 +5,41 @@ import { useT } from '../components/useLang';
 import { call } from '../actions';
 import { onWedgeRead, type WedgeRead } from '../device-actions';
 import type { Res } from '../../shared/contract';
+import { formatMoney } from '../../shared/money';
+import { useFormat } from '../format';
 
 type ReadResult = Res<'tech.readTest'>;
+type Format = ReturnType<typeof useFormat>;
 
-function describeRead(r: ReadResult, t: ReturnType<typeof useT>['t'], err: (c: string) => string): string {
+/**
+ * A read in words. The chip balance is the purse the card itself carries (EF of the stored-value
+ * application), not the issuer's account: the screen says which one it is, since the two differ
+ * (a card topped up at the issuer shows the host balance only after the chip is written).
+ */
+function describeRead(
+  r: ReadResult,
+  t: ReturnType<typeof useT>['t'],
+  err: (c: string) => string,
+  f: Format,
+): string {
   if (r.outcome === 'timeout') return t('readTestTimeout');
   if (r.outcome === 'error') return `${err(r.code ?? 'IO_ERROR')}${r.detail ? ` (${r.detail})` : ''}`;
   if (r.outcome === 'receipt') return t('receiptCode');
   const parts = [
     r.masked,
-    r.entryMode,
-    r.expiry && `exp ${r.expiry}`,
+    r.entryMode && f.entryMode(r.entryMode),
+    r.expiry && t('readExpiry', { yymm: r.expiry }),
     r.atr && `ATR ${r.atr}`,
     r.uid && `UID ${r.uid}`,
   ];
-  if (r.chipBalanceFen !== undefined) parts.push(`chip ¥${(r.chipBalanceFen / 100).toFixed(2)}`);
+  if (r.chipBalanceFen !== undefined)
+    parts.push(t('readChipBalance', { amount: formatMoney(r.chipBalanceFen) }));
   return parts.filter(Boolean).join(' · ');
 }
 
 export function TechTests() {
   const { t, err } = useT();
+  const f = useFormat();
   const devices = useTill((s) => s.devices.list);
   const printers = devices.filter((d) => d.kind === 'printer');
   const readers = devices.filter((d) => d.kind !== 'printer');
@@ -43,16 +58,16 @@ export function TechTests() {
         setWedgeOut(
           r.ok
             ? r.result.kind === 'card'
-              ? `${r.result.masked} · ${r.result.entryMode}`
+              ? `${r.result.masked} · ${f.entryMode(r.result.entryMode)}`
               : t('receiptCode')
             : err(r.error.code),
         ),
       ),
-    [t, err],
+    [t, err, f.lang],
   );
 
   return (
-    <section data-testid="tech-tests">
+    <section className="tech-tests" data-testid="tech-tests">
       <h3>{t('selfTests')}</h3>
       <div className="row">
         <select
@@ -61,7 +76,9 @@ export function TechTests() {
           data-testid="tech-print-device"
         >
           {printers.map((d) => (
-            <option key={d.id}>{d.id}</option>
+            <option key={d.id} className="mono">
+              {d.id}
+            </option>
           ))}
         </select>
         <button
@@ -85,7 +102,9 @@ export function TechTests() {
       <div className="row">
         <select value={readerId} onChange={(e) => setReader(e.target.value)} data-testid="tech-read-device">
           {readers.map((d) => (
-            <option key={d.id}>{d.id}</option>
+            <option key={d.id} className="mono">
+              {d.id}
+            </option>
           ))}
         </select>
         <button
@@ -95,7 +114,7 @@ export function TechTests() {
           onClick={() => {
             setReadOut(t('readTestWaiting', { device: readerId }));
             void call('tech.readTest', { deviceId: readerId, timeoutSeconds: 60 }).then(
-              (r) => setReadOut(describeRead(r, t, err)),
+              (r) => setReadOut(describeRead(r, t, err, f)),
               (e: { error?: { code: string } }) => setReadOut(err(e.error?.code ?? 'INTERNAL')),
             );
           }}

@@ -29,6 +29,10 @@ export interface CashierSlice {
   /** Split-tender part paid in cash after an approved split. */
   cashDueFen: number;
   printNote: string | null;
+  /** The last reprint from the receipt search: which receipt, and what the printer said. */
+  reprint: { stan: number; note: string } | null;
+  /** Velocity decline: until when the card is blocked offline (ISO), once the core said. */
+  blockedUntil: string | null;
 }
 export interface DevicesSlice {
   list: DeviceInfo[];
@@ -68,6 +72,8 @@ export const initialCashier: CashierSlice = {
   collect: null,
   cashDueFen: 0,
   printNote: null,
+  reprint: null,
+  blockedUntil: null,
 };
 
 function initialLang(): Lang {
@@ -98,3 +104,12 @@ export const useTill = create<TillState>()((set) => ({
 export function resetTill(): void {
   useTill.setState(initial());
 }
+
+/**
+ * Whoever signs out, by hand or for idleness (the core's sign-out arrives as session.changed), the
+ * next operator must not find the last customer's amount, card or result (issue 11 #11).
+ */
+useTill.subscribe((s, prev) => {
+  if (prev.session.info?.operator && !s.session.info?.operator)
+    useTill.setState({ cashier: { ...initialCashier } });
+});

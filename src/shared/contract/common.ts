@@ -15,6 +15,12 @@ export interface MethodSpec<Req extends z.ZodType = z.ZodType, Res extends z.Zod
   roles: ReadonlyArray<Role | 'public'>;
   /** Only in demo mode (device simulator, link switch). */
   demoOnly?: boolean;
+  /**
+   * A read the screens repeat on a timer (the no-shift banner, the manager's dashboard and queue):
+   * it is not the operator doing anything, so it does not hold off the idle sign-out. Before, a
+   * polled read every 3–15 s kept a till that nobody touched signed in forever.
+   */
+  passive?: boolean;
 }
 
 export function method<Req extends z.ZodType, Res extends z.ZodType>(

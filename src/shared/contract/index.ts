@@ -67,7 +67,7 @@ export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(methods, name);
 }
 
-/** The object the preload exposes as window.till and the web client implements. */
+/** What screens call: built over the preload's `window.till` (Electron) or the web host's WebSocket. */
 export interface TillBridge {
   call<M extends MethodName>(method: M, params: Req<M>): Promise<Res<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
@@ -79,3 +79,15 @@ export type WireResponse =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code: ErrorCode; message: string; detail?: string } };
 export type WireEvent = { event: EventName; payload: unknown };
+
+/**
+ * What the Electron preload exposes as `window.till`. It answers with the wire answer and never
+ * throws a typed error: the contextBridge copies an Error without its extra fields (the code, the
+ * detail), so the renderer (src/renderer/bridge.ts) turns `{ok:false}` into its BridgeError itself.
+ */
+export type WireAnswer =
+  { ok: true; result: unknown } | { ok: false; error: { code: ErrorCode; message: string; detail?: string } };
+export interface PreloadTill {
+  call(method: string, params: unknown): Promise<WireAnswer>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}

@@ -205,7 +205,7 @@ export const managerMethods = {
     res: VoidRefundResult,
     roles: SELLERS,
   }),
-  'shift.current': method({ req: Empty, res: ShiftSummary.nullable(), roles: ALL_ROLES }),
+  'shift.current': method({ req: Empty, res: ShiftSummary.nullable(), roles: ALL_ROLES, passive: true }),
   'shift.open': method({
     req: z.object({ openingFloatFen: Fen }).strict(),
     res: ShiftSummary,
@@ -326,5 +326,5 @@ export const managerMethods = {
     res: OperatorDetail,
     roles: MANAGER,
   }),
-  'manager.dashboard': method({ req: Empty, res: Dashboard, roles: MANAGER }),
+  'manager.dashboard': method({ req: Empty, res: Dashboard, roles: MANAGER, passive: true }),
 };

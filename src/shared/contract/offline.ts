@@ -119,9 +119,14 @@ export type QueueItems = z.infer<typeof QueueItems>;
 const MANAGERS = ['manager'] as const;
 
 export const offlineMethods = {
-  'queue.status': method({ req: Empty, res: QueueStatus, roles: ['manager', 'technician'] }),
+  'queue.status': method({ req: Empty, res: QueueStatus, roles: ['manager', 'technician'], passive: true }),
   /** Which advices wait (STAN order) and which were forwarded lately, with their outcome. */
-  'queue.items': method({ req: QueueItemsRequest, res: QueueItems, roles: ['manager', 'technician'] }),
+  'queue.items': method({
+    req: QueueItemsRequest,
+    res: QueueItems,
+    roles: ['manager', 'technician'],
+    passive: true,
+  }),
   /** Probe the link now (skipping the backoff) and upload everything queued. */
   'queue.forward': method({ req: Empty, res: QueueStatus, roles: MANAGERS }),
   'queue.ackException': method({

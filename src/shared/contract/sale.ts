@@ -35,6 +35,8 @@ export const TxnResult = z.object({
   offline: z.boolean(),
   time: z.string(),
   operatorId: z.string().optional(),
+  /** Void / refund / reversal: the STAN of the sale it undoes. */
+  origStan: z.number().int().positive().optional(),
 });
 export type TxnResult = z.infer<typeof TxnResult>;
 
@@ -93,13 +95,40 @@ export const saleMethods = {
     res: z.array(TxnResult),
     roles: SELLERS,
   }),
+  /**
+   * The cashier's receipt search over the open shift (or the latest transactions when none is
+   * open): by STAN, by the card's last 4 digits, and/or by time [from, to). Newest first.
+   */
+  'txn.search': method({
+    req: z
+      .object({
+        stan: z.number().int().positive().optional(),
+        last4: z
+          .string()
+          .regex(/^\d{4}$/)
+          .optional(),
+        from: z.string().datetime().optional(),
+        to: z.string().datetime().optional(),
+        limit: z.number().int().min(1).max(200),
+      })
+      .strict(),
+    res: z.array(TxnResult),
+    roles: SELLERS,
+  }),
+  /** Until when the presented card is blocked offline for velocity (the decline says how long). */
+  'card.offlineBlock': method({
+    req: z.object({ cardToken }).strict(),
+    res: z.object({ blockedUntil: z.string().nullable() }),
+    roles: SELLERS,
+  }),
   'receipt.get': method({
     req: z.object({ stan: z.number().int().positive() }).strict(),
     res: Receipt,
     roles: SELLERS,
   }),
   'receipt.print': method({
-    req: z.object({ stan: z.number().int().positive() }).strict(),
+    /** `copy`: a reprint, marked 重印 COPY on the paper. */
+    req: z.object({ stan: z.number().int().positive(), copy: z.boolean().optional() }).strict(),
     res: z.object({ printed: z.boolean(), held: z.boolean(), reason: ErrorCode.optional() }),
     roles: SELLERS,
   }),

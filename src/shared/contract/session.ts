@@ -11,6 +11,8 @@ export const SessionInfo = z.object({
   terminalId: z.string(),
   merchantId: z.string(),
   merchantName: z.string(),
+  /** The store's IANA time zone (config `timeZone`, default Asia/Shanghai): times are shown in it. */
+  timeZone: z.string(),
   demo: z.boolean(),
   version: z.string(),
   operator: Operator.nullable(),
@@ -28,7 +30,12 @@ export const sessionMethods = {
     res: Operator,
     roles: ['public'],
   }),
-  'auth.signOut': method({ req: Empty, res: Empty, roles: ALL_ROLES }),
+  /** `reason: 'idle'`: the screen's idle countdown ran out (audited as an idle sign-out). */
+  'auth.signOut': method({
+    req: z.object({ reason: z.enum(['manual', 'idle']).optional() }).strict(),
+    res: Empty,
+    roles: ALL_ROLES,
+  }),
   /** Demo: cut or restore the issuer link so store-and-forward can be seen. */
   'link.set': method({
     req: z.object({ cut: z.boolean() }).strict(),

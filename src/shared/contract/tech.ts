@@ -59,18 +59,29 @@ export const techMethods = {
     }),
     roles: TECH,
   }),
-  /** What is plugged in now: serial ports, PC/SC readers, HID POS scanners. */
+  /**
+   * What is plugged in now: serial ports, PC/SC readers, HID POS scanners — and notes on what
+   * could not be asked (udevadm missing: the /dev fallback was used; pcscd not answering).
+   */
   'tech.discover': method({
     req: z.object({}).strict(),
-    res: z.array(
-      z.object({
-        spec: z.string(),
-        kind: z.string().optional(),
-        detail: z.string(),
-        appeared: z.boolean().optional(),
-        configuredAs: z.string().optional(),
-      }),
-    ),
+    res: z.object({
+      devices: z.array(
+        z.object({
+          spec: z.string(),
+          kind: z.string().optional(),
+          detail: z.string(),
+          appeared: z.boolean().optional(),
+          configuredAs: z.string().optional(),
+        }),
+      ),
+      notes: z.array(
+        z.object({
+          code: z.enum(['serial-fallback', 'serial-failed', 'pcsc-unavailable']),
+          detail: z.string(),
+        }),
+      ),
+    }),
     roles: TECH,
   }),
   /** Prints the test page (Chinese text, ¥, a QR code, a cut). */

@@ -2,10 +2,12 @@ import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { saleMethods } from '../../../shared/contract/sale';
 import { collectByCard } from '../../terminal/collect';
+import { cashierLookupHandlers } from './cashier-lookup';
 
 export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleMethods> {
   const op = () => ctx.session.current()?.id;
   return {
+    ...cashierLookupHandlers(ctx),
     'card.enter': ({ pan, entryMode, override }) => {
       if (entryMode === 'manual')
         ctx.overrides.check('manual_entry', override, { note: 'manual card entry' });
@@ -21,8 +23,9 @@ export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleM
     'balance.inquiry': (req) => ctx.terminal.inquiry(req, op()),
     'txn.recent': ({ limit }) => ctx.terminal.recent(limit),
     'receipt.get': ({ stan }) => ctx.terminal.receipt(stan),
-    'receipt.print': async ({ stan }) => {
-      const out = await ctx.printing.print(ctx.terminal.receipt(stan).doc, `receipt-${stan}`, { stan });
+    'receipt.print': async ({ stan, copy }) => {
+      const doc = ctx.terminal.receipt(stan, copy === true).doc;
+      const out = await ctx.printing.print(doc, `receipt-${stan}`, { stan });
       return { printed: out.printed, held: out.held, ...(out.reason ? { reason: out.reason } : {}) };
     },
   };

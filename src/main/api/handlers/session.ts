@@ -11,8 +11,8 @@ export function sessionHandlers(ctx: AppContext): Pick<Handlers, keyof typeof se
       ctx.session.signIn(who);
       return who;
     },
-    'auth.signOut': () => {
-      ctx.session.signOut();
+    'auth.signOut': ({ reason }) => {
+      ctx.session.signOut(reason ?? 'manual');
       ctx.terminal.clearCard();
       return {};
     },

@@ -48,7 +48,7 @@ export function techHandlers(ctx: AppContext): Pick<Handlers, keyof typeof techM
       };
     },
 
-    'tech.discover': () => ctx.devices.discover(),
+    'tech.discover': () => ctx.devices.discoverReport(),
 
     'tech.printTest': async ({ deviceId }) => {
       const printer = ctx.devices.printer(deviceId);

@@ -6,9 +6,11 @@ import { useT } from '../useLang';
 import { download } from './download';
 import type { Res } from '../../../shared/contract';
 import { auditActionWords, auditDetailWords } from '../../../shared/audit-words';
+import { useFormat } from '../../format';
 
 export function AuditPanel() {
   const { t, err, lang } = useT();
+  const f = useFormat();
   const [rows, setRows] = useState<Res<'audit.list'>>([]);
   const [note, setNote] = useState('');
   useEffect(() => void call('audit.list', { limit: 200 }).then(setRows), []);
@@ -45,7 +47,7 @@ export function AuditPanel() {
         <tbody>
           {rows.map((a) => (
             <tr key={a.id} className={`audit-${a.outcome}`} data-action={a.action}>
-              <td>{new Date(a.at).toLocaleString()}</td>
+              <td>{f.dateTime(a.at)}</td>
               <td>{a.operatorId ?? '—'}</td>
               <td title={a.action}>{auditActionWords(a.action, lang)}</td>
               <td>{t(`auditOutcome_${a.outcome}`)}</td>

@@ -10,6 +10,7 @@ import { useT } from '../useLang';
 import { useTill } from '../../store';
 import type { Res, Role } from '../../../shared/contract';
 import type { WordKey } from '../../i18n';
+import { useFormat } from '../../format';
 
 type Form = { id: string; name: string; role: Role; pin: string };
 const EMPTY: Form = { id: '', name: '', role: 'cashier', pin: '' };
@@ -24,6 +25,7 @@ function formProblem(f: Form): WordKey | null {
 
 export function OperatorsPanel() {
   const { t, err } = useT();
+  const f = useFormat();
   const me = useTill((s) => s.session.info?.operator?.id);
   const [rows, setRows] = useState<Res<'operators.list'>>([]);
   const [form, setForm] = useState<Form>(EMPTY);
@@ -88,9 +90,7 @@ export function OperatorsPanel() {
               <td>
                 {o.disabled && <span className="tag warn">{t('disabled')}</span>}
                 {o.lockedUntil && (
-                  <span className="tag warn">
-                    {t('lockedUntil', { t: new Date(o.lockedUntil).toLocaleTimeString() })}
-                  </span>
+                  <span className="tag warn">{t('lockedUntil', { t: f.time(o.lockedUntil) })}</span>
                 )}
               </td>
               <td className="row">

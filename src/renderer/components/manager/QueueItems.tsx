@@ -9,12 +9,14 @@ import { useT } from '../useLang';
 import { call } from '../../actions';
 import { getBridge } from '../../bridge';
 import type { QueueItem, QueueItems as Items } from '../../../shared/contract';
+import { useFormat, useOperatorName } from '../../format';
 
 const stanText = (n: number) => String(n).padStart(6, '0');
-const localTime = (iso: string) => new Date(iso).toLocaleString();
 
 export function QueueItems() {
   const { t, err, money } = useT();
+  const f = useFormat();
+  const opName = useOperatorName();
   const [q, setQ] = useState<Items | null>(null);
 
   const refresh = useCallback(async () => {
@@ -78,16 +80,21 @@ export function QueueItems() {
               <tr key={i.stan} data-testid={`waiting-${i.stan}`} data-kind={i.kind}>
                 <td className="mono">{stanText(i.stan)}</td>
                 <td>{kind(i)}</td>
-                <td>{localTime(i.time)}</td>
+                <td>{f.dateTime(i.time)}</td>
                 <td className="mono">{i.masked}</td>
                 <td>
                   {money(i.amountFen)}
                   {i.overrideBy && (
-                    <span className="tag warn">{t('queueOverrideBy', { who: i.overrideBy })}</span>
+                    <span className="tag warn">{t('queueOverrideBy', { who: opName(i.overrideBy) })}</span>
                   )}
                 </td>
                 <td data-testid={`waiting-attempts-${i.stan}`}>{i.attempts}</td>
-                <td className={i.lastError ? 'error' : 'muted'}>{i.lastError ?? '—'}</td>
+                <td className={i.lastError ? 'error' : 'muted'}>
+                  {i.lastError ? f.linkError(i.lastError) : '—'}
+                  {i.lastError && f.linkErrorIsOther(i.lastError) && (
+                    <span className="mono muted"> {i.lastError}</span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -121,7 +128,7 @@ export function QueueItems() {
                 <td>{kind(i)}</td>
                 <td className="mono">{i.masked}</td>
                 <td>{money(i.amountFen)}</td>
-                <td>{localTime(i.forwardedAt)}</td>
+                <td>{f.dateTime(i.forwardedAt)}</td>
                 <td className={i.outcome === 'accepted' ? 'ok-note' : 'error'}>
                   {i.outcome === 'accepted'
                     ? t('queueOutcomeAccepted')

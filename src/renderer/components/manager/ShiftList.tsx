@@ -6,9 +6,11 @@ import { useT } from '../useLang';
 import { ReportCard, VarianceCard, SettlementView } from './ReportCard';
 import type { Res } from '../../../shared/contract';
 import type { WordKey } from '../../i18n';
+import { useFormat } from '../../format';
 
 export function ShiftList() {
   const { t, money, err } = useT();
+  const f = useFormat();
   const [error, setError] = useState('');
   const [rows, setRows] = useState<Res<'shift.list'>>([]);
   const [z, setZ] = useState<Res<'report.z'> | null>(null);
@@ -34,9 +36,9 @@ export function ShiftList() {
             <tr key={s.id} data-testid={`shift-row-${s.id}`}>
               <td>{s.id}</td>
               <td>
-                {new Date(s.openedAt).toLocaleString()} · {s.openedBy}
+                {f.dateTime(s.openedAt)} · {s.openedBy}
               </td>
-              <td>{s.closedAt ? `${new Date(s.closedAt).toLocaleString()} · ${s.closedBy}` : '—'}</td>
+              <td>{s.closedAt ? `${f.dateTime(s.closedAt)} · ${s.closedBy}` : '—'}</td>
               <td className="mono">{s.netCardFen === null ? '—' : money(s.netCardFen)}</td>
               <td className="mono">
                 {s.varianceFen === null

@@ -13,11 +13,13 @@ import { CountDrawer } from '../CountDrawer';
 import { ReportCard, VarianceCard, SettlementView } from './ReportCard';
 import { yuanToFen } from './download';
 import type { Res, Override } from '../../../shared/contract';
+import { useFormat } from '../../format';
 
 type ReportDoc = Res<'report.x'>;
 
 export function ShiftPanel() {
   const { t, err, money } = useT();
+  const f = useFormat();
   const [shift, setShift] = useState<Res<'shift.current'>>(null);
   const [floatText, setFloatText] = useState('');
   const [stage, setStage] = useState<'idle' | 'count'>('idle');
@@ -101,7 +103,7 @@ export function ShiftPanel() {
           <p data-testid="shift-status" data-open="true">
             {t('shiftOpenSince', {
               id: String(shift.id),
-              at: new Date(shift.openedAt).toLocaleString(),
+              at: f.dateTime(shift.openedAt),
               by: shift.openedBy,
             })}
           </p>
@@ -147,7 +149,7 @@ export function ShiftPanel() {
                 <p>
                   {t('cntRecordedBy', {
                     by: counted.countedBy,
-                    at: new Date(counted.countedAt).toLocaleTimeString(),
+                    at: f.time(counted.countedAt),
                     amount: counted.countedFen === null ? '—' : money(counted.countedFen),
                   })}
                 </p>

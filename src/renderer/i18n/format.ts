@@ -1,0 +1,42 @@
+/**
+ * Words for the machine values the core sends (src/renderer/format.ts turns them into these):
+ * entry modes, transaction kinds and statuses, device transports and events, link errors, and the
+ * time-bearing messages. Shared by every screen.
+ */
+export const FORMAT_WORDS = {
+  entry_swipe: { zh: '刷卡', en: 'swiped' },
+  entry_chip: { zh: '插卡', en: 'chip' },
+  entry_contactless: { zh: '挥卡', en: 'contactless' },
+  entry_scan: { zh: '扫码', en: 'scanned' },
+  entry_manual: { zh: '手输卡号', en: 'typed by hand' },
+  entry_wedge: { zh: '键盘式扫码/刷卡', en: 'keyboard wedge' },
+  txnkind_sale: { zh: '消费', en: 'Sale' },
+  txnkind_inquiry: { zh: '余额查询', en: 'Balance inquiry' },
+  txnkind_void: { zh: '撤销', en: 'Void' },
+  txnkind_refund: { zh: '退货', en: 'Refund' },
+  txnkind_reversal: { zh: '冲正', en: 'Reversal' },
+  txnstatus_approved: { zh: '成功', en: 'approved' },
+  txnstatus_declined: { zh: '拒绝', en: 'declined' },
+  txnstatus_pending: { zh: '处理中', en: 'pending' },
+  txnstatus_reversed: { zh: '已冲正', en: 'reversed' },
+  transport_serial: { zh: '串口', en: 'Serial' },
+  transport_tcp: { zh: '网络 (TCP)', en: 'Network (TCP)' },
+  transport_pcsc: { zh: 'PC/SC', en: 'PC/SC' },
+  transport_hid: { zh: 'USB HID', en: 'USB HID' },
+  transport_usblp: { zh: 'USB 打印口', en: 'USB printer port' },
+  transport_sim: { zh: '模拟', en: 'Simulated' },
+  transport_wedge: { zh: '键盘式', en: 'Keyboard wedge' },
+  devEvent_card: { zh: '读到卡 {card}（{mode}）', en: 'Card {card} ({mode})' },
+  devEvent_error: { zh: '错误：{what}', en: 'Error: {what}' },
+  devEvent_state: { zh: '状态：{state}', en: 'State: {state}' },
+  devEvent_receipt: { zh: '扫到小票二维码', en: 'Receipt QR code scanned' },
+  deviceDetail: { zh: '技术细节', en: 'Technical detail' },
+  linkErrCut: { zh: '发卡系统连接已断开', en: 'The issuer link is cut' },
+  linkErrRefused: { zh: '发卡系统拒绝连接', en: 'The issuer refused the connection' },
+  linkErrTimeout: { zh: '发卡系统应答超时', en: 'The issuer did not answer in time' },
+  linkErrNoRoute: { zh: '找不到发卡系统（网络或地址问题）', en: 'Issuer not reachable (network or address)' },
+  linkErrOther: { zh: '与发卡系统通信失败', en: 'Talking to the issuer failed' },
+  attemptsLeft: { zh: '还可再试 {n} 次', en: '{n} attempt(s) left' },
+  lockedUntilAt: { zh: '{t} 前不能再试', en: 'try again after {t}' },
+  demoTag: { zh: '演示', en: 'DEMO' },
+} as const;
