@@ -19,6 +19,7 @@ import { LinkError } from './issuer/link';
 import { enrolTerminal } from './issuer/enrol';
 import { unwrapReceiptKey } from '../shared/receipt-code';
 import { createReceiptExtras } from './receipt/signed-receipt';
+import { attachJournalHead } from './journal/head-keeper';
 import { openTerminalDb, takeStan } from './store/terminal-db';
 import type { Db } from '../shared/store/sqlite';
 import { TxnStore } from './terminal/txn-store';
@@ -119,6 +120,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   });
 
   const db = openTerminalDb(d.dataDir);
+  link.setHooks(attachJournalHead(db, { dataDir: d.dataDir, log, clock, keys })); // journal head outside the db, issuer ack, rollback block
   const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
   // One job queue for everything the terminal owes the issuer in the background (src/main/jobs);
   // its kinds are registered below. The settlement job reads the shift service, built later.

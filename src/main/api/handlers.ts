@@ -13,6 +13,7 @@ import { managerHandlers } from './handlers/manager';
 import { offlineHandlers } from './handlers/offline';
 import { disputeHandlers } from './handlers/dispute';
 import { jobHandlers } from './handlers/jobs';
+import { journalHandlers } from './handlers/journal';
 
 export function createHandlers(ctx: AppContext): Handlers {
   return {
@@ -25,5 +26,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...offlineHandlers(ctx),
     ...disputeHandlers(ctx),
     ...jobHandlers(ctx),
+    ...journalHandlers(ctx),
   };
 }

@@ -9,6 +9,7 @@ import { AUDIT_MIGRATIONS } from '../audit/schema';
 import { SHIFT_MIGRATIONS } from '../shift/schema';
 import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
 import { JOBS_MIGRATIONS } from '../jobs/schema';
+import { JOURNAL_MIGRATIONS } from '../journal/schema';
 
 export const TERMINAL_MIGRATIONS: Migration[] = [
   ...CORE_MIGRATIONS,
@@ -16,6 +17,7 @@ export const TERMINAL_MIGRATIONS: Migration[] = [
   ...SHIFT_MIGRATIONS,
   ...OFFLINE_MIGRATIONS,
   ...JOBS_MIGRATIONS,
+  ...JOURNAL_MIGRATIONS,
 ];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {

@@ -14,6 +14,7 @@ import { techMethods, techEvents } from './tech';
 import { managerMethods } from './manager';
 import { disputeMethods } from './dispute';
 import { jobMethods } from './jobs';
+import { journalMethods } from './journal';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
 import { LinkState, SessionInfo } from './session';
@@ -27,6 +28,7 @@ export * from './device-io';
 export * from './tech';
 export * from './manager';
 export * from './jobs';
+export * from './journal';
 
 export const methods = {
   ...sessionMethods,
@@ -38,6 +40,7 @@ export const methods = {
   ...managerMethods,
   ...disputeMethods,
   ...jobMethods,
+  ...journalMethods,
 };
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
