@@ -3,7 +3,7 @@
  * and recorded in one SQLite transaction, keyed by (terminal id, STAN): a retry gets the stored
  * answer, so a debit is applied at most once (DESIGN.md promise 1).
  */
-import { openDatabase, type Db } from '../main/store/sqlite';
+import { openDatabase, type Db } from '../shared/store/sqlite';
 import { TXN_KINDS } from '../shared/txn-kinds';
 import { ISSUER_MIGRATIONS } from './schema';
 import { DEMO_CARDS, type CardStatus } from './demo-cards';

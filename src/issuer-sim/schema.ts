@@ -1,5 +1,5 @@
 /** The issuer-sim's own SQLite ledger: cards, enrolled terminals, requests by (terminal, stan), entries. */
-import type { Migration } from '../main/store/sqlite';
+import type { Migration } from '../shared/store/sqlite';
 import { ISSUER_SETTLEMENT_MIGRATIONS } from './schema-settlement';
 import { ISSUER_OFFLINE_MIGRATIONS } from './schema-offline';
 import { ISSUER_HEAD_MIGRATIONS } from './journal-heads';

@@ -12,6 +12,7 @@ import { techHandlers } from './handlers/tech';
 import { managerHandlers } from './handlers/manager';
 import { offlineHandlers } from './handlers/offline';
 import { disputeHandlers } from './handlers/dispute';
+import { jobHandlers } from './handlers/jobs';
 import { journalHandlers } from './handlers/journal';
 import { cardLifeHandlers } from './handlers/card-life';
 
@@ -25,6 +26,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...managerHandlers(ctx),
     ...offlineHandlers(ctx),
     ...disputeHandlers(ctx),
+    ...jobHandlers(ctx),
     ...journalHandlers(ctx),
     ...cardLifeHandlers(ctx),
   };

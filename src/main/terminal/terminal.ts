@@ -194,28 +194,6 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     return this.runner.recoverStale();
   }
 
-  /** Sends queued reversals in order until each is acknowledged. Returns how many are left. */
-  async sendReversals(): Promise<number> {
-    const store = this.opts.store;
-    for (const rev of store.unsentReversals()) {
-      const command = store.openCommand(rev.request_enc);
-      const out = await this.runner.router.byId(rev.issuer_id).port.exchange(command, 1);
-      if (out.kind === 'answer') {
-        store.completeReversal(
-          rev.stan,
-          rev.orig_stan,
-          out.answer.balanceFen,
-          out.answer.original?.applied ?? false,
-        );
-        this.opts.log(`reversal stan ${rev.stan} of ${rev.orig_stan} acknowledged`);
-      } else {
-        store.markReversalFailed(rev.stan, out.detail);
-        break; // in order: try again later
-      }
-    }
-    return store.unsentReversals().length;
-  }
-
   recent(limit: number): TxnResult[] {
     return this.opts.store.recent(limit).map(toResult);
   }

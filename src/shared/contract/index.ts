@@ -13,6 +13,7 @@ import { deviceIoMethods, deviceIoEvents } from './device-io';
 import { techMethods, techEvents } from './tech';
 import { managerMethods } from './manager';
 import { disputeMethods } from './dispute';
+import { jobMethods } from './jobs';
 import { journalMethods } from './journal';
 import { cardLifeMethods } from './card-life';
 import { DeviceInfo } from '../devices';
@@ -27,6 +28,7 @@ export * from './offline';
 export * from './device-io';
 export * from './tech';
 export * from './manager';
+export * from './jobs';
 export * from './journal';
 export * from './card-life';
 
@@ -39,6 +41,7 @@ export const methods = {
   ...techMethods,
   ...managerMethods,
   ...disputeMethods,
+  ...jobMethods,
   ...journalMethods,
   ...cardLifeMethods,
 };
