@@ -42,7 +42,12 @@ export const DeadLetters = z.object({
 export type DeadLetters = z.infer<typeof DeadLetters>;
 
 export const jobMethods = {
-  'jobs.deadLetters': method({ req: Empty, res: DeadLetters, roles: ['manager', 'technician'] }),
+  'jobs.deadLetters': method({
+    req: Empty,
+    res: DeadLetters,
+    roles: ['manager', 'technician'],
+    passive: true,
+  }),
   'jobs.ackDeadLetter': method({
     req: z.object({ id: z.number().int().positive() }).strict(),
     res: DeadLetters,

@@ -4,11 +4,11 @@
  * Refreshed on `queue.changed` (the queue emits it when a job goes dead or is acknowledged) and
  * every few seconds, like the rest of the queue screen.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useT } from '../useLang';
 import { call } from '../../actions';
-import { getBridge } from '../../bridge';
-import type { DeadLetter, DeadLetters as List } from '../../../shared/contract';
+import { useQueueRead } from './use-queue-read';
+import type { DeadLetter } from '../../../shared/contract';
 
 const stanText = (n: number) => String(n).padStart(6, '0');
 /** The issuer's answer can be long (a validation report): its first words here, all of it on hover. */
@@ -19,31 +19,14 @@ const brief = (s: string | null) => {
 
 export function DeadLetters() {
   const { t, err, money } = useT();
-  const [d, setD] = useState<List | null>(null);
+  const [d, refresh] = useQueueRead('jobs.deadLetters');
   const [error, setError] = useState('');
-
-  const refresh = useCallback(async () => {
-    try {
-      setD(await call('jobs.deadLetters', {}));
-    } catch {
-      // signed out meanwhile
-    }
-  }, []);
-
-  useEffect(() => {
-    void refresh();
-    const off = getBridge().on('queue.changed', () => void refresh());
-    const timer = setInterval(() => void refresh(), 3000);
-    return () => {
-      off();
-      clearInterval(timer);
-    };
-  }, [refresh]);
 
   const ack = async (id: number) => {
     setError('');
     try {
-      setD(await call('jobs.ackDeadLetter', { id }));
+      await call('jobs.ackDeadLetter', { id });
+      await refresh();
     } catch (e) {
       const code = (e as { error?: { code?: string } }).error?.code;
       setError(code ? err(code) : String((e as Error).message));

@@ -4,11 +4,9 @@
  * forwarded lately with the issuer's outcome. Refreshed on every `queue.changed` (the forwarder and
  * the acknowledge button emit it) and every few seconds, like the status above it.
  */
-import { useCallback, useEffect, useState } from 'react';
 import { useT } from '../useLang';
-import { call } from '../../actions';
-import { getBridge } from '../../bridge';
-import type { QueueItem, QueueItems as Items } from '../../../shared/contract';
+import { useQueueRead } from './use-queue-read';
+import type { QueueItem } from '../../../shared/contract';
 import { useFormat, useOperatorName } from '../../format';
 
 const stanText = (n: number) => String(n).padStart(6, '0');
@@ -17,25 +15,7 @@ export function QueueItems() {
   const { t, err, money } = useT();
   const f = useFormat();
   const opName = useOperatorName();
-  const [q, setQ] = useState<Items | null>(null);
-
-  const refresh = useCallback(async () => {
-    try {
-      setQ(await call('queue.items', {}));
-    } catch {
-      // signed out meanwhile
-    }
-  }, []);
-
-  useEffect(() => {
-    void refresh();
-    const off = getBridge().on('queue.changed', () => void refresh());
-    const timer = setInterval(() => void refresh(), 3000);
-    return () => {
-      off();
-      clearInterval(timer);
-    };
-  }, [refresh]);
+  const [q] = useQueueRead('queue.items');
 
   if (!q) return null;
   const kind = (i: QueueItem) =>
