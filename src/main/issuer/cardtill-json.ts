@@ -11,6 +11,7 @@
  *  - Key exchange: `enrol` (enrol.ts).
  */
 import type { IssuerResponse } from '../../shared/issuer-protocol';
+import { SettlementAnswer } from '../../shared/issuer-settlement';
 import { TillError } from '../../shared/errors';
 import { sendWithRetries } from '../terminal/online';
 import { enrolTerminal } from './enrol';
@@ -139,11 +140,22 @@ export function decodeAnswer(r: IssuerResponse): IssuerAnswer {
   };
 }
 
+/**
+ * An approved `settle` answer's `settlement` field, typed (docs/issuer-protocol.md "settle"); an
+ * answer without a readable one says so in `malformed`. A refusal carries no settlement.
+ */
+function withSettlement(a: IssuerAnswer): IssuerAnswer {
+  if (a.result !== 'approved') return a;
+  const parsed = SettlementAnswer.safeParse(a.extra.settlement);
+  if (parsed.success) return { ...a, settlement: parsed.data };
+  return { ...a, malformed: `not a settlement (${parsed.error.issues[0]?.message ?? 'invalid'})` };
+}
+
 export class CardTillJsonAdapter implements IssuerPort {
   readonly protocol = 'cardtill-json';
   constructor(private readonly o: CardTillJsonOptions) {}
 
-  /** The HTTP link underneath, for callers not yet on the port (forwarder, settlement, echo). */
+  /** The HTTP link underneath, for callers not yet on the port (the forwarder's advices and hot cards). */
   get link(): IssuerLink {
     return this.o.link;
   }
@@ -151,7 +163,10 @@ export class CardTillJsonAdapter implements IssuerPort {
   async exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
     const msg = encodeCommand(cmd, this.o);
     const v = await sendWithRetries(this.o.link, msg, attempts);
-    if (v.kind === 'answer') return { kind: 'answer', answer: decodeAnswer(v.response) };
+    if (v.kind === 'answer') {
+      const answer = decodeAnswer(v.response);
+      return { kind: 'answer', answer: cmd.kind === 'settle' ? withSettlement(answer) : answer };
+    }
     if (v.kind === 'unreachable') return { kind: 'not-sent', detail: v.lastError };
     return { kind: 'unknown', failure: v.failure, detail: v.lastError };
   }

@@ -10,7 +10,7 @@
  */
 import type { ErrorCode } from '../../shared/errors';
 import type { AdviceItem } from '../../shared/issuer-protocol-offline';
-import type { BatchTotals } from '../../shared/issuer-settlement';
+import type { BatchTotals, SettlementAnswer } from '../../shared/issuer-settlement';
 import type { LinkFailure } from './link';
 import type { EnrolKeys } from './enrol';
 
@@ -87,7 +87,15 @@ export interface IssuerAnswer {
   authCode?: string;
   /** For a reverse: what the issuer knew of the original — `applied` when it had approved it. */
   original?: { found: boolean; applied: boolean; reversed: boolean };
-  /** The message's own answer fields (advice results, hot-card lists, settlement), unparsed. */
+  /**
+   * For an approved `settle`: the issuer's totals for the batch, and its transactions when they
+   * differ — read from the wire by the adapter. Absent when the answer carried none it could read
+   * (then `malformed` says why): the settler records that as 'bad_answer', never as settled.
+   */
+  settlement?: SettlementAnswer;
+  /** What the adapter could not read in a message-specific part of the answer. */
+  malformed?: string;
+  /** The message's own answer fields (advice results, hot-card lists), unparsed. */
   extra: Record<string, unknown>;
 }
 
