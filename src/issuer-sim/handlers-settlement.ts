@@ -15,6 +15,7 @@ import {
   totalsEqual,
   type SettledTxn,
 } from '../shared/issuer-settlement';
+import { acknowledgeHead } from './journal-heads';
 import type { ReverseRequest } from '../shared/issuer-protocol';
 import { TXN_KINDS, undoOf, type SettlementBucket } from '../shared/txn-kinds';
 
@@ -160,7 +161,10 @@ function settle(ctx: HandlerCtx, m: SettleMsg): Decision & { extra: Record<strin
     .run(m.terminalId, m.batchNo, m.stan, matched ? 1 : 0, JSON.stringify(totals), ctx.now().toISOString());
   return {
     result: 'approved',
-    extra: { settlement: { batchNo: m.batchNo, matched, totals, ...(matched ? {} : { txns }) } },
+    extra: {
+      settlement: { batchNo: m.batchNo, matched, totals, ...(matched ? {} : { txns }) },
+      ...acknowledgeHead(ctx, m.terminalId, m.journalHead),
+    },
   };
 }
 

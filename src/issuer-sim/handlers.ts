@@ -13,6 +13,7 @@ import {
 } from '../shared/issuer-protocol';
 import type { z } from 'zod';
 import { verifyDynamicCode } from './dynamic-code';
+import { acknowledgeHead } from './journal-heads';
 
 export interface HandlerCtx {
   ledger: IssuerLedger;
@@ -93,7 +94,15 @@ export const HANDLERS: Record<string, MessageHandler<unknown>> = {
   authorize: erase({ schema: AuthorizeSchema, idempotent: true, handle: authorize }),
   inquiry: erase({ schema: InquirySchema, idempotent: true, handle: inquiry }),
   reverse: erase({ schema: ReverseSchema, idempotent: true, handle: reverse }),
-  echo: erase({ schema: EchoRequest, idempotent: false, handle: () => ({ result: 'approved' as const }) }),
+  // The echo also acknowledges the terminal's journal head (./journal-heads.ts).
+  echo: erase({
+    schema: EchoRequest,
+    idempotent: false,
+    handle: (ctx, m) => ({
+      result: 'approved' as const,
+      extra: acknowledgeHead(ctx, m.terminalId, m.journalHead),
+    }),
+  }),
 };
 
 export function registerHandler<T>(type: string, handler: MessageHandler<T>): void {

@@ -274,7 +274,15 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       // A receipt's verification code as read out over the phone, recomputed with K_r.
       const f = JSON.parse(body) as CodeFields & { code: string };
       const expected = receiptCode(deriveReceiptKey(receiptMaster, f.terminalId), f);
-      return { status: 200, body: JSON.stringify({ valid: String(f.code).replace(/\s/g, '') === expected }) };
+      // A code is only as good as the fields it was made from: where the issuer itself approved
+      // that sale, the receipt's amount must be the one it debited (a receipt made from a row
+      // edited on the terminal's disk carries a valid code over the wrong amount).
+      const known = f.type === 'sale' ? ledger.request(f.terminalId, f.stan) : undefined;
+      const agrees = !known || known.result !== 'approved' || known.amount_fen === f.amountFen;
+      return {
+        status: 200,
+        body: JSON.stringify({ valid: agrees && String(f.code).replace(/\s/g, '') === expected }),
+      };
     }
     if (what === 'fault' && req.method === 'POST') {
       fault = (JSON.parse(body) as { fault: IssuerFault }).fault;

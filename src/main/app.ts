@@ -14,6 +14,7 @@ import { createIssuerRouter } from './issuer/create-router';
 import { enrolTerminal } from './issuer/enrol';
 import { unwrapReceiptKey } from './receipt/code';
 import { createReceiptExtras } from './receipt/signed-receipt';
+import { attachJournalHead } from './journal/head-keeper';
 import { openTerminalDb } from './store/terminal-db';
 import type { Db } from './store/sqlite';
 import { TxnStore } from './terminal/txn-store';
@@ -112,6 +113,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   });
 
   const db = openTerminalDb(o.dataDir);
+  link.setHooks(attachJournalHead(db, { dataDir: o.dataDir, log, clock, keys })); // journal head outside the db, issuer ack, rollback block
   const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
   const offline = new OfflineStore(db, keys.dataKey, store, OfflineConfig.parse(config.offline ?? {}), clock);
   let lastLink: string | undefined;

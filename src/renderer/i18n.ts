@@ -9,6 +9,7 @@ import { TECH_WORDS } from './i18n/tech';
 import { DISPUTE_WORDS } from './i18n/dispute';
 import { OFFLINE_WORDS } from './i18n/offline';
 import { COUNT_WORDS } from './i18n/count';
+import { JOURNAL_WORDS } from './i18n/journal';
 import { FORMAT_WORDS } from './i18n/format';
 
 export type Lang = 'zh' | 'en';
@@ -24,6 +25,7 @@ export const WORDS = {
   ...DISPUTE_WORDS,
   ...OFFLINE_WORDS,
   ...COUNT_WORDS,
+  ...JOURNAL_WORDS,
   ...FORMAT_WORDS,
 } as const;
 

@@ -78,6 +78,10 @@ export const ErrorCode = z.enum([
   'ALREADY_FINAL',
   // transaction kinds (src/shared/txn-kinds.ts)
   'UNKNOWN_TXN_KIND',
+  // signed journal (src/main/journal): a row differs from its record, a failed check, a rollback
+  'JOURNAL_MISMATCH',
+  'JOURNAL_CHECK_FAILED',
+  'TILL_BLOCKED_ROLLBACK',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -225,6 +229,18 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   UNKNOWN_TXN_KIND: {
     zh: '未知的交易类型：数据可能来自更新的版本或已被改动，请联系技术人员',
     en: 'Unknown transaction type: the data may come from a newer version or was altered; call the technician',
+  },
+  JOURNAL_MISMATCH: {
+    zh: '交易记录与签名日志不符，不能出具凭条：请联系技术员',
+    en: 'The transaction record differs from the signed journal, so no receipt is issued: call the technician',
+  },
+  JOURNAL_CHECK_FAILED: {
+    zh: '签名日志校验失败：需店长输入密码确认后才能结班',
+    en: 'The signed journal failed its check: a manager must acknowledge it with a PIN before the close',
+  },
+  TILL_BLOCKED_ROLLBACK: {
+    zh: '本机数据可能被回退（流水号重复），已暂停收款：请联系技术员',
+    en: 'This till’s data may have been rolled back (duplicate trace number): selling is stopped — call the technician',
   },
 };
 

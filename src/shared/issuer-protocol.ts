@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ErrorCode } from './errors';
 import { MAX_FEN } from './money';
+import { WireJournalHead } from './issuer-journal-head';
 
 const fen = z.number().int().min(0).max(MAX_FEN);
 const stan = z.number().int().positive();
@@ -50,7 +51,11 @@ export const AuthorizeRequest = RequestHeader.extend({
 });
 export const InquiryRequest = RequestHeader.extend({ type: z.literal('inquiry'), card: CardOnWire });
 export const ReverseRequest = RequestHeader.extend({ type: z.literal('reverse'), origStan: stan });
-export const EchoRequest = RequestHeader.extend({ type: z.literal('echo') });
+export const EchoRequest = RequestHeader.extend({
+  type: z.literal('echo'),
+  /** The terminal's journal head, acknowledged in the answer (./issuer-journal-head.ts). */
+  journalHead: WireJournalHead.optional(),
+});
 export const EnrolRequest = z.object({
   type: z.literal('enrol'),
   terminalId: z.string().min(1).max(16),

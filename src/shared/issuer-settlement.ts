@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { RequestHeader, CardOnWire } from './issuer-protocol';
 import { MAX_FEN } from './money';
+import { WireJournalHead } from './issuer-journal-head';
 import { SETTLEMENT_BUCKETS, type SettlementBucket } from './txn-kinds';
 
 const fen = z.number().int().min(0).max(MAX_FEN);
@@ -46,6 +47,8 @@ export const SettleRequest = RequestHeader.extend({
   carriedStans: z.array(stan).max(100_000),
   excludedStans: z.array(stan).max(100_000),
   totals: BatchTotals,
+  /** The terminal's journal head, acknowledged in the answer (./issuer-journal-head.ts). */
+  journalHead: WireJournalHead.optional(),
 });
 
 export const SettledTxn = z.object({

@@ -35,11 +35,16 @@ export function makeJournalFixture(
   let keys = loadOrCreateTerminalKeys(dataDir, FIXTURE_SECRET);
   const db = openTerminalDb(dataDir);
   const t0 = Date.parse('2026-11-22T08:00:00Z');
+  // Each record has its txns row, saying the same (journal verify checks every row against it).
+  const row = db.prepare(
+    `INSERT INTO txns (stan, type, status, amount_fen, other_tender_fen, balance_fen, masked, pan_enc, entry_mode, offline, operator_id, created_at, updated_at)
+     VALUES (@stan, @type, @status, @amountFen, @otherTenderFen, @balanceFen, @masked, @panEnc, 'wedge', @offline, @operatorId, @time, @time)`,
+  );
   const add = (from: number, to: number) =>
     db.transaction(() => {
       for (let i = from; i < to; i++) {
         const pan = `8888010000${String(i).padStart(6, '0')}`;
-        appendJournal(db, keys, {
+        const b = appendJournal(db, keys, {
           stan: i + 1,
           type: i % 7 === 3 ? 'inquiry' : 'sale',
           status: i % 11 === 5 ? 'declined' : 'approved',
@@ -55,7 +60,15 @@ export function makeJournalFixture(
           time: new Date(t0 + i * 17_000).toISOString(),
           terminalId: o.terminalId ?? 'T0000001',
         });
+        row.run({
+          ...b,
+          balanceFen: b.balanceFen ?? null,
+          panEnc: b.panEnc ? Buffer.from(b.panEnc, 'base64') : null,
+          offline: b.offline ? 1 : 0,
+          operatorId: b.operatorId ?? null,
+        });
       }
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'next_stan'").run(String(to + 1));
     })();
   if (o.rotateAt !== undefined && o.rotateAt < n) {
     add(0, o.rotateAt);

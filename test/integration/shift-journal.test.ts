@@ -1,9 +1,13 @@
-/** Shift close verifies the journal (chain + signatures) since the last close, and reports an edit. */
+/**
+ * Shift close verifies the journal (chain + signatures) since the last close, and an edit found
+ * refuses the close (JOURNAL_CHECK_FAILED) until a manager acknowledges it with a PIN.
+ */
 import { describe, it, expect, afterEach } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 
 let t: TestApp;
+const MANAGER = { operatorId: '2001', pin: '8888' };
 afterEach(async () => {
   await t.close();
 });
@@ -16,14 +20,15 @@ describe('journal check at close', () => {
     for (const a of [100, 200, 300])
       await t.call('sale.authorize', { cardToken: await t.card(demoCard('active').pan), amountFen: a });
     const z1 = (await t.call('shift.close', { countedFen: 0 })).report;
-    expect(z1.journal).toMatchObject({ ok: true, checked: 3, lastSeq: 3 });
+    expect(z1.journal).toMatchObject({ ok: true, checked: 3, lastSeq: 3, headSeq: 3 });
+    expect(z1.journal!.headHash).toMatch(/^[0-9a-f]{64}$/);
     await t.call('shift.open', { openingFloatFen: 0 });
     await t.call('sale.authorize', { cardToken: await t.card(demoCard('active').pan), amountFen: 50 });
     const z2 = (await t.call('shift.close', { countedFen: 0 })).report;
     expect(z2.journal).toMatchObject({ ok: true, checked: 1, lastSeq: 4 });
   });
 
-  it('an edited journal record is found at close, the Z says so, and the audit log records a failed close', async () => {
+  it('an edited journal record refuses the close until a manager acknowledges; the Z says so; the audit log has both', async () => {
     t = await startTestApp();
     await t.signIn('2001', '8888');
     await t.call('shift.open', { openingFloatFen: 0 });
@@ -36,12 +41,21 @@ describe('journal check at close', () => {
         'UPDATE journal SET body = replace(body, \'"amountFen":1250\', \'"amountFen":1150\') WHERE seq = 1',
       )
       .run();
-    const { report, doc } = await t.call('shift.close', { countedFen: 0 });
-    expect(report.journal).toMatchObject({ ok: false });
+    const refused = await t.callError('shift.close', { countedFen: 0 });
+    expect(refused.code).toBe('JOURNAL_CHECK_FAILED');
+    expect(refused.detail).toMatch(/^seq 1: (signature|chain)/);
+    expect((await t.call('shift.current', {}))?.status).toBe('open');
+    // A wrong PIN does not acknowledge.
+    expect(
+      (await t.callError('shift.close', { countedFen: 0, journalAck: { ...MANAGER, pin: '0000' } })).code,
+    ).toBe('BAD_PIN');
+    const { report, doc } = await t.call('shift.close', { countedFen: 0, journalAck: MANAGER });
+    expect(report.journal).toMatchObject({ ok: false, acknowledgedBy: '2001' });
     expect(report.journal!.problem).toMatch(/^seq 1: (signature|chain)/);
     expect(doc.lines.some((l) => l.type === 'pair' && l.right.includes('FAILED'))).toBe(true);
     const audit = await t.call('audit.list', { limit: 20 });
-    expect(audit.find((a) => a.action === 'shift.close')).toMatchObject({ outcome: 'failed' });
+    expect(audit.find((a) => a.action === 'shift.close' && a.outcome === 'failed')).toBeTruthy();
+    expect(audit.find((a) => a.action === 'journal.acknowledge')).toMatchObject({ approvedBy: '2001' });
   });
 
   it('a record edited after the last Z checkpoint is found by the incremental check, and stays found', async () => {
@@ -66,7 +80,8 @@ describe('journal check at close', () => {
       )
       .run();
     expect(edited.changes).toBe(1);
-    const z2 = (await t.call('shift.close', { countedFen: 0 })).report;
+    expect((await t.callError('shift.close', { countedFen: 0 })).code).toBe('JOURNAL_CHECK_FAILED');
+    const z2 = (await t.call('shift.close', { countedFen: 0, journalAck: MANAGER })).report;
     // Checked from the checkpoint on: record 3 is the first read, and the first bad one.
     expect(z2.journal).toMatchObject({ ok: false, checked: 1, lastSeq: 2 });
     expect(z2.journal!.problem).toMatch(/^seq 3: signature/);
@@ -74,7 +89,7 @@ describe('journal check at close', () => {
     // The failed close keeps the old checkpoint, so the next close checks record 3 again.
     await t.call('shift.open', { openingFloatFen: 0 });
     await sale(50);
-    const z3 = (await t.call('shift.close', { countedFen: 0 })).report;
+    const z3 = (await t.call('shift.close', { countedFen: 0, journalAck: MANAGER })).report;
     expect(z3.journal).toMatchObject({ ok: false, lastSeq: 2 });
     expect(z3.journal!.problem).toMatch(/^seq 3: signature/);
   });

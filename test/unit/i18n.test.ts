@@ -1,5 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { WORDS, t, errorWords } from '../../src/renderer/i18n';
+import { CORE_WORDS } from '../../src/renderer/i18n/core';
+import { MANAGER_WORDS } from '../../src/renderer/i18n/manager';
+import { TECH_WORDS } from '../../src/renderer/i18n/tech';
+import { DISPUTE_WORDS } from '../../src/renderer/i18n/dispute';
+import { OFFLINE_WORDS } from '../../src/renderer/i18n/offline';
+import { COUNT_WORDS } from '../../src/renderer/i18n/count';
+import { JOURNAL_WORDS } from '../../src/renderer/i18n/journal';
+import { FORMAT_WORDS } from '../../src/renderer/i18n/format';
 
 describe('i18n', () => {
   it('every word exists in 简体中文 and English', () => {
@@ -7,6 +15,29 @@ describe('i18n', () => {
       expect(w.zh.trim().length, key).toBeGreaterThan(0);
       expect(w.en.trim().length, key).toBeGreaterThan(0);
     }
+  });
+
+  it('no two area files declare the same word key (a later spread would silently replace the first)', () => {
+    const areas = {
+      CORE_WORDS,
+      MANAGER_WORDS,
+      TECH_WORDS,
+      DISPUTE_WORDS,
+      OFFLINE_WORDS,
+      COUNT_WORDS,
+      JOURNAL_WORDS,
+      FORMAT_WORDS,
+    };
+    const seen = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const [area, words] of Object.entries(areas))
+      for (const key of Object.keys(words)) {
+        const first = seen.get(key);
+        if (first) clashes.push(`${key}: ${first} and ${area}`);
+        else seen.set(key, area);
+      }
+    expect(clashes).toEqual([]);
+    expect(Object.keys(WORDS).length).toBe(seen.size);
   });
 
   it('fills placeholders in both languages', () => {

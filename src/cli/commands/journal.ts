@@ -1,12 +1,17 @@
 /**
  * `cardtill journal export` — the signed journal as JSON lines (src/main/journal/export.ts).
- * `cardtill journal verify` — chain, sequence and every signature; exit 0 when intact, 1 naming
- * the first bad record, 2 when the journal cannot be read.
+ * `cardtill journal verify [--head]` — chain, sequence and every signature, then every `txns` row
+ * against its journal record (src/main/journal/row-record.ts); with `--head`, the journal against
+ * the head kept outside the database and the last head the issuer acknowledged
+ * (src/main/journal/head-check.ts: truncated tail, rewound checkpoint, older database). Exit 0
+ * when intact, 1 naming the first bad record / row / head finding, 2 when it cannot be read.
  */
 import { openTerminalDb } from '../../main/store/terminal-db';
 import { publicKeys } from '../../main/keys/terminal-keys';
 import { exportJournal } from '../../main/journal/export';
 import { verifyJournalParallel } from '../../main/journal/verify-parallel';
+import { firstRowDifference, describeDifference } from '../../main/journal/row-record';
+import { checkHead } from '../../main/journal/head-check';
 import { flag, type CliCommand } from '../command';
 
 export const journalExportCommand: CliCommand = {
@@ -25,7 +30,8 @@ export const journalExportCommand: CliCommand = {
 
 export const journalVerifyCommand: CliCommand = {
   name: 'journal verify',
-  summary: 'verify the journal chain and every signature (exit 1 naming the first bad record; --workers N)',
+  summary:
+    'verify the journal chain, every signature and every txns row against its record (exit 1 naming the first bad one; --head: against the head file and the issuer’s ack; --workers N)',
   async run(ctx) {
     const keys = publicKeys(ctx.dataDir);
     if (keys.size === 0) {
@@ -37,17 +43,35 @@ export const journalVerifyCommand: CliCommand = {
       const w = flag(ctx.args, 'workers');
       const t0 = performance.now();
       const r = await verifyJournalParallel(db, keys, w !== undefined ? { workers: Number(w) } : {});
-      const secs = (performance.now() - t0) / 1000;
-      if (r.ok) {
+      if (!r.ok) {
         process.stdout.write(
-          `journal intact: ${r.count} records, chain and signatures verified (${secs.toFixed(2)} s)\n`,
+          `journal BROKEN at record ${r.firstBad.seq}: ${r.firstBad.reason} — ${r.firstBad.detail}\n`,
         );
-        return 0;
+        return 1;
       }
+      const diff = firstRowDifference(db);
+      if (diff) {
+        process.stdout.write(
+          `journal intact (${r.count} records), but txns row STAN ${String(diff.stan).padStart(6, '0')} is BROKEN: ${describeDifference(diff)}\n`,
+        );
+        return 1;
+      }
+      if (ctx.args.includes('--head')) {
+        const h = checkHead(db, ctx.dataDir);
+        for (const n of h.notes) process.stdout.write(`note: ${n}\n`);
+        if (!h.ok) {
+          for (const f of h.findings) process.stdout.write(`journal head BROKEN: ${f.what} — ${f.detail}\n`);
+          return 1;
+        }
+        process.stdout.write(
+          `journal head ok: record ${h.db.seq} ${h.db.hash.slice(0, 16)}… matches the head file${h.file?.issuerAck ? ` (issuer acknowledged record ${h.file.issuerAck.seq})` : ''}\n`,
+        );
+      }
+      const secs = (performance.now() - t0) / 1000;
       process.stdout.write(
-        `journal BROKEN at record ${r.firstBad.seq}: ${r.firstBad.reason} — ${r.firstBad.detail}\n`,
+        `journal intact: ${r.count} records, chain, signatures and every txns row verified (${secs.toFixed(2)} s)\n`,
       );
-      return 1;
+      return 0;
     } finally {
       db.close();
     }

@@ -2,7 +2,8 @@
  * `cardtill verify-receipt [--data-dir D] [--json] <qr-text>` — is this receipt QR genuine (signed
  * by this store's terminal key of the version it names) or forged? With the store's key (the
  * secret as for the app: the variable named by keyPassphraseEnv, or the machine secret) it also shows the
- * decrypted details and the verification code the paper receipt must carry.
+ * decrypted details and the verification code the paper receipt must carry, and the details are
+ * checked against the signed journal of that data dir (a receipt of an edited row is FORGED).
  * Exit 0 genuine, 1 forged or unreadable, 2 no keys here.
  */
 import fs from 'node:fs';
@@ -10,7 +11,8 @@ import path from 'node:path';
 import { loadConfig } from '../../main/config/config';
 import { resolveKeySecret } from '../../main/keys/secret';
 import { openStoreKeys, publicKeys } from '../../main/keys/terminal-keys';
-import { verifyReceiptQr, type ReceiptVerdict } from '../../main/receipt/verify-receipt';
+import { checkAgainstJournal, verifyReceiptQr, type ReceiptVerdict } from '../../main/receipt/verify-receipt';
+import { openTerminalDb } from '../../main/store/terminal-db';
 import { formatMoney } from '../../shared/money';
 import type { CliCommand } from '../command';
 
@@ -19,6 +21,8 @@ const REASONS: Record<Exclude<ReceiptVerdict, { genuine: true }>['reason'], stri
   'unknown-terminal': 'names another terminal',
   'unknown-key': 'names a key version this terminal never had',
   signature: 'the SM2 signature does not verify',
+  'journal-mismatch': 'no signed journal record of that STAN says what it says (made from an edited row)',
+  'not-in-journal': 'the signed journal has no such STAN',
 };
 
 export const verifyReceiptCommand: CliCommand = {
@@ -44,7 +48,17 @@ export const verifyReceiptCommand: CliCommand = {
     } catch (e) {
       note = `store key not opened (${(e as Error).message}): details not shown`;
     }
-    const v = verifyReceiptQr(text, { publicKeys: pubs, ...store });
+    const v0 = verifyReceiptQr(text, { publicKeys: pubs, ...store });
+    // Genuine only if the signed journal agrees (a receipt made from an edited row is signed too).
+    let v = v0;
+    if (v0.genuine && v0.details && fs.existsSync(path.join(ctx.dataDir, 'terminal.db'))) {
+      const db = openTerminalDb(ctx.dataDir, { readonly: true });
+      try {
+        v = checkAgainstJournal(v0, db, { publicKeys: pubs });
+      } finally {
+        db.close();
+      }
+    } else if (v0.genuine && !note) note = 'no terminal.db here: not checked against the signed journal';
     if (json) process.stdout.write(`${JSON.stringify(note ? { ...v, note } : v)}\n`);
     else if (v.genuine) {
       const d = v.details;

@@ -38,34 +38,6 @@ export function decodeGb18030(b: Uint8Array): string {
   return iconv.decode(Buffer.from(b.buffer, b.byteOffset, b.byteLength), 'gb18030');
 }
 
-/** Columns one character takes at size 1 (Font A): single-byte 12 dots = 1, any GB multi-byte character 24 dots = 2. */
-export function charColumns(ch: string): 1 | 2 {
-  const c = ch.codePointAt(0)!;
-  return c < 0x80 ? 1 : 2;
-}
-
-export function columns(s: string): number {
-  let n = 0;
-  for (const ch of s) n += charColumns(ch);
-  return n;
-}
-
-/** Splits into pieces of at most `width` columns, never inside a character. */
-export function wrap(s: string, width: number): string[] {
-  if (s === '') return [''];
-  const out: string[] = [];
-  let cur = '';
-  let cols = 0;
-  for (const ch of s) {
-    const w = charColumns(ch);
-    if (cols + w > width && cur !== '') {
-      out.push(cur);
-      cur = '';
-      cols = 0;
-    }
-    cur += ch;
-    cols += w;
-  }
-  out.push(cur);
-  return out;
-}
+// The column rule (an ASCII character is one column of 12 dots in Font A, any GB multi-byte
+// character two) is shared with the on-screen preview and the report PDF, so they line up like paper.
+export { charColumns, columns, wrapColumns as wrap } from '../../shared/receipt-columns';

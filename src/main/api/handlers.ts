@@ -12,6 +12,7 @@ import { techHandlers } from './handlers/tech';
 import { managerHandlers } from './handlers/manager';
 import { offlineHandlers } from './handlers/offline';
 import { disputeHandlers } from './handlers/dispute';
+import { journalHandlers } from './handlers/journal';
 
 export function createHandlers(ctx: AppContext): Handlers {
   return {
@@ -23,5 +24,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...managerHandlers(ctx),
     ...offlineHandlers(ctx),
     ...disputeHandlers(ctx),
+    ...journalHandlers(ctx),
   };
 }

@@ -11,7 +11,13 @@ import { TXN_KINDS, kindOf, type KindOverrideAction, type KindTable } from '../.
 
 /** A kind's own override (its `override` in src/shared/txn-kinds.ts), or one of the till's other privileged actions. */
 export type OverrideAction =
-  KindOverrideAction | 'manual_entry' | 'offline_over_limit' | 'z_reprint' | 'force_close';
+  | KindOverrideAction
+  | 'manual_entry'
+  | 'offline_over_limit'
+  | 'z_reprint'
+  | 'force_close'
+  /** close a shift whose journal check failed (src/main/shift/journal-check.ts) */
+  | 'journal_ack';
 
 /** The override a transaction kind needs before it runs, or null (src/shared/txn-kinds.ts). */
 export function kindOverride(type: string, kinds: KindTable = TXN_KINDS): OverrideAction | null {

@@ -8,6 +8,7 @@ import https from 'node:https';
 import { IssuerResponse, SignedEnvelope } from '../../shared/issuer-protocol';
 import { signEnvelope, verifyEnvelope, type MessageSigner, type MessageVerifier } from './envelope';
 import { LinkError, type IssuerLink } from './link';
+import type { LinkHooks } from '../journal/head-keeper';
 
 export interface HttpLinkOptions {
   url: string;
@@ -34,7 +35,13 @@ export class HttpIssuerLink implements IssuerLink {
   private cut = false;
   private readonly httpAgent = new http.Agent(agentOpts);
   private readonly httpsAgent = new https.Agent(agentOpts);
+  /** The journal head keeper's hooks (src/main/journal/head-keeper.ts): head out, ack and DUPLICATE_STAN in. */
+  private hooks: LinkHooks | undefined;
   constructor(private readonly opts: HttpLinkOptions) {}
+
+  setHooks(hooks: LinkHooks): void {
+    this.hooks = hooks;
+  }
 
   setCut(cut: boolean): void {
     this.cut = cut;
@@ -52,6 +59,7 @@ export class HttpIssuerLink implements IssuerLink {
     msg: Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string },
   ): Promise<IssuerResponse> {
     if (this.cut) throw new LinkError('not-sent', 'issuer link is cut');
+    if (this.hooks) msg = this.hooks.outgoing(msg) as typeof msg;
     const env = signEnvelope(this.opts.signer, msg);
     const body = await this.post(`/v1/${msg.type}`, JSON.stringify(env));
     let parsed: SignedEnvelope;
@@ -77,6 +85,7 @@ export class HttpIssuerLink implements IssuerLink {
       this.alert(`replayed or misdirected answer to ${msg.type} stan ${msg.stan} (got stan ${r.stan})`);
       throw new LinkError('bad-signature', 'issuer answer is not for this request');
     }
+    this.hooks?.answered(msg, r);
     return r;
   }
 

@@ -57,6 +57,12 @@ export function chainHash(prevHashHex: string, signedBytes: Uint8Array): string 
   return toHex(sm3(concatBytes(fromHex(prevHashHex), signedBytes)));
 }
 
+/** Who hears of appends to a database's journal (the head keeper, ./head-keeper.ts). */
+const appendListeners = new WeakMap<Db, () => void>();
+export function onJournalAppend(db: Db, fn: () => void): void {
+  appendListeners.set(db, fn);
+}
+
 export function lastJournalRow(db: Db): Pick<JournalRow, 'seq' | 'hash'> | undefined {
   return db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1').get() as
     Pick<JournalRow, 'seq' | 'hash'> | undefined;
@@ -90,5 +96,6 @@ export function appendJournal(
     body.keyVersion,
     body.time,
   );
+  appendListeners.get(db)?.();
   return body;
 }

@@ -8,8 +8,10 @@
  * bundle); `verifyJournalParallel` (./verify-parallel.ts) spreads the signatures over
  * worker_threads and falls back to this one. Both return the FIRST bad record.
  *
- * Limits, stated plainly: removing records from the END leaves a valid shorter chain; pass
- * `head` (a seq/hash kept elsewhere: the last Z report, the issuer's settle) to catch that.
+ * Limits, stated plainly: removing records from the END leaves a valid shorter chain, and the
+ * `txns` rows are not looked at here. The head kept outside the database (./head-check.ts,
+ * `journal verify --head`) catches the first; ./row-record.ts the second. `head` below holds the
+ * chain to a known (seq, hash).
  */
 import type { Db } from '../store/sqlite';
 import { canonicalize } from '../../shared/canonical-json';

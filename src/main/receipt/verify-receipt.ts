@@ -7,6 +7,10 @@ import { sm2Verify } from '../crypto';
 import { formatCode, receiptCode } from './code';
 import { decryptReceiptQr, parseReceiptQr, receiptQrKey, type ReceiptDetails } from './qr';
 import { codeFields } from './signed-receipt';
+import type { Db } from '../store/sqlite';
+import { recordsOf } from '../journal/row-record';
+import type { JournalBody } from '../journal/journal';
+import { verifierCache, type VerifyFn } from '../journal/verify';
 
 export interface ReceiptVerifyKeys {
   /** This store's terminal id: a receipt naming another terminal is not ours to vouch for. */
@@ -29,7 +33,17 @@ export type ReceiptVerdict =
     }
   | {
       genuine: false;
-      reason: 'malformed' | 'unknown-terminal' | 'unknown-key' | 'signature';
+      /**
+       * journal-mismatch: signed by our key, but no signed journal record of that STAN says what
+       * the receipt says (made from an edited row); not-in-journal: the journal has no such STAN.
+       */
+      reason:
+        | 'malformed'
+        | 'unknown-terminal'
+        | 'unknown-key'
+        | 'signature'
+        | 'journal-mismatch'
+        | 'not-in-journal';
       terminalId?: string;
       keyVersion?: number;
       stan?: number;
@@ -55,4 +69,39 @@ export function verifyReceiptQr(text: string, keys: ReceiptVerifyKeys): ReceiptV
   const code =
     details && keys.receiptKey ? formatCode(receiptCode(keys.receiptKey, codeFields(details))) : undefined;
   return { genuine: true, ...where, ...(details ? { details } : {}), ...(code ? { code } : {}) };
+}
+
+function saysTheSame(b: JournalBody, d: ReceiptDetails): boolean {
+  return (
+    b.stan === d.stan &&
+    b.type === d.type &&
+    b.status === d.status &&
+    b.offline === d.offline &&
+    b.amountFen === d.amountFen &&
+    b.balanceFen === d.balanceFen &&
+    // The QR carries whole seconds (./qr.ts), the journal milliseconds.
+    Math.floor(Date.parse(b.time) / 1000) === Math.floor(Date.parse(d.time) / 1000) &&
+    b.masked.slice(-4).padStart(4, '0') === d.last4
+  );
+}
+
+/**
+ * A genuine signature is not enough: the terminal key signs whatever row it is given, so a
+ * receipt made from a `txns` row edited on disk is signed too. Genuine only if a journal record of
+ * that STAN — whose own SM2 signature holds — says exactly what the receipt says. Needs the
+ * decrypted details (the store's data key); without them the verdict is returned unchanged.
+ */
+export function checkAgainstJournal(
+  v: ReceiptVerdict,
+  db: Db,
+  keys: Pick<ReceiptVerifyKeys, 'publicKeys' | 'verifierFor'>,
+): ReceiptVerdict {
+  if (!v.genuine || !v.details) return v;
+  const where = { terminalId: v.terminalId, keyVersion: v.keyVersion, stan: v.stan };
+  const recs = recordsOf(db, v.stan);
+  if (recs.length === 0) return { genuine: false, reason: 'not-in-journal', ...where };
+  const verify: VerifyFn = verifierCache(keys);
+  const d = v.details;
+  const ok = recs.some((r) => saysTheSame(r.body, d) && verify(r.keyVersion, r.bytes, r.sig));
+  return ok ? v : { genuine: false, reason: 'journal-mismatch', ...where };
 }

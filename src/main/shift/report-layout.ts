@@ -120,6 +120,13 @@ export function layoutShiftReport(
     L.push({ type: 'rule' });
     pair('日志校验 JOURNAL', r.journal.ok ? `OK ×${r.journal.checked}` : 'FAILED 失败', !r.journal.ok);
     if (r.journal.problem) text(r.journal.problem);
+    if (r.journal.acknowledgedBy) text(`店长已确认 ACK BY ${r.journal.acknowledgedBy}`);
+    // The head (seq + SM3 chain hash) on paper: a later journal must contain exactly this record.
+    if (r.journal.headSeq !== undefined && r.journal.headHash) {
+      pair('日志头 HEAD', `#${r.journal.headSeq}`);
+      text(r.journal.headHash.slice(0, 32));
+      text(r.journal.headHash.slice(32));
+    }
   }
   if (r.settlement) {
     L.push({ type: 'rule' });

@@ -10,7 +10,8 @@ import type { ShiftReport, ShiftSummary, SettlementInfo } from '../../shared/con
 import { ShiftStore, type ShiftRow, type CountRow } from './shift-store';
 import { shiftTotals, expectedCash, type ShiftTotals } from './totals';
 import { assessVariance, ackProblem, DEFAULT_VARIANCE_POLICY, type VariancePolicy } from './variance';
-import { verifyJournalSince } from './journal-check';
+import { checkAtClose, headForReport, rowsProblem, type JournalCheck } from './journal-check';
+import { keeperOf } from '../journal/head-keeper';
 import type { JournalKeys } from '../journal/verify';
 import { NO_OFFLINE_QUEUE, type OfflineQueueView } from './offline-hook';
 import type { AuditLog } from '../audit/audit-log';
@@ -149,7 +150,7 @@ export class ShiftService {
         },
         toStan,
         null,
-        null,
+        this.xJournal(from, toStan),
       );
     }
     const count = this.store.latestCount(s.id);
@@ -160,7 +161,16 @@ export class ShiftService {
           ...breakdownOf(count),
         }
       : null;
-    return this.build('X', s, toStan, variance, null, totals);
+    return this.build('X', s, toStan, variance, this.xJournal(s.from_stan, toStan), totals);
+  }
+
+  /**
+   * The X is folded from `txns` rows: it names the first row that differs from its signed journal
+   * record (null when all agree — the full check runs at close).
+   */
+  private xJournal(fromStan: number, toStan: number): ShiftReport['journal'] {
+    const p = rowsProblem(this.o.db, fromStan, toStan);
+    return p ? { ok: false, checked: 0, lastSeq: 0, problem: `stan ${p.seq}: ${p.detail}` } : null;
   }
 
   private get policy(): VariancePolicy {
@@ -227,10 +237,16 @@ export class ShiftService {
 
   /**
    * Close: blind count (given here or recorded before), unsent offline advices refused unless
-   * forced, journal verified since the last close, Z frozen, batch recorded, then settled with
-   * the issuer (a failure to reach it leaves the batch "unreachable", retried by shift.settle).
+   * forced, journal verified since the last close (records, the shift's rows against them, the
+   * head kept outside the database — ./journal-check.ts), Z frozen, batch recorded, then settled
+   * with the issuer (a failure to reach it leaves the batch "unreachable", retried by shift.settle).
+   * A failed journal check refuses the close (JOURNAL_CHECK_FAILED) until a manager acknowledges
+   * it (`journalAckBy`, from a manager PIN override); the Z then prints FAILED and who acknowledged.
    */
-  async close(by: Who, req: { countedFen?: number; forcedBy?: string }): Promise<ShiftReport> {
+  async close(
+    by: Who,
+    req: { countedFen?: number; forcedBy?: string; journalAckBy?: string },
+  ): Promise<ShiftReport> {
     const s = this.store.open();
     if (!s) throw new TillError('SHIFT_NOT_OPEN');
     if (this.closing) throw new TillError('BUSY');
@@ -241,15 +257,35 @@ export class ShiftService {
       if (unsent.length > 0 && !req.forcedBy)
         throw new TillError('BATCH_HAS_UNSENT', `${unsent.length} offline advice(s) unsent`);
       const prev = this.store.lastClosed();
-      const journal = verifyJournalSince(
+      const journal: JournalCheck = checkAtClose(
         this.o.db,
         this.o.journalKeys,
         prev?.journal_seq ? { seq: prev.journal_seq, hash: prev.journal_hash! } : undefined,
+        { fromStan: s.from_stan, toStan: this.store.nextStan() - 1 },
       );
-      if (!journal.ok)
+      const problemText = journal.problem
+        ? `seq ${journal.problem.seq}: ${journal.problem.what} (${journal.problem.detail})`
+        : '';
+      if (!journal.ok) {
         this.o.log?.(
           `ALERT journal check failed at seq ${journal.problem?.seq} (${journal.problem?.what}) during shift ${s.id} close`,
         );
+        if (!req.journalAckBy) {
+          this.o.audit.record({
+            action: 'shift.close',
+            shiftId: s.id,
+            outcome: 'failed',
+            detail: `journal FAILED ${problemText}: close refused until a manager acknowledges`,
+          });
+          throw new TillError('JOURNAL_CHECK_FAILED', problemText);
+        }
+        this.o.audit.record({
+          action: 'journal.acknowledge',
+          shiftId: s.id,
+          approvedBy: req.journalAckBy,
+          detail: `failed journal check acknowledged at close: ${problemText}`,
+        });
+      }
       const at = this.now();
       const report = this.o.db.transaction(() => {
         const toStan = this.store.nextStan() - 1;
@@ -276,9 +312,9 @@ export class ShiftService {
             ok: journal.ok,
             checked: journal.checked,
             lastSeq: journal.lastSeq,
-            ...(journal.problem
-              ? { problem: `seq ${journal.problem.seq}: ${journal.problem.what} (${journal.problem.detail})` }
-              : {}),
+            ...(journal.problem ? { problem: problemText } : {}),
+            ...headForReport(this.o.db),
+            ...(!journal.ok && req.journalAckBy ? { acknowledgedBy: req.journalAckBy } : {}),
           },
           totals,
         );
@@ -321,6 +357,8 @@ export class ShiftService {
           );
         return z;
       })();
+      // The checkpoint also goes outside the database: rewinding it in the shifts table is found.
+      if (journal.ok) keeperOf(this.o.db)?.setCheckpoint(s.id, journal.lastSeq, journal.lastHash);
       this.o.audit.record({
         action: 'shift.close',
         shiftId: s.id,
@@ -339,6 +377,12 @@ export class ShiftService {
   async settle(shiftId: number): Promise<SettlementInfo> {
     const batch = this.store.batchOf(shiftId);
     if (!batch) throw new TillError('SHIFT_NOT_OPEN', `shift ${shiftId} has no batch`);
+    // The batch's totals are folded from its rows: they must still say what was signed, unless a
+    // manager acknowledged the failed check at close (then the issuer's reconciliation shows it).
+    const zJson = this.store.get(shiftId)?.z_json;
+    const acked = zJson ? !!(JSON.parse(zJson) as ShiftReport).journal?.acknowledgedBy : false;
+    const rows = acked ? undefined : rowsProblem(this.o.db, batch.from_stan, batch.to_stan);
+    if (rows) throw new TillError('JOURNAL_CHECK_FAILED', `stan ${rows.seq}: ${rows.detail}`);
     const info = await this.o.settler.settle(batch);
     this.o.audit.record({
       action: 'batch.settle',

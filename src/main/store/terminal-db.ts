@@ -8,12 +8,14 @@ import { CORE_MIGRATIONS } from './schema';
 import { AUDIT_MIGRATIONS } from '../audit/schema';
 import { SHIFT_MIGRATIONS } from '../shift/schema';
 import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
+import { JOURNAL_MIGRATIONS } from '../journal/schema';
 
 export const TERMINAL_MIGRATIONS: Migration[] = [
   ...CORE_MIGRATIONS,
   ...AUDIT_MIGRATIONS,
   ...SHIFT_MIGRATIONS,
   ...OFFLINE_MIGRATIONS,
+  ...JOURNAL_MIGRATIONS,
 ];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {

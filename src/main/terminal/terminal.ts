@@ -13,6 +13,7 @@ import { IssuerRouter } from '../issuer/router';
 import { DEFAULT_ISSUER_ID } from '../config/config';
 import { CardVault } from './card-vault';
 import { TxnStore, toResult, type TxnRow } from './txn-store';
+import { journaledRow } from '../journal/row-record';
 import { layoutReceipt, type ReceiptExtras, type ReceiptHeader } from '../receipt/layout';
 import type { OverrideChecker } from '../auth/override';
 import type { OfflineStore } from '../../offline-queue/store';
@@ -219,7 +220,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   }
 
   receipt(stan: number, copy = false): Receipt {
-    const row = this.opts.store.get(stan);
+    const row = journaledRow(this.opts.store.db, stan); // only what the signed journal says (JOURNAL_MISMATCH)
     if (!row || row.status === 'pending') throw new TillError('NOT_FOUND', `stan ${stan}`);
     const h: ReceiptHeader = {
       merchantName: this.opts.merchantName,

@@ -23,6 +23,14 @@ export const DISPUTE_WORDS = {
     en: 'Names a key version this terminal never had',
   },
   dispute_signature: { zh: 'SM2 签名不符', en: 'The SM2 signature does not match' },
+  'dispute_journal-mismatch': {
+    zh: '与本机签名日志记录不符（由被改动的交易记录生成）',
+    en: 'Does not match the signed journal (made from an edited transaction record)',
+  },
+  'dispute_not-in-journal': {
+    zh: '本机签名日志中没有这笔流水号',
+    en: 'The signed journal has no such trace number',
+  },
   disputeScanned: { zh: '已扫描（{device}）', en: 'Scanned ({device})' },
   disputeDetails: { zh: '交易明细（已解密）', en: 'Transaction (decrypted)' },
   disputeNoDetails: { zh: '无本店密钥，无法解密明细', en: 'No store key here: details cannot be decrypted' },

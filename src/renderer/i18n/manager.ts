@@ -71,7 +71,6 @@ export const MANAGER_WORDS = {
   colStatus: { zh: '状态', en: 'Status' },
   colOpened: { zh: '开班', en: 'Opened' },
   colClosed: { zh: '结班', en: 'Closed' },
-  view: { zh: '查看', en: 'View' },
   journalOk: { zh: '日志校验通过', en: 'Journal verified' },
   journalFailed: { zh: '日志校验失败！', en: 'Journal check FAILED!' },
   addOperator: { zh: '新增操作员', en: 'Add operator' },

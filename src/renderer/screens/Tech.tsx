@@ -12,6 +12,7 @@ import type { Res } from '../../shared/contract';
 import { TechTests } from './TechTests';
 import { TechLog } from './TechLog';
 import { TechSettings } from './TechSettings';
+import { TechJournal } from './TechJournal';
 
 type Overview = Res<'tech.devices'>;
 type Discovered = Res<'tech.discover'>;
@@ -135,6 +136,7 @@ export function Tech() {
         )}
       </section>
       <TechTests />
+      <TechJournal />
       <TechSettings overview={overview} onSaved={refresh} />
       <TechLog />
     </main>

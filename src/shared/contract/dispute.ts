@@ -22,8 +22,11 @@ export type ReceiptDetails = z.infer<typeof ReceiptDetails>;
 
 export const ReceiptVerdict = z.object({
   genuine: z.boolean(),
-  /** Why not genuine: not a CardTill code, another terminal, unknown key version, bad signature. */
-  reason: z.enum(['malformed', 'unknown-terminal', 'unknown-key', 'signature']).optional(),
+  /** Why not genuine: not a CardTill code, another terminal, unknown key version, bad signature,
+   * no signed journal record says what it says, the journal has no such STAN. */
+  reason: z
+    .enum(['malformed', 'unknown-terminal', 'unknown-key', 'signature', 'journal-mismatch', 'not-in-journal'])
+    .optional(),
   terminalId: z.string().optional(),
   keyVersion: z.number().int().optional(),
   stan: z.number().int().optional(),

@@ -13,6 +13,7 @@ import { deviceIoMethods, deviceIoEvents } from './device-io';
 import { techMethods, techEvents } from './tech';
 import { managerMethods } from './manager';
 import { disputeMethods } from './dispute';
+import { journalMethods } from './journal';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
 import { LinkState, SessionInfo } from './session';
@@ -25,6 +26,7 @@ export * from './offline';
 export * from './device-io';
 export * from './tech';
 export * from './manager';
+export * from './journal';
 
 export const methods = {
   ...sessionMethods,
@@ -35,6 +37,7 @@ export const methods = {
   ...techMethods,
   ...managerMethods,
   ...disputeMethods,
+  ...journalMethods,
 };
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

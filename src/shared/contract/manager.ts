@@ -109,6 +109,11 @@ export const ShiftReport = z.object({
       checked: z.number().int(),
       lastSeq: z.number().int(),
       problem: z.string().optional(),
+      /** The journal head at close (seq and SM3 chain hash of the last record), printed on the Z. */
+      headSeq: z.number().int().optional(),
+      headHash: z.string().optional(),
+      /** The manager who acknowledged a failed check so the close could go ahead. */
+      acknowledgedBy: z.string().optional(),
     })
     .nullable(),
   settlement: SettlementInfo.nullable(),
@@ -241,7 +246,10 @@ export const managerMethods = {
   }),
   /** Close: verify the journal, freeze the Z report, settle with the issuer. `force` closes with unsent offline advices. */
   'shift.close': method({
-    req: z.object({ countedFen: Fen.optional(), force: Override.optional() }).strict(),
+    /** `journalAck`: a manager's PIN acknowledging a failed journal check (JOURNAL_CHECK_FAILED). */
+    req: z
+      .object({ countedFen: Fen.optional(), force: Override.optional(), journalAck: Override.optional() })
+      .strict(),
     res: ReportDoc,
     roles: MANAGER,
   }),

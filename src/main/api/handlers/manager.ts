@@ -49,11 +49,14 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
     'shift.open': ({ openingFloatFen }) => shifts.open(me(), openingFloatFen),
     'shift.count': ({ countedFen, denominations }) => shifts.count(me(), countedFen, denominations),
     'shift.countInfo': () => shifts.countInfo(me().role === 'manager'),
-    'shift.close': async ({ countedFen, force }) => {
+    'shift.close': async ({ countedFen, force, journalAck }) => {
       const forcedBy = force
         ? ctx.overrides.check('force_close', force, { note: 'close with unsent offline advices' }).id
         : undefined;
-      const report = await shifts.close(me(), { countedFen, forcedBy });
+      const journalAckBy = journalAck
+        ? ctx.overrides.check('journal_ack', journalAck, { note: 'close with a failed journal check' }).id
+        : undefined;
+      const report = await shifts.close(me(), { countedFen, forcedBy, journalAckBy });
       return {
         report,
         doc: layoutShiftReport(report, { width, copy: false, ack: null, timeZone: tz }),

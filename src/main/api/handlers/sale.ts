@@ -2,10 +2,13 @@ import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { saleMethods } from '../../../shared/contract/sale';
 import { collectByCard } from '../../terminal/collect';
+import { keeperOf } from '../../journal/head-keeper';
 import { cashierLookupHandlers } from './cashier-lookup';
 
 export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleMethods> {
   const op = () => ctx.session.current()?.id;
+  // TILL_BLOCKED_ROLLBACK while the till looks rolled back (src/main/journal/till-guard.ts).
+  const selling = () => keeperOf(ctx.db)?.guard.assertSelling();
   return {
     ...cashierLookupHandlers(ctx),
     'card.enter': ({ pan, entryMode, override }) => {
@@ -18,8 +21,11 @@ export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleM
       ctx.terminal.clearCard();
       return {};
     },
-    'sale.authorize': (req) => ctx.terminal.sale(req, op()),
-    'sale.collect': (req) => collectByCard(ctx.terminal, req, op(), (p) => ctx.emit('collect.prompt', p)),
+    'sale.authorize': (req) => (selling(), ctx.terminal.sale(req, op())),
+    'sale.collect': (req) => (
+      selling(),
+      collectByCard(ctx.terminal, req, op(), (p) => ctx.emit('collect.prompt', p))
+    ),
     'balance.inquiry': (req) => ctx.terminal.inquiry(req, op()),
     'txn.recent': ({ limit }) => ctx.terminal.recent(limit),
     'receipt.get': ({ stan }) => ctx.terminal.receipt(stan),
