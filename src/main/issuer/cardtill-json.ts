@@ -12,6 +12,7 @@
  */
 import type { IssuerResponse } from '../../shared/issuer-protocol';
 import { SettlementAnswer } from '../../shared/issuer-settlement';
+import { AdviceAnswer, HotcardsAnswer } from '../../shared/issuer-protocol-offline';
 import { TillError } from '../../shared/errors';
 import { sendWithRetries } from '../terminal/online';
 import { enrolTerminal } from './enrol';
@@ -141,14 +142,29 @@ export function decodeAnswer(r: IssuerResponse): IssuerAnswer {
 }
 
 /**
- * An approved `settle` answer's `settlement` field, typed (docs/issuer-protocol.md "settle"); an
- * answer without a readable one says so in `malformed`. A refusal carries no settlement.
+ * The answer with its message-specific part typed: an approved `settle` answer's `settlement`
+ * field (docs/issuer-protocol.md "settle"), an `advice` answer's per-advice results, a `hotcards`
+ * answer's list. One that cannot be read says so in `malformed`; a refused settlement carries none.
  */
-function withSettlement(a: IssuerAnswer): IssuerAnswer {
-  if (a.result !== 'approved') return a;
-  const parsed = SettlementAnswer.safeParse(a.extra.settlement);
-  if (parsed.success) return { ...a, settlement: parsed.data };
-  return { ...a, malformed: `not a settlement (${parsed.error.issues[0]?.message ?? 'invalid'})` };
+export function typedAnswer(kind: IssuerCommand['kind'], r: IssuerResponse): IssuerAnswer {
+  const a = decodeAnswer(r);
+  const bad = (what: string, e: { issues: Array<{ message: string }> }): IssuerAnswer => ({
+    ...a,
+    malformed: `not ${what} (${e.issues[0]?.message ?? 'invalid'})`,
+  });
+  if (kind === 'settle' && a.result === 'approved') {
+    const p = SettlementAnswer.safeParse(a.extra.settlement);
+    return p.success ? { ...a, settlement: p.data } : bad('a settlement', p.error);
+  }
+  if (kind === 'advice') {
+    const p = AdviceAnswer.safeParse(a.extra);
+    return p.success ? { ...a, advice: p.data } : bad('an advice answer', p.error);
+  }
+  if (kind === 'hotcards') {
+    const p = HotcardsAnswer.safeParse(a.extra);
+    return p.success ? { ...a, hotcards: p.data } : bad('a hot-card list', p.error);
+  }
+  return a;
 }
 
 export class CardTillJsonAdapter implements IssuerPort {
@@ -164,8 +180,7 @@ export class CardTillJsonAdapter implements IssuerPort {
     const msg = encodeCommand(cmd, this.o);
     const v = await sendWithRetries(this.o.link, msg, attempts);
     if (v.kind === 'answer') {
-      const answer = decodeAnswer(v.response);
-      return { kind: 'answer', answer: cmd.kind === 'settle' ? withSettlement(answer) : answer };
+      return { kind: 'answer', answer: typedAnswer(cmd.kind, v.response) };
     }
     if (v.kind === 'unreachable') return { kind: 'not-sent', detail: v.lastError };
     return { kind: 'unknown', failure: v.failure, detail: v.lastError };
