@@ -172,5 +172,7 @@ describe('parallel verification (worker_threads)', () => {
     } finally {
       big.close();
     }
-  });
+    // 3,000 signed records made and verified three times: a few seconds on a quiet machine, more
+    // than the default 30 s with the rest of the suite beside it. A deadline, not a timing.
+  }, 120_000);
 });

@@ -1,23 +1,69 @@
-/** `cardtill issuer-sim` — runs the demo issuer alone, for a terminal configured to use it. */
+/**
+ * `cardtill issuer-sim` — runs the demo issuer alone, for a terminal configured to use it.
+ * `--protocol cardtill-json` (default): the HTTP face (docs/issuer-protocol.md).
+ * `--protocol iso8583 --keyset 3des|sm4 --tmk HEX`: the CUP POS face over TCP (ISO8583-CUP.md),
+ * on the same ledger file and demo cards.
+ */
+import fs from 'node:fs';
 import path from 'node:path';
 import { startIssuerSim } from '../../issuer-sim/server';
+import { IssuerLedger } from '../../issuer-sim/ledger';
+import { startIso8583Sim } from '../../issuer-sim/iso8583/server';
+import { KEYSETS } from '../../main/issuer/iso8583/keysets';
 import { flag, type CliCommand } from '../command';
+
+function waitForSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
 
 export const issuerSimCommand: CliCommand = {
   name: 'issuer-sim',
-  summary: 'run the demo issuer host on 127.0.0.1 (--port N, --enrol-token T)',
+  summary:
+    'run the demo issuer host on 127.0.0.1 (--port N, --enrol-token T; --protocol iso8583 --keyset 3des|sm4 --tmk HEX)',
   async run(ctx) {
+    const protocol = flag(ctx.args, 'protocol') ?? 'cardtill-json';
+    const dataDir = path.resolve(ctx.dataDir, 'issuer-sim');
+    if (protocol === 'iso8583') {
+      const keySetName = flag(ctx.args, 'keyset') ?? '3des';
+      const tmkHex = flag(ctx.args, 'tmk') ?? '';
+      const keySet = KEYSETS[keySetName as keyof typeof KEYSETS];
+      if (!keySet || !/^[0-9a-fA-F]{32}$/.test(tmkHex)) {
+        console.error('issuer-sim: --keyset must be 3des or sm4 and --tmk 32 hex digits (a 16-byte key)');
+        return 2;
+      }
+      fs.mkdirSync(dataDir, { recursive: true });
+      const ledger = new IssuerLedger(path.join(dataDir, 'issuer.db'));
+      ledger.seedDemoCards();
+      const sim = await startIso8583Sim({
+        ledger,
+        keySet,
+        tmk: new Uint8Array(Buffer.from(tmkHex, 'hex')),
+        port: ctx.port,
+        log: (l) => console.log(l),
+      });
+      console.log(
+        JSON.stringify({ protocol: 'iso8583', host: '127.0.0.1', port: sim.port, keySet: keySet.name }),
+      );
+      await waitForSignal();
+      await sim.close();
+      ledger.close();
+      return 0;
+    }
+    if (protocol !== 'cardtill-json') {
+      console.error(`issuer-sim: unknown --protocol ${protocol} (cardtill-json or iso8583)`);
+      return 2;
+    }
     const sim = await startIssuerSim({
-      dataDir: path.resolve(ctx.dataDir, 'issuer-sim'),
+      dataDir,
       port: ctx.port,
       enrolToken: flag(ctx.args, 'enrol-token') ?? 'demo-enrol-token',
       log: (l) => console.log(l),
     });
     console.log(JSON.stringify({ url: sim.url, publicKey: sim.publicKeyHex }));
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await waitForSignal();
     await sim.close();
     return 0;
   },

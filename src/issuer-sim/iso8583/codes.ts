@@ -1,0 +1,34 @@
+/** Field 39 response codes of ISO8583-CUP.md "Response codes", and the ledger's declines mapped onto them. */
+import type { ErrorCode } from '../../shared/errors';
+
+export const RC = {
+  approved: '00',
+  insufficientBalance: '51',
+  expired: '54',
+  lost: '41',
+  frozen: '62',
+  notActivated: '78',
+  unknownCard: '14',
+  wrongPassword: '55',
+  passwordTriesExceeded: '75',
+  overLimit: '61',
+  invalid: '12',
+  formatError: '30',
+  originalNotFound: '25',
+  duplicate: '94',
+  macError: 'A0',
+  hostMalfunction: '96',
+} as const;
+export type ResponseCode = (typeof RC)[keyof typeof RC];
+
+/** The ledger's card checks (IssuerLedger.checkCard) in this dialect's words. */
+export const RC_OF_LEDGER: Partial<Record<ErrorCode, ResponseCode>> = {
+  CARD_UNKNOWN: RC.unknownCard,
+  CARD_LOST: RC.lost,
+  CARD_FROZEN: RC.frozen,
+  CARD_NOT_ACTIVATED: RC.notActivated,
+  CARD_EXPIRED: RC.expired,
+  INSUFFICIENT_BALANCE: RC.insufficientBalance,
+  ALREADY_REVERSED: RC.invalid,
+  DUPLICATE_STAN: RC.duplicate,
+};
