@@ -171,11 +171,6 @@ export class CardTillJsonAdapter implements IssuerPort {
   readonly protocol = 'cardtill-json';
   constructor(private readonly o: CardTillJsonOptions) {}
 
-  /** The HTTP link underneath, for callers not yet on the port (the forwarder's advices and hot cards). */
-  get link(): IssuerLink {
-    return this.o.link;
-  }
-
   async exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
     const msg = encodeCommand(cmd, this.o);
     const v = await sendWithRetries(this.o.link, msg, attempts);
