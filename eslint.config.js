@@ -78,6 +78,27 @@ export default tseslint.config(
     },
   },
   {
+    // The issuer simulator is the other side of the link, and the offline queue gets the link,
+    // the STAN allocator and the sealer as ports (src/offline-queue/ports.ts): neither imports the
+    // terminal core, so protocol code both sides use lives in src/shared and there is no cycle.
+    files: ['src/issuer-sim/**', 'src/offline-queue/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The core runs under plain Node.' }],
+          patterns: [
+            {
+              group: ['**/main/**', '**/main'],
+              message:
+                'src/issuer-sim and src/offline-queue import nothing from src/main: shared protocol code lives in src/shared, the rest comes in as ports.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**', 'bench/**', 'scripts/**', 'bin/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

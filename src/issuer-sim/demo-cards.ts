@@ -12,6 +12,8 @@ export interface DemoCard {
   /** YYMM */
   expiry: string;
   label: { zh: string; en: string };
+  /** Registered (记名) unless false: anonymous cards are capped at ¥1,000.00 (src/shared/card-rules.ts). */
+  registered?: boolean;
 }
 
 export const DEMO_CARDS: readonly DemoCard[] = [
@@ -70,6 +72,42 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     balanceFen: 20_000,
     expiry: '3012',
     label: { zh: '礼品卡 ¥200.00', en: 'Gift card ¥200.00' },
+  },
+  // Card life (issue 12): cards on the shelf, waiting to be sold (售卡), and an anonymous card
+  // ¥10.00 under its ¥1,000.00 cap. Serial 8 is UNKNOWN_DEMO_PAN, never issued.
+  {
+    name: 'shelf1',
+    pan: '8888010000000090',
+    status: 'not_activated',
+    balanceFen: 0,
+    expiry: '3012',
+    label: { zh: '待售卡 1', en: 'Unsold card 1' },
+  },
+  {
+    name: 'shelf2',
+    pan: '8888010000000108',
+    status: 'not_activated',
+    balanceFen: 0,
+    expiry: '3012',
+    label: { zh: '待售卡 2', en: 'Unsold card 2' },
+  },
+  {
+    name: 'shelf-anon',
+    pan: '8888010000000116',
+    status: 'not_activated',
+    balanceFen: 0,
+    expiry: '3012',
+    registered: false,
+    label: { zh: '待售不记名卡', en: 'Unsold anonymous card' },
+  },
+  {
+    name: 'anon-near-cap',
+    pan: '8888010000000124',
+    status: 'active',
+    balanceFen: 99_000,
+    expiry: '3012',
+    registered: false,
+    label: { zh: '不记名卡 ¥990.00（上限¥1,000）', en: 'Anonymous ¥990.00 (cap ¥1,000)' },
   },
 ];
 

@@ -4,7 +4,7 @@
  * 60 s step and SM3; cardKey = HMAC-SM3(issuer secret, pan). The issuer accepts the current minute
  * and the two before it (clock skew and the time a customer takes to show the phone).
  */
-import { hmacSm3 } from '../main/crypto';
+import { hmacSm3 } from '../shared/crypto';
 
 const enc = new TextEncoder();
 

@@ -16,8 +16,8 @@
  */
 import { canonicalBytes } from '../shared/canonical-json';
 import type { EnrolRequest, SignedEnvelope } from '../shared/issuer-protocol';
-import { verifyEnvelope } from '../main/issuer/envelope';
-import { sm2Verifier, fromHex } from '../main/crypto';
+import { verifyEnvelope } from '../shared/issuer/envelope';
+import { sm2Verifier, fromHex } from '../shared/crypto';
 import type { IssuerLedger } from './ledger';
 
 export type EnrolDecision =

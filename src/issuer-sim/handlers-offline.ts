@@ -17,7 +17,7 @@ import {
 } from '../shared/issuer-protocol-offline';
 import { canonicalBytes } from '../shared/canonical-json';
 import { voidSale } from './handlers-settlement';
-import { sm3, toHex } from '../main/crypto';
+import { sm3, toHex } from '../shared/crypto';
 
 /** Why an advice must be refused, or null when the money is there. */
 function refuseAdvice(ctx: HandlerCtx, a: AdviceItem): Decision | null {

@@ -3,7 +3,7 @@
  * and recorded in one SQLite transaction, keyed by (terminal id, STAN): a retry gets the stored
  * answer, so a debit is applied at most once (DESIGN.md promise 1).
  */
-import { openDatabase, type Db } from '../main/store/sqlite';
+import { openDatabase, type Db } from '../shared/store/sqlite';
 import { TXN_KINDS } from '../shared/txn-kinds';
 import { ISSUER_MIGRATIONS } from './schema';
 import { DEMO_CARDS, type CardStatus } from './demo-cards';
@@ -15,6 +15,8 @@ export interface CardRow {
   balance_fen: number;
   expiry: string;
   updated_at: string;
+  /** 1 registered (记名, cap ¥5,000.00), 0 anonymous (cap ¥1,000.00): src/shared/card-rules.ts. */
+  registered: number;
 }
 
 export interface RequestRow {
@@ -62,10 +64,11 @@ export class IssuerLedger {
   seedDemoCards(): void {
     const now = this.clock().toISOString();
     const ins = this.db.prepare(
-      'INSERT OR IGNORE INTO cards (pan, status, balance_fen, expiry, updated_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO cards (pan, status, balance_fen, expiry, updated_at, registered) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
-      for (const c of DEMO_CARDS) ins.run(c.pan, c.status, c.balanceFen, c.expiry, now);
+      for (const c of DEMO_CARDS)
+        ins.run(c.pan, c.status, c.balanceFen, c.expiry, now, c.registered === false ? 0 : 1);
     })();
   }
 

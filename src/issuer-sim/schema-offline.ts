@@ -3,7 +3,7 @@
  * log every change of a card's "hot" state (lost or frozen) with a new version, so a terminal asks
  * for the delta since the version it holds (docs/issuer-protocol.md, "hotcards").
  */
-import type { Migration } from '../main/store/sqlite';
+import type { Migration } from '../shared/store/sqlite';
 
 export const ISSUER_OFFLINE_MIGRATIONS: Migration[] = [
   {

@@ -1,5 +1,5 @@
 /** The issuer-sim's tables for void, refund and settle (./handlers-settlement.ts). */
-import type { Migration } from '../main/store/sqlite';
+import type { Migration } from '../shared/store/sqlite';
 
 export const ISSUER_SETTLEMENT_MIGRATIONS: Migration[] = [
   {

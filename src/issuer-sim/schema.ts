@@ -1,8 +1,9 @@
 /** The issuer-sim's own SQLite ledger: cards, enrolled terminals, requests by (terminal, stan), entries. */
-import type { Migration } from '../main/store/sqlite';
+import type { Migration } from '../shared/store/sqlite';
 import { ISSUER_SETTLEMENT_MIGRATIONS } from './schema-settlement';
 import { ISSUER_OFFLINE_MIGRATIONS } from './schema-offline';
 import { ISSUER_HEAD_MIGRATIONS } from './journal-heads';
+import { ISSUER_CARD_LIFE_MIGRATIONS } from './schema-card-life';
 
 export const ISSUER_MIGRATIONS: Migration[] = [
   {
@@ -55,4 +56,5 @@ export const ISSUER_MIGRATIONS: Migration[] = [
   ...ISSUER_OFFLINE_MIGRATIONS,
   ...ISSUER_SETTLEMENT_MIGRATIONS,
   ...ISSUER_HEAD_MIGRATIONS,
+  ...ISSUER_CARD_LIFE_MIGRATIONS,
 ];

@@ -11,17 +11,19 @@ import type { AddressInfo } from 'node:net';
 import { IssuerLedger, type Decision } from './ledger';
 import { HANDLERS, type HandlerCtx } from './handlers';
 import { SignedEnvelope, EnrolRequest, RequestHeader } from '../shared/issuer-protocol';
-import { signEnvelope, verifyEnvelope, type MessageSigner } from '../main/issuer/envelope';
+import { signEnvelope, verifyEnvelope, type MessageSigner } from '../shared/issuer/envelope';
 import { canonicalBytes } from '../shared/canonical-json';
-import { hmacSm3, sm2GenerateKeyPair, sm2Signer, sm2Verifier, sm3, toHex, fromHex } from '../main/crypto';
+import { hmacSm3, sm2GenerateKeyPair, sm2Signer, sm2Verifier, sm3, toHex, fromHex } from '../shared/crypto';
 import { ecardPayload } from './dynamic-code';
 import { decideEnrol } from './enrol';
-import { deriveReceiptKey, receiptCode, wrapReceiptKey, type CodeFields } from '../main/receipt/code';
+import { deriveReceiptKey, receiptCode, wrapReceiptKey, type CodeFields } from '../shared/receipt-code';
 import type { CardStatus } from './demo-cards';
 // Store-and-forward message types (advice, hotcards) register themselves with HANDLERS.
 import './handlers-offline';
 // Void, refund and settle (store manager's day) register themselves the same way.
 import './handlers-settlement';
+// Activate and top-up (card life) register themselves too, after settlement: they wrap its reverse.
+import './handlers-card-life';
 
 export interface IssuerSimOptions {
   dataDir: string;
@@ -189,7 +191,7 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       ledger.enrol(m.terminalId, m.keyVersion, m.merchantId, m.publicKey);
       verifiers.delete(`terminal:${m.terminalId}:${m.keyVersion}`);
       log(`${decision.repeat ? 're-answered' : 'enrolled'} terminal ${m.terminalId} key v${m.keyVersion}`);
-      // The terminal's receipt key K_r, sealed under the enrolment token (src/main/receipt/code.ts):
+      // The terminal's receipt key K_r, sealed under the enrolment token (src/shared/receipt-code.ts):
       // only with the first key — a rotated terminal keeps the K_r it has, and no longer sends the token.
       const receiptKey = decision.first
         ? wrapReceiptKey(deriveReceiptKey(receiptMaster, m.terminalId), opts.enrolToken, m.terminalId)

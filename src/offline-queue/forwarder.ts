@@ -7,19 +7,21 @@
  * (terminal id, STAN). Refused advices become exceptions for the manager (OfflineStore.recordResults).
  */
 import { randomBytes } from 'node:crypto';
-import type { IssuerLink } from '../main/issuer/link';
-import { LinkError } from '../main/issuer/link';
-import type { Db } from '../main/store/sqlite';
-import { takeStan } from '../main/store/terminal-db';
+import type { Db } from '../shared/store/sqlite';
 import type { LinkState, QueueStatus } from '../shared/contract';
 import { AdviceAnswer } from '../shared/issuer-protocol-offline';
 import type { OfflineStore } from './store';
 import { probeDelayMs } from './policy';
 import { syncHotcards, type HeaderFn } from './hotcards';
+import type { ForwardLink, RefusalTest, StanAllocator } from './ports';
 
 export interface ForwarderOptions {
   store: OfflineStore;
-  link: IssuerLink;
+  link: ForwardLink;
+  /** Tells the issuer's refusal (link up) from no answer (link down). */
+  isRefusal: RefusalTest;
+  /** The terminal's STAN allocator (echo, hot cards and advice uploads each take one). */
+  takeStan: StanAllocator;
   db: Db;
   terminalId: string;
   merchantId: string;
@@ -39,6 +41,7 @@ export class Forwarder {
   private nextProbeAt = 0;
   private nextHotcardsAt = 0;
   private running: Promise<void> | null = null;
+  private nextForced: Promise<QueueStatus> | null = null;
   private stopped = false;
   private readonly random: () => number;
 
@@ -51,7 +54,7 @@ export class Forwarder {
     type,
     terminalId: this.o.terminalId,
     merchantId: this.o.merchantId,
-    stan: this.o.db.transaction(() => takeStan(this.o.db))(),
+    stan: this.o.takeStan(),
     time: this.o.clock().toISOString(),
     nonce: randomBytes(16).toString('hex'),
   });
@@ -69,7 +72,10 @@ export class Forwarder {
     if (up) {
       this.setUp();
       if (this.o.store.openCount() > 0) void this.tick();
-    } else this.setDown(error ?? 'issuer unreachable');
+    } else if (this.up) this.setDown(error ?? 'issuer unreachable');
+    // Already down: a sale that found no issuer says nothing the probe does not know. It must
+    // not push the probe back (each failure doubles the delay): after a burst of offline sales
+    // the next probe would be a minute away and the queue would not drain when the link returns.
   }
 
   /** One background step: probe when due, refresh hot cards when due, drain the queue. */
@@ -79,11 +85,22 @@ export class Forwarder {
   }
 
   /** The manager's "forward now": probe at once (skip the backoff) and drain. */
-  async forwardNow(): Promise<QueueStatus> {
-    if (this.running) await this.running;
-    this.running = this.guarded(true);
-    await this.running;
-    return this.status();
+  forwardNow(): Promise<QueueStatus> {
+    // Callers while a forced run waits to start share it: two managers' clicks, or a void's push
+    // behind its sale, never start two uploads of the same batch. A caller after it has started
+    // gets a fresh run after it (what it started from may be stale: the link was cut then).
+    if (this.nextForced) return this.nextForced;
+    const forced = async (): Promise<QueueStatus> => {
+      await Promise.resolve(); // nextForced is set before this one can clear it
+      while (this.running) await this.running;
+      // The check and the start with no await between: a tick cannot slip in and run alongside.
+      this.nextForced = null;
+      this.running = this.guarded(true);
+      await this.running;
+      return this.status();
+    };
+    this.nextForced = forced();
+    return this.nextForced;
   }
 
   /** No new work after this; in-flight work finishes (await idle()). */
@@ -92,7 +109,8 @@ export class Forwarder {
   }
 
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    // A forced run's status() can fail when the database closes under it; idle() only waits.
+    while (this.running || this.nextForced) await (this.nextForced?.catch(() => undefined) ?? this.running);
   }
 
   private guarded(force: boolean): Promise<void> {
@@ -180,7 +198,7 @@ export class Forwarder {
 
   private failed(e: unknown, what: string): void {
     const msg = `${what}: ${(e as Error).message}`;
-    if (e instanceof LinkError && e.failure === 'rejected') {
+    if (this.o.isRefusal(e)) {
       // The issuer answered (HTTP error): the link is up, the request was refused.
       this.o.store.noteError(msg);
       this.o.log(msg);

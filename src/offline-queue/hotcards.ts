@@ -3,7 +3,7 @@
  * (a full list the first time) and applies it in one transaction. Runs while the link is up —
  * the list must be fresh exactly when it will be needed, i.e. before the link goes down.
  */
-import type { IssuerLink } from '../main/issuer/link';
+import type { ForwardLink } from './ports';
 import { HotcardsAnswer } from '../shared/issuer-protocol-offline';
 import type { OfflineStore } from './store';
 
@@ -12,7 +12,7 @@ export type HeaderFn = (
 ) => Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string };
 
 export async function syncHotcards(
-  link: IssuerLink,
+  link: ForwardLink,
   store: OfflineStore,
   header: HeaderFn,
 ): Promise<{ version: number; full: boolean; added: number; removed: number }> {

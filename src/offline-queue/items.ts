@@ -6,7 +6,7 @@
  * The card is the txns row's `masked` (first 6 / last 4). The sealed advice (`advice_enc`, which
  * carries the card number) is never selected here: listing the queue must not need the data key.
  */
-import type { Db } from '../main/store/sqlite';
+import type { Db } from '../shared/store/sqlite';
 import type { OfflineTxnType } from '../shared/txn-kinds';
 import {
   MAX_WAITING_ITEMS,

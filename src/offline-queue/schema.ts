@@ -4,7 +4,7 @@
  * key, but the key reveals nothing of the number (no clear PAN on disk — DESIGN.md "Money, cards").
  * Queue rows and exceptions are never deleted: forwarded rows are marked, exceptions acknowledged.
  */
-import type { Migration } from '../main/store/sqlite';
+import type { Migration } from '../shared/store/sqlite';
 
 export const OFFLINE_MIGRATIONS: Migration[] = [
   {

@@ -2,7 +2,7 @@
  * The queue's status as the manager's screen, `queue.status` and `cardtill queue status` show it,
  * computed from the database alone (the CLI opens the file read-only).
  */
-import type { Db } from '../main/store/sqlite';
+import type { Db } from '../shared/store/sqlite';
 import type { QueueStatus, OfflineLimits, LinkState } from '../shared/contract';
 import type { ErrorCode } from '../shared/errors';
 import type { OfflineConfig } from './config';

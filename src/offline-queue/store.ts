@@ -4,8 +4,8 @@
  * synchronous (better-sqlite3) so "in the same transaction as the journal record" is literal:
  * `enqueue` is called inside TxnStore's transaction by the terminal (src/main/terminal/offline-sale.ts).
  */
-import type { Db } from '../main/store/sqlite';
-import { hmacSm3, toHex } from '../main/crypto';
+import type { Db } from '../shared/store/sqlite';
+import { hmacSm3, toHex } from '../shared/crypto';
 import type { AdviceItem, AdviceResult } from '../shared/issuer-protocol-offline';
 import type { QueueStatus, LinkState } from '../shared/contract';
 import type { OfflineConfig } from './config';

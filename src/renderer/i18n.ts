@@ -11,6 +11,7 @@ import { OFFLINE_WORDS } from './i18n/offline';
 import { COUNT_WORDS } from './i18n/count';
 import { JOURNAL_WORDS } from './i18n/journal';
 import { FORMAT_WORDS } from './i18n/format';
+import { CARD_LIFE_WORDS } from './i18n/card-life';
 
 export type Lang = 'zh' | 'en';
 
@@ -27,6 +28,7 @@ export const WORDS = {
   ...COUNT_WORDS,
   ...JOURNAL_WORDS,
   ...FORMAT_WORDS,
+  ...CARD_LIFE_WORDS,
 } as const;
 
 export type WordKey = keyof typeof WORDS;

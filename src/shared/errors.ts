@@ -82,6 +82,10 @@ export const ErrorCode = z.enum([
   'JOURNAL_MISMATCH',
   'JOURNAL_CHECK_FAILED',
   'TILL_BLOCKED_ROLLBACK',
+  // card life: activation, top-up (src/shared/card-rules.ts, src/main/terminal/card-life.ts)
+  'CARD_CAP_EXCEEDED',
+  'CARD_ALREADY_ACTIVE',
+  'TENDER_SHORT',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -226,6 +230,15 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     zh: '未找到中文字体，无法生成PDF（请安装 fonts-wqy-microhei）',
     en: 'No CJK font found for the PDF (install fonts-wqy-microhei)',
   },
+  CARD_CAP_EXCEEDED: {
+    zh: '超过卡内余额上限（记名卡¥5,000.00，不记名卡¥1,000.00），不能售卡或充值',
+    en: 'Over the card balance cap (registered ¥5,000.00, anonymous ¥1,000.00): cannot sell or top up',
+  },
+  CARD_ALREADY_ACTIVE: {
+    zh: '此卡已激活，不能再次售卡，请改做充值',
+    en: 'This card is already active: top it up instead',
+  },
+  TENDER_SHORT: { zh: '收取的现金少于卡面值', en: 'The cash taken is less than the card value' },
   UNKNOWN_TXN_KIND: {
     zh: '未知的交易类型：数据可能来自更新的版本或已被改动，请联系技术人员',
     en: 'Unknown transaction type: the data may come from a newer version or was altered; call the technician',

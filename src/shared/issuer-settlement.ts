@@ -32,6 +32,11 @@ export const BatchTotals = z.object({
   voidFen: fen,
   refundCount: z.number().int().min(0),
   refundFen: fen,
+  // Card life (issue 12), added after the first release: absent in an older message means none.
+  activateCount: z.number().int().min(0).default(0),
+  activateFen: fen.default(0),
+  topupCount: z.number().int().min(0).default(0),
+  topupFen: fen.default(0),
 });
 export type BatchTotals = z.infer<typeof BatchTotals>;
 
@@ -80,13 +85,28 @@ export function totalsEqual(a: BatchTotals, b: BatchTotals): boolean {
     a.voidCount === b.voidCount &&
     a.voidFen === b.voidFen &&
     a.refundCount === b.refundCount &&
-    a.refundFen === b.refundFen
+    a.refundFen === b.refundFen &&
+    (a.activateCount ?? 0) === (b.activateCount ?? 0) &&
+    (a.activateFen ?? 0) === (b.activateFen ?? 0) &&
+    (a.topupCount ?? 0) === (b.topupCount ?? 0) &&
+    (a.topupFen ?? 0) === (b.topupFen ?? 0)
   );
 }
 
 /** Totals of settled transactions by bucket. */
 export function totalsOf(txns: ReadonlyArray<{ type: SettlementBucket; amountFen: number }>): BatchTotals {
-  const t: BatchTotals = { saleCount: 0, saleFen: 0, voidCount: 0, voidFen: 0, refundCount: 0, refundFen: 0 };
+  const t: BatchTotals = {
+    saleCount: 0,
+    saleFen: 0,
+    voidCount: 0,
+    voidFen: 0,
+    refundCount: 0,
+    refundFen: 0,
+    activateCount: 0,
+    activateFen: 0,
+    topupCount: 0,
+    topupFen: 0,
+  };
   for (const x of txns) {
     t[`${x.type}Count`]++;
     t[`${x.type}Fen`] += x.amountFen;

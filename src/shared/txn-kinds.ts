@@ -30,11 +30,19 @@ export type CardMoney = 'debit' | 'credit' | 'none' | 'undo';
 /** What the kind does to the cash drawer. */
 export type DrawerMoney = 'in' | 'out' | 'none';
 /** Where an approved row of the kind is counted on the X/Z report (src/main/shift/totals.ts). */
-export type TotalsBucket = 'sales' | 'voids' | 'refunds' | 'inquiries' | 'reversals';
-export const TOTALS_BUCKETS = ['sales', 'voids', 'refunds', 'inquiries', 'reversals'] as const;
+export type TotalsBucket = 'sales' | 'voids' | 'refunds' | 'inquiries' | 'reversals' | 'cardsSold' | 'topups';
+export const TOTALS_BUCKETS = [
+  'sales',
+  'voids',
+  'refunds',
+  'inquiries',
+  'reversals',
+  'cardsSold',
+  'topups',
+] as const;
 /** Where it is counted in a batch settled with the issuer (BatchTotals, docs/issuer-protocol.md "settle"). */
-export type SettlementBucket = 'sale' | 'void' | 'refund';
-export const SETTLEMENT_BUCKETS = ['sale', 'void', 'refund'] as const;
+export type SettlementBucket = 'sale' | 'void' | 'refund' | 'activate' | 'topup';
+export const SETTLEMENT_BUCKETS = ['sale', 'void', 'refund', 'activate', 'topup'] as const;
 /** The manager override a kind needs before it runs (src/main/auth/override.ts). */
 export type KindOverrideAction = 'void' | 'refund';
 
@@ -75,6 +83,12 @@ export interface TxnKindDecl {
   readonly qrCode: number;
   /** The audit log's action name for this kind. */
   readonly audit: string;
+  /**
+   * The customer pays the row's amount on the terminal (card life: activate, top-up):
+   * other_tender_fen is that payment, not a second tender beside the card — the receipt prints it
+   * as the cash taken, not added to a total.
+   */
+  readonly paidOnTerminal: boolean;
 }
 
 export interface TxnKind<K extends string = string> extends TxnKindDecl {
@@ -96,6 +110,7 @@ export const TXN_KIND_DECLS = {
     title: { zh: '消费', en: 'SALE' },
     qrCode: 0,
     audit: 'txn.sale',
+    paidOnTerminal: false,
   },
   inquiry: {
     wire: 'inquiry',
@@ -110,6 +125,7 @@ export const TXN_KIND_DECLS = {
     title: { zh: '余额查询', en: 'BALANCE' },
     qrCode: 1,
     audit: 'txn.inquiry',
+    paidOnTerminal: false,
   },
   void: {
     wire: 'void',
@@ -126,6 +142,7 @@ export const TXN_KIND_DECLS = {
     title: { zh: '撤销', en: 'VOID' },
     qrCode: 2,
     audit: 'txn.void',
+    paidOnTerminal: false,
   },
   refund: {
     wire: 'refund',
@@ -141,6 +158,7 @@ export const TXN_KIND_DECLS = {
     title: { zh: '退货', en: 'REFUND' },
     qrCode: 3,
     audit: 'txn.refund',
+    paidOnTerminal: false,
   },
   reversal: {
     wire: 'reverse',
@@ -156,6 +174,42 @@ export const TXN_KIND_DECLS = {
     title: { zh: '冲正', en: 'REVERSAL' },
     qrCode: 4,
     audit: 'txn.reversal',
+    paidOnTerminal: false,
+  },
+  // Card life (issue 12). The customer pays the value in cash: the row's other_tender_fen is that
+  // cash, recorded in the pending row BEFORE the issuer is asked (src/main/terminal/card-life.ts),
+  // and it counts in the drawer only when the row ends approved — a decline or a lost answer
+  // (reversed) means the cash is handed back. Never offline: value is created only online.
+  activate: {
+    wire: 'activate',
+    wireAliases: [],
+    card: 'credit',
+    drawer: { amount: 'none', otherTender: 'in' },
+    // The issuer's reverse debits the value back and returns the card to not_activated.
+    reversedBy: 'reversal',
+    offline: false,
+    override: null,
+    totals: 'cardsSold',
+    settlement: 'activate',
+    title: { zh: '售卡', en: 'CARD SOLD' },
+    qrCode: 5,
+    audit: 'txn.activate',
+    paidOnTerminal: true,
+  },
+  topup: {
+    wire: 'topup',
+    wireAliases: [],
+    card: 'credit',
+    drawer: { amount: 'none', otherTender: 'in' },
+    reversedBy: 'reversal',
+    offline: false,
+    override: null,
+    totals: 'topups',
+    settlement: 'topup',
+    title: { zh: '充值', en: 'TOP-UP' },
+    qrCode: 6,
+    audit: 'txn.topup',
+    paidOnTerminal: true,
   },
 } as const satisfies Record<string, TxnKindDecl>;
 

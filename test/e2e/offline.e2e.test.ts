@@ -103,6 +103,49 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
       expect.objectContaining({ result: 'approved', amountFen: 1250, reversed: false }),
     ]);
   });
+  it('a reversal the issuer refused for good is on the dead-letter list; the manager acknowledges it', async () => {
+    e = await startE2E({ forwardMs: 500 });
+    const p = e.page;
+    const app = e.t.app;
+    await signIn(p, '1001', '1234', 'cashier');
+    await sell(e, '100');
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
+    const saleStan = /流水号 (\d{6})/.exec((await p.getByTestId('result').textContent()) ?? '')![1];
+    // A reversal of it the issuer-sim refuses (400: no original STAN in the message), tried until
+    // it is set aside.
+    app.db.transaction(() =>
+      app.terminal.opts.store.queueReversal(Number(saleStan), {
+        issuerId: 'default',
+        // The message names no valid original (origStan −1): the issuer-sim answers 400.
+        command: (stan) => ({
+          kind: 'reverse',
+          stan,
+          time: new Date().toISOString(),
+          id: 'ab'.repeat(16),
+          origStan: -1,
+        }),
+      }),
+    )();
+    for (let i = 0; i < 3; i++) await app.jobs.drain('reversal');
+    const [dead] = app.jobs.deadLetters().items;
+    expect(dead).toMatchObject({ kind: 'reversal', acknowledgedAt: null });
+
+    await p.getByTestId('sign-out').click();
+    await signIn(e.page, '2001', '8888');
+    await p.getByTestId('screen-offline-queue').click();
+    const row = p.getByTestId(`dead-${dead.id}`);
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain(`冲正（原流水号 ${saleStan}）`);
+    expect(text).toContain('issuer answered HTTP 400'); // the reason's first words
+    expect(text).toMatch(/888801\*+0017/);
+    expect(text).toContain('¥1.00');
+    await e.shot('offline-06-manager-dead-letter');
+    await p.getByTestId(`dead-ack-${dead.id}`).click();
+    await expect.poll(() => row.textContent()).toContain('已确认（2001）');
+    expect(app.jobs.deadLetters().unacknowledged).toBe(0);
+  });
+
   it('the cashier voids an offline sale while the link is down; sale and void drain together', async () => {
     e = await startE2E({ forwardMs: 500 });
     const p = e.page;

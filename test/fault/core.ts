@@ -1,26 +1,30 @@
 /**
- * A terminal core without the app around it (no devices, web host or scrypt-sealed key files):
- * the same TxnStore, Terminal, OfflineStore, Forwarder and HttpIssuerLink the app wires, booted in
- * a few milliseconds from keys handed in as hex. The fault tests start it many times — the crash
- * loop once per kill, the link-fault test once per simulated terminal.
+ * The fault tests' terminal: the app's own composition (src/main/core.ts createCore) — same
+ * store, terminal, offline queue, forwarder, job queue, ShiftService, timers and close() — with
+ * what a host decides handed in: keys from hex (no scrypt-sealed key files, so a crash-loop
+ * restart costs milliseconds), an issuer verifier on noble's base table, no devices, a log that
+ * stays in memory. The fault tests start it many times — the crash loop once per kill, the
+ * link-fault test once per simulated terminal.
  */
-import { HttpIssuerLink } from '../../src/main/issuer/http-link';
 import { enrolTerminal } from '../../src/main/issuer/enrol';
-import { openTerminalDb } from '../../src/main/store/terminal-db';
-import { TxnStore } from '../../src/main/terminal/txn-store';
-import { Terminal } from '../../src/main/terminal/terminal';
-import { VoidRefund } from '../../src/main/terminal/void-refund';
-import { AuditLog } from '../../src/main/audit/audit-log';
-import type { OverrideChecker } from '../../src/main/auth/override';
-import { OfflineStore } from '../../src/offline-queue/store';
-import { Forwarder } from '../../src/offline-queue/forwarder';
-import { OfflineConfig } from '../../src/offline-queue/config';
-import { randomBytes } from 'node:crypto';
-import { sm2Verifier, sm2Signer, sm2GenerateKeyPair, sm3, fromHex, toHex } from '../../src/main/crypto';
-import { sm2Z, encodeSignature, decodeSignature } from '../../src/main/crypto/sm2';
-import { Sm2Point, N } from '../../src/main/crypto/sm2-curve';
+import { createCore, type CardTillCore } from '../../src/main/core';
+import { TerminalConfig } from '../../src/main/config/config';
+import { createEventLog } from '../../src/main/log';
+import type { Terminal } from '../../src/main/terminal/terminal';
+import type { TxnStore } from '../../src/main/terminal/txn-store';
+import type { VoidRefund } from '../../src/main/terminal/void-refund';
+import type { OfflineStore } from '../../src/offline-queue/store';
+import type { Forwarder } from '../../src/offline-queue/forwarder';
+import type { OfflineConfig } from '../../src/offline-queue/config';
+import type { JobQueue } from '../../src/main/jobs/queue';
+import { randomBytes, scryptSync } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sm2Verifier, sm2Signer, sm2GenerateKeyPair, sm3, fromHex, toHex } from '../../src/shared/crypto';
+import { sm2Z, encodeSignature, decodeSignature } from '../../src/shared/crypto/sm2';
+import { Sm2Point, N } from '../../src/shared/crypto/sm2-curve';
 import type { TerminalKeys } from '../../src/main/keys/terminal-keys';
-import type { Db } from '../../src/main/store/sqlite';
+import type { Db } from '../../src/shared/store/sqlite';
 
 export interface CoreSpec {
   dataDir: string;
@@ -39,21 +43,22 @@ export interface CoreSpec {
 }
 
 export interface Core {
+  /** The whole core as the app builds it. */
+  core: CardTillCore;
   terminal: Terminal;
   store: TxnStore;
   offline: OfflineStore;
   forwarder: Forwarder;
+  jobs: JobQueue;
   /** Voids (online, or queued behind an offline sale) with the app's VoidRefund. */
   voids: VoidRefund;
-  link: HttpIssuerLink;
+  link: CardTillCore['link'];
   db: Db;
   close(): Promise<void>;
 }
 
-/** Every override granted: the PIN check is not what the fault tests exercise (dispatch.test.ts is). */
-const GRANT_ALL: OverrideChecker = {
-  check: () => ({ id: '2001', name: 'fault manager', role: 'manager', disabled: false }) as never,
-};
+/** The fault tests' manager: voids carry this PIN as their override (the app's real check). */
+export const FAULT_MANAGER = { operatorId: '2001', pin: '8888' };
 
 export function newKeyHex(): { privateKeyHex: string; dataKeyHex: string } {
   return {
@@ -119,14 +124,30 @@ export function keysFromHex(
   privateKeyHex: string,
   dataKeyHex: string,
   crypto: 'quick' | 'production' = 'quick',
+  /** Where the receipt key the enrolment answer carries is kept across restarts (test keys only). */
+  receiptKeyFile?: string,
 ): TerminalKeys {
   const signer = crypto === 'quick' ? quickSigner(privateKeyHex) : sm2Signer(fromHex(privateKeyHex));
   const publicKey = signer.publicKey;
   let verifier: ReturnType<typeof sm2Verifier> | undefined; // built on first use: ~0.2 s per key
+  // Kept across restarts like the app's sealed receipt-key file, so a restart does not enrol again
+  // (an enrolment makes the issuer-sim rebuild its verifier for the key: ~0.3 s each life).
+  let receiptKey =
+    receiptKeyFile && fs.existsSync(receiptKeyFile)
+      ? fromHex(fs.readFileSync(receiptKeyFile, 'utf8'))
+      : undefined;
   return {
+    get receiptKey() {
+      return receiptKey;
+    },
+    setReceiptKey: (k: Uint8Array) => {
+      receiptKey = k;
+      if (receiptKeyFile) fs.writeFileSync(receiptKeyFile, toHex(k));
+    },
     keyVersion: 1,
     publicKey,
     publicKeyHex: toHex(publicKey),
+    publicKeys: new Map([[1, publicKey]]),
     sign: (b) => signer.sign(b),
     verifierFor: (v) => (v === 1 ? (verifier ??= sm2Verifier(publicKey)) : undefined),
     dataKey: fromHex(dataKeyHex),
@@ -148,76 +169,72 @@ export async function enrolCore(
   });
 }
 
-export function bootCore(spec: CoreSpec): Core {
+export async function bootCore(spec: CoreSpec): Promise<Core> {
   const clock = () => new Date();
-  const log = spec.log ?? (() => {});
-  const merchantId = spec.merchantId ?? 'M000000000001';
-  const keys = keysFromHex(spec.privateKeyHex, spec.dataKeyHex, spec.crypto);
-  const link = new HttpIssuerLink({
-    url: spec.issuerUrl,
-    signer: { keyId: `terminal:${spec.terminalId}:1`, sign: keys.sign },
-    // A restart in the crash loop should cost milliseconds, not the production verifier's tables.
-    issuerVerifier:
-      spec.crypto === 'production'
-        ? sm2Verifier(fromHex(spec.issuerPublicKeyHex))
-        : quickVerifier(spec.issuerPublicKeyHex),
-    timeoutMs: spec.timeoutMs,
-  });
-  const db = openTerminalDb(spec.dataDir);
-  const store = new TxnStore(db, keys.dataKey, keys, spec.terminalId, clock);
-  const offline = new OfflineStore(db, keys.dataKey, store, OfflineConfig.parse(spec.offline ?? {}), clock);
-  const forwarder = new Forwarder({
-    store: offline,
-    link,
-    db,
+  const log = createEventLog(undefined, clock);
+  if (spec.log) log.onLine(spec.log);
+  const config = TerminalConfig.parse({
     terminalId: spec.terminalId,
-    merchantId,
-    clock,
-    log,
-    initiallyUp: true,
-  });
-  const terminal = new Terminal({
-    store,
-    link,
-    terminalId: spec.terminalId,
-    merchantId,
+    merchantId: spec.merchantId ?? 'M000000000001',
     merchantName: 'fault test',
-    receiptWidth: 32,
-    maxAttempts: spec.attempts,
-    clock,
-    log,
-    offline,
-    onLink: (up, d) => forwarder.noteLink(up, d),
+    receipt: { width: 32 },
+    issuer: { url: spec.issuerUrl, publicKey: spec.issuerPublicKeyHex, attempts: spec.attempts },
+    offline: spec.offline ?? {},
+    devices: [],
   });
-  terminal.recoverPending();
-  const voids = new VoidRefund({
-    store,
-    link,
-    terminal,
-    overrides: GRANT_ALL,
-    audit: new AuditLog(db, clock, () => null),
-    terminalId: spec.terminalId,
-    merchantId,
-    maxAttempts: spec.attempts,
-    clock,
+  // Below the config file's 500 ms floor on purpose: the link-fault test's blackholes cost 0.3 s.
+  config.issuer.timeoutMs = spec.timeoutMs;
+  const core = await createCore({
+    dataDir: spec.dataDir,
+    config,
+    demo: false,
+    keys: keysFromHex(
+      spec.privateKeyHex,
+      spec.dataKeyHex,
+      spec.crypto,
+      path.join(spec.dataDir, 'receipt-key.test.hex'),
+    ),
+    issuer: {
+      url: spec.issuerUrl,
+      publicKey: spec.issuerPublicKeyHex,
+      // A restart in the crash loop should cost milliseconds, not the production verifier's tables.
+      ...(spec.crypto === 'production' ? {} : { verifier: quickVerifier(spec.issuerPublicKeyHex) }),
+    },
     log,
-    // One endless open batch: any approved sale may be voided.
-    batch: () => ({ fromStan: 1, shiftOpen: true, closing: false }),
-    offline: { store: offline, forwardNow: () => forwarder.forwardNow(), kick: () => void forwarder.tick() },
+    clock,
   });
   return {
-    terminal,
-    store,
-    offline,
-    forwarder,
-    voids,
-    link,
-    db,
-    async close() {
-      forwarder.stop();
-      link.close();
-      await forwarder.idle();
-      db.close();
-    },
+    core,
+    terminal: core.terminal,
+    store: core.terminal.opts.store,
+    offline: core.ctx.offline.store,
+    forwarder: core.ctx.offline.forwarder,
+    jobs: core.jobs,
+    voids: core.ctx.voidRefund,
+    link: core.link,
+    db: core.db,
+    close: () => core.close(),
   };
+}
+
+/**
+ * What a till has before its first sale: the operators (the manager whose PIN allows voids) and
+ * an open shift, so every approved sale of the run is in the open batch and may be voided. Done
+ * once, in a life that is not killed.
+ */
+export function prepareTill(c: Core): void {
+  const ops = c.core.ctx.operators;
+  if (!ops.get(FAULT_MANAGER.operatorId)) {
+    ops.add({ id: '1001', name: 'fault cashier', role: 'cashier', pin: '1234' });
+    ops.add({ id: FAULT_MANAGER.operatorId, name: 'fault manager', role: 'manager', pin: FAULT_MANAGER.pin });
+    // The app's real PIN check, at a test-only cost: the hash names its own scrypt N, and 2^14 on a
+    // loaded CI machine would take most of a crash-loop life before a void could start.
+    const salt = randomBytes(16);
+    const hash = scryptSync(FAULT_MANAGER.pin, salt, 32, { N: 1 << 10, r: 8, p: 1 });
+    c.db
+      .prepare('UPDATE operators SET pin_hash = ? WHERE id = ?')
+      .run(`scrypt$${1 << 10}$8$1$${salt.toString('hex')}$${hash.toString('hex')}`, FAULT_MANAGER.operatorId);
+  }
+  const shifts = c.core.ctx.shifts;
+  if (!shifts.current()) shifts.open({ id: FAULT_MANAGER.operatorId, role: 'manager' } as never, 0);
 }

@@ -5,7 +5,7 @@
  * Configuration comes as JSON in CRASH_CHILD.
  */
 import fs from 'node:fs';
-import { bootCore, type CoreSpec } from './core';
+import { bootCore, prepareTill, FAULT_MANAGER, type CoreSpec } from './core';
 
 interface ChildSpec extends CoreSpec {
   mode: 'work' | 'drain';
@@ -20,16 +20,23 @@ let seed = (Math.imul(spec.seed | 0, 2654435761) ^ 0x9e3779b9) >>> 0 || 1;
 const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 for (let i = 0; i < 8; i++) rnd();
 
-const core = bootCore({
+const core = await bootCore({
   ...spec,
   log: process.env.CRASH_DEBUG ? (l) => process.stderr.write(`${l}\n`) : undefined,
 });
+// The first life (a drain, never killed) gives the till its operators and opens the shift.
+if (spec.mode === 'drain') prepareTill(core);
+// Ready once the start's own background work is done (the reversals the last life left, the
+// link probe): a kill "after ready" then lands in the workload; the early kills (from spawn)
+// land in the start and its jobs.
+await core.jobs.idle();
+await core.forwarder.idle();
 process.stdout.write('ready\n');
 
 async function drain(): Promise<void> {
   core.link.setCut(false);
   for (let i = 0; i < 50; i++) {
-    const left = await core.terminal.sendReversals();
+    const left = await core.jobs.drain('reversal');
     await core.forwarder.forwardNow();
     if (left === 0 && core.offline.openCount() === 0) break;
   }
@@ -52,7 +59,7 @@ async function voidOne(): Promise<void> {
     .get(Math.floor(rnd() * 10)) as { stan: number } | undefined;
   if (!row) return;
   const { result: v } = await core.voids.void(
-    { origStan: row.stan, override: { operatorId: '2001', pin: '8888' } },
+    { origStan: row.stan, override: FAULT_MANAGER },
     { id: '1001', role: 'cashier' },
   );
   if (process.env.CRASH_DEBUG) process.stderr.write(`${JSON.stringify(v)}\n`);
@@ -71,7 +78,7 @@ async function work(): Promise<void> {
     const r = rnd();
     if (r < 0.03) core.link.setCut(!core.link.isCut());
     else if (r < 0.16) void core.forwarder.forwardNow();
-    else if (r < 0.2) await core.terminal.sendReversals();
+    else if (r < 0.2) await core.jobs.drain('reversal');
     else if (r < 0.24) await voidOne();
     else {
       const pan = spec.pans[Math.floor(rnd() * spec.pans.length)];

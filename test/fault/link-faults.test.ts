@@ -46,7 +46,7 @@ beforeAll(async () => {
     const id = `TLINK0${i}`;
     const keys = newKeyHex();
     await enrolCore({ issuerUrl: sim.url, terminalId: id, ...keys });
-    const core = bootCore({
+    const core = await bootCore({
       dataDir: path.join(dir, id),
       terminalId: id,
       issuerUrl: proxy.url,
@@ -111,7 +111,7 @@ describe('link faults between terminal and issuer', () => {
           else if (r.status === 'declined') final.declined++;
           else final.other++;
           if (rnd() < 0.05) void t.core.forwarder.tick();
-          if (rnd() < 0.03) await t.core.terminal.sendReversals();
+          if (rnd() < 0.03) await t.core.jobs.drain('reversal');
         }
       };
       await Promise.all([phase(), ...terms.map(worker)]);
@@ -123,7 +123,7 @@ describe('link faults between terminal and issuer', () => {
       await proxy.setDown(false);
       for (const t of terms) {
         for (let i = 0; i < 100; i++) {
-          const left = await t.core.terminal.sendReversals();
+          const left = await t.core.jobs.drain('reversal');
           await t.core.forwarder.forwardNow();
           if (left === 0 && t.core.offline.openCount() === 0) break;
         }

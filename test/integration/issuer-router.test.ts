@@ -102,7 +102,7 @@ describe('an existing data dir', () => {
     t.app.db
       .prepare('UPDATE reversals SET request_enc = ? WHERE stan = ?')
       .run(store.sealRequest(legacy), rev.stan);
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(t.issuerBalance(ACTIVE)).toBe(before);
     expect(t.app.db.prepare('SELECT status, issuer_id FROM txns WHERE stan = ?').get(s.stan)).toEqual({
       status: 'reversed',

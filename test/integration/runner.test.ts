@@ -75,7 +75,7 @@ describe('a finalize that fails after the issuer answered', () => {
     // The cashier charges once more, as the customer still owes it.
     const again = await t.call('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen: 1250 });
     expect(again.status).toBe('approved');
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(t.issuerBalance(ACTIVE)).toBe(before - 1250); // once, net
     expect(row(stan)?.status).toBe('reversed');
   });
@@ -97,7 +97,7 @@ describe('a finalize that fails after the issuer answered', () => {
       n: 1,
     });
     expect(t.app.terminal.recoverStale()).toBe(0); // nothing left for the periodic check
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(t.issuerBalance(ACTIVE)).toBe(before);
   });
 
@@ -120,7 +120,7 @@ describe('a finalize that fails after the issuer answered', () => {
     now += t.app.terminal.runner.pendingBoundMs() + 1;
     expect(t.app.terminal.recoverStale()).toBe(1);
     expect(row(stan)).toEqual({ status: 'declined', decline_code: 'ISSUER_UNREACHABLE' });
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
   });
 });
 
@@ -147,7 +147,7 @@ describe('the reversed status', () => {
     const r = await t.call('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen: 1250 });
     expect(r).toMatchObject({ status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
     t.app.issuerSim!.setFault('none');
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(row(r.stan)?.status).toBe('reversed');
     const last = t.app.db
       .prepare('SELECT body FROM journal WHERE stan = ? ORDER BY seq DESC LIMIT 1')
@@ -166,7 +166,7 @@ describe('the reversed status', () => {
     const q = await t.call('balance.inquiry', { cardToken: await t.card(ACTIVE) });
     t.app.issuerSim!.setFault('none');
     expect(q.status).toBe('declined');
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(row(q.stan)?.status).toBe('declined');
   });
 });

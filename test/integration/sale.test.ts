@@ -176,7 +176,7 @@ describe('a card sale end to end', () => {
       expect(t.app.log.recent(20).join('\n')).toMatch(/ALERT issuer answer rejected/);
       // The issuer did debit; the queued reversal gives it back once the link is honest again.
       t.app.issuerSim!.setFault('none');
-      expect(await t.app.terminal.sendReversals()).toBe(0);
+      expect(await t.app.jobs.drain('reversal')).toBe(0);
       expect(t.issuerBalance(ACTIVE)).toBe(demoCard('active').balanceFen);
     },
   );
@@ -187,7 +187,7 @@ describe('a card sale end to end', () => {
     expect(r).toMatchObject({ status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
     expect(t.issuerBalance(ACTIVE)).toBe(demoCard('active').balanceFen - 1250); // applied once, not twice
     t.app.issuerSim!.setFault('none');
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(t.issuerBalance(ACTIVE)).toBe(demoCard('active').balanceFen);
     const applied = t.app.issuerSim!.ledger.applied(t.app.config.terminalId);
     expect(applied.find((a) => a.stan === r.stan)).toMatchObject({ result: 'approved', reversed: true });
@@ -241,7 +241,7 @@ describe('recovery after a crash', () => {
         status: 'declined',
         decline_code: 'ISSUER_UNREACHABLE',
       });
-      expect(await again.app.terminal.sendReversals()).toBe(0);
+      expect(await again.app.jobs.drain('reversal')).toBe(0);
       expect(again.issuerBalance(ACTIVE)).toBe(demoCard('active').balanceFen);
     } finally {
       t = again;

@@ -91,6 +91,10 @@ describe('clean settlement', () => {
       voidFen: 700,
       refundCount: 1,
       refundFen: 1000,
+      activateCount: 0,
+      activateFen: 0,
+      topupCount: 0,
+      topupFen: 0,
     });
     const text = doc.lines
       .map((l) => (l.type === 'text' ? l.text : l.type === 'pair' ? `${l.left} ${l.right}` : ''))

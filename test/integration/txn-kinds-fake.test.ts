@@ -44,6 +44,7 @@ const KINDS = defineKinds({
     title: { zh: '取现', en: 'CASH-OUT' },
     qrCode: 40,
     audit: 'txn.cashout',
+    paidOnTerminal: false,
   },
 });
 const CASHOUT = 'cashout' as TxnType; // the store's parameter type is the production union
@@ -181,6 +182,10 @@ describe('a fake kind declared once flows through the whole core', () => {
       voidFen: 0,
       refundCount: 0,
       refundFen: 0,
+      activateCount: 0,
+      activateFen: 0,
+      topupCount: 0,
+      topupFen: 0,
     });
     expect(batchItems(db, batch, KINDS).map((i) => [i.stan, i.type, i.amountFen])).toEqual([
       [sale.stan, 'sale', 3000],

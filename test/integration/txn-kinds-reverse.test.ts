@@ -40,7 +40,7 @@ describe('reverse undoes every money kind by its card direction', () => {
     t.app.issuerSim!.setFault('none');
     expect(s).toMatchObject({ status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
     expect(t.issuerBalance(ACTIVE)).toBe(before - 480); // the issuer did apply it
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(t.issuerBalance(ACTIVE)).toBe(before);
   });
 
@@ -52,7 +52,7 @@ describe('reverse undoes every money kind by its card direction', () => {
     t.app.issuerSim!.setFault('none');
     expect(r.result).toMatchObject({ type: 'refund', status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
     expect(t.issuerBalance(ACTIVE)).toBe(afterSale + 1000); // credited at the issuer
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(t.issuerBalance(ACTIVE)).toBe(afterSale);
     // The reversed refund no longer counts against the sale at the issuer: the full amount is refundable.
     const again = await t.call('txn.refund', { origStan: s.stan, amountFen: 3000, override: MGR });
@@ -66,7 +66,7 @@ describe('reverse undoes every money kind by its card direction', () => {
     t.app.issuerSim!.setFault('none');
     expect(r.result).toMatchObject({ status: 'declined' });
     expect(t.issuerBalance(ACTIVE)).toBe(before + 700);
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(t.issuerBalance(ACTIVE)).toBe(before);
   });
 

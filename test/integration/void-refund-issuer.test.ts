@@ -180,7 +180,7 @@ describe('refund', () => {
     t.app.issuerSim!.setFault('none');
     expect(v.result).toMatchObject({ status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
     expect(t.issuerBalance(ACTIVE)).toBe(afterSale + 650); // the issuer did apply it
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(t.issuerBalance(ACTIVE)).toBe(afterSale);
   });
 });

@@ -8,6 +8,7 @@ import { OFFLINE_WORDS } from '../../src/renderer/i18n/offline';
 import { COUNT_WORDS } from '../../src/renderer/i18n/count';
 import { JOURNAL_WORDS } from '../../src/renderer/i18n/journal';
 import { FORMAT_WORDS } from '../../src/renderer/i18n/format';
+import { CARD_LIFE_WORDS } from '../../src/renderer/i18n/card-life';
 
 describe('i18n', () => {
   it('every word exists in 简体中文 and English', () => {
@@ -27,6 +28,7 @@ describe('i18n', () => {
       COUNT_WORDS,
       JOURNAL_WORDS,
       FORMAT_WORDS,
+      CARD_LIFE_WORDS,
     };
     const seen = new Map<string, string>();
     const clashes: string[] = [];

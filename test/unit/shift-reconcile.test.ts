@@ -22,6 +22,10 @@ describe('reconcile', () => {
       voidFen: 200,
       refundCount: 1,
       refundFen: 50,
+      activateCount: 0,
+      activateFen: 0,
+      topupCount: 0,
+      topupFen: 0,
     });
   });
   it('missing at the issuer', () => {

@@ -31,8 +31,9 @@ import { fromHex, sm2Signer } from '../../src/main/crypto';
 import { foldTotals } from '../../src/main/shift/totals';
 import { reportCsv } from '../../src/main/shift/export';
 
+const OLD_ORDER = ['sale', 'inquiry', 'void', 'refund', 'reversal'] as const;
 /** Receipt QR codes printed by the release that encoded kinds by array position (same key, details). */
-const OLD_QR: Record<TxnType, string> = {
+const OLD_QR: Record<(typeof OLD_ORDER)[number], string> = {
   sale: 'CTR1AEAQQVBQGAYDAMBQGEAAAETHOTBQYFBSD63GOKTL3HNKLY4CB5JVNGB74X27Q4M4X2ZPQ3U5TN7S5ZJXBY6IDZJ2CN2U67HLNO2L4SDAXSNQ3Z2ADE5ZZJIP5FATT4HITMCQDYLNGRYZZ7T4H2AKLJAMV2DLM3UN35FQG2XYKLFMXIWGUELYHAQ',
   inquiry:
     'CTR1AEAQQVBQGAYDAMBQGEAAAETIECU6TWLLPORSP3Z2SJOYAGVJ2QCOY44JBKY56DSTRST6WDQGYEHLWVGYJKNSIE4M6O5TSHLJBV27GB2SXMDFR6RR53TW6K5NR3YZOT6KEC7FSY22PJLF3XPDIPXNVTCDIKFKW6BQQUWYP75PVJWQHHOD2QVFH3A',
@@ -42,7 +43,6 @@ const OLD_QR: Record<TxnType, string> = {
   reversal:
     'CTR1AEAQQVBQGAYDAMBQGEAAAETLHNSLLXAVXJWNWVMDAJ6TG46H5XSHN2RW5HBODFP7O6TDHMS4NS4OF5LK7QZ7QVJBZEGLN5OMYUJTCE4BN26XZYHRTJMXY7CPARVON33HXATOZFKITUBVDQNA6UMP7WVEYOLEG5OZIGQA6YQUEZ4OOPO4VF7KXVI',
 };
-const OLD_ORDER = ['sale', 'inquiry', 'void', 'refund', 'reversal'] as const;
 
 const FIELDS: Record<keyof TxnKindDecl, (v: unknown) => boolean> = {
   wire: (v) => typeof v === 'string' && v.length > 0,
@@ -63,6 +63,7 @@ const FIELDS: Record<keyof TxnKindDecl, (v: unknown) => boolean> = {
   },
   qrCode: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255,
   audit: (v) => typeof v === 'string' && /^txn\.[a-z_]+$/.test(v),
+  paidOnTerminal: (v) => typeof v === 'boolean',
 };
 
 describe('the kinds table', () => {
@@ -80,7 +81,7 @@ describe('the kinds table', () => {
   });
 
   it('the kinds of the first release, with their meaning', () => {
-    expect([...TXN_TYPES]).toEqual(['sale', 'inquiry', 'void', 'refund', 'reversal']);
+    expect([...TXN_TYPES]).toEqual(['sale', 'inquiry', 'void', 'refund', 'reversal', 'activate', 'topup']);
     expect(TxnTypeSchema.options).toEqual([...TXN_TYPES]);
     const m = (t: TxnType) => {
       const k = TXN_KINDS.get(t);
@@ -91,8 +92,17 @@ describe('the kinds table', () => {
     expect(m('void')).toEqual(['void', 'credit', 'none', 'out', 'reversal', true, 'void']);
     expect(m('refund')).toEqual(['refund', 'credit', 'none', 'none', 'reversal', false, 'refund']);
     expect(m('reversal')).toEqual(['reverse', 'undo', 'none', 'none', null, false, null]);
+    // Card life (issue 12): value onto the card, its cash into the drawer; online only.
+    expect(m('activate')).toEqual(['activate', 'credit', 'none', 'in', 'reversal', false, null]);
+    expect(m('topup')).toEqual(['topup', 'credit', 'none', 'in', 'reversal', false, null]);
     expect([...OFFLINE_TXN_TYPES]).toEqual(['sale', 'void']);
-    expect(TXN_KINDS.inSettlement().map((k) => k.type)).toEqual(['sale', 'void', 'refund']);
+    expect(TXN_KINDS.inSettlement().map((k) => k.type)).toEqual([
+      'sale',
+      'void',
+      'refund',
+      'activate',
+      'topup',
+    ]);
     expect(TXN_KINDS.byWire('advice')?.type).toBe('sale');
     expect(receiptTitle(TXN_KINDS.get('inquiry'))).toBe('余额查询 BALANCE');
   });
@@ -150,10 +160,10 @@ describe('the kinds table', () => {
     // A test table is a new table; the real one does not learn its kinds.
     const extended = defineKinds({
       ...TXN_KIND_DECLS,
-      topup: { ...TXN_KIND_DECLS.refund, wire: 'topup', qrCode: 9 },
+      giftwrap: { ...TXN_KIND_DECLS.refund, wire: 'giftwrap', qrCode: 9 },
     });
-    expect(extended.has('topup')).toBe(true);
-    expect(TXN_KINDS.has('topup')).toBe(false);
+    expect(extended.has('giftwrap')).toBe(true);
+    expect(TXN_KINDS.has('giftwrap')).toBe(false);
   });
 
   it('refuses a bad declaration', () => {
@@ -182,13 +192,13 @@ describe('the kinds table', () => {
     expect(ERROR_WORDS.UNKNOWN_TXN_KIND.en).toMatch(/Unknown transaction type/);
     let err: unknown;
     try {
-      kindOf('topup');
+      kindOf('giftwrap');
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(TillError);
     expect((err as TillError).code).toBe('UNKNOWN_TXN_KIND');
-    expect((err as TillError).detail).toBe('"topup"');
+    expect((err as TillError).detail).toBe('"giftwrap"');
     expect(() => kindOf('')).toThrow(/UNKNOWN_TXN_KIND/);
     expect(() => kindOf('__proto__')).toThrow(/UNKNOWN_TXN_KIND/);
     expect(() => kindOf('toString')).toThrow(/UNKNOWN_TXN_KIND/);
@@ -203,15 +213,23 @@ describe('the kinds table', () => {
   });
 
   it('an unknown outcome is reversed for every money kind (not only sales), never for inquiries or reversals', () => {
-    expect(TXN_TYPES.filter((t) => reverseOnUnknownOutcome(t))).toEqual(['sale', 'void', 'refund']);
+    expect(TXN_TYPES.filter((t) => reverseOnUnknownOutcome(t))).toEqual([
+      'sale',
+      'void',
+      'refund',
+      'activate',
+      'topup',
+    ]);
     expect(
-      ['authorize', 'inquiry', 'void', 'refund', 'reverse'].filter((w) => reverseOnUnknownWire(w)),
-    ).toEqual(['authorize', 'void', 'refund']);
+      ['authorize', 'inquiry', 'void', 'refund', 'reverse', 'activate', 'topup'].filter((w) =>
+        reverseOnUnknownWire(w),
+      ),
+    ).toEqual(['authorize', 'void', 'refund', 'activate', 'topup']);
     // A row of a type no kind declares may have moved money: it is reversed, recovery does not stop.
-    expect(reverseOnUnknownOutcome('topup')).toBe(true);
+    expect(reverseOnUnknownOutcome('giftwrap')).toBe(true);
     expect(reverserOf('void')?.wire).toBe('reverse');
     expect(reverserOf('inquiry')).toBeNull();
-    expect(() => reverserOf('topup')).toThrow(/UNKNOWN_TXN_KIND/);
+    expect(() => reverserOf('giftwrap')).toThrow(/UNKNOWN_TXN_KIND/);
   });
 
   it('exhaustiveness is checked by the compiler', () => {
@@ -223,14 +241,23 @@ describe('the kinds table', () => {
       void: true,
       refund: true,
       reversal: true,
+      activate: true,
+      topup: true,
     };
     // @ts-expect-error — 'reversal' is missing, which must not compile.
-    const missing: Record<TxnType, true> = { sale: true, inquiry: true, void: true, refund: true };
-    // @ts-expect-error — 'topup' is not a kind.
-    const extra: TxnType = 'topup';
+    const missing: Record<TxnType, true> = {
+      sale: true,
+      inquiry: true,
+      void: true,
+      refund: true,
+      activate: true,
+      topup: true,
+    };
+    // @ts-expect-error — 'giftwrap' is not a kind.
+    const extra: TxnType = 'giftwrap';
     expect(Object.keys(all)).toEqual([...TXN_TYPES]);
     expect(missing).toBeDefined();
-    expect(extra).toBe('topup');
+    expect(extra).toBe('giftwrap');
   });
 });
 
@@ -264,7 +291,7 @@ describe('reports follow the declaration', () => {
   });
 
   it('an approved row of an unknown type is UNKNOWN_TXN_KIND, not a silent zero', () => {
-    expect(() => foldTotals([g('sale', 1, 100), g('topup', 1, 5000)])).toThrow(
+    expect(() => foldTotals([g('sale', 1, 100), g('giftwrap', 1, 5000)])).toThrow(
       expect.objectContaining({ code: 'UNKNOWN_TXN_KIND' }),
     );
   });
@@ -295,6 +322,8 @@ describe('reports follow the declaration', () => {
       'type,void,0,0,0.00',
       'type,refund,0,0,0.00',
       'type,reversal,0,0,0.00',
+      'type,activate,0,0,0.00',
+      'type,topup,0,0,0.00',
     ];
     expect(lines({ ...report, totals })).toEqual(expected);
     const { byKind: _dropped, ...frozenBefore } = totals;

@@ -3,7 +3,8 @@
  * which were forwarded lately, with attempts, the last upload error and the issuer's outcome: the
  * rows behind `queue status`'s counts, as the manager's 离线队列 screen lists them. A table with
  * 简体中文 + English headings, or JSON (`QueueItems`, docs/api.md `queue.items`) with --json.
- * Read-only (safe while the terminal runs); card numbers are the stored masks (first 6 / last 4).
+ * The text form ends with the job queue's dead letters (reversals, settlements, enrolments the
+ * issuer refused for good). Read-only (safe while the terminal runs); card numbers are the stored masks (first 6 / last 4).
  */
 import { queueItems } from '../../offline-queue/items';
 import { formatMoney } from '../../shared/money';
@@ -11,6 +12,8 @@ import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
 import type { QueueItem, QueueItems, ForwardedItem } from '../../shared/contract';
 import type { CliCommand } from '../command';
 import { openQueueDb } from './queue';
+import { readDeadLetters } from '../../main/jobs/dead-letters';
+import type { DeadLetter } from '../../shared/contract/jobs';
 
 /** Terminal columns a string takes: CJK and full-width forms take two (UAX #11 "W"/"F", roughly). */
 export function displayWidth(s: string): number {
@@ -110,6 +113,47 @@ export function queueItemsText(q: QueueItems): string {
   return `${out.join('\n')}\n`;
 }
 
+const DEAD_KIND: Record<DeadLetter['kind'], string> = {
+  reversal: '冲正 Reversal',
+  settlement: '批次结算 Settlement',
+  enrolment: '密钥签到 Enrolment',
+  advice: '离线上送 Advice',
+};
+
+/** The job queue's dead letters (src/main/jobs): what the issuer refused for good, acknowledged or not. */
+export function deadLettersText(d: { items: DeadLetter[]; unacknowledged: number }): string {
+  const out = [
+    `后台任务失败清单 Dead letters: ${d.items.length}（未确认 unacknowledged ${d.unacknowledged}）`,
+  ];
+  if (d.items.length === 0) out.push('没有失败的后台任务 / No failed background jobs');
+  else
+    out.push(
+      ...table(
+        [
+          '任务 Job',
+          'STAN',
+          '卡号 Card',
+          '金额 Amount',
+          '尝试 Tries',
+          '移入时间 Set aside',
+          '确认 Acknowledged',
+          '原因 Why',
+        ],
+        d.items.map((x) => [
+          DEAD_KIND[x.kind],
+          x.stan === null ? x.ref : stan(x.stan),
+          x.kind === 'reversal' ? x.summary : '',
+          x.amountFen === null ? '' : formatMoney(x.amountFen),
+          String(x.attempts),
+          localTime(x.deadAt),
+          x.acknowledgedAt ? `${x.acknowledgedBy ?? ''} ${localTime(x.acknowledgedAt)}` : '否 no',
+          x.lastError ?? '',
+        ]),
+      ),
+    );
+  return `${out.join('\n')}\n`;
+}
+
 export const queueListCommand: CliCommand = {
   name: 'queue list',
   summary: 'list the waiting offline advices (STAN order) and the recently forwarded ones (--json)',
@@ -119,7 +163,9 @@ export const queueListCommand: CliCommand = {
     try {
       const q = queueItems(db);
       process.stdout.write(
-        ctx.args.includes('--json') ? `${JSON.stringify(q, null, 2)}\n` : queueItemsText(q),
+        ctx.args.includes('--json')
+          ? `${JSON.stringify(q, null, 2)}\n`
+          : `${queueItemsText(q)}\n${deadLettersText(readDeadLetters(db))}`,
       );
       return 0;
     } finally {

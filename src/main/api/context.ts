@@ -18,6 +18,7 @@ import type { ShiftService } from '../shift/shift-service';
 import type { VoidRefund } from '../terminal/void-refund';
 import type { OfflineStore } from '../../offline-queue/store';
 import type { Forwarder } from '../../offline-queue/forwarder';
+import type { JobQueue } from '../jobs/queue';
 import type { EventName, EventPayload, SessionInfo } from '../../shared/contract';
 
 export interface AppContext {
@@ -43,6 +44,8 @@ export interface AppContext {
   link: IssuerLink;
   /** Store-and-forward: the queue, hot cards, exceptions (store) and the forwarder (src/offline-queue). */
   offline: { store: OfflineStore; forwarder: Forwarder };
+  /** The persistent job queue: reversals, advices, settlement, enrolment; its dead letters (src/main/jobs). */
+  jobs: JobQueue;
   log: EventLog;
   clock: () => Date;
   sessionInfo(): SessionInfo;

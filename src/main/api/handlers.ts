@@ -12,7 +12,9 @@ import { techHandlers } from './handlers/tech';
 import { managerHandlers } from './handlers/manager';
 import { offlineHandlers } from './handlers/offline';
 import { disputeHandlers } from './handlers/dispute';
+import { jobHandlers } from './handlers/jobs';
 import { journalHandlers } from './handlers/journal';
+import { cardLifeHandlers } from './handlers/card-life';
 
 export function createHandlers(ctx: AppContext): Handlers {
   return {
@@ -24,6 +26,8 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...managerHandlers(ctx),
     ...offlineHandlers(ctx),
     ...disputeHandlers(ctx),
+    ...jobHandlers(ctx),
     ...journalHandlers(ctx),
+    ...cardLifeHandlers(ctx),
   };
 }

@@ -9,10 +9,10 @@
  * key as aad means a file whose publicKey field was swapped does not open.
  */
 import { randomBytes, scryptSync } from 'node:crypto';
-import { fromHex, toHex, wipe } from './bytes';
-import { CryptoError } from './errors';
-import { openSm4, sealSm4 } from './seal';
-import { parsePrivateKey, sm2PublicKeyFromPrivate } from './sm2';
+import { fromHex, toHex, wipe } from '../../shared/crypto/bytes';
+import { CryptoError } from '../../shared/crypto/errors';
+import { openSm4, sealSm4 } from '../../shared/crypto/seal';
+import { parsePrivateKey, sm2PublicKeyFromPrivate } from '../../shared/crypto/sm2';
 
 export interface SealedKeyFile {
   v: 1;

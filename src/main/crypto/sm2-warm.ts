@@ -1,9 +1,2 @@
-/**
- * Builds the generator's comb table (./sm2-comb.ts, ~0.2 s, a few MB) now — e.g. at app start —
- * instead of on the first signature.
- */
-import { gComb } from './sm2-comb';
-
-export function sm2Warmup(): void {
-  gComb();
-}
+// Moved to src/shared/crypto (the issuer simulator uses it too); this path stays for existing imports.
+export * from '../../shared/crypto/sm2-warm';

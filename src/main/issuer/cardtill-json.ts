@@ -33,6 +33,8 @@ const WIRE_TYPE: Record<IssuerCommand['kind'], string> = {
   inquire: 'inquiry',
   void: 'void',
   refund: 'refund',
+  activate: 'activate',
+  topup: 'topup',
   reverse: 'reverse',
   advice: 'advice',
   hotcards: 'hotcards',
@@ -84,6 +86,9 @@ export function encodeCommand(
         amountFen: cmd.amountFen,
         ...(cmd.origStan !== undefined ? { origStan: cmd.origStan } : { card: cmd.card }),
       };
+    case 'activate':
+    case 'topup':
+      return { ...header, card: cmd.card, amountFen: cmd.amountFen, cashFen: cmd.cashFen };
     case 'reverse':
       return { ...header, origStan: cmd.origStan };
     case 'advice':

@@ -51,6 +51,18 @@ export type RefundCommand = CommandBase & {
   origStan?: number;
   card?: Pick<CardRef, 'pan' | 'entryMode'>;
 };
+/**
+ * Card life (issue 12): load value onto a card the customer paid for on the terminal. `cashFen`
+ * is that payment (recorded in the pending row before this is sent); activate also moves the card
+ * from not_activated to active.
+ */
+export type ActivateCommand = CommandBase & {
+  kind: 'activate';
+  card: CardRef;
+  amountFen: number;
+  cashFen: number;
+};
+export type TopupCommand = CommandBase & { kind: 'topup'; card: CardRef; amountFen: number; cashFen: number };
 export type ReverseCommand = CommandBase & { kind: 'reverse'; origStan: number };
 export type AdviceCommand = CommandBase & { kind: 'advice'; advices: AdviceItem[] };
 export type HotcardsCommand = CommandBase & { kind: 'hotcards'; sinceVersion: number };
@@ -70,6 +82,8 @@ export type IssuerCommand =
   | InquireCommand
   | VoidCommand
   | RefundCommand
+  | ActivateCommand
+  | TopupCommand
   | ReverseCommand
   | AdviceCommand
   | HotcardsCommand

@@ -64,7 +64,11 @@ export function layoutReceipt(
   lines.push({ type: 'rule' });
   if (movesMoney(kind)) {
     lines.push({ type: 'pair', left: '金额 AMOUNT', right: formatMoney(row.amount_fen), bold: true });
-    if (row.other_tender_fen > 0) {
+    if (kind.paidOnTerminal) {
+      // Card life: the cash paid for the value loaded, not a second tender beside the card.
+      if (row.other_tender_fen > 0)
+        lines.push({ type: 'pair', left: '收现金 CASH TAKEN', right: formatMoney(row.other_tender_fen) });
+    } else if (row.other_tender_fen > 0) {
       lines.push(
         { type: 'pair', left: '现金 CASH', right: formatMoney(row.other_tender_fen) },
         { type: 'pair', left: '合计 TOTAL', right: formatMoney(row.amount_fen + row.other_tender_fen) },

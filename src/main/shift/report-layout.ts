@@ -70,6 +70,9 @@ export function layoutShiftReport(
   pair(`撤销 VOIDS ×${t.voids.count}`, minus(t.voids.amountFen));
   pair(`退货 REFUNDS ×${t.refunds.count}`, minus(t.refunds.amountFen));
   pair(`查询 INQUIRIES ×${t.inquiries.count}`, '');
+  // Card life: value loaded onto cards for cash (it leaves the card net, enters the drawer).
+  if (t.cardsSold) pair(`售卡 CARDS SOLD ×${t.cardsSold.count}`, formatMoney(t.cardsSold.amountFen));
+  if (t.topups) pair(`充值 TOP-UPS ×${t.topups.count}`, formatMoney(t.topups.amountFen));
   pair('卡净额 NET CARD', formatMoney(t.netCardFen), true);
   L.push({ type: 'rule' });
   text('按支付 BY TENDER', 'left', true);

@@ -14,7 +14,7 @@ import type { Db } from '../store/sqlite';
 import type { IssuerRouter } from '../issuer/router';
 import type { SettleCommand } from '../issuer/port';
 import { takeStan } from '../store/terminal-db';
-import { totalsEqual, type BatchTotals } from '../../shared/issuer-settlement';
+import { totalsEqual, totalsOf, type BatchTotals } from '../../shared/issuer-settlement';
 import type { SettlementInfo } from '../../shared/contract/manager';
 import { reconcile, DISCREPANCY_ACTIONS, type Discrepancy, type TerminalItem } from './reconcile';
 import type { BatchRow } from './shift-store';
@@ -104,7 +104,8 @@ export function batchTotals(db: Db, b: BatchRange, kinds: KindTable = TXN_KINDS)
         WHERE ${types.sql} AND status = 'approved' AND offline IN (0, 1) AND stan BETWEEN ? AND ? GROUP BY type`,
     )
     .all(...types.params, b.from_stan, b.to_stan) as Array<{ type: string; n: number; fen: number }>;
-  const t: BatchTotals = { saleCount: 0, saleFen: 0, voidCount: 0, voidFen: 0, refundCount: 0, refundFen: 0 };
+  // Every bucket at zero (totalsOf of nothing), so a bucket added later starts counted.
+  const t: BatchTotals = totalsOf([]);
   for (const r of rows) {
     const k = bucketOf(r.type, kinds);
     if (!k) continue;

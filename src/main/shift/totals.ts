@@ -15,7 +15,8 @@
  * - Reversals (a sale whose answer was lost, declined at the till and undone at the issuer) move no
  *   money from the shift's point of view: the sale was declined. They are listed as exceptions.
  * - Declined and pending rows are counted as exceptions, never in money totals.
- * - Expected drawer cash = opening float + cash of sales − cash of voided sales.
+ * - Expected drawer cash = opening float + cash of sales − cash of voided sales + cash taken for
+ *   cards sold and top-ups (approved only: a declined or reversed one's cash was handed back).
  * - A type no kind declares is refused (UNKNOWN_TXN_KIND), never counted as nothing.
  */
 import type { Db } from '../store/sqlite';
@@ -32,6 +33,9 @@ export interface ShiftTotals {
   refunds: CountAmount;
   inquiries: { count: number };
   reversals: CountAmount;
+  /** Card life: cards sold (售卡) and top-ups (充值) — count, value, and the cash taken for them. */
+  cardsSold: CountAmount & { cashFen: number };
+  topups: CountAmount & { cashFen: number };
   /**
    * Every approved kind by its type (src/shared/txn-kinds.ts), whatever its bucket: count, amount
    * and the cash it moved in the drawer (signed: in +, out −).
@@ -86,6 +90,8 @@ export function foldTotals(
     refunds: zero(),
     inquiries: { count: 0 },
     reversals: zero(),
+    cardsSold: { ...zero(), cashFen: 0 },
+    topups: { ...zero(), cashFen: 0 },
     byKind: {},
     declined: { count: 0, byCode: {} },
     pending: { count: 0 },
@@ -149,6 +155,14 @@ export function foldTotals(
         t.reversals.count += g.n;
         t.reversals.amountFen += g.amount;
         break;
+      case 'cardsSold':
+      case 'topups': {
+        const line = t[bucket];
+        line.count += g.n;
+        line.amountFen += g.amount;
+        line.cashFen += cash;
+        break;
+      }
       case null:
         // Counted in byKind and in the net only (a kind with no line of its own on the report).
         break;

@@ -8,6 +8,7 @@ import { CORE_MIGRATIONS } from './schema';
 import { AUDIT_MIGRATIONS } from '../audit/schema';
 import { SHIFT_MIGRATIONS } from '../shift/schema';
 import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
+import { JOBS_MIGRATIONS } from '../jobs/schema';
 import { JOURNAL_MIGRATIONS } from '../journal/schema';
 
 export const TERMINAL_MIGRATIONS: Migration[] = [
@@ -15,6 +16,7 @@ export const TERMINAL_MIGRATIONS: Migration[] = [
   ...AUDIT_MIGRATIONS,
   ...SHIFT_MIGRATIONS,
   ...OFFLINE_MIGRATIONS,
+  ...JOBS_MIGRATIONS,
   ...JOURNAL_MIGRATIONS,
 ];
 

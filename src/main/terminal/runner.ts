@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { maskPan } from '../../shared/card';
 import { TillError, type ErrorCode } from '../../shared/errors';
 import type { OfflineStore } from '../../offline-queue/store';
-import type { ExchangeOutcome, IssuerCommand, CardRef, ReverseCommand } from '../issuer/port';
+import type { ExchangeOutcome, IssuerAnswer, IssuerCommand, CardRef, ReverseCommand } from '../issuer/port';
 import type { IssuerEntry, IssuerRouter } from '../issuer/router';
 import { runnerKind, reversedWhenRecovered, type RunnerKind } from './kind-facts';
 import type { TxnType } from '../../shared/txn-kinds';
@@ -61,6 +61,8 @@ export interface RunRequest {
    * its advice in one transaction — nothing is pending, nothing is sent.
    */
   local?: () => TxnRow;
+  /** Told the issuer's answer before it is committed (card life reads the cap it reports). */
+  onAnswer?: (answer: IssuerAnswer) => void;
 }
 
 /** What the participants share while one transaction runs. */
@@ -116,6 +118,11 @@ export function commandOf(req: RunRequest, stan: number, time: string, id: strin
         amountFen: req.amountFen,
         ...(req.origStan !== undefined ? { origStan: req.origStan } : { card: { pan, entryMode } }),
       };
+    // Card life: the cash the customer paid is the row's other tender, recorded before this is sent.
+    case 'activate':
+      return { ...base, kind: 'activate', card, amountFen: req.amountFen, cashFen: req.otherTenderFen };
+    case 'topup':
+      return { ...base, kind: 'topup', card, amountFen: req.amountFen, cashFen: req.otherTenderFen };
   }
 }
 
@@ -217,6 +224,7 @@ export class TransactionRunner {
     const stan = ctx.stan!;
     const out = ctx.outcome as Extract<ExchangeOutcome, { kind: 'answer' }>;
     const a = out.answer;
+    ctx.req.onAnswer?.(a);
     // The last balance seen online is what offline approvals for this card are checked against.
     if (a.balanceFen !== undefined && this.o.offline)
       this.o.offline.noteBalance(ctx.req.card.pan, a.balanceFen);

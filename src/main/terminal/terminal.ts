@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { CardPresented } from '../../shared/devices';
+import type { ReceiptLine } from '../../shared/receipt-doc';
 import { TillError } from '../../shared/errors';
 import type { CardSummary, TxnResult, Receipt, Override } from '../../shared/contract';
 import type { IssuerLink } from '../issuer/link';
@@ -193,33 +194,12 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     return this.runner.recoverStale();
   }
 
-  /** Sends queued reversals in order until each is acknowledged. Returns how many are left. */
-  async sendReversals(): Promise<number> {
-    const store = this.opts.store;
-    for (const rev of store.unsentReversals()) {
-      const command = store.openCommand(rev.request_enc);
-      const out = await this.runner.router.byId(rev.issuer_id).port.exchange(command, 1);
-      if (out.kind === 'answer') {
-        store.completeReversal(
-          rev.stan,
-          rev.orig_stan,
-          out.answer.balanceFen,
-          out.answer.original?.applied ?? false,
-        );
-        this.opts.log(`reversal stan ${rev.stan} of ${rev.orig_stan} acknowledged`);
-      } else {
-        store.markReversalFailed(rev.stan, out.detail);
-        break; // in order: try again later
-      }
-    }
-    return store.unsentReversals().length;
-  }
-
   recent(limit: number): TxnResult[] {
     return this.opts.store.recent(limit).map(toResult);
   }
 
-  receipt(stan: number, copy = false): Receipt {
+  /** `lines`: what the caller knows beyond the row (card life: the cap left), printed above the code. */
+  receipt(stan: number, copy = false, lines: ReceiptLine[] = []): Receipt {
     const row = journaledRow(this.opts.store.db, stan); // only what the signed journal says (JOURNAL_MISMATCH)
     if (!row || row.status === 'pending') throw new TillError('NOT_FOUND', `stan ${stan}`);
     const h: ReceiptHeader = {
@@ -229,9 +209,10 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       width: this.opts.receiptWidth,
     };
     const approvedBy = this.opts.approverOf?.(stan);
+    const extras = this.opts.receiptExtras?.(row);
     const doc = layoutReceipt(h, row, {
       copy,
-      extras: this.opts.receiptExtras?.(row),
+      extras: { lines: [...lines, ...(extras?.lines ?? [])] },
       ...(approvedBy ? { approvedBy } : {}),
     });
     return { stan, doc, copy };

@@ -20,6 +20,15 @@ export const SIM_CARDS = [
   { pan: '8888010000000066', zh: '未激活卡', en: 'Not activated', name: 'inactive', balanceFen: 0 },
   { pan: '8888010000000074', zh: '礼品卡 ¥200', en: 'Gift ¥200', name: 'gift', balanceFen: 20000 },
   { pan: '8888010000000082', zh: '未知卡', en: 'Unknown', name: 'unknown', balanceFen: 0 },
+  { pan: '8888010000000090', zh: '待售卡', en: 'Unsold card', name: 'shelf1', balanceFen: 0 },
+  { pan: '8888010000000116', zh: '待售不记名卡', en: 'Unsold anonymous', name: 'shelf-anon', balanceFen: 0 },
+  {
+    pan: '8888010000000124',
+    zh: '不记名 ¥990',
+    en: 'Anonymous ¥990',
+    name: 'anon-near-cap',
+    balanceFen: 99000,
+  },
 ] as const;
 
 export function DeviceSimPanel() {

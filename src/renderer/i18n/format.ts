@@ -15,6 +15,8 @@ export const FORMAT_WORDS = {
   txnkind_void: { zh: '撤销', en: 'Void' },
   txnkind_refund: { zh: '退货', en: 'Refund' },
   txnkind_reversal: { zh: '冲正', en: 'Reversal' },
+  txnkind_activate: { zh: '售卡', en: 'Card sold' },
+  txnkind_topup: { zh: '充值', en: 'Top-up' },
   txnstatus_approved: { zh: '成功', en: 'approved' },
   txnstatus_declined: { zh: '拒绝', en: 'declined' },
   txnstatus_pending: { zh: '处理中', en: 'pending' },

@@ -55,4 +55,28 @@ export const OFFLINE_WORDS = {
   offNo: { zh: '否', en: 'no' },
   offMinutes: { zh: '{n} 分钟', en: '{n} min' },
   offSeconds: { zh: '{n} 秒', en: '{n} s' },
+  // The job queue's dead letters (src/renderer/components/manager/DeadLetters.tsx)
+  deadTitle: {
+    zh: '后台任务失败清单（需店长确认）',
+    en: 'Background jobs that failed for good (manager must acknowledge)',
+  },
+  deadNone: { zh: '没有失败的后台任务', en: 'No failed background jobs' },
+  deadWaiting: {
+    zh: '等待重试：冲正 {r} 笔，结算 {s} 批，签到 {e} 项',
+    en: 'Waiting to retry: {r} reversals, {s} settlements, {e} enrolments',
+  },
+  deadKindReversal: { zh: '冲正（原流水号 {stan}）', en: 'Reversal of {stan}' },
+  deadKindSettlement: { zh: '批次结算（批次 {batch}）', en: 'Settlement of batch {batch}' },
+  deadKindEnrolment: { zh: '终端密钥签到（{v}）', en: 'Terminal key enrolment ({v})' },
+  deadKindAdvice: { zh: '离线交易上送', en: 'Offline advice upload' },
+  deadColWhat: { zh: '任务', en: 'Job' },
+  deadColCard: { zh: '卡号', en: 'Card' },
+  deadColAmount: { zh: '金额', en: 'Amount' },
+  deadColAttempts: { zh: '尝试次数', en: 'Attempts' },
+  deadColWhy: { zh: '失败原因', en: 'Why it failed' },
+  deadColAt: { zh: '移入时间', en: 'Set aside at' },
+  deadHint: {
+    zh: '这些任务不会再自动重试；请与发卡方核对后确认。记录永久保留。',
+    en: 'These are not retried automatically; check with the issuer, then acknowledge. Records are kept.',
+  },
 } as const;

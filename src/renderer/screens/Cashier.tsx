@@ -5,6 +5,7 @@ import { Keypad } from '../components/Keypad';
 import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel, voidedStans } from '../components/VoidRefundPanel';
+import { CardLifePanel } from '../components/CardLifePanel';
 import { ReceiptSearch, ReprintNote } from '../components/ReceiptSearch';
 import { IdleWarning } from '../components/IdleWarning';
 import { CashierCount } from '../components/CashierCount';
@@ -169,6 +170,7 @@ export function Cashier() {
           <ResultPanel />
           <div className="cashier-tools">
             <VoidRefundPanel />
+            <CardLifePanel />
             <ReceiptSearch />
           </div>
           <CashierCount />

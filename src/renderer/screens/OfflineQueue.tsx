@@ -11,6 +11,7 @@ import { call } from '../actions';
 import { getBridge } from '../bridge';
 import type { QueueStatus } from '../../shared/contract';
 import { QueueItems } from '../components/manager/QueueItems';
+import { DeadLetters } from '../components/manager/DeadLetters';
 import { useFormat, useOperatorName } from '../format';
 import { OfflineLimitsTable } from '../components/manager/OfflineLimits';
 
@@ -192,6 +193,8 @@ export function OfflineQueue() {
           </tbody>
         </table>
       )}
+
+      <DeadLetters />
 
       <h3>{t('queueLimits')}</h3>
       <OfflineLimitsTable limits={s.limits} />

@@ -13,7 +13,9 @@ import { deviceIoMethods, deviceIoEvents } from './device-io';
 import { techMethods, techEvents } from './tech';
 import { managerMethods } from './manager';
 import { disputeMethods } from './dispute';
+import { jobMethods } from './jobs';
 import { journalMethods } from './journal';
+import { cardLifeMethods } from './card-life';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
 import { LinkState, SessionInfo } from './session';
@@ -26,7 +28,9 @@ export * from './offline';
 export * from './device-io';
 export * from './tech';
 export * from './manager';
+export * from './jobs';
 export * from './journal';
+export * from './card-life';
 
 export const methods = {
   ...sessionMethods,
@@ -37,7 +41,9 @@ export const methods = {
   ...techMethods,
   ...managerMethods,
   ...disputeMethods,
+  ...jobMethods,
   ...journalMethods,
+  ...cardLifeMethods,
 };
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

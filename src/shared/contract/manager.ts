@@ -20,6 +20,9 @@ export const ShiftTotals = z.object({
   refunds: CountAmount,
   inquiries: z.object({ count: z.number().int() }),
   reversals: CountAmount,
+  /** Cards sold (售卡) and top-ups (充值), with the cash taken. Absent from Z reports frozen before them. */
+  cardsSold: CountAmount.extend({ cashFen: z.number().int() }).optional(),
+  topups: CountAmount.extend({ cashFen: z.number().int() }).optional(),
   /**
    * Every approved kind by type (src/shared/txn-kinds.ts), with the drawer cash it moved (signed).
    * Absent from Z reports frozen before kinds were data.

@@ -51,6 +51,23 @@ export function TodayPanel() {
             {x.refunds.count} · {money(x.refunds.amountFen)}
           </strong>
         </div>
+        {/* Card life beside spending: value loaded for cash (absent from totals of older versions). */}
+        {x.cardsSold && (
+          <div className="tile">
+            <span className="muted">{t('clCardsSold')}</span>
+            <strong data-testid="today-cards-sold">
+              {x.cardsSold.count} · {money(x.cardsSold.amountFen)}
+            </strong>
+          </div>
+        )}
+        {x.topups && (
+          <div className="tile">
+            <span className="muted">{t('clTopups')}</span>
+            <strong data-testid="today-topups">
+              {x.topups.count} · {money(x.topups.amountFen)}
+            </strong>
+          </div>
+        )}
       </div>
       <div className="charts">
         <section className="panel">

@@ -1,0 +1,367 @@
+/**
+ * The one composition of the terminal core: SQLite store, issuer link, terminal, offline queue
+ * and forwarder, operators and session, audit, shifts, void/refund, the persistent job queue
+ * (reversals, advices, settlement, enrolment), the dispatcher, the background timers and
+ * `close()`. Built once, the same way, by every host: `app.ts` (web host, Electron, the tests),
+ * and the fault tests' child processes (test/fault/core.ts) — so the crash loop runs the app's
+ * own timers, ShiftService and close().
+ *
+ * What the hosts decide is handed in: the configuration, the terminal's keys (loaded from the
+ * scrypt-sealed files by app.ts; from hex in the fault tests), the issuer as `{url, publicKey}`
+ * (the demo simulator is started by the host, never here), the devices, the clock.
+ */
+import { EventEmitter } from 'node:events';
+import { issuerEntries, type TerminalConfig } from './config/config';
+import type { TerminalKeys } from './keys/terminal-keys';
+import { HttpIssuerLink } from './issuer/http-link';
+import { createIssuerRouter } from './issuer/create-router';
+import { LinkError } from './issuer/link';
+import { enrolTerminal } from './issuer/enrol';
+import { unwrapReceiptKey } from '../shared/receipt-code';
+import { createReceiptExtras } from './receipt/signed-receipt';
+import { attachJournalHead } from './journal/head-keeper';
+import { openTerminalDb, takeStan } from './store/terminal-db';
+import type { Db } from '../shared/store/sqlite';
+import { TxnStore } from './terminal/txn-store';
+import { OfflineStore } from '../offline-queue/store';
+import { Forwarder } from '../offline-queue/forwarder';
+import { OfflineConfig } from '../offline-queue/config';
+import { Terminal } from './terminal/terminal';
+import { Operators, DEMO_OPERATORS } from './auth/operators';
+import { createOverrideChecker } from './auth/override';
+import { createAudit, createShiftPieces } from './shift/wire';
+import type { ShiftService } from './shift/shift-service';
+import { TillSession } from './api/session';
+import { createDispatcher, type Dispatch } from './api/dispatch';
+import { createHandlers } from './api/handlers';
+import type { AppContext } from './api/context';
+import type { DeviceHub } from './devices/device-hub';
+import { createDeviceHub } from './devices/create-hub';
+import { ReceiptPrinting } from './devices/receipt-printing';
+import type { EventLog } from './log';
+import { sm2Verifier, fromHex } from '../shared/crypto';
+import { JobQueue } from './jobs/queue';
+import { reversalKind } from './jobs/reversal-job';
+import { adviceKind } from './jobs/advice-job';
+import { settlementKind } from './jobs/settlement-job';
+import { enrolmentKind } from './jobs/enrolment-job';
+import type { EventName, EventPayload, SessionInfo } from '../shared/contract';
+
+export const VERSION = '0.1.0';
+
+/** Checks the issuer's signatures; the fault tests hand in a cheaper one with the same answers. */
+export interface IssuerVerifier {
+  verify(msg: Uint8Array, sig: Uint8Array): boolean;
+}
+
+export interface CoreDeps {
+  dataDir: string;
+  config: TerminalConfig;
+  demo: boolean;
+  keys: TerminalKeys;
+  /** The issuer host (real, or the simulator the host started). */
+  issuer: { url: string; publicKey: string; verifier?: IssuerVerifier };
+  log: EventLog;
+  clock?: () => Date;
+  /** Built from the config when absent. */
+  devices?: DeviceHub;
+  /** Period of the background jobs (reversals, settlement, enrolment); default 5000 ms. */
+  backgroundMs?: number;
+  /** Period of the advice job (link probe when due, hot cards, advices); default 1000 ms. */
+  forwardMs?: number;
+  /** [0,1) for the retry jitter; injectable for tests. */
+  random?: () => number;
+}
+
+export interface CardTillCore {
+  dataDir: string;
+  demo: boolean;
+  config: TerminalConfig;
+  dispatch: Dispatch;
+  /** Core events for the transports: ('event', name, payload). */
+  bus: EventEmitter<{ event: [EventName, unknown] }>;
+  terminal: Terminal;
+  keys: TerminalKeys;
+  db: Db;
+  link: HttpIssuerLink;
+  devices: DeviceHub;
+  log: EventLog;
+  jobs: JobQueue;
+  /** What handlers get; areas read their pieces from here. */
+  ctx: AppContext;
+  sessionInfo(): SessionInfo;
+  /** Stops the timers and the queue, waits for the job in flight, then closes the link and the database. */
+  close(): Promise<void>;
+}
+
+export async function createCore(d: CoreDeps): Promise<CardTillCore> {
+  const clock = d.clock ?? (() => new Date());
+  const { config, keys, log, demo } = d;
+  const bus = new EventEmitter<{ event: [EventName, unknown] }>();
+  const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => bus.emit('event', name, payload);
+  const issuerVerifier = d.issuer.verifier ?? sm2Verifier(fromHex(d.issuer.publicKey));
+
+  const link = new HttpIssuerLink({
+    url: d.issuer.url,
+    signer: { keyId: `terminal:${config.terminalId}:${keys.keyVersion}`, sign: keys.sign },
+    issuerVerifier,
+    timeoutMs: config.issuers?.[0]?.timeoutMs ?? config.issuer.timeoutMs,
+    onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
+  });
+  // Card → issuer entry, each with its port (src/main/issuer/router.ts); the first is the home link.
+  const router = createIssuerRouter({
+    entries: issuerEntries(config, { url: d.issuer.url, publicKey: d.issuer.publicKey }),
+    homeLink: link,
+    signer: { keyId: `terminal:${config.terminalId}:${keys.keyVersion}`, sign: keys.sign },
+    terminalId: config.terminalId,
+    merchantId: config.merchantId,
+    clock,
+    onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
+  });
+
+  const db = openTerminalDb(d.dataDir);
+  link.setHooks(attachJournalHead(db, { dataDir: d.dataDir, log, clock, keys })); // journal head outside the db, issuer ack, rollback block
+  const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
+  // One job queue for everything the terminal owes the issuer in the background (src/main/jobs);
+  // its kinds are registered below. The settlement job reads the shift service, built later.
+  const late: { shifts?: ShiftService } = {};
+  const jobs = new JobQueue({
+    db,
+    clock,
+    log,
+    random: d.random,
+    onChange: () => emit('queue.changed', forwarder.status()),
+  });
+  const offline = new OfflineStore(db, keys.dataKey, store, OfflineConfig.parse(config.offline ?? {}), clock);
+  let lastLink: string | undefined;
+  const forwarder: Forwarder = new Forwarder({
+    store: offline,
+    link,
+    isRefusal: (e) => e instanceof LinkError && e.failure === 'rejected',
+    takeStan: () => db.transaction(() => takeStan(db))(),
+    db,
+    terminalId: config.terminalId,
+    merchantId: config.merchantId,
+    clock,
+    log,
+    random: d.random,
+    initiallyUp: false, // until an echo or a sale says otherwise
+    onChange: () => {
+      emit('queue.changed', forwarder.status());
+      const now = forwarder.linkState();
+      if (now === lastLink) return;
+      // The link is back: what waited for it goes now, not at the end of its backoff.
+      if (now === 'online' && lastLink !== undefined) void jobs.run(['reversal', 'settlement'], true);
+      emit('link.changed', { link: (lastLink = now) });
+    },
+  });
+  const terminal = new Terminal({
+    store,
+    link,
+    router,
+    terminalId: config.terminalId,
+    merchantId: config.merchantId,
+    merchantName: config.merchantName,
+    receiptWidth: config.receipt.width,
+    receiptExtras: createReceiptExtras(keys, config.terminalId, config.merchantId),
+    // The manager whose override the audit log recorded for this STAN (void, refund).
+    approverOf: (stan) => {
+      const r = db
+        .prepare(
+          "SELECT approved_by FROM audit_log WHERE stan = ? AND action IN ('txn.void', 'txn.refund') AND approved_by IS NOT NULL ORDER BY id DESC LIMIT 1",
+        )
+        .get(stan) as { approved_by: string } | undefined;
+      if (!r) return undefined;
+      const m = operators.get(r.approved_by);
+      return m ? `${m.name} (${m.id})` : r.approved_by;
+    },
+    maxAttempts: config.issuer.attempts,
+    clock,
+    log,
+    offline,
+    onLink: (up, detail) => forwarder.noteLink(up, detail),
+  });
+  const operators = new Operators(
+    db,
+    { maxAttempts: config.auth.maxPinAttempts, lockSeconds: config.auth.lockSeconds },
+    clock,
+  );
+  if (demo) operators.seedIfEmpty(DEMO_OPERATORS);
+
+  const session = new TillSession(
+    () => clock().getTime(),
+    config.auth.idleSignOutSeconds,
+    () => emit('session.changed', sessionInfo()),
+  );
+  const sessionInfo = (): SessionInfo => ({
+    terminalId: config.terminalId,
+    merchantId: config.merchantId,
+    merchantName: config.merchantName,
+    timeZone: config.timeZone,
+    demo,
+    version: VERSION,
+    operator: session.current(),
+    link: forwarder.linkState(),
+    idleSignOutSeconds: config.auth.idleSignOutSeconds,
+  });
+
+  // Enrolment: first run, or a key the issuer has not acknowledged yet (run by the enrolment job).
+  const enrolledKey = () =>
+    (
+      db.prepare("SELECT value FROM meta WHERE key = 'enrolled_key_version'").get() as
+        { value: string } | undefined
+    )?.value;
+  const enrolled = () => enrolledKey() === String(keys.keyVersion) && !!keys.receiptKey;
+  async function enrol(): Promise<void> {
+    const answer = await enrolTerminal({
+      url: d.issuer.url,
+      terminalId: config.terminalId,
+      merchantId: config.merchantId,
+      enrolToken: config.issuer.enrolToken,
+      enrolledKeyVersion: enrolledKey() === undefined ? undefined : Number(enrolledKey()),
+      keys,
+      timeoutMs: config.issuer.timeoutMs,
+      now: clock,
+      issuerVerifier,
+    });
+    // The receipt key K_r (verification codes), sealed by the issuer under the enrolment token.
+    if (answer.receiptKey)
+      keys.setReceiptKey(unwrapReceiptKey(answer.receiptKey, config.issuer.enrolToken, config.terminalId));
+    db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('enrolled_key_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(String(keys.keyVersion));
+    log(`terminal key v${keys.keyVersion} enrolled with the issuer`);
+  }
+
+  jobs.register(enrolmentKind({ keyVersion: () => keys.keyVersion, enrolled, enrol }));
+  jobs.register(reversalKind({ db, store, router, log }));
+  jobs.register(settlementKind({ db, shifts: () => late.shifts }));
+  jobs.register(adviceKind({ store: offline, forwarder }));
+  if (!enrolled()) {
+    try {
+      await enrol(); // before the first sale; the job retries it with backoff if this fails
+    } catch (e) {
+      log(`enrolment pending: ${(e as Error).message}`);
+    }
+  }
+
+  const devices = d.devices ?? (await createDeviceHub(config, demo, log, clock, d.dataDir));
+  devices.onEvent((e) => {
+    if (e.type === 'card') terminal.present(e.card, e.deviceId);
+    else if (e.type === 'receipt') emit('receipt.scanned', { deviceId: e.deviceId, text: e.text });
+    else if (e.type === 'error') {
+      log(`device ${e.deviceId}: ${e.code}${e.detail ? ` ${e.detail}` : ''}`);
+      emit('device.error', { deviceId: e.deviceId, code: e.code });
+    } else log(`device ${e.deviceId}: ${e.state}${e.detail ? ` ${e.detail}` : ''}`);
+    // Every event changes a device's state or last event (technician's screen).
+    emit('devices.changed', devices.list());
+  });
+  const printing = new ReceiptPrinting(devices, (note) => emit('printer.job', note), log);
+  log.onLine((line) => emit('log.line', { line }));
+  await devices.start();
+
+  terminal.on('card.presented', (c) => emit('card.presented', c));
+  terminal.on('card.cleared', () => emit('card.cleared', {}));
+  terminal.on('txn.updated', (t) => emit('txn.updated', t));
+
+  const recovered = terminal.recoverPending();
+  if (recovered) log(`recovered ${recovered} unfinished transaction(s) from the last run`);
+
+  // Audit: every PIN check and every granted override (src/main/audit); then shifts, void/refund.
+  const audit = createAudit(db, clock, () => session.current(), operators);
+  session.onSignOut = (op, reason) => {
+    // An idle sign-out takes the presented card with it: the next operator starts clean (issue 11 #11).
+    if (reason === 'idle') terminal.clearCard();
+    audit.record({ action: 'auth.signOut', operatorId: op.id, operatorRole: op.role, detail: reason });
+  };
+  const overrides = createOverrideChecker(operators, (g) => {
+    log(`override ${g.action} granted by ${g.manager.id}${g.stan ? ` for stan ${g.stan}` : ''}`);
+    audit.record({ action: `override.${g.action}`, approvedBy: g.manager.id, stan: g.stan, detail: g.note });
+  });
+  const { shifts, voidRefund } = createShiftPieces({
+    db,
+    config,
+    keys,
+    link,
+    store,
+    terminal,
+    overrides,
+    audit,
+    clock,
+    log,
+    offline: { store: offline, forwarder },
+  });
+  late.shifts = shifts;
+  terminal.useOverrides(overrides);
+  const ctx: AppContext = {
+    dataDir: d.dataDir,
+    demo,
+    config,
+    db,
+    keys,
+    terminal,
+    operators,
+    overrides,
+    audit,
+    shifts,
+    voidRefund,
+    session,
+    devices,
+    printing,
+    link,
+    offline: { store: offline, forwarder },
+    jobs,
+    log,
+    clock,
+    sessionInfo,
+    emit,
+  };
+  const dispatch = createDispatcher({ handlers: createHandlers(ctx), session, demo, log });
+
+  // Background: the job queue's kinds on two periods, and the idle sign-out check. The advice
+  // job first: its link probe at start tells the screens whether the issuer is there.
+  const forwardTimer = setInterval(() => void jobs.run(['advice']), d.forwardMs ?? 1000);
+  forwardTimer.unref();
+  void jobs.run(['advice']);
+  const background = () => {
+    session.current();
+    if (link.isCut()) return;
+    terminal.recoverStale(); // a failed finalize, or a row pending past the bound: reversal queued
+    void jobs.run(['enrolment', 'reversal', 'settlement']);
+  };
+  const timer = setInterval(background, d.backgroundMs ?? 5000);
+  timer.unref();
+  background();
+
+  let closing: Promise<void> | undefined;
+  return {
+    dataDir: d.dataDir,
+    demo,
+    config,
+    dispatch,
+    bus,
+    terminal,
+    keys,
+    db,
+    link,
+    devices,
+    log,
+    jobs,
+    ctx,
+    sessionInfo,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(timer);
+        clearInterval(forwardTimer);
+        // No new job, no new upload; the ones in flight finish against an open database.
+        jobs.stop();
+        forwarder.stop();
+        await devices.stop();
+        await jobs.idle();
+        await forwarder.idle();
+        link.close();
+        router.close();
+        db.close();
+      })()),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Card life in real Chromium through the web host: a cashier sells a ¥500 gift card for cash, and
+ * the customer spends ¥12.50 of it at once; a top-up over an anonymous card's cap is refused in
+ * plain words with "hand the cash back".
+ */
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { signIn, signOut, keyAmount } from '../helpers/e2e-actions';
+import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
+import { requireSystem } from '../helpers/require-system';
+import { demoCard } from '../../src/issuer-sim/demo-cards';
+
+const haveChromium = requireSystem('Chromium', CHROMIUM_PATHS, 'chromium');
+let e: E2E;
+
+async function keyValue(e: E2E, digits: string) {
+  for (const d of digits) await e.page.getByTestId('card-life-keypad').locator(`[data-key="${d}"]`).click();
+}
+
+describe.runIf(haveChromium)('card life end to end (Chromium)', () => {
+  beforeEach(async () => {
+    e = await startE2E();
+  });
+  afterEach(async () => {
+    await e.close();
+  });
+
+  it('sells a ¥500 gift card for cash and the customer spends ¥12.50 of it', async () => {
+    const p = e.page;
+    await signIn(p, '1001', '1234', 'cashier');
+    await p.getByTestId('card-life-open').click();
+    await p.getByTestId('card-life-activate').click();
+    await keyValue(e, '50000');
+    expect(await p.getByTestId('card-life-value').textContent()).toContain('¥500.00');
+    await p.getByTestId('sim-swipe-shelf1').click();
+    await expect.poll(() => p.getByTestId('card-life-card').textContent()).toContain('0090');
+    await p.getByTestId('card-life-tender').fill('600');
+    await p.getByTestId('card-life-keypad').locator('[data-key="ok"]').click();
+    const note = p.getByTestId('card-life-note');
+    await note.waitFor();
+    const text = await note.textContent();
+    expect(text).toContain('售卡成功');
+    expect(text).toContain('余额 ¥500.00');
+    expect(text).toContain('可充额度 ¥4,500.00');
+    expect(text).toContain('找零 ¥100.00');
+    const receipt = await p.getByTestId('receipt-preview').textContent();
+    expect(receipt).toContain('售卡 CARD SOLD');
+    expect(receipt).toContain('**** 0090');
+    await e.shot('card-life-01-sold');
+    expect(e.t.issuerBalance(demoCard('shelf1').pan)).toBe(50_000);
+
+    // The customer spends ¥12.50 of it, as any sale.
+    await keyAmount(p, '1250');
+    await p.getByTestId('sim-swipe-shelf1').click();
+    await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0090');
+    await p.getByTestId('keypad').locator('[data-key="ok"]').click();
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
+    expect(await p.getByTestId('result-balance').textContent()).toContain('¥487.50');
+    await e.shot('card-life-02-spent');
+    expect(e.t.issuerBalance(demoCard('shelf1').pan)).toBe(48_750);
+
+    // The manager's today screen shows the card sold beside the spending.
+    await signOut(p);
+    await signIn(p, '2001', '8888');
+    await expect.poll(() => p.getByTestId('today-cards-sold').textContent()).toContain('1 · ¥500.00');
+    expect(await p.getByTestId('today-topups').textContent()).toContain('0 · ¥0.00');
+    await e.shot('card-life-04-manager-today');
+  });
+
+  it('a top-up over an anonymous card cap is refused in plain words: hand the cash back', async () => {
+    const p = e.page;
+    await signIn(p, '1001', '1234', 'cashier');
+    await p.getByTestId('card-life-open').click();
+    await p.getByTestId('card-life-topup').click();
+    await keyValue(e, '2000');
+    await p.getByTestId('sim-swipe-anon-near-cap').click();
+    await expect.poll(() => p.getByTestId('card-life-card').textContent()).toContain('0124');
+    await p.getByTestId('card-life-keypad').locator('[data-key="ok"]').click();
+    const note = p.getByTestId('card-life-note');
+    await note.waitFor();
+    const text = await note.textContent();
+    expect(text).toContain('超过卡内余额上限');
+    expect(text).toContain('请将现金退还顾客：¥20.00');
+    await e.shot('card-life-03-cap-refused');
+    expect(e.t.issuerBalance(demoCard('anon-near-cap').pan)).toBe(99_000);
+  });
+});
