@@ -5,7 +5,7 @@
  * lower seq and gets the higher one back — the one witness an attacker with the terminal's disk
  * cannot roll back. Equal seq with another hash is kept as it was (the first one stands).
  */
-import type { Migration } from '../main/store/sqlite';
+import type { Migration } from '../shared/store/sqlite';
 import type { HandlerCtx } from './handlers';
 import type { JournalHeadAck, WireJournalHead } from '../shared/issuer-journal-head';
 

@@ -1,5 +1,5 @@
 /** The issuer-sim's card-life columns (./handlers-card-life.ts): each card registered (记名) or not. */
-import type { Migration } from '../main/store/sqlite';
+import type { Migration } from '../shared/store/sqlite';
 
 export const ISSUER_CARD_LIFE_MIGRATIONS: Migration[] = [
   {

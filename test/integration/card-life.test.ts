@@ -161,7 +161,7 @@ describe('activate (售卡)', () => {
     expect(receiptText(r.receipt.doc)).toContain('请将现金退还顾客 Hand the cash back');
     // The issuer applied it (the answer was lost on the way back) until the reversal undoes it.
     expect(issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 50_000 });
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(row(r.result.stan)?.status).toBe('reversed');
     expect(issuerCard(SHELF)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
     const x = await xReport();
@@ -198,7 +198,7 @@ describe('activate (售卡)', () => {
     expect(issuerCard(SHELF).status).toBe('active');
     expect(t.app.terminal.recoverPending()).toBe(1);
     expect(row(stan)?.status).toBe('declined');
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(row(stan)?.status).toBe('reversed');
     expect(issuerCard(SHELF)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
     expect((await xReport()).expectedCashFen).toBe(FLOAT);
@@ -262,7 +262,7 @@ describe('top up (充值)', () => {
     t.app.issuerSim!.setFault('none');
     expect(r).toMatchObject({ result: { status: 'declined' }, handBackFen: 30_000 });
     expect(issuerCard(ACTIVE).balance_fen).toBe(before + 30_000);
-    expect(await t.app.terminal.sendReversals()).toBe(0);
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(row(r.result.stan)?.status).toBe('reversed');
     expect(issuerCard(ACTIVE).balance_fen).toBe(before);
     const ok = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 5_000 });

@@ -13,7 +13,7 @@ import {
   type IsoFields,
   type IsoMessage,
 } from '../../shared/iso8583';
-import type { KeySet } from '../../main/issuer/iso8583/keysets';
+import type { KeySet } from '../../shared/iso8583/keysets';
 import { RC, RC_OF_LEDGER, type ResponseCode } from './codes';
 import type { IsoTxnRow, IsoTxnStore } from './store';
 

@@ -31,8 +31,8 @@ import {
   type IsoMessage,
   type MessageSpec,
 } from '../../shared/iso8583';
-import type { KeySet } from '../../main/issuer/iso8583/keysets';
-import { encodeWithMac, frameMac, wrapWorkingKeys } from '../../main/issuer/iso8583/working-keys';
+import type { KeySet } from '../../shared/iso8583/keysets';
+import { encodeWithMac, frameMac, wrapWorkingKeys } from '../../shared/iso8583/working-keys';
 import { RC, RC_OF_LEDGER, type ResponseCode } from './codes';
 import { IsoTxnStore } from './store';
 import {

@@ -5,7 +5,7 @@
  * what void, refund, reversal and settlement (field 48) are checked against. Money itself moves
  * only through the ledger (debit / credit), and idempotency is the ledger's (terminal, STAN) record.
  */
-import type { Db } from '../../main/store/sqlite';
+import type { Db } from '../../shared/store/sqlite';
 
 export interface IsoTxnRow {
   terminal_id: string;
