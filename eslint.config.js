@@ -49,6 +49,36 @@ export default tseslint.config(
     },
   },
   {
+    // Every exchange with an issuer goes through the issuer port (src/main/issuer/port.ts): only
+    // the adapters in src/main/issuer and the composition (src/main/core.ts) reach the HTTP link,
+    // the enrolment call or the JSON retry driver, so no other file builds an issuer message and
+    // an ISO 8583 adapter is a drop-in. (Later blocks restate this for the renderer, the issuer
+    // simulator and the offline queue, which may not import src/main at all.)
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['src/main/electron/**', 'src/preload/**', 'src/main/issuer/**', 'src/main/core.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message:
+                'Only src/main/electron and src/preload import electron; the core runs under plain Node.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/issuer/http-link', '**/issuer/enrol', '**/terminal/online', './online'],
+              message:
+                'Talk to an issuer through its port (src/main/issuer/port.ts: a typed command to router.byId(…).port or router.home.port); wire messages are the adapter’s.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/renderer/**'],
     rules: {
       'no-restricted-imports': [

@@ -69,6 +69,7 @@ function time(fn: () => void, runs: number): number {
 }
 
 const offlineSettler: Settler = {
+  batchIssuer: () => 'default',
   settle: async () => ({
     batchNo: 0,
     status: 'unreachable',

@@ -15,11 +15,8 @@ import { issuerEntries, type TerminalConfig } from './config/config';
 import type { TerminalKeys } from './keys/terminal-keys';
 import { HttpIssuerLink } from './issuer/http-link';
 import { createIssuerRouter } from './issuer/create-router';
-import { LinkError } from './issuer/link';
-import { enrolTerminal } from './issuer/enrol';
 import { unwrapReceiptKey } from '../shared/receipt-code';
 import { createReceiptExtras } from './receipt/signed-receipt';
-import { attachJournalHead } from './journal/head-keeper';
 import { openTerminalDb, takeStan } from './store/terminal-db';
 import type { Db } from '../shared/store/sqlite';
 import { TxnStore } from './terminal/txn-store';
@@ -112,6 +109,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   const router = createIssuerRouter({
     entries: issuerEntries(config, { url: d.issuer.url, publicKey: d.issuer.publicKey }),
     homeLink: link,
+    homeVerifier: issuerVerifier,
     signer: { keyId: `terminal:${config.terminalId}:${keys.keyVersion}`, sign: keys.sign },
     terminalId: config.terminalId,
     merchantId: config.merchantId,
@@ -120,7 +118,6 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   });
 
   const db = openTerminalDb(d.dataDir);
-  link.setHooks(attachJournalHead(db, { dataDir: d.dataDir, log, clock, keys })); // journal head outside the db, issuer ack, rollback block
   const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
   // One job queue for everything the terminal owes the issuer in the background (src/main/jobs);
   // its kinds are registered below. The settlement job reads the shift service, built later.
@@ -136,12 +133,10 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   let lastLink: string | undefined;
   const forwarder: Forwarder = new Forwarder({
     store: offline,
-    link,
-    isRefusal: (e) => e instanceof LinkError && e.failure === 'rejected',
+    // Store-and-forward is with the home issuer, through its port (Echo, Hotcards, Advice).
+    port: router.home.port,
     takeStan: () => db.transaction(() => takeStan(db))(),
     db,
-    terminalId: config.terminalId,
-    merchantId: config.merchantId,
     clock,
     log,
     random: d.random,
@@ -213,16 +208,12 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     )?.value;
   const enrolled = () => enrolledKey() === String(keys.keyVersion) && !!keys.receiptKey;
   async function enrol(): Promise<void> {
-    const answer = await enrolTerminal({
-      url: d.issuer.url,
-      terminalId: config.terminalId,
-      merchantId: config.merchantId,
-      enrolToken: config.issuer.enrolToken,
-      enrolledKeyVersion: enrolledKey() === undefined ? undefined : Number(enrolledKey()),
+    // Key exchange is the adapter's: the home issuer's port signs on (cardtill-json: `enrol`).
+    const known = enrolledKey();
+    const answer = await router.home.port.signOn({
       keys,
-      timeoutMs: config.issuer.timeoutMs,
-      now: clock,
-      issuerVerifier,
+      enrolToken: config.issuer.enrolToken,
+      ...(known !== undefined ? { enrolledKeyVersion: Number(known) } : {}),
     });
     // The receipt key K_r (verification codes), sealed by the issuer under the enrolment token.
     if (answer.receiptKey)

@@ -1,30 +1,28 @@
 /**
  * The forwarder: knows whether the issuer is reachable, probes it with echo while it is not
  * (exponential backoff with jitter), and once it is back uploads queued advices in STAN order, in
- * batches. An advice is marked forwarded only when the issuer's SIGNED answer (checked by the
- * link: signature, terminal, STAN, nonce) carries a result for it; a lost answer leaves the batch
+ * batches. Every exchange is a command through the home issuer's port (./ports.ts: Echo,
+ * Hotcards, Advice), so this file builds no wire message. An advice is marked forwarded only when
+ * the issuer's answer, verified by the port's adapter (signature, terminal, STAN, nonce), carries
+ * a result for it; a lost answer leaves the batch
  * queued and the next upload resends the same advices — the issuer applies each at most once per
  * (terminal id, STAN). Refused advices become exceptions for the manager (OfflineStore.recordResults).
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../shared/store/sqlite';
 import type { LinkState, QueueStatus } from '../shared/contract';
-import { AdviceAnswer } from '../shared/issuer-protocol-offline';
 import type { OfflineStore } from './store';
 import { probeDelayMs } from './policy';
-import { syncHotcards, type HeaderFn } from './hotcards';
-import type { ForwardLink, RefusalTest, StanAllocator } from './ports';
+import { syncHotcards, type CommandHead } from './hotcards';
+import type { ForwardCommand, ForwardOutcome, ForwardPort, StanAllocator } from './ports';
 
 export interface ForwarderOptions {
   store: OfflineStore;
-  link: ForwardLink;
-  /** Tells the issuer's refusal (link up) from no answer (link down). */
-  isRefusal: RefusalTest;
+  /** The home issuer's port (store-and-forward is with the home issuer). */
+  port: ForwardPort;
   /** The terminal's STAN allocator (echo, hot cards and advice uploads each take one). */
   takeStan: StanAllocator;
   db: Db;
-  terminalId: string;
-  merchantId: string;
   clock: () => Date;
   log: (line: string) => void;
   /** [0,1); injectable so tests can pin the jitter. */
@@ -50,17 +48,15 @@ export class Forwarder {
     this.random = o.random ?? Math.random;
   }
 
-  readonly header: HeaderFn = (type) => ({
-    type,
-    terminalId: this.o.terminalId,
-    merchantId: this.o.merchantId,
+  /** A new command's STAN (the terminal's next), time and id. */
+  readonly head: CommandHead = () => ({
     stan: this.o.takeStan(),
     time: this.o.clock().toISOString(),
-    nonce: randomBytes(16).toString('hex'),
+    id: randomBytes(16).toString('hex'),
   });
 
   linkState(): LinkState {
-    return this.o.link.isCut() ? 'cut' : this.up ? 'online' : 'offline';
+    return this.o.port.isCut() ? 'cut' : this.up ? 'online' : 'offline';
   }
 
   status(): QueueStatus {
@@ -123,7 +119,7 @@ export class Forwarder {
 
   private async run(force: boolean): Promise<void> {
     if (this.stopped) return;
-    if (this.o.link.isCut()) {
+    if (this.o.port.isCut()) {
       // The demo switch: nothing to probe, and no backoff to pay once it is switched back.
       if (this.up || this.o.store.getMeta('link_state') !== 'offline') this.setDown('issuer link is cut');
       this.nextProbeAt = 0;
@@ -139,26 +135,23 @@ export class Forwarder {
   }
 
   private async probe(): Promise<boolean> {
-    try {
-      await this.o.link.send(this.header('echo'));
-      this.o.log('issuer link is back (echo answered)');
-      this.setUp();
-      return true;
-    } catch (e) {
-      this.setDown(`echo: ${(e as Error).message}`);
+    const echo: ForwardCommand = { ...this.head(), kind: 'echo' };
+    const out = await this.o.port.exchange(echo, 1);
+    if (out.kind !== 'answer') {
+      this.setDown(`echo: ${out.detail}`);
       return false;
     }
+    this.o.log('issuer link is back (echo answered)');
+    this.setUp();
+    return true;
   }
 
   private async refreshHotcards(): Promise<void> {
-    try {
-      const r = await syncHotcards(this.o.link, this.o.store, this.header);
-      this.nextHotcardsAt = this.o.clock().getTime() + this.o.store.config.hotcardRefreshSeconds * 1000;
-      if (r.full || r.added || r.removed)
-        this.o.log(`hot-card list v${r.version}${r.full ? ' (full)' : ''}: +${r.added} −${r.removed}`);
-    } catch (e) {
-      this.failed(e, 'hotcards');
-    }
+    const r = await syncHotcards(this.o.port, this.o.store, this.head);
+    if (!r.ok) return this.failed(r.outcome, 'hotcards');
+    this.nextHotcardsAt = this.o.clock().getTime() + this.o.store.config.hotcardRefreshSeconds * 1000;
+    if (r.full || r.added || r.removed)
+      this.o.log(`hot-card list v${r.version}${r.full ? ' (full)' : ''}: +${r.added} −${r.removed}`);
   }
 
   /** Uploads every queued advice, batch by batch, until the queue is empty or the link fails. */
@@ -168,19 +161,15 @@ export class Forwarder {
     while (!this.stopped) {
       const batch = this.o.store.nextBatch(size);
       if (batch.length === 0) break;
-      let results;
-      try {
-        const answer = await this.o.link.send({
-          ...this.header('advice'),
-          advices: batch.map((b) => b.advice),
-        });
-        results = AdviceAnswer.parse(answer).results;
-      } catch (e) {
+      const cmd: ForwardCommand = { ...this.head(), kind: 'advice', advices: batch.map((b) => b.advice) };
+      const out = await this.o.port.exchange(cmd, 1);
+      const results = out.kind === 'answer' ? out.answer.advice?.results : undefined;
+      if (!results) {
         this.o.store.markAttempt(
           batch.map((b) => b.stan),
-          (e as Error).message,
+          describe(out),
         );
-        this.failed(e, 'advice');
+        this.failed(out, 'advice');
         break;
       }
       const r = this.o.store.recordResults(results, batch);
@@ -196,9 +185,9 @@ export class Forwarder {
     return total;
   }
 
-  private failed(e: unknown, what: string): void {
-    const msg = `${what}: ${(e as Error).message}`;
-    if (this.o.isRefusal(e)) {
+  private failed(out: ForwardOutcome, what: string): void {
+    const msg = `${what}: ${describe(out)}`;
+    if (out.kind === 'unknown' && out.failure === 'rejected') {
       // The issuer answered (HTTP error): the link is up, the request was refused.
       this.o.store.noteError(msg);
       this.o.log(msg);
@@ -234,4 +223,11 @@ export class Forwarder {
     if (was) this.o.log(`issuer link down: ${error}; next probe in ${delay} ms`);
     this.o.onChange?.();
   }
+}
+
+/** Why an exchange brought no usable answer, in words for the queue screen and the log. */
+function describe(out: ForwardOutcome): string {
+  if (out.kind !== 'answer') return out.detail;
+  const a = out.answer;
+  return a.malformed ?? `declined${a.code ? ` ${a.code}` : ''}`;
 }

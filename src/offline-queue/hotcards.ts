@@ -3,22 +3,27 @@
  * (a full list the first time) and applies it in one transaction. Runs while the link is up —
  * the list must be fresh exactly when it will be needed, i.e. before the link goes down.
  */
-import type { ForwardLink } from './ports';
-import { HotcardsAnswer } from '../shared/issuer-protocol-offline';
+import type { ForwardCommand, ForwardOutcome, ForwardPort } from './ports';
 import type { OfflineStore } from './store';
 
-export type HeaderFn = (
-  type: string,
-) => Record<string, unknown> & { type: string; stan: number; nonce: string; terminalId: string };
+/** A new command's STAN, time and id (the forwarder's). */
+export type CommandHead = () => { stan: number; time: string; id: string };
+
+export type HotcardsSync =
+  | { ok: true; version: number; full: boolean; added: number; removed: number }
+  /** Not applied: how the exchange ended (the forwarder decides what it says about the link). */
+  | { ok: false; outcome: ForwardOutcome };
 
 export async function syncHotcards(
-  link: ForwardLink,
+  port: ForwardPort,
   store: OfflineStore,
-  header: HeaderFn,
-): Promise<{ version: number; full: boolean; added: number; removed: number }> {
+  head: CommandHead,
+): Promise<HotcardsSync> {
   const since = store.hotcardsVersion();
-  const r = await link.send({ ...header('hotcards'), sinceVersion: since });
-  const a = HotcardsAnswer.parse(r);
+  const cmd: ForwardCommand = { ...head(), kind: 'hotcards', sinceVersion: since };
+  const out = await port.exchange(cmd, 1);
+  const a = out.kind === 'answer' ? out.answer.hotcards : undefined;
+  if (!a) return { ok: false, outcome: out };
   if (a.full || a.version !== since) store.applyHotcards(a);
-  return { version: a.version, full: a.full, added: a.add.length, removed: a.remove.length };
+  return { ok: true, version: a.version, full: a.full, added: a.add.length, removed: a.remove.length };
 }

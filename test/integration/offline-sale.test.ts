@@ -105,23 +105,33 @@ describe('offline approval and store-and-forward', () => {
     ]);
     expect(queueRows().map((q) => q.outcome)).toEqual(['accepted', 'accepted']);
     // The same advices sent again (a retry after a lost answer) are answered, not applied again.
-    const again = await t.app.link
-      .send({
-        ...t.app.ctx.offline.forwarder.header('advice'),
+    // Through the home issuer's port, as the forwarder sends them (an Advice command).
+    const port = t.app.terminal.runner.router.home.port;
+    const forwarder = t.app.ctx.offline.forwarder;
+    const again = await port.exchange(
+      {
+        ...forwarder.head(),
+        kind: 'advice',
         advices: t.app.ctx.offline.store.nextBatch(10).map((x) => x.advice),
-      } as never)
-      .catch(() => null);
-    expect(again).toBeNull(); // nothing left to send: advices list would be empty → refused
+      },
+      1,
+    );
+    // Nothing left to send: an empty advices list is refused, never answered with results.
+    expect(again).toMatchObject({ kind: 'unknown', failure: 'rejected' });
     const sealed = t.app.db.prepare('SELECT advice_enc FROM offline_queue ORDER BY stan').all() as Array<{
       advice_enc: Buffer;
     }>;
     const store = (t.app.terminal.opts as { store: import('../../src/main/terminal/txn-store').TxnStore })
       .store;
-    const resend = await t.app.link.send({
-      ...t.app.ctx.offline.forwarder.header('advice'),
-      advices: sealed.map((x) => store.openRequest(x.advice_enc)),
-    } as never);
-    expect((resend as unknown as { results: unknown[] }).results).toEqual([
+    const resend = await port.exchange(
+      {
+        ...forwarder.head(),
+        kind: 'advice',
+        advices: sealed.map((x) => store.openRequest(x.advice_enc) as never),
+      },
+      1,
+    );
+    expect(resend.kind === 'answer' ? resend.answer.advice?.results : resend).toEqual([
       expect.objectContaining({ stan: a.stan, result: 'approved' }),
       expect.objectContaining({ stan: b.stan, result: 'approved' }),
     ]);

@@ -13,7 +13,7 @@ import { offlineQueueFromDb } from '../../main/shift/offline-hook';
 import { AuditLog } from '../../main/audit/audit-log';
 import { layoutShiftReport, docToText } from '../../main/shift/report-layout';
 import { reportCsv, reportPdf } from '../../main/shift/export';
-import { LinkError } from '../../main/issuer/link';
+import { noIssuerRouter } from '../../main/issuer/no-issuer';
 import { openDatabase } from '../../main/store/sqlite';
 import { flag, type CliCommand } from '../command';
 
@@ -25,19 +25,7 @@ export const shiftReportCommand: CliCommand = {
     const db = openTerminalDb(ctx.dataDir, { readonly: true });
     try {
       const clock = () => new Date();
-      const noLink = {
-        send: () => Promise.reject(new LinkError('not-sent', 'read-only')),
-        setCut: () => {},
-        isCut: () => true,
-      };
-      const settler = createSettler({
-        db,
-        link: noLink,
-        terminalId: config.terminalId,
-        merchantId: config.merchantId,
-        clock,
-        maxAttempts: 1,
-      });
+      const settler = createSettler({ db, router: noIssuerRouter(), clock });
       const shifts = new ShiftService({
         db,
         terminalId: config.terminalId,

@@ -11,6 +11,8 @@
  *  - Key exchange: `enrol` (enrol.ts).
  */
 import type { IssuerResponse } from '../../shared/issuer-protocol';
+import { SettlementAnswer } from '../../shared/issuer-settlement';
+import { AdviceAnswer, HotcardsAnswer } from '../../shared/issuer-protocol-offline';
 import { TillError } from '../../shared/errors';
 import { sendWithRetries } from '../terminal/online';
 import { enrolTerminal } from './enrol';
@@ -144,19 +146,42 @@ export function decodeAnswer(r: IssuerResponse): IssuerAnswer {
   };
 }
 
+/**
+ * The answer with its message-specific part typed: an approved `settle` answer's `settlement`
+ * field (docs/issuer-protocol.md "settle"), an `advice` answer's per-advice results, a `hotcards`
+ * answer's list. One that cannot be read says so in `malformed`; a refused settlement carries none.
+ */
+export function typedAnswer(kind: IssuerCommand['kind'], r: IssuerResponse): IssuerAnswer {
+  const a = decodeAnswer(r);
+  const bad = (what: string, e: { issues: Array<{ message: string }> }): IssuerAnswer => ({
+    ...a,
+    malformed: `not ${what} (${e.issues[0]?.message ?? 'invalid'})`,
+  });
+  if (kind === 'settle' && a.result === 'approved') {
+    const p = SettlementAnswer.safeParse(a.extra.settlement);
+    return p.success ? { ...a, settlement: p.data } : bad('a settlement', p.error);
+  }
+  if (kind === 'advice') {
+    const p = AdviceAnswer.safeParse(a.extra);
+    return p.success ? { ...a, advice: p.data } : bad('an advice answer', p.error);
+  }
+  if (kind === 'hotcards') {
+    const p = HotcardsAnswer.safeParse(a.extra);
+    return p.success ? { ...a, hotcards: p.data } : bad('a hot-card list', p.error);
+  }
+  return a;
+}
+
 export class CardTillJsonAdapter implements IssuerPort {
   readonly protocol = 'cardtill-json';
   constructor(private readonly o: CardTillJsonOptions) {}
 
-  /** The HTTP link underneath, for callers not yet on the port (forwarder, settlement, echo). */
-  get link(): IssuerLink {
-    return this.o.link;
-  }
-
   async exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
     const msg = encodeCommand(cmd, this.o);
     const v = await sendWithRetries(this.o.link, msg, attempts);
-    if (v.kind === 'answer') return { kind: 'answer', answer: decodeAnswer(v.response) };
+    if (v.kind === 'answer') {
+      return { kind: 'answer', answer: typedAnswer(cmd.kind, v.response) };
+    }
     if (v.kind === 'unreachable') return { kind: 'not-sent', detail: v.lastError };
     return { kind: 'unknown', failure: v.failure, detail: v.lastError };
   }

@@ -1,13 +1,13 @@
 /**
  * Builds the issuer router from the configured entries (src/main/config/config.ts `issuerEntries`):
- * one port per entry, by its protocol. The home entry (the first) reuses the app's link, which
- * the forwarder, settlement and the technician's echo also use; every other entry gets its own
- * HTTP link, signed with the same terminal key.
+ * one port per entry, by its protocol. The home entry (the first) reuses the app's link (the
+ * demo switch and the journal-head hooks are on it); every other entry gets its own HTTP link,
+ * signed with the same terminal key. Every exchange goes through an entry's port.
  */
 import type { IssuerEntryConfig } from '../config/config';
 import { sm2Verifier, fromHex } from '../crypto';
 import { CardTillJsonAdapter } from './cardtill-json';
-import type { MessageSigner } from './envelope';
+import type { MessageSigner, MessageVerifier } from './envelope';
 import { HttpIssuerLink } from './http-link';
 import type { IssuerLink } from './link';
 import { IssuerRouter, type IssuerEntry } from './router';
@@ -15,6 +15,8 @@ import { IssuerRouter, type IssuerEntry } from './router';
 export function createIssuerRouter(o: {
   entries: IssuerEntryConfig[];
   homeLink: IssuerLink;
+  /** The home link's verifier of the issuer's signatures, for its sign-on too (default: from its key). */
+  homeVerifier?: MessageVerifier;
   signer: MessageSigner;
   terminalId: string;
   merchantId: string;
@@ -23,7 +25,7 @@ export function createIssuerRouter(o: {
 }): IssuerRouter & { close(): void } {
   const own: HttpIssuerLink[] = [];
   const list: IssuerEntry[] = o.entries.map((e, i) => {
-    const issuerVerifier = sm2Verifier(fromHex(e.publicKey));
+    const issuerVerifier = (i === 0 ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey));
     let link = o.homeLink;
     if (i > 0) {
       const l = new HttpIssuerLink({

@@ -9,8 +9,8 @@
  * What the terminal seals for crash recovery is the command itself (sealed-command.ts).
  */
 import type { ErrorCode } from '../../shared/errors';
-import type { AdviceItem } from '../../shared/issuer-protocol-offline';
-import type { BatchTotals } from '../../shared/issuer-settlement';
+import type { AdviceItem, AdviceResult, HotcardsAnswer } from '../../shared/issuer-protocol-offline';
+import type { BatchTotals, SettlementAnswer } from '../../shared/issuer-settlement';
 import type { LinkFailure } from './link';
 import type { EnrolKeys } from './enrol';
 
@@ -101,7 +101,19 @@ export interface IssuerAnswer {
   authCode?: string;
   /** For a reverse: what the issuer knew of the original — `applied` when it had approved it. */
   original?: { found: boolean; applied: boolean; reversed: boolean };
-  /** The message's own answer fields (advice results, hot-card lists, settlement), unparsed. */
+  /**
+   * For an approved `settle`: the issuer's totals for the batch, and its transactions when they
+   * differ — read from the wire by the adapter. Absent when the answer carried none it could read
+   * (then `malformed` says why): the settler records that as 'bad_answer', never as settled.
+   */
+  settlement?: SettlementAnswer;
+  /** For an `advice`: the issuer's signed result per advice (accepted / refused with a code). */
+  advice?: { results: AdviceResult[] };
+  /** For a `hotcards`: the list's new version and the change (or the whole list). */
+  hotcards?: HotcardsAnswer;
+  /** What the adapter could not read in a message-specific part of the answer. */
+  malformed?: string;
+  /** The message's own answer fields (advice results, hot-card lists), unparsed. */
   extra: Record<string, unknown>;
 }
 

@@ -4,13 +4,17 @@
  * its transactions when they differ. Matched → settled. Not matched → a per-transaction
  * comparison (./reconcile.ts) becomes the discrepancy report. Every attempt is appended to
  * `settlements`; the newest is the batch's state.
+ *
+ * The exchange is a `Settle` command through the issuer port of the batch's issuer (the router's
+ * entry named by `batches.issuer_id`): the adapter owns the wire message, its retransmission and
+ * its trace numbers, and answers in domain terms — so an ISO 8583 adapter settles the same way.
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/sqlite';
-import type { IssuerLink } from '../issuer/link';
+import type { IssuerRouter } from '../issuer/router';
+import type { SettleCommand } from '../issuer/port';
 import { takeStan } from '../store/terminal-db';
-import { sendWithRetries } from '../terminal/online';
-import { SettlementAnswer, totalsEqual, totalsOf, type BatchTotals } from '../../shared/issuer-settlement';
+import { totalsEqual, totalsOf, type BatchTotals } from '../../shared/issuer-settlement';
 import type { SettlementInfo } from '../../shared/contract/manager';
 import { reconcile, DISCREPANCY_ACTIONS, type Discrepancy, type TerminalItem } from './reconcile';
 import type { BatchRow } from './shift-store';
@@ -21,11 +25,9 @@ import { offlineQueueFromDb, type OfflineQueueView } from './offline-hook';
 
 export interface SettlerOptions {
   db: Db;
-  link: IssuerLink;
-  terminalId: string;
-  merchantId: string;
+  /** The issuers: a batch settles with the entry its row names (attempts are that entry's). */
+  router: Pick<IssuerRouter, 'home' | 'byId'>;
   clock: () => Date;
-  maxAttempts: number;
   /** What is still in the offline queue (default: the offline queue's own table in `db`). */
   offlineQueue?: OfflineQueueView;
   /** The kinds table; the real one except in tests that declare an extra kind. */
@@ -35,6 +37,8 @@ export interface SettlerOptions {
 }
 
 export interface Settler {
+  /** The issuer a batch closed now settles with (written on its `batches` row): the home issuer. */
+  batchIssuer(): string;
   settle(batch: BatchRow): Promise<SettlementInfo>;
   info(shiftId: number): SettlementInfo | null;
 }
@@ -160,7 +164,8 @@ export function createSettler(o: SettlerOptions): Settler {
 
   function record(
     b: BatchRow,
-    stan: number | null,
+    issuerId: string,
+    stan: number,
     status: SettlementInfo['status'],
     issuerTotals: BatchTotals | null,
     discrepancies: Discrepancy[],
@@ -169,10 +174,11 @@ export function createSettler(o: SettlerOptions): Settler {
     const at = o.clock().toISOString();
     o.db
       .prepare(
-        'INSERT INTO settlements (batch_no, stan, status, issuer_totals, discrepancies, attempted_at, issuer_code) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO settlements (batch_no, issuer_id, stan, status, issuer_totals, discrepancies, attempted_at, issuer_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         b.batch_no,
+        issuerId,
         stan,
         status,
         issuerTotals ? JSON.stringify(issuerTotals) : null,
@@ -227,57 +233,46 @@ export function createSettler(o: SettlerOptions): Settler {
       const s = store.latestSettlement(b.batch_no);
       return s ? toInfo(b, s) : null;
     },
+    batchIssuer: () => o.router.home.id,
     async settle(b) {
+      const issuer = o.router.byId(b.issuer_id);
       const totals = batchTotals(o.db, b, kinds);
       const q = queued(b);
-      const { stan, request } = o.db.transaction(() => {
-        const s = takeStan(o.db);
-        const msg = {
-          type: 'settle',
-          terminalId: o.terminalId,
-          merchantId: o.merchantId,
-          stan: s,
-          time: o.clock().toISOString(),
-          nonce: randomBytes(16).toString('hex'),
-          batchNo: b.batch_no,
-          fromStan: b.from_stan,
-          toStan: b.to_stan,
-          carriedStans: JSON.parse(b.carried_in) as number[],
-          excludedStans: JSON.parse(b.carried_out) as number[],
-          totals,
-        };
-        return { stan: s, request: msg };
-      })();
-      const verdict = await sendWithRetries(o.link, request, o.maxAttempts);
+      const command: SettleCommand = o.db.transaction(() => ({
+        kind: 'settle' as const,
+        stan: takeStan(o.db),
+        time: o.clock().toISOString(),
+        id: randomBytes(16).toString('hex'),
+        batchNo: b.batch_no,
+        fromStan: b.from_stan,
+        toStan: b.to_stan,
+        carriedStans: JSON.parse(b.carried_in) as number[],
+        excludedStans: JSON.parse(b.carried_out) as number[],
+        totals,
+      }))();
+      const rec = (
+        status: SettlementInfo['status'],
+        issuerTotals: BatchTotals | null,
+        discrepancies: Discrepancy[],
+        issuerCode?: string,
+      ) => record(b, issuer.id, command.stan, status, issuerTotals, discrepancies, issuerCode);
+      const out = await issuer.port.exchange(command, issuer.attempts);
       // Not reached, or no trustworthy answer: the issuer may not know the batch yet.
-      if (verdict.kind !== 'answer') return record(b, stan, 'unreachable', null, q.map(queuedDiscrepancy));
+      if (out.kind !== 'answer') return rec('unreachable', null, q.map(queuedDiscrepancy));
+      const answer = out.answer;
       // Reached and refused: the manager sees the issuer's code, not "not reached".
-      if (verdict.response.result !== 'approved')
-        return record(
-          b,
-          stan,
-          'refused',
-          null,
-          q.map(queuedDiscrepancy),
-          verdict.response.code ?? 'ISSUER_ERROR',
-        );
-      const parsed = SettlementAnswer.safeParse(verdict.response.settlement);
-      if (!parsed.success) {
+      if (answer.result !== 'approved')
+        return rec('refused', null, q.map(queuedDiscrepancy), answer.code ?? 'ISSUER_ERROR');
+      const ans = answer.settlement;
+      if (!ans) {
         o.log?.(
-          `settlement of batch ${b.batch_no}: the issuer's answer is not a settlement (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+          `settlement of batch ${b.batch_no} with ${issuer.id}: the issuer's answer is not a settlement (${answer.malformed ?? 'none in the answer'})`,
         );
-        return record(b, stan, 'bad_answer', null, q.map(queuedDiscrepancy));
+        return rec('bad_answer', null, q.map(queuedDiscrepancy));
       }
-      const ans = parsed.data;
       // Matched: settled, with no discrepancy — advices it carried out are in `carriedOut`.
-      if (ans.matched && totalsEqual(ans.totals, totals)) return record(b, stan, 'settled', ans.totals, []);
-      return record(
-        b,
-        stan,
-        'unmatched',
-        ans.totals,
-        reconcile(batchItems(o.db, b, kinds), ans.txns ?? [], q),
-      );
+      if (ans.matched && totalsEqual(ans.totals, totals)) return rec('settled', ans.totals, []);
+      return rec('unmatched', ans.totals, reconcile(batchItems(o.db, b, kinds), ans.txns ?? [], q));
     },
   };
 }

@@ -340,10 +340,11 @@ export class ShiftService {
         const batchNo = (lastBatch?.batch_no ?? 0) + 1;
         this.o.db
           .prepare(
-            'INSERT INTO batches (batch_no, shift_id, from_stan, to_stan, carried_in, carried_out, forced, forced_by, totals, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            'INSERT INTO batches (batch_no, issuer_id, shift_id, from_stan, to_stan, carried_in, carried_out, forced, forced_by, totals, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
           )
           .run(
             batchNo,
+            this.o.settler.batchIssuer(),
             s.id,
             s.from_stan,
             toStan,

@@ -32,11 +32,14 @@ export interface BatchRow {
   forced_by: string | null;
   totals: string;
   created_at: string;
+  /** The issuer this batch settles with (src/main/issuer/router.ts); 'default' before issuer ids. */
+  issuer_id: string;
 }
 
 export interface SettlementRow {
   id: number;
   batch_no: number;
+  issuer_id: string;
   stan: number | null;
   status: SettlementInfo['status'];
   issuer_totals: string | null;

@@ -54,13 +54,11 @@ export function createShiftPieces(p: {
   offline?: { store: OfflineStore; forwarder: Forwarder };
 }): { shifts: ShiftService; voidRefund: VoidRefund } {
   const c = p.config;
+  // Settle through the issuer port of the batch's issuer: the router the terminal runs with.
   const settler = createSettler({
     db: p.db,
-    link: p.link,
-    terminalId: c.terminalId,
-    merchantId: c.merchantId,
+    router: p.terminal.runner.router,
     clock: p.clock,
-    maxAttempts: c.issuer.attempts,
     log: p.log,
   });
   const shifts = new ShiftService({

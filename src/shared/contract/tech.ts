@@ -48,6 +48,17 @@ export const ReadTestResult = z.object({
 });
 export type ReadTestResult = z.infer<typeof ReadTestResult>;
 
+/** One issuer entry's echo (tech.echo). */
+export const EchoResult = z.object({
+  issuerId: z.string(),
+  name: z.string(),
+  ok: z.boolean(),
+  rttMs: z.number(),
+  code: ErrorCode.optional(),
+  detail: z.string().optional(),
+});
+export type EchoResult = z.infer<typeof EchoResult>;
+
 export const techMethods = {
   'tech.devices': method({
     req: z.object({}).strict(),
@@ -98,7 +109,11 @@ export const techMethods = {
     res: ReadTestResult,
     roles: TECH,
   }),
-  /** Issuer link echo with its round-trip time. */
+  /**
+   * An `Echo` to every issuer entry through its port, each with its round-trip time. The top
+   * level is the summary: ok when every entry answered; rttMs is the home issuer's; code and
+   * detail are the first failing entry's.
+   */
   'tech.echo': method({
     req: z.object({}).strict(),
     res: z.object({
@@ -106,6 +121,7 @@ export const techMethods = {
       rttMs: z.number(),
       code: ErrorCode.optional(),
       detail: z.string().optional(),
+      issuers: z.array(EchoResult),
     }),
     roles: TECH,
   }),

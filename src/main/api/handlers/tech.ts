@@ -5,13 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
-import type { techMethods, ReadTestResult } from '../../../shared/contract/tech';
+import type { techMethods, ReadTestResult, EchoResult } from '../../../shared/contract/tech';
 import type { DeviceEvent } from '../../../shared/devices';
 import { TillError } from '../../../shared/errors';
 import { maskPan } from '../../../shared/card';
 import { DeviceConfig, parseDeviceSpec, specFitsKind } from '../../../drivers/device-spec';
 import { describeEvent } from '../../../drivers/registry';
-import { LinkError } from '../../issuer/link';
+import type { EchoCommand } from '../../issuer/port';
+import type { IssuerEntry } from '../../issuer/router';
 import { takeStan } from '../../store/terminal-db';
 import { overlayPath, saveDeviceSetting } from '../../devices/overlay';
 import { testPageDoc } from '../../devices/test-page';
@@ -19,6 +20,35 @@ import { pcscStatus } from '../../devices/pcsc-status';
 import { buildDiagnostics, diagnosticsFileName } from '../../diagnostics';
 
 export function techHandlers(ctx: AppContext): Pick<Handlers, keyof typeof techMethods> {
+  /** One `Echo` through an issuer entry's port, sent once, with its round-trip time. */
+  const echo = async (e: IssuerEntry): Promise<EchoResult> => {
+    // An echo takes a STAN like every command (ISO 8583 network management does too): the
+    // (terminal, STAN) pair stays unique; the adapter maps it to its own trace space.
+    const cmd: EchoCommand = {
+      kind: 'echo',
+      stan: ctx.db.transaction(() => takeStan(ctx.db))(),
+      time: ctx.clock().toISOString(),
+      id: randomBytes(16).toString('hex'),
+    };
+    const started = performance.now();
+    const out = await e.port.exchange(cmd, 1);
+    const rttMs = Math.round((performance.now() - started) * 10) / 10;
+    const who = { issuerId: e.id, name: e.name, rttMs };
+    if (out.kind === 'answer' && out.answer.result === 'approved') {
+      ctx.log(`tech: issuer echo ok in ${rttMs} ms (${e.id})`);
+      return { ...who, ok: true };
+    }
+    const code =
+      out.kind === 'answer'
+        ? (out.answer.code ?? 'ISSUER_ERROR')
+        : out.kind === 'unknown' && out.failure === 'bad-signature'
+          ? 'ISSUER_BAD_SIGNATURE'
+          : 'ISSUER_UNREACHABLE';
+    const detail = out.kind === 'answer' ? `declined ${code}` : out.detail;
+    ctx.log(`tech: issuer echo failed after ${rttMs} ms (${e.id}): ${detail}`);
+    return { ...who, ok: false, code, detail };
+  };
+
   const device = (id: string) => {
     const d = ctx.devices.list().find((x) => x.id === id);
     if (!d) throw new TillError('NOT_FOUND', `no device ${id}`);
@@ -117,30 +147,18 @@ export function techHandlers(ctx: AppContext): Pick<Handlers, keyof typeof techM
     },
 
     'tech.echo': async () => {
-      const started = performance.now();
-      try {
-        await ctx.link.send({
-          type: 'echo',
-          terminalId: ctx.config.terminalId,
-          merchantId: ctx.config.merchantId,
-          // An echo takes a STAN like every message (ISO 8583 network management does too): the
-          // (terminal, STAN) pair stays unique.
-          stan: takeStan(ctx.db),
-          time: ctx.clock().toISOString(),
-          nonce: randomBytes(16).toString('hex'),
-        });
-        const rttMs = Math.round((performance.now() - started) * 10) / 10;
-        ctx.log(`tech: issuer echo ok in ${rttMs} ms`);
-        return { ok: true, rttMs };
-      } catch (e) {
-        const rttMs = Math.round((performance.now() - started) * 10) / 10;
-        const code =
-          e instanceof LinkError && e.failure === 'bad-signature'
-            ? 'ISSUER_BAD_SIGNATURE'
-            : 'ISSUER_UNREACHABLE';
-        ctx.log(`tech: issuer echo failed after ${rttMs} ms: ${(e as Error).message}`);
-        return { ok: false, rttMs, code, detail: (e as Error).message };
-      }
+      // Every issuer entry at once, each through its own port: the technician sees which is down.
+      const entries = ctx.terminal.runner.router.entries();
+      const issuers = await Promise.all(entries.map((e) => echo(e)));
+      const failed = issuers.find((r) => !r.ok);
+      const home = issuers[0]!;
+      return {
+        ok: !failed,
+        rttMs: home.rttMs,
+        ...(failed?.code ? { code: failed.code } : {}),
+        ...(failed?.detail ? { detail: failed.detail } : {}),
+        issuers,
+      };
     },
 
     'tech.log': ({ limit }) => ctx.log.recent(limit),

@@ -1,0 +1,36 @@
+/**
+ * An issuer router for read-only tools (`cardtill shift report`): one 'default' entry whose port
+ * never reaches anyone — every exchange ends `not-sent`, sign-on is refused. A report builds the
+ * shift service the app uses without a link to the issuer.
+ */
+import { DEFAULT_ISSUER_ID } from '../config/config';
+import { TillError } from '../../shared/errors';
+import type { ExchangeOutcome, IssuerPort, SignOnResult } from './port';
+import { IssuerRouter } from './router';
+
+class NoIssuerPort implements IssuerPort {
+  readonly protocol = 'none';
+  exchange(): Promise<ExchangeOutcome> {
+    return Promise.resolve({ kind: 'not-sent', detail: 'read-only: no issuer link' });
+  }
+  signOn(): Promise<SignOnResult> {
+    return Promise.reject(new TillError('ISSUER_UNREACHABLE', 'read-only: no issuer link'));
+  }
+  setCut(): void {}
+  isCut(): boolean {
+    return true;
+  }
+}
+
+export function noIssuerRouter(): IssuerRouter {
+  return new IssuerRouter([
+    {
+      id: DEFAULT_ISSUER_ID,
+      name: 'none',
+      port: new NoIssuerPort(),
+      attempts: 1,
+      timeoutMs: 0,
+      cardRanges: [],
+    },
+  ]);
+}
