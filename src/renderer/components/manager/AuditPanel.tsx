@@ -6,11 +6,13 @@ import { useT } from '../useLang';
 import { download } from './download';
 import type { Res } from '../../../shared/contract';
 import { auditActionWords, auditDetailWords } from '../../../shared/audit-words';
-import { useFormat } from '../../format';
+import { useFormat, useOperatorName } from '../../format';
 
 export function AuditPanel() {
   const { t, err, lang } = useT();
   const f = useFormat();
+  // Names where people read (issue 11 #24), the id beside them for the record.
+  const opName = useOperatorName();
   const [rows, setRows] = useState<Res<'audit.list'>>([]);
   const [note, setNote] = useState('');
   useEffect(() => void call('audit.list', { limit: 200 }).then(setRows), []);
@@ -48,11 +50,11 @@ export function AuditPanel() {
           {rows.map((a) => (
             <tr key={a.id} className={`audit-${a.outcome}`} data-action={a.action}>
               <td>{f.dateTime(a.at)}</td>
-              <td>{a.operatorId ?? '—'}</td>
+              <td>{a.operatorId ? opName(a.operatorId) : '—'}</td>
               <td title={a.action}>{auditActionWords(a.action, lang)}</td>
               <td>{t(`auditOutcome_${a.outcome}`)}</td>
               <td className="mono">{a.stan ?? ''}</td>
-              <td>{a.approvedBy ?? ''}</td>
+              <td>{opName(a.approvedBy)}</td>
               <td>{auditDetailWords(a.detail, lang)}</td>
             </tr>
           ))}
