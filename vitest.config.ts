@@ -5,11 +5,19 @@ import { defineConfig } from 'vitest/config';
  *  - `suite`: unit, integration and end-to-end files, two at a time. Vitest's default on a 2-core
  *    machine is availableParallelism − 1 = one file at a time, and most of these files spend their
  *    time waiting on sockets, child processes and Chromium, not on a core.
- *  - `fault`: the crash loop and the link-fault proxy, alone afterwards, so their short deadlines
- *    (0.3 s issuer timeouts, kill -9 timing) are not measured against a neighbour's load.
+ *  - `serial`: alone afterwards, one file at a time — the crash loop and the link-fault proxy, so
+ *    their short deadlines (0.3 s issuer timeouts, kill -9 timing) are not measured against a
+ *    neighbour's load, and the three files that stop, start and share the one system pcscd and its
+ *    vpcd readers (two of them side by side once lost a card insert after a pcscd restart).
  * CARDTILL_TEST_WORKERS overrides the first group's width (1 = fully serial, as before).
  */
 const suiteWorkers = Number(process.env.CARDTILL_TEST_WORKERS ?? 2);
+const SERIAL = [
+  'test/fault/**/*.test.ts',
+  'test/integration/pcsc-reader.test.ts',
+  'test/integration/epurse-pcsc.test.ts',
+  'test/e2e/devices.e2e.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -23,7 +31,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/fault/**'],
+          exclude: [...SERIAL],
           maxWorkers: suiteWorkers,
           sequence: { groupOrder: 0 },
         },
@@ -31,8 +39,8 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'fault',
-          include: ['test/fault/**/*.test.ts'],
+          name: 'serial',
+          include: SERIAL,
           maxWorkers: 1,
           sequence: { groupOrder: 1 },
         },

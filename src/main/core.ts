@@ -17,6 +17,7 @@ import { HttpIssuerLink } from './issuer/http-link';
 import { createIssuerRouter } from './issuer/create-router';
 import { unwrapReceiptKey } from '../shared/receipt-code';
 import { createReceiptExtras } from './receipt/signed-receipt';
+import { attachJournalHead } from './journal/head-keeper';
 import { openTerminalDb, takeStan } from './store/terminal-db';
 import type { Db } from '../shared/store/sqlite';
 import { TxnStore } from './terminal/txn-store';
@@ -118,6 +119,9 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   });
 
   const db = openTerminalDb(d.dataDir);
+  // The journal head outside the database, the issuer's acknowledgement of it in echo and settle,
+  // and the rollback block (src/main/journal/head-keeper.ts).
+  link.setHooks(attachJournalHead(db, { dataDir: d.dataDir, log, clock, keys }));
   const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
   // One job queue for everything the terminal owes the issuer in the background (src/main/jobs);
   // its kinds are registered below. The settlement job reads the shift service, built later.

@@ -32,6 +32,10 @@ export const AUDIT_ACTION_WORDS: Record<string, Words> = {
   'shift.acknowledge': { zh: '确认差异', en: 'Variance acknowledged' },
   'journal.acknowledge': { zh: '确认日志校验失败后结班', en: 'Journal check failure acknowledged at close' },
   'till.unblock': { zh: '技术员解除停止收款', en: 'Till unblocked by the technician' },
+  'jobs.ackDeadLetter': {
+    zh: '确认死信（永久失败的后台任务）',
+    en: 'Dead letter acknowledged (a background job that failed for good)',
+  },
   'batch.settle': { zh: '对账', en: 'Settlement' },
   'report.x': { zh: '查看 X 报表', en: 'X report viewed' },
   'report.x.print': { zh: '打印 X 报表', en: 'X report printed' },
