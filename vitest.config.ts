@@ -15,7 +15,6 @@ const suiteWorkers = Number(process.env.CARDTILL_TEST_WORKERS ?? 2);
 const SERIAL = [
   'test/fault/**/*.test.ts',
   'test/integration/pcsc-reader.test.ts',
-  'test/integration/epurse-pcsc.test.ts',
   'test/e2e/devices.e2e.test.ts',
 ];
 
@@ -31,7 +30,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: [...SERIAL],
+          exclude: [...SERIAL, 'test/integration/epurse-pcsc.test.ts'],
           maxWorkers: suiteWorkers,
           sequence: { groupOrder: 0 },
         },
@@ -43,6 +42,18 @@ export default defineConfig({
           include: SERIAL,
           maxWorkers: 1,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // Last, alone: the e-purse card and PSAM leave pcscd in a state after which the reader
+        // test's pcscd restart never sees a card again (seen in separate processes too), so it
+        // runs after that test rather than before it. To be found and fixed in the e-purse rig.
+        extends: true,
+        test: {
+          name: 'epurse',
+          include: ['test/integration/epurse-pcsc.test.ts'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
