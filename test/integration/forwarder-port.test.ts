@@ -14,27 +14,11 @@ import { TxnStore } from '../../src/main/terminal/txn-store';
 import { OfflineStore } from '../../src/offline-queue/store';
 import { OfflineConfig } from '../../src/offline-queue/config';
 import { Forwarder } from '../../src/offline-queue/forwarder';
-import type { ExchangeOutcome, IssuerCommand, IssuerPort } from '../../src/main/issuer/port';
+import type { IssuerPort } from '../../src/main/issuer/port';
+import { ScriptedPort } from '../helpers/scripted-port';
 import type { Db } from '../../src/main/store/sqlite';
 
 const HOT = '6222021234567890';
-
-class ScriptedPort implements IssuerPort {
-  readonly protocol = 'scripted';
-  readonly sent: Array<{ cmd: IssuerCommand; attempts: number }> = [];
-  constructor(public next: (cmd: IssuerCommand) => ExchangeOutcome) {}
-  exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
-    this.sent.push({ cmd, attempts });
-    return Promise.resolve(this.next(cmd));
-  }
-  signOn(): Promise<never> {
-    return Promise.reject(new Error('not used'));
-  }
-  setCut(): void {}
-  isCut(): boolean {
-    return false;
-  }
-}
 
 let dataDir: string;
 let db: Db;

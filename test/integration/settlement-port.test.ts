@@ -14,30 +14,13 @@ import { loadOrCreateTerminalKeys } from '../../src/main/keys/terminal-keys';
 import { TxnStore } from '../../src/main/terminal/txn-store';
 import { TransactionRunner } from '../../src/main/terminal/runner';
 import { IssuerRouter, type IssuerEntry } from '../../src/main/issuer/router';
-import type { ExchangeOutcome, IssuerCommand, IssuerPort } from '../../src/main/issuer/port';
+import type { ExchangeOutcome, IssuerPort } from '../../src/main/issuer/port';
+import { ScriptedPort } from '../helpers/scripted-port';
 import { batchTotals, createSettler } from '../../src/main/shift/settlement';
 import type { BatchRow } from '../../src/main/shift/shift-store';
 import type { Db } from '../../src/main/store/sqlite';
 
 const PAN = '6222021234567890';
-
-/** A port that answers from a script and records every command and its attempts. */
-class ScriptedPort implements IssuerPort {
-  readonly protocol = 'scripted';
-  readonly sent: Array<{ cmd: IssuerCommand; attempts: number }> = [];
-  constructor(public next: (cmd: IssuerCommand) => ExchangeOutcome) {}
-  exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
-    this.sent.push({ cmd, attempts });
-    return Promise.resolve(this.next(cmd));
-  }
-  signOn(): Promise<never> {
-    return Promise.reject(new Error('not used'));
-  }
-  setCut(): void {}
-  isCut(): boolean {
-    return false;
-  }
-}
 
 const approve = (): ExchangeOutcome => ({
   kind: 'answer',
