@@ -86,6 +86,18 @@ export const ErrorCode = z.enum([
   'CARD_CAP_EXCEEDED',
   'CARD_ALREADY_ACTIVE',
   'TENDER_SHORT',
+  // Card life (issue 12): cash-out, replace, void of a load, and the prepaid-card rules (src/shared/card-rules.ts).
+  'BUYER_ID_REQUIRED',
+  'CASH_NOT_ALLOWED',
+  'TRANSFER_REF_REQUIRED',
+  'CARD_TENDER_NOT_ALLOWED',
+  'CARD_EMPTY',
+  'CASHOUT_NOT_ALLOWED',
+  'REPLACE_NOT_ALLOWED',
+  'VOID_VALUE_SPENT',
+  'CARD_BALANCE_CHANGED',
+  'CARD_CLOSED',
+  'CARD_REPLACED',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -239,6 +251,38 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     en: 'This card is already active: top it up instead',
   },
   TENDER_SHORT: { zh: '收取的现金少于卡面值', en: 'The cash taken is less than the card value' },
+  BUYER_ID_REQUIRED: {
+    zh: '需登记购卡人身份证件（姓名和证件号码）：记名卡售卡、充值，或一次购买不记名卡满¥10,000.00',
+    en: "The buyer's ID (name and ID number) is needed: a registered card sold or topped up, or ¥10,000.00 or more of anonymous cards at once",
+  },
+  CASH_NOT_ALLOWED: {
+    zh: '金额达到非现金购卡标准（单位¥5,000.00、个人¥50,000.00起），不能收现金，请用银行转账',
+    en: 'At this amount (organisation ¥5,000.00, person ¥50,000.00 and up) cards cannot be paid in cash: use a bank transfer',
+  },
+  TRANSFER_REF_REQUIRED: { zh: '请输入银行转账流水号', en: 'Enter the bank transfer reference' },
+  CARD_TENDER_NOT_ALLOWED: {
+    zh: '储值卡不能用来购买或充值另一张储值卡：请收现金或银行转账',
+    en: 'A stored-value card can never pay for another stored-value card: take cash or a bank transfer',
+  },
+  CARD_EMPTY: { zh: '卡内没有余额，无需退卡', en: 'The card holds nothing to cash out' },
+  CASHOUT_NOT_ALLOWED: {
+    zh: '不记名卡余额超过可退额度，不能退卡：只有记名卡或小额不记名卡可以退卡',
+    en: 'This anonymous card holds more than may be cashed out: only registered cards or small anonymous balances',
+  },
+  REPLACE_NOT_ALLOWED: {
+    zh: '只有记名卡可以换卡，且新卡必须是另一张未激活的卡',
+    en: 'Only a registered card can be replaced, onto another card not yet activated',
+  },
+  VOID_VALUE_SPENT: {
+    zh: '卡内已消费部分金额，不能撤销售卡或充值（余额见下）',
+    en: 'Part of the value was already spent: the card sale or top-up cannot be voided (the balance left is shown)',
+  },
+  CARD_BALANCE_CHANGED: {
+    zh: '卡内余额刚刚变动，请重新操作',
+    en: 'The card balance just changed: start again',
+  },
+  CARD_CLOSED: { zh: '此卡已退卡注销', en: 'This card was cashed out and closed' },
+  CARD_REPLACED: { zh: '此卡已换卡，请使用新卡', en: 'This card was replaced: use the new card' },
   UNKNOWN_TXN_KIND: {
     zh: '未知的交易类型：数据可能来自更新的版本或已被改动，请联系技术人员',
     en: 'Unknown transaction type: the data may come from a newer version or was altered; call the technician',

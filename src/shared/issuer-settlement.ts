@@ -37,6 +37,13 @@ export const BatchTotals = z.object({
   activateFen: fen.default(0),
   topupCount: z.number().int().min(0).default(0),
   topupFen: fen.default(0),
+  // Cash-out, replace and the void of a card load (issue 12, later still): absent means none.
+  cashoutCount: z.number().int().min(0).default(0),
+  cashoutFen: fen.default(0),
+  replaceCount: z.number().int().min(0).default(0),
+  replaceFen: fen.default(0),
+  loadvoidCount: z.number().int().min(0).default(0),
+  loadvoidFen: fen.default(0),
 });
 export type BatchTotals = z.infer<typeof BatchTotals>;
 
@@ -89,7 +96,13 @@ export function totalsEqual(a: BatchTotals, b: BatchTotals): boolean {
     (a.activateCount ?? 0) === (b.activateCount ?? 0) &&
     (a.activateFen ?? 0) === (b.activateFen ?? 0) &&
     (a.topupCount ?? 0) === (b.topupCount ?? 0) &&
-    (a.topupFen ?? 0) === (b.topupFen ?? 0)
+    (a.topupFen ?? 0) === (b.topupFen ?? 0) &&
+    (a.cashoutCount ?? 0) === (b.cashoutCount ?? 0) &&
+    (a.cashoutFen ?? 0) === (b.cashoutFen ?? 0) &&
+    (a.replaceCount ?? 0) === (b.replaceCount ?? 0) &&
+    (a.replaceFen ?? 0) === (b.replaceFen ?? 0) &&
+    (a.loadvoidCount ?? 0) === (b.loadvoidCount ?? 0) &&
+    (a.loadvoidFen ?? 0) === (b.loadvoidFen ?? 0)
   );
 }
 
@@ -106,6 +119,12 @@ export function totalsOf(txns: ReadonlyArray<{ type: SettlementBucket; amountFen
     activateFen: 0,
     topupCount: 0,
     topupFen: 0,
+    cashoutCount: 0,
+    cashoutFen: 0,
+    replaceCount: 0,
+    replaceFen: 0,
+    loadvoidCount: 0,
+    loadvoidFen: 0,
   };
   for (const x of txns) {
     t[`${x.type}Count`]++;

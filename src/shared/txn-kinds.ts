@@ -25,8 +25,10 @@ import { TillError } from './errors';
  * What the kind does to the card's balance at the issuer.
  * `undo`: the opposite of the kind it reverses (a reversal); it never counts in the shift's net,
  * because the row it undoes was already declined at the till.
+ * `move`: value moves from one card to another of the same issuer (replace, 换卡): nothing comes in
+ * or goes out for the shop, so it never counts in the net either; its undo is the issuer's own.
  */
-export type CardMoney = 'debit' | 'credit' | 'none' | 'undo';
+export type CardMoney = 'debit' | 'credit' | 'none' | 'undo' | 'move';
 /** What the kind does to the cash drawer. */
 export type DrawerMoney = 'in' | 'out' | 'none';
 /** Where an approved row of the kind is counted on the X/Z report (src/main/shift/totals.ts). */
@@ -41,10 +43,27 @@ export const TOTALS_BUCKETS = [
   'topups',
 ] as const;
 /** Where it is counted in a batch settled with the issuer (BatchTotals, docs/issuer-protocol.md "settle"). */
-export type SettlementBucket = 'sale' | 'void' | 'refund' | 'activate' | 'topup';
-export const SETTLEMENT_BUCKETS = ['sale', 'void', 'refund', 'activate', 'topup'] as const;
+export type SettlementBucket =
+  | 'sale'
+  | 'void'
+  | 'refund'
+  | 'activate'
+  | 'topup'
+  | 'cashout'
+  | 'replace'
+  | 'loadvoid';
+export const SETTLEMENT_BUCKETS = [
+  'sale',
+  'void',
+  'refund',
+  'activate',
+  'topup',
+  'cashout',
+  'replace',
+  'loadvoid',
+] as const;
 /** The manager override a kind needs before it runs (src/main/auth/override.ts). */
-export type KindOverrideAction = 'void' | 'refund';
+export type KindOverrideAction = 'void' | 'refund' | 'cashout' | 'replace';
 
 export interface TxnKindDecl {
   /** The online wire command the terminal sends (docs/issuer-protocol.md). */
@@ -89,6 +108,11 @@ export interface TxnKindDecl {
    * as the cash taken, not added to a total.
    */
   readonly paidOnTerminal: boolean;
+  /**
+   * The kind that voids an approved row of this kind within the open batch (src/main/terminal/
+   * void-refund.ts): `void` for a sale, `void_load` for a card sold or topped up. Absent: not voidable.
+   */
+  readonly voidedBy?: string;
 }
 
 export interface TxnKind<K extends string = string> extends TxnKindDecl {
@@ -111,6 +135,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 0,
     audit: 'txn.sale',
     paidOnTerminal: false,
+    voidedBy: 'void',
   },
   inquiry: {
     wire: 'inquiry',
@@ -195,6 +220,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 5,
     audit: 'txn.activate',
     paidOnTerminal: true,
+    voidedBy: 'void_load',
   },
   topup: {
     wire: 'topup',
@@ -210,6 +236,62 @@ export const TXN_KIND_DECLS = {
     qrCode: 6,
     audit: 'txn.topup',
     paidOnTerminal: true,
+    voidedBy: 'void_load',
+  },
+  // Cash-out (退卡 / 回收): the card's whole remaining balance is debited and paid out of the
+  // drawer in cash; the card ends `closed`. The row's amount is that balance, learnt online just
+  // before (an inquiry in the same till lock), and the issuer refuses if it changed meanwhile.
+  cashout: {
+    wire: 'cashout',
+    wireAliases: [],
+    card: 'debit',
+    drawer: { amount: 'out', otherTender: 'none' },
+    // The issuer's reverse credits the balance back and reopens the card.
+    reversedBy: 'reversal',
+    offline: false,
+    override: 'cashout',
+    totals: null,
+    settlement: 'cashout',
+    title: { zh: '退卡', en: 'CASH-OUT' },
+    qrCode: 10,
+    audit: 'txn.cashout',
+    paidOnTerminal: false,
+  },
+  // Replace (换卡): a registered card reported lost or damaged hands its whole balance to a new,
+  // unsold card in one issuer message; the old card ends `replaced`. No money comes in or goes
+  // out (the row's amount is 0: the issuer answers what moved); the issuer's reverse moves it back.
+  replace: {
+    wire: 'replace',
+    wireAliases: [],
+    card: 'move',
+    drawer: { amount: 'none', otherTender: 'none' },
+    reversedBy: 'reversal',
+    offline: false,
+    override: 'replace',
+    totals: null,
+    settlement: 'replace',
+    title: { zh: '换卡', en: 'CARD REPLACED' },
+    qrCode: 11,
+    audit: 'txn.replace',
+    paidOnTerminal: false,
+  },
+  // Void of a card sale or top-up within the open batch: the value comes off the card again (the
+  // issuer refuses when part of it was spent) and its cash — the original's other tender, copied —
+  // goes back out of the drawer. An activation voided returns the card to not_activated.
+  void_load: {
+    wire: 'voidload',
+    wireAliases: [],
+    card: 'debit',
+    drawer: { amount: 'none', otherTender: 'out' },
+    reversedBy: 'reversal',
+    offline: false,
+    override: 'void',
+    totals: null,
+    settlement: 'loadvoid',
+    title: { zh: '撤销售卡/充值', en: 'VOID CARD LOAD' },
+    qrCode: 12,
+    audit: 'txn.void_load',
+    paidOnTerminal: false,
   },
 } as const satisfies Record<string, TxnKindDecl>;
 
@@ -264,6 +346,9 @@ export function defineKinds<K extends string>(decls: Readonly<Record<K, TxnKindD
     if (k.card === 'none' && k.drawer.amount === 'none' && k.reversedBy !== null)
       throw new Error(`defineKinds: ${k.type} moves no money but has a reversal`);
   }
+  for (const k of list)
+    if (k.voidedBy !== undefined && byType.get(k.voidedBy)?.override !== 'void')
+      throw new Error(`defineKinds: ${k.type} is voided by ${k.voidedBy}, not a kind needing the void override`);
   const table: KindTable<K> = {
     list: Object.freeze(list),
     types: Object.freeze(list.map((k) => k.type)) as unknown as readonly [K, ...K[]],
@@ -320,6 +405,7 @@ export function cardSign(card: CardMoney): 1 | -1 | 0 {
       return -1;
     case 'none':
     case 'undo':
+    case 'move':
       return 0;
     default:
       return assertNever(card, 'card direction');
@@ -342,7 +428,9 @@ export function drawerSign(d: DrawerMoney): 1 | -1 | 0 {
 
 /** Whether the kind moves money at all (card or drawer): its receipt shows the amount. */
 export function movesMoney(k: TxnKindDecl): boolean {
-  return k.card !== 'none' || k.drawer.amount !== 'none' || k.drawer.otherTender !== 'none';
+  // A move between two cards (replace) is shown by what moved, not as an amount the shop took.
+  const card = k.card !== 'none' && k.card !== 'move';
+  return card || k.drawer.amount !== 'none' || k.drawer.otherTender !== 'none';
 }
 
 /** Whether a row of this kind whose outcome is unknown must be reversed at the issuer. */
@@ -383,6 +471,8 @@ export function undoOf(card: CardMoney): 'credit' | 'debit' | 'none' {
       return 'debit';
     case 'none':
     case 'undo':
+    // The issuer undoes a move itself (src/issuer-sim/handlers-card-life.ts): two cards change.
+    case 'move':
       return 'none';
     default:
       return assertNever(card, 'card direction');

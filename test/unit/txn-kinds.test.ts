@@ -47,14 +47,14 @@ const OLD_QR: Record<(typeof OLD_ORDER)[number], string> = {
 const FIELDS: Record<keyof TxnKindDecl, (v: unknown) => boolean> = {
   wire: (v) => typeof v === 'string' && v.length > 0,
   wireAliases: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
-  card: (v) => ['debit', 'credit', 'none', 'undo'].includes(v as string),
+  card: (v) => ['debit', 'credit', 'none', 'undo', 'move'].includes(v as string),
   drawer: (v) => {
     const d = v as { amount: string; otherTender: string };
     return ['in', 'out', 'none'].includes(d.amount) && ['in', 'out', 'none'].includes(d.otherTender);
   },
   reversedBy: (v) => v === null || TXN_KINDS.has(v as string),
   offline: (v) => typeof v === 'boolean',
-  override: (v) => v === null || v === 'void' || v === 'refund',
+  override: (v) => v === null || ['void', 'refund', 'cashout', 'replace'].includes(v as string),
   totals: (v) => v === null || (TOTALS_BUCKETS as readonly unknown[]).includes(v),
   settlement: (v) => v === null || (SETTLEMENT_BUCKETS as readonly unknown[]).includes(v),
   title: (v) => {
@@ -64,6 +64,7 @@ const FIELDS: Record<keyof TxnKindDecl, (v: unknown) => boolean> = {
   qrCode: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255,
   audit: (v) => typeof v === 'string' && /^txn\.[a-z_]+$/.test(v),
   paidOnTerminal: (v) => typeof v === 'boolean',
+  voidedBy: (v) => v === undefined || TXN_KINDS.get(v as string).override === 'void',
 };
 
 describe('the kinds table', () => {
@@ -71,7 +72,8 @@ describe('the kinds table', () => {
     expect(TXN_KINDS.list.map((k) => k.type)).toEqual(Object.keys(TXN_KIND_DECLS));
     for (const k of TXN_KINDS.list) {
       for (const [field, ok] of Object.entries(FIELDS)) {
-        expect(field in k, `${k.type}.${field} declared`).toBe(true);
+        // `voidedBy` is the one optional field: most kinds cannot be voided.
+        expect(field in k || field === 'voidedBy', `${k.type}.${field} declared`).toBe(true);
         expect(ok((k as unknown as Record<string, unknown>)[field]), `${k.type}.${field} well-formed`).toBe(
           true,
         );
@@ -81,7 +83,18 @@ describe('the kinds table', () => {
   });
 
   it('the kinds of the first release, with their meaning', () => {
-    expect([...TXN_TYPES]).toEqual(['sale', 'inquiry', 'void', 'refund', 'reversal', 'activate', 'topup']);
+    expect([...TXN_TYPES]).toEqual([
+      'sale',
+      'inquiry',
+      'void',
+      'refund',
+      'reversal',
+      'activate',
+      'topup',
+      'cashout',
+      'replace',
+      'void_load',
+    ]);
     expect(TxnTypeSchema.options).toEqual([...TXN_TYPES]);
     const m = (t: TxnType) => {
       const k = TXN_KINDS.get(t);
@@ -95,6 +108,16 @@ describe('the kinds table', () => {
     // Card life (issue 12): value onto the card, its cash into the drawer; online only.
     expect(m('activate')).toEqual(['activate', 'credit', 'none', 'in', 'reversal', false, null]);
     expect(m('topup')).toEqual(['topup', 'credit', 'none', 'in', 'reversal', false, null]);
+    // Cash-out: the balance off the card, out of the drawer in cash; replace moves it between cards;
+    // the void of a load takes the value back off the card and its cash out of the drawer.
+    expect(m('cashout')).toEqual(['cashout', 'debit', 'out', 'none', 'reversal', false, 'cashout']);
+    expect(m('replace')).toEqual(['replace', 'move', 'none', 'none', 'reversal', false, 'replace']);
+    expect(m('void_load')).toEqual(['voidload', 'debit', 'none', 'out', 'reversal', false, 'void']);
+    expect(['sale', 'activate', 'topup'].map((t) => TXN_KINDS.get(t).voidedBy)).toEqual([
+      'void',
+      'void_load',
+      'void_load',
+    ]);
     expect([...OFFLINE_TXN_TYPES]).toEqual(['sale', 'void']);
     expect(TXN_KINDS.inSettlement().map((k) => k.type)).toEqual([
       'sale',
@@ -102,6 +125,9 @@ describe('the kinds table', () => {
       'refund',
       'activate',
       'topup',
+      'cashout',
+      'replace',
+      'void_load',
     ]);
     expect(TXN_KINDS.byWire('advice')?.type).toBe('sale');
     expect(receiptTitle(TXN_KINDS.get('inquiry'))).toBe('余额查询 BALANCE');
@@ -160,7 +186,7 @@ describe('the kinds table', () => {
     // A test table is a new table; the real one does not learn its kinds.
     const extended = defineKinds({
       ...TXN_KIND_DECLS,
-      giftwrap: { ...TXN_KIND_DECLS.refund, wire: 'giftwrap', qrCode: 9 },
+      giftwrap: { ...TXN_KIND_DECLS.refund, wire: 'giftwrap', qrCode: 99 },
     });
     expect(extended.has('giftwrap')).toBe(true);
     expect(TXN_KINDS.has('giftwrap')).toBe(false);
@@ -171,18 +197,18 @@ describe('the kinds table', () => {
     expect(() => defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 0 } })).toThrow(
       /qrCode 0 used twice/,
     );
-    expect(() => defineKinds({ ...base, x: { ...base.refund, qrCode: 7 } })).toThrow(
+    expect(() => defineKinds({ ...base, x: { ...base.refund, qrCode: 97 } })).toThrow(
       /wire command refund used twice/,
     );
     expect(() =>
-      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 7, reversedBy: 'nope' } }),
+      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 97, reversedBy: 'nope' } }),
     ).toThrow(/unknown kind nope/);
     expect(() =>
-      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 7, reversedBy: 'sale' } }),
+      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 97, reversedBy: 'sale' } }),
     ).toThrow(/must be an undo kind/);
     expect(() => defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 256 } })).toThrow(/byte/);
     expect(() =>
-      defineKinds({ ...base, x: { ...base.inquiry, wire: 'x', qrCode: 7, reversedBy: 'reversal' } }),
+      defineKinds({ ...base, x: { ...base.inquiry, wire: 'x', qrCode: 97, reversedBy: 'reversal' } }),
     ).toThrow(/moves no money/);
   });
 
@@ -219,6 +245,9 @@ describe('the kinds table', () => {
       'refund',
       'activate',
       'topup',
+      'cashout',
+      'replace',
+      'void_load',
     ]);
     expect(
       ['authorize', 'inquiry', 'void', 'refund', 'reverse', 'activate', 'topup'].filter((w) =>
@@ -243,6 +272,9 @@ describe('the kinds table', () => {
       reversal: true,
       activate: true,
       topup: true,
+      cashout: true,
+      replace: true,
+      void_load: true,
     };
     // @ts-expect-error — 'reversal' is missing, which must not compile.
     const missing: Record<TxnType, true> = {
@@ -324,6 +356,9 @@ describe('reports follow the declaration', () => {
       'type,reversal,0,0,0.00',
       'type,activate,0,0,0.00',
       'type,topup,0,0,0.00',
+      'type,cashout,0,0,0.00',
+      'type,replace,0,,',
+      'type,void_load,0,0,0.00',
     ];
     expect(lines({ ...report, totals })).toEqual(expected);
     const { byKind: _dropped, ...frozenBefore } = totals;

@@ -35,6 +35,9 @@ const WIRE_TYPE: Record<IssuerCommand['kind'], string> = {
   refund: 'refund',
   activate: 'activate',
   topup: 'topup',
+  cashout: 'cashout',
+  replace: 'replace',
+  voidload: 'voidload',
   reverse: 'reverse',
   advice: 'advice',
   hotcards: 'hotcards',
@@ -88,7 +91,20 @@ export function encodeCommand(
       };
     case 'activate':
     case 'topup':
-      return { ...header, card: cmd.card, amountFen: cmd.amountFen, cashFen: cmd.cashFen };
+      return {
+        ...header,
+        card: cmd.card,
+        amountFen: cmd.amountFen,
+        cashFen: cmd.cashFen,
+        ...(cmd.transferFen ? { transferFen: cmd.transferFen } : {}),
+        ...(cmd.buyerId ? { buyerId: true } : {}),
+      };
+    case 'cashout':
+      return { ...header, card: cmd.card, amountFen: cmd.amountFen };
+    case 'replace':
+      return { ...header, card: cmd.card, newCard: cmd.newCard, reason: cmd.reason };
+    case 'voidload':
+      return { ...header, origStan: cmd.origStan, amountFen: cmd.amountFen };
     case 'reverse':
       return { ...header, origStan: cmd.origStan };
     case 'advice':

@@ -56,13 +56,30 @@ export type RefundCommand = CommandBase & {
  * is that payment (recorded in the pending row before this is sent); activate also moves the card
  * from not_activated to active.
  */
-export type ActivateCommand = CommandBase & {
-  kind: 'activate';
-  card: CardRef;
+export type ActivateCommand = CommandBase & { kind: 'activate'; card: CardRef } & LoadPayment;
+export type TopupCommand = CommandBase & { kind: 'topup'; card: CardRef } & LoadPayment;
+/**
+ * How a load was paid, as the issuer is told: `cashFen` in cash, or `transferFen` by bank
+ * transfer (the non-cash rule, src/shared/card-rules.ts); `buyerId`: the till recorded the buyer's
+ * ID (sealed at the till, never sent) — the issuer refuses a registered card loaded without it.
+ */
+export interface LoadPayment {
   amountFen: number;
   cashFen: number;
+  transferFen?: number;
+  buyerId?: boolean;
+}
+/** Cash-out (退卡): debit the card's whole balance, `amountFen`, and close it. */
+export type CashoutCommand = CommandBase & { kind: 'cashout'; card: CardRef; amountFen: number };
+/** Replace (换卡): move the old card's whole balance onto `newCard` (unsold) in one message. */
+export type ReplaceCommand = CommandBase & {
+  kind: 'replace';
+  card: CardRef;
+  newCard: CardRef;
+  reason: 'lost' | 'damaged';
 };
-export type TopupCommand = CommandBase & { kind: 'topup'; card: CardRef; amountFen: number; cashFen: number };
+/** Void of an approved activation or top-up of the open batch: the value comes off the card. */
+export type VoidLoadCommand = CommandBase & { kind: 'voidload'; origStan: number; amountFen: number };
 export type ReverseCommand = CommandBase & { kind: 'reverse'; origStan: number };
 export type AdviceCommand = CommandBase & { kind: 'advice'; advices: AdviceItem[] };
 export type HotcardsCommand = CommandBase & { kind: 'hotcards'; sinceVersion: number };
@@ -84,6 +101,9 @@ export type IssuerCommand =
   | RefundCommand
   | ActivateCommand
   | TopupCommand
+  | CashoutCommand
+  | ReplaceCommand
+  | VoidLoadCommand
   | ReverseCommand
   | AdviceCommand
   | HotcardsCommand

@@ -63,6 +63,21 @@ export interface RunRequest {
   local?: () => TxnRow;
   /** Told the issuer's answer before it is committed (card life reads the cap it reports). */
   onAnswer?: (answer: IssuerAnswer) => void;
+  /**
+   * Written in the pending row's own SQLite transaction, once its STAN is known (card life: the
+   * buyer's sealed ID and how the load was paid) — the row and its details exist together or not.
+   */
+  withPending?: (stan: number) => void;
+  /** What only card-life commands carry (src/main/terminal/card-life.ts). */
+  cardLife?: {
+    /** A load paid by bank transfer: the amount (the row's other tender, the cash, is then 0). */
+    transferFen?: number;
+    /** The till recorded the buyer's ID for this load. */
+    buyerId?: boolean;
+    /** Replace: the new card and why. */
+    newCard?: CardRef;
+    reason?: 'lost' | 'damaged';
+  };
 }
 
 /** What the participants share while one transaction runs. */
@@ -120,9 +135,23 @@ export function commandOf(req: RunRequest, stan: number, time: string, id: strin
       };
     // Card life: the cash the customer paid is the row's other tender, recorded before this is sent.
     case 'activate':
-      return { ...base, kind: 'activate', card, amountFen: req.amountFen, cashFen: req.otherTenderFen };
     case 'topup':
-      return { ...base, kind: 'topup', card, amountFen: req.amountFen, cashFen: req.otherTenderFen };
+      return {
+        ...base,
+        kind: runnerKind(req.kind).command as 'activate' | 'topup',
+        card,
+        amountFen: req.amountFen,
+        cashFen: req.otherTenderFen,
+        ...(req.cardLife?.transferFen ? { transferFen: req.cardLife.transferFen } : {}),
+        ...(req.cardLife?.buyerId ? { buyerId: true } : {}),
+      };
+    case 'cashout':
+      return { ...base, kind: 'cashout', card, amountFen: req.amountFen };
+    case 'replace':
+      if (!req.cardLife?.newCard) throw new TillError('INVALID_STATE', 'replace without a new card');
+      return { ...base, kind: 'replace', card, newCard: req.cardLife.newCard, reason: req.cardLife.reason ?? 'lost' };
+    case 'voidload':
+      return { ...base, kind: 'voidload', origStan: req.origStan!, amountFen: req.amountFen };
   }
 }
 
@@ -201,7 +230,10 @@ export class TransactionRunner {
       operatorId: r.operatorId,
       origStan: r.origStan,
       issuerId: ctx.issuer?.id ?? NO_ISSUER,
-      buildRequest: (s) => commandOf(r, s, this.o.clock().toISOString(), newId()),
+      buildRequest: (s) => {
+        r.withPending?.(s);
+        return commandOf(r, s, this.o.clock().toISOString(), newId());
+      },
     });
     ctx.stan = stan;
     ctx.command = request;
