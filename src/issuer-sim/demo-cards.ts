@@ -2,7 +2,8 @@
  * The demo issuer's cards. Numbers are IIN 888801 + serial + Luhn digit (ISO/IEC 7812-1).
  * The README lists them; tests and the device simulator use them by name.
  */
-export type CardStatus = 'active' | 'lost' | 'frozen' | 'expired' | 'not_activated';
+/** `closed`: cashed out (退卡); `replaced`: its balance moved to a new card (换卡). Both are for good. */
+export type CardStatus = 'active' | 'lost' | 'frozen' | 'expired' | 'not_activated' | 'closed' | 'replaced';
 
 export interface DemoCard {
   name: string;

@@ -169,6 +169,8 @@ export class IssuerLedger {
       frozen: 'CARD_FROZEN',
       expired: 'CARD_EXPIRED',
       not_activated: 'CARD_NOT_ACTIVATED',
+      closed: 'CARD_CLOSED',
+      replaced: 'CARD_REPLACED',
     };
     const code = statusCodes[card.status];
     if (code) return { decline: { result: 'declined', code, cardStatus: card.status } };

@@ -44,6 +44,13 @@ import { adviceKind } from './jobs/advice-job';
 import { settlementKind } from './jobs/settlement-job';
 import { enrolmentKind } from './jobs/enrolment-job';
 import type { EventName, EventPayload, SessionInfo } from '../shared/contract';
+import { TXN_KINDS } from '../shared/txn-kinds';
+
+/** The audit actions of the kinds a manager allows (void, refund, cash-out, …): their receipts name the approver. */
+const OVERRIDDEN_AUDIT = TXN_KINDS.list
+  .filter((k) => k.override !== null)
+  .map((k) => `'${k.audit}'`)
+  .join(', ');
 
 export const VERSION = '0.1.0';
 
@@ -167,7 +174,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     approverOf: (stan) => {
       const r = db
         .prepare(
-          "SELECT approved_by FROM audit_log WHERE stan = ? AND action IN ('txn.void', 'txn.refund') AND approved_by IS NOT NULL ORDER BY id DESC LIMIT 1",
+          `SELECT approved_by FROM audit_log WHERE stan = ? AND action IN (${OVERRIDDEN_AUDIT}) AND approved_by IS NOT NULL ORDER BY id DESC LIMIT 1`,
         )
         .get(stan) as { approved_by: string } | undefined;
       if (!r) return undefined;

@@ -146,8 +146,12 @@ export function checkCashout(
     throw new TillError('CASHOUT_NOT_ALLOWED', `anonymous ${p.balanceFen} > ${rules.anonymousCashoutMaxFen}`);
 }
 
-/** Replace (换卡): only a registered card — its holder is known — and not onto itself. */
-export function checkReplace(p: { registered: boolean; oldPan: string; newPan: string }): void {
-  if (!p.registered) throw new TillError('REPLACE_NOT_ALLOWED', 'anonymous card');
+/**
+ * Replace (换卡): only a registered card — its holder is known — and not onto itself. The flag is
+ * the issuer's (the old card may be lost, so the till cannot ask it first): undefined is not judged
+ * here, and the issuer refuses an anonymous card with the same code.
+ */
+export function checkReplace(p: { registered?: boolean; oldPan: string; newPan: string }): void {
+  if (p.registered === false) throw new TillError('REPLACE_NOT_ALLOWED', 'anonymous card');
   if (p.oldPan === p.newPan) throw new TillError('REPLACE_NOT_ALLOWED', 'same card');
 }

@@ -291,7 +291,8 @@ export const TXN_KIND_DECLS = {
     title: { zh: '撤销售卡/充值', en: 'VOID CARD LOAD' },
     qrCode: 12,
     audit: 'txn.void_load',
-    paidOnTerminal: false,
+    // Its other tender is the load's payment given back, not a second tender: printed as such.
+    paidOnTerminal: true,
   },
 } as const satisfies Record<string, TxnKindDecl>;
 

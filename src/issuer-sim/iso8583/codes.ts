@@ -28,7 +28,12 @@ export const RC_OF_LEDGER: Partial<Record<ErrorCode, ResponseCode>> = {
   CARD_FROZEN: RC.frozen,
   CARD_NOT_ACTIVATED: RC.notActivated,
   CARD_EXPIRED: RC.expired,
+  // Cashed out or replaced: the card is no longer usable (12, invalid transaction).
+  CARD_CLOSED: RC.invalid,
+  CARD_REPLACED: RC.invalid,
   INSUFFICIENT_BALANCE: RC.insufficientBalance,
+  // The balance cap of a load (src/shared/card-rules.ts): "exceeds amount limit".
+  CARD_CAP_EXCEEDED: RC.overLimit,
   ALREADY_REVERSED: RC.invalid,
   DUPLICATE_STAN: RC.duplicate,
 };

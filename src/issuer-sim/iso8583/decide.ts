@@ -15,6 +15,7 @@ import {
 } from '../../shared/iso8583';
 import type { KeySet } from '../../shared/iso8583/keysets';
 import { RC, RC_OF_LEDGER, type ResponseCode } from './codes';
+import { loadDecline } from '../../shared/card-rules';
 import type { IsoTxnRow, IsoTxnStore } from './store';
 
 const CARD_OPERATIONS = ['activation', 'top-up', 'cash-out'];
@@ -130,6 +131,9 @@ export function decideDebitOrCredit(
   if (pw) return record(c, name, { ...base, 39: pw, ...balanceField(c, pan) }, amount);
   if (direction === 'debit' && checked.card.balance_fen < amount)
     return record(c, name, { ...base, 39: RC.insufficientBalance, ...balanceField(c, pan) }, amount);
+  // A top-up within the card's cap: the one rule of both faces (src/shared/card-rules.ts loadDecline).
+  const over = direction === 'credit' ? loadDecline(checked.card, amount) : undefined;
+  if (over) return record(c, name, { ...base, 39: RC_OF_LEDGER[over]!, ...balanceField(c, pan) }, amount);
   const after =
     direction === 'debit'
       ? c.ledger.debit(pan, c.ledgerTid, c.ledgerStan, amount, name === 'purchase' ? 'sale' : name)
@@ -167,6 +171,9 @@ export function decideActivation(c: DecideCtx, base: IsoFields) {
           ? RC.invalid
           : passwordCode(c, pan);
   if (code) return record(c, 'activation', { ...base, 39: code, ...balanceField(c, pan) }, amount);
+  // The opening value within the card's cap: the same rule as the JSON face's activate.
+  const over = loadDecline(card!, amount);
+  if (over) return record(c, 'activation', { ...base, 39: RC_OF_LEDGER[over]!, ...balanceField(c, pan) }, amount);
   c.ledger.upsertCard({ pan, status: 'active', balanceFen: card!.balance_fen, expiry: card!.expiry });
   const after = c.ledger.credit(pan, c.ledgerTid, c.ledgerStan, amount, 'activation');
   return record(

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { OfflineConfig } from '../../offline-queue/config';
+import { CardRulesConfig } from '../../shared/card-rules';
 import { isTimeZone } from '../../shared/local-time';
 
 export const DeviceConfig = z.object({
@@ -81,6 +82,8 @@ export const TerminalConfig = z.object({
     .default({ maxPinAttempts: 5, lockSeconds: 300, idleSignOutSeconds: 300 }),
   /** Offline approval limits and forwarding (src/offline-queue/config.ts; issue 4 demo defaults). */
   offline: OfflineConfig.prefault({}),
+  /** The prepaid-card rules' figures (src/shared/card-rules.ts; the regulations' by default). */
+  cardRules: CardRulesConfig.prefault({}),
   /** Environment variable holding the key passphrase (src/main/keys/secret.ts). */
   keyPassphraseEnv: z.string().default('CARDTILL_KEY_PASSPHRASE'),
 });

@@ -1,12 +1,14 @@
 /**
- * Card life at the till (issue 12): sell a card (售卡, activate) and top one up (充值), paid in cash
- * on the terminal. Both are kinds of the one table (src/shared/txn-kinds.ts) run through the one
- * TransactionRunner under the till lock — nothing of the sale path is copied here; this file only
- * checks what is particular to them and shapes the answer for the cashier.
+ * Card life at the till (issue 12): sell a card (售卡, activate) and top one up (充值), paid on
+ * the terminal; cash one out (退卡) and replace one (换卡) with a manager's override. Every one is a
+ * kind of the one table (src/shared/txn-kinds.ts) run through the one TransactionRunner under the
+ * till lock — nothing of the sale path is copied here; this file only checks what is particular to
+ * them (the rules of src/shared/card-rules.ts) and shapes the answer for the cashier. The void of
+ * a card sale or top-up is the void path's (void-refund.ts, the kind's `voidedBy`).
  *
- * The ordering rule. The customer's cash is RECORDED first: the pending row (createPending) holds
- * the value as its amount and the cash taken as its other tender, before the issuer is asked.
- * Then:
+ * The ordering rule of a load. The customer's payment is RECORDED first: the pending row
+ * (createPending) holds the value as its amount and the cash taken as its other tender (0 for a
+ * bank transfer, whose amount and reference are in card_buyers), before the issuer is asked. Then:
  *  - approved  → the row is approved and journaled; the drawer's expected cash counts the cash
  *                (totals.ts counts approved rows only).
  *  - declined, or nothing sent → the row is declined; the drawer does not count it; the cashier
@@ -17,18 +19,34 @@
  * So no state is "paid but not activated" (cash counted only with an approved row) nor "activated
  * but not paid" (an activation the till did not record approved is reversed at the issuer).
  *
- * Rules: the balance cap (src/shared/card-rules.ts) is checked here before anything is written,
- * as far as the till knows the card (an unsold card holds nothing; the flag is the issuer's, so
- * the till applies the larger cap and the issuer the card's own); the issuer checks it too. The
- * payment is cash on the terminal only — the contract has no card tender for these methods, so a
- * stored-value card can never pay for another. Online only: the kinds are not offline-eligible.
+ * Cash-out: the balance is learnt online first (an inquiry, same lock), the rule checked on the
+ * card's registered flag the issuer reported, then the cash-out of exactly that balance — the
+ * issuer refuses it if the balance changed in between. The drawer pays out only an approved row; a
+ * lost answer is reversed (card credited back and reopened) and nothing is paid.
+ *
+ * Rules checked here before anything is written (a refusal writes nothing): the balance cap as far
+ * as the till knows the card (the issuer applies each card's own), the payment (never a
+ * stored-value card; no cash over the non-cash thresholds; a transfer needs its reference), the
+ * buyer's ID where the amount alone requires it (the issuer refuses a registered card loaded
+ * without one). Online only: none of these kinds is offline-eligible.
  */
 import { TillError } from '../../shared/errors';
-import { checkCap } from '../../shared/card-rules';
+import { maskPan } from '../../shared/card';
+import {
+  checkBuyerId,
+  checkCap,
+  checkCashout,
+  checkPayment,
+  checkReplace,
+  type CardRulesConfig,
+} from '../../shared/card-rules';
 import { formatMoney } from '../../shared/money';
-import type { CardLifeResult } from '../../shared/contract/card-life';
+import type { CardCashoutResult, CardLifeResult, CardReplaceResult, Buyer } from '../../shared/contract/card-life';
+import type { Override } from '../../shared/contract';
 import type { AuditLog } from '../audit/audit-log';
+import type { OverrideChecker } from '../auth/override';
 import type { IssuerAnswer } from '../issuer/port';
+import type { CardBuyers } from './card-buyer';
 import type { Terminal } from './terminal';
 
 export interface CardLifeRequest {
@@ -37,69 +55,216 @@ export interface CardLifeRequest {
   valueFen: number;
   /** The cash the customer handed over (≥ the value; the change is given back). Default: the value. */
   tenderFen?: number;
+  tender?: 'cash' | 'bank_transfer' | 'stored_value';
+  transferRef?: string;
+  buyer?: Buyer;
+}
+
+type Operator = { id: string; role: string };
+
+export interface CardLifeOptions {
+  terminal: Terminal;
+  audit?: AuditLog;
+  overrides?: OverrideChecker;
+  buyers?: CardBuyers;
+  rules: CardRulesConfig;
 }
 
 export class CardLife {
-  constructor(private readonly o: { terminal: Terminal; audit?: AuditLog }) {}
+  constructor(private readonly o: CardLifeOptions) {}
 
-  activate(req: CardLifeRequest, operator?: { id: string; role: string }): Promise<CardLifeResult> {
+  activate(req: CardLifeRequest, operator?: Operator): Promise<CardLifeResult> {
     return this.load('activate', req, operator);
   }
 
-  topup(req: CardLifeRequest, operator?: { id: string; role: string }): Promise<CardLifeResult> {
+  topup(req: CardLifeRequest, operator?: Operator): Promise<CardLifeResult> {
     return this.load('topup', req, operator);
   }
 
-  private load(
-    kind: 'activate' | 'topup',
-    req: CardLifeRequest,
-    operator?: { id: string; role: string },
-  ): Promise<CardLifeResult> {
+  private load(kind: 'activate' | 'topup', req: CardLifeRequest, operator?: Operator): Promise<CardLifeResult> {
     const terminal = this.o.terminal;
+    const rules = this.o.rules;
     return terminal.lock.run(kind, async () => {
-      const tenderFen = req.tenderFen ?? req.valueFen;
-      // Refused before the card is taken: the cashier corrects the amount with the card still there.
+      // Refused before the card is taken: the cashier corrects it with the card still there.
+      const buyerKind = req.buyer?.kind ?? 'person';
+      const paidBy = checkPayment(
+        { tender: req.tender ?? 'cash', buyer: buyerKind, purchaseFen: req.valueFen, transferRef: req.transferRef },
+        rules,
+      );
+      const cash = paidBy === 'cash';
+      const tenderFen = cash ? (req.tenderFen ?? req.valueFen) : req.valueFen;
       if (tenderFen < req.valueFen) throw new TillError('TENDER_SHORT', `${tenderFen} < ${req.valueFen}`);
+      const id = req.buyer?.name && req.buyer.idNumber ? { name: req.buyer.name, idNumber: req.buyer.idNumber } : undefined;
+      checkBuyerId({ kind, registered: undefined, purchaseFen: req.valueFen, hasId: id !== undefined }, rules);
+      // An unsold card holds nothing; a top-up's balance is the issuer's to check.
+      checkCap({ balanceFen: 0, valueFen: req.valueFen, registered: undefined, rules });
       const card = terminal.cards.take(req.cardToken);
       if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
       let answer: IssuerAnswer | undefined;
+      const buyers = this.o.buyers;
       const row = await terminal.runner.run({
         kind,
         card,
         amountFen: req.valueFen,
         // The cash paid for the value: part of the pending row, counted only when approved.
-        otherTenderFen: req.valueFen,
+        otherTenderFen: cash ? req.valueFen : 0,
         operatorId: operator?.id,
-        // An unsold card holds nothing; a top-up's balance is the issuer's to check.
-        eligibility: () => checkCap({ balanceFen: 0, valueFen: req.valueFen, registered: undefined }),
+        cardLife: { ...(cash ? {} : { transferFen: req.valueFen }), ...(id ? { buyerId: true } : {}) },
+        withPending: buyers
+          ? (stan) =>
+              buyers.record(stan, {
+                buyerKind,
+                paidBy,
+                ...(cash ? {} : { transferRef: req.transferRef!.trim() }),
+                ...(id ? { id } : {}),
+              })
+          : undefined,
         onAnswer: (a) => (answer = a),
       });
       const approved = row.status === 'approved';
       if (approved) terminal.clearCard();
       const capRemainingFen = numberOr(answer?.extra.capRemainingFen);
+      const masked = buyers?.masked(row.stan);
       this.o.audit?.record({
         action: `txn.${kind}`,
         operatorId: operator?.id,
         operatorRole: operator?.role,
         stan: row.stan,
         outcome: approved ? 'ok' : 'failed',
-        detail: `${kind} ${req.valueFen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
+        detail: `${kind} ${req.valueFen} fen ${row.masked} ${paidBy}${masked?.idMasked ? ` id ${masked.idMasked}` : ''}${row.decline_code ? ` ${row.decline_code}` : ''}`,
       });
       const receipt = terminal.receipt(row.stan, false, [
         ...(approved && capRemainingFen !== undefined
           ? [{ type: 'pair' as const, left: '可充额度 CAP LEFT', right: formatMoney(capRemainingFen) }]
           : []),
-        ...(approved
+        ...(cash
+          ? []
+          : [
+              { type: 'pair' as const, left: '银行转账 TRANSFER', right: formatMoney(req.valueFen) },
+              { type: 'pair' as const, left: '转账流水 REF', right: req.transferRef!.trim() },
+            ]),
+        ...(masked?.idMasked
+          ? [{ type: 'pair' as const, left: '购卡人 BUYER', right: `${masked.nameMasked} ${masked.idMasked}` }]
+          : []),
+        ...(approved || !cash
           ? []
           : [{ type: 'text' as const, text: '请将现金退还顾客 Hand the cash back', bold: true }]),
       ]);
       return {
         result: terminal.publish(row),
-        changeFen: approved ? tenderFen - req.valueFen : 0,
-        handBackFen: approved ? 0 : tenderFen,
+        changeFen: approved && cash ? tenderFen - req.valueFen : 0,
+        handBackFen: approved || !cash ? 0 : tenderFen,
         ...(capRemainingFen !== undefined ? { capRemainingFen } : {}),
+        ...(masked?.idMasked ? { buyer: { name: masked.nameMasked ?? '*', idNumber: masked.idMasked } } : {}),
         receipt,
       };
+    });
+  }
+
+  /** 退卡: the presented card's whole balance out of the drawer in cash; the card closed. */
+  cashout(req: { cardToken: string; override: Override }, operator: Operator): Promise<CardCashoutResult> {
+    const terminal = this.o.terminal;
+    return terminal.lock.run('cashout', async () => {
+      const manager = this.override('cashout', req.override, operator);
+      const card = terminal.cards.take(req.cardToken);
+      if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
+      // What the card holds now, and whether it is registered: asked online, in this lock.
+      let seen: IssuerAnswer | undefined;
+      const inquiry = await terminal.runner.run({
+        kind: 'inquiry',
+        card,
+        amountFen: 0,
+        otherTenderFen: 0,
+        operatorId: operator.id,
+        onAnswer: (a) => (seen = a),
+      });
+      if (inquiry.status !== 'approved' || seen?.balanceFen === undefined)
+        return { result: terminal.publish(inquiry), payoutFen: 0, receipt: null };
+      checkCashout({ registered: seen.extra.registered === true, balanceFen: seen.balanceFen }, this.o.rules);
+      const row = await terminal.runner.run({
+        kind: 'cashout',
+        card,
+        amountFen: seen.balanceFen,
+        otherTenderFen: 0,
+        operatorId: operator.id,
+      });
+      const approved = row.status === 'approved';
+      if (approved) terminal.clearCard();
+      this.audit('txn.cashout', operator, manager, row.stan, approved, `cashout ${row.amount_fen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`);
+      const receipt = terminal.receipt(row.stan, false, [
+        ...(approved
+          ? [
+              { type: 'pair' as const, left: '付现金 CASH PAID', right: formatMoney(row.amount_fen), bold: true },
+              { type: 'text' as const, text: '卡已注销 Card closed' },
+            ]
+          : [{ type: 'text' as const, text: '未付现金 Nothing paid out', bold: true }]),
+      ]);
+      return { result: terminal.publish(row), payoutFen: approved ? row.amount_fen : 0, receipt };
+    });
+  }
+
+  /** 换卡: the old registered card's whole balance onto the presented new card, one issuer message. */
+  replace(
+    req: { oldCardNumber: string; cardToken: string; reason: 'lost' | 'damaged'; override: Override },
+    operator: Operator,
+  ): Promise<CardReplaceResult> {
+    const terminal = this.o.terminal;
+    return terminal.lock.run('replace', async () => {
+      const manager = this.override('replace', req.override, operator);
+      const newCard = terminal.cards.take(req.cardToken);
+      if (!newCard) throw new TillError('CARD_EXPIRED_TOKEN');
+      // Registered or not is the issuer's to say (REPLACE_NOT_ALLOWED); the till checks the numbers.
+      checkReplace({ oldPan: req.oldCardNumber, newPan: newCard.pan });
+      const row = await terminal.runner.run({
+        kind: 'replace',
+        card: { pan: req.oldCardNumber, entryMode: 'manual' },
+        amountFen: 0,
+        otherTenderFen: 0,
+        operatorId: operator.id,
+        cardLife: {
+          newCard: { pan: newCard.pan, entryMode: newCard.entryMode, ...(newCard.expiry ? { expiry: newCard.expiry } : {}) },
+          reason: req.reason,
+        },
+      });
+      const approved = row.status === 'approved';
+      if (approved) terminal.clearCard();
+      const movedFen = approved ? (row.balance_fen ?? 0) : 0;
+      const newMasked = maskPan(newCard.pan);
+      this.audit('txn.replace', operator, manager, row.stan, approved, `replace ${row.masked} → ${newMasked} ${req.reason} ${movedFen} fen${row.decline_code ? ` ${row.decline_code}` : ''}`);
+      const receipt = terminal.receipt(row.stan, false, [
+        { type: 'pair' as const, left: '新卡 NEW CARD', right: newMasked },
+        { type: 'pair' as const, left: '原因 REASON', right: req.reason === 'lost' ? '挂失 LOST' : '损坏 DAMAGED' },
+        ...(approved ? [{ type: 'pair' as const, left: '转入 MOVED', right: formatMoney(movedFen), bold: true }] : []),
+      ]);
+      return { result: terminal.publish(row), movedFen, newMasked, receipt };
+    });
+  }
+
+  private override(action: 'cashout' | 'replace', override: Override, operator: Operator): string {
+    if (!this.o.overrides) throw new TillError('OVERRIDE_REQUIRED', action);
+    try {
+      return this.o.overrides.check(action, override).id;
+    } catch (e) {
+      this.o.audit?.record({
+        action: `txn.${action}`,
+        operatorId: operator.id,
+        operatorRole: operator.role,
+        outcome: 'denied',
+        detail: `override by ${override.operatorId} refused: ${(e as TillError).code ?? (e as Error).message}`,
+      });
+      throw e;
+    }
+  }
+
+  private audit(action: string, op: Operator, manager: string, stan: number, ok: boolean, detail: string): void {
+    this.o.audit?.record({
+      action,
+      operatorId: op.id,
+      operatorRole: op.role,
+      stan,
+      approvedBy: manager,
+      outcome: ok ? 'ok' : 'failed',
+      detail,
     });
   }
 }

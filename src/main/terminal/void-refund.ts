@@ -7,6 +7,11 @@
  * Void: an approved sale of the open, unsettled batch (or, with no shift open, the last sale),
  * in full, once. The issuer credits the card back; the message is idempotent by (terminal, STAN)
  * and the issuer refuses a second void of the same sale.
+ * The same void, of a card sold or topped up (issue 12): which kind voids an original is the
+ * original kind's `voidedBy` in the kinds table (sale → void, activate/topup → void_load). A
+ * void_load takes the value back off the card — the issuer refuses it (VOID_VALUE_SPENT, with the
+ * balance left) when part of it was already spent — and its cash, the original's other tender
+ * copied into the void row, goes back out of the drawer. Only within the open, unsettled batch.
  * Refund: against an original STAN — partial refunds allowed, never more than the original in
  * total (checked here and again at the issuer) — or unlinked to a presented card. Credited to
  * the card. A refund is its own row and is counted once (src/main/shift/totals.ts).
@@ -20,6 +25,13 @@ import type { TxnStore, TxnRow } from './txn-store';
 import type { Terminal } from './terminal';
 import type { OfflineStore } from '../../offline-queue/store';
 import { voidOfflineSale, voidRowOf } from './offline-void';
+import { TXN_KINDS, type TxnType } from '../../shared/txn-kinds';
+
+/** Every kind that voids another (void, void_load), quoted for SQL: a second void of either is refused. */
+const VOID_TYPES = TXN_KINDS.list
+  .filter((k) => TXN_KINDS.list.some((o) => o.voidedBy === k.type))
+  .map((k) => `'${k.type}'`)
+  .join(',');
 
 export interface VoidRefundOptions {
   store: TxnStore;
@@ -63,9 +75,9 @@ export class VoidRefund {
   private history(origStan: number): { voided: boolean; refundedFen: number } {
     const r = this.db()
       .prepare(
-        `SELECT COALESCE(SUM(CASE WHEN type = 'void' THEN 1 ELSE 0 END), 0) AS voids,
+        `SELECT COALESCE(SUM(CASE WHEN type IN (${VOID_TYPES}) THEN 1 ELSE 0 END), 0) AS voids,
                 COALESCE(SUM(CASE WHEN type = 'refund' THEN amount_fen ELSE 0 END), 0) AS refunded
-           FROM txns WHERE orig_stan = ? AND status IN ('approved','pending') AND type IN ('void','refund')`,
+           FROM txns WHERE orig_stan = ? AND status IN ('approved','pending') AND type IN (${VOID_TYPES},'refund')`,
       )
       .get(origStan) as { voids: number; refunded: number };
     return { voided: r.voids > 0, refundedFen: r.refunded };
@@ -78,9 +90,11 @@ export class VoidRefund {
     return r.s ?? undefined;
   }
 
-  private original(origStan: number): TxnRow {
+  /** The approved original: a sale for a refund; for a void, any kind the table says can be voided. */
+  private original(origStan: number, purpose: 'void' | 'refund' = 'refund'): TxnRow {
     const orig = this.o.store.get(origStan);
-    if (!orig || orig.type !== 'sale') throw new TillError('NOT_FOUND', `stan ${origStan}`);
+    const voidable = purpose === 'void' && orig && TXN_KINDS.has(orig.type) && TXN_KINDS.get(orig.type).voidedBy;
+    if (!orig || (orig.type !== 'sale' && !voidable)) throw new TillError('NOT_FOUND', `stan ${origStan}`);
     if (orig.status !== 'approved')
       throw new TillError('INVALID_STATE', `stan ${origStan} is ${orig.status}`);
     if (!orig.pan_enc) throw new TillError('INVALID_STATE', 'original has no card on record');
@@ -92,11 +106,15 @@ export class VoidRefund {
     cashier: { id: string; role: string },
   ): Promise<VoidRefundResult> {
     return this.o.terminal.lock.run('void', async () => {
-      const orig = this.original(req.origStan);
+      const orig = this.original(req.origStan, 'void');
+      const kind = TXN_KINDS.get(orig.type).voidedBy as TxnType;
       const b = this.o.batch();
+      // With no shift open: the last sale only; a card load, only while its batch is unsettled.
       const allowed = b.shiftOpen
         ? orig.stan >= b.fromStan && !b.closing
-        : orig.stan === this.lastSaleStan(b.fromStan);
+        : orig.type === 'sale'
+          ? orig.stan === this.lastSaleStan(b.fromStan)
+          : orig.stan >= b.fromStan && !b.closing;
       if (!allowed) throw new TillError('VOID_NOT_ALLOWED', `stan ${orig.stan}`);
       const advice = this.adviceState(orig);
       const h = this.history(orig.stan);
@@ -122,7 +140,7 @@ export class VoidRefund {
         return this.finish(row);
       }
       const row = await this.o.terminal.runner.run({
-        kind: 'void',
+        kind,
         card: { pan, entryMode: v.entryMode },
         amountFen: v.amountFen,
         otherTenderFen: v.otherTenderFen,
@@ -132,13 +150,13 @@ export class VoidRefund {
         eligibility: override,
       });
       this.o.audit.record({
-        action: 'txn.void',
+        action: TXN_KINDS.get(kind).audit,
         operatorId: cashier.id,
         operatorRole: cashier.role,
         stan: row.stan,
         approvedBy: manager,
         outcome: row.status === 'approved' ? 'ok' : 'failed',
-        detail: `void of ${orig.stan} ${orig.amount_fen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
+        detail: `void of ${orig.type} ${orig.stan} ${orig.amount_fen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}${row.balance_fen !== null ? ` balance left ${row.balance_fen} fen` : ''}` : ''}`,
       });
       return this.finish(row);
     });

@@ -2,16 +2,44 @@ import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { cardLifeMethods } from '../../../shared/contract/card-life';
 import { CardLife } from '../../terminal/card-life';
+import { CardBuyers } from '../../terminal/card-buyer';
+import { CardRulesConfig } from '../../../shared/card-rules';
+import { TillError } from '../../../shared/errors';
 
-/** 售卡 / 充值: the core's card-life service over the one terminal (src/main/terminal/card-life.ts). */
+/**
+ * 售卡 / 充值 / 退卡 / 换卡: the core's card-life service over the one terminal
+ * (src/main/terminal/card-life.ts), with the rules of TerminalConfig.cardRules.
+ */
 export function cardLifeHandlers(ctx: AppContext): Pick<Handlers, keyof typeof cardLifeMethods> {
-  const life = new CardLife({ terminal: ctx.terminal, audit: ctx.audit });
+  const rules = CardRulesConfig.parse(ctx.config.cardRules ?? {});
+  const buyers = new CardBuyers(ctx.db, ctx.keys.dataKey, ctx.clock);
+  const life = new CardLife({ terminal: ctx.terminal, audit: ctx.audit, overrides: ctx.overrides, buyers, rules });
   const op = () => {
     const o = ctx.session.current();
     return o ? { id: o.id, role: o.role } : undefined;
   };
+  const signedIn = () => {
+    const o = op();
+    if (!o) throw new TillError('UNAUTHORIZED');
+    return o;
+  };
   return {
     'card.activate': (req) => life.activate(req, op()),
     'card.topup': (req) => life.topup(req, op()),
+    'card.cashout': (req) => life.cashout(req, signedIn()),
+    'card.replace': (req) => life.replace(req, signedIn()),
+    'card.rules': () => rules,
+    'card.buyers': (req) => {
+      const rows = buyers.exportRange(req.fromStan ?? 1, req.toStan ?? Number.MAX_SAFE_INTEGER);
+      // Every export of clear IDs is on the audit log: who, and how many.
+      ctx.audit.record({
+        action: 'card.buyers.export',
+        operatorId: op()?.id,
+        operatorRole: op()?.role,
+        outcome: 'ok',
+        detail: `${rows.length} buyer IDs, stan ${req.fromStan ?? 1}..${req.toStan ?? 'end'}`,
+      });
+      return { rows };
+    },
   };
 }

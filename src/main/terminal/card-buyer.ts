@@ -1,0 +1,152 @@
+/**
+ * The buyer's ID of a card-life transaction (实名登记, src/shared/card-rules.ts needsBuyerId) and
+ * how it was paid (cash, or a bank transfer and its reference — the non-cash rule).
+ *
+ * The name and ID number are SM4-sealed under the terminal's data key, bound to the row's STAN
+ * (AAD), and written in the pending row's own SQLite transaction (RunRequest.withPending): the row
+ * and its buyer exist together or not at all. Nothing else keeps them in clear: the row, the
+ * journal body, the audit log and every answer to the cashier carry the masked forms only; the
+ * clear ID is opened only for a manager's export (`card.buyers`), which is itself audited.
+ */
+import type { Db, Migration } from '../store/sqlite';
+import { openSm4, sealSm4 } from '../crypto';
+import type { BuyerKind, CardPayment } from '../../shared/card-rules';
+
+export const CARD_LIFE_MIGRATIONS: Migration[] = [
+  {
+    id: 'cardlife/001-buyers',
+    sql: `
+  CREATE TABLE card_buyers (
+    stan INTEGER PRIMARY KEY REFERENCES txns(stan),
+    buyer_kind TEXT NOT NULL CHECK (buyer_kind IN ('person','organisation')),
+    -- masked forms only; the clear name and ID number are in id_enc (SM4, AAD = stan)
+    name_masked TEXT,
+    id_masked TEXT,
+    id_enc BLOB,
+    paid_by TEXT NOT NULL CHECK (paid_by IN ('cash','bank_transfer')),
+    transfer_ref TEXT,
+    created_at TEXT NOT NULL
+  );`,
+  },
+];
+
+export interface BuyerId {
+  name: string;
+  idNumber: string;
+}
+
+export interface BuyerRecord {
+  buyerKind: BuyerKind;
+  paidBy: CardPayment;
+  transferRef?: string;
+  id?: BuyerId;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const aad = (stan: number) => enc.encode(`cardtill:buyer-id:v1:${stan}`);
+
+/** 张三 → 张*; Zhang San → Z********. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1);
+}
+
+/** 110101199003071234 → 110***********1234 (first 3, last 4, as ID numbers are shown in China). */
+export function maskIdNumber(id: string): string {
+  const s = id.trim();
+  if (s.length <= 7) return '*'.repeat(s.length);
+  return s.slice(0, 3) + '*'.repeat(s.length - 7) + s.slice(-4);
+}
+
+export class CardBuyers {
+  constructor(
+    private readonly db: Db,
+    private readonly dataKey: Uint8Array,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Inside the pending row's transaction (RunRequest.withPending). */
+  record(stan: number, b: BuyerRecord): void {
+    const sealed = b.id
+      ? Buffer.from(sealSm4(this.dataKey, enc.encode(JSON.stringify(b.id)), aad(stan)))
+      : null;
+    this.db
+      .prepare(
+        `INSERT INTO card_buyers (stan, buyer_kind, name_masked, id_masked, id_enc, paid_by, transfer_ref, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        stan,
+        b.buyerKind,
+        b.id ? maskName(b.id.name) : null,
+        b.id ? maskIdNumber(b.id.idNumber) : null,
+        sealed,
+        b.paidBy,
+        b.transferRef ?? null,
+        this.now().toISOString(),
+      );
+  }
+
+  /** The masked view (what the cashier and the receipt may show). */
+  masked(stan: number): { nameMasked?: string; idMasked?: string; paidBy: CardPayment; transferRef?: string } | undefined {
+    const r = this.db.prepare('SELECT * FROM card_buyers WHERE stan = ?').get(stan) as Row | undefined;
+    if (!r) return undefined;
+    return {
+      ...(r.name_masked ? { nameMasked: r.name_masked } : {}),
+      ...(r.id_masked ? { idMasked: r.id_masked } : {}),
+      paidBy: r.paid_by,
+      ...(r.transfer_ref ? { transferRef: r.transfer_ref } : {}),
+    };
+  }
+
+  /** The clear IDs of a STAN range, for a manager's export only (the caller checks the role and audits it). */
+  exportRange(fromStan: number, toStan: number): Array<BuyerExportRow> {
+    const rows = this.db
+      .prepare(
+        `SELECT b.*, t.type, t.amount_fen, t.masked, t.status FROM card_buyers b JOIN txns t ON t.stan = b.stan
+          WHERE b.stan BETWEEN ? AND ? ORDER BY b.stan`,
+      )
+      .all(fromStan, toStan) as Array<Row & { type: string; amount_fen: number; masked: string; status: string }>;
+    return rows.map((r) => {
+      const id = r.id_enc ? (JSON.parse(dec.decode(openSm4(this.dataKey, r.id_enc, aad(r.stan)))) as BuyerId) : undefined;
+      return {
+        stan: r.stan,
+        type: r.type,
+        status: r.status,
+        amountFen: r.amount_fen,
+        card: r.masked,
+        buyerKind: r.buyer_kind,
+        paidBy: r.paid_by,
+        ...(r.transfer_ref ? { transferRef: r.transfer_ref } : {}),
+        ...(id ? { name: id.name, idNumber: id.idNumber } : {}),
+        time: r.created_at,
+      };
+    });
+  }
+}
+
+export interface BuyerExportRow {
+  stan: number;
+  type: string;
+  status: string;
+  amountFen: number;
+  card: string;
+  buyerKind: BuyerKind;
+  paidBy: CardPayment;
+  transferRef?: string;
+  name?: string;
+  idNumber?: string;
+  time: string;
+}
+
+interface Row {
+  stan: number;
+  buyer_kind: BuyerKind;
+  name_masked: string | null;
+  id_masked: string | null;
+  id_enc: Buffer | null;
+  paid_by: CardPayment;
+  transfer_ref: string | null;
+  created_at: string;
+}
