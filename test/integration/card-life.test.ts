@@ -12,6 +12,9 @@ const SHELF_ANON = demoCard('shelf-anon').pan;
 const ANON_NEAR_CAP = demoCard('anon-near-cap').pan;
 const ACTIVE = demoCard('active').pan;
 const FLOAT = 10_000;
+/** The buyer's ID (实名): a registered card is sold or topped up only with it. */
+const BUYER = { kind: 'person' as const, name: '张三丰', idNumber: '110101199003071234' };
+const ID = { buyer: BUYER };
 
 let t: TestApp;
 beforeEach(async () => {
@@ -58,6 +61,7 @@ describe('activate (售卡)', () => {
       cardToken: await t.card(SHELF),
       valueFen: 50_000,
       tenderFen: 60_000,
+      ...ID,
     });
     expect(r.result).toMatchObject({
       type: 'activate',
@@ -104,7 +108,7 @@ describe('activate (售卡)', () => {
   });
 
   it('the same request twice applies once at the issuer (idempotent by terminal + STAN)', async () => {
-    const r = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 20_000 });
+    const r = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 20_000, ...ID });
     expect(r.result.status).toBe('approved');
     // The sealed command of that STAN, sent again through the port: the stored answer, no second credit.
     const sealed = t.app.db
@@ -119,7 +123,7 @@ describe('activate (售卡)', () => {
     expect(issuerCard(SHELF).balance_fen).toBe(20_000);
     expect(t.app.issuerSim!.ledger.entries(SHELF)).toHaveLength(1);
     // A second activation of the now active card (a new STAN) is refused: top it up instead.
-    const twice = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 20_000 });
+    const twice = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 20_000, ...ID });
     expect(twice).toMatchObject({
       result: { status: 'declined', declineCode: 'CARD_ALREADY_ACTIVE' },
       handBackFen: 20_000,
@@ -130,7 +134,11 @@ describe('activate (售卡)', () => {
   it('the cap broken by one fen is refused on both sides; exactly the cap is sold', async () => {
     // Till side: over the registered cap, refused before anything is written or sent.
     const before = (t.app.db.prepare('SELECT COUNT(*) AS n FROM txns').get() as { n: number }).n;
-    const e = await t.callError('card.activate', { cardToken: await t.card(SHELF), valueFen: 500_001 });
+    const e = await t.callError('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 500_001,
+      ...ID,
+    });
     expect(e.code).toBe('CARD_CAP_EXCEEDED');
     expect((t.app.db.prepare('SELECT COUNT(*) AS n FROM txns').get() as { n: number }).n).toBe(before);
     expect(issuerCard(SHELF).status).toBe('not_activated');
@@ -143,7 +151,7 @@ describe('activate (售卡)', () => {
     expect(issuerCard(SHELF_ANON)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
     const ok = await t.call('card.activate', { cardToken: await t.card(SHELF_ANON), valueFen: 100_000 });
     expect(ok).toMatchObject({ result: { status: 'approved', balanceFen: 100_000 }, capRemainingFen: 0 });
-    const reg = await t.call('card.activate', { cardToken: await t.card(SHELF2), valueFen: 500_000 });
+    const reg = await t.call('card.activate', { cardToken: await t.card(SHELF2), valueFen: 500_000, ...ID });
     expect(reg.result.status).toBe('approved');
     // The declined one's cash is not in the drawer.
     const x = await xReport();
@@ -152,7 +160,7 @@ describe('activate (售卡)', () => {
 
   it('a lost answer is declined, reversed at the issuer (card unsold again), and the drawer does not count it', async () => {
     t.app.issuerSim!.setFault('drop-response');
-    const r = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 50_000 });
+    const r = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 50_000, ...ID });
     t.app.issuerSim!.setFault('none');
     expect(r).toMatchObject({
       result: { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },
@@ -168,7 +176,7 @@ describe('activate (售卡)', () => {
     expect(x.totals.cardsSold).toEqual({ count: 0, amountFen: 0, cashFen: 0 });
     expect(x.expectedCashFen).toBe(FLOAT);
     // The card can be sold again afterwards.
-    const again = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 50_000 });
+    const again = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 50_000, ...ID });
     expect(again.result.status).toBe('approved');
   });
 
@@ -191,6 +199,7 @@ describe('activate (售卡)', () => {
         card: { pan: SHELF, entryMode: 'wedge' },
         amountFen: 30_000,
         cashFen: 30_000,
+        buyerId: true,
       }),
     });
     const sent = await t.app.terminal.runner.router.byId('default').port.exchange(request, 1);
@@ -206,7 +215,7 @@ describe('activate (售卡)', () => {
 
   it('is online only: with the issuer cut nothing is approved, and the cash is handed back', async () => {
     t.app.terminal.runner.router.home.port.setCut(true);
-    const r = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 10_000 });
+    const r = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 10_000, ...ID });
     t.app.terminal.runner.router.home.port.setCut(false);
     expect(r).toMatchObject({
       result: { status: 'declined', declineCode: 'ISSUER_UNREACHABLE', offline: false },
@@ -220,6 +229,7 @@ describe('activate (售卡)', () => {
       cardToken: await t.card(SHELF),
       valueFen: 10_000,
       tenderFen: 9_999,
+      ...ID,
     });
     expect(e.code).toBe('TENDER_SHORT');
     expect(t.app.db.prepare("SELECT COUNT(*) AS n FROM txns WHERE type = 'activate'").get()).toEqual({
@@ -241,9 +251,9 @@ describe('top up (充值)', () => {
       result: { type: 'topup', status: 'approved', balanceFen: 100_000 },
       capRemainingFen: 0,
     });
-    const reg = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 400_000 });
+    const reg = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 400_000, ...ID });
     expect(reg.result).toMatchObject({ status: 'approved', balanceFen: 500_000 });
-    const regOver = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 1 });
+    const regOver = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 1, ...ID });
     expect(regOver.result).toMatchObject({ status: 'declined', declineCode: 'CARD_CAP_EXCEEDED' });
     const x = await xReport();
     expect(x.totals.topups).toEqual({ count: 2, amountFen: 401_000, cashFen: 401_000 });
@@ -251,21 +261,21 @@ describe('top up (充值)', () => {
   });
 
   it('a card not activated yet cannot be topped up', async () => {
-    const r = await t.call('card.topup', { cardToken: await t.card(SHELF), valueFen: 1_000 });
+    const r = await t.call('card.topup', { cardToken: await t.card(SHELF), valueFen: 1_000, ...ID });
     expect(r.result).toMatchObject({ status: 'declined', declineCode: 'CARD_NOT_ACTIVATED' });
   });
 
   it('a lost answer is reversed (value taken back off the card) and the drawer figure is right', async () => {
     const before = issuerCard(ACTIVE).balance_fen;
     t.app.issuerSim!.setFault('drop-response');
-    const r = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 30_000 });
+    const r = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 30_000, ...ID });
     t.app.issuerSim!.setFault('none');
     expect(r).toMatchObject({ result: { status: 'declined' }, handBackFen: 30_000 });
     expect(issuerCard(ACTIVE).balance_fen).toBe(before + 30_000);
     expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(row(r.result.stan)?.status).toBe('reversed');
     expect(issuerCard(ACTIVE).balance_fen).toBe(before);
-    const ok = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 5_000 });
+    const ok = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 5_000, ...ID });
     expect(ok.result.status).toBe('approved');
     const x = await xReport();
     expect(x.totals.topups).toEqual({ count: 1, amountFen: 5_000, cashFen: 5_000 });
@@ -275,8 +285,8 @@ describe('top up (充值)', () => {
 
 describe('the Z report and settlement', () => {
   it('Z shows cards sold and top-ups; the issuer totals them in the batch and it matches', async () => {
-    await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 50_000 });
-    await t.call('card.topup', { cardToken: await t.card(SHELF), valueFen: 10_000 });
+    await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 50_000, ...ID });
+    await t.call('card.topup', { cardToken: await t.card(SHELF), valueFen: 10_000, ...ID });
     await t.call('sale.authorize', { cardToken: await t.card(SHELF), amountFen: 1250 });
     await t.signIn('2001', '8888');
     const z = await t.call('shift.close', { countedFen: FLOAT + 60_000 });

@@ -17,7 +17,8 @@ export const CARD_LIFE_MIGRATIONS: Migration[] = [
     id: 'cardlife/001-buyers',
     sql: `
   CREATE TABLE card_buyers (
-    stan INTEGER PRIMARY KEY REFERENCES txns(stan),
+    -- deferred: written in the same transaction as its txns row, just before that row's INSERT
+    stan INTEGER PRIMARY KEY REFERENCES txns(stan) DEFERRABLE INITIALLY DEFERRED,
     buyer_kind TEXT NOT NULL CHECK (buyer_kind IN ('person','organisation')),
     -- masked forms only; the clear name and ID number are in id_enc (SM4, AAD = stan)
     name_masked TEXT,
