@@ -110,6 +110,25 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     registered: false,
     label: { zh: '不记名卡 ¥990.00（上限¥1,000）', en: 'Anonymous ¥990.00 (cap ¥1,000)' },
   },
+  // Cash-out and replace (issue 12): an anonymous card small enough to be cashed out (¥50.00, the
+  // default limit is ¥100.00), and one more unsold card to replace a lost or damaged one onto.
+  {
+    name: 'anon-small',
+    pan: '8888010000000132',
+    status: 'active',
+    balanceFen: 5_000,
+    expiry: '3012',
+    registered: false,
+    label: { zh: '不记名卡 ¥50.00（可退卡）', en: 'Anonymous ¥50.00 (may be cashed out)' },
+  },
+  {
+    name: 'shelf3',
+    pan: '8888010000000140',
+    status: 'not_activated',
+    balanceFen: 0,
+    expiry: '3012',
+    label: { zh: '待售卡 3（换卡用）', en: 'Unsold card 3 (for a replacement)' },
+  },
 ];
 
 /** A well-formed number the issuer has never issued. */

@@ -40,13 +40,29 @@ function setStatus(ctx: HandlerCtx, pan: string, status: CardStatus): void {
 function recordOp(
   ctx: HandlerCtx,
   m: { terminalId: string; stan: number },
-  op: { kind: 'cashout' | 'replace' | 'voidload'; pan: string; newPan?: string; origStan?: number; amountFen: number; priorStatus: string },
+  op: {
+    kind: 'cashout' | 'replace' | 'voidload';
+    pan: string;
+    newPan?: string;
+    origStan?: number;
+    amountFen: number;
+    priorStatus: string;
+  },
 ): void {
   ctx.ledger.db
     .prepare(
       'INSERT INTO card_life_ops (terminal_id, stan, kind, pan, new_pan, orig_stan, amount_fen, prior_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     )
-    .run(m.terminalId, m.stan, op.kind, op.pan, op.newPan ?? null, op.origStan ?? null, op.amountFen, op.priorStatus);
+    .run(
+      m.terminalId,
+      m.stan,
+      op.kind,
+      op.pan,
+      op.newPan ?? null,
+      op.origStan ?? null,
+      op.amountFen,
+      op.priorStatus,
+    );
 }
 
 interface OpRow {
@@ -174,7 +190,11 @@ function replace(ctx: HandlerCtx, m: ReplaceRequest): Answer {
   if (old.registered !== 1) return { result: 'declined', code: 'REPLACE_NOT_ALLOWED', pan: old.pan };
   const u = unsold(ctx, m.newCard.pan);
   if ('decline' in u)
-    return { ...u.decline, code: u.decline.code === 'CARD_ALREADY_ACTIVE' ? 'REPLACE_NOT_ALLOWED' : u.decline.code, pan: old.pan };
+    return {
+      ...u.decline,
+      code: u.decline.code === 'CARD_ALREADY_ACTIVE' ? 'REPLACE_NOT_ALLOWED' : u.decline.code,
+      pan: old.pan,
+    };
   const moved = old.balance_fen;
   if (moved > 0) {
     ctx.ledger.debit(old.pan, m.terminalId, m.stan, moved, 'replace');
@@ -183,7 +203,13 @@ function replace(ctx: HandlerCtx, m: ReplaceRequest): Answer {
   setStatus(ctx, old.pan, 'replaced');
   setStatus(ctx, m.newCard.pan, 'active');
   ctx.ledger.db.prepare('UPDATE cards SET registered = 1 WHERE pan = ?').run(m.newCard.pan);
-  recordOp(ctx, m, { kind: 'replace', pan: old.pan, newPan: m.newCard.pan, amountFen: moved, priorStatus: old.status });
+  recordOp(ctx, m, {
+    kind: 'replace',
+    pan: old.pan,
+    newPan: m.newCard.pan,
+    amountFen: moved,
+    priorStatus: old.status,
+  });
   return {
     result: 'approved',
     balanceFen: moved,
@@ -201,7 +227,14 @@ function replace(ctx: HandlerCtx, m: ReplaceRequest): Answer {
 function voidLoad(ctx: HandlerCtx, m: VoidLoadRequest): Answer {
   const orig = ctx.ledger.request(m.terminalId, m.origStan);
   const kind = orig ? TXN_KINDS.byWire(orig.type) : undefined;
-  if (!orig || !kind || kind.voidedBy !== 'void_load' || orig.result !== 'approved' || orig.reversed || !orig.pan)
+  if (
+    !orig ||
+    !kind ||
+    kind.voidedBy !== 'void_load' ||
+    orig.result !== 'approved' ||
+    orig.reversed ||
+    !orig.pan
+  )
     return { result: 'declined', code: 'NOT_FOUND' };
   const prior = ctx.ledger.db
     .prepare(
@@ -277,10 +310,18 @@ function inquiryWithFlag(base: MessageHandler<unknown>): MessageHandler<unknown>
   };
 }
 
-registerHandler('activate', { schema: ActivateRequest as never, idempotent: true, handle: activate as never });
+registerHandler('activate', {
+  schema: ActivateRequest as never,
+  idempotent: true,
+  handle: activate as never,
+});
 registerHandler('topup', { schema: TopupRequest as never, idempotent: true, handle: topup as never });
 registerHandler('cashout', { schema: CashoutRequest as never, idempotent: true, handle: cashout as never });
 registerHandler('replace', { schema: ReplaceRequest as never, idempotent: true, handle: replace as never });
-registerHandler('voidload', { schema: VoidLoadRequest as never, idempotent: true, handle: voidLoad as never });
+registerHandler('voidload', {
+  schema: VoidLoadRequest as never,
+  idempotent: true,
+  handle: voidLoad as never,
+});
 if (HANDLERS.reverse) registerHandler('reverse', reverseCardLife(HANDLERS.reverse));
 if (HANDLERS.inquiry) registerHandler('inquiry', inquiryWithFlag(HANDLERS.inquiry));

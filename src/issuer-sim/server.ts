@@ -44,6 +44,8 @@ export type IssuerFault =
   | 'wrong-key'
   | 'replay'
   | 'drop-response'
+  /** Drops only the answers to one message type (`drop-response:cashout`): a lost answer mid-flow. */
+  | `drop-response:${string}`
   /** A signed refusal of every settlement (the batch stays open at the issuer). */
   | 'refuse-settle'
   /** A signed, approved settlement answer whose settlement part is not one. */
@@ -140,7 +142,8 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
   }
 
   /** Applies the test fault, if any, to an answer about to be sent. */
-  function faulted(body: string): string | null {
+  function faulted(body: string, type: string): string | null {
+    if (fault.startsWith('drop-response:')) return fault === `drop-response:${type}` ? null : body;
     switch (fault) {
       case 'none':
         return body;
@@ -173,6 +176,8 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
         } else msg.settlement = { matched: 'perhaps' };
         return JSON.stringify(signEnvelope(signer, msg));
       }
+      default:
+        return body; // a per-type drop for another type (handled above)
     }
   }
 
@@ -329,7 +334,7 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
           else {
             out = handleSigned(m[1], env.data);
             if (out.status === 200 && m[1] !== 'enrol') {
-              const sent = faulted(out.body);
+              const sent = faulted(out.body, m[1]);
               if (fault !== 'replay') lastResponse = out.body;
               if (sent === null) {
                 req.socket.destroy();

@@ -81,7 +81,9 @@ export function passesCap(balanceFen: number, valueFen: number, registered: bool
  * Undefined when it may be loaded.
  */
 export function loadDecline(card: { balance_fen: number; registered: number }, valueFen: number) {
-  return passesCap(card.balance_fen, valueFen, card.registered === 1) ? ('CARD_CAP_EXCEEDED' as const) : undefined;
+  return passesCap(card.balance_fen, valueFen, card.registered === 1)
+    ? ('CARD_CAP_EXCEEDED' as const)
+    : undefined;
 }
 
 /** Who buys: a person (个人) or an organisation (单位). */

@@ -90,7 +90,9 @@ export class CardBuyers {
   }
 
   /** The masked view (what the cashier and the receipt may show). */
-  masked(stan: number): { nameMasked?: string; idMasked?: string; paidBy: CardPayment; transferRef?: string } | undefined {
+  masked(
+    stan: number,
+  ): { nameMasked?: string; idMasked?: string; paidBy: CardPayment; transferRef?: string } | undefined {
     const r = this.db.prepare('SELECT * FROM card_buyers WHERE stan = ?').get(stan) as Row | undefined;
     if (!r) return undefined;
     return {
@@ -101,16 +103,20 @@ export class CardBuyers {
     };
   }
 
-  /** The clear IDs of a STAN range, for a manager's export only (the caller checks the role and audits it). */
+  /** The clear IDs of a STAN range (rows that recorded one), for a manager's export only (the caller checks the role and audits it). */
   exportRange(fromStan: number, toStan: number): Array<BuyerExportRow> {
     const rows = this.db
       .prepare(
         `SELECT b.*, t.type, t.amount_fen, t.masked, t.status FROM card_buyers b JOIN txns t ON t.stan = b.stan
-          WHERE b.stan BETWEEN ? AND ? ORDER BY b.stan`,
+          WHERE b.stan BETWEEN ? AND ? AND b.id_enc IS NOT NULL ORDER BY b.stan`,
       )
-      .all(fromStan, toStan) as Array<Row & { type: string; amount_fen: number; masked: string; status: string }>;
+      .all(fromStan, toStan) as Array<
+      Row & { type: string; amount_fen: number; masked: string; status: string }
+    >;
     return rows.map((r) => {
-      const id = r.id_enc ? (JSON.parse(dec.decode(openSm4(this.dataKey, r.id_enc, aad(r.stan)))) as BuyerId) : undefined;
+      const id = r.id_enc
+        ? (JSON.parse(dec.decode(openSm4(this.dataKey, r.id_enc, aad(r.stan)))) as BuyerId)
+        : undefined;
       return {
         stan: r.stan,
         type: r.type,

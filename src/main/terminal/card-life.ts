@@ -41,7 +41,12 @@ import {
   type CardRulesConfig,
 } from '../../shared/card-rules';
 import { formatMoney } from '../../shared/money';
-import type { CardCashoutResult, CardLifeResult, CardReplaceResult, Buyer } from '../../shared/contract/card-life';
+import type {
+  CardCashoutResult,
+  CardLifeResult,
+  CardReplaceResult,
+  Buyer,
+} from '../../shared/contract/card-life';
 import type { Override } from '../../shared/contract';
 import type { AuditLog } from '../audit/audit-log';
 import type { OverrideChecker } from '../auth/override';
@@ -81,21 +86,36 @@ export class CardLife {
     return this.load('topup', req, operator);
   }
 
-  private load(kind: 'activate' | 'topup', req: CardLifeRequest, operator?: Operator): Promise<CardLifeResult> {
+  private load(
+    kind: 'activate' | 'topup',
+    req: CardLifeRequest,
+    operator?: Operator,
+  ): Promise<CardLifeResult> {
     const terminal = this.o.terminal;
     const rules = this.o.rules;
     return terminal.lock.run(kind, async () => {
       // Refused before the card is taken: the cashier corrects it with the card still there.
       const buyerKind = req.buyer?.kind ?? 'person';
       const paidBy = checkPayment(
-        { tender: req.tender ?? 'cash', buyer: buyerKind, purchaseFen: req.valueFen, transferRef: req.transferRef },
+        {
+          tender: req.tender ?? 'cash',
+          buyer: buyerKind,
+          purchaseFen: req.valueFen,
+          transferRef: req.transferRef,
+        },
         rules,
       );
       const cash = paidBy === 'cash';
       const tenderFen = cash ? (req.tenderFen ?? req.valueFen) : req.valueFen;
       if (tenderFen < req.valueFen) throw new TillError('TENDER_SHORT', `${tenderFen} < ${req.valueFen}`);
-      const id = req.buyer?.name && req.buyer.idNumber ? { name: req.buyer.name, idNumber: req.buyer.idNumber } : undefined;
-      checkBuyerId({ kind, registered: undefined, purchaseFen: req.valueFen, hasId: id !== undefined }, rules);
+      const id =
+        req.buyer?.name && req.buyer.idNumber
+          ? { name: req.buyer.name, idNumber: req.buyer.idNumber }
+          : undefined;
+      checkBuyerId(
+        { kind, registered: undefined, purchaseFen: req.valueFen, hasId: id !== undefined },
+        rules,
+      );
       // An unsold card holds nothing; a top-up's balance is the issuer's to check.
       checkCap({ balanceFen: 0, valueFen: req.valueFen, registered: undefined, rules });
       const card = terminal.cards.take(req.cardToken);
@@ -144,7 +164,13 @@ export class CardLife {
               { type: 'pair' as const, left: '转账流水 REF', right: req.transferRef!.trim() },
             ]),
         ...(masked?.idMasked
-          ? [{ type: 'pair' as const, left: '购卡人 BUYER', right: `${masked.nameMasked} ${masked.idMasked}` }]
+          ? [
+              {
+                type: 'pair' as const,
+                left: '购卡人 BUYER',
+                right: `${masked.nameMasked} ${masked.idMasked}`,
+              },
+            ]
           : []),
         ...(approved || !cash
           ? []
@@ -190,11 +216,23 @@ export class CardLife {
       });
       const approved = row.status === 'approved';
       if (approved) terminal.clearCard();
-      this.audit('txn.cashout', operator, manager, row.stan, approved, `cashout ${row.amount_fen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`);
+      this.audit(
+        'txn.cashout',
+        operator,
+        manager,
+        row.stan,
+        approved,
+        `cashout ${row.amount_fen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
+      );
       const receipt = terminal.receipt(row.stan, false, [
         ...(approved
           ? [
-              { type: 'pair' as const, left: '付现金 CASH PAID', right: formatMoney(row.amount_fen), bold: true },
+              {
+                type: 'pair' as const,
+                left: '付现金 CASH PAID',
+                right: formatMoney(row.amount_fen),
+                bold: true,
+              },
               { type: 'text' as const, text: '卡已注销 Card closed' },
             ]
           : [{ type: 'text' as const, text: '未付现金 Nothing paid out', bold: true }]),
@@ -222,7 +260,11 @@ export class CardLife {
         otherTenderFen: 0,
         operatorId: operator.id,
         cardLife: {
-          newCard: { pan: newCard.pan, entryMode: newCard.entryMode, ...(newCard.expiry ? { expiry: newCard.expiry } : {}) },
+          newCard: {
+            pan: newCard.pan,
+            entryMode: newCard.entryMode,
+            ...(newCard.expiry ? { expiry: newCard.expiry } : {}),
+          },
           reason: req.reason,
         },
       });
@@ -230,11 +272,24 @@ export class CardLife {
       if (approved) terminal.clearCard();
       const movedFen = approved ? (row.balance_fen ?? 0) : 0;
       const newMasked = maskPan(newCard.pan);
-      this.audit('txn.replace', operator, manager, row.stan, approved, `replace ${row.masked} → ${newMasked} ${req.reason} ${movedFen} fen${row.decline_code ? ` ${row.decline_code}` : ''}`);
+      this.audit(
+        'txn.replace',
+        operator,
+        manager,
+        row.stan,
+        approved,
+        `replace ${row.masked} → ${newMasked} ${req.reason} ${movedFen} fen${row.decline_code ? ` ${row.decline_code}` : ''}`,
+      );
       const receipt = terminal.receipt(row.stan, false, [
         { type: 'pair' as const, left: '新卡 NEW CARD', right: newMasked },
-        { type: 'pair' as const, left: '原因 REASON', right: req.reason === 'lost' ? '挂失 LOST' : '损坏 DAMAGED' },
-        ...(approved ? [{ type: 'pair' as const, left: '转入 MOVED', right: formatMoney(movedFen), bold: true }] : []),
+        {
+          type: 'pair' as const,
+          left: '原因 REASON',
+          right: req.reason === 'lost' ? '挂失 LOST' : '损坏 DAMAGED',
+        },
+        ...(approved
+          ? [{ type: 'pair' as const, left: '转入 MOVED', right: formatMoney(movedFen), bold: true }]
+          : []),
       ]);
       return { result: terminal.publish(row), movedFen, newMasked, receipt };
     });
@@ -256,7 +311,14 @@ export class CardLife {
     }
   }
 
-  private audit(action: string, op: Operator, manager: string, stan: number, ok: boolean, detail: string): void {
+  private audit(
+    action: string,
+    op: Operator,
+    manager: string,
+    stan: number,
+    ok: boolean,
+    detail: string,
+  ): void {
     this.o.audit?.record({
       action,
       operatorId: op.id,

@@ -13,7 +13,13 @@ import { TillError } from '../../../shared/errors';
 export function cardLifeHandlers(ctx: AppContext): Pick<Handlers, keyof typeof cardLifeMethods> {
   const rules = CardRulesConfig.parse(ctx.config.cardRules ?? {});
   const buyers = new CardBuyers(ctx.db, ctx.keys.dataKey, ctx.clock);
-  const life = new CardLife({ terminal: ctx.terminal, audit: ctx.audit, overrides: ctx.overrides, buyers, rules });
+  const life = new CardLife({
+    terminal: ctx.terminal,
+    audit: ctx.audit,
+    overrides: ctx.overrides,
+    buyers,
+    rules,
+  });
   const op = () => {
     const o = ctx.session.current();
     return o ? { id: o.id, role: o.role } : undefined;

@@ -1,0 +1,408 @@
+/**
+ * Card life, the other end (issue 12) on real parts — the issuer-sim over HTTP, a real SQLite
+ * file, the journal, the X report's drawer: cash-out (退卡), replace (换卡), the void of a card sale
+ * or top-up, and the rules (buyer's ID sealed, non-cash thresholds, never a card for a card).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { demoCard } from '../../src/issuer-sim/demo-cards';
+
+const GIFT = demoCard('gift').pan; // registered, active, ¥200.00
+const ACTIVE = demoCard('active').pan; // registered, active, ¥1,000.00
+const LOST = demoCard('lost').pan; // registered, lost, ¥500.00
+const ANON_SMALL = demoCard('anon-small').pan; // anonymous, ¥50.00
+const ANON_BIG = demoCard('anon-near-cap').pan; // anonymous, ¥990.00
+const SHELF = demoCard('shelf1').pan;
+const SHELF3 = demoCard('shelf3').pan;
+const FLOAT = 100_000;
+const MANAGER = { operatorId: '2001', pin: '8888' };
+const BUYER = { kind: 'person' as const, name: '欧阳锋', idNumber: '440301198807154321' };
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await startTestApp({
+    config: { issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 } } as never,
+  });
+  await t.signIn('2001', '8888');
+  await t.call('shift.open', { openingFloatFen: FLOAT });
+  await t.signIn();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const issuerCard = (pan: string) => t.app.issuerSim!.ledger.card(pan)!;
+const status = (stan: number) =>
+  (t.app.db.prepare('SELECT status FROM txns WHERE stan = ?').get(stan) as { status: string }).status;
+const count = (sql: string) => (t.app.db.prepare(sql).get() as { n: number }).n;
+const text = (doc: { lines: Array<{ type: string; text?: string; left?: string; right?: string }> }) =>
+  doc.lines
+    .map((l) => (l.type === 'pair' ? `${l.left} ${l.right}` : l.type === 'text' ? l.text : ''))
+    .join('\n');
+
+async function expectedCash() {
+  await t.signIn('2001', '8888');
+  const x = await t.call('report.x', {});
+  await t.signIn();
+  return x.report.expectedCashFen;
+}
+
+/** The sealed command of a STAN sent again through its issuer port (what a retry after a crash does). */
+async function resend(stan: number) {
+  const r = t.app.db.prepare('SELECT request_enc, issuer_id FROM txns WHERE stan = ?').get(stan) as {
+    request_enc: Buffer;
+    issuer_id: string;
+  };
+  const cmd = t.app.terminal.opts.store.openCommand(r.request_enc);
+  return t.app.terminal.runner.router.byId(r.issuer_id).port.exchange(cmd, 1);
+}
+
+describe('cash-out (退卡)', () => {
+  it('pays a registered card out once: card closed, drawer down by the payout, journaled, receipt', async () => {
+    const e = await t.callError('card.cashout', {
+      cardToken: await t.card(GIFT),
+      override: { operatorId: '1001', pin: '1234' },
+    });
+    expect(e.code).toBe('FORBIDDEN');
+    const r = await t.call('card.cashout', { cardToken: await t.card(GIFT), override: MANAGER });
+    expect(r.result).toMatchObject({ type: 'cashout', status: 'approved', amountFen: 20_000, balanceFen: 0 });
+    expect(r.payoutFen).toBe(20_000);
+    expect(issuerCard(GIFT)).toMatchObject({ status: 'closed', balance_fen: 0 });
+    expect(await expectedCash()).toBe(FLOAT - 20_000);
+    const body = text(r.receipt!.doc);
+    expect(body).toContain('退卡 CASH-OUT');
+    expect(body).toContain('**** 0074');
+    expect(body).not.toContain(GIFT);
+    expect(body).toContain('付现金 CASH PAID ¥200.00');
+    expect(body).toMatch(/授权人 APPROVED BY .*2001/);
+    expect(r.receipt!.doc.lines.some((l) => l.type === 'qr')).toBe(true);
+    expect(count("SELECT COUNT(*) AS n FROM journal WHERE type = 'cashout'")).toBe(1);
+    // The same request again (its sealed command through the port): the stored answer, debited once.
+    const again = await resend(r.result.stan);
+    expect(again).toMatchObject({ kind: 'answer', answer: { result: 'approved', balanceFen: 0 } });
+    expect(t.app.issuerSim!.ledger.entries(GIFT).filter((x) => x.kind === 'cashout')).toHaveLength(1);
+    // A closed card is refused from now on, in its own words.
+    const s = await t.call('sale.authorize', { cardToken: await t.card(GIFT), amountFen: 100 });
+    expect(s).toMatchObject({ status: 'declined', declineCode: 'CARD_CLOSED' });
+  });
+
+  it('an anonymous card: under the small balance it is paid out, over it refused before anything moves', async () => {
+    const big = await t.callError('card.cashout', { cardToken: await t.card(ANON_BIG), override: MANAGER });
+    expect(big.code).toBe('CASHOUT_NOT_ALLOWED');
+    expect(issuerCard(ANON_BIG)).toMatchObject({ status: 'active', balance_fen: 99_000 });
+    expect(count("SELECT COUNT(*) AS n FROM txns WHERE type = 'cashout'")).toBe(0);
+    const small = await t.call('card.cashout', { cardToken: await t.card(ANON_SMALL), override: MANAGER });
+    expect(small).toMatchObject({ result: { status: 'approved' }, payoutFen: 5_000 });
+    expect(await expectedCash()).toBe(FLOAT - 5_000);
+  });
+
+  it('a lost answer is declined and reversed: the card is open again with its balance, nothing paid out', async () => {
+    t.app.issuerSim!.setFault('drop-response:cashout');
+    const r = await t.call('card.cashout', { cardToken: await t.card(ACTIVE), override: MANAGER });
+    t.app.issuerSim!.setFault('none');
+    expect(r).toMatchObject({
+      result: { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },
+      payoutFen: 0,
+    });
+    expect(text(r.receipt!.doc)).toContain('未付现金 Nothing paid out');
+    // The issuer applied it (the answer was lost on the way back) until the reversal undoes it.
+    expect(issuerCard(ACTIVE)).toMatchObject({ status: 'closed', balance_fen: 0 });
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
+    expect(status(r.result.stan)).toBe('reversed');
+    expect(issuerCard(ACTIVE)).toMatchObject({ status: 'active', balance_fen: 100_000 });
+    expect(await expectedCash()).toBe(FLOAT);
+  });
+
+  it('is online only: with the issuer cut nothing is paid out', async () => {
+    t.app.terminal.runner.router.home.port.setCut(true);
+    const r = await t.call('card.cashout', { cardToken: await t.card(GIFT), override: MANAGER });
+    t.app.terminal.runner.router.home.port.setCut(false);
+    expect(r).toMatchObject({ result: { status: 'declined', offline: false }, payoutFen: 0 });
+    expect(issuerCard(GIFT).status).toBe('active');
+    expect(await expectedCash()).toBe(FLOAT);
+  });
+});
+
+describe('replace (换卡)', () => {
+  it('moves a lost registered card’s whole balance to a new card in one message, once', async () => {
+    const r = await t.call('card.replace', {
+      oldCardNumber: LOST,
+      cardToken: await t.card(SHELF3),
+      reason: 'lost',
+      override: MANAGER,
+    });
+    expect(r.result).toMatchObject({ type: 'replace', status: 'approved', amountFen: 0, balanceFen: 50_000 });
+    expect(r).toMatchObject({ movedFen: 50_000, newMasked: '888801******0140' });
+    expect(issuerCard(LOST)).toMatchObject({ status: 'replaced', balance_fen: 0 });
+    expect(issuerCard(SHELF3)).toMatchObject({ status: 'active', balance_fen: 50_000, registered: 1 });
+    const body = text(r.receipt.doc);
+    expect(body).toContain('换卡 CARD REPLACED');
+    expect(body).toContain('新卡 NEW CARD 888801******0140');
+    expect(body).toContain('转入 MOVED ¥500.00');
+    expect(body).not.toContain(LOST);
+    // One issuer message: one request at the issuer; sent again, the stored answer.
+    expect(t.app.issuerSim!.ledger.applied('T0000001').filter((a) => a.type === 'replace')).toHaveLength(1);
+    await resend(r.result.stan);
+    expect(issuerCard(SHELF3).balance_fen).toBe(50_000);
+    // No money came in or went out of the drawer.
+    expect(await expectedCash()).toBe(FLOAT);
+    // The new card spends; the old one is refused.
+    const s = await t.call('sale.authorize', { cardToken: await t.card(SHELF3), amountFen: 1250 });
+    expect(s).toMatchObject({ status: 'approved', balanceFen: 48_750 });
+  });
+
+  it('refuses an anonymous card, an active new card, and the same card twice', async () => {
+    const anon = await t.call('card.replace', {
+      oldCardNumber: ANON_SMALL,
+      cardToken: await t.card(SHELF3),
+      reason: 'damaged',
+      override: MANAGER,
+    });
+    expect(anon.result).toMatchObject({ status: 'declined', declineCode: 'REPLACE_NOT_ALLOWED' });
+    const onto = await t.call('card.replace', {
+      oldCardNumber: GIFT,
+      cardToken: await t.card(ACTIVE),
+      reason: 'damaged',
+      override: MANAGER,
+    });
+    expect(onto.result).toMatchObject({ status: 'declined', declineCode: 'REPLACE_NOT_ALLOWED' });
+    const same = await t.callError('card.replace', {
+      oldCardNumber: GIFT,
+      cardToken: await t.card(GIFT),
+      reason: 'damaged',
+      override: MANAGER,
+    });
+    expect(same.code).toBe('REPLACE_NOT_ALLOWED');
+    expect(issuerCard(GIFT)).toMatchObject({ status: 'active', balance_fen: 20_000 });
+  });
+
+  it('a lost answer is reversed: the balance is back on the old card, the new one unsold again', async () => {
+    t.app.issuerSim!.setFault('drop-response:replace');
+    const r = await t.call('card.replace', {
+      oldCardNumber: GIFT,
+      cardToken: await t.card(SHELF3),
+      reason: 'damaged',
+      override: MANAGER,
+    });
+    t.app.issuerSim!.setFault('none');
+    expect(r.result.status).toBe('declined');
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
+    expect(status(r.result.stan)).toBe('reversed');
+    expect(issuerCard(GIFT)).toMatchObject({ status: 'active', balance_fen: 20_000 });
+    expect(issuerCard(SHELF3)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
+  });
+});
+
+describe('void of a card sale or top-up', () => {
+  it('voids an activation: value off the card, card unsold again, the cash back out of the drawer', async () => {
+    const sold = await t.call('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 30_000,
+      buyer: BUYER,
+    });
+    expect(sold.result.status).toBe('approved');
+    expect(await expectedCash()).toBe(FLOAT + 30_000);
+    const v = await t.call('txn.void', { origStan: sold.result.stan, override: MANAGER });
+    expect(v.result).toMatchObject({
+      type: 'void_load',
+      status: 'approved',
+      amountFen: 30_000,
+      origStan: sold.result.stan,
+    });
+    expect(issuerCard(SHELF)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
+    expect(await expectedCash()).toBe(FLOAT);
+    const body = text(v.receipt!.doc);
+    expect(body).toContain('撤销售卡/充值 VOID CARD LOAD');
+    expect(body).toContain('退现金 CASH BACK ¥300.00');
+    // Once.
+    const twice = await t.callError('txn.void', { origStan: sold.result.stan, override: MANAGER });
+    expect(twice.code).toBe('ALREADY_VOIDED');
+  });
+
+  it('refuses the void of an activation after part of it was spent, saying what remains', async () => {
+    const sold = await t.call('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 30_000,
+      buyer: BUYER,
+    });
+    await t.call('sale.authorize', { cardToken: await t.card(SHELF), amountFen: 1_250 });
+    const v = await t.call('txn.void', { origStan: sold.result.stan, override: MANAGER });
+    expect(v.result).toMatchObject({
+      type: 'void_load',
+      status: 'declined',
+      declineCode: 'VOID_VALUE_SPENT',
+      balanceFen: 28_750,
+    });
+    expect(issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 28_750 });
+    // The drawer keeps the card sale's cash; nothing went back out.
+    expect(await expectedCash()).toBe(FLOAT + 30_000);
+  });
+
+  it('voids a top-up; a lost answer on the void is reversed and the value is back on the card', async () => {
+    const up = await t.call('card.topup', {
+      cardToken: await t.card(ACTIVE),
+      valueFen: 10_000,
+      buyer: BUYER,
+    });
+    expect(up.result.status).toBe('approved');
+    t.app.issuerSim!.setFault('drop-response:voidload');
+    const lost = await t.call('txn.void', { origStan: up.result.stan, override: MANAGER });
+    t.app.issuerSim!.setFault('none');
+    expect(lost.result.status).toBe('declined');
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
+    expect(issuerCard(ACTIVE).balance_fen).toBe(110_000);
+    expect(await expectedCash()).toBe(FLOAT + 10_000);
+    const v = await t.call('txn.void', { origStan: up.result.stan, override: MANAGER });
+    expect(v.result).toMatchObject({ status: 'approved', balanceFen: 100_000 });
+    expect(await expectedCash()).toBe(FLOAT);
+  });
+});
+
+describe('the rules', () => {
+  it('a registered card needs the buyer’s ID: refused without, sealed with the row with it, never in clear on disk', async () => {
+    const without = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 10_000 });
+    expect(without).toMatchObject({
+      result: { status: 'declined', declineCode: 'BUYER_ID_REQUIRED' },
+      handBackFen: 10_000,
+    });
+    const r = await t.call('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 10_000,
+      buyer: BUYER,
+    });
+    expect(r).toMatchObject({
+      result: { status: 'approved' },
+      buyer: { name: '欧**', idNumber: '440***********4321' },
+    });
+    expect(text(r.receipt.doc)).toContain('购卡人 BUYER 欧** 440***********4321');
+    // Exported in clear to a manager only; the export is audited.
+    const denied = await t.callError('card.buyers', {});
+    expect(denied.code).toBe('FORBIDDEN');
+    await t.signIn('2001', '8888');
+    const out = await t.call('card.buyers', {});
+    expect(out.rows).toEqual([
+      expect.objectContaining({
+        stan: r.result.stan,
+        name: BUYER.name,
+        idNumber: BUYER.idNumber,
+        paidBy: 'cash',
+      }),
+    ]);
+    // No file of the data dir holds the name or the ID number in clear (db and its WAL, journal, logs).
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const f of fs.readdirSync(d, { withFileTypes: true }))
+        f.isDirectory() ? walk(path.join(d, f.name)) : files.push(path.join(d, f.name));
+    };
+    walk(t.dataDir);
+    expect(files.length).toBeGreaterThan(2);
+    for (const f of files) {
+      const bytes = fs.readFileSync(f);
+      for (const secret of [BUYER.idNumber, BUYER.name])
+        expect(bytes.includes(Buffer.from(secret, 'utf8')), `${path.basename(f)} holds ${secret}`).toBe(
+          false,
+        );
+    }
+  });
+
+  it('an organisation’s ¥5,000.00 is not paid in cash; a bank transfer is taken, its reference kept, the drawer untouched', async () => {
+    const org = { kind: 'organisation' as const, name: '某某科技有限公司', idNumber: '91440300MA5ABCDE12' };
+    const cash = await t.callError('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 500_000,
+      buyer: org,
+    });
+    expect(cash.code).toBe('CASH_NOT_ALLOWED');
+    const noRef = await t.callError('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 500_000,
+      buyer: org,
+      tender: 'bank_transfer',
+    });
+    expect(noRef.code).toBe('TRANSFER_REF_REQUIRED');
+    expect(count('SELECT COUNT(*) AS n FROM txns')).toBe(0);
+    const r = await t.call('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 500_000,
+      buyer: org,
+      tender: 'bank_transfer',
+      transferRef: 'CMB20261201-0042',
+    });
+    expect(r).toMatchObject({
+      result: { status: 'approved', otherTenderFen: 0 },
+      changeFen: 0,
+      handBackFen: 0,
+    });
+    expect(text(r.receipt.doc)).toContain('转账流水 REF CMB20261201-0042');
+    expect(await expectedCash()).toBe(FLOAT);
+    // Just under the threshold, an organisation may pay cash.
+    const under = await t.call('card.topup', {
+      cardToken: await t.card(ACTIVE),
+      valueFen: 400_000 - 1,
+      buyer: org,
+    });
+    expect(under.result.status).toBe('approved');
+  });
+
+  it('a stored-value card never pays for another', async () => {
+    const e = await t.callError('card.topup', {
+      cardToken: await t.card(ACTIVE),
+      valueFen: 1_000,
+      buyer: BUYER,
+      tender: 'stored_value',
+    });
+    expect(e.code).toBe('CARD_TENDER_NOT_ALLOWED');
+  });
+
+  it('the rules in force are shown, and the configured figures apply', async () => {
+    expect(await t.call('card.rules', {})).toEqual({
+      registeredCapFen: 500_000,
+      anonymousCapFen: 100_000,
+      anonymousIdFromFen: 1_000_000,
+      organisationNoCashFromFen: 500_000,
+      personNoCashFromFen: 5_000_000,
+      anonymousCashoutMaxFen: 10_000,
+    });
+    await t.close();
+    // A store that cashes anonymous cards out only up to ¥10.00: the ¥50.00 card is refused.
+    t = await startTestApp({ config: { cardRules: { anonymousCashoutMaxFen: 1_000 } } as never });
+    await t.signIn();
+    expect(await t.call('card.rules', {})).toMatchObject({ anonymousCashoutMaxFen: 1_000 });
+    const e = await t.callError('card.cashout', { cardToken: await t.card(ANON_SMALL), override: MANAGER });
+    expect(e.code).toBe('CASHOUT_NOT_ALLOWED');
+  });
+});
+
+describe('settlement', () => {
+  it('the issuer totals cash-outs, replacements and load voids in the batch, and it matches', async () => {
+    const sold = await t.call('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 30_000,
+      buyer: BUYER,
+    });
+    await t.call('txn.void', { origStan: sold.result.stan, override: MANAGER });
+    await t.call('card.cashout', { cardToken: await t.card(GIFT), override: MANAGER });
+    await t.call('card.replace', {
+      oldCardNumber: LOST,
+      cardToken: await t.card(SHELF3),
+      reason: 'lost',
+      override: MANAGER,
+    });
+    await t.signIn('2001', '8888');
+    const z = await t.call('shift.close', { countedFen: FLOAT - 20_000 });
+    expect(z.report.expectedCashFen).toBe(FLOAT - 20_000);
+    expect(z.report.settlement).toMatchObject({ status: 'settled' });
+    expect(z.report.settlement!.issuerTotals).toMatchObject({
+      activateCount: 1,
+      activateFen: 30_000,
+      loadvoidCount: 1,
+      loadvoidFen: 30_000,
+      cashoutCount: 1,
+      cashoutFen: 20_000,
+      replaceCount: 1,
+      replaceFen: 0,
+    });
+  });
+});
