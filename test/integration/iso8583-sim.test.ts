@@ -451,6 +451,20 @@ describe.each(['3des', 'sm4'] as const)('ISO 8583 issuer-sim, %s key set', (ksNa
     expect(ledger.card(fresh)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
   });
 
+  it('activation and top-up within the card cap: the same rule as the JSON face, 61 one fen over', async () => {
+    // Before, this face loaded any amount: an anonymous card could be activated with ¥1,000.01.
+    const anon = demoCard('shelf-anon').pan;
+    expect((await t.exchange(t.purchaseMsg(anon, 100_001, {}, '40', '220000'))).fields[39]).toBe('61');
+    expect(ledger.card(anon)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
+    expect((await t.exchange(t.purchaseMsg(anon, 100_000, {}, '40', '220000'))).fields[39]).toBe('00');
+    expect((await t.exchange(t.purchaseMsg(anon, 1, {}, '41', '210000'))).fields[39]).toBe('61');
+    const near = demoCard('anon-near-cap').pan;
+    expect((await t.exchange(t.purchaseMsg(near, 1_001, {}, '41', '210000'))).fields[39]).toBe('61');
+    expect(balanceOf(ledger, near)).toBe(99_000);
+    expect((await t.exchange(t.purchaseMsg(near, 1_000, {}, '41', '210000'))).fields[39]).toBe('00');
+    expect(balanceOf(ledger, near)).toBe(100_000);
+  });
+
   it('demands a new sign-on with header nibble 3 until the terminal signs on again', async () => {
     sim.host.requireSignOn();
     const a = await t.exchange(t.purchaseMsg(ACTIVE, 1));
