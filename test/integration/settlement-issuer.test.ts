@@ -95,6 +95,12 @@ describe('clean settlement', () => {
       activateFen: 0,
       topupCount: 0,
       topupFen: 0,
+      cashoutCount: 0,
+      cashoutFen: 0,
+      replaceCount: 0,
+      replaceFen: 0,
+      loadvoidCount: 0,
+      loadvoidFen: 0,
     });
     const text = doc.lines
       .map((l) => (l.type === 'text' ? l.text : l.type === 'pair' ? `${l.left} ${l.right}` : ''))

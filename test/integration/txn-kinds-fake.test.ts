@@ -31,8 +31,8 @@ import type { Db } from '../../src/main/store/sqlite';
 /** The one declaration. */
 const KINDS = defineKinds({
   ...TXN_KIND_DECLS,
-  cashout: {
-    wire: 'cashout',
+  buyback: {
+    wire: 'buyback',
     wireAliases: [],
     card: 'debit',
     drawer: { amount: 'out', otherTender: 'none' },
@@ -43,11 +43,11 @@ const KINDS = defineKinds({
     settlement: 'sale',
     title: { zh: '取现', en: 'CASH-OUT' },
     qrCode: 40,
-    audit: 'txn.cashout',
+    audit: 'txn.buyback',
     paidOnTerminal: false,
   },
 });
-const CASHOUT = 'cashout' as TxnType; // the store's parameter type is the production union
+const CASHOUT = 'buyback' as TxnType; // the store's parameter type is the production union
 
 const PAN = '8888010000000017';
 const HEADER = {
@@ -126,16 +126,16 @@ describe('a fake kind declared once flows through the whole core', () => {
 
     // pending
     const ok = pending(2000);
-    expect(store.pending().map((r) => [r.stan, r.type])).toEqual([[ok.stan, 'cashout']]);
-    expect(store.openRequest<{ type: string }>(store.get(ok.stan)!.request_enc!).type).toBe('cashout');
+    expect(store.pending().map((r) => [r.stan, r.type])).toEqual([[ok.stan, 'buyback']]);
+    expect(store.openRequest<{ type: string }>(store.get(ok.stan)!.request_enc!).type).toBe('buyback');
 
     // final + journal
     const row = store.finalize(ok.stan, { status: 'approved', balanceFen: 5000, authCode: 'A2' });
-    expect(row).toMatchObject({ type: 'cashout', status: 'approved', amount_fen: 2000 });
+    expect(row).toMatchObject({ type: 'buyback', status: 'approved', amount_fen: 2000 });
     const rec = db.prepare('SELECT body FROM journal WHERE stan = ?').get(ok.stan) as { body: string };
     expect(JSON.parse(rec.body)).toMatchObject({
       stan: ok.stan,
-      type: 'cashout',
+      type: 'buyback',
       status: 'approved',
       amountFen: 2000,
     });
@@ -144,7 +144,7 @@ describe('a fake kind declared once flows through the whole core', () => {
     const lost = pending(900);
     const declined = unknownOutcome(lost.stan);
     expect(declined).toMatchObject({
-      type: 'cashout',
+      type: 'buyback',
       status: 'declined',
       decline_code: 'ISSUER_UNREACHABLE',
     });
@@ -165,7 +165,7 @@ describe('a fake kind declared once flows through the whole core', () => {
 
     // totals: counted by its own declaration — card debit in the net, cash out of the drawer
     const t = shiftTotals(db, 1, maxStan, KINDS);
-    expect(t.byKind.cashout).toEqual({ count: 1, amountFen: 2000, cashFen: -2000 });
+    expect(t.byKind.buyback).toEqual({ count: 1, amountFen: 2000, cashFen: -2000 });
     expect(t.netCardFen).toBe(3000 + 2000);
     expect(t.netCashFen).toBe(500 - 2000);
     expect(expectedCash(10_000, t)).toBe(10_000 + 500 - 2000);
@@ -186,6 +186,12 @@ describe('a fake kind declared once flows through the whole core', () => {
       activateFen: 0,
       topupCount: 0,
       topupFen: 0,
+      cashoutCount: 0,
+      cashoutFen: 0,
+      replaceCount: 0,
+      replaceFen: 0,
+      loadvoidCount: 0,
+      loadvoidFen: 0,
     });
     expect(batchItems(db, batch, KINDS).map((i) => [i.stan, i.type, i.amountFen])).toEqual([
       [sale.stan, 'sale', 3000],
@@ -214,7 +220,7 @@ describe('a fake kind declared once flows through the whole core', () => {
     };
     const qr = encodeReceiptQr(details, keys.keyVersion, qrKey, keys.sign, KINDS);
     expect(decryptReceiptQr(parseReceiptQr(qr)!, qrKey, KINDS)).toMatchObject({
-      type: 'cashout',
+      type: 'buyback',
       amountFen: 2000,
     });
     // The production table has no code 40: a reader that does not know the kind cannot read it as another.
@@ -225,7 +231,7 @@ describe('a fake kind declared once flows through the whole core', () => {
     const ok = pending(2000);
     const row = store.finalize(ok.stan, { status: 'approved', balanceFen: 5000 });
     const batch = { from_stan: 1, to_stan: ok.stan, carried_in: '[]', carried_out: '[]' };
-    const refused = expect.objectContaining({ code: 'UNKNOWN_TXN_KIND', detail: '"cashout"' });
+    const refused = expect.objectContaining({ code: 'UNKNOWN_TXN_KIND', detail: '"buyback"' });
     expect(() => shiftTotals(db, 1, ok.stan)).toThrow(refused);
     expect(() => batchTotals(db, batch)).toThrow(refused);
     expect(() => batchItems(db, batch)).toThrow(refused);

@@ -26,6 +26,12 @@ describe('reconcile', () => {
       activateFen: 0,
       topupCount: 0,
       topupFen: 0,
+      cashoutCount: 0,
+      cashoutFen: 0,
+      replaceCount: 0,
+      replaceFen: 0,
+      loadvoidCount: 0,
+      loadvoidFen: 0,
     });
   });
   it('missing at the issuer', () => {
