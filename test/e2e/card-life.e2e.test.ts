@@ -1,10 +1,11 @@
 /**
- * Card life in real Chromium through the web host: a cashier sells a ¥500 gift card for cash, and
- * the customer spends ¥12.50 of it at once; a top-up over an anonymous card's cap is refused in
- * plain words with "hand the cash back".
+ * Card life in real Chromium through the web host: a cashier sells a ¥500 gift card for cash, the
+ * buyer's ID recorded and shown masked, and the customer spends ¥12.50 of it at once; a top-up over
+ * an anonymous card's cap is refused in plain words with "hand the cash back"; a manager cashes out
+ * a registered card, the drawer paying its balance out.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { signIn, signOut, keyAmount } from '../helpers/e2e-actions';
+import { signIn, signOut, keyAmount, override } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
@@ -34,11 +35,17 @@ describe.runIf(haveChromium)('card life end to end (Chromium)', () => {
     await p.getByTestId('sim-swipe-shelf1').click();
     await expect.poll(() => p.getByTestId('card-life-card').textContent()).toContain('0090');
     await p.getByTestId('card-life-tender').fill('600');
+    // A registered card: the buyer's ID (实名) is recorded with it.
+    await p.getByTestId('card-life-buyer-name').fill('张三丰');
+    await p.getByTestId('card-life-buyer-id').fill('110101199003071234');
     await p.getByTestId('card-life-keypad').locator('[data-key="ok"]').click();
     const note = p.getByTestId('card-life-note');
     await note.waitFor();
     const text = await note.textContent();
     expect(text).toContain('售卡成功');
+    expect(text).toContain('已登记购卡人：张** 110***********1234');
+    expect(text).not.toContain('110101199003071234');
+    expect(await p.getByTestId('card-life-buyer-id').inputValue()).toBe('');
     expect(text).toContain('余额 ¥500.00');
     expect(text).toContain('可充额度 ¥4,500.00');
     expect(text).toContain('找零 ¥100.00');
@@ -82,5 +89,30 @@ describe.runIf(haveChromium)('card life end to end (Chromium)', () => {
     expect(text).toContain('请将现金退还顾客：¥20.00');
     await e.shot('card-life-03-cap-refused');
     expect(e.t.issuerBalance(demoCard('anon-near-cap').pan)).toBe(99_000);
+  });
+
+  it('a manager cashes out a registered card: the balance paid out in cash, the card closed', async () => {
+    const p = e.page;
+    const gift = demoCard('gift');
+    await signIn(p, '1001', '1234', 'cashier');
+    await p.getByTestId('card-life-open').click();
+    await p.getByTestId('card-life-cashout').click();
+    await expect.poll(() => p.getByTestId('card-life-rules').textContent()).toContain('¥100.00');
+    await p.getByTestId('sim-swipe-gift').click();
+    await expect.poll(() => p.getByTestId('card-life-card').textContent()).toContain('0074');
+    await p.getByTestId('card-life-go-cashout').click();
+    await override(p);
+    const note = p.getByTestId('card-life-note');
+    await note.waitFor();
+    expect(await note.textContent()).toContain('退卡成功');
+    expect(await note.textContent()).toContain('请付给顾客现金 ¥200.00');
+    const receipt = await p.getByTestId('receipt-preview').textContent();
+    expect(receipt).toContain('退卡 CASH-OUT');
+    expect(receipt).toContain('付现金 CASH PAID');
+    expect(receipt).not.toContain(gift.pan);
+    // The recent list names the kind of each row.
+    await expect.poll(() => p.getByTestId('recent').textContent()).toContain('退卡');
+    await e.shot('card-life-05-cashout');
+    expect(e.t.app.issuerSim!.ledger.card(gift.pan)).toMatchObject({ status: 'closed', balance_fen: 0 });
   });
 });

@@ -1,20 +1,33 @@
 /**
- * Cashier: sell a card (售卡) or top one up (充值) for cash — the card presented as for a sale, the
- * value keyed on the same amount keypad. The core records the cash first and then asks the issuer
- * (src/main/terminal/card-life.ts); when it did not go through, the screen says to hand the cash
- * back, in plain words.
+ * Cashier: a card's life at the till — sell a card (售卡) or top one up (充值) for cash or by bank
+ * transfer, cash one out (退卡) or replace one (换卡) with a manager's PIN. The card is presented as
+ * for a sale, the value keyed on the same amount keypad. The core records the payment first and
+ * then asks the issuer (src/main/terminal/card-life.ts); when it did not go through, the screen
+ * says to hand the cash back, in plain words. The rules in force are shown (card.rules); the
+ * buyer's ID, when typed, goes to the core with the call and is shown back masked only.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { call, loadRecent } from '../actions';
 import { BridgeError } from '../bridge';
 import { useTill } from '../store';
 import { useT } from './useLang';
 import { Keypad } from './Keypad';
+import { OverrideDialog } from './OverrideDialog';
 import { yuanToFen } from './manager/download';
 import { keypadAppend, keypadBackspace } from '../../shared/money';
-import type { CardLifeResult } from '../../shared/contract';
+import type { CardLifeResult, Override } from '../../shared/contract';
+import type { CardRulesConfig } from '../../shared/card-rules';
+import type { WordKey } from '../i18n';
 
-type Op = 'activate' | 'topup';
+type Op = 'activate' | 'topup' | 'cashout' | 'replace';
+type Note = { ok: boolean; lines: string[] };
+
+const TAB_WORD: Record<Op, WordKey> = {
+  activate: 'clActivate',
+  topup: 'clTopup',
+  cashout: 'clCashout',
+  replace: 'clReplace',
+};
 
 export function CardLifePanel() {
   const { t, err, money } = useT();
@@ -24,8 +37,22 @@ export function CardLifePanel() {
   const [op, setOp] = useState<Op>('activate');
   const [valueFen, setValueFen] = useState(0);
   const [tenderText, setTenderText] = useState('');
+  const [payBy, setPayBy] = useState<'cash' | 'bank_transfer'>('cash');
+  const [transferRef, setTransferRef] = useState('');
+  const [buyerKind, setBuyerKind] = useState<'person' | 'organisation'>('person');
+  const [buyerName, setBuyerName] = useState('');
+  const [buyerId, setBuyerId] = useState('');
+  const [oldCard, setOldCard] = useState('');
+  const [reason, setReason] = useState<'lost' | 'damaged'>('lost');
+  const [overrideFor, setOverrideFor] = useState<'cashout' | 'replace' | null>(null);
+  const [overrideError, setOverrideError] = useState<string | null>(null);
+  const [rules, setRules] = useState<CardRulesConfig | null>(null);
   const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<{ ok: boolean; lines: string[] } | null>(null);
+  const [note, setNote] = useState<Note | null>(null);
+
+  useEffect(() => {
+    if (open && !rules) void call('card.rules', {}).then(setRules, () => setRules(null));
+  }, [open, rules]);
 
   const key = (k: string) => {
     setNote(null);
@@ -34,8 +61,11 @@ export function CardLifePanel() {
     else setValueFen(keypadAppend(valueFen, k));
   };
 
-  const shown = (out: CardLifeResult): { ok: boolean; lines: string[] } => {
+  const codeOf = (e: unknown) => (e instanceof BridgeError ? e.error.code : 'INTERNAL');
+
+  const shownLoad = (out: CardLifeResult): Note => {
     const r = out.result;
+    const buyer = out.buyer ? [t('clBuyerRecorded', { name: out.buyer.name, id: out.buyer.idNumber })] : [];
     if (r.status === 'approved') {
       const vars = {
         card: r.masked,
@@ -47,6 +77,7 @@ export function CardLifePanel() {
         lines: [
           t(op === 'activate' ? 'clSold' : 'clToppedUp', vars),
           ...(out.changeFen > 0 ? [t('clChange', { amount: money(out.changeFen) })] : []),
+          ...buyer,
         ],
       };
     }
@@ -54,14 +85,15 @@ export function CardLifePanel() {
       ok: false,
       lines: [
         t('clFailed', { why: err(r.declineCode ?? 'ISSUER_ERROR') }),
-        t('clHandBack', { amount: money(out.handBackFen) }),
+        ...(out.handBackFen > 0 ? [t('clHandBack', { amount: money(out.handBackFen) })] : []),
       ],
     };
   };
 
-  const go = async () => {
+  const load = async () => {
     if (!card || valueFen <= 0 || busy) return;
-    const tenderFen = tenderText ? yuanToFen(tenderText) : undefined;
+    const tenderFen = payBy === 'cash' && tenderText ? yuanToFen(tenderText) : undefined;
+    const hasId = buyerName.trim() !== '' || buyerId.trim() !== '';
     setBusy(true);
     setNote(null);
     try {
@@ -69,18 +101,76 @@ export function CardLifePanel() {
         cardToken: card.cardToken,
         valueFen,
         ...(tenderFen ? { tenderFen } : {}),
+        tender: payBy,
+        ...(payBy === 'bank_transfer' && transferRef.trim() ? { transferRef: transferRef.trim() } : {}),
+        buyer: {
+          kind: buyerKind,
+          ...(hasId ? { name: buyerName.trim(), idNumber: buyerId.trim() } : {}),
+        },
       });
-      setNote(shown(out));
+      setNote(shownLoad(out));
       setCashier({ receipt: out.receipt, ...(out.result.status === 'approved' ? { card: null } : {}) });
       if (out.result.status === 'approved') {
         setValueFen(0);
         setTenderText('');
+        setTransferRef('');
+        // The ID typed is not kept on the screen once it is recorded.
+        setBuyerName('');
+        setBuyerId('');
       }
       void loadRecent();
     } catch (e) {
-      // Refused before anything was recorded (cap, short cash, no card): nothing was taken.
-      const code = e instanceof BridgeError ? e.error.code : 'INTERNAL';
-      setNote({ ok: false, lines: [t('clFailed', { why: err(code) })] });
+      // Refused before anything was recorded (a rule, short cash, no card): nothing was taken.
+      setNote({ ok: false, lines: [t('clFailed', { why: err(codeOf(e)) })] });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const withOverride = async (o: Override) => {
+    const what = overrideFor;
+    if (!what || !card) return;
+    setBusy(true);
+    try {
+      if (what === 'cashout') {
+        const out = await call('card.cashout', { cardToken: card.cardToken, override: o });
+        const r = out.result;
+        setNote(
+          r.status === 'approved'
+            ? { ok: true, lines: [t('clCashedOut', { card: r.masked, amount: money(out.payoutFen) })] }
+            : { ok: false, lines: [t('clFailed', { why: err(r.declineCode ?? 'ISSUER_ERROR') })] },
+        );
+        if (out.receipt) setCashier({ receipt: out.receipt });
+        if (r.status === 'approved') setCashier({ card: null });
+      } else {
+        const out = await call('card.replace', {
+          oldCardNumber: oldCard.replace(/\s/g, ''),
+          cardToken: card.cardToken,
+          reason,
+          override: o,
+        });
+        const r = out.result;
+        setNote(
+          r.status === 'approved'
+            ? { ok: true, lines: [t('clReplaced', { amount: money(out.movedFen), card: out.newMasked })] }
+            : { ok: false, lines: [t('clFailed', { why: err(r.declineCode ?? 'ISSUER_ERROR') })] },
+        );
+        setCashier({ receipt: out.receipt, ...(r.status === 'approved' ? { card: null } : {}) });
+        if (r.status === 'approved') setOldCard('');
+      }
+      setOverrideFor(null);
+      setOverrideError(null);
+      void loadRecent();
+    } catch (e) {
+      const code = codeOf(e);
+      // A wrong PIN keeps the dialog open; anything else closes it and says why.
+      if (code === 'BAD_PIN' || code === 'FORBIDDEN' || code === 'OPERATOR_LOCKED')
+        setOverrideError(err(code));
+      else {
+        setOverrideFor(null);
+        setOverrideError(null);
+        setNote({ ok: false, lines: [t('clFailed', { why: err(code) })] });
+      }
     } finally {
       setBusy(false);
     }
@@ -92,11 +182,12 @@ export function CardLifePanel() {
         {t('clOpen')}
       </button>
     );
+  const loading = op === 'activate' || op === 'topup';
   return (
     <section className="void-refund card-life" data-testid="card-life">
       <h3>{t('clOpen')}</h3>
       <div className="mode-tabs">
-        {(['activate', 'topup'] as const).map((o) => (
+        {(['activate', 'topup', 'cashout', 'replace'] as const).map((o) => (
           <button
             key={o}
             className={`tab ${op === o ? 'active' : ''}`}
@@ -106,36 +197,156 @@ export function CardLifePanel() {
             }}
             data-testid={`card-life-${o}`}
           >
-            {t(o === 'activate' ? 'clActivate' : 'clTopup')}
+            {t(TAB_WORD[o])}
           </button>
         ))}
-      </div>
-      <p className="muted small">{t('clCashOnly')}</p>
-      <div className="amount" data-testid="card-life-value">
-        <span className="amount-label">{t('clValue')}</span>
-        <span className="amount-value">{money(valueFen)}</span>
       </div>
       <p data-testid="card-life-card">
         {card ? <span className="mono">{card.masked}</span> : t('clNeedCard')}
       </p>
-      <Keypad
-        onKey={key}
-        onOk={() => void go()}
-        okLabel={t(op === 'activate' ? 'clGoActivate' : 'clGoTopup')}
-        clearLabel={t('clear')}
-        disabled={busy}
-        testId="card-life-keypad"
-      />
-      <label>
-        {t('clTender')}
-        <input
-          className="mono"
-          inputMode="decimal"
-          value={tenderText}
-          onChange={(e) => setTenderText(e.target.value)}
-          data-testid="card-life-tender"
-        />
-      </label>
+      {loading && (
+        <>
+          <p className="muted small">{t('clCashOnly')}</p>
+          <div className="amount" data-testid="card-life-value">
+            <span className="amount-label">{t('clValue')}</span>
+            <span className="amount-value">{money(valueFen)}</span>
+          </div>
+          <Keypad
+            onKey={key}
+            onOk={() => void load()}
+            okLabel={t(op === 'activate' ? 'clGoActivate' : 'clGoTopup')}
+            clearLabel={t('clear')}
+            disabled={busy}
+            testId="card-life-keypad"
+          />
+          <label>
+            {t('clPayBy')}
+            <select
+              value={payBy}
+              onChange={(e) => setPayBy(e.target.value as 'cash' | 'bank_transfer')}
+              data-testid="card-life-pay-by"
+            >
+              <option value="cash">{t('clPayCash')}</option>
+              <option value="bank_transfer">{t('clPayTransfer')}</option>
+            </select>
+          </label>
+          {payBy === 'cash' ? (
+            <label>
+              {t('clTender')}
+              <input
+                className="mono"
+                inputMode="decimal"
+                value={tenderText}
+                onChange={(e) => setTenderText(e.target.value)}
+                data-testid="card-life-tender"
+              />
+            </label>
+          ) : (
+            <label>
+              {t('clTransferRef')}
+              <input
+                className="mono"
+                value={transferRef}
+                onChange={(e) => setTransferRef(e.target.value)}
+                data-testid="card-life-transfer-ref"
+              />
+            </label>
+          )}
+          <fieldset className="card-life-buyer">
+            <legend>{t('clBuyerKind')}</legend>
+            <p className="muted small">{t('clIdHint')}</p>
+            <select
+              value={buyerKind}
+              onChange={(e) => setBuyerKind(e.target.value as 'person' | 'organisation')}
+              data-testid="card-life-buyer-kind"
+            >
+              <option value="person">{t('clBuyerPerson')}</option>
+              <option value="organisation">{t('clBuyerOrg')}</option>
+            </select>
+            <label>
+              {t('clBuyerName')}
+              <input
+                value={buyerName}
+                autoComplete="off"
+                onChange={(e) => setBuyerName(e.target.value)}
+                data-testid="card-life-buyer-name"
+              />
+            </label>
+            <label>
+              {t('clBuyerId')}
+              <input
+                className="mono"
+                autoComplete="off"
+                value={buyerId}
+                onChange={(e) => setBuyerId(e.target.value)}
+                data-testid="card-life-buyer-id"
+              />
+            </label>
+          </fieldset>
+        </>
+      )}
+      {op === 'cashout' && (
+        <>
+          <p className="muted small">
+            {t('clCashoutHint', { max: rules ? money(rules.anonymousCashoutMaxFen) : '-' })}
+          </p>
+          <button
+            className="btn primary"
+            disabled={!card || busy}
+            onClick={() => setOverrideFor('cashout')}
+            data-testid="card-life-go-cashout"
+          >
+            {t('clGoCashout')}
+          </button>
+        </>
+      )}
+      {op === 'replace' && (
+        <>
+          <p className="muted small">{t('clReplaceHint')}</p>
+          <label>
+            {t('clOldCard')}
+            <input
+              className="mono"
+              inputMode="numeric"
+              value={oldCard}
+              onChange={(e) => setOldCard(e.target.value.replace(/[^\d ]/g, ''))}
+              data-testid="card-life-old-card"
+            />
+          </label>
+          <label>
+            {t('clReason')}
+            <select
+              value={reason}
+              onChange={(e) => setReason(e.target.value as 'lost' | 'damaged')}
+              data-testid="card-life-reason"
+            >
+              <option value="lost">{t('clLost')}</option>
+              <option value="damaged">{t('clDamaged')}</option>
+            </select>
+          </label>
+          <button
+            className="btn primary"
+            disabled={!card || busy || !/^\d{12,19}$/.test(oldCard.replace(/\s/g, ''))}
+            onClick={() => setOverrideFor('replace')}
+            data-testid="card-life-go-replace"
+          >
+            {t('clGoReplace')}
+          </button>
+        </>
+      )}
+      {rules && (
+        <p className="muted small" data-testid="card-life-rules">
+          {t('clRules')}:{' '}
+          {t('clRulesLine', {
+            reg: money(rules.registeredCapFen),
+            anon: money(rules.anonymousCapFen),
+            org: money(rules.organisationNoCashFromFen),
+            person: money(rules.personNoCashFromFen),
+            id: money(rules.anonymousIdFromFen),
+            cashout: money(rules.anonymousCashoutMaxFen),
+          })}
+        </p>
+      )}
       <div className="row">
         <button className="btn" onClick={() => setOpen(false)}>
           {t('cancel')}
@@ -147,6 +358,17 @@ export function CardLifePanel() {
             <p key={l}>{l}</p>
           ))}
         </div>
+      )}
+      {overrideFor && (
+        <OverrideDialog
+          action={overrideFor}
+          error={overrideError}
+          onConfirm={(o) => void withOverride(o)}
+          onCancel={() => {
+            setOverrideFor(null);
+            setOverrideError(null);
+          }}
+        />
       )}
     </section>
   );

@@ -15,7 +15,14 @@ import type { Operator, Override } from '../../shared/contract';
 import type { WordKey } from '../i18n';
 
 export type OverrideActionName =
-  'void' | 'refund' | 'manual_entry' | 'z_reprint' | 'force_close' | 'offline_over_limit';
+  | 'void'
+  | 'refund'
+  | 'manual_entry'
+  | 'z_reprint'
+  | 'force_close'
+  | 'offline_over_limit'
+  | 'cashout'
+  | 'replace';
 
 export function OverrideDialog(props: {
   action: OverrideActionName;

@@ -11,11 +11,16 @@ import { OverrideDialog } from './OverrideDialog';
 import { yuanToFen } from './manager/download';
 import { stanText, clockTime } from './ResultPanel';
 import type { Override, TxnResult } from '../../shared/contract';
+import { TXN_KINDS } from '../../shared/txn-kinds';
 
 /** STANs of sales a void has undone (approved voids name their sale in origStan). */
+const VOIDING = new Set(TXN_KINDS.list.flatMap((k) => (k.voidedBy ? [k.voidedBy] : [])));
+const voidable = (type: string) => TXN_KINDS.has(type) && TXN_KINDS.get(type).voidedBy !== undefined;
+
 export function voidedStans(txns: readonly TxnResult[]): Set<number> {
   return new Set(
-    txns.filter((r) => r.type === 'void' && r.status === 'approved' && r.origStan).map((r) => r.origStan!),
+    // Any voiding kind (a sale's void, a card load's void_load: the kinds table's `voidedBy`).
+    txns.filter((r) => VOIDING.has(r.type) && r.status === 'approved' && r.origStan).map((r) => r.origStan!),
   );
 }
 
@@ -46,7 +51,8 @@ export function VoidRefundPanel() {
   const voided = voidedStans(known);
   const lastSale = known.find((r) => r.type === 'sale' && r.status === 'approved' && !voided.has(r.stan));
   const stan = Number(stanInput || lastSale?.stan || 0);
-  const target = known.find((r) => r.stan === stan && r.type === 'sale' && r.status === 'approved');
+  // A sale, or a card sold or topped up (voided by void_load, issue 12).
+  const target = known.find((r) => r.stan === stan && voidable(r.type) && r.status === 'approved');
   const isVoided = voided.has(stan);
 
   const run = async (o: Override) => {
@@ -73,7 +79,9 @@ export function VoidRefundPanel() {
                 balance,
               }),
             }
-          : { ok: false, text: t('txnFailed', { why: err(r.declineCode ?? 'ISSUER_ERROR') }) },
+          : r.declineCode === 'VOID_VALUE_SPENT'
+            ? { ok: false, text: t('voidSpent', { why: err(r.declineCode), balance }) }
+            : { ok: false, text: t('txnFailed', { why: err(r.declineCode ?? 'ISSUER_ERROR') }) },
       );
       if (out.receipt) setCashier({ receipt: out.receipt });
       void loadRecent();

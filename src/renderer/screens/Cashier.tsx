@@ -13,6 +13,7 @@ import { DeviceNotices } from '../components/DeviceNotices';
 import { NoShiftBanner } from '../components/NoShiftBanner';
 import { OverrideDialog } from '../components/OverrideDialog';
 import type { Override } from '../../shared/contract';
+import { WORDS, type WordKey } from '../i18n';
 import { keypad, submit, setMode, enterCard, loadRecent } from '../actions';
 import { cashierKeyHandler } from '../keys';
 import { formatMoney } from '../../shared/money';
@@ -205,9 +206,9 @@ export function Cashier() {
                 ) : (
                   '✗'
                 )}
-                {(r.type === 'void' || r.type === 'refund') && (
+                {kindLabel(r.type) && (
                   <span className="tag" data-testid={`recent-kind-${r.stan}`}>
-                    {t(r.type === 'void' ? 'act_void' : 'act_refund')}
+                    {t(kindLabel(r.type)!)}
                   </span>
                 )}
                 {r.offline && <span className="tag">{t('offline')}</span>}
@@ -218,4 +219,16 @@ export function Cashier() {
       </main>
     </div>
   );
+}
+
+/**
+ * The recent list's label of a row's kind: none for a sale or an inquiry (the amount and the
+ * "balance" word say it), the kind's word otherwise (撤销, 退货, 售卡, 充值, 退卡, 换卡 …).
+ */
+function kindLabel(type: string): WordKey | undefined {
+  if (type === 'sale' || type === 'inquiry' || type === 'reversal') return undefined;
+  if (type === 'void') return 'act_void';
+  if (type === 'refund') return 'act_refund';
+  const key = `txnKind_${type}`;
+  return key in WORDS ? (key as WordKey) : undefined;
 }
