@@ -29,6 +29,8 @@ export const SIM_CARDS = [
     name: 'anon-near-cap',
     balanceFen: 99000,
   },
+  { pan: '8888010000000132', zh: '不记名 ¥50', en: 'Anonymous ¥50', name: 'anon-small', balanceFen: 5000 },
+  { pan: '8888010000000140', zh: '待售卡 3', en: 'Unsold card 3', name: 'shelf3', balanceFen: 0 },
 ] as const;
 
 export function DeviceSimPanel() {
