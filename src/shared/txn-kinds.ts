@@ -44,14 +44,7 @@ export const TOTALS_BUCKETS = [
 ] as const;
 /** Where it is counted in a batch settled with the issuer (BatchTotals, docs/issuer-protocol.md "settle"). */
 export type SettlementBucket =
-  | 'sale'
-  | 'void'
-  | 'refund'
-  | 'activate'
-  | 'topup'
-  | 'cashout'
-  | 'replace'
-  | 'loadvoid';
+  'sale' | 'void' | 'refund' | 'activate' | 'topup' | 'cashout' | 'replace' | 'loadvoid';
 export const SETTLEMENT_BUCKETS = [
   'sale',
   'void',
@@ -349,7 +342,9 @@ export function defineKinds<K extends string>(decls: Readonly<Record<K, TxnKindD
   }
   for (const k of list)
     if (k.voidedBy !== undefined && byType.get(k.voidedBy)?.override !== 'void')
-      throw new Error(`defineKinds: ${k.type} is voided by ${k.voidedBy}, not a kind needing the void override`);
+      throw new Error(
+        `defineKinds: ${k.type} is voided by ${k.voidedBy}, not a kind needing the void override`,
+      );
   const table: KindTable<K> = {
     list: Object.freeze(list),
     types: Object.freeze(list.map((k) => k.type)) as unknown as readonly [K, ...K[]],

@@ -294,7 +294,8 @@ describe('the rules', () => {
     const files: string[] = [];
     const walk = (d: string) => {
       for (const f of fs.readdirSync(d, { withFileTypes: true }))
-        f.isDirectory() ? walk(path.join(d, f.name)) : files.push(path.join(d, f.name));
+        if (f.isDirectory()) walk(path.join(d, f.name));
+        else files.push(path.join(d, f.name));
     };
     walk(t.dataDir);
     expect(files.length).toBeGreaterThan(2);

@@ -173,7 +173,8 @@ export function decideActivation(c: DecideCtx, base: IsoFields) {
   if (code) return record(c, 'activation', { ...base, 39: code, ...balanceField(c, pan) }, amount);
   // The opening value within the card's cap: the same rule as the JSON face's activate.
   const over = loadDecline(card!, amount);
-  if (over) return record(c, 'activation', { ...base, 39: RC_OF_LEDGER[over]!, ...balanceField(c, pan) }, amount);
+  if (over)
+    return record(c, 'activation', { ...base, 39: RC_OF_LEDGER[over]!, ...balanceField(c, pan) }, amount);
   c.ledger.upsertCard({ pan, status: 'active', balanceFen: card!.balance_fen, expiry: card!.expiry });
   const after = c.ledger.credit(pan, c.ledgerTid, c.ledgerStan, amount, 'activation');
   return record(

@@ -12,7 +12,8 @@ import type { IssuerCommand } from '../issuer/port';
 export interface RunnerKind {
   type: TxnType;
   /** The issuer port command (src/main/issuer/port.ts). */
-  command: 'authorize' | 'inquire' | 'void' | 'refund' | 'activate' | 'topup' | 'cashout' | 'replace' | 'voidload';
+  command:
+    'authorize' | 'inquire' | 'void' | 'refund' | 'activate' | 'topup' | 'cashout' | 'replace' | 'voidload';
   /** Moves money at the issuer: an unknown outcome ends declined with a queued Reverse. */
   reversible: boolean;
   /** The issuer unreachable (nothing sent): may be decided by the offline policy. */

@@ -149,7 +149,13 @@ export function commandOf(req: RunRequest, stan: number, time: string, id: strin
       return { ...base, kind: 'cashout', card, amountFen: req.amountFen };
     case 'replace':
       if (!req.cardLife?.newCard) throw new TillError('INVALID_STATE', 'replace without a new card');
-      return { ...base, kind: 'replace', card, newCard: req.cardLife.newCard, reason: req.cardLife.reason ?? 'lost' };
+      return {
+        ...base,
+        kind: 'replace',
+        card,
+        newCard: req.cardLife.newCard,
+        reason: req.cardLife.reason ?? 'lost',
+      };
     case 'voidload':
       return { ...base, kind: 'voidload', origStan: req.origStan!, amountFen: req.amountFen };
   }

@@ -93,7 +93,8 @@ export class VoidRefund {
   /** The approved original: a sale for a refund; for a void, any kind the table says can be voided. */
   private original(origStan: number, purpose: 'void' | 'refund' = 'refund'): TxnRow {
     const orig = this.o.store.get(origStan);
-    const voidable = purpose === 'void' && orig && TXN_KINDS.has(orig.type) && TXN_KINDS.get(orig.type).voidedBy;
+    const voidable =
+      purpose === 'void' && orig && TXN_KINDS.has(orig.type) && TXN_KINDS.get(orig.type).voidedBy;
     if (!orig || (orig.type !== 'sale' && !voidable)) throw new TillError('NOT_FOUND', `stan ${origStan}`);
     if (orig.status !== 'approved')
       throw new TillError('INVALID_STATE', `stan ${origStan} is ${orig.status}`);
