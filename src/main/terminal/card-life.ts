@@ -1,6 +1,6 @@
 /**
  * Card life at the till (issue 12): sell a card (售卡, activate) and top one up (充值), paid on
- * the terminal; cash one out (退卡) and replace one (换卡) with a manager's override. Every one is a
+ * the terminal (cash-out and replace, with a manager's override: ./card-close.ts). Every one is a
  * kind of the one table (src/shared/txn-kinds.ts) run through the one TransactionRunner under the
  * till lock — nothing of the sale path is copied here; this file only checks what is particular to
  * them (the rules of src/shared/card-rules.ts) and shapes the answer for the cashier. The void of
@@ -19,11 +19,6 @@
  * So no state is "paid but not activated" (cash counted only with an approved row) nor "activated
  * but not paid" (an activation the till did not record approved is reversed at the issuer).
  *
- * Cash-out: the balance is learnt online first (an inquiry, same lock), the rule checked on the
- * card's registered flag the issuer reported, then the cash-out of exactly that balance — the
- * issuer refuses it if the balance changed in between. The drawer pays out only an approved row; a
- * lost answer is reversed (card credited back and reopened) and nothing is paid.
- *
  * Rules checked here before anything is written (a refusal writes nothing): the balance cap as far
  * as the till knows the card (the issuer applies each card's own), the payment (never a
  * stored-value card; no cash over the non-cash thresholds; a transfer needs its reference), the
@@ -31,25 +26,10 @@
  * without one). Online only: none of these kinds is offline-eligible.
  */
 import { TillError } from '../../shared/errors';
-import { maskPan } from '../../shared/card';
-import {
-  checkBuyerId,
-  checkCap,
-  checkCashout,
-  checkPayment,
-  checkReplace,
-  type CardRulesConfig,
-} from '../../shared/card-rules';
+import { checkBuyerId, checkCap, checkPayment, type CardRulesConfig } from '../../shared/card-rules';
 import { formatMoney } from '../../shared/money';
-import type {
-  CardCashoutResult,
-  CardLifeResult,
-  CardReplaceResult,
-  Buyer,
-} from '../../shared/contract/card-life';
-import type { Override } from '../../shared/contract';
+import type { CardLifeResult, Buyer } from '../../shared/contract/card-life';
 import type { AuditLog } from '../audit/audit-log';
-import type { OverrideChecker } from '../auth/override';
 import type { IssuerAnswer } from '../issuer/port';
 import type { CardBuyers } from './card-buyer';
 import type { Terminal } from './terminal';
@@ -70,7 +50,6 @@ type Operator = { id: string; role: string };
 export interface CardLifeOptions {
   terminal: Terminal;
   audit?: AuditLog;
-  overrides?: OverrideChecker;
   buyers?: CardBuyers;
   rules: CardRulesConfig;
 }
@@ -184,149 +163,6 @@ export class CardLife {
         ...(masked?.idMasked ? { buyer: { name: masked.nameMasked ?? '*', idNumber: masked.idMasked } } : {}),
         receipt,
       };
-    });
-  }
-
-  /** 退卡: the presented card's whole balance out of the drawer in cash; the card closed. */
-  cashout(req: { cardToken: string; override: Override }, operator: Operator): Promise<CardCashoutResult> {
-    const terminal = this.o.terminal;
-    return terminal.lock.run('cashout', async () => {
-      const manager = this.override('cashout', req.override, operator);
-      const card = terminal.cards.take(req.cardToken);
-      if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
-      // What the card holds now, and whether it is registered: asked online, in this lock.
-      let seen: IssuerAnswer | undefined;
-      const inquiry = await terminal.runner.run({
-        kind: 'inquiry',
-        card,
-        amountFen: 0,
-        otherTenderFen: 0,
-        operatorId: operator.id,
-        onAnswer: (a) => (seen = a),
-      });
-      if (inquiry.status !== 'approved' || seen?.balanceFen === undefined)
-        return { result: terminal.publish(inquiry), payoutFen: 0, receipt: null };
-      checkCashout({ registered: seen.extra.registered === true, balanceFen: seen.balanceFen }, this.o.rules);
-      const row = await terminal.runner.run({
-        kind: 'cashout',
-        card,
-        amountFen: seen.balanceFen,
-        otherTenderFen: 0,
-        operatorId: operator.id,
-      });
-      const approved = row.status === 'approved';
-      if (approved) terminal.clearCard();
-      this.audit(
-        'txn.cashout',
-        operator,
-        manager,
-        row.stan,
-        approved,
-        `cashout ${row.amount_fen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
-      );
-      const receipt = terminal.receipt(row.stan, false, [
-        ...(approved
-          ? [
-              {
-                type: 'pair' as const,
-                left: '付现金 CASH PAID',
-                right: formatMoney(row.amount_fen),
-                bold: true,
-              },
-              { type: 'text' as const, text: '卡已注销 Card closed' },
-            ]
-          : [{ type: 'text' as const, text: '未付现金 Nothing paid out', bold: true }]),
-      ]);
-      return { result: terminal.publish(row), payoutFen: approved ? row.amount_fen : 0, receipt };
-    });
-  }
-
-  /** 换卡: the old registered card's whole balance onto the presented new card, one issuer message. */
-  replace(
-    req: { oldCardNumber: string; cardToken: string; reason: 'lost' | 'damaged'; override: Override },
-    operator: Operator,
-  ): Promise<CardReplaceResult> {
-    const terminal = this.o.terminal;
-    return terminal.lock.run('replace', async () => {
-      const manager = this.override('replace', req.override, operator);
-      const newCard = terminal.cards.take(req.cardToken);
-      if (!newCard) throw new TillError('CARD_EXPIRED_TOKEN');
-      // Registered or not is the issuer's to say (REPLACE_NOT_ALLOWED); the till checks the numbers.
-      checkReplace({ oldPan: req.oldCardNumber, newPan: newCard.pan });
-      const row = await terminal.runner.run({
-        kind: 'replace',
-        card: { pan: req.oldCardNumber, entryMode: 'manual' },
-        amountFen: 0,
-        otherTenderFen: 0,
-        operatorId: operator.id,
-        cardLife: {
-          newCard: {
-            pan: newCard.pan,
-            entryMode: newCard.entryMode,
-            ...(newCard.expiry ? { expiry: newCard.expiry } : {}),
-          },
-          reason: req.reason,
-        },
-      });
-      const approved = row.status === 'approved';
-      if (approved) terminal.clearCard();
-      const movedFen = approved ? (row.balance_fen ?? 0) : 0;
-      const newMasked = maskPan(newCard.pan);
-      this.audit(
-        'txn.replace',
-        operator,
-        manager,
-        row.stan,
-        approved,
-        `replace ${row.masked} → ${newMasked} ${req.reason} ${movedFen} fen${row.decline_code ? ` ${row.decline_code}` : ''}`,
-      );
-      const receipt = terminal.receipt(row.stan, false, [
-        { type: 'pair' as const, left: '新卡 NEW CARD', right: newMasked },
-        {
-          type: 'pair' as const,
-          left: '原因 REASON',
-          right: req.reason === 'lost' ? '挂失 LOST' : '损坏 DAMAGED',
-        },
-        ...(approved
-          ? [{ type: 'pair' as const, left: '转入 MOVED', right: formatMoney(movedFen), bold: true }]
-          : []),
-      ]);
-      return { result: terminal.publish(row), movedFen, newMasked, receipt };
-    });
-  }
-
-  private override(action: 'cashout' | 'replace', override: Override, operator: Operator): string {
-    if (!this.o.overrides) throw new TillError('OVERRIDE_REQUIRED', action);
-    try {
-      return this.o.overrides.check(action, override).id;
-    } catch (e) {
-      this.o.audit?.record({
-        action: `txn.${action}`,
-        operatorId: operator.id,
-        operatorRole: operator.role,
-        outcome: 'denied',
-        detail: `override by ${override.operatorId} refused: ${(e as TillError).code ?? (e as Error).message}`,
-      });
-      throw e;
-    }
-  }
-
-  private audit(
-    action: string,
-    op: Operator,
-    manager: string,
-    stan: number,
-    ok: boolean,
-    detail: string,
-  ): void {
-    this.o.audit?.record({
-      action,
-      operatorId: op.id,
-      operatorRole: op.role,
-      stan,
-      approvedBy: manager,
-      outcome: ok ? 'ok' : 'failed',
-      detail,
     });
   }
 }

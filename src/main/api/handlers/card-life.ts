@@ -2,24 +2,20 @@ import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { cardLifeMethods } from '../../../shared/contract/card-life';
 import { CardLife } from '../../terminal/card-life';
+import { CardClose } from '../../terminal/card-close';
 import { CardBuyers } from '../../terminal/card-buyer';
 import { CardRulesConfig } from '../../../shared/card-rules';
 import { TillError } from '../../../shared/errors';
 
 /**
- * 售卡 / 充值 / 退卡 / 换卡: the core's card-life service over the one terminal
- * (src/main/terminal/card-life.ts), with the rules of TerminalConfig.cardRules.
+ * 售卡 / 充值 / 退卡 / 换卡: the core's card-life services over the one terminal
+ * (src/main/terminal/card-life.ts, card-close.ts), with the rules of TerminalConfig.cardRules.
  */
 export function cardLifeHandlers(ctx: AppContext): Pick<Handlers, keyof typeof cardLifeMethods> {
   const rules = CardRulesConfig.parse(ctx.config.cardRules ?? {});
   const buyers = new CardBuyers(ctx.db, ctx.keys.dataKey, ctx.clock);
-  const life = new CardLife({
-    terminal: ctx.terminal,
-    audit: ctx.audit,
-    overrides: ctx.overrides,
-    buyers,
-    rules,
-  });
+  const life = new CardLife({ terminal: ctx.terminal, audit: ctx.audit, buyers, rules });
+  const close = new CardClose({ terminal: ctx.terminal, audit: ctx.audit, overrides: ctx.overrides, rules });
   const op = () => {
     const o = ctx.session.current();
     return o ? { id: o.id, role: o.role } : undefined;
@@ -32,8 +28,8 @@ export function cardLifeHandlers(ctx: AppContext): Pick<Handlers, keyof typeof c
   return {
     'card.activate': (req) => life.activate(req, op()),
     'card.topup': (req) => life.topup(req, op()),
-    'card.cashout': (req) => life.cashout(req, signedIn()),
-    'card.replace': (req) => life.replace(req, signedIn()),
+    'card.cashout': (req) => close.cashout(req, signedIn()),
+    'card.replace': (req) => close.replace(req, signedIn()),
     'card.rules': () => rules,
     'card.buyers': (req) => {
       const rows = buyers.exportRange(req.fromStan ?? 1, req.toStan ?? Number.MAX_SAFE_INTEGER);
