@@ -216,7 +216,11 @@ describe('void of a card sale or top-up', () => {
     const body = text(v.receipt!.doc);
     expect(body).toContain('撤销售卡/充值 VOID CARD LOAD');
     expect(body).toContain('退现金 CASH BACK ¥300.00');
-    // Once.
+    // Once: the same request again is answered from the record, the value taken off once; a second
+    // void (a new STAN) is refused.
+    const again = await resend(v.result.stan);
+    expect(again).toMatchObject({ kind: 'answer', answer: { result: 'approved', balanceFen: 0 } });
+    expect(t.app.issuerSim!.ledger.entries(SHELF).filter((x) => x.kind === 'voidload')).toHaveLength(1);
     const twice = await t.callError('txn.void', { origStan: sold.result.stan, override: MANAGER });
     expect(twice.code).toBe('ALREADY_VOIDED');
   });

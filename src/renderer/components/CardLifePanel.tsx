@@ -13,6 +13,7 @@ import { useTill } from '../store';
 import { useT } from './useLang';
 import { Keypad } from './Keypad';
 import { OverrideDialog } from './OverrideDialog';
+import { LoadFields, type LoadFieldValues } from './CardLoadFields';
 import { yuanToFen } from './manager/download';
 import { keypadAppend, keypadBackspace } from '../../shared/money';
 import type { CardLifeResult, Override } from '../../shared/contract';
@@ -176,6 +177,21 @@ export function CardLifePanel() {
     }
   };
 
+  const fields: LoadFieldValues = {
+    payBy,
+    setPayBy,
+    tenderText,
+    setTenderText,
+    transferRef,
+    setTransferRef,
+    buyerKind,
+    setBuyerKind,
+    buyerName,
+    setBuyerName,
+    buyerId,
+    setBuyerId,
+  };
+
   if (!open)
     return (
       <button className="btn" onClick={() => setOpen(true)} data-testid="card-life-open">
@@ -219,70 +235,7 @@ export function CardLifePanel() {
             disabled={busy}
             testId="card-life-keypad"
           />
-          <label>
-            {t('clPayBy')}
-            <select
-              value={payBy}
-              onChange={(e) => setPayBy(e.target.value as 'cash' | 'bank_transfer')}
-              data-testid="card-life-pay-by"
-            >
-              <option value="cash">{t('clPayCash')}</option>
-              <option value="bank_transfer">{t('clPayTransfer')}</option>
-            </select>
-          </label>
-          {payBy === 'cash' ? (
-            <label>
-              {t('clTender')}
-              <input
-                className="mono"
-                inputMode="decimal"
-                value={tenderText}
-                onChange={(e) => setTenderText(e.target.value)}
-                data-testid="card-life-tender"
-              />
-            </label>
-          ) : (
-            <label>
-              {t('clTransferRef')}
-              <input
-                className="mono"
-                value={transferRef}
-                onChange={(e) => setTransferRef(e.target.value)}
-                data-testid="card-life-transfer-ref"
-              />
-            </label>
-          )}
-          <fieldset className="card-life-buyer">
-            <legend>{t('clBuyerKind')}</legend>
-            <p className="muted small">{t('clIdHint')}</p>
-            <select
-              value={buyerKind}
-              onChange={(e) => setBuyerKind(e.target.value as 'person' | 'organisation')}
-              data-testid="card-life-buyer-kind"
-            >
-              <option value="person">{t('clBuyerPerson')}</option>
-              <option value="organisation">{t('clBuyerOrg')}</option>
-            </select>
-            <label>
-              {t('clBuyerName')}
-              <input
-                value={buyerName}
-                autoComplete="off"
-                onChange={(e) => setBuyerName(e.target.value)}
-                data-testid="card-life-buyer-name"
-              />
-            </label>
-            <label>
-              {t('clBuyerId')}
-              <input
-                className="mono"
-                autoComplete="off"
-                value={buyerId}
-                onChange={(e) => setBuyerId(e.target.value)}
-                data-testid="card-life-buyer-id"
-              />
-            </label>
-          </fieldset>
+          <LoadFields f={fields} />
         </>
       )}
       {op === 'cashout' && (
