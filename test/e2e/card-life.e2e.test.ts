@@ -115,4 +115,47 @@ describe.runIf(haveChromium)('card life end to end (Chromium)', () => {
     await e.shot('card-life-05-cashout');
     expect(e.t.app.issuerSim!.ledger.card(gift.pan)).toMatchObject({ status: 'closed', balance_fen: 0 });
   });
+
+  it('a manager replaces a lost card onto a new one; a card sale already spent from cannot be voided, in plain words', async () => {
+    const p = e.page;
+    await signIn(p, '1001', '1234', 'cashier');
+    await p.getByTestId('card-life-open').click();
+    await p.getByTestId('card-life-replace').click();
+    await p.getByTestId('card-life-old-card').fill(demoCard('lost').pan);
+    await p.getByTestId('sim-swipe-shelf3').click();
+    await expect.poll(() => p.getByTestId('card-life-card').textContent()).toContain('0140');
+    await p.getByTestId('card-life-go-replace').click();
+    await override(p);
+    const note = p.getByTestId('card-life-note');
+    await expect.poll(() => note.textContent()).toContain('换卡成功：¥500.00 已转入新卡');
+    expect(await p.getByTestId('receipt-preview').textContent()).toContain('换卡 CARD REPLACED');
+    await e.shot('card-life-06-replaced');
+    expect(e.t.issuerBalance(demoCard('shelf3').pan)).toBe(50_000);
+
+    // Sell a card, spend from it, then try to void the card sale.
+    await p.getByTestId('card-life-activate').click();
+    await keyValue(e, '10000');
+    await p.getByTestId('sim-swipe-shelf-anon').click();
+    await expect.poll(() => p.getByTestId('card-life-card').textContent()).toContain('0116');
+    await p.getByTestId('card-life-keypad').locator('[data-key="ok"]').click();
+    await expect.poll(() => note.textContent()).toContain('售卡成功');
+    const soldStan = (await p.getByTestId('receipt-preview').textContent())!.match(
+      /流水号 STAN\s*(\d{6})/,
+    )![1];
+    await expect.poll(() => p.getByTestId(`recent-kind-${Number(soldStan)}`).textContent()).toBe('售卡');
+    await keyAmount(p, '1000');
+    await p.getByTestId('sim-swipe-shelf-anon').click();
+    await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0116');
+    await p.getByTestId('keypad').locator('[data-key="ok"]').click();
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
+    await p.getByTestId('void-refund-open').click();
+    await p.getByTestId('void-stan').fill(String(Number(soldStan)));
+    await p.getByTestId('void-btn').click();
+    await override(p);
+    const refused = p.getByTestId('void-refund-note');
+    await expect.poll(() => refused.textContent()).toContain('卡内已消费部分金额，不能撤销售卡或充值');
+    expect(await refused.textContent()).toContain('卡内剩余 ¥90.00');
+    await e.shot('card-life-07-void-refused');
+    expect(e.t.issuerBalance(demoCard('shelf-anon').pan)).toBe(9_000);
+  });
 });

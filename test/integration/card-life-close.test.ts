@@ -240,6 +240,10 @@ describe('void of a card sale or top-up', () => {
       balanceFen: 28_750,
     });
     expect(issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 28_750 });
+    // The refused void's receipt says so, and promises no cash back.
+    const body = text(v.receipt!.doc);
+    expect(body).toContain('拒绝 DECLINED');
+    expect(body).not.toContain('退现金 CASH BACK');
     // The drawer keeps the card sale's cash; nothing went back out.
     expect(await expectedCash()).toBe(FLOAT + 30_000);
   });

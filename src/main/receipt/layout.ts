@@ -66,11 +66,13 @@ export function layoutReceipt(
     lines.push({ type: 'pair', left: '金额 AMOUNT', right: formatMoney(row.amount_fen), bold: true });
     if (kind.paidOnTerminal) {
       // Card life: the cash paid for the value loaded, not a second tender beside the card.
-      // (The void of a load gives that cash back: its drawer direction says which.)
-      if (row.other_tender_fen > 0)
+      // The void of a load gives that cash back (its drawer direction says so) — only when it
+      // went through: a refused void gives nothing back.
+      const back = kind.drawer.otherTender === 'out';
+      if (row.other_tender_fen > 0 && (!back || row.status === 'approved'))
         lines.push({
           type: 'pair',
-          left: kind.drawer.otherTender === 'out' ? '退现金 CASH BACK' : '收现金 CASH TAKEN',
+          left: back ? '退现金 CASH BACK' : '收现金 CASH TAKEN',
           right: formatMoney(row.other_tender_fen),
         });
     } else if (row.other_tender_fen > 0) {

@@ -195,7 +195,10 @@ export function Cashier() {
             {recent.map((r) => (
               <li key={r.stan} className={`recent-${r.status}`} data-testid={`recent-${r.stan}`}>
                 <span className="mono">{String(r.stan).padStart(6, '0')}</span>{' '}
-                {r.type === 'inquiry' ? t('balance') : formatMoney(r.amountFen)}{' '}
+                {r.type === 'inquiry'
+                  ? t('balance')
+                  : // A replacement moves no money in or out (amount 0): what moved is the new card's balance.
+                    formatMoney(r.type === 'replace' ? (r.balanceFen ?? 0) : r.amountFen)}{' '}
                 <span className="muted">{r.masked.slice(-4)}</span>{' '}
                 {voided.has(r.stan) ? (
                   <span className="tag" data-testid={`recent-voided-${r.stan}`}>
