@@ -349,6 +349,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     link,
     offline: { store: offline, forwarder, lanes },
     router,
+    issuerUrl: d.issuer.url,
     jobs,
     log,
     clock,

@@ -54,6 +54,8 @@ export interface AppContext {
   };
   /** The issuer entries (card → entry), each with its port. */
   router: IssuerRouter;
+  /** The home issuer's address in use (the embedded simulator's in demo mode). */
+  issuerUrl?: string;
   /** The persistent job queue: reversals, advices, settlement, enrolment; its dead letters (src/main/jobs). */
   jobs: JobQueue;
   log: EventLog;
