@@ -149,6 +149,14 @@ describe('two cardtill-json issuers', () => {
     await openShift();
     // The terminal learns the gift card's balance online, from B.
     expect((await t!.call('balance.inquiry', { cardToken: await t!.card(B_CARD) })).status).toBe('approved');
+    // A lists the gift card as hot: that is A's list, not B's, which decides B's cards.
+    ctx.a.ledger.upsertCard({ pan: B_CARD, status: 'frozen', balanceFen: 100_000, expiry: '3012' });
+    await t!.app.ctx.offline.lanes.forwardNow();
+    const lists = t!.app.ctx.offline.lanes.status().issuers.map((i) => [i.issuerId, i.hotcards.count]);
+    expect(lists).toEqual([
+      ['a', 3], // the demo lost + frozen cards, and the gift card
+      ['b', 2],
+    ]);
     // B cannot be reached (the terminal's own switch for B's port: nothing is sent to B).
     const bPort = t!.app.ctx.router.byId('b').port;
     bPort.setCut(true);
@@ -185,7 +193,14 @@ describe('two cardtill-json issuers', () => {
       ['b', 'online', 0, 1],
     ]);
     expect(balance(b, B_CARD)).toBe(bBefore - 500);
-    expect(balance(ctx.a, B_CARD)).toBe(demoCard('gift').balanceFen); // never sent to A
+    expect(balance(ctx.a, B_CARD)).toBe(100_000); // A's ledger: untouched since it froze the card
+    // Once B lists the card, B's list refuses it offline.
+    b.ledger.upsertCard({ pan: B_CARD, status: 'frozen', balanceFen: 100_000, expiry: '3012' });
+    await t!.call('queue.forward', {});
+    bPort.setCut(true);
+    await t!.signIn();
+    const hot = await t!.call('sale.authorize', { cardToken: await t!.card(B_CARD), amountFen: 100 });
+    expect(hot).toMatchObject({ status: 'declined', declineCode: 'OFFLINE_HOT_CARD' });
   });
 
   it('with B down at close, A settles and B’s batch waits; the job settles B once it is back', async () => {
