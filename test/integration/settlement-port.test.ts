@@ -187,7 +187,11 @@ describe('settlement through the issuer port', () => {
     expect(other.sent.map((x) => [x.cmd.kind, x.attempts])).toEqual([['settle', 2]]);
     expect(rows()).toEqual([expect.objectContaining({ issuer_id: 'other', status: 'settled' })]);
     // A close makes a batch per issuer, home first.
-    expect(settler().batchIssuers().map((i) => [i.id, i.rows])).toEqual([
+    expect(
+      settler()
+        .batchIssuers()
+        .map((i) => [i.id, i.rows]),
+    ).toEqual([
       ['bank', ['bank', 'default']],
       ['other', ['other']],
     ]);
