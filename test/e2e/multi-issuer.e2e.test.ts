@@ -61,11 +61,8 @@ describe.runIf(haveChromium)('two issuers on the manager’s and technician’s 
     await t.signIn();
     expect((await t.call('balance.inquiry', { cardToken: await t.card(B_CARD) })).status).toBe('approved');
     t.app.ctx.router.byId('b').port.setCut(true);
-    expect(await t.call('sale.authorize', { cardToken: await t.card(B_CARD), amountFen: 250 })).toMatchObject(
-      {
-        offline: true,
-      },
-    );
+    const off = await t.call('sale.authorize', { cardToken: await t.card(B_CARD), amountFen: 250 });
+    expect(off).toMatchObject({ offline: true });
     await t.call('auth.signOut', {});
 
     const p = e.page;
@@ -93,6 +90,8 @@ describe.runIf(haveChromium)('two issuers on the manager’s and technician’s 
     expect(await p.getByTestId('queue-issuer-count-a').textContent()).toBe('0');
     expect(await p.getByTestId('queue-issuer-count-b').textContent()).toBe('1');
     expect(await p.getByTestId('queue-issuer-b').textContent()).toContain('商场卡 Mall');
+    // The waiting advice says which issuer it goes to.
+    expect(await p.getByTestId(`queue-item-issuer-${off.stan}`).textContent()).toBe('b');
     await e.shot('mi02-queue-per-issuer');
     await signOut(p);
 

@@ -35,6 +35,7 @@ export const TECH_WORDS = {
   echoFail: { zh: '不通（{ms} 毫秒）', en: 'Failed ({ms} ms)' },
   techIssuer: { zh: '发卡方', en: 'Issuer' },
   techIssuerHome: { zh: '主发卡方', en: 'home' },
+  techIssuerDefault: { zh: '本机发卡方', en: "This till's issuer" },
   techProtocol: { zh: '协议', en: 'Protocol' },
   techEndpoints: { zh: '地址', en: 'Endpoints' },
   techPrimary: { zh: '主', en: 'primary' },

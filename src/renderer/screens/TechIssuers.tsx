@@ -31,7 +31,9 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
         {issuers.map((i) => (
           <tr key={i.issuerId} data-testid={`tech-issuer-${i.issuerId}`}>
             <td>
-              {i.name} <span className="mono muted">{i.issuerId}</span>
+              {/* The single `issuer` block's entry has no name of its own: say what it is. */}
+              {i.issuerId === 'default' && i.name === 'default' ? t('techIssuerDefault') : i.name}{' '}
+              <span className="mono muted">{i.issuerId}</span>
               {i.home && <span className="tag">{t('techIssuerHome')}</span>}
               <div className="mono small muted">{i.cardRanges.map((r) => r || '*').join(', ')}</div>
             </td>
