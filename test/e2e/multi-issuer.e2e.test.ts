@@ -106,6 +106,8 @@ describe.runIf(haveChromium)('two issuers on the manager’s and technician’s 
       .poll(() => p.getByTestId('tech-issuer-echo-b').textContent())
       .toMatch(/连通，往返 [\d.]+ 毫秒/);
     expect(await p.getByTestId('tech-issuer-echo-a').textContent()).toMatch(/连通/);
+    // B's echo answered: its link is up again on the same list.
+    expect(await p.getByTestId('tech-issuer-b').textContent()).toContain('在线');
     await e.shot('mi03-tech-issuers');
   });
 });

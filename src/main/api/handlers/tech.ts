@@ -21,7 +21,12 @@ import { buildDiagnostics, diagnosticsFileName } from '../../diagnostics';
 
 export function techHandlers(ctx: AppContext): Pick<Handlers, keyof typeof techMethods> {
   const takeEchoStan = () => ctx.db.transaction(() => takeStan(ctx.db))();
-  const echo = (e: IssuerEntry) => echoEntry(e, takeEchoStan, ctx.clock, ctx.log);
+  const echo = async (e: IssuerEntry) => {
+    const r = await echoEntry(e, takeEchoStan, ctx.clock, ctx.log);
+    // An answered echo is news for that issuer's forwarder too: its link is up (the screen agrees).
+    if (r.ok) ctx.offline.lanes.of(e.id).forwarder.noteLink(true);
+    return r;
+  };
 
   const device = (id: string) => {
     const d = ctx.devices.list().find((x) => x.id === id);
