@@ -141,6 +141,11 @@ describe('two cardtill-json issuers', () => {
     expect(text).toContain('按发卡方 BY ISSUER');
     expect(text).toContain('Issuer B (b)');
     expect((await t!.call('shift.list', { limit: 5 }))[0]!.settlement).toBe('settled');
+    // The CSV export has each issuer's lines too.
+    const csv = await t!.call('report.export', { kind: 'Z', shiftId: z.shiftId, format: 'csv' });
+    const lines = Buffer.from(csv.base64, 'base64').toString('utf8');
+    expect(lines).toMatch(/issuer_sales,b,1,300,3\.00/);
+    expect(lines).toMatch(/issuer_settlement,a,1,,settled/);
   });
 
   it('an offline sale on B is decided by B’s limits and list, queued for B and forwarded to B; A stays online', async () => {
