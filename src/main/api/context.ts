@@ -19,6 +19,7 @@ import type { VoidRefund } from '../terminal/void-refund';
 import type { OfflineStore } from '../../offline-queue/store';
 import type { Forwarder } from '../../offline-queue/forwarder';
 import type { JobQueue } from '../jobs/queue';
+import type { ChipPayments } from '../terminal/chip-purchase';
 import type { EventName, EventPayload, SessionInfo } from '../../shared/contract';
 
 export interface AppContext {
@@ -46,6 +47,8 @@ export interface AppContext {
   offline: { store: OfflineStore; forwarder: Forwarder };
   /** The persistent job queue: reversals, advices, settlement, enrolment; its dead letters (src/main/jobs). */
   jobs: JobQueue;
+  /** PBOC e-purse: sales paid on the chip with the PSAM, torn ones, exceptions (terminal/chip-purchase.ts). */
+  chip?: ChipPayments;
   log: EventLog;
   clock: () => Date;
   sessionInfo(): SessionInfo;

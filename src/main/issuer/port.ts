@@ -111,10 +111,33 @@ export interface IssuerAnswer {
   advice?: { results: AdviceResult[] };
   /** For a `hotcards`: the list's new version and the change (or the whole list). */
   hotcards?: HotcardsAnswer;
+  /**
+   * A chip purchase or load run on the card by the local chip port (not an issuer): the card's
+   * proof and counters, journaled with the row (src/main/terminal/chip-purchase.ts).
+   */
+  chip?: ChipProof;
   /** What the adapter could not read in a message-specific part of the answer. */
   malformed?: string;
   /** The message's own answer fields (advice results, hot-card lists), unparsed. */
   extra: Record<string, unknown>;
+}
+
+/** What the card answered for a chip purchase or load: what clearing needs (TAC) and the journal keeps. */
+export interface ChipProof {
+  kind: 'purchase' | 'load';
+  /** The card's offline (purchase) or online (load) sequence this transaction used. */
+  seq: number;
+  balanceAfterFen: number;
+  /** Hex: the PSAM's terminal number and its transaction counter (purchase; '' for a load). */
+  terminalNumber: string;
+  terminalSeq: string;
+  /** Hex BCD YYYYMMDD, hhmmss: what the card MACed. */
+  date: string;
+  time: string;
+  algId: number;
+  tac: string;
+  /** Proved after tearing with GET TRANSACTION PROVE. */
+  proved: boolean;
 }
 
 /** How one exchange ended: always one of these, never a thrown link error. */
