@@ -10,6 +10,7 @@ import type { CardSummary } from '../../src/shared/contract';
 import { purchaseTacValid } from '../../src/drivers/ic/epurse/issuer-side';
 import { DEMO_ISSUER_KEYS } from '../../src/drivers/ic/epurse/demo-keys';
 import { cardSerial8 } from '../../src/drivers/ic/epurse/crypto';
+import { chipShadow } from '../../src/issuer-sim/handlers-epurse';
 
 const EP = '8888020000000010';
 const OTHER = '8888020000000028';
@@ -170,5 +171,56 @@ describe('tearing (闪卡): the card leaves after DEBIT was sent', () => {
     const back = await tap(EP);
     const r = await t.call('sale.authorize', { cardToken: back.cardToken, amountFen: 2_000 });
     expect(r).toMatchObject({ status: 'approved', balanceFen: 8_000 });
+  });
+});
+
+describe('clearing: the batch uploads each chip transaction with its TAC', () => {
+  const closeShift = async () => {
+    await t.signIn('2001', '8888');
+    return t.call('shift.close', { countedFen: 0 });
+  };
+  const shadow = () => chipShadow({ ledger: t.app.issuerSim!.ledger }, EP.padStart(20, '0'));
+
+  it('torn and proved, then paid again: Z shows chip purchases apart; the issuer verifies both TACs and its shadow agrees with the card', async () => {
+    const c = await tap(EP, { balanceFen: 10_000, tearAt: 'debit' });
+    const e = await t.callError('sale.authorize', { cardToken: c.cardToken, amountFen: 2_000 });
+    const stan = Number(/stan (\d+)/.exec(e.detail ?? '')![1]);
+    await t.call('chip.resolve', { cardToken: (await tap(EP)).cardToken, stan });
+    const r2 = await t.call('sale.authorize', { cardToken: (await tap(EP)).cardToken, amountFen: 1_000 });
+    expect(r2.balanceFen).toBe(7_000);
+    const z = await closeShift();
+    expect(z.report.totals.byKind?.chip_purchase).toMatchObject({ count: 2, amountFen: 3_000 });
+    expect(z.report.totals.sales.count).toBe(0); // not a host sale
+    const text = z.doc.lines
+      .map((l) => ('left' in l ? `${l.left} ${l.right}` : 'text' in l ? l.text : ''))
+      .join('\n');
+    expect(text).toContain('芯片消费 CHIP PURCHASES ×2 ¥30.00');
+    expect(z.report.settlement).toMatchObject({ status: 'settled', discrepancies: [] });
+    // The issuer's shadow: the card's balance and next sequence, as the card has them.
+    expect(shadow()).toMatchObject({ balance_fen: 7_000, next_offline_seq: 2 });
+    const cleared = t.app
+      .issuerSim!.ledger.db.prepare('SELECT stan, seq, result FROM epurse_cleared ORDER BY stan')
+      .all();
+    expect(cleared).toEqual([
+      { stan, seq: 0, result: 'cleared' },
+      { stan: r2.stan, seq: 1, result: 'cleared' },
+    ]);
+  });
+
+  it('a TAC the issuer cannot verify is a discrepancy with what to do, and is not applied to the shadow', async () => {
+    const r = await t.call('sale.authorize', { cardToken: (await tap(EP)).cardToken, amountFen: 1_000 });
+    // As an emulator that made up its TAC would look to the issuer.
+    t.app.db.prepare("UPDATE chip_txns SET tac = '00000000' WHERE stan = ?").run(r.stan);
+    const z = await closeShift();
+    expect(z.report.settlement).toMatchObject({ status: 'unmatched' });
+    expect(z.report.settlement!.discrepancies).toEqual([
+      expect.objectContaining({
+        kind: 'chip_bad_tac',
+        stan: r.stan,
+        type: 'chip_purchase',
+        terminalFen: 1_000,
+      }),
+    ]);
+    expect(shadow()).toBeUndefined();
   });
 });

@@ -104,6 +104,7 @@ export function encodeCommand(
         carriedStans: cmd.carriedStans,
         excludedStans: cmd.excludedStans,
         totals: cmd.totals,
+        ...(cmd.chip && cmd.chip.length > 0 ? { chip: cmd.chip } : {}),
       };
     case 'echo':
       return header;

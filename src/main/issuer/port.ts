@@ -11,6 +11,7 @@
 import type { ErrorCode } from '../../shared/errors';
 import type { AdviceItem, AdviceResult, HotcardsAnswer } from '../../shared/issuer-protocol-offline';
 import type { BatchTotals, SettlementAnswer } from '../../shared/issuer-settlement';
+import type { ChipClearingItem } from '../../shared/issuer-epurse';
 import type { LinkFailure } from './link';
 import type { EnrolKeys } from './enrol';
 
@@ -74,6 +75,8 @@ export type SettleCommand = CommandBase & {
   carriedStans: number[];
   excludedStans: number[];
   totals: BatchTotals;
+  /** Chip purchases and loads of the batch, with their TACs (PBOC e-purse clearing). */
+  chip?: ChipClearingItem[];
 };
 export type EchoCommand = CommandBase & { kind: 'echo' };
 
