@@ -10,12 +10,20 @@
  * counted twice). A sequence above the one expected is applied and reported as a gap (a
  * transaction between was never uploaded: torn elsewhere, or a grey record still open).
  */
-import type { HandlerCtx } from './handlers';
-import type { ChipClearingAnswer, ChipClearingItem, ChipDiscrepancyKind } from '../shared/issuer-epurse';
+import type { z } from 'zod';
+import { registerHandler, type HandlerCtx } from './handlers';
+import type { Decision } from './ledger';
+import {
+  ChipLoadAuthRequest,
+  type ChipClearingAnswer,
+  type ChipClearingItem,
+  type ChipDiscrepancyKind,
+} from '../shared/issuer-epurse';
+import { capRemaining, passesCap } from '../shared/card-rules';
 import { algFromId } from '../drivers/ic/epurse/crypto';
-import { loadTacValid, purchaseTacValid } from '../drivers/ic/epurse/issuer-side';
+import { authorizeLoad, loadTacValid, purchaseTacValid } from '../drivers/ic/epurse/issuer-side';
 import { DEMO_ISSUER_KEYS, type IssuerMasterKeys } from '../drivers/ic/epurse/demo-keys';
-import { fromHex } from '../drivers/ic/apdu';
+import { fromHex, toHex } from '../drivers/ic/apdu';
 
 type Result = 'cleared' | ChipDiscrepancyKind;
 
@@ -110,3 +118,52 @@ export function chipShadow(ctx: Pick<HandlerCtx, 'ledger'>, cardSerial: string):
   return ctx.ledger.db.prepare('SELECT * FROM epurse_shadow WHERE card_serial = ?').get(cardSerial) as
     Shadow | undefined;
 }
+
+/**
+ * Load (圈存) authorisation, online only: checks the card's MAC1 under the issuer's load key (a
+ * card that does not know the key is not genuine) and the balance cap on the card's chip balance
+ * (an e-purse card counts as anonymous here: the terminal has no holder file), then answers MAC2.
+ * Idempotent by (terminal, STAN) like every money message: a retry is answered the same MAC2.
+ */
+function chipLoadAuth(
+  _ctx: HandlerCtx,
+  m: z.infer<typeof ChipLoadAuthRequest>,
+): Decision & { extra?: Record<string, unknown> } {
+  if (passesCap(m.balanceBeforeFen, m.amountFen, false))
+    return {
+      result: 'declined',
+      code: 'CARD_CAP_EXCEEDED',
+      balanceFen: m.balanceBeforeFen,
+      extra: { capRemainingFen: capRemaining(m.balanceBeforeFen, false) },
+    };
+  let mac2: Uint8Array;
+  try {
+    mac2 = authorizeLoad(DEMO_ISSUER_KEYS, {
+      serial8: fromHex(m.cardSerial).slice(2),
+      alg: algFromId(m.algId),
+      random: fromHex(m.random),
+      onlineSeq: m.onlineSeq,
+      balanceBeforeFen: m.balanceBeforeFen,
+      amountFen: m.amountFen,
+      terminalNumber: fromHex(m.terminalNumber),
+      mac1: fromHex(m.mac1),
+      date: fromHex(m.cardDate),
+      time: fromHex(m.cardTime),
+    });
+  } catch {
+    return { result: 'declined', code: 'CHIP_ERROR' };
+  }
+  const after = m.balanceBeforeFen + m.amountFen;
+  return {
+    result: 'approved',
+    amountFen: m.amountFen,
+    balanceFen: after,
+    extra: { mac2: toHex(mac2), capRemainingFen: capRemaining(after, false) },
+  };
+}
+
+registerHandler('chip-load-auth', {
+  schema: ChipLoadAuthRequest as never,
+  idempotent: true,
+  handle: chipLoadAuth as never,
+});

@@ -297,6 +297,14 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
       return !!e && (epurseIds.has(e.id) || (demo && e.id === DEFAULT_ISSUER_ID));
     },
     timeZone: config.timeZone,
+    terminalNumber: () => {
+      for (const info of devices.list()) {
+        const p = info.kind === 'psam' ? devices.get(info.id) : undefined;
+        const tn = isPsam(p) ? p.status().terminalNumber : undefined;
+        if (tn) return tn;
+      }
+      return undefined;
+    },
     clock,
     log,
     audit,

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { MAX_FEN } from './money';
+import { RequestHeader } from './issuer-protocol';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9A-Fa-f]{${bytes * 2}}$`));
 
@@ -48,3 +49,28 @@ export const ChipClearingAnswer = z.object({
   ),
 });
 export type ChipClearingAnswer = z.infer<typeof ChipClearingAnswer>;
+
+/**
+ * Load (圈存) authorisation, online only: the card's INITIALIZE FOR LOAD answer goes to the issuer,
+ * which checks the card's MAC1 with its load key and answers MAC2 for CREDIT FOR LOAD (in the
+ * answer's `mac2`). The value is paid in cash on the terminal, as a card-life top-up.
+ */
+export const ChipLoadAuthRequest = RequestHeader.extend({
+  type: z.literal('chip-load-auth'),
+  cardSerial: z.string().regex(/^\d{20}$/),
+  amountFen: z.number().int().min(1).max(MAX_FEN),
+  cashFen: z.number().int().min(1).max(MAX_FEN),
+  balanceBeforeFen: z.number().int().min(0).max(MAX_FEN),
+  onlineSeq: z.number().int().min(0).max(0xffff),
+  algId: z.number().int().min(0).max(255),
+  random: hex(4),
+  terminalNumber: hex(6),
+  mac1: hex(4),
+  /** The card's BCD date and time (what MAC2 covers); the header's `time` is the ISO send time. */
+  cardDate: hex(4),
+  cardTime: hex(3),
+}).refine((m) => m.cashFen >= m.amountFen, 'cashFen must cover amountFen');
+export type ChipLoadAuthFields = Omit<
+  z.infer<typeof ChipLoadAuthRequest>,
+  keyof z.infer<typeof RequestHeader>
+>;

@@ -29,7 +29,7 @@ afterEach(async () => {
 /** Taps the e-purse card on the simulated reader; resolves with what the till was presented. */
 async function tap(
   pan: string,
-  o: { balanceFen?: number; tearAt?: 'debit' } = {},
+  o: { balanceFen?: number; tearAt?: 'debit' | 'credit' } = {},
 ): Promise<CardSummary & { chipBalanceFen?: number }> {
   const presented = new Promise<CardSummary>((r) => t.app.terminal.once('card.presented', r));
   await t.call('devices.simulate', {
@@ -222,5 +222,68 @@ describe('clearing: the batch uploads each chip transaction with its TAC', () =>
       }),
     ]);
     expect(shadow()).toBeUndefined();
+  });
+});
+
+describe('load (圈存): the top-up of an e-purse card, online, paid in cash', () => {
+  it('the issuer checks MAC1 and answers MAC2; the card is credited, journaled with its TAC, cleared in the batch', async () => {
+    const r = await t.call('card.topup', {
+      cardToken: (await tap(EP, { balanceFen: 10_000 })).cardToken,
+      valueFen: 5_000,
+      tenderFen: 6_000,
+    });
+    expect(r.result).toMatchObject({
+      type: 'chip_load',
+      status: 'approved',
+      amountFen: 5_000,
+      otherTenderFen: 5_000,
+      balanceFen: 15_000,
+    });
+    expect(r).toMatchObject({ changeFen: 1_000, handBackFen: 0 });
+    expect(journalOf(r.result.stan)[0]!.chip).toMatchObject({
+      kind: 'load',
+      seq: 0,
+      balanceAfterFen: 15_000,
+    });
+    // The chip now pays with the loaded value.
+    const s = await t.call('sale.authorize', { cardToken: (await tap(EP)).cardToken, amountFen: 14_000 });
+    expect(s).toMatchObject({ status: 'approved', balanceFen: 1_000 });
+    await t.signIn('2001', '8888');
+    const z = await t.call('shift.close', { countedFen: 5_000 });
+    expect(z.report.settlement).toMatchObject({ status: 'settled' });
+    expect(z.report.expectedCashFen).toBe(5_000);
+    expect(chipShadow({ ledger: t.app.issuerSim!.ledger }, EP.padStart(20, '0'))).toMatchObject({
+      balance_fen: 1_000,
+      next_offline_seq: 1,
+      next_online_seq: 1,
+    });
+  });
+
+  it('with the link cut nothing is loaded and the cash is handed back', async () => {
+    await t.call('link.set', { cut: true });
+    const r = await t.call('card.topup', {
+      cardToken: (await tap(EP, { balanceFen: 10_000 })).cardToken,
+      valueFen: 5_000,
+    });
+    expect(r.result).toMatchObject({
+      type: 'chip_load',
+      status: 'declined',
+      declineCode: 'ISSUER_UNREACHABLE',
+    });
+    expect(r.handBackFen).toBe(5_000);
+    await t.call('link.set', { cut: false });
+    const s = await t.call('sale.authorize', { cardToken: (await tap(EP)).cardToken, amountFen: 10_000 });
+    expect(s).toMatchObject({ status: 'approved', balanceFen: 0 });
+  });
+
+  it('torn at CREDIT: pending until the card is back, then counted once', async () => {
+    const c = await tap(EP, { balanceFen: 10_000, tearAt: 'credit' });
+    const e = await t.callError('card.topup', { cardToken: c.cardToken, valueFen: 5_000 });
+    expect(e.code).toBe('CHIP_TORN');
+    const stan = Number(/stan (\d+)/.exec(e.detail ?? '')![1]);
+    expect(row(stan)).toMatchObject({ type: 'chip_load', status: 'pending' });
+    const settled = await t.call('chip.resolve', { cardToken: (await tap(EP)).cardToken, stan });
+    expect(settled).toMatchObject({ type: 'chip_load', status: 'approved', balanceFen: 15_000 });
+    expect(journalOf(stan)[0]!.chip).toMatchObject({ kind: 'load', proved: true });
   });
 });

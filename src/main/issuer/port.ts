@@ -11,7 +11,7 @@
 import type { ErrorCode } from '../../shared/errors';
 import type { AdviceItem, AdviceResult, HotcardsAnswer } from '../../shared/issuer-protocol-offline';
 import type { BatchTotals, SettlementAnswer } from '../../shared/issuer-settlement';
-import type { ChipClearingItem } from '../../shared/issuer-epurse';
+import type { ChipClearingItem, ChipLoadAuthFields } from '../../shared/issuer-epurse';
 import type { LinkFailure } from './link';
 import type { EnrolKeys } from './enrol';
 
@@ -65,6 +65,8 @@ export type ActivateCommand = CommandBase & {
 };
 export type TopupCommand = CommandBase & { kind: 'topup'; card: CardRef; amountFen: number; cashFen: number };
 export type ReverseCommand = CommandBase & { kind: 'reverse'; origStan: number };
+/** PBOC e-purse load (圈存): the issuer checks the card's MAC1 and answers MAC2 (`extra.mac2`). */
+export type ChipLoadAuthCommand = CommandBase & { kind: 'chip_load_auth'; load: ChipLoadAuthFields };
 export type AdviceCommand = CommandBase & { kind: 'advice'; advices: AdviceItem[] };
 export type HotcardsCommand = CommandBase & { kind: 'hotcards'; sinceVersion: number };
 export type SettleCommand = CommandBase & {
@@ -87,6 +89,7 @@ export type IssuerCommand =
   | RefundCommand
   | ActivateCommand
   | TopupCommand
+  | ChipLoadAuthCommand
   | ReverseCommand
   | AdviceCommand
   | HotcardsCommand

@@ -27,9 +27,14 @@ import {
   openPsam,
   readEpurse,
   resolveTear,
+  runLoad,
   runPurchase,
   type EpTransmit,
+  type LoadAuthorizer,
 } from '../../drivers/ic/epurse/flow';
+import { toHex } from '../../drivers/ic/apdu';
+import { checkCap } from '../../shared/card-rules';
+import type { CardLifeResult } from '../../shared/contract/card-life';
 import { bcdDateTime } from '../../drivers/ic/epurse/crypto';
 import { isEpurseError } from '../../drivers/ic/epurse/errors';
 import { panFromSerial } from '../../drivers/ic/stored-value-app';
@@ -57,6 +62,8 @@ export interface ChipPaymentsOptions {
   /** Whether the issuer entry serving this card says `epurse` (config). */
   epurseIssuer: (pan: string) => boolean;
   timeZone: string;
+  /** The PSAM's terminal number (hex, 12 digits), when a PSAM is ready: loads are MACed with it. */
+  terminalNumber?: () => string | undefined;
   clock: () => Date;
   log: (line: string) => void;
   audit?: AuditLog;
@@ -195,6 +202,160 @@ export class ChipPayments {
   }
 
   /**
+   * Load (圈存): the card-life top-up of an e-purse card, paid in cash on the terminal with the
+   * same ordering (the cash is the pending row's other tender, counted only when approved) and
+   * the same cap (checked here on the chip balance the card reported, and by the issuer). Online
+   * only: INITIALIZE FOR LOAD → the issuer checks MAC1 and answers MAC2 → grey record → CREDIT
+   * FOR LOAD → TAC. No PSAM: the load key is the issuer's.
+   */
+  load(
+    req: { cardToken: string; valueFen: number; tenderFen?: number },
+    operatorId?: string,
+  ): Promise<CardLifeResult> {
+    const t = this.o.terminal;
+    return t.lock.run('topup', async () => {
+      const tenderFen = req.tenderFen ?? req.valueFen;
+      if (tenderFen < req.valueFen) throw new TillError('TENDER_SHORT', `${tenderFen} < ${req.valueFen}`);
+      const held = this.held(req.cardToken);
+      if (!held) throw new TillError('CARD_EXPIRED_TOKEN');
+      const card = this.o.devices.card(held.deviceId);
+      if (!card) throw new TillError('NO_CARD', 'the e-purse card is no longer in the reader');
+      const transmit: EpTransmit = (to, apdu) => {
+        if (to === 'psam') throw new TillError('INVALID_STATE', 'a load needs no PSAM');
+        return card(apdu);
+      };
+      const issuer = t.runner.router.route(held.card.pan);
+      const masked = maskPan(held.card.pan);
+      let capRemainingFen: number | undefined;
+      const row = await t.runner.run({
+        kind: 'chip_load',
+        card: held.card,
+        amountFen: req.valueFen,
+        otherTenderFen: req.valueFen, // the cash paid for the value, counted only when approved
+        operatorId,
+        eligibility: () =>
+          checkCap({ balanceFen: held.card.chipBalanceFen ?? 0, valueFen: req.valueFen, registered: false }),
+        port: {
+          exchange: async (cmd) => {
+            if (cmd.kind !== 'topup' || !issuer)
+              throw new TillError('INVALID_STATE', `chip load got ${cmd.kind}`);
+            const authorize: LoadAuthorizer = async (a) => {
+              const out = await issuer.port.exchange(
+                {
+                  kind: 'chip_load_auth',
+                  stan: cmd.stan,
+                  time: cmd.time,
+                  id: cmd.id,
+                  load: {
+                    cardSerial: a.cardSerial,
+                    amountFen: a.amountFen,
+                    cashFen: cmd.cashFen,
+                    balanceBeforeFen: a.balanceBeforeFen,
+                    onlineSeq: a.onlineSeq,
+                    algId: a.algId,
+                    random: toHex(a.random),
+                    terminalNumber: toHex(a.terminalNumber),
+                    mac1: toHex(a.mac1),
+                    cardDate: toHex(a.date),
+                    cardTime: toHex(a.time),
+                  },
+                },
+                issuer.attempts,
+              );
+              if (out.kind !== 'answer') throw new LoadRefused('ISSUER_UNREACHABLE', out.detail);
+              const ans = out.answer;
+              const cap = ans.extra.capRemainingFen;
+              if (typeof cap === 'number') capRemainingFen = cap;
+              const mac2 = ans.extra.mac2;
+              if (ans.result !== 'approved' || typeof mac2 !== 'string' || !/^[0-9A-Fa-f]{8}$/.test(mac2))
+                throw new LoadRefused(ans.code ?? 'ISSUER_ERROR', 'load not authorised');
+              return Uint8Array.from(Buffer.from(mac2, 'hex'));
+            };
+            return this.exchangeLoad(cmd.stan, cmd.amountFen, transmit, masked, authorize);
+          },
+        },
+      });
+      const approved = row.status === 'approved';
+      this.audit(row, operatorId);
+      if (approved) t.clearCard();
+      const receipt = t.receipt(row.stan, false, [
+        ...(approved
+          ? []
+          : [{ type: 'text' as const, text: '请将现金退还顾客 Hand the cash back', bold: true }]),
+      ]);
+      return {
+        result: t.publish(row),
+        changeFen: approved ? tenderFen - req.valueFen : 0,
+        handBackFen: approved ? 0 : tenderFen,
+        ...(capRemainingFen !== undefined && approved ? { capRemainingFen } : {}),
+        receipt,
+      };
+    });
+  }
+
+  private async exchangeLoad(
+    stan: number,
+    amountFen: number,
+    transmit: EpTransmit,
+    masked: string,
+    authorize: LoadAuthorizer,
+  ): Promise<ExchangeOutcome> {
+    const declined = (code: ErrorCode): ExchangeOutcome => ({
+      kind: 'answer',
+      answer: { result: 'declined', code, extra: {} },
+    });
+    try {
+      const r = await runLoad({
+        transmit,
+        store: this.o.grey.forStan(stan, masked),
+        authorize,
+        terminalNumber: this.loadTerminalNumber(),
+        amountFen,
+        now: this.now(),
+      });
+      const chip: ChipProof = {
+        kind: 'load',
+        seq: r.onlineSeq,
+        balanceAfterFen: r.balanceAfterFen,
+        terminalNumber: r.terminalNumber,
+        terminalSeq: '',
+        date: r.date,
+        time: r.time,
+        algId: r.algId,
+        tac: r.tac,
+        proved: false,
+      };
+      return {
+        kind: 'answer',
+        answer: { result: 'approved', balanceFen: r.balanceAfterFen, authCode: r.tac, chip, extra: {} },
+      };
+    } catch (e) {
+      if (this.o.grey.get(stan)?.state === 'grey') {
+        this.o.log(`chip: load stan ${stan} torn after CREDIT was sent (${(e as Error).message})`);
+        throw new TillError('CHIP_TORN', `stan ${stan}`, { cause: e });
+      }
+      if (e instanceof LoadRefused) {
+        this.o.log(`chip: load stan ${stan} not authorised: ${e.message}`);
+        return declined(e.code);
+      }
+      if (!isEpurseError(e)) throw e;
+      if (e.code === 'EP_GREY_PENDING') return declined('CHIP_GREY_PENDING');
+      if (e.code === 'EP_TORN') return declined('CARD_REMOVED');
+      this.o.log(`chip: load stan ${stan} refused: ${e.message}`);
+      return declined('CHIP_ERROR');
+    }
+  }
+
+  /**
+   * The terminal number a load is MACed with: the PSAM's when one is ready (it names this
+   * terminal to the issuer), else the configured terminal id's digits — a load needs no PSAM.
+   */
+  private loadTerminalNumber(): Uint8Array {
+    const digits = this.o.terminalNumber?.() ?? '000000000001';
+    return Uint8Array.from(Buffer.from(digits, 'hex'));
+  }
+
+  /**
    * The card of a torn chip transaction is presented again (`stan`: the one the cashier was told
    * about, when known): decide from the card, prove, finalize. Another card is refused with
    * CHIP_CARD_CHANGED and changes nothing; a card with nothing open is NOT_FOUND.
@@ -330,6 +491,16 @@ export class ChipPayments {
       outcome: row.status === 'approved' ? 'ok' : 'failed',
       detail: `${row.type} ${row.amount_fen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
     });
+  }
+}
+
+/** The issuer did not authorise a load (or could not be asked): nothing was sent to the card. */
+class LoadRefused extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    detail: string,
+  ) {
+    super(`${code}: ${detail}`);
   }
 }
 
