@@ -287,3 +287,39 @@ describe('load (圈存): the top-up of an e-purse card, online, paid in cash', (
     expect(journalOf(stan)[0]!.chip).toMatchObject({ kind: 'load', proved: true });
   });
 });
+
+describe('after a crash (the app restarted on the same data)', () => {
+  async function tornThenRestart(edit?: (stan: number) => void): Promise<number> {
+    const c = await tap(EP, { balanceFen: 10_000, tearAt: 'debit' });
+    const e = await t.callError('sale.authorize', { cardToken: c.cardToken, amountFen: 2_000 });
+    const stan = Number(/stan (\d+)/.exec(e.detail ?? '')![1]);
+    edit?.(stan);
+    await t.app.close();
+    t = await startTestApp({ dataDir: t.dataDir });
+    return stan;
+  }
+
+  it('an open grey record keeps its row pending (never declined by recovery) and on the manager’s list', async () => {
+    const stan = await tornThenRestart();
+    expect(row(stan)).toMatchObject({ status: 'pending' });
+    await t.signIn('2001', '8888');
+    expect((await t.call('chip.exceptions', {})).map((x) => [x.stan, x.state])).toEqual([[stan, 'grey']]);
+  });
+
+  it('killed after the card’s proof was recorded but before the row: approved from the grey record at start', async () => {
+    const stan = await tornThenRestart((s) =>
+      t.app.db
+        .prepare("UPDATE chip_txns SET state = 'done', tac = 'ED6F5112', proved = 1 WHERE stan = ?")
+        .run(s),
+    );
+    expect(row(stan)).toMatchObject({ status: 'approved', balance_fen: 8_000 });
+    expect(journalOf(stan)[0]!.chip).toMatchObject({ tac: 'ED6F5112', balanceAfterFen: 8_000 });
+  });
+
+  it('killed before the grey record was written (so before DEBIT): declined at start, nothing moved', async () => {
+    const stan = await tornThenRestart((s) =>
+      t.app.db.prepare('DELETE FROM chip_txns WHERE stan = ?').run(s),
+    );
+    expect(row(stan)).toMatchObject({ status: 'declined', decline_code: 'CHIP_ERROR' });
+  });
+});
