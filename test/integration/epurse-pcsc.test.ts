@@ -14,6 +14,7 @@ import { purchaseTacValid } from '../../src/drivers/ic/epurse/issuer-side';
 import { openPcscChannels, type PcscChannels } from '../../src/drivers/ic/epurse/pcsc-channels';
 import { VirtualEpurseCard, type EpurseCardProfile } from '../../src/drivers/ic/epurse/virtual-epurse';
 import { VirtualPsam } from '../../src/drivers/ic/epurse/virtual-psam';
+import { createPcscPsam } from '../../src/drivers/ic/epurse/psam-driver';
 import { ensurePcscd, portOpen, sleep, type PcscdHandle } from '../helpers/pcscd';
 import { MemoryGreyStore } from '../helpers/epurse-rig';
 import { READER_CARD, READER_PSAM, VPCD_CARD_PORT, VPCD_PSAM_PORT, VpcdApplet } from '../helpers/vpcd-epurse';
@@ -175,5 +176,38 @@ describe.skipIf(!!skip)('e-purse purchase through pcscd + vpcd (card and PSAM on
     expect(card.balanceFen).toBe(850);
     expect(card.records).toHaveLength(1);
     expect(store.open.size).toBe(0);
+  });
+
+  it('the PSAM as a device, psam:<reader name>: connected with the terminal number read from it, its counter shown after a purchase', async () => {
+    const device = createPcscPsam('psam', READER_PSAM);
+    await device.start();
+    try {
+      expect(device.info()).toMatchObject({
+        kind: 'psam',
+        transport: 'psam',
+        path: READER_PSAM,
+        state: 'connected',
+      });
+      expect(device.status().terminalNumber).toBe('000000000001');
+      const via = device.channel()!;
+      const card = new VirtualEpurseCard(profile({ random: () => fromHex('99887766') }));
+      const a = await present(card);
+      const store = new MemoryGreyStore();
+      const before = psamApplet.terminalSeq;
+      const r = await runPurchase({
+        transmit: (to, apdu) => (to === 'psam' ? via(apdu) : ch.transmit(to, apdu)),
+        store,
+        terminalNumber,
+        amountFen: 100,
+        now,
+      });
+      await takeAway(a);
+      expect(r.balanceAfterFen).toBe(900);
+      expect(device.status().counter).toBe(before);
+      expect(device.info().detail).toBe(`终端号 T/N 00 00 00 00 00 01 · 交易序号 counter ${before}`);
+    } finally {
+      await device.stop();
+    }
+    expect(device.info().state).toBe('disconnected');
   });
 });
