@@ -163,6 +163,21 @@ describe('tearing (闪卡): the card leaves after DEBIT was sent', () => {
     ]);
   });
 
+  it('the customer never comes back: the pending row blocks the Z until the manager stops waiting', async () => {
+    const c = await tap(EP, { balanceFen: 10_000, tearAt: 'debit' });
+    const e = await t.callError('sale.authorize', { cardToken: c.cardToken, amountFen: 2_000 });
+    const stan = Number(/stan (\d+)/.exec(e.detail ?? '')![1]);
+    await t.signIn('2001', '8888');
+    expect((await t.callError('shift.close', { countedFen: 0 })).code).toBe('BUSY');
+    const r = await t.call('chip.abandon', { stan });
+    expect(r).toMatchObject({ stan, status: 'declined', declineCode: 'CHIP_EXCEPTION' });
+    expect(await t.call('chip.exceptions', {})).toEqual([
+      expect.objectContaining({ stan, state: 'exception', reason: 'card-never-returned' }),
+    ]);
+    const z = await t.call('shift.close', { countedFen: 0 });
+    expect(z.report.totals.pending.count).toBe(0);
+  });
+
   it('a card pulled away before DEBIT was sent is declined: nothing moved, the sale can be paid again', async () => {
     const c = await tap(EP, { balanceFen: 10_000 });
     await t.call('devices.simulate', { deviceId: 'sim-ic', input: { action: 'remove' } });

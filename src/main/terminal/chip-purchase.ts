@@ -470,6 +470,30 @@ export class ChipPayments {
     return n;
   }
 
+  /**
+   * The manager stops waiting for the card of a torn chip transaction (the customer left): its row
+   * is declined CHIP_EXCEPTION and stays on the list; whether the card was debited is the
+   * issuer's to decide at clearing from the card's next transactions (a gap in its sequence).
+   * The shift can close again (a pending row blocks the Z).
+   */
+  abandon(stan: number, managerId: string): Promise<TxnResult> {
+    const t = this.o.terminal;
+    return t.lock.run('sale', async () => {
+      if (!this.o.grey.abandon(stan, 'card-never-returned'))
+        throw new TillError('NOT_FOUND', `stan ${stan} has no open grey record`);
+      const row = this.settle(stan);
+      this.o.log(`chip: stan ${stan} abandoned by ${managerId}: card never presented again`);
+      this.o.audit?.record({
+        action: `txn.${row.type}`,
+        operatorId: managerId,
+        stan,
+        outcome: 'failed',
+        detail: `grey record abandoned: card never presented again ${row.masked}`,
+      });
+      return t.publish(row);
+    });
+  }
+
   /** The manager's list: grey records waiting for their card, and chip exceptions not acknowledged. */
   exceptions(): ChipException[] {
     return this.o.grey.unresolved().map((r) => ({

@@ -146,6 +146,17 @@ export class SqliteGreyStore {
       .run(o.kind, fields.tac, fields.mac2, fields.proved, fields.reason, at, this.cardKey(appSerial));
   }
 
+  /** The manager stops waiting for the card of this open grey record: it becomes an exception. */
+  abandon(stan: number, reason: string): boolean {
+    return (
+      this.db
+        .prepare(
+          "UPDATE chip_txns SET state = 'exception', reason = ?, resolved_at = ? WHERE stan = ? AND state = 'grey'",
+        )
+        .run(reason, this.now().toISOString(), stan).changes === 1
+    );
+  }
+
   get(stan: number): ChipTxnRow | undefined {
     return this.db.prepare('SELECT * FROM chip_txns WHERE stan = ?').get(stan) as ChipTxnRow | undefined;
   }

@@ -28,6 +28,7 @@ export const CHIP_WORDS = {
     zh: '卡片扣款证明（MAC2）无效：未收款，疑似伪卡；请保留卡号与流水号并联系发卡方',
     en: 'The card’s debit proof (MAC2) was invalid: not paid, possibly a fake card; keep the card number and STAN and call the issuer',
   },
+  chipAbandon: { zh: '顾客已离开，不再等待', en: 'Customer left: stop waiting' },
   simEpurse: { zh: '电子钱包卡 ¥100（芯片）', en: 'E-purse ¥100 (chip)' },
   simTearDebit: { zh: '扣款时拿走', en: 'Pull away at debit' },
   simRemove: { zh: '拿走卡片', en: 'Take card away' },

@@ -31,6 +31,15 @@ export const chipMethods = {
     res: TxnResult,
     roles: SELLERS,
   }),
+  /**
+   * The manager stops waiting for a torn transaction's card (the customer left): declined
+   * CHIP_EXCEPTION, kept on the list; the issuer decides at clearing.
+   */
+  'chip.abandon': method({
+    req: z.object({ stan: z.number().int().positive() }).strict(),
+    res: TxnResult,
+    roles: ['manager'],
+  }),
   /** Grey records still waiting for their card and chip exceptions: the manager's list. */
   'chip.exceptions': method({ req: Empty, res: z.array(ChipException), roles: ['manager', 'technician'] }),
 };

@@ -15,6 +15,7 @@ export function chipHandlers(ctx: AppContext): Pick<Handlers, keyof typeof chipM
       keeperOf(ctx.db)?.guard.assertSelling(),
       chip().resolve(req, ctx.session.current()?.id)
     ),
+    'chip.abandon': ({ stan }) => chip().abandon(stan, ctx.session.current()!.id),
     'chip.exceptions': () => chip().exceptions(),
   };
 }

@@ -21,11 +21,19 @@ export function ChipExceptions() {
   const { t, money } = useT();
   const [items, setItems] = useState<ChipException[] | null>(null);
   const [error, setError] = useState('');
-  useEffect(() => {
+  const load = () =>
     call('chip.exceptions', {})
       .then(setItems)
       .catch((e: Error) => setError(e.message));
-  }, []);
+  useEffect(() => void load(), []);
+  const abandon = async (stan: number) => {
+    try {
+      await call('chip.abandon', { stan });
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
   if (error) return <p className="error">{error}</p>;
   if (!items) return null;
   return (
@@ -47,6 +55,17 @@ export function ChipExceptions() {
                 <td>
                   {t(TODO[x.state])}
                   {x.reason ? <span className="muted small"> ({x.reason})</span> : null}
+                </td>
+                <td>
+                  {x.state === 'grey' && (
+                    <button
+                      className="btn small"
+                      onClick={() => void abandon(x.stan)}
+                      data-testid={`chip-abandon-${x.stan}`}
+                    >
+                      {t('chipAbandon')}
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
