@@ -32,7 +32,16 @@ export type CardMoney = 'debit' | 'credit' | 'none' | 'undo' | 'move';
 /** What the kind does to the cash drawer. */
 export type DrawerMoney = 'in' | 'out' | 'none';
 /** Where an approved row of the kind is counted on the X/Z report (src/main/shift/totals.ts). */
-export type TotalsBucket = 'sales' | 'voids' | 'refunds' | 'inquiries' | 'reversals' | 'cardsSold' | 'topups';
+export type TotalsBucket =
+  | 'sales'
+  | 'voids'
+  | 'refunds'
+  | 'inquiries'
+  | 'reversals'
+  | 'cardsSold'
+  | 'topups'
+  | 'chipPurchases'
+  | 'chipLoads';
 export const TOTALS_BUCKETS = [
   'sales',
   'voids',
@@ -41,6 +50,8 @@ export const TOTALS_BUCKETS = [
   'reversals',
   'cardsSold',
   'topups',
+  'chipPurchases',
+  'chipLoads',
 ] as const;
 /** Where it is counted in a batch settled with the issuer (BatchTotals, docs/issuer-protocol.md "settle"). */
 export type SettlementBucket =
@@ -106,6 +117,13 @@ export interface TxnKindDecl {
    * void-refund.ts): `void` for a sale, `void_load` for a card sold or topped up. Absent: not voidable.
    */
   readonly voidedBy?: string;
+  /**
+   * Where the money moves. `issuer`: at the issuer, online. `chip`: on the card itself, with the
+   * PSAM (PBOC e-purse, issue 14) — the runner sends it to a local port, its unknown outcome is
+   * never reversed at the issuer (the issuer never saw it) but resolved from the card's grey
+   * record (src/main/terminal/chip-purchase.ts), and the issuer clears it later from its TAC.
+   */
+  readonly executesOn: 'issuer' | 'chip';
 }
 
 export interface TxnKind<K extends string = string> extends TxnKindDecl {
@@ -129,6 +147,7 @@ export const TXN_KIND_DECLS = {
     audit: 'txn.sale',
     paidOnTerminal: false,
     voidedBy: 'void',
+    executesOn: 'issuer',
   },
   inquiry: {
     wire: 'inquiry',
@@ -144,6 +163,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 1,
     audit: 'txn.inquiry',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
   void: {
     wire: 'void',
@@ -161,6 +181,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 2,
     audit: 'txn.void',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
   refund: {
     wire: 'refund',
@@ -177,6 +198,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 3,
     audit: 'txn.refund',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
   reversal: {
     wire: 'reverse',
@@ -193,6 +215,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 4,
     audit: 'txn.reversal',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
   // Card life (issue 12). The customer pays the value in cash: the row's other_tender_fen is that
   // cash, recorded in the pending row BEFORE the issuer is asked (src/main/terminal/card-life.ts),
@@ -214,6 +237,7 @@ export const TXN_KIND_DECLS = {
     audit: 'txn.activate',
     paidOnTerminal: true,
     voidedBy: 'void_load',
+    executesOn: 'issuer',
   },
   topup: {
     wire: 'topup',
@@ -230,6 +254,43 @@ export const TXN_KIND_DECLS = {
     audit: 'txn.topup',
     paidOnTerminal: true,
     voidedBy: 'void_load',
+    executesOn: 'issuer',
+  },
+  // PBOC e-purse (issue 14): the chip's own balance, debited with the PSAM, no issuer round trip.
+  // Never reversed by message: a torn DEBIT is resolved on the card (grey record, GET TRANSACTION
+  // PROVE); the issuer learns of it at clearing, from its TAC in the settlement batch.
+  chip_purchase: {
+    wire: 'chip_purchase',
+    wireAliases: [],
+    card: 'debit',
+    drawer: { amount: 'none', otherTender: 'in' },
+    reversedBy: null,
+    offline: false,
+    override: null,
+    totals: 'chipPurchases',
+    settlement: null,
+    title: { zh: '芯片消费', en: 'CHIP PURCHASE' },
+    qrCode: 7,
+    audit: 'txn.chip_purchase',
+    paidOnTerminal: false,
+    executesOn: 'chip',
+  },
+  // 圈存: a load onto the chip, paid in cash on the terminal; the issuer's MAC2 (online) allows it.
+  chip_load: {
+    wire: 'chip_load',
+    wireAliases: [],
+    card: 'credit',
+    drawer: { amount: 'none', otherTender: 'in' },
+    reversedBy: null,
+    offline: false,
+    override: null,
+    totals: 'chipLoads',
+    settlement: null,
+    title: { zh: '圈存', en: 'CHIP LOAD' },
+    qrCode: 8,
+    audit: 'txn.chip_load',
+    paidOnTerminal: true,
+    executesOn: 'chip',
   },
   // Cash-out (退卡 / 回收): the card's whole remaining balance is debited and paid out of the
   // drawer in cash; the card ends `closed`. The row's amount is that balance, learnt online just
@@ -249,6 +310,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 10,
     audit: 'txn.cashout',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
   // Replace (换卡): a registered card reported lost or damaged hands its whole balance to a new,
   // unsold card in one issuer message; the old card ends `replaced`. No money comes in or goes
@@ -267,6 +329,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 11,
     audit: 'txn.replace',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
   // Void of a card sale or top-up within the open batch: the value comes off the card again (the
   // issuer refuses when part of it was spent) and its cash — the original's other tender, copied —
@@ -286,6 +349,7 @@ export const TXN_KIND_DECLS = {
     audit: 'txn.void_load',
     // Its other tender is the load's payment given back, not a second tender: printed as such.
     paidOnTerminal: true,
+    executesOn: 'issuer',
   },
 } as const satisfies Record<string, TxnKindDecl>;
 
@@ -478,6 +542,11 @@ export function undoOf(card: CardMoney): 'credit' | 'debit' | 'none' {
 /** The receipt title line, "消费 SALE". */
 export function receiptTitle(k: Pick<TxnKindDecl, 'title'>): string {
   return `${k.title.zh} ${k.title.en}`;
+}
+
+/** Whether the kind runs on the card (executesOn 'chip'); an unknown type does not. */
+export function runsOnChip(type: string, kinds: KindTable = TXN_KINDS): boolean {
+  return kinds.has(type) && kinds.get(type).executesOn === 'chip';
 }
 
 /** The kinds that may be approved offline (the offline queue's `kind` column). */

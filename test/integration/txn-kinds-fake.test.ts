@@ -45,6 +45,7 @@ const KINDS = defineKinds({
     qrCode: 40,
     audit: 'txn.buyback',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
 });
 const CASHOUT = 'buyback' as TxnType; // the store's parameter type is the production union

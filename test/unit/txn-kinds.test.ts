@@ -65,6 +65,7 @@ const FIELDS: Record<keyof TxnKindDecl, (v: unknown) => boolean> = {
   audit: (v) => typeof v === 'string' && /^txn\.[a-z_]+$/.test(v),
   paidOnTerminal: (v) => typeof v === 'boolean',
   voidedBy: (v) => v === undefined || TXN_KINDS.get(v as string).override === 'void',
+  executesOn: (v) => v === 'issuer' || v === 'chip',
 };
 
 describe('the kinds table', () => {
@@ -91,6 +92,8 @@ describe('the kinds table', () => {
       'reversal',
       'activate',
       'topup',
+      'chip_purchase',
+      'chip_load',
       'cashout',
       'replace',
       'void_load',
@@ -118,6 +121,9 @@ describe('the kinds table', () => {
       'void_load',
       'void_load',
     ]);
+    // PBOC e-purse (issue 14): on the chip, never reversed by message, cleared by TAC.
+    expect(m('chip_purchase')).toEqual(['chip_purchase', 'debit', 'none', 'in', null, false, null]);
+    expect(m('chip_load')).toEqual(['chip_load', 'credit', 'none', 'in', null, false, null]);
     expect([...OFFLINE_TXN_TYPES]).toEqual(['sale', 'void']);
     expect(TXN_KINDS.inSettlement().map((k) => k.type)).toEqual([
       'sale',
@@ -197,18 +203,18 @@ describe('the kinds table', () => {
     expect(() => defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 0 } })).toThrow(
       /qrCode 0 used twice/,
     );
-    expect(() => defineKinds({ ...base, x: { ...base.refund, qrCode: 97 } })).toThrow(
+    expect(() => defineKinds({ ...base, x: { ...base.refund, qrCode: 77 } })).toThrow(
       /wire command refund used twice/,
     );
     expect(() =>
-      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 97, reversedBy: 'nope' } }),
+      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 77, reversedBy: 'nope' } }),
     ).toThrow(/unknown kind nope/);
     expect(() =>
-      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 97, reversedBy: 'sale' } }),
+      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 77, reversedBy: 'sale' } }),
     ).toThrow(/must be an undo kind/);
     expect(() => defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 256 } })).toThrow(/byte/);
     expect(() =>
-      defineKinds({ ...base, x: { ...base.inquiry, wire: 'x', qrCode: 97, reversedBy: 'reversal' } }),
+      defineKinds({ ...base, x: { ...base.inquiry, wire: 'x', qrCode: 77, reversedBy: 'reversal' } }),
     ).toThrow(/moves no money/);
   });
 
@@ -272,6 +278,8 @@ describe('the kinds table', () => {
       reversal: true,
       activate: true,
       topup: true,
+      chip_purchase: true,
+      chip_load: true,
       cashout: true,
       replace: true,
       void_load: true,
@@ -284,6 +292,8 @@ describe('the kinds table', () => {
       refund: true,
       activate: true,
       topup: true,
+      chip_purchase: true,
+      chip_load: true,
     };
     // @ts-expect-error — 'giftwrap' is not a kind.
     const extra: TxnType = 'giftwrap';
@@ -356,6 +366,8 @@ describe('reports follow the declaration', () => {
       'type,reversal,0,0,0.00',
       'type,activate,0,0,0.00',
       'type,topup,0,0,0.00',
+      'type,chip_purchase,0,0,0.00',
+      'type,chip_load,0,0,0.00',
       'type,cashout,0,0,0.00',
       'type,replace,0,,',
       'type,void_load,0,0,0.00',

@@ -38,6 +38,7 @@ const WIRE_TYPE: Record<IssuerCommand['kind'], string> = {
   cashout: 'cashout',
   replace: 'replace',
   voidload: 'voidload',
+  chip_load_auth: 'chip-load-auth',
   reverse: 'reverse',
   advice: 'advice',
   hotcards: 'hotcards',
@@ -105,6 +106,8 @@ export function encodeCommand(
       return { ...header, card: cmd.card, newCard: cmd.newCard, reason: cmd.reason };
     case 'voidload':
       return { ...header, origStan: cmd.origStan, amountFen: cmd.amountFen };
+    case 'chip_load_auth':
+      return { ...header, ...cmd.load };
     case 'reverse':
       return { ...header, origStan: cmd.origStan };
     case 'advice':
@@ -120,6 +123,7 @@ export function encodeCommand(
         carriedStans: cmd.carriedStans,
         excludedStans: cmd.excludedStans,
         totals: cmd.totals,
+        ...(cmd.chip && cmd.chip.length > 0 ? { chip: cmd.chip } : {}),
       };
     case 'echo':
       return header;

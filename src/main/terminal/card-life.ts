@@ -74,29 +74,10 @@ export class CardLife {
     const rules = this.o.rules;
     return terminal.lock.run(kind, async () => {
       // Refused before the card is taken: the cashier corrects it with the card still there.
-      const buyerKind = req.buyer?.kind ?? 'person';
-      const paidBy = checkPayment(
-        {
-          tender: req.tender ?? 'cash',
-          buyer: buyerKind,
-          purchaseFen: req.valueFen,
-          transferRef: req.transferRef,
-        },
-        rules,
-      );
+      const { buyerKind, paidBy, id } = checkLoadRules(kind, req, rules);
       const cash = paidBy === 'cash';
       const tenderFen = cash ? (req.tenderFen ?? req.valueFen) : req.valueFen;
       if (tenderFen < req.valueFen) throw new TillError('TENDER_SHORT', `${tenderFen} < ${req.valueFen}`);
-      const id =
-        req.buyer?.name && req.buyer.idNumber
-          ? { name: req.buyer.name, idNumber: req.buyer.idNumber }
-          : undefined;
-      checkBuyerId(
-        { kind, registered: undefined, purchaseFen: req.valueFen, hasId: id !== undefined },
-        rules,
-      );
-      // An unsold card holds nothing; a top-up's balance is the issuer's to check.
-      checkCap({ balanceFen: 0, valueFen: req.valueFen, registered: undefined, rules });
       const card = terminal.cards.take(req.cardToken);
       if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
       let answer: IssuerAnswer | undefined;
@@ -165,6 +146,33 @@ export class CardLife {
       };
     });
   }
+}
+
+/**
+ * The rules of a load the till can judge before anything is written (src/shared/card-rules.ts):
+ * the payment (never a stored-value card, no cash over the non-cash line, a transfer's reference),
+ * the buyer's ID where the amount alone needs it, the cap as far as the till knows the card (an
+ * unsold card holds nothing; a top-up's balance is the issuer's to check). Also run for a load on
+ * an e-purse chip (api/handlers/card-life.ts), which is paid in cash only.
+ */
+export function checkLoadRules(kind: 'activate' | 'topup', req: CardLifeRequest, rules: CardRulesConfig) {
+  const buyerKind = req.buyer?.kind ?? 'person';
+  const paidBy = checkPayment(
+    {
+      tender: req.tender ?? 'cash',
+      buyer: buyerKind,
+      purchaseFen: req.valueFen,
+      transferRef: req.transferRef,
+    },
+    rules,
+  );
+  const id =
+    req.buyer?.name && req.buyer.idNumber
+      ? { name: req.buyer.name, idNumber: req.buyer.idNumber }
+      : undefined;
+  checkBuyerId({ kind, registered: undefined, purchaseFen: req.valueFen, hasId: id !== undefined }, rules);
+  checkCap({ balanceFen: 0, valueFen: req.valueFen, registered: undefined, rules });
+  return { buyerKind, paidBy, id };
 }
 
 function numberOr(v: unknown): number | undefined {

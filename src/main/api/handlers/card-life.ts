@@ -1,7 +1,7 @@
 import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { cardLifeMethods } from '../../../shared/contract/card-life';
-import { CardLife } from '../../terminal/card-life';
+import { CardLife, checkLoadRules } from '../../terminal/card-life';
 import { CardClose } from '../../terminal/card-close';
 import { CardBuyers } from '../../terminal/card-buyer';
 import { CardRulesConfig } from '../../../shared/card-rules';
@@ -27,7 +27,15 @@ export function cardLifeHandlers(ctx: AppContext): Pick<Handlers, keyof typeof c
   };
   return {
     'card.activate': (req) => life.activate(req, op()),
-    'card.topup': (req) => life.topup(req, op()),
+    // An e-purse card whose issuer says `epurse` is loaded on the chip (圈存, terminal/chip-purchase.ts);
+    // the payment rules (never a card, no cash over the line, the buyer's ID) hold for it too.
+    'card.topup': (req) => {
+      if (!ctx.chip?.paysOnChip(req.cardToken)) return life.topup(req, op());
+      // The chip's load is paid in cash on the terminal (its own ordering, chip-purchase.ts).
+      if (checkLoadRules('topup', req, rules).paidBy !== 'cash')
+        throw new TillError('CARD_TENDER_NOT_ALLOWED', 'a chip load is paid in cash');
+      return ctx.chip.load(req, op()?.id);
+    },
     'card.cashout': (req) => close.cashout(req, signedIn()),
     'card.replace': (req) => close.replace(req, signedIn()),
     'card.rules': () => rules,
