@@ -138,6 +138,46 @@ export interface SignOnResult {
   receiptKey?: string;
 }
 
+/**
+ * Which of an issuer entry's hosts (主+备通道) a command went to (src/main/issuer/failover.ts).
+ * An entry without a backup has only 'primary'.
+ */
+export type EndpointRole = 'primary' | 'backup';
+
+/** How one exchange may use an entry's endpoints; adapters without endpoints ignore it. */
+export interface ExchangeVia {
+  /**
+   * Only this endpoint, never the other: a reversal goes to the host its original went to, even
+   * while that host is down (docs/issuer-protocol.md "Failover rules").
+   */
+  endpoint?: EndpointRole;
+  /** Told before the command is sent to an endpoint (the runner records it on the pending row). */
+  onEndpoint?: (role: EndpointRole) => void;
+}
+
+/** One endpoint as the technician sees it. */
+export interface EndpointState {
+  /** URL or host:port. */
+  address: string;
+  /** The last exchange or echo reached it (undefined: not tried since start). */
+  up?: boolean;
+  /** Round-trip time of the last answered echo. */
+  lastEchoRttMs?: number;
+  /** ISO time of that echo. */
+  lastEchoAt?: string;
+  /** Why the last exchange or echo did not reach it. */
+  lastError?: string;
+}
+
+/** An entry's endpoints and which one new requests go to (`IssuerPort.endpoints`). */
+export interface EndpointsView {
+  primary: EndpointState;
+  backup?: EndpointState;
+  inUse: EndpointRole;
+  /** ISO time of the last switch (to the backup or back). */
+  switchedAt?: string;
+}
+
 export interface IssuerPort {
   /** 'cardtill-json' (docs/issuer-protocol.md); later 'iso8583-cup' (/work/shared/ISO8583-CUP.md). */
   readonly protocol: string;
@@ -146,7 +186,9 @@ export interface IssuerPort {
    * own retransmission rule. Never throws for link trouble; `unknown` means the caller must treat
    * the money as possibly moved (the runner queues a Reverse for a reversible kind).
    */
-  exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome>;
+  exchange(cmd: IssuerCommand, attempts: number, via?: ExchangeVia): Promise<ExchangeOutcome>;
+  /** The entry's endpoints (the failover wrapper has them; a bare adapter may not). */
+  endpoints?(): EndpointsView;
   /** Key exchange with this issuer. Throws TillError (ISSUER_UNREACHABLE, ISSUER_BAD_SIGNATURE, ISSUER_ERROR). */
   signOn(req: SignOnRequest): Promise<SignOnResult>;
   /** Demo switch and tests: when cut, every exchange ends `not-sent` without touching the network. */

@@ -20,7 +20,7 @@ import type { OverrideChecker } from '../auth/override';
 import type { OfflineStore } from '../../offline-queue/store';
 import { decideOffline } from './offline-sale';
 import { TillLock } from './till-lock';
-import { TransactionRunner } from './runner';
+import { TransactionRunner, type RunnerOptions } from './runner';
 
 export interface TerminalOptions {
   store: TxnStore;
@@ -48,6 +48,8 @@ export interface TerminalOptions {
   receiptExtras?: (row: TxnRow) => ReceiptExtras;
   /** Who allowed this transaction by override (void, refund), as the receipt names them. */
   approverOf?: (stan: number) => string | undefined;
+  /** Cards an issuer must not take a debit for now (runner.ts `cardHold`; issuer/failover-hold.ts). */
+  cardHold?: RunnerOptions['cardHold'];
 }
 
 export type TerminalEvents = {
@@ -73,6 +75,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       log: opts.log,
       offline: opts.offline,
       onLink: (up, detail) => this.opts.onLink?.(up, detail),
+      ...(opts.cardHold ? { cardHold: opts.cardHold } : {}),
     });
   }
 
