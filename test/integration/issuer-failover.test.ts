@@ -14,6 +14,12 @@ import { demoCard } from '../../src/issuer-sim/demo-cards';
 import { startIssuerSim, type IssuerSim, type IssuerSimFace } from '../../src/issuer-sim/server';
 import { LinkFaultProxy, NO_FAULTS } from '../fault/link-proxy';
 import type { FailoverPort } from '../../src/main/issuer/failover';
+import type { AuthorizeCommand } from '../../src/main/issuer/port';
+import type { TxnStore } from '../../src/main/terminal/txn-store';
+import { maskPan } from '../../src/shared/card';
+import path from 'node:path';
+import { openDatabase } from '../../src/main/store/sqlite';
+import { TERMINAL_MIGRATIONS } from '../../src/main/store/terminal-db';
 
 const ACTIVE = demoCard('active');
 const GIFT = demoCard('gift');
@@ -214,6 +220,43 @@ describe('primary and backup hosts', () => {
     expect(balance(r, GIFT.pan)).toBe(GIFT.balanceFen - 100);
   });
 
+  it('a sale left pending by a crash while it was sent to the backup is reversed on the backup', async () => {
+    const r = await startRig();
+    const store = (r.t.app.terminal.opts as { store: TxnStore }).store;
+    // What the runner writes before sending (the pending row, then its endpoint), and the send
+    // itself — the debit applied by the backup — with no answer recorded: the process died.
+    const { stan, request } = store.createPending<AuthorizeCommand>({
+      type: 'sale',
+      amountFen: 650,
+      otherTenderFen: 0,
+      masked: maskPan(ACTIVE.pan),
+      pan: ACTIVE.pan,
+      entryMode: 'wedge',
+      issuerId: 'bank',
+      buildRequest: (s) => ({
+        kind: 'authorize',
+        stan: s,
+        time: new Date().toISOString(),
+        id: 'cd'.repeat(16),
+        card: { pan: ACTIVE.pan, entryMode: 'wedge' },
+        amountFen: 650,
+        otherTenderFen: 0,
+      }),
+    });
+    store.noteEndpoint(stan, 'backup');
+    expect((await r.port.exchange(request, 1, { endpoint: 'backup' })).kind).toBe('answer');
+    expect(balance(r, ACTIVE.pan)).toBe(ACTIVE.balanceFen - 650);
+    expect(r.t.app.terminal.recoverPending()).toBe(1);
+    expect(r.t.app.db.prepare('SELECT endpoint FROM reversals WHERE orig_stan = ?').get(stan)).toEqual({
+      endpoint: 'backup',
+    });
+    expect(await r.t.app.jobs.drain('reversal')).toBe(0);
+    expect(r.backupFace.requests.reverse).toBe(1);
+    expect(r.sim.requests.reverse ?? 0).toBe(0);
+    expect(row(r, stan)).toMatchObject({ status: 'reversed', endpoint: 'backup' });
+    expect(balance(r, ACTIVE.pan)).toBe(ACTIVE.balanceFen);
+  });
+
   it('both down: the offline policy decides, and the advice is forwarded to whichever host is up', async () => {
     const r = await startRig();
     expect((await sale(r, ACTIVE.pan, 100)).status).toBe('approved'); // the balance seen online
@@ -236,5 +279,27 @@ describe('primary and backup hosts', () => {
     expect((await r.t.app.ctx.offline.forwarder.forwardNow()).count).toBe(0);
     expect(r.backupFace.requests.advice).toBe(1);
     expect(balance(r, ACTIVE.pan)).toBe(ACTIVE.balanceFen - 900);
+  });
+});
+
+describe('an existing data dir', () => {
+  it('migrates: rows and queued reversals from before went to the one host there was, the primary', () => {
+    const file = path.join(tempDir(), 'terminal.db');
+    const old = openDatabase(
+      file,
+      TERMINAL_MIGRATIONS.filter((m) => !m.id.startsWith('failover/')),
+    );
+    old
+      .prepare(
+        "INSERT INTO reversals (stan, orig_stan, request_enc, created_at) VALUES (2, 1, x'00', '2026-12-01T00:00:00Z')",
+      )
+      .run();
+    old.close();
+    const db = openDatabase(file, TERMINAL_MIGRATIONS);
+    expect(db.prepare('SELECT endpoint FROM reversals').all()).toEqual([{ endpoint: 'primary' }]);
+    expect(
+      db.prepare("SELECT dflt_value FROM pragma_table_info('txns') WHERE name = 'endpoint'").get(),
+    ).toEqual({ dflt_value: "'primary'" });
+    db.close();
   });
 });
