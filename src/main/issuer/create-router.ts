@@ -14,7 +14,7 @@ import type { MessageSigner, MessageVerifier } from './envelope';
 import { HttpIssuerLink } from './http-link';
 import type { IssuerLink } from './link';
 import { IssuerRouter, type IssuerEntry } from './router';
-import { FailoverPort } from './failover';
+import { FailoverPort, type FailoverEndpoint } from './failover';
 import type { EchoCommand, EndpointRole, EndpointsView } from './port';
 import type { LinkHooks } from '../journal/head-keeper';
 
@@ -47,6 +47,23 @@ export function createIssuerRouter(o: {
         id: randomBytes(16).toString('hex'),
       })
     : undefined;
+  /**
+   * An entry's port, whatever its protocol: its primary and (when configured) its backup
+   * endpoint, each an adapter of its own, behind one FailoverPort (failover.ts).
+   */
+  const withFailover = (id: string, primary: FailoverEndpoint, backup?: FailoverEndpoint): FailoverPort => {
+    const port = new FailoverPort({
+      issuerId: id,
+      primary,
+      ...(backup ? { backup } : {}),
+      ...(makeEcho ? { makeEcho } : {}),
+      clock: o.clock,
+      log: o.log ?? (() => {}),
+      onSwitch: (to, view) => o.onSwitch?.(id, to, view),
+    });
+    ports.push(port);
+    return port;
+  };
   const list: IssuerEntry[] = o.entries.map((e, i) => {
     const issuerVerifier = (i === 0 ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey));
     let link = o.homeLink;
@@ -84,18 +101,11 @@ export function createIssuerRouter(o: {
       own.push(backup);
       if (i === 0) homeBackup = backup;
     }
-    const port = new FailoverPort({
-      issuerId: e.id,
-      primary: { port: jsonPort(link, e.url), address: e.url },
-      ...(backup && e.backupUrl
-        ? { backup: { port: jsonPort(backup, e.backupUrl), address: e.backupUrl } }
-        : {}),
-      ...(makeEcho ? { makeEcho } : {}),
-      clock: o.clock,
-      log: o.log ?? (() => {}),
-      onSwitch: (to, view) => o.onSwitch?.(e.id, to, view),
-    });
-    ports.push(port);
+    const port = withFailover(
+      e.id,
+      { port: jsonPort(link, e.url), address: e.url },
+      backup && e.backupUrl ? { port: jsonPort(backup, e.backupUrl), address: e.backupUrl } : undefined,
+    );
     return {
       id: e.id,
       name: e.name,
