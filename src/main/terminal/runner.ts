@@ -9,7 +9,9 @@
  *   eligibility ─▶ route ─▶ createPending ─▶ send ─┬─ answer ──────────▶ commit: finalize
  *      (throws: nothing written)  │                 ├─ not-sent ────────▶ offline decision | decline
  *                                 └─ no issuer ─────┼─ (CARD_NOT_ACCEPTED, nothing sent) decline
+ *                                    or card held ──┤  (CARD_REVERSAL_PENDING, nothing sent) decline
  *                                                   └─ unknown ─────────▶ abort: decline + Reverse
+ *                                                      (to the host it went to: the row's endpoint)
  *
  * The caller holds the till lock (till-lock.ts) for the whole run. A finalize that fails after
  * the issuer answered (a full disk) never leaves the sale pending for as long as the app runs:
