@@ -15,7 +15,7 @@ import { HttpIssuerLink } from './http-link';
 import type { IssuerLink } from './link';
 import { IssuerRouter, type IssuerEntry } from './router';
 import { FailoverPort, type FailoverEndpoint } from './failover';
-import type { EchoCommand, EndpointRole, EndpointsView } from './port';
+import type { EchoCommand, EndpointRole, EndpointState } from './port';
 import type { LinkHooks } from '../journal/head-keeper';
 
 export function createIssuerRouter(o: {
@@ -32,7 +32,7 @@ export function createIssuerRouter(o: {
   takeStan?: () => number;
   log?: (line: string) => void;
   /** An entry switched endpoint (to its backup or back to its primary). */
-  onSwitch?: (issuerId: string, to: EndpointRole, view: EndpointsView) => void;
+  onSwitch?: (issuerId: string, to: EndpointRole, endpoints: EndpointState[]) => void;
 }): IssuerRouter & { close(): void; setHomeHooks(hooks: LinkHooks): void } {
   const own: HttpIssuerLink[] = [];
   const ports: FailoverPort[] = [];

@@ -25,7 +25,8 @@ export function createCardHold(o: {
         AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'reversal' AND j.ref = CAST(r.stan AS TEXT) AND j.state = 'dead')`,
   );
   return ({ pan, kind, issuer }) => {
-    if (kindOf(kind).card !== 'debit' || !issuer.port.endpoints?.().backup) return undefined;
+    if (kindOf(kind).card !== 'debit' || !issuer.port.endpoints?.().some((e) => e.role === 'backup'))
+      return undefined;
     // Card numbers are sealed with a random IV: the few reversals waiting are opened and compared.
     for (const r of unsent.all() as Array<{ issuer_id: string; pan_enc: Buffer }>) {
       let entry: IssuerEntry | undefined;

@@ -19,7 +19,6 @@ import type {
   EchoCommand,
   EndpointRole,
   EndpointState,
-  EndpointsView,
   ExchangeOutcome,
   ExchangeVia,
   IssuerCommand,
@@ -53,7 +52,7 @@ export interface FailoverOptions {
   clock: () => Date;
   log: (line: string) => void;
   /** Told after every switch (to the backup, or back to the primary). */
-  onSwitch?: (to: EndpointRole, view: EndpointsView) => void;
+  onSwitch?: (to: EndpointRole, endpoints: EndpointState[]) => void;
   probe?: ProbePolicy;
   /** [0,1) for the probe jitter. */
   random?: () => number;
@@ -65,7 +64,11 @@ export class FailoverPort implements IssuerPort {
   readonly protocol: string;
   private inUse: EndpointRole = 'primary';
   private switchedAt: string | undefined;
-  private readonly state: Record<EndpointRole, EndpointState>;
+  /** What each endpoint taught (the view adds role, in use, since). */
+  private readonly state: Record<
+    EndpointRole,
+    Pick<EndpointState, 'address' | 'up' | 'lastEchoRttMs' | 'lastEchoAt' | 'lastError'>
+  >;
   private probeTimer: NodeJS.Timeout | undefined;
   private probeFailures = 0;
   private closed = false;
@@ -84,13 +87,20 @@ export class FailoverPort implements IssuerPort {
     return role === 'primary' ? this.o.primary.port : this.o.backup?.port;
   }
 
-  endpoints(): EndpointsView {
-    return {
-      primary: { ...this.state.primary },
-      ...(this.o.backup ? { backup: { ...this.state.backup } } : {}),
-      inUse: this.inUse,
-      ...(this.switchedAt ? { switchedAt: this.switchedAt } : {}),
-    };
+  /** The technician's view: primary first, then the backup if any; which one is in use, and since when. */
+  endpoints(): EndpointState[] {
+    const roles: EndpointRole[] = this.o.backup ? ['primary', 'backup'] : ['primary'];
+    return roles.map((role) => ({
+      role,
+      ...this.state[role],
+      inUse: role === this.inUse,
+      ...(role === this.inUse && this.switchedAt ? { inUseSince: this.switchedAt } : {}),
+    }));
+  }
+
+  /** The endpoint new requests go to now. */
+  endpointInUse(): EndpointRole {
+    return this.inUse;
   }
 
   async exchange(cmd: IssuerCommand, attempts: number, via?: ExchangeVia): Promise<ExchangeOutcome> {
@@ -145,7 +155,7 @@ export class FailoverPort implements IssuerPort {
    * The technician's echo: one Echo to each endpoint, its RTT recorded; the primary answering
    * while the backup is in use switches back. Returns the view afterwards.
    */
-  async echoEndpoints(): Promise<EndpointsView> {
+  async echoEndpoints(): Promise<EndpointState[]> {
     if (this.o.makeEcho && !this.isCut()) {
       const roles: EndpointRole[] = this.o.backup ? ['primary', 'backup'] : ['primary'];
       const outs = await Promise.all(roles.map((r) => this.sendOn(r, this.o.makeEcho!(), 1)));

@@ -155,27 +155,23 @@ export interface ExchangeVia {
   onEndpoint?: (role: EndpointRole) => void;
 }
 
-/** One endpoint as the technician sees it. */
+/** One endpoint of an entry as the technician sees it (`IssuerPort.endpoints`). */
 export interface EndpointState {
+  role: EndpointRole;
   /** URL or host:port. */
   address: string;
-  /** The last exchange or echo reached it (undefined: not tried since start). */
+  /** New requests go to it now. */
+  inUse: boolean;
+  /** The last exchange or echo reached it (absent: not tried since start). */
   up?: boolean;
-  /** Round-trip time of the last answered echo. */
+  /** Round-trip time of its last answered echo. */
   lastEchoRttMs?: number;
   /** ISO time of that echo. */
   lastEchoAt?: string;
   /** Why the last exchange or echo did not reach it. */
   lastError?: string;
-}
-
-/** An entry's endpoints and which one new requests go to (`IssuerPort.endpoints`). */
-export interface EndpointsView {
-  primary: EndpointState;
-  backup?: EndpointState;
-  inUse: EndpointRole;
-  /** ISO time of the last switch (to the backup or back). */
-  switchedAt?: string;
+  /** On the endpoint in use after a switch: since when (ISO time). */
+  inUseSince?: string;
 }
 
 export interface IssuerPort {
@@ -187,8 +183,8 @@ export interface IssuerPort {
    * the money as possibly moved (the runner queues a Reverse for a reversible kind).
    */
   exchange(cmd: IssuerCommand, attempts: number, via?: ExchangeVia): Promise<ExchangeOutcome>;
-  /** The entry's endpoints (the failover wrapper has them; a bare adapter may not). */
-  endpoints?(): EndpointsView;
+  /** The entry's endpoints, primary first (the failover wrapper has them; a bare adapter may not). */
+  endpoints?(): EndpointState[];
   /** Key exchange with this issuer. Throws TillError (ISSUER_UNREACHABLE, ISSUER_BAD_SIGNATURE, ISSUER_ERROR). */
   signOn(req: SignOnRequest): Promise<SignOnResult>;
   /** Demo switch and tests: when cut, every exchange ends `not-sent` without touching the network. */
