@@ -17,7 +17,9 @@ import type { FailoverPort } from '../../src/main/issuer/failover';
 import type { AuthorizeCommand } from '../../src/main/issuer/port';
 import type { TxnStore } from '../../src/main/terminal/txn-store';
 import { maskPan } from '../../src/shared/card';
+import fs from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { openDatabase } from '../../src/main/store/sqlite';
 import { TERMINAL_MIGRATIONS } from '../../src/main/store/terminal-db';
 
@@ -301,5 +303,55 @@ describe('an existing data dir', () => {
       db.prepare("SELECT dflt_value FROM pragma_table_info('txns') WHERE name = 'endpoint'").get(),
     ).toEqual({ dflt_value: "'primary'" });
     db.close();
+  });
+});
+
+describe('cardtill issuer-sim --backup-port', () => {
+  it('serves a second HTTP face on the same ledger and keys', async () => {
+    const dataDir = tempDir();
+    const child = spawn(
+      process.execPath,
+      [
+        path.resolve('bin/cardtill.mjs'),
+        'issuer-sim',
+        '--data-dir',
+        dataDir,
+        '--port',
+        '0',
+        '--backup-port',
+        '0',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const line = await new Promise<{ url: string; backupUrl: string; publicKey: string }>((resolve) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const json = out.split('\n').find((l) => l.startsWith('{'));
+          if (json) resolve(JSON.parse(json) as { url: string; backupUrl: string; publicKey: string });
+        });
+      });
+      expect(line.backupUrl).not.toBe(line.url);
+      const key = async (u: string) =>
+        ((await (await fetch(`${u}/v1/issuer-key`)).json()) as { publicKey: string }).publicKey;
+      expect(await key(line.backupUrl)).toBe(line.publicKey);
+      expect(await key(line.url)).toBe(line.publicKey);
+      // One ledger: a card written through one face is read through the other.
+      const put = await fetch(`${line.url}/admin/cards/8888019999999999`, {
+        method: 'PUT',
+        body: JSON.stringify({ status: 'active', balanceFen: 4321, expiry: '3012' }),
+      });
+      expect(put.status).toBe(200);
+      const card = (await (await fetch(`${line.backupUrl}/admin/cards/8888019999999999`)).json()) as {
+        balanceFen: number;
+      };
+      expect(card.balanceFen).toBe(4321);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
