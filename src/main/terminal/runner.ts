@@ -29,12 +29,13 @@ import type {
   ExchangeOutcome,
   IssuerAnswer,
   IssuerCommand,
+  IssuerPort,
   CardRef,
   ReverseCommand,
 } from '../issuer/port';
 import type { IssuerEntry, IssuerRouter } from '../issuer/router';
 import { runnerKind, reversedWhenRecovered, type RunnerKind } from './kind-facts';
-import type { TxnType } from '../../shared/txn-kinds';
+import { runsOnChip, type TxnType } from '../../shared/txn-kinds';
 import type { ReversalSpec, TxnRow, TxnStore } from './txn-store';
 
 export interface RunnerOptions {
@@ -80,6 +81,13 @@ export interface RunRequest {
   local?: () => TxnRow;
   /** Told the issuer's answer before it is committed (card life reads the cap it reports). */
   onAnswer?: (answer: IssuerAnswer) => void;
+  /**
+   * Executes the command here instead of at the routed issuer: the chip and its PSAM
+   * (chip-purchase.ts, kinds with `executesOn: 'chip'`). Same pending row, same finalize and
+   * journal. It may throw a TillError to leave the row pending: the chip's grey record then
+   * decides it when the card comes back (recovery leaves chip rows to it).
+   */
+  port?: Pick<IssuerPort, 'exchange'>;
 }
 
 /** What the participants share while one transaction runs. */
@@ -233,15 +241,24 @@ export class TransactionRunner {
 
   private async send(ctx: TxnContext): Promise<Vote> {
     if (ctx.localDecline) return 'ABORTED';
-    const out = await ctx.issuer!.port.exchange(ctx.command!, ctx.issuer!.attempts, {
-      // Before the bytes leave for a host, the row names it: its reversal goes to that host only.
-      onEndpoint: (e) => {
-        if (e !== ctx.endpoint) this.o.store.noteEndpoint(ctx.stan!, e);
-        ctx.endpoint = e;
-      },
-    });
+    const local = ctx.req.port;
+    const out = await (local ?? ctx.issuer!.port).exchange(
+      ctx.command!,
+      ctx.issuer!.attempts,
+      local
+        ? undefined
+        : {
+            // Before the bytes leave for a host, the row names it: its reversal goes to that host only.
+            onEndpoint: (e) => {
+              if (e !== ctx.endpoint) this.o.store.noteEndpoint(ctx.stan!, e);
+              ctx.endpoint = e;
+            },
+          },
+    );
     ctx.outcome = out;
-    this.o.onLink?.(out.kind === 'answer', out.kind === 'answer' ? undefined : out.detail, ctx.issuer!.id);
+    // A local port (the chip) says nothing about the issuer link.
+    if (!local)
+      this.o.onLink?.(out.kind === 'answer', out.kind === 'answer' ? undefined : out.detail, ctx.issuer!.id);
     return out.kind === 'answer' ? 'PREPARED' : 'ABORTED';
   }
 
@@ -261,6 +278,7 @@ export class TransactionRunner {
       balanceFen: a.balanceFen,
       declineCode: a.result === 'declined' ? (a.code ?? 'ISSUER_ERROR') : undefined,
       authCode: a.authCode,
+      ...(a.chip ? { chip: a.chip } : {}),
     });
   }
 
@@ -361,6 +379,9 @@ export class TransactionRunner {
 
   /** A pending row nobody is sending: declined, and reversed when its kind moves money. */
   recoverRow(row: TxnRow, why: string): void {
+    // A chip row's outcome is on the card: its grey record decides it (chip-purchase.ts), never
+    // a decline here — declining a debit the card did would lose it.
+    if (runsOnChip(row.type)) return;
     // A kind the runner does not know is reversed: a Reverse of a STAN the issuer never saw is
     // answered and harmless, a forgotten debit is not.
     // A row no issuer took ('none': CARD_NOT_ACCEPTED) was never sent.
@@ -387,7 +408,7 @@ export class TransactionRunner {
     for (const [stan, u] of [...this.unresolved]) if (this.resolve(stan, u)) n++;
     const cutoff = new Date(this.o.clock().getTime() - this.pendingBoundMs()).toISOString();
     for (const row of this.o.store.pendingBefore(cutoff)) {
-      if (row.stan === this.inFlight || this.unresolved.has(row.stan)) continue;
+      if (row.stan === this.inFlight || this.unresolved.has(row.stan) || runsOnChip(row.type)) continue;
       this.recoverRow(row, `(pending past ${this.pendingBoundMs()} ms)`);
       n++;
     }
