@@ -16,6 +16,7 @@ import type { TerminalKeys } from './keys/terminal-keys';
 import { HttpIssuerLink } from './issuer/http-link';
 import { createIssuerRouter } from './issuer/create-router';
 import { unwrapReceiptKey } from '../shared/receipt-code';
+import { unwrapPinKey } from '../shared/pin-key';
 import { createReceiptExtras } from './receipt/signed-receipt';
 import { attachJournalHead } from './journal/head-keeper';
 import { openTerminalDb, takeStan } from './store/terminal-db';
@@ -175,6 +176,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
       return m ? `${m.name} (${m.id})` : r.approved_by;
     },
     maxAttempts: config.issuer.attempts,
+    pinKey: () => keys.pinKey,
     clock,
     log,
     offline,
@@ -210,7 +212,9 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
       db.prepare("SELECT value FROM meta WHERE key = 'enrolled_key_version'").get() as
         { value: string } | undefined
     )?.value;
-  const enrolled = () => enrolledKey() === String(keys.keyVersion) && !!keys.receiptKey;
+  // The PIN key (card passwords) came later than K_r: a terminal enrolled without it asks again.
+  const enrolled = () =>
+    enrolledKey() === String(keys.keyVersion) && !!keys.receiptKey && !!keys.pinKey;
   async function enrol(): Promise<void> {
     // Key exchange is the adapter's: the home issuer's port signs on (cardtill-json: `enrol`).
     const known = enrolledKey();
@@ -222,6 +226,9 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     // The receipt key K_r (verification codes), sealed by the issuer under the enrolment token.
     if (answer.receiptKey)
       keys.setReceiptKey(unwrapReceiptKey(answer.receiptKey, config.issuer.enrolToken, config.terminalId));
+    // The PIN key K_pin (cardholder password blocks), sealed the same way (src/shared/pin-key.ts).
+    if (answer.pinKey)
+      keys.setPinKey(unwrapPinKey(answer.pinKey, config.issuer.enrolToken, config.terminalId));
     db.prepare(
       "INSERT INTO meta (key, value) VALUES ('enrolled_key_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     ).run(String(keys.keyVersion));

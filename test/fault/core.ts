@@ -136,9 +136,20 @@ export function keysFromHex(
     receiptKeyFile && fs.existsSync(receiptKeyFile)
       ? fromHex(fs.readFileSync(receiptKeyFile, 'utf8'))
       : undefined;
+  // The PIN key from the same answer, kept beside it (else every restart would enrol again).
+  const pinKeyFile = receiptKeyFile && `${receiptKeyFile}.pin`;
+  let pinKey =
+    pinKeyFile && fs.existsSync(pinKeyFile) ? fromHex(fs.readFileSync(pinKeyFile, 'utf8')) : undefined;
   return {
     get receiptKey() {
       return receiptKey;
+    },
+    get pinKey() {
+      return pinKey;
+    },
+    setPinKey: (k: Uint8Array) => {
+      pinKey = k;
+      if (pinKeyFile) fs.writeFileSync(pinKeyFile, toHex(k));
     },
     setReceiptKey: (k: Uint8Array) => {
       receiptKey = k;

@@ -243,6 +243,7 @@ describe('the kinds table', () => {
       reversal: true,
       activate: true,
       topup: true,
+      password: true,
     };
     // @ts-expect-error — 'reversal' is missing, which must not compile.
     const missing: Record<TxnType, true> = {

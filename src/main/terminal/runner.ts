@@ -22,7 +22,14 @@ import { randomBytes } from 'node:crypto';
 import { maskPan } from '../../shared/card';
 import { TillError, type ErrorCode } from '../../shared/errors';
 import type { OfflineStore } from '../../offline-queue/store';
-import type { ExchangeOutcome, IssuerAnswer, IssuerCommand, CardRef, ReverseCommand } from '../issuer/port';
+import type {
+  ExchangeOutcome,
+  IssuerAnswer,
+  IssuerCommand,
+  CardRef,
+  PinBlockHex,
+  ReverseCommand,
+} from '../issuer/port';
 import type { IssuerEntry, IssuerRouter } from '../issuer/router';
 import { runnerKind, reversedWhenRecovered, type RunnerKind } from './kind-facts';
 import type { TxnType } from '../../shared/txn-kinds';
@@ -63,6 +70,17 @@ export interface RunRequest {
   local?: () => TxnRow;
   /** Told the issuer's answer before it is committed (card life reads the cap it reports). */
   onAnswer?: (answer: IssuerAnswer) => void;
+  /**
+   * The cardholder's password as SM4 PIN blocks (src/main/terminal/password.ts): attached to the
+   * command at send only — never to the copy sealed in the pending row, so they are never on disk.
+   */
+  pinBlocks?: PinBlocks;
+}
+
+/** `pinBlock`: the password typed (a sale) or the old one (a change); `newPinBlock`: the new one. */
+export interface PinBlocks {
+  pinBlock?: PinBlockHex;
+  newPinBlock?: PinBlockHex;
 }
 
 /** What the participants share while one transaction runs. */
@@ -123,7 +141,20 @@ export function commandOf(req: RunRequest, stan: number, time: string, id: strin
       return { ...base, kind: 'activate', card, amountFen: req.amountFen, cashFen: req.otherTenderFen };
     case 'topup':
       return { ...base, kind: 'topup', card, amountFen: req.amountFen, cashFen: req.otherTenderFen };
+    // Its PIN blocks are attached at send (withPinBlocks), never sealed.
+    case 'password':
+      return { ...base, kind: 'password', card };
   }
+}
+
+/** The command as sent: the sealed command plus the PIN blocks, for the kinds that carry them. */
+export function withPinBlocks(cmd: IssuerCommand, p: PinBlocks | undefined): IssuerCommand {
+  if (!p) return cmd;
+  const pin = p.pinBlock !== undefined ? { pinBlock: p.pinBlock } : {};
+  if (cmd.kind === 'authorize') return { ...cmd, ...pin };
+  if (cmd.kind === 'password')
+    return { ...cmd, ...pin, ...(p.newPinBlock !== undefined ? { newPinBlock: p.newPinBlock } : {}) };
+  return cmd;
 }
 
 /** An unresolved finalize: the issuer answered, the row could not be written. */
@@ -211,7 +242,10 @@ export class TransactionRunner {
 
   private async send(ctx: TxnContext): Promise<Vote> {
     if (ctx.localDecline) return 'ABORTED';
-    const out = await ctx.issuer!.port.exchange(ctx.command!, ctx.issuer!.attempts);
+    const out = await ctx.issuer!.port.exchange(
+      withPinBlocks(ctx.command!, ctx.req.pinBlocks),
+      ctx.issuer!.attempts,
+    );
     ctx.outcome = out;
     this.o.onLink?.(out.kind === 'answer', out.kind === 'answer' ? undefined : out.detail);
     return out.kind === 'answer' ? 'PREPARED' : 'ABORTED';

@@ -21,6 +21,7 @@ import type { OfflineStore } from '../../offline-queue/store';
 import { decideOffline } from './offline-sale';
 import { TillLock } from './till-lock';
 import { TransactionRunner } from './runner';
+import { pinBlockOf } from './password';
 
 export interface TerminalOptions {
   store: TxnStore;
@@ -48,6 +49,8 @@ export interface TerminalOptions {
   receiptExtras?: (row: TxnRow) => ReceiptExtras;
   /** Who allowed this transaction by override (void, refund), as the receipt names them. */
   approverOf?: (stan: number) => string | undefined;
+  /** The PIN key K_pin from enrolment (card passwords, ./password.ts); undefined until it came. */
+  pinKey?: () => Uint8Array | undefined;
 }
 
 export type TerminalEvents = {
@@ -119,13 +122,25 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     this.opts.overrides = overrides;
   }
 
+  /** `password`: what the cardholder typed after PASSWORD_REQUIRED; only its PIN block goes on. */
   sale(
-    req: { cardToken: string; amountFen: number; otherTenderFen?: number; override?: Override },
+    req: {
+      cardToken: string;
+      amountFen: number;
+      otherTenderFen?: number;
+      override?: Override;
+      password?: string;
+    },
     operatorId?: string,
   ): Promise<TxnResult> {
     return this.lock.run('sale', async () => {
       const card = this.takeCard(req.cardToken);
       const otherTenderFen = req.otherTenderFen ?? 0;
+      const pinBlocks =
+        req.password !== undefined
+          ? { pinBlock: pinBlockOf(card.pan, req.password, this.opts.pinKey?.()) }
+          : undefined;
+      delete req.password; // the clear password goes no further than its block
       const offline = this.opts.offline;
       const row = await this.runner.run({
         kind: 'sale',
@@ -133,6 +148,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
         amountFen: req.amountFen,
         otherTenderFen,
         operatorId,
+        ...(pinBlocks ? { pinBlocks } : {}),
         offline:
           offline && offline.config.enabled
             ? ({ stan, time, issuer }) =>

@@ -16,6 +16,7 @@ import { disputeMethods } from './dispute';
 import { jobMethods } from './jobs';
 import { journalMethods } from './journal';
 import { cardLifeMethods } from './card-life';
+import { passwordMethods } from './password';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
 import { LinkState, SessionInfo } from './session';
@@ -44,6 +45,7 @@ export const methods = {
   ...jobMethods,
   ...journalMethods,
   ...cardLifeMethods,
+  ...passwordMethods,
 };
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
