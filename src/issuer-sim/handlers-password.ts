@@ -22,7 +22,7 @@ import { HANDLERS, registerHandler, type HandlerCtx, type MessageHandler } from 
 import type { Decision, IssuerLedger } from './ledger';
 import { AuthorizeWithPinRequest, PasswordRequest } from '../shared/issuer-password';
 import { openSm4PinBlock, PASSWORD_RE } from '../shared/pin-block';
-import { derivePinKey } from '../shared/pin-key';
+import { derivePinKey, sm4PinKey } from '../shared/pin-key';
 import { fromHex, hmacSm3 } from '../shared/crypto';
 import { DEMO_CARDS } from './demo-cards';
 
@@ -78,7 +78,10 @@ export function setCardPassword(
 
 /** The issuer's unlock of a locked card (a manager at the issuer; `POST /admin/password-unlock/<pan>`). */
 export function unlockCardPassword(ledger: IssuerLedger, pan: string): boolean {
-  return ledger.db.prepare('UPDATE card_passwords SET wrong_tries = 0, locked = 0 WHERE pan = ?').run(pan).changes > 0;
+  return (
+    ledger.db.prepare('UPDATE card_passwords SET wrong_tries = 0, locked = 0 WHERE pan = ?').run(pan)
+      .changes > 0
+  );
 }
 
 export function passwordState(
@@ -102,10 +105,12 @@ function row(ledger: IssuerLedger, pan: string): PasswordRow | undefined {
 
 /** The password inside a wire block from this terminal for this card (null: not a valid block). */
 function openBlock(ctx: HandlerCtx, terminalId: string, pan: string, hex: string): string | null {
-  const key = derivePinKey(pinMasterOf(ctx.cardKeySecret), terminalId);
+  const kpin = derivePinKey(pinMasterOf(ctx.cardKeySecret), terminalId);
+  const key = sm4PinKey(kpin);
   try {
     return openSm4PinBlock(fromHex(hex), pan, key);
   } finally {
+    kpin.fill(0);
     key.fill(0);
   }
 }
@@ -114,7 +119,12 @@ function openBlock(ctx: HandlerCtx, terminalId: string, pan: string, hex: string
  * Checks the block against the card's password: undefined when right (counter reset), else the
  * decline — and the try counted, in this request's transaction.
  */
-function verify(ctx: HandlerCtx, m: { terminalId: string }, r: PasswordRow, hex: string | undefined): Answer | undefined {
+function verify(
+  ctx: HandlerCtx,
+  m: { terminalId: string },
+  r: PasswordRow,
+  hex: string | undefined,
+): Answer | undefined {
   const decline = (code: Answer['code'], extra?: Record<string, unknown>): Answer => ({
     result: 'declined',
     code,

@@ -204,7 +204,11 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
         : undefined;
       // The PIN key K_pin (cardholder password blocks), sealed the same way (src/shared/pin-key.ts).
       const pinKey = decision.first
-        ? wrapPinKey(derivePinKey(pinMasterOf(ctx.cardKeySecret), m.terminalId), opts.enrolToken, m.terminalId)
+        ? wrapPinKey(
+            derivePinKey(pinMasterOf(ctx.cardKeySecret), m.terminalId),
+            opts.enrolToken,
+            m.terminalId,
+          )
         : undefined;
       return {
         status: 200,

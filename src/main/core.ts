@@ -213,8 +213,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
         { value: string } | undefined
     )?.value;
   // The PIN key (card passwords) came later than K_r: a terminal enrolled without it asks again.
-  const enrolled = () =>
-    enrolledKey() === String(keys.keyVersion) && !!keys.receiptKey && !!keys.pinKey;
+  const enrolled = () => enrolledKey() === String(keys.keyVersion) && !!keys.receiptKey && !!keys.pinKey;
   async function enrol(): Promise<void> {
     // Key exchange is the adapter's: the home issuer's port signs on (cardtill-json: `enrol`).
     const known = enrolledKey();

@@ -21,6 +21,7 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sm2Verifier, sm2Signer, sm2GenerateKeyPair, sm3, fromHex, toHex } from '../../src/shared/crypto';
+import { sm4PinKey } from '../../src/shared/pin-key';
 import { sm2Z, encodeSignature, decodeSignature } from '../../src/shared/crypto/sm2';
 import { Sm2Point, N } from '../../src/shared/crypto/sm2-curve';
 import type { TerminalKeys } from '../../src/main/keys/terminal-keys';
@@ -145,7 +146,7 @@ export function keysFromHex(
       return receiptKey;
     },
     get pinKey() {
-      return pinKey;
+      return pinKey && sm4PinKey(pinKey);
     },
     setPinKey: (k: Uint8Array) => {
       pinKey = k;

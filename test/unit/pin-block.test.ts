@@ -16,14 +16,8 @@
  *               = A668EA0D45BE720B6169192423F51360          (OpenSSL 3.0)
  */
 import { describe, expect, it } from 'vitest';
-import {
-  clearPinBlock,
-  openSm4PinBlock,
-  panField,
-  pinField,
-  sm4PinBlock,
-} from '../../src/shared/pin-block';
-import { derivePinKey, unwrapPinKey, wrapPinKey } from '../../src/shared/pin-key';
+import { clearPinBlock, openSm4PinBlock, panField, pinField, sm4PinBlock } from '../../src/shared/pin-block';
+import { derivePinKey, sm4PinKey, unwrapPinKey, wrapPinKey } from '../../src/shared/pin-key';
 import { fromHex, toHex } from '../../src/shared/crypto';
 import { pinBlockOf } from '../../src/main/terminal/password';
 
@@ -79,7 +73,8 @@ describe('PIN block, ANSI X9.8 format 0, SM4 set', () => {
 
   it('the PIN key travels sealed under the enrolment token, bound to the terminal', () => {
     const k = derivePinKey(new Uint8Array(32).fill(7), 'T0000001');
-    expect(k.length).toBe(16);
+    expect(k.length).toBe(32); // sealed at rest like K_r; the SM4 key is its first half
+    expect(sm4PinKey(k)).toEqual(k.slice(0, 16));
     expect(derivePinKey(new Uint8Array(32).fill(7), 'T0000002')).not.toEqual(k);
     const wrapped = wrapPinKey(k, 'token', 'T0000001');
     expect(unwrapPinKey(wrapped, 'token', 'T0000001')).toEqual(k);

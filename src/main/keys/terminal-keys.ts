@@ -9,7 +9,7 @@
  *   data-key.json           sealed 32-byte key for card numbers at rest (sealSm4) and receipt QR details
  *   receipt-key.json        sealed 32-byte receipt key K_r from the issuer's enrolment answer
  *                           (src/main/receipt/code.ts: the receipt's verification code)
- *   pin-key.json            sealed 16-byte PIN key K_pin from the same answer (src/shared/pin-key.ts:
+ *   pin-key.json            sealed 32-byte PIN key K_pin from the same answer (src/shared/pin-key.ts:
  *                           the cardholder's password block, src/shared/pin-block.ts)
  */
 import fs from 'node:fs';
@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { sm2GenerateKeyPair, sm2Signer, sm2Verifier, toHex, fromHex } from '../crypto';
 import { sealPrivateKey, openPrivateKey, type SealedKeyFile } from '../crypto/keystore';
 import type { KeySecret } from './secret';
+import { sm4PinKey } from '../../shared/pin-key';
 
 export interface TerminalKeys {
   keyVersion: number;
@@ -38,9 +39,12 @@ export interface TerminalKeys {
   receiptKey: Uint8Array | undefined;
   /** Stores K_r (sealed like the other keys) and makes it current. */
   setReceiptKey(key: Uint8Array): void;
-  /** The issuer's PIN key K_pin (SM4, 16 bytes); undefined until an enrolment answer carried it. */
+  /**
+   * The SM4 key of the cardholder's PIN blocks (the first 16 bytes of the issuer's K_pin,
+   * src/shared/pin-key.ts); undefined until an enrolment answer carried it.
+   */
   pinKey: Uint8Array | undefined;
-  /** Stores K_pin (sealed like the other keys) and makes it current. */
+  /** Stores K_pin (32 bytes, sealed like the other keys) and makes it current. */
   setPinKey(key: Uint8Array): void;
   created: boolean;
 }
@@ -171,7 +175,7 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
       receiptKey = key;
     },
     get pinKey() {
-      return pinKey;
+      return pinKey && sm4PinKey(pinKey);
     },
     setPinKey(key) {
       writeJsonAtomic(pinKeyFile, sealPrivateKey(key, secret.secret, 0, { N: secret.sealCost?.N }));
