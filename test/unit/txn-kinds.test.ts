@@ -81,7 +81,16 @@ describe('the kinds table', () => {
   });
 
   it('the kinds of the first release, with their meaning', () => {
-    expect([...TXN_TYPES]).toEqual(['sale', 'inquiry', 'void', 'refund', 'reversal', 'activate', 'topup']);
+    expect([...TXN_TYPES]).toEqual([
+      'sale',
+      'inquiry',
+      'void',
+      'refund',
+      'reversal',
+      'activate',
+      'topup',
+      'password',
+    ]);
     expect(TxnTypeSchema.options).toEqual([...TXN_TYPES]);
     const m = (t: TxnType) => {
       const k = TXN_KINDS.get(t);
@@ -325,6 +334,7 @@ describe('reports follow the declaration', () => {
       'type,reversal,0,0,0.00',
       'type,activate,0,0,0.00',
       'type,topup,0,0,0.00',
+      'type,password,0,,', // moves no money: no amount, like an inquiry
     ];
     expect(lines({ ...report, totals })).toEqual(expected);
     const { byKind: _dropped, ...frozenBefore } = totals;
