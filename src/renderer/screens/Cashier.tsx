@@ -6,6 +6,7 @@ import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel, voidedStans } from '../components/VoidRefundPanel';
 import { CardLifePanel } from '../components/CardLifePanel';
+import { CardPasswordPanel, SalePasswordPrompt } from '../components/CardPassword';
 import { ReceiptSearch, ReprintNote } from '../components/ReceiptSearch';
 import { IdleWarning } from '../components/IdleWarning';
 import { CashierCount } from '../components/CashierCount';
@@ -168,9 +169,11 @@ export function Cashier() {
             </div>
           )}
           <ResultPanel />
+          <SalePasswordPrompt />
           <div className="cashier-tools">
             <VoidRefundPanel />
             <CardLifePanel />
+            <CardPasswordPanel />
             <ReceiptSearch />
           </div>
           <CashierCount />
