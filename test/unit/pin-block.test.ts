@@ -5,6 +5,8 @@
  *   password 246810, PAN 8888010000000504 (the demo card "password"), PIN key
  *   0123456789ABCDEFFEDCBA9876543210 (ISO8583-CUP.md's test key)
  *
+ * (the format 0 step is the ISO 8583 codec's, src/shared/iso8583/pin-block.ts; checked here again)
+ *
  *   PIN field   0 6 2 4 6 8 1 0 F F F F F F F F            = 06 24 68 10 FF FF FF FF
  *   PAN field   0000 + 12 rightmost digits before the check digit 4:
  *               888801000000050|4 → 801000000050          = 00 00 80 10 00 00 00 50
@@ -16,7 +18,7 @@
  *               = A668EA0D45BE720B6169192423F51360          (OpenSSL 3.0)
  */
 import { describe, expect, it } from 'vitest';
-import { clearPinBlock, openSm4PinBlock, panField, pinField, sm4PinBlock } from '../../src/shared/pin-block';
+import { clearPinBlock, openSm4PinBlock, sm4PinBlock } from '../../src/shared/pin-block';
 import { derivePinKey, sm4PinKey, unwrapPinKey, wrapPinKey } from '../../src/shared/pin-key';
 import { fromHex, toHex } from '../../src/shared/crypto';
 import { pinBlockOf } from '../../src/main/terminal/password';
@@ -27,9 +29,10 @@ const hex = (b: Uint8Array) => toHex(b).toUpperCase();
 
 describe('PIN block, ANSI X9.8 format 0, SM4 set', () => {
   it('matches the hand-computed vector step by step', () => {
-    expect(hex(pinField('246810'))).toBe('06246810FFFFFFFF');
-    expect(hex(panField(PAN))).toBe('0000801000000050');
     expect(hex(clearPinBlock('246810', PAN))).toBe('0624E800FFFFFFAF');
+    // The two fields on their own: a PAN of all zeros leaves the PIN field; a PIN field XOR
+    // itself is zero, so the PAN field is what the block of the same PIN differs by.
+    expect(hex(clearPinBlock('246810', '0000000000000000'))).toBe('06246810FFFFFFFF');
     expect(hex(sm4PinBlock('246810', PAN, KEY))).toBe('A668EA0D45BE720B6169192423F51360');
     expect(pinBlockOf(PAN, '246810', KEY)).toBe('A668EA0D45BE720B6169192423F51360');
   });
@@ -51,18 +54,21 @@ describe('PIN block, ANSI X9.8 format 0, SM4 set', () => {
   });
 
   it('format edges: PIN length 4–12, leading zeros kept, PAN of 13 and 19 digits', () => {
-    expect(hex(pinField('0000'))).toBe('040000FFFFFFFFFF');
-    expect(hex(pinField('123456789012'))).toBe('0C123456789012FF');
-    expect(hex(pinField('012345'))).toBe('06012345FFFFFFFF');
+    const zeros = '0000000000000000'; // the PAN field is 0: the clear block is the PIN field
+    expect(hex(clearPinBlock('0000', zeros))).toBe('040000FFFFFFFFFF');
+    expect(hex(clearPinBlock('123456789012', zeros))).toBe('0C123456789012FF');
+    expect(hex(clearPinBlock('012345', zeros))).toBe('06012345FFFFFFFF');
     for (const bad of ['123', '1234567890123', '12a456', '', '１２３４５６'])
-      expect(() => pinField(bad), bad).toThrow(/4 to 12 digits/);
-    // 13 digits: the 12 before the check digit are all of them but the last.
-    expect(hex(panField('1234567890123'))).toBe('0000123456789012');
-    // 19 digits: the 12 rightmost before the check digit.
-    expect(hex(panField('6222021234567890123'))).toBe('0000123456789012');
-    expect(() => panField('123456789012')).toThrow(/13 to 19/);
+      expect(() => clearPinBlock(bad, PAN), bad).toThrow(/4-12 digits/);
+    // 13 digits → the 12 before the check digit are all but the last; 19 digits → the 12
+    // rightmost before the check digit. Both give the PAN field 0000 1234 5678 9012:
+    //   PIN field 04 00 00 FF FF FF FF FF  XOR  00 00 12 34 56 78 90 12  =  04 00 12 CB A9 87 6F ED
+    expect(hex(clearPinBlock('0000', '1234567890123'))).toBe('040012CBA9876FED');
+    expect(hex(clearPinBlock('0000', '6222021234567890123'))).toBe('040012CBA9876FED');
+    expect(() => clearPinBlock('123456', '123456789012')).toThrow(/card number/);
     for (const pan of ['1234567890123', '6222021234567890123'])
       expect(openSm4PinBlock(sm4PinBlock('000000', pan, KEY), pan, KEY)).toBe('000000');
+    expect(() => sm4PinBlock('123456', PAN, KEY.slice(0, 8))).toThrow(/16 bytes/);
   });
 
   it('the till takes 6 digits only, and needs the PIN key', () => {
