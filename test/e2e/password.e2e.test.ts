@@ -108,6 +108,8 @@ describe.runIf(haveChromium)('card password end to end (Chromium)', () => {
     await typeOnPad(p, 'pw-confirm', '864200');
     await p.getByTestId('pw-confirm-ok').click();
     await expect.poll(() => p.getByTestId('card-password-note').textContent()).toContain('密码已设置');
+    // Its own STAN in the recent list, as the kind it is (no amount).
+    await expect.poll(() => p.getByTestId('recent').textContent()).toContain('设置卡密码');
     for (const typed of ['246810', '864200']) expect(await everythingOnThePage(p)).not.toContain(typed);
     await e.shot('password-05-changed');
     // The new one is now the card's password at the issuer.

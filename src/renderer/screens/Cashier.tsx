@@ -197,7 +197,11 @@ export function Cashier() {
             {recent.map((r) => (
               <li key={r.stan} className={`recent-${r.status}`} data-testid={`recent-${r.stan}`}>
                 <span className="mono">{String(r.stan).padStart(6, '0')}</span>{' '}
-                {r.type === 'inquiry' ? t('balance') : formatMoney(r.amountFen)}{' '}
+                {r.type === 'inquiry'
+                  ? t('balance')
+                  : r.type === 'password'
+                    ? t('txnkind_password')
+                    : formatMoney(r.amountFen)}{' '}
                 <span className="muted">{r.masked.slice(-4)}</span>{' '}
                 {voided.has(r.stan) ? (
                   <span className="tag" data-testid={`recent-voided-${r.stan}`}>
