@@ -53,10 +53,17 @@ export class CardPasswords {
       if (!PASSWORD_RE.test(req.newPassword)) throw new TillError('PASSWORD_FORMAT');
       if (req.newPassword !== req.confirmPassword) throw new TillError('PASSWORD_MISMATCH');
       const pinKey = terminal.opts.pinKey?.();
+      const changing = req.oldPassword !== undefined;
       const pinBlocks = {
         newPinBlock: pinBlockOf(card.pan, req.newPassword, pinKey),
         ...(req.oldPassword !== undefined ? { pinBlock: pinBlockOf(card.pan, req.oldPassword, pinKey) } : {}),
       };
+      // The clear passwords go no further than their blocks (the request object lives on while
+      // the issuer is asked).
+      const r = req as Partial<SetPasswordRequest>;
+      delete r.oldPassword;
+      delete r.newPassword;
+      delete r.confirmPassword;
       const row = await terminal.runner.run({
         kind: 'password',
         card,
@@ -72,7 +79,7 @@ export class CardPasswords {
         operatorRole: operator?.role,
         stan: row.stan,
         outcome: approved ? 'ok' : 'failed',
-        detail: `card password ${req.oldPassword !== undefined ? 'changed' : 'set'} ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
+        detail: `card password ${changing ? 'changed' : 'set'} ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
       });
       return terminal.publish(row);
     });
