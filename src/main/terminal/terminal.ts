@@ -49,7 +49,7 @@ export interface TerminalOptions {
   receiptExtras?: (row: TxnRow) => ReceiptExtras;
   /** Who allowed this transaction by override (void, refund), as the receipt names them. */
   approverOf?: (stan: number) => string | undefined;
-  /** The PIN key K_pin from enrolment (card passwords, ./password.ts); undefined until it came. */
+  /** The SM4 PIN key from the home issuer's enrolment (keys.pinKey; ./password.ts); undefined until it came. */
   pinKey?: () => Uint8Array | undefined;
 }
 
