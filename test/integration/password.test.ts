@@ -11,6 +11,8 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 import { passwordState, unlockCardPassword } from '../../src/issuer-sim/handlers-password';
 import { pinBlockOf } from '../../src/main/terminal/password';
+import { startIssuerSim } from '../../src/issuer-sim/server';
+import { tempDir } from '../helpers/app';
 import type { MethodName, Req, Res } from '../../src/shared/contract';
 import type { TxnStore } from '../../src/main/terminal/txn-store';
 
@@ -278,5 +280,50 @@ describe('the password and its PIN block are never kept', () => {
     const cmd = store.openCommand(sealed.request_enc);
     expect(cmd).toMatchObject({ kind: 'authorize', amountFen: 300 });
     expect(cmd).not.toHaveProperty('pinBlock');
+  });
+});
+
+describe('with more than one issuer', () => {
+  it('a card of an issuer that gave no PIN key: its password is refused PIN_KEY_MISSING, nothing sent', async () => {
+    await t.close();
+    const home = await startIssuerSim({ dataDir: tempDir('cardtill-home-'), enrolToken: 'demo-enrol-token' });
+    const other = await startIssuerSim({
+      dataDir: tempDir('cardtill-other-'),
+      enrolToken: 'demo-enrol-token',
+    });
+    const entry = (id: string, sim: typeof home, cardRanges: string[]) => ({
+      id,
+      name: id,
+      protocol: 'cardtill-json',
+      url: sim.url,
+      publicKey: sim.publicKeyHex,
+      timeoutMs: 1500,
+      attempts: 2,
+      cardRanges,
+    });
+    try {
+      t = await startTestApp({
+        config: { issuers: [entry('home', home, ['8888']), entry('other', other, [PWD.pan])] } as never,
+      });
+      await t.signIn();
+      expect(t.app.keys.pinKey).toBeDefined(); // the home issuer's
+      const rows = () => t.app.db.prepare('SELECT COUNT(*) AS n FROM txns').get();
+      const before = rows();
+      const e = await callError('sale.authorize', {
+        cardToken: await t.card(PWD.pan),
+        amountFen: 100,
+        password: '246810',
+      });
+      expect(e.code).toBe('PIN_KEY_MISSING');
+      expect(rows()).toEqual(before);
+      expect(passwordState(other.ledger, PWD.pan)!.wrongTries).toBe(0);
+      // The home issuer's own password card still works.
+      expect(await sale(OVER.pan, 10_001, '135790')).toMatchObject({ status: 'approved' });
+    } finally {
+      await t.close();
+      await home.close();
+      await other.close();
+      t = await startTestApp(); // for afterEach
+    }
   });
 });

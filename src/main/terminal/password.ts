@@ -31,6 +31,20 @@ export function pinBlockOf(pan: string, password: string, pinKey: Uint8Array | u
   return hex;
 }
 
+/**
+ * The PIN key for a card: the one the home issuer delivered at enrolment. Another issuer entry
+ * has given this till none (its enrolment answer's PIN key is not kept), so a password for a card
+ * it serves is refused PIN_KEY_MISSING instead of sending it a block it cannot open. A card no
+ * entry takes is declined by the runner without sending anything.
+ */
+export function pinKeyFor(terminal: Terminal, pan: string): Uint8Array | undefined {
+  const router = terminal.runner.router;
+  const entry = router.route(pan);
+  if (entry && entry !== router.home)
+    throw new TillError('PIN_KEY_MISSING', `issuer ${entry.id} has given this till no PIN key`);
+  return terminal.opts.pinKey?.();
+}
+
 export interface SetPasswordRequest {
   cardToken: string;
   /** Absent: the card has no password yet. */
@@ -52,7 +66,7 @@ export class CardPasswords {
       // Refused before anything is written or sent: the two new entries must agree.
       if (!PASSWORD_RE.test(req.newPassword)) throw new TillError('PASSWORD_FORMAT');
       if (req.newPassword !== req.confirmPassword) throw new TillError('PASSWORD_MISMATCH');
-      const pinKey = terminal.opts.pinKey?.();
+      const pinKey = pinKeyFor(terminal, card.pan);
       const changing = req.oldPassword !== undefined;
       const pinBlocks = {
         newPinBlock: pinBlockOf(card.pan, req.newPassword, pinKey),

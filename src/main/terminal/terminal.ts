@@ -21,7 +21,7 @@ import type { OfflineStore } from '../../offline-queue/store';
 import { decideOffline } from './offline-sale';
 import { TillLock } from './till-lock';
 import { TransactionRunner } from './runner';
-import { pinBlockOf } from './password';
+import { pinBlockOf, pinKeyFor } from './password';
 
 export interface TerminalOptions {
   store: TxnStore;
@@ -41,10 +41,12 @@ export interface TerminalOptions {
   log: (line: string) => void;
   /** Store-and-forward (src/offline-queue): absent or disabled → an unreachable issuer is a decline. */
   offline?: OfflineStore;
+  /** Each issuer entry's own store-and-forward state (its limits, hot cards, queue); default `offline`. */
+  offlineFor?: (issuerId: string) => OfflineStore;
   /** Manager overrides (offline over limit); set by the app once operators exist. */
   overrides?: OverrideChecker;
-  /** What each online exchange taught about the link: the forwarder's link state follows it. */
-  onLink?: (up: boolean, detail?: string) => void;
+  /** What each online exchange taught about an issuer's link: its forwarder's link state follows it. */
+  onLink?: (up: boolean, detail: string | undefined, issuerId: string) => void;
   /** Verification code and signed QR for a receipt (src/main/receipt/signed-receipt.ts). */
   receiptExtras?: (row: TxnRow) => ReceiptExtras;
   /** Who allowed this transaction by override (void, refund), as the receipt names them. */
@@ -75,7 +77,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       clock: opts.clock,
       log: opts.log,
       offline: opts.offline,
-      onLink: (up, detail) => this.opts.onLink?.(up, detail),
+      onLink: (up, detail, issuerId) => this.opts.onLink?.(up, detail, issuerId),
     });
   }
 
@@ -138,7 +140,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       const otherTenderFen = req.otherTenderFen ?? 0;
       const pinBlocks =
         req.password !== undefined
-          ? { pinBlock: pinBlockOf(card.pan, req.password, this.opts.pinKey?.()) }
+          ? { pinBlock: pinBlockOf(card.pan, req.password, pinKeyFor(this, card.pan)) }
           : undefined;
       delete req.password; // the clear password goes no further than its block
       const offline = this.opts.offline;
@@ -149,25 +151,28 @@ export class Terminal extends EventEmitter<TerminalEvents> {
         otherTenderFen,
         operatorId,
         ...(pinBlocks ? { pinBlocks } : {}),
-        offline:
-          offline && offline.config.enabled
-            ? ({ stan, time, issuer }) =>
-                decideOffline(
-                  this.opts.store,
-                  offline,
-                  this.opts.overrides,
-                  {
-                    stan,
-                    card,
-                    amountFen: req.amountFen,
-                    otherTenderFen,
-                    time,
-                    override: req.override,
-                    issuerId: issuer.id,
-                  },
-                  this.opts.log,
-                )
-            : undefined,
+        // The routed issuer's own store-and-forward: its limits, its hot-card list, its queue.
+        offline: offline
+          ? ({ stan, time, issuer }) => {
+              const lane = this.opts.offlineFor?.(issuer.id) ?? offline;
+              if (!lane.config.enabled) return undefined;
+              return decideOffline(
+                this.opts.store,
+                lane,
+                this.opts.overrides,
+                {
+                  stan,
+                  card,
+                  amountFen: req.amountFen,
+                  otherTenderFen,
+                  time,
+                  override: req.override,
+                  issuerId: issuer.id,
+                },
+                this.opts.log,
+              );
+            }
+          : undefined,
       });
       if (row.status === 'approved') this.clearCard();
       return this.publish(row);
