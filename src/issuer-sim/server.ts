@@ -27,6 +27,8 @@ import './handlers-card-life';
 // The cardholder password: wraps authorize (the check before the balance) and adds `password`.
 import { pinMasterOf, seedDemoPasswords, unlockCardPassword } from './handlers-password';
 import { derivePinKey, wrapPinKey } from '../shared/pin-key';
+// The e-purse's chip-load authorization registers itself too.
+import './handlers-epurse';
 
 export interface IssuerSimOptions {
   dataDir: string;

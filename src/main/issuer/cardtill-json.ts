@@ -36,6 +36,7 @@ const WIRE_TYPE: Record<IssuerCommand['kind'], string> = {
   activate: 'activate',
   topup: 'topup',
   password: 'password',
+  chip_load_auth: 'chip-load-auth',
   reverse: 'reverse',
   advice: 'advice',
   hotcards: 'hotcards',
@@ -103,6 +104,8 @@ export function encodeCommand(
     case 'activate':
     case 'topup':
       return { ...header, card: cmd.card, amountFen: cmd.amountFen, cashFen: cmd.cashFen };
+    case 'chip_load_auth':
+      return { ...header, ...cmd.load };
     case 'reverse':
       return { ...header, origStan: cmd.origStan };
     case 'advice':
@@ -118,6 +121,7 @@ export function encodeCommand(
         carriedStans: cmd.carriedStans,
         excludedStans: cmd.excludedStans,
         totals: cmd.totals,
+        ...(cmd.chip && cmd.chip.length > 0 ? { chip: cmd.chip } : {}),
       };
     case 'echo':
       return header;

@@ -26,13 +26,14 @@ import type {
   ExchangeOutcome,
   IssuerAnswer,
   IssuerCommand,
+  IssuerPort,
   CardRef,
   PinBlockHex,
   ReverseCommand,
 } from '../issuer/port';
 import type { IssuerEntry, IssuerRouter } from '../issuer/router';
 import { runnerKind, reversedWhenRecovered, type RunnerKind } from './kind-facts';
-import type { TxnType } from '../../shared/txn-kinds';
+import { runsOnChip, type TxnType } from '../../shared/txn-kinds';
 import type { ReversalSpec, TxnRow, TxnStore } from './txn-store';
 
 export interface RunnerOptions {
@@ -78,6 +79,13 @@ export interface RunRequest {
    * command at send only — never to the copy sealed in the pending row, so they are never on disk.
    */
   pinBlocks?: PinBlocks;
+  /**
+   * Executes the command here instead of at the routed issuer: the chip and its PSAM
+   * (chip-purchase.ts, kinds with `executesOn: 'chip'`). Same pending row, same finalize and
+   * journal. It may throw a TillError to leave the row pending: the chip's grey record then
+   * decides it when the card comes back (recovery leaves chip rows to it).
+   */
+  port?: Pick<IssuerPort, 'exchange'>;
 }
 
 /** `pinBlock`: the password typed (a sale) or the old one (a change); `newPinBlock`: the new one. */
@@ -245,12 +253,15 @@ export class TransactionRunner {
 
   private async send(ctx: TxnContext): Promise<Vote> {
     if (ctx.localDecline) return 'ABORTED';
-    const out = await ctx.issuer!.port.exchange(
+    const local = ctx.req.port;
+    const out = await (local ?? ctx.issuer!.port).exchange(
       withPinBlocks(ctx.command!, ctx.req.pinBlocks),
       ctx.issuer!.attempts,
     );
     ctx.outcome = out;
-    this.o.onLink?.(out.kind === 'answer', out.kind === 'answer' ? undefined : out.detail, ctx.issuer!.id);
+    // A local port (the chip) says nothing about the issuer link.
+    if (!local)
+      this.o.onLink?.(out.kind === 'answer', out.kind === 'answer' ? undefined : out.detail, ctx.issuer!.id);
     return out.kind === 'answer' ? 'PREPARED' : 'ABORTED';
   }
 
@@ -270,6 +281,7 @@ export class TransactionRunner {
       balanceFen: a.balanceFen,
       declineCode: a.result === 'declined' ? (a.code ?? 'ISSUER_ERROR') : undefined,
       authCode: a.authCode,
+      ...(a.chip ? { chip: a.chip } : {}),
     });
   }
 
@@ -365,6 +377,9 @@ export class TransactionRunner {
 
   /** A pending row nobody is sending: declined, and reversed when its kind moves money. */
   recoverRow(row: TxnRow, why: string): void {
+    // A chip row's outcome is on the card: its grey record decides it (chip-purchase.ts), never
+    // a decline here — declining a debit the card did would lose it.
+    if (runsOnChip(row.type)) return;
     // A kind the runner does not know is reversed: a Reverse of a STAN the issuer never saw is
     // answered and harmless, a forgotten debit is not.
     // A row no issuer took ('none': CARD_NOT_ACCEPTED) was never sent.
@@ -391,7 +406,7 @@ export class TransactionRunner {
     for (const [stan, u] of [...this.unresolved]) if (this.resolve(stan, u)) n++;
     const cutoff = new Date(this.o.clock().getTime() - this.pendingBoundMs()).toISOString();
     for (const row of this.o.store.pendingBefore(cutoff)) {
-      if (row.stan === this.inFlight || this.unresolved.has(row.stan)) continue;
+      if (row.stan === this.inFlight || this.unresolved.has(row.stan) || runsOnChip(row.type)) continue;
       this.recoverRow(row, `(pending past ${this.pendingBoundMs()} ms)`);
       n++;
     }

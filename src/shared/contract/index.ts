@@ -17,6 +17,7 @@ import { jobMethods } from './jobs';
 import { journalMethods } from './journal';
 import { cardLifeMethods } from './card-life';
 import { passwordMethods } from './password';
+import { chipMethods } from './chip';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
 import { LinkState, SessionInfo } from './session';
@@ -32,6 +33,7 @@ export * from './manager';
 export * from './jobs';
 export * from './journal';
 export * from './card-life';
+export * from './chip';
 
 export const methods = {
   ...sessionMethods,
@@ -46,6 +48,7 @@ export const methods = {
   ...journalMethods,
   ...cardLifeMethods,
   ...passwordMethods,
+  ...chipMethods,
 };
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
