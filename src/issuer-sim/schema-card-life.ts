@@ -16,7 +16,9 @@ export const ISSUER_CARD_LIFE_MIGRATIONS: Migration[] = [
     // "making other kinds of table schema changes"). entries is rebuilt first, pointing at the new
     // cards table, so dropping the old one orphans nothing; RENAME then rewrites that reference to
     // "cards". The column lists are explicit: a later migration adding a column to cards must run
-    // after this one (ISSUER_MIGRATIONS keeps this list before any such).
+    // after this one (ISSUER_MIGRATIONS keeps this list before any such). A child table of cards
+    // made before this ran (card_passwords in a ledger from the hour both existed apart) would
+    // block the DROP: such a demo ledger must be made again (delete the sim's ledger file).
     id: 'issuer/021-card-life-states',
     sql: `
   CREATE TABLE cards_new (

@@ -32,6 +32,7 @@ export const AUDIT_ACTION_WORDS: Record<string, Words> = {
   'override.cashout': { zh: '店长授权：退卡', en: 'Override: card cash-out' },
   'override.replace': { zh: '店长授权：换卡', en: 'Override: card replacement' },
   'card.buyers.export': { zh: '导出购卡人身份信息', en: "Buyers' IDs exported" },
+  'txn.password': { zh: '设置卡密码', en: 'Card password' },
   'shift.open': { zh: '开班', en: 'Shift opened' },
   'shift.count': { zh: '点钞', en: 'Drawer counted' },
   'shift.close': { zh: '结班', en: 'Shift closed' },

@@ -94,6 +94,7 @@ describe('the kinds table', () => {
       'topup',
       'chip_purchase',
       'chip_load',
+      'password',
       'cashout',
       'replace',
       'void_load',
@@ -280,6 +281,7 @@ describe('the kinds table', () => {
       topup: true,
       chip_purchase: true,
       chip_load: true,
+      password: true,
       cashout: true,
       replace: true,
       void_load: true,
@@ -294,6 +296,7 @@ describe('the kinds table', () => {
       topup: true,
       chip_purchase: true,
       chip_load: true,
+      password: true,
     };
     // @ts-expect-error — 'giftwrap' is not a kind.
     const extra: TxnType = 'giftwrap';
@@ -368,6 +371,7 @@ describe('reports follow the declaration', () => {
       'type,topup,0,0,0.00',
       'type,chip_purchase,0,0,0.00',
       'type,chip_load,0,0,0.00',
+      'type,password,0,,', // moves no money: no amount, like an inquiry
       'type,cashout,0,0,0.00',
       'type,replace,0,,',
       'type,void_load,0,0,0.00',

@@ -38,6 +38,7 @@ const WIRE_TYPE: Record<IssuerCommand['kind'], string> = {
   cashout: 'cashout',
   replace: 'replace',
   voidload: 'voidload',
+  password: 'password',
   chip_load_auth: 'chip-load-auth',
   reverse: 'reverse',
   advice: 'advice',
@@ -79,7 +80,20 @@ export function encodeCommand(
   };
   switch (cmd.kind) {
     case 'authorize':
-      return { ...header, card: cmd.card, amountFen: cmd.amountFen, otherTenderFen: cmd.otherTenderFen };
+      return {
+        ...header,
+        card: cmd.card,
+        amountFen: cmd.amountFen,
+        otherTenderFen: cmd.otherTenderFen,
+        ...(cmd.pinBlock !== undefined ? { pinBlock: cmd.pinBlock } : {}),
+      };
+    case 'password':
+      return {
+        ...header,
+        card: cmd.card,
+        ...(cmd.pinBlock !== undefined ? { pinBlock: cmd.pinBlock } : {}),
+        ...(cmd.newPinBlock !== undefined ? { newPinBlock: cmd.newPinBlock } : {}),
+      };
     case 'inquire':
       return { ...header, card: cmd.card };
     case 'void':

@@ -12,6 +12,7 @@ import { JOBS_MIGRATIONS } from '../jobs/schema';
 import { JOURNAL_MIGRATIONS } from '../journal/schema';
 import { CARD_LIFE_MIGRATIONS } from '../terminal/card-buyer';
 import { GREY_MIGRATIONS } from '../terminal/grey-store';
+import { FAILOVER_MIGRATIONS } from '../issuer/failover-schema';
 
 export const TERMINAL_MIGRATIONS: Migration[] = [
   ...CORE_MIGRATIONS,
@@ -22,6 +23,7 @@ export const TERMINAL_MIGRATIONS: Migration[] = [
   ...JOURNAL_MIGRATIONS,
   ...CARD_LIFE_MIGRATIONS,
   ...GREY_MIGRATIONS,
+  ...FAILOVER_MIGRATIONS,
 ];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {

@@ -13,7 +13,16 @@ export interface RunnerKind {
   type: TxnType;
   /** The issuer port command (src/main/issuer/port.ts). */
   command:
-    'authorize' | 'inquire' | 'void' | 'refund' | 'activate' | 'topup' | 'cashout' | 'replace' | 'voidload';
+    | 'authorize'
+    | 'inquire'
+    | 'void'
+    | 'refund'
+    | 'activate'
+    | 'topup'
+    | 'cashout'
+    | 'replace'
+    | 'voidload'
+    | 'password';
   /** Moves money at the issuer: an unknown outcome ends declined with a queued Reverse. */
   reversible: boolean;
   /** The issuer unreachable (nothing sent): may be decided by the offline policy. */
@@ -31,6 +40,7 @@ const COMMAND_OF_WIRE: Partial<Record<string, RunnerKind['command'] & IssuerComm
   cashout: 'cashout',
   replace: 'replace',
   voidload: 'voidload',
+  password: 'password',
   // Run on the chip by a local port (chip-purchase.ts), which reads these commands' amounts.
   chip_purchase: 'authorize',
   chip_load: 'topup',

@@ -31,6 +31,8 @@ export const SIM_CARDS = [
   },
   { pan: '8888010000000132', zh: '不记名 ¥50', en: 'Anonymous ¥50', name: 'anon-small', balanceFen: 5000 },
   { pan: '8888010000000140', zh: '待售卡 3', en: 'Unsold card 3', name: 'shelf3', balanceFen: 0 },
+  // Card password (issue 12): every sale needs 246810 (README).
+  { pan: '8888010000000504', zh: '密码卡 ¥500', en: 'Password ¥500', name: 'password', balanceFen: 50000 },
 ] as const;
 
 /**

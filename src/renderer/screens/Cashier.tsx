@@ -6,6 +6,7 @@ import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel, voidedStans } from '../components/VoidRefundPanel';
 import { CardLifePanel } from '../components/CardLifePanel';
+import { CardPasswordPanel, SalePasswordPrompt } from '../components/CardPassword';
 import { ReceiptSearch, ReprintNote } from '../components/ReceiptSearch';
 import { IdleWarning } from '../components/IdleWarning';
 import { CashierCount } from '../components/CashierCount';
@@ -175,9 +176,11 @@ export function Cashier() {
             </div>
           )}
           <ResultPanel />
+          <SalePasswordPrompt />
           <div className="cashier-tools">
             <VoidRefundPanel />
             <CardLifePanel />
+            <CardPasswordPanel />
             <ReceiptSearch />
           </div>
           <CashierCount />
@@ -203,8 +206,10 @@ export function Cashier() {
                 <span className="mono">{String(r.stan).padStart(6, '0')}</span>{' '}
                 {r.type === 'inquiry'
                   ? t('balance')
-                  : // A replacement moves no money in or out (amount 0): what moved is the new card's balance.
-                    formatMoney(r.type === 'replace' ? (r.balanceFen ?? 0) : r.amountFen)}{' '}
+                  : r.type === 'password'
+                    ? t('txnkind_password')
+                    : // A replacement moves no money in or out (amount 0): what moved is the new card's balance.
+                      formatMoney(r.type === 'replace' ? (r.balanceFen ?? 0) : r.amountFen)}{' '}
                 <span className="muted">{r.masked.slice(-4)}</span>{' '}
                 {voided.has(r.stan) ? (
                   <span className="tag" data-testid={`recent-voided-${r.stan}`}>
