@@ -43,6 +43,7 @@ import { reversalKind } from './jobs/reversal-job';
 import { adviceKind } from './jobs/advice-job';
 import { settlementKind } from './jobs/settlement-job';
 import { enrolmentKind } from './jobs/enrolment-job';
+import { fileBatchKind } from './jobs/file-batch-job';
 import type { EventName, EventPayload, SessionInfo } from '../shared/contract';
 
 export const VERSION = '0.1.0';
@@ -232,6 +233,19 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   jobs.register(reversalKind({ db, store, router, log }));
   jobs.register(settlementKind({ db, shifts: () => late.shifts }));
   jobs.register(adviceKind({ store: offline, forwarder }));
+  // File-batch issuers: their files move through this kind, which also attaches their adapters.
+  jobs.register(
+    fileBatchKind({
+      router,
+      db,
+      keys,
+      terminalId: config.terminalId,
+      openPan: (s) => store.openPan(s),
+      clock,
+      log,
+      onChange: (s) => emit('fileBatch.changed', s),
+    }),
+  );
   if (!enrolled()) {
     try {
       await enrol(); // before the first sale; the job retries it with backoff if this fails
@@ -322,7 +336,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     session.current();
     if (link.isCut()) return;
     terminal.recoverStale(); // a failed finalize, or a row pending past the bound: reversal queued
-    void jobs.run(['enrolment', 'reversal', 'settlement']);
+    void jobs.run(['enrolment', 'reversal', 'settlement', 'filebatch']);
   };
   const timer = setInterval(background, d.backgroundMs ?? 5000);
   timer.unref();

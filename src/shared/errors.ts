@@ -86,6 +86,10 @@ export const ErrorCode = z.enum([
   'CARD_CAP_EXCEEDED',
   'CARD_ALREADY_ACTIVE',
   'TENDER_SHORT',
+  // file-batch issuers (src/main/issuer/file-batch): a refused file, lists out of date, an operation it has not
+  'FILE_BATCH_REFUSED',
+  'FILE_BATCH_STALE',
+  'FILE_BATCH_UNSUPPORTED',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -239,6 +243,18 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     en: 'This card is already active: top it up instead',
   },
   TENDER_SHORT: { zh: '收取的现金少于卡面值', en: 'The cash taken is less than the card value' },
+  FILE_BATCH_REFUSED: {
+    zh: '发卡方文件未通过校验，已拒收：请通知店长',
+    en: "The issuer's file failed its check and was refused: tell the manager",
+  },
+  FILE_BATCH_STALE: {
+    zh: '此卡发卡方的黑名单或余额文件缺失或已过期，暂不能用此卡消费',
+    en: "This card's issuer files (hot list or balances) are missing or out of date: the card cannot be used now",
+  },
+  FILE_BATCH_UNSUPPORTED: {
+    zh: '此发卡方（文件接口）只受理消费、查询、撤销和退货',
+    en: 'This issuer (file interface) takes only sales, inquiries, voids and refunds',
+  },
   UNKNOWN_TXN_KIND: {
     zh: '未知的交易类型：数据可能来自更新的版本或已被改动，请联系技术人员',
     en: 'Unknown transaction type: the data may come from a newer version or was altered; call the technician',

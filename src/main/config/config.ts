@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { OfflineConfig } from '../../offline-queue/config';
 import { isTimeZone } from '../../shared/local-time';
+import { FileBatchOptions } from '../issuer/file-batch/config';
 
 export const DeviceConfig = z.object({
   id: z.string().min(1).max(40),
@@ -26,12 +27,15 @@ export const CardRange = z.string().regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a P
 export const IssuerEntryConfig = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
   name: z.string().min(1).max(40),
-  protocol: z.literal('cardtill-json').default('cardtill-json'),
+  protocol: z.enum(['cardtill-json', 'file-batch']).default('cardtill-json'),
+  /** The host's base URL; for `file-batch`, the exchange directory as a file: URL (file:///srv/mart). */
   url: z.string().url(),
   publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/),
   timeoutMs: z.number().int().min(500).max(60_000).default(8000),
   attempts: z.number().int().min(1).max(5).default(2),
   cardRanges: z.array(CardRange).min(1),
+  /** `file-batch` only: its limits and file ages (src/main/issuer/file-batch/config.ts). */
+  fileBatch: FileBatchOptions.optional(),
 });
 export type IssuerEntryConfig = z.infer<typeof IssuerEntryConfig>;
 

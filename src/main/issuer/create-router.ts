@@ -11,6 +11,7 @@ import type { MessageSigner, MessageVerifier } from './envelope';
 import { HttpIssuerLink } from './http-link';
 import type { IssuerLink } from './link';
 import { IssuerRouter, type IssuerEntry } from './router';
+import { fileBatchEntry } from './file-batch/entry';
 
 export function createIssuerRouter(o: {
   entries: IssuerEntryConfig[];
@@ -25,6 +26,8 @@ export function createIssuerRouter(o: {
 }): IssuerRouter & { close(): void } {
   const own: HttpIssuerLink[] = [];
   const list: IssuerEntry[] = o.entries.map((e, i) => {
+    // No link at all: the adapter decides from the issuer's signed files (src/main/issuer/file-batch).
+    if (e.protocol === 'file-batch') return fileBatchEntry(e);
     const issuerVerifier = (i === 0 ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey));
     let link = o.homeLink;
     if (i > 0) {

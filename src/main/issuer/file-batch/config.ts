@@ -1,0 +1,38 @@
+/**
+ * A file-batch issuer entry's own settings (config `issuers[].fileBatch`). The entry's `url` is
+ * the exchange directory as a `file:` URL and its `publicKey` the key the issuer signs its files
+ * with; these are the rest. Every sale on its cards is an offline decision, so its limits are the
+ * offline policy's (src/offline-queue/policy.ts), per this entry — with a longer default age:
+ * the oldest sale waits for the issuer's acknowledgement of the next day's file, not for a link.
+ */
+import { z } from 'zod';
+import { OfflineConfig } from '../../../offline-queue/config';
+
+export const FileBatchOptions = z.object({
+  /** Offline policy limits for this issuer's cards (defaults: the terminal's offline defaults, age 72 h). */
+  offline: OfflineConfig.prefault({ maxAgeMinutes: 72 * 60 }),
+  /** A hot list or balance file created longer ago than this is refused as too old (default 48 h). */
+  maxFileAgeMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .default(48 * 60),
+  /** A file dated more than this after the terminal's clock is refused (clock skew allowance). */
+  futureSkewMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(10),
+});
+export type FileBatchOptions = z.infer<typeof FileBatchOptions>;
+
+export const DEFAULT_FILE_BATCH_OPTIONS: FileBatchOptions = FileBatchOptions.parse({});
+
+/** The directory of a `file:` URL (config `url` of a file-batch entry). */
+export function exchangeDir(url: string): string {
+  const u = new URL(url);
+  if (u.protocol !== 'file:')
+    throw new Error(`a file-batch issuer's url must be a file: URL, not ${u.protocol}`);
+  return decodeURIComponent(u.pathname);
+}
