@@ -1,0 +1,28 @@
+/**
+ * The file-batch demo issuer's cards (a regional supermarket chain, 区域性商超): IIN 888802, so a
+ * terminal routes them apart from the JSON issuer's 888801 cards. Luhn-valid (ISO/IEC 7812-1).
+ */
+import type { CardStatus } from '../demo-cards';
+
+export interface MartCard {
+  name: string;
+  pan: string;
+  status: CardStatus;
+  balanceFen: number;
+  expiry: string;
+}
+
+export const MART_IIN = '888802';
+
+export const MART_CARDS: readonly MartCard[] = [
+  { name: 'active', pan: '8888020000000016', status: 'active', balanceFen: 50_000, expiry: '3012' },
+  { name: 'low', pan: '8888020000000024', status: 'active', balanceFen: 1_000, expiry: '3012' },
+  { name: 'lost', pan: '8888020000000032', status: 'lost', balanceFen: 30_000, expiry: '3012' },
+  { name: 'second', pan: '8888020000000040', status: 'active', balanceFen: 20_000, expiry: '3012' },
+];
+
+export function martCard(name: string): MartCard {
+  const c = MART_CARDS.find((x) => x.name === name);
+  if (!c) throw new Error(`no mart card ${name}`);
+  return c;
+}
