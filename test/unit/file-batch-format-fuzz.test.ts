@@ -148,7 +148,7 @@ describe('file-batch parser fuzz', () => {
         const r = outcome(Buffer.from(`${body}sig=AAAA\n`, 'latin1'), type, anything);
         if (r.ok) {
           expect(r.file.records).toHaveLength(r.file.header.count);
-          for (const rec of r.file.records as Array<Record<string, unknown>>)
+          for (const rec of r.file.records as unknown as Array<Record<string, unknown>>)
             if ('amountFen' in rec) expect(Number.isSafeInteger(rec.amountFen)).toBe(true);
         }
       }),
