@@ -110,6 +110,13 @@ export function loadConfig(file: string | undefined): { config: TerminalConfig; 
     throw new ConfigError(`config ${file}: issuer.publicKey is required with issuer.url`);
   const ids = (config.issuers ?? []).map((i) => i.id);
   if (new Set(ids).size !== ids.length) throw new ConfigError(`config ${file}: issuers ids must be unique`);
+  // A file-batch issuer has no link: it cannot be the home issuer (enrolment, forwarding, settlement).
+  const fileBatch = (config.issuers ?? []).filter((e) => e.protocol === 'file-batch');
+  if (config.issuers?.[0]?.protocol === 'file-batch')
+    throw new ConfigError(`config ${file}: the first issuer (the home issuer) cannot be file-batch`);
+  for (const e of fileBatch)
+    if (!e.url.startsWith('file:'))
+      throw new ConfigError(`config ${file}: issuer ${e.id} is file-batch: its url is the directory as file:///…`);
   return { config, demo: !config.issuer.url && !config.issuers };
 }
 
