@@ -20,6 +20,7 @@ import { sm2GenerateKeyPair, sm2Signer, sm2Verifier, toHex } from '../../src/sha
 import { buildFile, fileBody, FILE_NAMES, parseFile } from '../../src/shared/file-batch-format';
 import { FileBatchOptions } from '../../src/main/issuer/file-batch/config';
 import type { FileBatchStatus } from '../../src/shared/contract';
+import { ConfigError, loadConfig } from '../../src/main/config/config';
 
 const MGR = { operatorId: '2001', pin: '8888' };
 const ACTIVE = martCard('active');
@@ -391,6 +392,60 @@ describe('the daily transaction file', () => {
     expect(q.exceptions).toEqual([
       expect.objectContaining({ stan: s.stan, code: 'INSUFFICIENT_BALANCE', amountFen: 15_000 }),
     ]);
+  });
+});
+
+describe('a file-batch entry', () => {
+  it('a snapshot that claims a transaction file not written yet is refused; a missing folder is shown and retried', async () => {
+    const signer = sm2Signer(issuerKey.privateKey);
+    const at = clock().getTime();
+    fs.writeFileSync(
+      path.join(exch, FILE_NAMES.balances('mart', 4)),
+      buildFile(
+        'balances',
+        {
+          issuer: 'mart',
+          version: 4,
+          createdAt: new Date(at).toISOString(),
+          validUntil: new Date(at + 3600_000).toISOString(),
+          reflects: { T0000001: 1 },
+        },
+        [{ pan: ACTIVE.pan, balanceFen: 100 }],
+        (b) => signer.sign(b),
+      ),
+    );
+    expect(mart(await sync()).refusals[0]).toMatchObject({ reason: 'malformed' });
+    fs.rmSync(exch, { recursive: true });
+    const st = mart(await sync());
+    expect(st.lastSync).toMatchObject({ error: expect.stringContaining('ENOENT') });
+    fs.mkdirSync(exch);
+    expect(mart(await sync()).lastSync).toMatchObject({ error: null });
+  });
+
+  it('config: a file-batch entry cannot be the home issuer, and its url is a file: URL', () => {
+    const write = (issuers: unknown[]) => {
+      const f = path.join(tempDir('cardtill-cfg-'), 'config.json');
+      fs.writeFileSync(f, JSON.stringify({ issuers }));
+      return f;
+    };
+    const fb = {
+      id: 'mart',
+      name: 'Mart',
+      protocol: 'file-batch',
+      url: pathToFileURL(exch).href,
+      publicKey: toHex(issuerKey.publicKey),
+      cardRanges: ['888802'],
+    };
+    const home = {
+      id: 'home',
+      name: 'Home',
+      url: sim.url,
+      publicKey: sim.publicKeyHex,
+      cardRanges: ['888801'],
+    };
+    expect(loadConfig(write([home, fb])).config.issuers![1]).toMatchObject({ protocol: 'file-batch' });
+    expect(() => loadConfig(write([fb, home]))).toThrow(ConfigError);
+    expect(() => loadConfig(write([home, { ...fb, url: 'https://mart.example' }]))).toThrow(/file:/);
   });
 });
 

@@ -39,6 +39,10 @@ export const FILE_BATCH_WORDS = {
   fbSync: { zh: '立即同步', en: 'Sync now' },
   fbWriteNow: { zh: '立即生成今日交易文件', en: 'Write today’s file now' },
   fbSyncing: { zh: '正在同步…', en: 'Syncing…' },
+  fbSyncFailed: {
+    zh: '{at} 同步失败：交换目录不可读写，将自动重试（请检查网络共享）',
+    en: 'Sync failed at {at}: the exchange folder cannot be read or written; retrying (check the share)',
+  },
   fbReason_unsigned: { zh: '没有签名', en: 'Not signed' },
   'fbReason_bad-signature': { zh: '签名不正确', en: 'Bad signature' },
   fbReason_malformed: { zh: '格式不正确', en: 'Not in the file format' },

@@ -62,6 +62,8 @@ export const FileBatchIssuerStatus = z.object({
   unfiledCount: z.number().int().min(0),
   /** Sales the issuer has not acknowledged yet (no void cancels them). */
   unacknowledgedFen: Fen,
+  /** This run's last sync: when, and why it failed (the folder missing or not writable); null before the first. */
+  lastSync: z.object({ at: z.string(), error: z.string().nullable() }).nullable(),
 });
 export type FileBatchIssuerStatus = z.infer<typeof FileBatchIssuerStatus>;
 

@@ -56,6 +56,8 @@ export class FileBatchAdapter implements IssuerPort {
   readonly protocol = 'file-batch';
   private cut = false;
   private writeWanted = false;
+  /** The last sync's time and failure (a folder not there, not writable), for the manager's screen. */
+  private lastSync: { at: string; error: string | null } | null = null;
   private rt?: FileBatchRuntime;
   private st?: FileBatchStore;
 
@@ -156,14 +158,21 @@ export class FileBatchAdapter implements IssuerPort {
     if (!this.rt || !this.st) throw new Error('file-batch adapter not attached');
     const deps: SyncDeps = { ...this.rt, store: this.st, entry: this.entry };
     const writeNow = o.writeNow || this.writeWanted;
-    const report = syncFiles(deps, { writeNow });
-    if (writeNow) this.writeWanted = false; // only once it went through: a failed sync keeps the wish
-    return report;
+    const at = this.rt.clock().toISOString();
+    try {
+      const report = syncFiles(deps, { writeNow });
+      if (writeNow) this.writeWanted = false; // only once it went through: a failed sync keeps the wish
+      this.lastSync = { at, error: null };
+      return report;
+    } catch (e) {
+      this.lastSync = { at, error: (e as Error).message };
+      throw e;
+    }
   }
 
   status(): FileBatchIssuerStatus | undefined {
     if (!this.rt) return undefined;
-    return fileBatchStatus(this.rt.db, this.entry, this.rt.clock());
+    return { ...fileBatchStatus(this.rt.db, this.entry, this.rt.clock()), lastSync: this.lastSync };
   }
 
   async signOn(): Promise<SignOnResult> {

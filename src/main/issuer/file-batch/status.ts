@@ -33,7 +33,7 @@ export function fileBatchStatus(
   db: Db,
   entry: Pick<FileBatchEntry, 'id' | 'name' | 'dir'>,
   now: Date,
-): FileBatchIssuerStatus {
+): Omit<FileBatchIssuerStatus, 'lastSync'> {
   const id = entry.id;
   const hotlist = list(db, id, 'hotlist', now);
   const balances = list(db, id, 'balances', now);

@@ -140,6 +140,14 @@ function importList(
     try {
       const p = parseFile(r.bytes, kind, verifier);
       checkList(d, p.header);
+      // A snapshot cannot include a transaction file this terminal has not written yet: taking it
+      // would count that file's sales as already in the balance once it is written.
+      const reflects = p.header.reflects?.[d.terminalId] ?? 0;
+      if (kind === 'balances' && reflects > lastSeq(d))
+        throw new FileBatchError(
+          'malformed',
+          `reflects file ${reflects} of this terminal, which is not written yet`,
+        );
       good.push({ ...file, header: p.header, cards: p.records });
     } catch (e) {
       if (!(e instanceof FileBatchError)) throw e;
@@ -251,6 +259,16 @@ function applyAck(
   })();
 }
 
+function lastSeq(d: SyncDeps): number {
+  return (
+    d.db
+      .prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM filebatch_files WHERE issuer_id = ?')
+      .get(d.entry.id) as {
+      n: number;
+    }
+  ).n;
+}
+
 function unwritten(d: SyncDeps): FileRow[] {
   return d.db
     .prepare('SELECT * FROM filebatch_files WHERE issuer_id = ? AND written_at IS NULL ORDER BY seq')
@@ -357,14 +375,7 @@ function writeNext(d: SyncDeps, report: SyncReport): void {
   });
   const now = d.clock();
   const seq = d.db.transaction(() => {
-    const next =
-      (
-        d.db
-          .prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM filebatch_files WHERE issuer_id = ?')
-          .get(d.entry.id) as {
-          n: number;
-        }
-      ).n + 1;
+    const next = lastSeq(d) + 1;
     const content = buildFile(
       'transactions',
       {

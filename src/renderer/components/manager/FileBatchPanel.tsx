@@ -68,6 +68,11 @@ export function FileBatchPanel() {
       <p className={i.usable ? 'small' : 'error'} data-testid={`fb-usable-${i.issuerId}`}>
         {i.usable ? t('fbUsable') : t('fbNotUsable')}
       </p>
+      {i.lastSync?.error && (
+        <p className="error small" data-testid={`fb-sync-error-${i.issuerId}`} title={i.lastSync.error}>
+          {t('fbSyncFailed', { at: dateTime(i.lastSync.at) })}
+        </p>
+      )}
       <table className="grid">
         <tbody>
           <tr>
