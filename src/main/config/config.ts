@@ -116,7 +116,9 @@ export function loadConfig(file: string | undefined): { config: TerminalConfig; 
     throw new ConfigError(`config ${file}: the first issuer (the home issuer) cannot be file-batch`);
   for (const e of fileBatch)
     if (!e.url.startsWith('file:'))
-      throw new ConfigError(`config ${file}: issuer ${e.id} is file-batch: its url is the directory as file:///…`);
+      throw new ConfigError(
+        `config ${file}: issuer ${e.id} is file-batch: its url is the directory as file:///…`,
+      );
   return { config, demo: !config.issuer.url && !config.issuers };
 }
 
