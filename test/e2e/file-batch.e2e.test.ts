@@ -81,7 +81,7 @@ describe.runIf(haveChromium)('file-batch issuer on the manager screen (Chromium)
             publicKey: toHex(key.publicKey),
             timeoutMs: 1000,
             attempts: 1,
-            cardRanges: ['888802'],
+            cardRanges: ['888803'],
           },
         ],
       } as never,

@@ -80,8 +80,8 @@ function feed(bytes: Uint8Array) {
 describe('file-batch import fuzz (real SQLite, real directory)', () => {
   it('a genuine list is taken; garbage, flips and mutated signed lists are refused or taken whole', () => {
     const cards = [
-      { pan: '8888020000000016', balanceFen: 50_000 },
-      { pan: '8888020000000024', balanceFen: 1_000 },
+      { pan: '8888030000000015', balanceFen: 50_000 },
+      { pan: '8888030000000023', balanceFen: 1_000 },
     ];
     const good = buildFile('balances', header(5), cards, (b) => issuer.sign(b));
     expect(feed(good).imported).toEqual([{ kind: 'balances', version: 5 }]);

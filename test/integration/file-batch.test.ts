@@ -27,7 +27,7 @@ const ACTIVE = martCard('active');
 const LOW = martCard('low');
 const LOST = martCard('lost');
 const SECOND = martCard('second');
-const NOT_LISTED = '8888020000000057'; // Luhn-valid, in the range, not in the snapshot
+const NOT_LISTED = '8888030000000056'; // Luhn-valid, in the range, not in the snapshot
 
 let sim: IssuerSim;
 let t: TestApp | undefined;
@@ -60,7 +60,7 @@ function config() {
         publicKey: toHex(issuerKey.publicKey),
         timeoutMs: 1000,
         attempts: 1,
-        cardRanges: ['888802'],
+        cardRanges: ['888803'],
         // Velocity off for this test's repeated sales on one card; the other limits as shipped.
         fileBatch: FileBatchOptions.parse({ offline: { velocityCount: 1000 } }),
       },
@@ -434,7 +434,7 @@ describe('a file-batch entry', () => {
       protocol: 'file-batch',
       url: pathToFileURL(exch).href,
       publicKey: toHex(issuerKey.publicKey),
-      cardRanges: ['888802'],
+      cardRanges: ['888803'],
     };
     const home = {
       id: 'home',
