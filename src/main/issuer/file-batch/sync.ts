@@ -76,6 +76,17 @@ export function syncFiles(d: SyncDeps, o: { writeNow?: boolean }): SyncReport {
   return report;
 }
 
+/**
+ * Lists already dealt with (taken into use or refused), by name → size, mtime and inode: a file
+ * not changed since is not read and hashed again at every sync (a chain's balance snapshot can be
+ * tens of megabytes). A changed file is read again and judged by its content.
+ */
+const handled = new WeakMap<FileBatchStore, Map<string, string>>();
+const statKey = (dir: string, name: string) => {
+  const st = fs.statSync(path.join(dir, name));
+  return `${st.size}:${st.mtimeMs}:${st.ino}`;
+};
+
 function readBytes(dir: string, name: string): { bytes: Uint8Array; sha: string } | { tooLarge: number } {
   const file = path.join(dir, name);
   const size = fs.statSync(file).size;
@@ -124,7 +135,13 @@ function importList(
     cards: Array<{ pan: string; balanceFen?: number }>;
   };
   const good: Candidate[] = [];
+  let cache = handled.get(d.store);
+  if (!cache) handled.set(d.store, (cache = new Map()));
+  const stats = new Map<string, string>();
   for (const name of names.filter((n) => NAME_PATTERNS[kind].test(n)).sort()) {
+    const key = statKey(d.entry.dir, name);
+    if (cache.get(name) === key) continue;
+    stats.set(name, key);
     const r = readBytes(d.entry.dir, name);
     if ('tooLarge' in r) {
       refuse(
@@ -172,6 +189,7 @@ function importList(
       );
     }
   }
+  for (const [name, key] of stats) cache.set(name, key); // every one of them is decided now
 }
 
 function readAcks(d: SyncDeps, names: string[], verifier: Verifier, report: SyncReport): void {
