@@ -90,6 +90,7 @@ export const ErrorCode = z.enum([
   'FILE_BATCH_REFUSED',
   'FILE_BATCH_STALE',
   'FILE_BATCH_UNSUPPORTED',
+  'FILE_BATCH_SETTLES_BY_FILE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -250,6 +251,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   FILE_BATCH_STALE: {
     zh: '此卡发卡方的黑名单或余额文件缺失或已过期，暂不能用此卡消费',
     en: "This card's issuer files (hot list or balances) are missing or out of date: the card cannot be used now",
+  },
+  FILE_BATCH_SETTLES_BY_FILE: {
+    zh: '此发卡方不做联机结算：以每日交易文件及其确认文件对账（见离线队列→文件接口发卡方）',
+    en: 'This issuer does not settle online: its daily transaction files and their acknowledgements are the settlement (Offline queue → File-batch issuers)',
   },
   FILE_BATCH_UNSUPPORTED: {
     zh: '此发卡方（文件接口）只受理消费、查询、撤销和退货',

@@ -21,6 +21,7 @@ import { buildFile, fileBody, FILE_NAMES, parseFile } from '../../src/shared/fil
 import { FileBatchOptions } from '../../src/main/issuer/file-batch/config';
 import type { FileBatchStatus } from '../../src/shared/contract';
 import { ConfigError, loadConfig } from '../../src/main/config/config';
+import { fileBatchAdapters } from '../../src/main/jobs/file-batch-job';
 
 const MGR = { operatorId: '2001', pin: '8888' };
 const ACTIVE = martCard('active');
@@ -420,6 +421,41 @@ describe('a file-batch entry', () => {
     expect(st.lastSync).toMatchObject({ error: expect.stringContaining('ENOENT') });
     fs.mkdirSync(exch);
     expect(mart(await sync()).lastSync).toMatchObject({ error: null });
+  });
+
+  it('answers what has no file: settlement is the acknowledged files; hot-card sync, advices and card life are not offered', async () => {
+    const [port] = fileBatchAdapters(t!.app.terminal.runner.router);
+    const head = { stan: 999_001, time: clock().toISOString(), id: '00'.repeat(16) };
+    const code = async (cmd: Parameters<typeof port.exchange>[0]) => {
+      const out = await port!.exchange(cmd);
+      return out.kind === 'answer' ? out.answer.code : out.kind;
+    };
+    const totals = {
+      ...{ saleCount: 0, saleFen: 0, voidCount: 0, voidFen: 0, refundCount: 0, refundFen: 0 },
+      ...{ activateCount: 0, activateFen: 0, topupCount: 0, topupFen: 0 },
+    };
+    expect(
+      await code({
+        ...head,
+        kind: 'settle',
+        batchNo: 1,
+        fromStan: 1,
+        toStan: 2,
+        carriedStans: [],
+        excludedStans: [],
+        totals,
+      }),
+    ).toBe('FILE_BATCH_SETTLES_BY_FILE');
+    expect(await code({ ...head, kind: 'hotcards', sinceVersion: 0 })).toBe('FILE_BATCH_UNSUPPORTED');
+    expect(await code({ ...head, kind: 'advice', advices: [] })).toBe('FILE_BATCH_UNSUPPORTED');
+    const card = { pan: ACTIVE.pan, entryMode: 'swipe' };
+    expect(await code({ ...head, kind: 'topup', card, amountFen: 100, cashFen: 100 })).toBe(
+      'FILE_BATCH_UNSUPPORTED',
+    );
+    expect(await code({ ...head, kind: 'echo' })).toBeUndefined(); // approved: nothing to reach
+    port!.setCut(true);
+    expect(await code({ ...head, kind: 'echo' })).toBe('not-sent');
+    port!.setCut(false);
   });
 
   it('config: a file-batch entry cannot be the home issuer, and its url is a file: URL', () => {

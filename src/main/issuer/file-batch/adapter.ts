@@ -9,7 +9,8 @@
  *   Inquire    the same known balance
  *   Void       of a sale it approved; Refund (linked or not): credited back to the known balance
  *   Reverse    answered: nothing reached the issuer yet (only journaled approvals go into files)
- *   Settle, Advice, Hotcards, Activate, Topup: declined FILE_BATCH_UNSUPPORTED
+ *   Settle     declined FILE_BATCH_SETTLES_BY_FILE: the acknowledged files are its settlement
+ *   Advice, Hotcards, Activate, Topup: declined FILE_BATCH_UNSUPPORTED
  *
  * The files themselves (inbound lists, outbound transaction files, acknowledgements) are moved by
  * `sync()`, which the job queue's `filebatch` kind runs (src/main/jobs/file-batch-job.ts).
@@ -111,8 +112,11 @@ export class FileBatchAdapter implements IssuerPort {
       }
       case 'echo':
         return answer('approved');
+      case 'settle':
+        // Its settlement is the acknowledged transaction files (sync.ts), not a message.
+        return declined('FILE_BATCH_SETTLES_BY_FILE');
       default:
-        // Settlement is the acknowledged transaction files; store-and-forward and card life have no file.
+        // Store-and-forward (there is no link to be down) and card life have no file.
         return declined('FILE_BATCH_UNSUPPORTED');
     }
   }
