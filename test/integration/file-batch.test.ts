@@ -180,7 +180,7 @@ describe('sales on a file-batch issuer', () => {
 });
 
 describe('inbound files that are not right', () => {
-  it('unsigned, badly signed, older and stale files are refused; the manager is told (status, event, log without card numbers)', async () => {
+  it('unsigned, badly signed, older, stale and too old files are refused; the manager is told (status, event, log without card numbers)', async () => {
     const events: FileBatchStatus[] = [];
     t!.app.bus.on('event', (name, payload) => {
       if (name === 'fileBatch.changed') events.push(payload as FileBatchStatus);
@@ -212,6 +212,13 @@ describe('inbound files that are not right', () => {
       path.join(exch, FILE_NAMES.hotlist('mart', 9)),
       buildFile('hotlist', header(9, now.getTime() - 7200_000, 3600_000), [], (b) => signer.sign(b)),
     );
+    // Genuine and still valid, but made longer ago than maxFileAgeMinutes (48 h).
+    fs.writeFileSync(
+      path.join(exch, FILE_NAMES.hotlist('mart', 10)),
+      buildFile('hotlist', header(10, now.getTime() - 72 * 3600_000, 96 * 3600_000), [], (b) =>
+        signer.sign(b),
+      ),
+    );
     // Genuine, valid, for another issuer.
     fs.writeFileSync(
       path.join(exch, FILE_NAMES.hotlist('other', 3)),
@@ -225,11 +232,12 @@ describe('inbound files that are not right', () => {
       [FILE_NAMES.balances('mart', 7)]: 'unsigned',
       [FILE_NAMES.balances('mart', 8)]: 'bad-signature',
       [FILE_NAMES.hotlist('mart', 9)]: 'stale',
+      [FILE_NAMES.hotlist('mart', 10)]: 'too-old',
       [FILE_NAMES.hotlist('other', 3)]: 'wrong-issuer',
     });
     expect(st).toMatchObject({ usable: false, hotlist: null, balances: null });
     expect(await sale(ACTIVE.pan, 100)).toMatchObject({ declineCode: 'FILE_BATCH_STALE' });
-    expect(events.at(-1)!.issuers[0]!.refusals).toHaveLength(4);
+    expect(events.at(-1)!.issuers[0]!.refusals).toHaveLength(5);
 
     // A good pair, then a genuine but older version next to the one in use.
     bo.publishHotlist();
