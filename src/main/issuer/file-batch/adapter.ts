@@ -76,8 +76,10 @@ export class FileBatchAdapter implements IssuerPort {
 
   async exchange(cmd: IssuerCommand): Promise<ExchangeOutcome> {
     const st = this.st;
-    if (this.cut || !st)
-      return { kind: 'not-sent', detail: this.cut ? 'cut' : 'file-batch store not attached' };
+    if (this.cut) return { kind: 'not-sent', detail: 'cut' };
+    // There is no host to reach: an echo (the technician's, `cardtill issuers`) is answered here.
+    if (cmd.kind === 'echo') return answer('approved');
+    if (!st) return { kind: 'not-sent', detail: 'file-batch store not attached' };
     switch (cmd.kind) {
       case 'authorize':
         return this.authorize(st, cmd.stan, cmd.card.pan, cmd.amountFen);
@@ -110,8 +112,6 @@ export class FileBatchAdapter implements IssuerPort {
           original: { found: st.decision(cmd.origStan) !== undefined, applied: false, reversed: false },
         });
       }
-      case 'echo':
-        return answer('approved');
       case 'settle':
         // Its settlement is the acknowledged transaction files (sync.ts), not a message.
         return declined('FILE_BATCH_SETTLES_BY_FILE');
