@@ -15,6 +15,7 @@ import { openDatabase } from '../../src/shared/store/sqlite';
 import { TERMINAL_MIGRATIONS } from '../../src/main/store/terminal-db';
 import { FileBatchAdapter } from '../../src/main/issuer/file-batch/adapter';
 import { DEFAULT_FILE_BATCH_OPTIONS } from '../../src/main/issuer/file-batch/config';
+import { DEFAULT_OFFLINE_CONFIG } from '../../src/offline-queue/config';
 import { fromHex, sm2Signer } from '../../src/shared/crypto';
 import { buildFile, fileBody } from '../../src/shared/file-batch-format';
 
@@ -37,6 +38,7 @@ adapter.attach({
   keyVersion: 1,
   sign: () => new Uint8Array(),
   openPan: () => '',
+  offlineBase: DEFAULT_OFFLINE_CONFIG,
   clock: () => now,
   log: (l) => logs.push(l),
 });

@@ -18,7 +18,6 @@ import { FileBatchBackOffice } from '../../src/issuer-sim/file-batch/back-office
 import { martCard } from '../../src/issuer-sim/file-batch/cards';
 import { sm2GenerateKeyPair, sm2Signer, sm2Verifier, toHex } from '../../src/shared/crypto';
 import { buildFile, fileBody, FILE_NAMES, parseFile } from '../../src/shared/file-batch-format';
-import { FileBatchOptions } from '../../src/main/issuer/file-batch/config';
 import type { FileBatchStatus } from '../../src/shared/contract';
 import { ConfigError, loadConfig } from '../../src/main/config/config';
 import { fileBatchAdapters } from '../../src/main/jobs/file-batch-job';
@@ -63,7 +62,7 @@ function config() {
         attempts: 1,
         cardRanges: ['888803'],
         // Velocity off for this test's repeated sales on one card; the other limits as shipped.
-        fileBatch: FileBatchOptions.parse({ offline: { velocityCount: 1000 } }),
+        offline: { velocityCount: 1000 },
       },
     ],
   } as never;
@@ -431,7 +430,7 @@ describe('a file-batch entry', () => {
     expect(mart(await sync()).lastSync).toMatchObject({ error: null });
   });
 
-  it('answers what has no file: settlement is the acknowledged files; hot-card sync, advices and card life are not offered', async () => {
+  it('answers what has no file: settlement is the acknowledged files, the lane\'s hot-card sync "no change"; advices and card life are not offered', async () => {
     const [port] = fileBatchAdapters(t!.app.terminal.runner.router);
     const head = { stan: 999_001, time: clock().toISOString(), id: '00'.repeat(16) };
     const code = async (cmd: Parameters<typeof port.exchange>[0]) => {
@@ -454,16 +453,40 @@ describe('a file-batch entry', () => {
         totals,
       }),
     ).toBe('FILE_BATCH_SETTLES_BY_FILE');
-    expect(await code({ ...head, kind: 'hotcards', sinceVersion: 0 })).toBe('FILE_BATCH_UNSUPPORTED');
+    const hot = await port!.exchange({ ...head, kind: 'hotcards', sinceVersion: 3 });
+    expect(hot).toMatchObject({
+      kind: 'answer',
+      answer: { result: 'approved', hotcards: { version: 3, add: [] } },
+    });
     expect(await code({ ...head, kind: 'advice', advices: [] })).toBe('FILE_BATCH_UNSUPPORTED');
     const card = { pan: ACTIVE.pan, entryMode: 'swipe' };
     expect(await code({ ...head, kind: 'topup', card, amountFen: 100, cashFen: 100 })).toBe(
       'FILE_BATCH_UNSUPPORTED',
     );
     expect(await code({ ...head, kind: 'echo' })).toBeUndefined(); // approved: nothing to reach
+    // The demo switch cuts links; this issuer has none: it still decides.
     port!.setCut(true);
-    expect(await code({ ...head, kind: 'echo' })).toBe('not-sent');
-    port!.setCut(false);
+    expect(port!.isCut()).toBe(false);
+    expect(await code({ ...head, kind: 'echo' })).toBeUndefined();
+  });
+
+  it('at the close its batch is its own: totals apart, settled by file (not online), its lane online', async () => {
+    bo.publishHotlist();
+    bo.publishBalances();
+    await sync();
+    await t!.call('shift.open', { openingFloatFen: 0 });
+    expect((await sale(ACTIVE.pan, 700)).status).toBe('approved');
+    await t!.app.jobs.run(['advice'], true); // every lane's forwarder: echo, hot cards
+    const z = (await t!.call('shift.close', { countedFen: 0 })).report;
+    const mine = z.issuers?.find((p) => p.issuerId === 'mart');
+    expect(mine).toMatchObject({ totals: { sales: { count: 1, amountFen: 700 } } });
+    expect(mine!.settlement).toMatchObject({ status: 'refused', issuerCode: 'FILE_BATCH_SETTLES_BY_FILE' });
+    // The settlement job does not retry it: the acknowledged files are its settlement.
+    expect(t!.app.jobs.waitingCount('settlement')).toBe(0);
+    // Its store-and-forward lane (echo, hot cards) stays online, and shows the limits the adapter uses.
+    const lane = (await t!.call('queue.status', {})).issuers?.find((l) => l.issuerId === 'mart');
+    expect(lane).toMatchObject({ link: 'online', count: 0, limits: { velocityCount: 1000 } });
+    expect(fileBatchAdapters(t!.app.terminal.runner.router)[0]!.store!.limits.velocityCount).toBe(1000);
   });
 
   it('config: a file-batch entry cannot be the home issuer, and its url is a file: URL', () => {

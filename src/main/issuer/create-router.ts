@@ -15,7 +15,8 @@ import { fileBatchEntry } from './file-batch/entry';
 
 export function createIssuerRouter(o: {
   entries: IssuerEntryConfig[];
-  homeLink: IssuerLink;
+  /** The app's link for the home entry (absent, as in the CLI: the home entry gets its own too). */
+  homeLink?: IssuerLink;
   /** The home link's verifier of the issuer's signatures, for its sign-on too (default: from its key). */
   homeVerifier?: MessageVerifier;
   signer: MessageSigner;
@@ -29,8 +30,8 @@ export function createIssuerRouter(o: {
     // No link at all: the adapter decides from the issuer's signed files (src/main/issuer/file-batch).
     if (e.protocol === 'file-batch') return fileBatchEntry(e);
     const issuerVerifier = (i === 0 ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey));
-    let link = o.homeLink;
-    if (i > 0) {
+    let link = i === 0 ? o.homeLink : undefined;
+    if (!link) {
       const l = new HttpIssuerLink({
         url: e.url,
         signer: o.signer,

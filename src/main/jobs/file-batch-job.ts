@@ -11,6 +11,7 @@
 import type { Db } from '../../shared/store/sqlite';
 import type { FileBatchStatus } from '../../shared/contract/file-batch';
 import type { IssuerRouter } from '../issuer/router';
+import type { OfflineConfig } from '../../offline-queue/config';
 import { FileBatchAdapter } from '../issuer/file-batch/adapter';
 import type { FileBatchIssuerStatus } from '../issuer/file-batch/status';
 import { JobFailure, type JobKind } from './queue';
@@ -34,6 +35,8 @@ export function fileBatchKind(p: {
   keys: { dataKey: Uint8Array; keyVersion: number; sign(bytes: Uint8Array): Uint8Array };
   terminalId: string;
   openPan(sealed: Uint8Array): string;
+  /** The top-level offline limits (an entry's own `offline` goes over them). */
+  offlineBase: OfflineConfig;
   clock: () => Date;
   log: (line: string) => void;
   onChange?: (s: FileBatchStatus) => void;
@@ -47,6 +50,7 @@ export function fileBatchKind(p: {
       keyVersion: p.keys.keyVersion,
       sign: (b) => p.keys.sign(b),
       openPan: p.openPan,
+      offlineBase: p.offlineBase,
       clock: p.clock,
       log: p.log,
     });

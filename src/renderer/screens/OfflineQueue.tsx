@@ -15,6 +15,7 @@ import { DeadLetters } from '../components/manager/DeadLetters';
 import { FileBatchPanel } from '../components/manager/FileBatchPanel';
 import { useFormat, useOperatorName } from '../format';
 import { OfflineLimitsTable } from '../components/manager/OfflineLimits';
+import { IssuerQueues } from '../components/manager/IssuerQueues';
 
 function age(seconds: number | null, t: ReturnType<typeof useT>['t']): string {
   if (seconds === null) return t('queueNone');
@@ -158,6 +159,8 @@ export function OfflineQueue() {
           </span>
         )}
       </div>
+
+      <IssuerQueues issuers={s.issuers} />
 
       <QueueItems />
 

@@ -10,7 +10,8 @@
  *   Void       of a sale it approved; Refund (linked or not): credited back to the known balance
  *   Reverse    answered: nothing reached the issuer yet (only journaled approvals go into files)
  *   Settle     declined FILE_BATCH_SETTLES_BY_FILE: the acknowledged files are its settlement
- *   Advice, Hotcards, Activate, Topup: declined FILE_BATCH_UNSUPPORTED
+ *   Hotcards   answered "no change" (its lane's forwarder asks; the list comes by file)
+ *   Advice, Activate, Topup: declined FILE_BATCH_UNSUPPORTED
  *
  * The files themselves (inbound lists, outbound transaction files, acknowledgements) are moved by
  * `sync()`, which the job queue's `filebatch` kind runs (src/main/jobs/file-batch-job.ts).
@@ -19,7 +20,8 @@ import type { Db } from '../../../shared/store/sqlite';
 import type { ErrorCode } from '../../../shared/errors';
 import { evaluateOffline } from '../../../offline-queue/policy';
 import type { ExchangeOutcome, IssuerAnswer, IssuerCommand, IssuerPort, SignOnResult } from '../port';
-import type { FileBatchOptions } from './config';
+import type { OfflineConfig } from '../../../offline-queue/config';
+import { fileBatchLimits, type FileBatchOptions } from './config';
 import { FileBatchStore } from './store';
 import { syncFiles, type SyncDeps, type SyncReport } from './sync';
 import { fileBatchStatus, type FileBatchIssuerStatus } from './status';
@@ -33,6 +35,8 @@ export interface FileBatchRuntime {
   sign(bytes: Uint8Array): Uint8Array;
   /** Opens a txns row's sealed card number (TxnStore.openPan). */
   openPan(sealed: Uint8Array): string;
+  /** The top-level offline limits (config `offline`): the entry's own block goes over them. */
+  offlineBase: OfflineConfig;
   clock: () => Date;
   log: (line: string) => void;
 }
@@ -44,6 +48,8 @@ export interface FileBatchEntry {
   dir: string;
   issuerPublicKey: Uint8Array;
   options: FileBatchOptions;
+  /** The entry's own offline limits (config `issuers[].offline`). */
+  offline?: Partial<OfflineConfig>;
 }
 
 function answer(result: 'approved' | 'declined', a: Partial<IssuerAnswer> = {}): ExchangeOutcome {
@@ -55,7 +61,6 @@ const authCodeOf = (stan: number) => `FB${String(stan % 1_000_000).padStart(6, '
 
 export class FileBatchAdapter implements IssuerPort {
   readonly protocol = 'file-batch';
-  private cut = false;
   private writeWanted = false;
   /** The last sync's time and failure (a folder not there, not writable), for the manager's screen. */
   private lastSync: { at: string; error: string | null } | null = null;
@@ -67,7 +72,8 @@ export class FileBatchAdapter implements IssuerPort {
   /** Gives the adapter its database and keys (before the first sale: core.ts registers the job). */
   attach(rt: FileBatchRuntime): void {
     this.rt = rt;
-    this.st = new FileBatchStore(rt.db, this.entry.id, rt.dataKey, this.entry.options.offline, rt.clock);
+    const limits = fileBatchLimits(rt.offlineBase, this.entry.offline);
+    this.st = new FileBatchStore(rt.db, this.entry.id, rt.dataKey, limits, rt.clock);
   }
 
   get store(): FileBatchStore | undefined {
@@ -76,7 +82,6 @@ export class FileBatchAdapter implements IssuerPort {
 
   async exchange(cmd: IssuerCommand): Promise<ExchangeOutcome> {
     const st = this.st;
-    if (this.cut) return { kind: 'not-sent', detail: 'cut' };
     // There is no host to reach: an echo (the technician's, `cardtill issuers`) is answered here.
     if (cmd.kind === 'echo') return answer('approved');
     if (!st) return { kind: 'not-sent', detail: 'file-batch store not attached' };
@@ -112,6 +117,12 @@ export class FileBatchAdapter implements IssuerPort {
           original: { found: st.decision(cmd.origStan) !== undefined, applied: false, reversed: false },
         });
       }
+      case 'hotcards':
+        // This entry's store-and-forward lane asks like any issuer's; the list comes by file
+        // (the adapter's own), so the answer is "no change" and the lane's link stays up.
+        return answer('approved', {
+          hotcards: { version: cmd.sinceVersion, full: false, add: [], remove: [] },
+        });
       case 'settle':
         // Its settlement is the acknowledged transaction files (sync.ts), not a message.
         return declined('FILE_BATCH_SETTLES_BY_FILE');
@@ -124,7 +135,7 @@ export class FileBatchAdapter implements IssuerPort {
   private authorize(st: FileBatchStore, stan: number, pan: string, amountFen: number): ExchangeOutcome {
     if (!st.listsUsable()) return declined('FILE_BATCH_STALE');
     const f = st.facts(pan, amountFen);
-    const v = evaluateOffline(this.entry.options.offline, f);
+    const v = evaluateOffline(st.limits, f);
     if (v.countsPresentation) st.notePresentation(f.cardKey, v.blockUntil);
     const first = v.violations[0];
     if (first)
@@ -182,10 +193,11 @@ export class FileBatchAdapter implements IssuerPort {
   async signOn(): Promise<SignOnResult> {
     return {}; // no key exchange: the issuer's key is configured, the terminal's is in the file header
   }
+  /** There is no link to cut (the demo switch cuts every entry's): decisions stay local. */
   setCut(cut: boolean): void {
-    this.cut = cut;
+    void cut;
   }
   isCut(): boolean {
-    return this.cut;
+    return false;
   }
 }

@@ -15,6 +15,7 @@ export function fileBatchEntry(e: IssuerEntryConfig): IssuerEntry {
       dir: exchangeDir(e.url),
       issuerPublicKey: fromHex(e.publicKey),
       options: e.fileBatch ?? DEFAULT_FILE_BATCH_OPTIONS,
+      offline: e.offline,
     }),
     // Decided locally: one "attempt", and a deadline only for the pending bound.
     attempts: 1,

@@ -370,7 +370,7 @@ function unfiled(d: SyncDeps): Array<{ stan: number; created_at: string }> {
 function writeDue(d: SyncDeps): boolean {
   const first = unfiled(d)[0];
   if (!first) return false;
-  const off = d.entry.options.offline.dayOffsetMinutes;
+  const off = d.store.limits.dayOffsetMinutes;
   return storeDay(Date.parse(first.created_at), off) < storeDay(d.clock().getTime(), off);
 }
 
@@ -415,7 +415,7 @@ function writeNext(d: SyncDeps, report: SyncReport): void {
         d.entry.id,
         next,
         FILE_NAMES.transactions(d.terminalId, next),
-        storeDay(now.getTime(), d.entry.options.offline.dayOffsetMinutes),
+        storeDay(now.getTime(), d.store.limits.dayOffsetMinutes),
         now.toISOString(),
         records.length,
         toHex(sm3(content)),
