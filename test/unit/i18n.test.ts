@@ -10,6 +10,7 @@ import { JOURNAL_WORDS } from '../../src/renderer/i18n/journal';
 import { FORMAT_WORDS } from '../../src/renderer/i18n/format';
 import { CARD_LIFE_WORDS } from '../../src/renderer/i18n/card-life';
 import { FILE_BATCH_WORDS } from '../../src/renderer/i18n/file-batch';
+import { CHIP_WORDS } from '../../src/renderer/i18n/chip';
 
 describe('i18n', () => {
   it('every word exists in 简体中文 and English', () => {
@@ -31,6 +32,7 @@ describe('i18n', () => {
       FORMAT_WORDS,
       CARD_LIFE_WORDS,
       FILE_BATCH_WORDS,
+      CHIP_WORDS,
     };
     const seen = new Map<string, string>();
     const clashes: string[] = [];
