@@ -13,6 +13,7 @@ import { JOURNAL_WORDS } from './i18n/journal';
 import { FORMAT_WORDS } from './i18n/format';
 import { CARD_LIFE_WORDS } from './i18n/card-life';
 import { FILE_BATCH_WORDS } from './i18n/file-batch';
+import { PASSWORD_WORDS } from './i18n/password';
 import { CHIP_WORDS } from './i18n/chip';
 
 export type Lang = 'zh' | 'en';
@@ -32,6 +33,7 @@ export const WORDS = {
   ...FORMAT_WORDS,
   ...CARD_LIFE_WORDS,
   ...FILE_BATCH_WORDS,
+  ...PASSWORD_WORDS,
   ...CHIP_WORDS,
 } as const;
 

@@ -10,6 +10,7 @@ import { JOURNAL_WORDS } from '../../src/renderer/i18n/journal';
 import { FORMAT_WORDS } from '../../src/renderer/i18n/format';
 import { CARD_LIFE_WORDS } from '../../src/renderer/i18n/card-life';
 import { FILE_BATCH_WORDS } from '../../src/renderer/i18n/file-batch';
+import { PASSWORD_WORDS } from '../../src/renderer/i18n/password';
 import { CHIP_WORDS } from '../../src/renderer/i18n/chip';
 
 describe('i18n', () => {
@@ -32,6 +33,7 @@ describe('i18n', () => {
       FORMAT_WORDS,
       CARD_LIFE_WORDS,
       FILE_BATCH_WORDS,
+      PASSWORD_WORDS,
       CHIP_WORDS,
     };
     const seen = new Map<string, string>();
