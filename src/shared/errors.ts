@@ -74,6 +74,8 @@ export const ErrorCode = z.enum([
   'NO_CJK_FONT',
   // transaction runner and issuer router (src/main/terminal/runner.ts, src/main/issuer/router.ts)
   'CARD_NOT_ACCEPTED',
+  // primary + backup hosts (src/main/issuer/failover-hold.ts): a lost debit's reversal is waiting
+  'CARD_REVERSAL_PENDING',
   'OUTCOME_UNKNOWN',
   'ALREADY_FINAL',
   // transaction kinds (src/shared/txn-kinds.ts)
@@ -210,6 +212,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   SHIFT_ALREADY_OPEN: { zh: '班次已开', en: 'A shift is already open' },
   INVALID_STATE: { zh: '当前状态下不能执行此操作', en: 'Not possible in the current state' },
   CARD_NOT_ACCEPTED: { zh: '本店不受理此卡', en: 'This card is not accepted here' },
+  CARD_REVERSAL_PENDING: {
+    zh: '此卡上一笔交易正在冲正，请稍候',
+    en: 'The previous transaction on this card is being reversed: please wait',
+  },
   OUTCOME_UNKNOWN: {
     zh: '结果未知，将自动冲正，请勿重复刷卡',
     en: 'Outcome unknown — it will be reversed, do not retry',

@@ -12,6 +12,7 @@ import { JOBS_MIGRATIONS } from '../jobs/schema';
 import { JOURNAL_MIGRATIONS } from '../journal/schema';
 import { FILE_BATCH_MIGRATIONS } from '../issuer/file-batch/schema';
 import { GREY_MIGRATIONS } from '../terminal/grey-store';
+import { FAILOVER_MIGRATIONS } from '../issuer/failover-schema';
 
 export const TERMINAL_MIGRATIONS: Migration[] = [
   ...CORE_MIGRATIONS,
@@ -22,6 +23,7 @@ export const TERMINAL_MIGRATIONS: Migration[] = [
   ...JOURNAL_MIGRATIONS,
   ...FILE_BATCH_MIGRATIONS,
   ...GREY_MIGRATIONS,
+  ...FAILOVER_MIGRATIONS,
 ];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {
