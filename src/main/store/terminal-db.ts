@@ -11,6 +11,7 @@ import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
 import { JOBS_MIGRATIONS } from '../jobs/schema';
 import { JOURNAL_MIGRATIONS } from '../journal/schema';
 import { CARD_LIFE_MIGRATIONS } from '../terminal/card-buyer';
+import { FILE_BATCH_MIGRATIONS } from '../issuer/file-batch/schema';
 import { GREY_MIGRATIONS } from '../terminal/grey-store';
 import { FAILOVER_MIGRATIONS } from '../issuer/failover-schema';
 
@@ -22,6 +23,7 @@ export const TERMINAL_MIGRATIONS: Migration[] = [
   ...JOBS_MIGRATIONS,
   ...JOURNAL_MIGRATIONS,
   ...CARD_LIFE_MIGRATIONS,
+  ...FILE_BATCH_MIGRATIONS,
   ...GREY_MIGRATIONS,
   ...FAILOVER_MIGRATIONS,
 ];
