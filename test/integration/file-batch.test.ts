@@ -440,6 +440,7 @@ describe('a file-batch entry', () => {
     const totals = {
       ...{ saleCount: 0, saleFen: 0, voidCount: 0, voidFen: 0, refundCount: 0, refundFen: 0 },
       ...{ activateCount: 0, activateFen: 0, topupCount: 0, topupFen: 0 },
+      ...{ cashoutCount: 0, cashoutFen: 0, replaceCount: 0, replaceFen: 0, loadvoidCount: 0, loadvoidFen: 0 },
     };
     expect(
       await code({
