@@ -106,6 +106,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     timeoutMs: config.issuers?.[0]?.timeoutMs ?? config.issuer.timeoutMs,
     onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
   });
+  const db = openTerminalDb(d.dataDir);
   // Card → issuer entry, each with its port (src/main/issuer/router.ts); the first is the home link.
   const router = createIssuerRouter({
     entries: issuerEntries(config, { url: d.issuer.url, publicKey: d.issuer.publicKey }),
@@ -116,9 +117,10 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     merchantId: config.merchantId,
     clock,
     onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
+    // An iso8583-cup entry: its sealed TMK under the data key, its batch and sent requests in db.
+    iso: { dataDir: d.dataDir, dataKey: keys.dataKey, db, log },
   });
 
-  const db = openTerminalDb(d.dataDir);
   // The journal head outside the database, the issuer's acknowledgement of it in echo and settle,
   // and the rollback block (src/main/journal/head-keeper.ts).
   link.setHooks(attachJournalHead(db, { dataDir: d.dataDir, log, clock, keys }));

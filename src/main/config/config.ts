@@ -22,17 +22,56 @@ export type DeviceConfig = z.infer<typeof DeviceConfig>;
  */
 export const CardRange = z.string().regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a PAN prefix or "low-high"');
 
-/** One issuer host the router can send a card to (src/main/issuer/router.ts). */
-export const IssuerEntryConfig = z.object({
+/** What every issuer entry has, whatever its protocol. */
+const IssuerEntryBase = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
   name: z.string().min(1).max(40),
-  protocol: z.literal('cardtill-json').default('cardtill-json'),
-  url: z.string().url(),
-  publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/),
   timeoutMs: z.number().int().min(500).max(60_000).default(8000),
   attempts: z.number().int().min(1).max(5).default(2),
   cardRanges: z.array(CardRange).min(1),
 });
+
+/** An issuer speaking docs/issuer-protocol.md (signed JSON over HTTP). */
+export const JsonIssuerEntryConfig = IssuerEntryBase.extend({
+  protocol: z.literal('cardtill-json').default('cardtill-json'),
+  url: z.string().url(),
+  publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/),
+});
+
+/**
+ * An issuer speaking the UnionPay POS dialect of ISO 8583 over TCP (/work/shared/ISO8583-CUP.md,
+ * src/main/issuer/iso8583). Its terminal master key is never in the config: the technician enters
+ * it once (`cardtill keys tmk --issuer ID`), it is sealed under the data key in
+ * keys/tmk-<id>.json; `tmkCheck` (the key sheet's check value) is the reference the app checks the
+ * sealed key against at start.
+ */
+export const IsoIssuerEntryConfig = IssuerEntryBase.extend({
+  protocol: z.literal('iso8583-cup'),
+  /** host:port of the host's TCP listener. */
+  endpoint: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'host:port'),
+  keySet: z.enum(['3des', 'sm4']).default('3des'),
+  /** The TMK's check value (8 hex digits, first 4 bytes of its encryption of a zero block). */
+  tmkCheck: z
+    .string()
+    .regex(/^[0-9a-fA-F]{8}$/)
+    .optional(),
+  /** The page's answer timeout default (30 s). */
+  timeoutMs: z.number().int().min(500).max(60_000).default(30_000),
+  /** Field 63 of sign-on and settlement. */
+  operator: z
+    .string()
+    .regex(/^[ -~]{1,3}$/)
+    .default('001'),
+  /** TPDU addresses (ISO8583-CUP.md "Frame": default destination 0001, source 0000). */
+  tpdu: z
+    .object({ destination: z.number().int().min(0).max(0xffff), source: z.number().int().min(0).max(0xffff) })
+    .optional(),
+});
+
+/** One issuer host the router can send a card to (src/main/issuer/router.ts), by its protocol. */
+export const IssuerEntryConfig = z.union([IsoIssuerEntryConfig, JsonIssuerEntryConfig]);
+export type JsonIssuerEntryConfig = z.infer<typeof JsonIssuerEntryConfig>;
+export type IsoIssuerEntryConfig = z.infer<typeof IsoIssuerEntryConfig>;
 export type IssuerEntryConfig = z.infer<typeof IssuerEntryConfig>;
 
 export const TerminalConfig = z.object({

@@ -1,16 +1,35 @@
 /**
  * Builds the issuer router from the configured entries (src/main/config/config.ts `issuerEntries`):
- * one port per entry, by its protocol. The home entry (the first) reuses the app's link (the
- * demo switch and the journal-head hooks are on it); every other entry gets its own HTTP link,
- * signed with the same terminal key. Every exchange goes through an entry's port.
+ * one port per entry, by its protocol.
+ *  - `cardtill-json`: the first such entry reuses the app's link (the demo switch and the
+ *    journal-head hooks are on it); every other gets its own HTTP link, signed with the same
+ *    terminal key.
+ *  - `iso8583-cup`: an Iso8583CupAdapter over TCP, its TMK opened from keys/tmk-<id>.json (tmk.ts)
+ *    under the data key, its batch and sent requests in the terminal's database (iso8583/store.ts).
+ * Every exchange goes through an entry's port.
  */
-import type { IssuerEntryConfig } from '../config/config';
+import type { IsoIssuerEntryConfig, IssuerEntryConfig, JsonIssuerEntryConfig } from '../config/config';
+import type { Db } from '../../shared/store/sqlite';
 import { sm2Verifier, fromHex } from '../crypto';
+import { TillError } from '../../shared/errors';
 import { CardTillJsonAdapter } from './cardtill-json';
 import type { MessageSigner, MessageVerifier } from './envelope';
 import { HttpIssuerLink } from './http-link';
 import type { IssuerLink } from './link';
+import type { IssuerPort } from './port';
 import { IssuerRouter, type IssuerEntry } from './router';
+import { Iso8583CupAdapter } from './iso8583/adapter';
+import { KEYSETS } from './iso8583/keysets';
+import { SqliteIso8583Store } from './iso8583/store';
+import { loadTmk } from './iso8583/tmk';
+
+/** What an `iso8583-cup` entry needs from the composition: where its TMK and its table are. */
+export interface IsoDeps {
+  dataDir: string;
+  dataKey: Uint8Array;
+  db: Db;
+  log: (line: string) => void;
+}
 
 export function createIssuerRouter(o: {
   entries: IssuerEntryConfig[];
@@ -22,12 +41,16 @@ export function createIssuerRouter(o: {
   merchantId: string;
   clock: () => Date;
   onAlert: (what: string) => void;
+  /** Required when an entry is `iso8583-cup`. */
+  iso?: IsoDeps;
 }): IssuerRouter & { close(): void } {
-  const own: HttpIssuerLink[] = [];
-  const list: IssuerEntry[] = o.entries.map((e, i) => {
-    const issuerVerifier = (i === 0 ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey));
+  const closers: Array<() => void> = [];
+  const firstJson = o.entries.find((e) => e.protocol === 'cardtill-json');
+  const jsonPort = (e: JsonIssuerEntryConfig): IssuerPort => {
+    const home = e === firstJson;
+    const issuerVerifier = (home ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey));
     let link = o.homeLink;
-    if (i > 0) {
+    if (!home) {
       const l = new HttpIssuerLink({
         url: e.url,
         signer: o.signer,
@@ -35,11 +58,10 @@ export function createIssuerRouter(o: {
         timeoutMs: e.timeoutMs,
         onAlert: (what) => o.onAlert(`${e.id}: ${what}`),
       });
-      own.push(l);
+      closers.push(() => l.close());
       link = l;
     }
-    // protocol is 'cardtill-json' (the config schema admits no other yet).
-    const port = new CardTillJsonAdapter({
+    return new CardTillJsonAdapter({
       link,
       terminalId: o.terminalId,
       merchantId: o.merchantId,
@@ -48,14 +70,37 @@ export function createIssuerRouter(o: {
       timeoutMs: e.timeoutMs,
       now: o.clock,
     });
-    return {
-      id: e.id,
-      name: e.name,
-      port,
-      attempts: e.attempts,
+  };
+  const isoPort = (e: IsoIssuerEntryConfig): IssuerPort => {
+    if (!o.iso)
+      throw new TillError('INVALID_STATE', `issuer ${e.id}: iso8583-cup needs the terminal's store`);
+    const keySet = KEYSETS[e.keySet];
+    const { dataDir, dataKey } = o.iso;
+    const colon = e.endpoint.lastIndexOf(':');
+    const log = o.iso.log;
+    const adapter = new Iso8583CupAdapter({
+      endpoint: { host: e.endpoint.slice(0, colon), port: Number(e.endpoint.slice(colon + 1)) },
+      terminalId: o.terminalId,
+      merchantId: o.merchantId,
+      keySet,
+      tmk: () => loadTmk(dataDir, dataKey, e.id, keySet, e.tmkCheck),
       timeoutMs: e.timeoutMs,
-      cardRanges: e.cardRanges,
-    };
-  });
-  return Object.assign(new IssuerRouter(list), { close: () => own.forEach((l) => l.close()) });
+      store: new SqliteIso8583Store(o.iso.db, o.iso.dataKey, e.id, o.clock),
+      operator: e.operator,
+      ...(e.tpdu ? { tpdu: e.tpdu } : {}),
+      log: (line) => log(`${e.id}: ${line}`),
+      now: o.clock,
+    });
+    closers.push(() => adapter.close());
+    return adapter;
+  };
+  const list: IssuerEntry[] = o.entries.map((e) => ({
+    id: e.id,
+    name: e.name,
+    port: e.protocol === 'iso8583-cup' ? isoPort(e) : jsonPort(e),
+    attempts: e.attempts,
+    timeoutMs: e.timeoutMs,
+    cardRanges: e.cardRanges,
+  }));
+  return Object.assign(new IssuerRouter(list), { close: () => closers.forEach((c) => c()) });
 }
