@@ -29,6 +29,14 @@ export const SIM_CARDS = [
     name: 'anon-near-cap',
     balanceFen: 99000,
   },
+  // Demo mode's second issuer (ISO 8583, IIN 888802).
+  {
+    pan: '8888020000000016',
+    zh: '银联POS卡 ¥500',
+    en: 'ISO 8583 ¥500',
+    name: 'iso-active',
+    balanceFen: 50000,
+  },
 ] as const;
 
 export function DeviceSimPanel() {
