@@ -175,6 +175,26 @@ describe('iso8583-cup entry in the app', () => {
     expect(link.batch).toBe(2);
   });
 
+  it('the batch moved on by a 0510 survives a restart: the next sale is in batch 2 at the host', async () => {
+    const dataDir = tempDir();
+    const t1 = await start(dataDir, true);
+    await t1.call('sale.authorize', { cardToken: await t1.card(ISO_CARD), amountFen: 500 });
+    expect((await isoSettler(t1).settle(await closeShift(t1))).status).toBe('settled');
+    await t1.app.close();
+    open.splice(open.indexOf(t1), 1);
+
+    const t2 = await start(dataDir);
+    const s = await t2.call('sale.authorize', { cardToken: await t2.card(ISO_CARD), amountFen: 600 });
+    expect(s.status).toBe('approved');
+    const batchAtHost = t2.app
+      .issuerSim!.ledger.db.prepare(
+        "SELECT batch FROM iso8583_txns WHERE terminal_id = 'T0000001' AND stan = ?",
+      )
+      .get(s.stan % 1_000_000) as { batch: number };
+    expect(batchAtHost.batch).toBe(2);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
   it('a batch the host totals differently is unmatched, with the host’s totals, never settled', async () => {
     const t = await start(undefined, true);
     await t.call('sale.authorize', { cardToken: await t.card(ISO_CARD), amountFen: 1000 });

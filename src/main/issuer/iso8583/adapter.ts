@@ -97,6 +97,9 @@ const CODE_OF_RC: Record<string, ErrorCode> = {
   '94': 'DUPLICATE_STAN',
 };
 
+/** "At least once a day" (ISO8583-CUP.md "Keys, MAC and password"). */
+const SIGN_ON_MAX_AGE_MS = 24 * 3600_000;
+
 const unsupported = (what: string): ExchangeOutcome => ({
   kind: 'answer',
   answer: { result: 'declined', code: 'ISSUER_UNSUPPORTED', malformed: what, extra: {} },
@@ -148,7 +151,11 @@ export class Iso8583CupAdapter implements IssuerPort {
     if (cmd.kind === 'hotcards') return unsupported('the iso8583-cup profile has no hot-card list');
     if (cmd.kind === 'refund' && cmd.origStan === undefined)
       return unsupported('an unlinked refund is not in the iso8583-cup profile');
-    if (this.needSignOn || !this.keys) {
+    // The page: sign on at start, when the host asks, and at least once a day.
+    const stale =
+      this.lastSignOnAt !== undefined &&
+      (this.o.now?.() ?? new Date()).getTime() - Date.parse(this.lastSignOnAt) > SIGN_ON_MAX_AGE_MS;
+    if (this.needSignOn || !this.keys || stale) {
       const s = await this.doSignOn();
       if (s !== true) return { kind: 'not-sent', detail: `sign-on: ${s}` };
     }
