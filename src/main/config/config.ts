@@ -145,6 +145,12 @@ export function loadConfig(file: string | undefined): { config: TerminalConfig; 
     throw new ConfigError(`config ${file}: issuer.publicKey is required with issuer.url`);
   const ids = (config.issuers ?? []).map((i) => i.id);
   if (new Set(ids).size !== ids.length) throw new ConfigError(`config ${file}: issuers ids must be unique`);
+  // The home issuer enrols the terminal key, gives the receipt key and acknowledges the journal
+  // head: only cardtill-json has those messages (docs/architecture.md, the issuer port).
+  if (config.issuers && config.issuers[0]!.protocol !== 'cardtill-json')
+    throw new ConfigError(
+      `config ${file}: the first of issuers (the home issuer) must be cardtill-json; put ${config.issuers[0]!.id} after it`,
+    );
   return { config, demo: !config.issuer.url && !config.issuers };
 }
 
