@@ -97,6 +97,20 @@ describe('iso8583-cup entry in the app', () => {
     expect(hostRow(t, b.stan)?.state).toBe('voided');
   });
 
+  it('a terminal id shorter than 8 (41 comes back space-padded) is still this terminal’s answer', async () => {
+    const t = await startTestApp({
+      config: {
+        terminalId: 'POS7',
+        issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 3000, attempts: 2 },
+      } as never,
+      forwardMs: 3_600_000,
+    });
+    open.push(t);
+    await t.signIn();
+    const s = await t.call('sale.authorize', { cardToken: await t.card(ISO_CARD), amountFen: 100 });
+    expect(s.status).toBe('approved');
+  });
+
   it('an ISO answer with a wrong MAC is no answer: declined, reversed by 0400, the ledger right', async () => {
     const t = await start();
     const before = t.issuerBalance(ISO_CARD);

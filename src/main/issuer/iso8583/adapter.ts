@@ -455,7 +455,9 @@ export class Iso8583CupAdapter implements IssuerPort {
         failure: 'bad-signature',
         detail: 'host answered A0 (MAC error); signing on again',
       };
-    if (a.mti !== spec.answer.mti || a.fields[11] !== req.fields[11] || a.fields[41] !== req.fields[41])
+    // 41 is ans8, space-padded on the wire: a terminal id shorter than 8 comes back padded.
+    const tid = (f: IsoMessage) => (typeof f.fields[41] === 'string' ? f.fields[41].trimEnd() : undefined);
+    if (a.mti !== spec.answer.mti || a.fields[11] !== req.fields[11] || tid(a) !== tid(req))
       return { kind: 'unknown', failure: 'bad-signature', detail: `answer ${a.mti} is not this request's` };
     if (spec.answer.mandatory.includes(64)) {
       try {
