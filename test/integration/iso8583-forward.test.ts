@@ -36,6 +36,7 @@ let sim: Iso8583Sim;
 let offline: OfflineStore;
 let adapter: Iso8583CupAdapter;
 let forwarder: Forwarder;
+let isoStore: SqliteIso8583Store;
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iso-forward-'));
@@ -53,7 +54,7 @@ beforeEach(async () => {
     keySet: KEYSETS['3des'],
     tmk: TMK,
     timeoutMs: 5_000,
-    store: new SqliteIso8583Store(db, keys.dataKey, 'cup'),
+    store: (isoStore = new SqliteIso8583Store(db, keys.dataKey, 'cup')),
   });
   forwarder = new Forwarder({
     store: offline,
@@ -135,5 +136,33 @@ describe('forwarding to an ISO 8583 home issuer', () => {
     await forwarder.drain(); // the same 0220 again: the host's first answer, nothing applied twice
     expect(offline.adviceState(s)).toBe('accepted');
     expect(ledger.card(ACTIVE.pan)!.balance_fen).toBe(before - 800);
+  });
+
+  it('an online sale that never left (connect refused) and was approved offline goes as a 0220 advice under its STAN', async () => {
+    const before = ledger.card(ACTIVE.pan)!.balance_fen;
+    const s = stan();
+    // What the adapter wrote before its connect failed: the 0200 of this STAN, never sent.
+    isoStore.recordSent(s, {
+      name: 'purchase',
+      mti: '0200',
+      fields: {
+        2: ACTIVE.pan,
+        3: '000000',
+        4: '000000000700',
+        11: String(s).padStart(6, '0'),
+        22: '021',
+        25: '00',
+        49: '156',
+        60: '22000001',
+      },
+    });
+    queue({ stan: s, kind: 'sale', card: card(ACTIVE), amountFen: 700 });
+    await forwarder.tick();
+    expect(offline.adviceState(s)).toBe('accepted');
+    expect(ledger.card(ACTIVE.pan)!.balance_fen).toBe(before - 700);
+    const host = ledger.db
+      .prepare("SELECT name FROM iso8583_txns WHERE terminal_id = 'T0000001' AND stan = ?")
+      .get(s % 1_000_000) as { name: string };
+    expect(host.name).toBe('advice');
   });
 });

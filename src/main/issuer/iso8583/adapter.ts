@@ -335,9 +335,11 @@ export class Iso8583CupAdapter implements IssuerPort {
         continue;
       }
       let sent = this.store.sent(a.stan);
-      if (!sent) {
+      if (sent?.name !== 'advice') {
+        // First time — or the online 0200 of this STAN never left (not-sent, then approved offline).
+        const replace = sent !== undefined;
         sent = buildAdvice(a, batch);
-        this.store.recordSent(a.stan, sent);
+        this.store.recordSent(a.stan, sent, replace);
       }
       const out = await this.send(
         specNamed('advice'),

@@ -63,7 +63,12 @@ export interface Iso8583LinkStore {
   batch(): number;
   setBatch(batch: number, signedOnAt?: string): void;
   sent(stan: number): SentRequest | undefined;
-  recordSent(stan: number, r: Pick<SentRequest, 'name' | 'mti' | 'fields'>): void;
+  /**
+   * Records a request before it is sent. A STAN already recorded keeps its first request unless
+   * `replace`: an online sale that was never sent (connect refused) and then approved offline goes
+   * as an advice under the same STAN.
+   */
+  recordSent(stan: number, r: Pick<SentRequest, 'name' | 'mti' | 'fields'>, replace?: boolean): void;
   recordAnswer(stan: number, a: Pick<SentRequest, 'rc' | 'rrn' | 'auth' | 'date13'>): void;
 }
 
@@ -125,12 +130,16 @@ export class SqliteIso8583Store implements Iso8583LinkStore {
     };
   }
 
-  recordSent(stan: number, r: Pick<SentRequest, 'name' | 'mti' | 'fields'>): void {
+  recordSent(stan: number, r: Pick<SentRequest, 'name' | 'mti' | 'fields'>, replace = false): void {
     const fields = storable(r.fields);
     this.db
       .prepare(
         `INSERT INTO iso8583_sent (issuer_id, stan, name, mti, fields_enc, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(issuer_id, stan) DO NOTHING`,
+         ON CONFLICT(issuer_id, stan) DO ${
+           replace
+             ? 'UPDATE SET name = excluded.name, mti = excluded.mti, fields_enc = excluded.fields_enc, rc = NULL, rrn = NULL, auth = NULL, date13 = NULL'
+             : 'NOTHING'
+         }`,
       )
       .run(
         this.issuerId,
@@ -165,8 +174,8 @@ export class MemoryIso8583Store implements Iso8583LinkStore {
     const r = this.rows.get(stan);
     return r ? { ...r, fields: { ...r.fields } } : undefined;
   }
-  recordSent(stan: number, r: Pick<SentRequest, 'name' | 'mti' | 'fields'>): void {
-    if (!this.rows.has(stan)) this.rows.set(stan, { ...r, fields: storable(r.fields) });
+  recordSent(stan: number, r: Pick<SentRequest, 'name' | 'mti' | 'fields'>, replace = false): void {
+    if (replace || !this.rows.has(stan)) this.rows.set(stan, { ...r, fields: storable(r.fields) });
   }
   recordAnswer(stan: number, a: Pick<SentRequest, 'rc' | 'rrn' | 'auth' | 'date13'>): void {
     const r = this.rows.get(stan);
