@@ -186,16 +186,19 @@ export class Iso8583CupAdapter implements IssuerPort {
           );
           if (!built.ok) return unsupported(built.detail);
           sent = built.sent;
-          // Written before the first byte goes: a 0400 after a restart is rebuilt from it.
-          this.store.recordSent(cmd.stan, sent);
+          // Written before the first byte goes: a 0400 after a restart is rebuilt from it. A
+          // balance inquiry is never reversed, resent or named by another: nothing to keep (one
+          // commit less).
+          if (sent.name !== 'balance') this.store.recordSent(cmd.stan, sent);
         }
         const spec = specNamed(sent.name);
+        const kept = sent.name !== 'balance';
         // A 0200 is sent once (a lost answer is reversed); a 0220 is resent with the same STAN.
         return this.send(
           spec,
           this.msg(sent.mti, sent.fields),
           spec.mti === '0220' ? Math.max(1, attempts) : 1,
-          cmd.stan,
+          kept ? cmd.stan : undefined,
         );
       }
     }
