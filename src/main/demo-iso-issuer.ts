@@ -61,12 +61,11 @@ export async function startDemoIsoIssuer(o: {
       id: DEMO_ISO_ISSUER_ID,
       name: '演示银联POS Demo CUP host (ISO 8583)',
       protocol: 'iso8583-cup',
-      endpoint: `127.0.0.1:${sim.port}`,
-      keySet: keySet.name,
-      tmkCheck: check,
+      url: `tcp://127.0.0.1:${sim.port}`,
       timeoutMs: o.config.issuer.timeoutMs,
       attempts: o.config.issuer.attempts,
       cardRanges: [DEMO_ISO_IIN],
+      iso8583: { keySet: keySet.name, tmkCheck: check },
     }),
   ];
   return { sim, entries };

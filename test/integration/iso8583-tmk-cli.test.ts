@@ -32,12 +32,18 @@ function terminal(): { dataDir: string; config: string; dataKey: Uint8Array } {
     JSON.stringify({
       issuers: [
         {
+          id: 'home',
+          name: 'Home issuer',
+          url: 'http://127.0.0.1:1',
+          publicKey: '04' + 'ab'.repeat(64),
+          cardRanges: [''],
+        },
+        {
           id: 'cup',
           name: 'CUP host',
           protocol: 'iso8583-cup',
-          endpoint: '127.0.0.1:5000',
-          keySet: '3des',
-          tmkCheck: CHECK,
+          url: 'tcp://127.0.0.1:5000',
+          iso8583: { keySet: '3des', tmkCheck: CHECK },
           cardRanges: ['888802'],
         },
       ],

@@ -1,7 +1,7 @@
 /**
- * The config schema's `iso8583-cup` entry: its fields and defaults (the page's 30 s answer
- * timeout, 3DES, operator 001), a bad endpoint refused, and the home issuer (the first entry)
- * still `cardtill-json` — an `issuers` list led by an ISO entry is a config error, not a guess.
+ * The config schema's `iso8583-cup` entry: its `iso8583` block's defaults (3DES, operator 001), a
+ * url that is not tcp://host:port refused, a JSON entry without its key refused, and the home
+ * issuer (the first entry) never iso8583-cup — a config error, not a guess.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +15,7 @@ const ISO_ENTRY = {
   id: 'cup',
   name: 'CUP',
   protocol: 'iso8583-cup',
-  endpoint: '10.0.0.5:5000',
+  url: 'tcp://10.0.0.5:5000',
   cardRanges: ['888802'],
 };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iso-config-'));
@@ -28,25 +28,32 @@ const file = (v: unknown) => {
 
 describe('iso8583-cup issuer entries', () => {
   it('parse with the dialect’s defaults; a JSON entry still defaults its protocol', () => {
-    expect(IssuerEntryConfig.parse(ISO_ENTRY)).toEqual({
+    expect(IssuerEntryConfig.parse({ ...ISO_ENTRY, iso8583: {} })).toEqual({
       ...ISO_ENTRY,
-      keySet: '3des',
-      timeoutMs: 30_000,
+      timeoutMs: 8000,
       attempts: 2,
-      operator: '001',
+      iso8583: { keySet: '3des', operator: '001' },
     });
     expect(IssuerEntryConfig.parse(JSON_ENTRY)).toMatchObject({ protocol: 'cardtill-json' });
   });
 
-  it('refuse a bad endpoint, key set or check value', () => {
-    expect(IssuerEntryConfig.safeParse({ ...ISO_ENTRY, endpoint: 'no-port' }).success).toBe(false);
-    expect(IssuerEntryConfig.safeParse({ ...ISO_ENTRY, keySet: 'des' }).success).toBe(false);
-    expect(IssuerEntryConfig.safeParse({ ...ISO_ENTRY, tmkCheck: 'XYZ' }).success).toBe(false);
+  it('refuse a bad key set or check value; a url that is not tcp://host:port, or a JSON entry without its key', () => {
+    expect(IssuerEntryConfig.safeParse({ ...ISO_ENTRY, iso8583: { keySet: 'des' } }).success).toBe(false);
+    expect(IssuerEntryConfig.safeParse({ ...ISO_ENTRY, iso8583: { tmkCheck: 'XYZ' } }).success).toBe(false);
+    expect(() =>
+      loadConfig(file({ issuers: [JSON_ENTRY, { ...ISO_ENTRY, url: 'http://10.0.0.5:5000' }] })),
+    ).toThrow(/tcp:\/\/host:port/);
+    expect(() =>
+      loadConfig(file({ issuers: [JSON_ENTRY, { ...ISO_ENTRY, url: 'tcp://10.0.0.5' }] })),
+    ).toThrow(ConfigError);
+    expect(() => loadConfig(file({ issuers: [{ ...JSON_ENTRY, publicKey: undefined }] }))).toThrow(
+      /needs publicKey/,
+    );
   });
 
   it('a config whose issuers put an ISO entry first is refused; after the home entry it loads', () => {
     expect(() => loadConfig(file({ issuers: [ISO_ENTRY, JSON_ENTRY] }))).toThrow(ConfigError);
-    expect(() => loadConfig(file({ issuers: [ISO_ENTRY, JSON_ENTRY] }))).toThrow(/must be cardtill-json/);
+    expect(() => loadConfig(file({ issuers: [ISO_ENTRY, JSON_ENTRY] }))).toThrow(/cannot be iso8583-cup/);
     const { config } = loadConfig(file({ issuers: [JSON_ENTRY, ISO_ENTRY] }));
     expect(config.issuers!.map((e) => e.protocol)).toEqual(['cardtill-json', 'iso8583-cup']);
   });

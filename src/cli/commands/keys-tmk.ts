@@ -40,14 +40,14 @@ export const keysTmkCommand: CliCommand = {
         `发卡方 ${issuerId} 不是 ISO 8583 发卡方。`,
         `Issuer ${issuerId} is not an iso8583-cup entry.`,
       );
-    const keySetName = flag(ctx.args, 'keyset') ?? entry?.keySet;
+    const keySetName = flag(ctx.args, 'keyset') ?? (entry ? (entry.iso8583?.keySet ?? '3des') : undefined);
     const keySet = keySetName ? KEYSETS[keySetName as keyof typeof KEYSETS] : undefined;
     if (!keySet)
       return fail(
         `未知发卡方 ${issuerId}：请用 --config 指定配置，或给出 --keyset 3des|sm4。`,
         `Unknown issuer ${issuerId}: give --config with its entry, or --keyset 3des|sm4.`,
       );
-    const check = flag(ctx.args, 'check') ?? entry?.tmkCheck;
+    const check = flag(ctx.args, 'check') ?? entry?.iso8583?.tmkCheck;
     if (!check || !/^[0-9a-fA-F]{8}$/.test(check))
       return fail(
         '需要密钥校验值（--check，8 位十六进制）。',

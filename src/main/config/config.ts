@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { OfflineConfig } from '../../offline-queue/config';
 import { isTimeZone } from '../../shared/local-time';
+import { Iso8583EntryOptions, tcpEndpoint } from '../issuer/iso8583/config';
 
 export const DeviceConfig = z.object({
   id: z.string().min(1).max(40),
@@ -22,56 +23,29 @@ export type DeviceConfig = z.infer<typeof DeviceConfig>;
  */
 export const CardRange = z.string().regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a PAN prefix or "low-high"');
 
-/** What every issuer entry has, whatever its protocol. */
-const IssuerEntryBase = z.object({
+/**
+ * One issuer host the router can send a card to (src/main/issuer/router.ts), by its protocol:
+ * `cardtill-json` (docs/issuer-protocol.md, signed JSON over HTTP) or `iso8583-cup` (the UnionPay
+ * POS dialect of ISO 8583 over TCP, src/main/issuer/iso8583; loadConfig checks what each needs).
+ */
+export const IssuerEntryConfig = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
   name: z.string().min(1).max(40),
+  protocol: z.enum(['cardtill-json', 'iso8583-cup']).default('cardtill-json'),
+  /** cardtill-json: the host's base URL; iso8583-cup: `tcp://host:port` of its listener. */
+  url: z.string().url(),
+  /** The issuer's SM2 public key (04…): required for cardtill-json; iso8583-cup has none (MAC keys). */
+  publicKey: z
+    .string()
+    .regex(/^04[0-9a-fA-F]{128}$/)
+    .optional(),
+  /** Per-request deadline; for iso8583-cup the page's default answer timeout is 30 s (set 30000). */
   timeoutMs: z.number().int().min(500).max(60_000).default(8000),
   attempts: z.number().int().min(1).max(5).default(2),
   cardRanges: z.array(CardRange).min(1),
+  /** iso8583-cup only: key set, TMK check value, operator, TPDU (src/main/issuer/iso8583/config.ts). */
+  iso8583: Iso8583EntryOptions.optional(),
 });
-
-/** An issuer speaking docs/issuer-protocol.md (signed JSON over HTTP). */
-export const JsonIssuerEntryConfig = IssuerEntryBase.extend({
-  protocol: z.literal('cardtill-json').default('cardtill-json'),
-  url: z.string().url(),
-  publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/),
-});
-
-/**
- * An issuer speaking the UnionPay POS dialect of ISO 8583 over TCP (/work/shared/ISO8583-CUP.md,
- * src/main/issuer/iso8583). Its terminal master key is never in the config: the technician enters
- * it once (`cardtill keys tmk --issuer ID`), it is sealed under the data key in
- * keys/tmk-<id>.json; `tmkCheck` (the key sheet's check value) is the reference the app checks the
- * sealed key against at start.
- */
-export const IsoIssuerEntryConfig = IssuerEntryBase.extend({
-  protocol: z.literal('iso8583-cup'),
-  /** host:port of the host's TCP listener. */
-  endpoint: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'host:port'),
-  keySet: z.enum(['3des', 'sm4']).default('3des'),
-  /** The TMK's check value (8 hex digits, first 4 bytes of its encryption of a zero block). */
-  tmkCheck: z
-    .string()
-    .regex(/^[0-9a-fA-F]{8}$/)
-    .optional(),
-  /** The page's answer timeout default (30 s). */
-  timeoutMs: z.number().int().min(500).max(60_000).default(30_000),
-  /** Field 63 of sign-on and settlement. */
-  operator: z
-    .string()
-    .regex(/^[ -~]{1,3}$/)
-    .default('001'),
-  /** TPDU addresses (ISO8583-CUP.md "Frame": default destination 0001, source 0000). */
-  tpdu: z
-    .object({ destination: z.number().int().min(0).max(0xffff), source: z.number().int().min(0).max(0xffff) })
-    .optional(),
-});
-
-/** One issuer host the router can send a card to (src/main/issuer/router.ts), by its protocol. */
-export const IssuerEntryConfig = z.union([IsoIssuerEntryConfig, JsonIssuerEntryConfig]);
-export type JsonIssuerEntryConfig = z.infer<typeof JsonIssuerEntryConfig>;
-export type IsoIssuerEntryConfig = z.infer<typeof IsoIssuerEntryConfig>;
 export type IssuerEntryConfig = z.infer<typeof IssuerEntryConfig>;
 
 export const TerminalConfig = z.object({
@@ -145,11 +119,17 @@ export function loadConfig(file: string | undefined): { config: TerminalConfig; 
     throw new ConfigError(`config ${file}: issuer.publicKey is required with issuer.url`);
   const ids = (config.issuers ?? []).map((i) => i.id);
   if (new Set(ids).size !== ids.length) throw new ConfigError(`config ${file}: issuers ids must be unique`);
+  for (const e of config.issuers ?? []) {
+    if (e.protocol === 'cardtill-json' && !e.publicKey)
+      throw new ConfigError(`config ${file}: issuer ${e.id} (cardtill-json) needs publicKey`);
+    if (e.protocol === 'iso8583-cup' && !tcpEndpoint(e.url))
+      throw new ConfigError(`config ${file}: issuer ${e.id} is iso8583-cup: its url is tcp://host:port`);
+  }
   // The home issuer enrols the terminal key, gives the receipt key and acknowledges the journal
   // head: only cardtill-json has those messages (docs/architecture.md, the issuer port).
-  if (config.issuers && config.issuers[0]!.protocol !== 'cardtill-json')
+  if (config.issuers && config.issuers[0]!.protocol === 'iso8583-cup')
     throw new ConfigError(
-      `config ${file}: the first of issuers (the home issuer) must be cardtill-json; put ${config.issuers[0]!.id} after it`,
+      `config ${file}: the first of issuers (the home issuer) cannot be iso8583-cup; put ${config.issuers[0]!.id} after it`,
     );
   return { config, demo: !config.issuer.url && !config.issuers };
 }

@@ -8,7 +8,7 @@
  *    under the data key, its batch and sent requests in the terminal's database (iso8583/store.ts).
  * Every exchange goes through an entry's port.
  */
-import type { IsoIssuerEntryConfig, IssuerEntryConfig, JsonIssuerEntryConfig } from '../config/config';
+import type { IssuerEntryConfig } from '../config/config';
 import type { Db } from '../../shared/store/sqlite';
 import { sm2Verifier, fromHex } from '../crypto';
 import { TillError } from '../../shared/errors';
@@ -22,6 +22,7 @@ import { Iso8583CupAdapter } from './iso8583/adapter';
 import { KEYSETS } from './iso8583/keysets';
 import { SqliteIso8583Store } from './iso8583/store';
 import { loadTmk } from './iso8583/tmk';
+import { Iso8583EntryOptions, tcpEndpoint } from './iso8583/config';
 
 /** What an `iso8583-cup` entry needs from the composition: where its TMK and its table are. */
 export interface IsoDeps {
@@ -46,9 +47,11 @@ export function createIssuerRouter(o: {
 }): IssuerRouter & { close(): void } {
   const closers: Array<() => void> = [];
   const firstJson = o.entries.find((e) => e.protocol === 'cardtill-json');
-  const jsonPort = (e: JsonIssuerEntryConfig): IssuerPort => {
+  const jsonPort = (e: IssuerEntryConfig): IssuerPort => {
     const home = e === firstJson;
-    const issuerVerifier = (home ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey));
+    if (!e.publicKey && !(home && o.homeVerifier))
+      throw new TillError('INVALID_STATE', `issuer ${e.id}: cardtill-json needs the issuer's publicKey`);
+    const issuerVerifier = (home ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey!));
     let link = o.homeLink;
     if (!home) {
       const l = new HttpIssuerLink({
@@ -71,23 +74,26 @@ export function createIssuerRouter(o: {
       now: o.clock,
     });
   };
-  const isoPort = (e: IsoIssuerEntryConfig): IssuerPort => {
+  const isoPort = (e: IssuerEntryConfig): IssuerPort => {
     if (!o.iso)
       throw new TillError('INVALID_STATE', `issuer ${e.id}: iso8583-cup needs the terminal's store`);
-    const keySet = KEYSETS[e.keySet];
+    const opts = e.iso8583 ?? Iso8583EntryOptions.parse({});
+    const endpoint = tcpEndpoint(e.url);
+    if (!endpoint)
+      throw new TillError('INVALID_STATE', `issuer ${e.id}: iso8583-cup needs url tcp://host:port`);
+    const keySet = KEYSETS[opts.keySet];
     const { dataDir, dataKey } = o.iso;
-    const colon = e.endpoint.lastIndexOf(':');
     const log = o.iso.log;
     const adapter = new Iso8583CupAdapter({
-      endpoint: { host: e.endpoint.slice(0, colon), port: Number(e.endpoint.slice(colon + 1)) },
+      endpoint,
       terminalId: o.terminalId,
       merchantId: o.merchantId,
       keySet,
-      tmk: () => loadTmk(dataDir, dataKey, e.id, keySet, e.tmkCheck),
+      tmk: () => loadTmk(dataDir, dataKey, e.id, keySet, opts.tmkCheck),
       timeoutMs: e.timeoutMs,
       store: new SqliteIso8583Store(o.iso.db, o.iso.dataKey, e.id, o.clock),
-      operator: e.operator,
-      ...(e.tpdu ? { tpdu: e.tpdu } : {}),
+      operator: opts.operator,
+      ...(opts.tpdu ? { tpdu: opts.tpdu } : {}),
       log: (line) => log(`${e.id}: ${line}`),
       now: o.clock,
     });
