@@ -1,9 +1,9 @@
 /**
  * Builds the issuer router from the configured entries (src/main/config/config.ts `issuerEntries`):
  * one port per entry, by its protocol.
- *  - `cardtill-json`: the first such entry reuses the app's link (the demo switch and the
- *    journal-head hooks are on it); every other gets its own HTTP link, signed with the same
- *    terminal key.
+ *  - `cardtill-json`: the home entry (the first) reuses the app's link when given (the demo switch
+ *    and the journal-head hooks are on it; absent, as in the CLI, it gets its own too); every
+ *    other gets its own HTTP link, signed with the same terminal key.
  *  - `iso8583-cup`: an Iso8583CupAdapter over TCP, its TMK opened from keys/tmk-<id>.json (tmk.ts)
  *    under the data key, its batch and sent requests in the terminal's database (iso8583/store.ts).
  * Every exchange goes through an entry's port.
@@ -34,7 +34,8 @@ export interface IsoDeps {
 
 export function createIssuerRouter(o: {
   entries: IssuerEntryConfig[];
-  homeLink: IssuerLink;
+  /** The app's link for the home entry (absent, as in the CLI: the home entry gets its own too). */
+  homeLink?: IssuerLink;
   /** The home link's verifier of the issuer's signatures, for its sign-on too (default: from its key). */
   homeVerifier?: MessageVerifier;
   signer: MessageSigner;
@@ -46,14 +47,15 @@ export function createIssuerRouter(o: {
   iso?: IsoDeps;
 }): IssuerRouter & { close(): void } {
   const closers: Array<() => void> = [];
-  const firstJson = o.entries.find((e) => e.protocol === 'cardtill-json');
+  // The home entry (the first; never iso8583-cup, loadConfig refuses it) reuses the app's link.
+  const homeEntry = o.entries[0];
   const jsonPort = (e: IssuerEntryConfig): IssuerPort => {
-    const home = e === firstJson;
+    const home = e === homeEntry;
     if (!e.publicKey && !(home && o.homeVerifier))
       throw new TillError('INVALID_STATE', `issuer ${e.id}: cardtill-json needs the issuer's publicKey`);
     const issuerVerifier = (home ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey!));
-    let link = o.homeLink;
-    if (!home) {
+    let link = home ? o.homeLink : undefined;
+    if (!link) {
       const l = new HttpIssuerLink({
         url: e.url,
         signer: o.signer,

@@ -10,6 +10,7 @@ import { denominationLabel } from '../../shared/denominations';
 import { formatLocalTime as formatMachineTime, formatStan } from '../receipt/layout';
 import { formatInZone } from '../../shared/local-time';
 import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
+import { issuerSectionLines } from './issuer-report-layout';
 
 /** The Z's words for each settlement outcome: every status has its own (an exhaustive record). */
 const SETTLEMENT_WORDS: Record<NonNullable<ShiftReport['settlement']>['status'], string> = {
@@ -56,7 +57,7 @@ export function layoutShiftReport(
   pair('商户号 MID', r.merchantId);
   pair('终端号 TID', r.terminalId);
   pair('班次 SHIFT', r.shiftId ? String(r.shiftId) : '-');
-  if (r.settlement) pair('批次 BATCH', String(r.settlement.batchNo));
+  if (r.settlement && !r.issuers) pair('批次 BATCH', String(r.settlement.batchNo));
   pair('开班 OPEN', r.shiftId ? formatLocalTime(r.openedAt) : '-');
   if (r.openedBy) pair('开班人 BY', r.openedBy);
   if (r.closedAt) pair('结班 CLOSE', formatLocalTime(r.closedAt));
@@ -131,7 +132,8 @@ export function layoutShiftReport(
       text(r.journal.headHash.slice(32));
     }
   }
-  if (r.settlement) {
+  // Several issuers: each one's batch and settlement in its own section below.
+  if (r.settlement && !r.issuers) {
     L.push({ type: 'rule' });
     const s = r.settlement;
     pair('对账 RECONCILE', SETTLEMENT_WORDS[s.status], s.status !== 'settled');
@@ -148,6 +150,7 @@ export function layoutShiftReport(
     }
     if (s.carriedIn.length) pair('上批结转 CARRIED IN', String(s.carriedIn.length));
   }
+  L.push(...issuerSectionLines(r));
   L.push({ type: 'rule' });
   if (t.byHour.length) {
     text('时段 BY HOUR', 'left', true);
