@@ -30,6 +30,11 @@ export interface AppOptions {
   backgroundMs?: number;
   /** Period of the forwarder's loop (link probe when due, hot cards, advices); default 1000 ms. */
   forwardMs?: number;
+  /**
+   * Demo mode's second issuer, the simulator's ISO 8583 face (default on). The test helper turns
+   * it off unless a test asks for it, so single-issuer tests see the one demo issuer they expect.
+   */
+  demoIsoIssuer?: boolean;
 }
 
 export interface CardTillApp extends CardTillCore {
@@ -72,7 +77,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   // Demo mode shows two issuers: the JSON face for every card, and the ISO 8583 face on the same
   // ledger for its own card range (src/main/demo-iso-issuer.ts). A test's own `issuers` stay as given.
   let iso: DemoIsoIssuer | undefined;
-  if (issuerSim && !config.issuers) {
+  if (issuerSim && !config.issuers && o.demoIsoIssuer !== false) {
     try {
       iso = await startDemoIsoIssuer({
         dataDir: o.dataDir,

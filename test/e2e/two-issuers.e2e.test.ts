@@ -14,7 +14,7 @@ let e: E2E;
 
 describe.runIf(haveChromium)('demo mode: one issuer of each kind (Chromium)', () => {
   beforeEach(async () => {
-    e = await startE2E();
+    e = await startE2E({ demoIsoIssuer: true });
   });
   afterEach(async () => {
     await e.close();

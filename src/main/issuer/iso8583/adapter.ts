@@ -113,6 +113,7 @@ export class Iso8583CupAdapter implements IssuerPort {
   private needSignOn = true;
   private signOnStan = 0;
   private lastSignOnAt: string | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: Iso8583CupOptions) {
     this.link = new Iso8583TcpLink(o.endpoint, P);
@@ -140,12 +141,25 @@ export class Iso8583CupAdapter implements IssuerPort {
 
   /** Sign-on is the adapter's own business (on demand); the port's enrolment request is not used by this dialect. */
   async signOn(): Promise<SignOnResult> {
-    const r = await this.doSignOn();
+    const run = this.chain.then(() => this.doSignOn());
+    this.chain = run.catch(() => undefined);
+    const r = await run;
     if (r !== true) throw new TillError('ISSUER_UNREACHABLE', r);
     return {};
   }
 
-  async exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
+  /**
+   * One exchange at a time, sign-on included ("a terminal never pipelines"): two callers (the
+   * runner's sale and the forwarder's probe) must not both sign on, or the first one's request
+   * goes under keys the second sign-on replaced (the host answers A0: a needless reversal).
+   */
+  exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
+    const run = this.chain.then(() => this.exchangeNow(cmd, attempts));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async exchangeNow(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
     if (this.link.isCut()) return { kind: 'not-sent', detail: 'link cut' };
     // Nothing to send for these: no sign-on needed to say so.
     if (cmd.kind === 'hotcards') return unsupported('the iso8583-cup profile has no hot-card list');
