@@ -80,4 +80,30 @@ describe('iso8583-cup sign-on', () => {
     expect(signOns()).toBe(1);
     a.close();
   });
+
+  it('two callers at once on a fresh link (a sale and a probe) sign on once and are both answered', async () => {
+    ledger.seedDemoCards();
+    const a = adapter(TMK);
+    const sale = (n: number) =>
+      a.exchange(
+        {
+          kind: 'authorize',
+          stan: ++stan,
+          time: now.toISOString(),
+          id: String(n).repeat(32),
+          card: { pan: '8888010000000017', entryMode: 'swipe' },
+          amountFen: 100,
+          otherTenderFen: 0,
+        },
+        1,
+      );
+    const outs = await Promise.all([sale(1), echo(a), sale(2)]);
+    expect(outs.map((o) => (o.kind === 'answer' ? o.answer.result : o.kind))).toEqual([
+      'approved',
+      'approved',
+      'approved',
+    ]);
+    expect(signOns()).toBe(1);
+    a.close();
+  });
 });
