@@ -25,6 +25,7 @@ import { sm2Z, encodeSignature, decodeSignature } from '../../src/shared/crypto/
 import { Sm2Point, N } from '../../src/shared/crypto/sm2-curve';
 import type { TerminalKeys } from '../../src/main/keys/terminal-keys';
 import type { Db } from '../../src/shared/store/sqlite';
+import type { DeviceHub } from '../../src/main/devices/device-hub';
 
 export interface CoreSpec {
   dataDir: string;
@@ -46,6 +47,10 @@ export interface CoreSpec {
    * (below the schema's floor, like the home link's).
    */
   moreIssuers?: Array<Record<string, unknown> & { timeoutMs: number }>;
+  /** The devices (default none); the chip crash test hands in its e-purse reader and PSAM. */
+  devices?: DeviceHub;
+  /** The issuer entry says `epurse` (PBOC e-purse cards pay on the chip). */
+  epurse?: boolean;
 }
 
 export interface Core {
@@ -187,20 +192,36 @@ export async function bootCore(spec: CoreSpec): Promise<Core> {
     issuer: { url: spec.issuerUrl, publicKey: spec.issuerPublicKeyHex, attempts: spec.attempts },
     offline: spec.offline ?? {},
     devices: [],
+    ...(spec.epurse
+      ? {
+          issuers: [
+            {
+              id: 'default',
+              name: 'default',
+              url: spec.issuerUrl,
+              publicKey: spec.issuerPublicKeyHex,
+              attempts: spec.attempts,
+              cardRanges: [''],
+              epurse: true,
+            },
+          ],
+        }
+      : {}),
   });
   // Below the config file's 500 ms floor on purpose: the link-fault test's blackholes cost 0.3 s.
   config.issuer.timeoutMs = spec.timeoutMs;
   if (spec.moreIssuers) {
-    const home = IssuerEntryConfig.parse({
-      id: DEFAULT_ISSUER_ID,
-      name: 'home',
-      protocol: 'cardtill-json',
-      url: spec.issuerUrl,
-      publicKey: spec.issuerPublicKeyHex,
-      attempts: spec.attempts,
-      cardRanges: [''],
-    });
-    home.timeoutMs = spec.timeoutMs;
+    const home =
+      config.issuers?.[0] ??
+      IssuerEntryConfig.parse({
+        id: DEFAULT_ISSUER_ID,
+        name: 'home',
+        protocol: 'cardtill-json',
+        url: spec.issuerUrl,
+        publicKey: spec.issuerPublicKeyHex,
+        attempts: spec.attempts,
+        cardRanges: [''],
+      });
     config.issuers = [
       home,
       ...spec.moreIssuers.map((e) => ({
@@ -209,6 +230,7 @@ export async function bootCore(spec: CoreSpec): Promise<Core> {
       })),
     ];
   }
+  if (config.issuers) config.issuers[0]!.timeoutMs = spec.timeoutMs;
   const core = await createCore({
     dataDir: spec.dataDir,
     config,
@@ -227,6 +249,7 @@ export async function bootCore(spec: CoreSpec): Promise<Core> {
     },
     log,
     clock,
+    ...(spec.devices ? { devices: spec.devices } : {}),
   });
   return {
     core,

@@ -45,6 +45,7 @@ const KINDS = defineKinds({
     qrCode: 40,
     audit: 'txn.cashout',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
 });
 const CASHOUT = 'cashout' as TxnType; // the store's parameter type is the production union

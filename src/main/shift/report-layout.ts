@@ -74,6 +74,11 @@ export function layoutShiftReport(
   // Card life: value loaded onto cards for cash (it leaves the card net, enters the drawer).
   if (t.cardsSold) pair(`售卡 CARDS SOLD ×${t.cardsSold.count}`, formatMoney(t.cardsSold.amountFen));
   if (t.topups) pair(`充值 TOP-UPS ×${t.topups.count}`, formatMoney(t.topups.amountFen));
+  // PBOC e-purse: paid on the chip, apart from the host's sales (cleared later by TAC).
+  const chipP = t.byKind?.chip_purchase;
+  const chipL = t.byKind?.chip_load;
+  if (chipP) pair(`芯片消费 CHIP PURCHASES ×${chipP.count}`, formatMoney(chipP.amountFen));
+  if (chipL) pair(`圈存 CHIP LOADS ×${chipL.count}`, formatMoney(chipL.amountFen));
   pair('卡净额 NET CARD', formatMoney(t.netCardFen), true);
   L.push({ type: 'rule' });
   text('按支付 BY TENDER', 'left', true);

@@ -163,6 +163,10 @@ export function foldTotals(
         line.cashFen += cash;
         break;
       }
+      case 'chipPurchases':
+      case 'chipLoads':
+        // PBOC e-purse (issue 14): their own lines on the X/Z read byKind (report-layout.ts).
+        break;
       case null:
         // Counted in byKind and in the net only (a kind with no line of its own on the report).
         break;

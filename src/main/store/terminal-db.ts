@@ -11,6 +11,7 @@ import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
 import { JOBS_MIGRATIONS } from '../jobs/schema';
 import { JOURNAL_MIGRATIONS } from '../journal/schema';
 import { ISO8583_MIGRATIONS } from '../issuer/iso8583/store';
+import { GREY_MIGRATIONS } from '../terminal/grey-store';
 
 export const TERMINAL_MIGRATIONS: Migration[] = [
   ...CORE_MIGRATIONS,
@@ -20,6 +21,7 @@ export const TERMINAL_MIGRATIONS: Migration[] = [
   ...JOBS_MIGRATIONS,
   ...JOURNAL_MIGRATIONS,
   ...ISO8583_MIGRATIONS,
+  ...GREY_MIGRATIONS,
 ];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {
