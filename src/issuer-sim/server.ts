@@ -24,6 +24,10 @@ import './handlers-offline';
 import './handlers-settlement';
 // Activate and top-up (card life) register themselves too, after settlement: they wrap its reverse.
 import './handlers-card-life';
+// The cardholder password: wraps authorize (the check before the balance) and adds `password`.
+import { pinMasterOf, seedDemoPasswords, unlockCardPassword } from './handlers-password';
+import { derivePinKey, wrapPinKey } from '../shared/pin-key';
+// The e-purse's chip-load authorization registers itself too.
 import './handlers-epurse';
 
 export interface IssuerSimOptions {
@@ -88,7 +92,10 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
   const log = opts.log ?? (() => {});
   const keys = loadIssuerKeys(opts.dataDir);
   const ledger = new IssuerLedger(path.join(opts.dataDir, 'issuer.db'), now);
-  if (opts.seedDemoCards !== false) ledger.seedDemoCards();
+  if (opts.seedDemoCards !== false) {
+    ledger.seedDemoCards();
+    seedDemoPasswords(ledger);
+  }
   const signerImpl = sm2Signer(fromHex(keys.privateKey));
   const signer: MessageSigner = { keyId: 'issuer:1', sign: (b) => signerImpl.sign(b) };
   const wrongSigner = sm2Signer(sm2GenerateKeyPair().privateKey);
@@ -197,6 +204,14 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       const receiptKey = decision.first
         ? wrapReceiptKey(deriveReceiptKey(receiptMaster, m.terminalId), opts.enrolToken, m.terminalId)
         : undefined;
+      // The PIN key K_pin (cardholder password blocks), sealed the same way (src/shared/pin-key.ts).
+      const pinKey = decision.first
+        ? wrapPinKey(
+            derivePinKey(pinMasterOf(ctx.cardKeySecret), m.terminalId),
+            opts.enrolToken,
+            m.terminalId,
+          )
+        : undefined;
       return {
         status: 200,
         body: JSON.stringify(
@@ -210,6 +225,7 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
             publicKey: m.publicKey,
             issuerPublicKey: keys.publicKey,
             ...(receiptKey ? { receiptKey } : {}),
+            ...(pinKey ? { pinKey } : {}),
           }),
         ),
       };
@@ -287,6 +303,8 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
         body: JSON.stringify({ valid: agrees && String(f.code).replace(/\s/g, '') === expected }),
       };
     }
+    if (what === 'password-unlock' && arg && req.method === 'POST')
+      return { status: 200, body: JSON.stringify({ unlocked: unlockCardPassword(ledger, arg) }) };
     if (what === 'fault' && req.method === 'POST') {
       fault = (JSON.parse(body) as { fault: IssuerFault }).fault;
       return { status: 200, body: '{}' };

@@ -16,6 +16,7 @@ import type { TerminalKeys } from './keys/terminal-keys';
 import { HttpIssuerLink } from './issuer/http-link';
 import { createIssuerRouter } from './issuer/create-router';
 import { unwrapReceiptKey } from '../shared/receipt-code';
+import { unwrapPinKey } from '../shared/pin-key';
 import { createReceiptExtras } from './receipt/signed-receipt';
 import { attachJournalHead } from './journal/head-keeper';
 import { openTerminalDb, takeStan } from './store/terminal-db';
@@ -213,6 +214,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
       return m ? `${m.name} (${m.id})` : r.approved_by;
     },
     maxAttempts: config.issuer.attempts,
+    pinKey: () => keys.pinKey,
     clock,
     log,
     offline,
@@ -251,9 +253,11 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     .filter((e) => ENROLLING_PROTOCOLS.has(e.port.protocol))
     .map((e) => e.id);
   const isHome = (issuerId: string) => issuerId === router.home.id;
+  // The home issuer's PIN key (card passwords) came later than K_r: a terminal enrolled without
+  // it asks again (the same key version with the token is answered again, now with it).
   const enrolled = (issuerId: string) =>
     enrolmentState(db, issuerId, isHome(issuerId)).keyVersion === keys.keyVersion &&
-    (!isHome(issuerId) || !!keys.receiptKey);
+    (!isHome(issuerId) || (!!keys.receiptKey && !!keys.pinKey));
   async function enrol(issuerId: string): Promise<void> {
     // Key exchange is the adapter's: the entry's port signs on (cardtill-json: `enrol`).
     const entry = router.byId(issuerId);
@@ -268,6 +272,8 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     // The receipt key K_r (verification codes), sealed by the issuer under the enrolment token.
     if (home && answer.receiptKey)
       keys.setReceiptKey(unwrapReceiptKey(answer.receiptKey, token, config.terminalId));
+    // The PIN key K_pin (cardholder password blocks), sealed the same way (src/shared/pin-key.ts).
+    if (home && answer.pinKey) keys.setPinKey(unwrapPinKey(answer.pinKey, token, config.terminalId));
     recordSignOn(db, issuerId, home, keys.keyVersion, clock());
     log(`terminal key v${keys.keyVersion} enrolled with the issuer${home ? '' : ` ${issuerId}`}`);
   }

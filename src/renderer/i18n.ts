@@ -12,6 +12,7 @@ import { COUNT_WORDS } from './i18n/count';
 import { JOURNAL_WORDS } from './i18n/journal';
 import { FORMAT_WORDS } from './i18n/format';
 import { CARD_LIFE_WORDS } from './i18n/card-life';
+import { PASSWORD_WORDS } from './i18n/password';
 import { CHIP_WORDS } from './i18n/chip';
 
 export type Lang = 'zh' | 'en';
@@ -30,6 +31,7 @@ export const WORDS = {
   ...JOURNAL_WORDS,
   ...FORMAT_WORDS,
   ...CARD_LIFE_WORDS,
+  ...PASSWORD_WORDS,
   ...CHIP_WORDS,
 } as const;
 

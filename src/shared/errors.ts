@@ -87,6 +87,13 @@ export const ErrorCode = z.enum([
   'CARD_CAP_EXCEEDED',
   'CARD_ALREADY_ACTIVE',
   'TENDER_SHORT',
+  // cardholder password (src/shared/pin-block.ts, src/main/terminal/password.ts)
+  'PASSWORD_REQUIRED',
+  'PASSWORD_WRONG',
+  'PASSWORD_LOCKED',
+  'PASSWORD_MISMATCH',
+  'PASSWORD_FORMAT',
+  'PIN_KEY_MISSING',
   // PBOC e-purse on the chip (src/main/terminal/chip-purchase.ts, issue 14)
   'CHIP_TORN',
   'CHIP_CARD_CHANGED',
@@ -249,6 +256,27 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     en: 'This card is already active: top it up instead',
   },
   TENDER_SHORT: { zh: '收取的现金少于卡面值', en: 'The cash taken is less than the card value' },
+  PASSWORD_REQUIRED: {
+    zh: '此卡需要密码：请持卡人在密码键盘上输入6位卡密码',
+    en: 'This card needs its password: the cardholder types the 6-digit password on the keypad',
+  },
+  PASSWORD_WRONG: {
+    zh: '卡密码错误，请重新输入（连续错误3次将锁卡）',
+    en: 'Wrong card password: try again (3 wrong in a row lock the card)',
+  },
+  PASSWORD_LOCKED: {
+    zh: '密码错误次数过多，此卡已锁定：请联系发卡方解锁',
+    en: 'Too many wrong passwords: the card is locked — contact the issuer to unlock it',
+  },
+  PASSWORD_MISMATCH: {
+    zh: '两次输入的新密码不一致，请重新设置',
+    en: 'The two new passwords differ: set it again',
+  },
+  PASSWORD_FORMAT: { zh: '卡密码须为6位数字', en: 'A card password is 6 digits' },
+  PIN_KEY_MISSING: {
+    zh: '本机尚未从发卡方取得密码密钥，暂不能使用卡密码：请联系技术员',
+    en: 'This till has no PIN key from the issuer yet, so card passwords cannot be used: call the technician',
+  },
   CHIP_TORN: {
     zh: '扣款时卡片离开：请将同一张卡重新放回读卡器，切勿重复收款',
     en: 'The card left during the chip debit: present the same card again; do not charge again',

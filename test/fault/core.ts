@@ -21,6 +21,7 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sm2Verifier, sm2Signer, sm2GenerateKeyPair, sm3, fromHex, toHex } from '../../src/shared/crypto';
+import { sm4PinKey } from '../../src/shared/pin-key';
 import { sm2Z, encodeSignature, decodeSignature } from '../../src/shared/crypto/sm2';
 import { Sm2Point, N } from '../../src/shared/crypto/sm2-curve';
 import type { TerminalKeys } from '../../src/main/keys/terminal-keys';
@@ -147,9 +148,20 @@ export function keysFromHex(
     receiptKeyFile && fs.existsSync(receiptKeyFile)
       ? fromHex(fs.readFileSync(receiptKeyFile, 'utf8'))
       : undefined;
+  // The PIN key from the same answer, kept beside it (else every restart would enrol again).
+  const pinKeyFile = receiptKeyFile && `${receiptKeyFile}.pin`;
+  let pinKey =
+    pinKeyFile && fs.existsSync(pinKeyFile) ? fromHex(fs.readFileSync(pinKeyFile, 'utf8')) : undefined;
   return {
     get receiptKey() {
       return receiptKey;
+    },
+    get pinKey() {
+      return pinKey && sm4PinKey(pinKey);
+    },
+    setPinKey: (k: Uint8Array) => {
+      pinKey = k;
+      if (pinKeyFile) fs.writeFileSync(pinKeyFile, toHex(k));
     },
     setReceiptKey: (k: Uint8Array) => {
       receiptKey = k;

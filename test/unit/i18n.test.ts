@@ -9,6 +9,7 @@ import { COUNT_WORDS } from '../../src/renderer/i18n/count';
 import { JOURNAL_WORDS } from '../../src/renderer/i18n/journal';
 import { FORMAT_WORDS } from '../../src/renderer/i18n/format';
 import { CARD_LIFE_WORDS } from '../../src/renderer/i18n/card-life';
+import { PASSWORD_WORDS } from '../../src/renderer/i18n/password';
 import { CHIP_WORDS } from '../../src/renderer/i18n/chip';
 
 describe('i18n', () => {
@@ -30,6 +31,7 @@ describe('i18n', () => {
       JOURNAL_WORDS,
       FORMAT_WORDS,
       CARD_LIFE_WORDS,
+      PASSWORD_WORDS,
       CHIP_WORDS,
     };
     const seen = new Map<string, string>();

@@ -15,6 +15,7 @@ import { disputeHandlers } from './handlers/dispute';
 import { jobHandlers } from './handlers/jobs';
 import { journalHandlers } from './handlers/journal';
 import { cardLifeHandlers } from './handlers/card-life';
+import { passwordHandlers } from './handlers/password';
 import { chipHandlers } from './handlers/chip';
 
 export function createHandlers(ctx: AppContext): Handlers {
@@ -30,6 +31,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...jobHandlers(ctx),
     ...journalHandlers(ctx),
     ...cardLifeHandlers(ctx),
+    ...passwordHandlers(ctx),
     ...chipHandlers(ctx),
   };
 }

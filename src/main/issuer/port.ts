@@ -37,11 +37,31 @@ interface CommandBase {
   id: string;
 }
 
+/**
+ * The cardholder's password as an SM4 PIN block (ANSI X9.8 format 0 bound to the PAN, under the
+ * PIN key from enrolment: src/shared/pin-block.ts), 32 hex characters. Attached by the runner at
+ * send time only: the copy of a command sealed in the pending row never holds one (a reversal
+ * carries no 52, ISO8583-CUP.md), so no PIN block is ever on disk.
+ */
+export type PinBlockHex = string;
+
 export type AuthorizeCommand = CommandBase & {
   kind: 'authorize';
   card: CardRef;
   amountFen: number;
   otherTenderFen: number;
+  /** The cardholder typed the password (the issuer asked for it: PASSWORD_REQUIRED). */
+  pinBlock?: PinBlockHex;
+};
+/**
+ * Set or change the card's password (issue 12): `pinBlock` the old one (absent when the card has
+ * none), `newPinBlock` the new one — both attached at send only, like Authorize's.
+ */
+export type PasswordCommand = CommandBase & {
+  kind: 'password';
+  card: CardRef;
+  pinBlock?: PinBlockHex;
+  newPinBlock?: PinBlockHex;
 };
 export type InquireCommand = CommandBase & { kind: 'inquire'; card: CardRef };
 export type VoidCommand = CommandBase & { kind: 'void'; origStan: number; amountFen: number };
@@ -89,6 +109,7 @@ export type IssuerCommand =
   | RefundCommand
   | ActivateCommand
   | TopupCommand
+  | PasswordCommand
   | ChipLoadAuthCommand
   | ReverseCommand
   | AdviceCommand
@@ -165,6 +186,8 @@ export interface SignOnRequest {
 export interface SignOnResult {
   /** The issuer's receipt key, sealed under the enrolment token (src/main/receipt/code.ts). */
   receiptKey?: string;
+  /** The issuer's PIN key for this terminal, sealed under the enrolment token (src/shared/pin-key.ts). */
+  pinKey?: string;
 }
 
 export interface IssuerPort {

@@ -28,6 +28,7 @@ import type {
   IssuerCommand,
   IssuerPort,
   CardRef,
+  PinBlockHex,
   ReverseCommand,
 } from '../issuer/port';
 import type { IssuerEntry, IssuerRouter } from '../issuer/router';
@@ -74,12 +75,23 @@ export interface RunRequest {
   /** Told the issuer's answer before it is committed (card life reads the cap it reports). */
   onAnswer?: (answer: IssuerAnswer) => void;
   /**
+   * The cardholder's password as SM4 PIN blocks (src/main/terminal/password.ts): attached to the
+   * command at send only — never to the copy sealed in the pending row, so they are never on disk.
+   */
+  pinBlocks?: PinBlocks;
+  /**
    * Executes the command here instead of at the routed issuer: the chip and its PSAM
    * (chip-purchase.ts, kinds with `executesOn: 'chip'`). Same pending row, same finalize and
    * journal. It may throw a TillError to leave the row pending: the chip's grey record then
    * decides it when the card comes back (recovery leaves chip rows to it).
    */
   port?: Pick<IssuerPort, 'exchange'>;
+}
+
+/** `pinBlock`: the password typed (a sale) or the old one (a change); `newPinBlock`: the new one. */
+export interface PinBlocks {
+  pinBlock?: PinBlockHex;
+  newPinBlock?: PinBlockHex;
 }
 
 /** What the participants share while one transaction runs. */
@@ -140,7 +152,20 @@ export function commandOf(req: RunRequest, stan: number, time: string, id: strin
       return { ...base, kind: 'activate', card, amountFen: req.amountFen, cashFen: req.otherTenderFen };
     case 'topup':
       return { ...base, kind: 'topup', card, amountFen: req.amountFen, cashFen: req.otherTenderFen };
+    // Its PIN blocks are attached at send (withPinBlocks), never sealed.
+    case 'password':
+      return { ...base, kind: 'password', card };
   }
+}
+
+/** The command as sent: the sealed command plus the PIN blocks, for the kinds that carry them. */
+export function withPinBlocks(cmd: IssuerCommand, p: PinBlocks | undefined): IssuerCommand {
+  if (!p) return cmd;
+  const pin = p.pinBlock !== undefined ? { pinBlock: p.pinBlock } : {};
+  if (cmd.kind === 'authorize') return { ...cmd, ...pin };
+  if (cmd.kind === 'password')
+    return { ...cmd, ...pin, ...(p.newPinBlock !== undefined ? { newPinBlock: p.newPinBlock } : {}) };
+  return cmd;
 }
 
 /** An unresolved finalize: the issuer answered, the row could not be written. */
@@ -229,7 +254,10 @@ export class TransactionRunner {
   private async send(ctx: TxnContext): Promise<Vote> {
     if (ctx.localDecline) return 'ABORTED';
     const local = ctx.req.port;
-    const out = await (local ?? ctx.issuer!.port).exchange(ctx.command!, ctx.issuer!.attempts);
+    const out = await (local ?? ctx.issuer!.port).exchange(
+      withPinBlocks(ctx.command!, ctx.req.pinBlocks),
+      ctx.issuer!.attempts,
+    );
     ctx.outcome = out;
     // A local port (the chip) says nothing about the issuer link.
     if (!local)

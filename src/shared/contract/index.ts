@@ -16,6 +16,7 @@ import { disputeMethods } from './dispute';
 import { jobMethods } from './jobs';
 import { journalMethods } from './journal';
 import { cardLifeMethods } from './card-life';
+import { passwordMethods } from './password';
 import { chipMethods } from './chip';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
@@ -46,6 +47,7 @@ export const methods = {
   ...jobMethods,
   ...journalMethods,
   ...cardLifeMethods,
+  ...passwordMethods,
   ...chipMethods,
 };
 export type Methods = typeof methods;

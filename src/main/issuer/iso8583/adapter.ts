@@ -165,6 +165,10 @@ export class Iso8583CupAdapter implements IssuerPort {
     if (cmd.kind === 'hotcards') return unsupported('the iso8583-cup profile has no hot-card list');
     if (cmd.kind === 'refund' && cmd.origStan === undefined)
       return unsupported('an unlinked refund is not in the iso8583-cup profile');
+    // The runner's PIN block is under the cardtill-json PIN key; 52 here must be under this
+    // host's PIK (field 52 is not built yet): refused, never sent without the password typed.
+    if ('pinBlock' in cmd && cmd.pinBlock)
+      return unsupported('a card password over iso8583-cup (field 52 under the PIK) is not implemented');
     // The page: sign on at start, when the host asks, and at least once a day.
     const stale =
       this.lastSignOnAt !== undefined &&
