@@ -15,6 +15,7 @@ import { DEFAULT_ISSUER_ID, issuerEntries, type TerminalConfig } from './config/
 import type { TerminalKeys } from './keys/terminal-keys';
 import { HttpIssuerLink } from './issuer/http-link';
 import { createIssuerRouter } from './issuer/create-router';
+import { createCardHold } from './issuer/failover-hold';
 import { unwrapReceiptKey } from '../shared/receipt-code';
 import { unwrapPinKey } from '../shared/pin-key';
 import { createReceiptExtras } from './receipt/signed-receipt';
@@ -46,6 +47,7 @@ import { reversalKind } from './jobs/reversal-job';
 import { adviceKind } from './jobs/advice-job';
 import { settlementKind } from './jobs/settlement-job';
 import { enrolmentKind } from './jobs/enrolment-job';
+import { fileBatchKind } from './jobs/file-batch-job';
 import { ENROLLING_PROTOCOLS, enrolmentState, recordSignOn } from './jobs/enrolment-state';
 import type { EventName, EventPayload, LinkState, SessionInfo } from '../shared/contract';
 import { SqliteGreyStore } from './terminal/grey-store';
@@ -127,11 +129,19 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
     // An iso8583-cup entry: its sealed TMK under the data key, its batch and sent requests in db.
     iso: { dataDir: d.dataDir, dataKey: keys.dataKey, db, log },
+    // Primary + backup (src/main/issuer/failover.ts): the probe echo takes a STAN; back on a
+    // primary, the reversals waiting for it go now, not at the end of their backoff.
+    takeStan: () => db.transaction(() => takeStan(db))(),
+    log,
+    onSwitch: (_id, to) => {
+      if (to === 'primary') void jobs.run(['reversal'], true);
+    },
   });
-
   // The journal head outside the database, the issuer's acknowledgement of it in echo and settle,
-  // and the rollback block (src/main/journal/head-keeper.ts).
-  link.setHooks(attachJournalHead(db, { dataDir: d.dataDir, log, clock, keys }));
+  // and the rollback block (src/main/journal/head-keeper.ts); on the home backup's link too.
+  const headHooks = attachJournalHead(db, { dataDir: d.dataDir, log, clock, keys });
+  link.setHooks(headHooks);
+  router.setHomeHooks(headHooks);
   const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
   // One job queue for everything the terminal owes the issuer in the background (src/main/jobs);
   // its kinds are registered below. The settlement job reads the shift service, built later.
@@ -220,6 +230,8 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     offline,
     offlineFor: (issuerId) => lanes.of(issuerId).store,
     onLink: (up, detail, issuerId) => lanes.of(issuerId).forwarder.noteLink(up, detail),
+    // A debit on a card whose lost debit's reversal waits for its host (failover rules).
+    cardHold: createCardHold({ db, router, openPan: (b) => store.openPan(b) }),
   });
   const operators = new Operators(
     db,
@@ -284,6 +296,21 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   jobs.register(reversalKind({ db, store, router, log }));
   jobs.register(settlementKind({ db, shifts: () => late.shifts }));
   jobs.register(adviceKind({ lanes }));
+  // File-batch issuers: their files move through this kind, which also attaches their adapters
+  // (with the top-level offline limits their own `offline` block goes over).
+  jobs.register(
+    fileBatchKind({
+      router,
+      db,
+      keys,
+      terminalId: config.terminalId,
+      openPan: (s) => store.openPan(s),
+      offlineBase,
+      clock,
+      log,
+      onChange: (s) => emit('fileBatch.changed', s),
+    }),
+  );
   // Before the first sale; the job retries any that fails, with backoff.
   await Promise.all(
     enrolling
@@ -423,7 +450,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     session.current();
     if (link.isCut()) return;
     terminal.recoverStale(); // a failed finalize, or a row pending past the bound: reversal queued
-    void jobs.run(['enrolment', 'reversal', 'settlement']);
+    void jobs.run(['enrolment', 'reversal', 'settlement', 'filebatch']);
   };
   const timer = setInterval(background, d.backgroundMs ?? 5000);
   timer.unref();

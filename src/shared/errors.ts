@@ -75,6 +75,8 @@ export const ErrorCode = z.enum([
   'NO_CJK_FONT',
   // transaction runner and issuer router (src/main/terminal/runner.ts, src/main/issuer/router.ts)
   'CARD_NOT_ACCEPTED',
+  // primary + backup hosts (src/main/issuer/failover-hold.ts): a lost debit's reversal is waiting
+  'CARD_REVERSAL_PENDING',
   'OUTCOME_UNKNOWN',
   'ALREADY_FINAL',
   // transaction kinds (src/shared/txn-kinds.ts)
@@ -87,6 +89,11 @@ export const ErrorCode = z.enum([
   'CARD_CAP_EXCEEDED',
   'CARD_ALREADY_ACTIVE',
   'TENDER_SHORT',
+  // file-batch issuers (src/main/issuer/file-batch): a refused file, lists out of date, an operation it has not
+  'FILE_BATCH_REFUSED',
+  'FILE_BATCH_STALE',
+  'FILE_BATCH_UNSUPPORTED',
+  'FILE_BATCH_SETTLES_BY_FILE',
   // cardholder password (src/shared/pin-block.ts, src/main/terminal/password.ts)
   'PASSWORD_REQUIRED',
   'PASSWORD_WRONG',
@@ -207,6 +214,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   SHIFT_ALREADY_OPEN: { zh: '班次已开', en: 'A shift is already open' },
   INVALID_STATE: { zh: '当前状态下不能执行此操作', en: 'Not possible in the current state' },
   CARD_NOT_ACCEPTED: { zh: '本店不受理此卡', en: 'This card is not accepted here' },
+  CARD_REVERSAL_PENDING: {
+    zh: '此卡上一笔交易正在冲正，请稍候',
+    en: 'The previous transaction on this card is being reversed: please wait',
+  },
   OUTCOME_UNKNOWN: {
     zh: '结果未知，将自动冲正，请勿重复刷卡',
     en: 'Outcome unknown — it will be reversed, do not retry',
@@ -256,6 +267,22 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     en: 'This card is already active: top it up instead',
   },
   TENDER_SHORT: { zh: '收取的现金少于卡面值', en: 'The cash taken is less than the card value' },
+  FILE_BATCH_REFUSED: {
+    zh: '发卡方文件未通过校验，已拒收：请通知店长',
+    en: "The issuer's file failed its check and was refused: tell the manager",
+  },
+  FILE_BATCH_STALE: {
+    zh: '此卡发卡方的黑名单或余额文件缺失或已过期，暂不能用此卡消费',
+    en: "This card's issuer files (hot list or balances) are missing or out of date: the card cannot be used now",
+  },
+  FILE_BATCH_SETTLES_BY_FILE: {
+    zh: '此发卡方不做联机结算：以每日交易文件及其确认文件对账（见离线队列→文件接口发卡方）',
+    en: 'This issuer does not settle online: its daily transaction files and their acknowledgements are the settlement (Offline queue → File-batch issuers)',
+  },
+  FILE_BATCH_UNSUPPORTED: {
+    zh: '此发卡方（文件接口）只受理消费、查询、撤销和退货',
+    en: 'This issuer (file interface) takes only sales, inquiries, voids and refunds',
+  },
   PASSWORD_REQUIRED: {
     zh: '此卡需要密码：请持卡人在密码键盘上输入6位卡密码',
     en: 'This card needs its password: the cardholder types the 6-digit password on the keypad',

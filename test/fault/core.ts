@@ -33,6 +33,8 @@ export interface CoreSpec {
   terminalId: string;
   merchantId?: string;
   issuerUrl: string;
+  /** The issuer's backup host (docs/issuer-protocol.md "Failover rules"). */
+  issuerBackupUrl?: string;
   issuerPublicKeyHex: string;
   privateKeyHex: string;
   dataKeyHex: string;
@@ -201,7 +203,12 @@ export async function bootCore(spec: CoreSpec): Promise<Core> {
     merchantId: spec.merchantId ?? 'M000000000001',
     merchantName: 'fault test',
     receipt: { width: 32 },
-    issuer: { url: spec.issuerUrl, publicKey: spec.issuerPublicKeyHex, attempts: spec.attempts },
+    issuer: {
+      url: spec.issuerUrl,
+      ...(spec.issuerBackupUrl ? { backupUrl: spec.issuerBackupUrl } : {}),
+      publicKey: spec.issuerPublicKeyHex,
+      attempts: spec.attempts,
+    },
     offline: spec.offline ?? {},
     devices: [],
     ...(spec.epurse

@@ -9,6 +9,7 @@ import { COUNT_WORDS } from '../../src/renderer/i18n/count';
 import { JOURNAL_WORDS } from '../../src/renderer/i18n/journal';
 import { FORMAT_WORDS } from '../../src/renderer/i18n/format';
 import { CARD_LIFE_WORDS } from '../../src/renderer/i18n/card-life';
+import { FILE_BATCH_WORDS } from '../../src/renderer/i18n/file-batch';
 import { PASSWORD_WORDS } from '../../src/renderer/i18n/password';
 import { CHIP_WORDS } from '../../src/renderer/i18n/chip';
 
@@ -31,6 +32,7 @@ describe('i18n', () => {
       JOURNAL_WORDS,
       FORMAT_WORDS,
       CARD_LIFE_WORDS,
+      FILE_BATCH_WORDS,
       PASSWORD_WORDS,
       CHIP_WORDS,
     };

@@ -1,6 +1,7 @@
 /**
  * `cardtill issuer-sim` — runs the demo issuer alone, for a terminal configured to use it.
- * `--protocol cardtill-json` (default): the HTTP face (docs/issuer-protocol.md).
+ * `--protocol cardtill-json` (default): the HTTP face (docs/issuer-protocol.md); `--backup-port N`
+ * adds a second HTTP face on the same ledger (a backup host).
  * `--protocol iso8583 --keyset 3des|sm4 --tmk HEX`: the CUP POS face over TCP (ISO8583-CUP.md),
  * on the same ledger file and demo cards.
  */
@@ -10,6 +11,7 @@ import { startIssuerSim } from '../../issuer-sim/server';
 import { IssuerLedger } from '../../issuer-sim/ledger';
 import { startIso8583Sim } from '../../issuer-sim/iso8583/server';
 import { KEYSETS } from '../../main/issuer/iso8583/keysets';
+import { runFileBatchSim } from '../../issuer-sim/file-batch/cli';
 import { flag, type CliCommand } from '../command';
 
 function waitForSignal(): Promise<void> {
@@ -22,9 +24,11 @@ function waitForSignal(): Promise<void> {
 export const issuerSimCommand: CliCommand = {
   name: 'issuer-sim',
   summary:
-    'run the demo issuer host on 127.0.0.1 (--port N, --enrol-token T; --protocol iso8583 --keyset 3des|sm4 --tmk HEX)',
+    'run the demo issuer host on 127.0.0.1 (--port N, --backup-port N, --enrol-token T; --protocol iso8583 --keyset 3des|sm4 --tmk HEX; --protocol file-batch --dir D [--once])',
   async run(ctx) {
     const protocol = flag(ctx.args, 'protocol') ?? 'cardtill-json';
+    // The back office of a file-batch issuer: files in --dir, no port (src/issuer-sim/file-batch/cli.ts).
+    if (protocol === 'file-batch') return runFileBatchSim(ctx);
     const dataDir = path.resolve(ctx.dataDir, 'issuer-sim');
     if (protocol === 'iso8583') {
       const keySetName = flag(ctx.args, 'keyset') ?? '3des';
@@ -53,7 +57,12 @@ export const issuerSimCommand: CliCommand = {
       return 0;
     }
     if (protocol !== 'cardtill-json') {
-      console.error(`issuer-sim: unknown --protocol ${protocol} (cardtill-json or iso8583)`);
+      console.error(`issuer-sim: unknown --protocol ${protocol} (cardtill-json, iso8583 or file-batch)`);
+      return 2;
+    }
+    const backupPort = flag(ctx.args, 'backup-port');
+    if (backupPort !== undefined && !/^\d{1,5}$/.test(backupPort)) {
+      console.error('issuer-sim: --backup-port must be a port number');
       return 2;
     }
     const sim = await startIssuerSim({
@@ -62,7 +71,16 @@ export const issuerSimCommand: CliCommand = {
       enrolToken: flag(ctx.args, 'enrol-token') ?? 'demo-enrol-token',
       log: (l) => console.log(l),
     });
-    console.log(JSON.stringify({ url: sim.url, publicKey: sim.publicKeyHex }));
+    // A backup host's face on the same ledger, as a real issuer's backup shares its database: a
+    // terminal's `url` + `backupUrl` (docs/issuer-protocol.md "Failover rules").
+    const backup = backupPort !== undefined ? await sim.addFace(Number(backupPort)) : undefined;
+    console.log(
+      JSON.stringify({
+        url: sim.url,
+        ...(backup ? { backupUrl: backup.url } : {}),
+        publicKey: sim.publicKeyHex,
+      }),
+    );
     await waitForSignal();
     await sim.close();
     return 0;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { OfflineConfig } from '../../offline-queue/config';
 import { isTimeZone } from '../../shared/local-time';
 import { Iso8583EntryOptions, tcpEndpoint } from '../issuer/iso8583/config';
+import { FileBatchOptions } from '../issuer/file-batch/config';
 
 export const DeviceConfig = z.object({
   id: z.string().min(1).max(40),
@@ -31,10 +32,21 @@ export const CardRange = z.string().regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a P
 export const IssuerEntryConfig = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
   name: z.string().min(1).max(40),
-  protocol: z.enum(['cardtill-json', 'iso8583-cup']).default('cardtill-json'),
-  /** cardtill-json: the host's base URL; iso8583-cup: `tcp://host:port` of its listener. */
+  protocol: z.enum(['cardtill-json', 'iso8583-cup', 'file-batch']).default('cardtill-json'),
+  /**
+   * cardtill-json: the host's base URL; iso8583-cup: `tcp://host:port` of its listener; file-batch:
+   * the exchange directory as a file: URL (file:///srv/mart).
+   */
   url: z.string().url(),
-  /** The issuer's SM2 public key (04…): required for cardtill-json; iso8583-cup has none (MAC keys). */
+  /**
+   * The issuer's backup host (主+备通道), same key and same ledger as `url`: taken only when the
+   * primary cannot have received a request (docs/issuer-protocol.md "Failover rules").
+   */
+  backupUrl: z.string().url().optional(),
+  /**
+   * The issuer's SM2 public key (04…): required for cardtill-json and file-batch; iso8583-cup has
+   * none (its MAC keys come from the TMK).
+   */
   publicKey: z
     .string()
     .regex(/^04[0-9a-fA-F]{128}$/)
@@ -57,6 +69,8 @@ export const IssuerEntryConfig = z.object({
   offline: OfflineConfig.partial().optional(),
   /** The one-time enrolment token this issuer gave the terminal (default: `issuer.enrolToken`). */
   enrolToken: z.string().min(1).optional(),
+  /** `file-batch` only: its file ages (src/main/issuer/file-batch/config.ts); its limits are `offline`. */
+  fileBatch: FileBatchOptions.optional(),
 });
 export type IssuerEntryConfig = z.infer<typeof IssuerEntryConfig>;
 
@@ -74,6 +88,8 @@ export const TerminalConfig = z.object({
     .object({
       /** Base URL of the issuer host. Absent: the embedded issuer-sim (demo). */
       url: z.string().url().optional(),
+      /** The issuer's backup host (docs/issuer-protocol.md "Failover rules"); only with url. */
+      backupUrl: z.string().url().optional(),
       /** The issuer's SM2 public key, uncompressed hex (04…). Required with url. */
       publicKey: z
         .string()
@@ -130,13 +146,19 @@ export function loadConfig(file: string | undefined): { config: TerminalConfig; 
   const config = parsed.data;
   if (config.issuer.url && !config.issuer.publicKey)
     throw new ConfigError(`config ${file}: issuer.publicKey is required with issuer.url`);
+  if (config.issuer.backupUrl && !config.issuer.url)
+    throw new ConfigError(`config ${file}: issuer.backupUrl needs issuer.url (the primary)`);
   const ids = (config.issuers ?? []).map((i) => i.id);
   if (new Set(ids).size !== ids.length) throw new ConfigError(`config ${file}: issuers ids must be unique`);
   for (const e of config.issuers ?? []) {
-    if (e.protocol === 'cardtill-json' && !e.publicKey)
-      throw new ConfigError(`config ${file}: issuer ${e.id} (cardtill-json) needs publicKey`);
+    if (e.protocol !== 'iso8583-cup' && !e.publicKey)
+      throw new ConfigError(`config ${file}: issuer ${e.id} (${e.protocol}) needs publicKey`);
     if (e.protocol === 'iso8583-cup' && !tcpEndpoint(e.url))
       throw new ConfigError(`config ${file}: issuer ${e.id} is iso8583-cup: its url is tcp://host:port`);
+    if (e.protocol === 'iso8583-cup' && e.backupUrl && !tcpEndpoint(e.backupUrl))
+      throw new ConfigError(
+        `config ${file}: issuer ${e.id} is iso8583-cup: its backupUrl is tcp://host:port`,
+      );
   }
   // The home issuer enrols the terminal key, gives the receipt key and acknowledges the journal
   // head: only cardtill-json has those messages (docs/architecture.md, the issuer port).
@@ -144,6 +166,15 @@ export function loadConfig(file: string | undefined): { config: TerminalConfig; 
     throw new ConfigError(
       `config ${file}: the first of issuers (the home issuer) cannot be iso8583-cup; put ${config.issuers[0]!.id} after it`,
     );
+  // A file-batch issuer has no link: it cannot be the home issuer (enrolment, forwarding, settlement).
+  const fileBatch = (config.issuers ?? []).filter((e) => e.protocol === 'file-batch');
+  if (config.issuers?.[0]?.protocol === 'file-batch')
+    throw new ConfigError(`config ${file}: the first issuer (the home issuer) cannot be file-batch`);
+  for (const e of fileBatch)
+    if (!e.url.startsWith('file:'))
+      throw new ConfigError(
+        `config ${file}: issuer ${e.id} is file-batch: its url is the directory as file:///…`,
+      );
   return { config, demo: !config.issuer.url && !config.issuers };
 }
 
@@ -165,6 +196,7 @@ export function issuerEntries(
       name: 'default',
       protocol: 'cardtill-json',
       url: home.url,
+      ...(config.issuer.backupUrl ? { backupUrl: config.issuer.backupUrl } : {}),
       publicKey: home.publicKey,
       timeoutMs: config.issuer.timeoutMs,
       attempts: config.issuer.attempts,

@@ -190,6 +190,42 @@ export interface SignOnResult {
   pinKey?: string;
 }
 
+/**
+ * Which of an issuer entry's hosts (主+备通道) a command went to (src/main/issuer/failover.ts).
+ * An entry without a backup has only 'primary'.
+ */
+export type EndpointRole = 'primary' | 'backup';
+
+/** How one exchange may use an entry's endpoints; adapters without endpoints ignore it. */
+export interface ExchangeVia {
+  /**
+   * Only this endpoint, never the other: a reversal goes to the host its original went to, even
+   * while that host is down (docs/issuer-protocol.md "Failover rules").
+   */
+  endpoint?: EndpointRole;
+  /** Told before the command is sent to an endpoint (the runner records it on the pending row). */
+  onEndpoint?: (role: EndpointRole) => void;
+}
+
+/** One endpoint of an entry as the technician sees it (`IssuerPort.endpoints`). */
+export interface EndpointState {
+  role: EndpointRole;
+  /** URL or host:port. */
+  address: string;
+  /** New requests go to it now. */
+  inUse: boolean;
+  /** The last exchange or echo reached it (absent: not tried since start). */
+  up?: boolean;
+  /** Round-trip time of its last answered echo. */
+  lastEchoRttMs?: number;
+  /** ISO time of that echo. */
+  lastEchoAt?: string;
+  /** Why the last exchange or echo did not reach it. */
+  lastError?: string;
+  /** On the endpoint in use after a switch: since when (ISO time). */
+  inUseSince?: string;
+}
+
 export interface IssuerPort {
   /** 'cardtill-json' (docs/issuer-protocol.md); later 'iso8583-cup' (/work/shared/ISO8583-CUP.md). */
   readonly protocol: string;
@@ -198,7 +234,9 @@ export interface IssuerPort {
    * own retransmission rule. Never throws for link trouble; `unknown` means the caller must treat
    * the money as possibly moved (the runner queues a Reverse for a reversible kind).
    */
-  exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome>;
+  exchange(cmd: IssuerCommand, attempts: number, via?: ExchangeVia): Promise<ExchangeOutcome>;
+  /** The entry's endpoints, primary first (the failover wrapper has them; a bare adapter may not). */
+  endpoints?(): EndpointState[];
   /** Key exchange with this issuer. Throws TillError (ISSUER_UNREACHABLE, ISSUER_BAD_SIGNATURE, ISSUER_ERROR). */
   signOn(req: SignOnRequest): Promise<SignOnResult>;
   /** Demo switch and tests: when cut, every exchange ends `not-sent` without touching the network. */

@@ -11,7 +11,9 @@ import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
 import { JOBS_MIGRATIONS } from '../jobs/schema';
 import { JOURNAL_MIGRATIONS } from '../journal/schema';
 import { ISO8583_MIGRATIONS } from '../issuer/iso8583/store';
+import { FILE_BATCH_MIGRATIONS } from '../issuer/file-batch/schema';
 import { GREY_MIGRATIONS } from '../terminal/grey-store';
+import { FAILOVER_MIGRATIONS } from '../issuer/failover-schema';
 
 export const TERMINAL_MIGRATIONS: Migration[] = [
   ...CORE_MIGRATIONS,
@@ -21,7 +23,9 @@ export const TERMINAL_MIGRATIONS: Migration[] = [
   ...JOBS_MIGRATIONS,
   ...JOURNAL_MIGRATIONS,
   ...ISO8583_MIGRATIONS,
+  ...FILE_BATCH_MIGRATIONS,
   ...GREY_MIGRATIONS,
+  ...FAILOVER_MIGRATIONS,
 ];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {

@@ -9,7 +9,9 @@
  *   eligibility ─▶ route ─▶ createPending ─▶ send ─┬─ answer ──────────▶ commit: finalize
  *      (throws: nothing written)  │                 ├─ not-sent ────────▶ offline decision | decline
  *                                 └─ no issuer ─────┼─ (CARD_NOT_ACCEPTED, nothing sent) decline
+ *                                    or card held ──┤  (CARD_REVERSAL_PENDING, nothing sent) decline
  *                                                   └─ unknown ─────────▶ abort: decline + Reverse
+ *                                                      (to the host it went to: the row's endpoint)
  *
  * The caller holds the till lock (till-lock.ts) for the whole run. A finalize that fails after
  * the issuer answered (a full disk) never leaves the sale pending for as long as the app runs:
@@ -23,6 +25,7 @@ import { maskPan } from '../../shared/card';
 import { TillError, type ErrorCode } from '../../shared/errors';
 import type { OfflineStore } from '../../offline-queue/store';
 import type {
+  EndpointRole,
   ExchangeOutcome,
   IssuerAnswer,
   IssuerCommand,
@@ -47,6 +50,11 @@ export interface RunnerOptions {
   onLink?: (up: boolean, detail: string | undefined, issuerId: string) => void;
   /** Added to attempts × timeoutMs for the pending bound (default 30 s: the local commit and a slow disk). */
   staleMarginMs?: number;
+  /**
+   * A card this issuer must not take a new request for now (src/main/issuer/failover-hold.ts: a
+   * debit while its earlier debit's reversal waits for its host): declined with the code, nothing sent.
+   */
+  cardHold?: (p: { pan: string; kind: TxnType; issuer: IssuerEntry }) => ErrorCode | undefined;
 }
 
 export interface RunRequest {
@@ -104,6 +112,8 @@ export interface TxnContext {
   stan?: number;
   command?: IssuerCommand;
   outcome?: ExchangeOutcome;
+  /** The issuer host the command was last sent to (recorded on the pending row). */
+  endpoint?: EndpointRole;
 }
 
 export type Vote = 'PREPARED' | 'ABORTED';
@@ -171,6 +181,7 @@ export function withPinBlocks(cmd: IssuerCommand, p: PinBlocks | undefined): Iss
 /** An unresolved finalize: the issuer answered, the row could not be written. */
 interface Unresolved {
   issuerId: string;
+  endpoint?: EndpointRole;
   /** The issuer approved a reversible kind: money moved and must be given back. */
   reverse: boolean;
 }
@@ -228,6 +239,7 @@ export class TransactionRunner {
     if (r.local) return 'ABORTED'; // decided locally: nothing to route, record or send
     ctx.issuer = r.issuerId !== undefined ? this.o.router.byId(r.issuerId) : this.o.router.route(r.card.pan);
     if (!ctx.issuer) ctx.localDecline = 'CARD_NOT_ACCEPTED';
+    else ctx.localDecline = this.o.cardHold?.({ pan: r.card.pan, kind: r.kind, issuer: ctx.issuer });
     return 'PREPARED';
   }
 
@@ -247,6 +259,7 @@ export class TransactionRunner {
     });
     ctx.stan = stan;
     ctx.command = request;
+    ctx.endpoint = 'primary'; // the row's default until the port says otherwise
     this.inFlight = stan;
     return 'PREPARED';
   }
@@ -257,6 +270,15 @@ export class TransactionRunner {
     const out = await (local ?? ctx.issuer!.port).exchange(
       withPinBlocks(ctx.command!, ctx.req.pinBlocks),
       ctx.issuer!.attempts,
+      local
+        ? undefined
+        : {
+            // Before the bytes leave for a host, the row names it: its reversal goes to that host only.
+            onEndpoint: (e) => {
+              if (e !== ctx.endpoint) this.o.store.noteEndpoint(ctx.stan!, e);
+              ctx.endpoint = e;
+            },
+          },
     );
     ctx.outcome = out;
     // A local port (the chip) says nothing about the issuer link.
@@ -309,7 +331,7 @@ export class TransactionRunner {
     return store.finalize(
       stan,
       { status: 'declined', declineCode: code },
-      ctx.kind.reversible ? this.reversalOf(stan, ctx.issuer!.id) : undefined,
+      ctx.kind.reversible ? this.reversalOf(stan, ctx.issuer!.id, ctx.endpoint) : undefined,
     );
   }
 
@@ -324,7 +346,11 @@ export class TransactionRunner {
     // Money may have moved unless the issuer said declined or cannot have seen the command.
     const mayHaveMoved =
       out.kind === 'unknown' || (out.kind === 'answer' && out.answer.result === 'approved');
-    const u: Unresolved = { issuerId: ctx.issuer!.id, reverse: mayHaveMoved && ctx.kind.reversible };
+    const u: Unresolved = {
+      issuerId: ctx.issuer!.id,
+      endpoint: ctx.endpoint,
+      reverse: mayHaveMoved && ctx.kind.reversible,
+    };
     this.o.log(
       `stan ${stan}: ${out.kind === 'answer' ? `answered ${out.answer.result}` : out.kind} but not recorded: ${e.message}`,
     );
@@ -338,7 +364,7 @@ export class TransactionRunner {
       this.o.store.finalize(
         stan,
         { status: 'declined', declineCode: 'OUTCOME_UNKNOWN' },
-        u.reverse ? this.reversalOf(stan, u.issuerId) : undefined,
+        u.reverse ? this.reversalOf(stan, u.issuerId, u.endpoint) : undefined,
       );
       this.o.log(`stan ${stan}: recorded declined${u.reverse ? ', reversal queued' : ''}`);
     } catch (e) {
@@ -351,9 +377,10 @@ export class TransactionRunner {
     return true;
   }
 
-  reversalOf(origStan: number, issuerId: string): ReversalSpec {
+  reversalOf(origStan: number, issuerId: string, endpoint?: EndpointRole): ReversalSpec {
     return {
       issuerId,
+      ...(endpoint ? { endpoint } : {}),
       command: (revStan): ReverseCommand => ({
         kind: 'reverse',
         stan: revStan,
@@ -388,7 +415,7 @@ export class TransactionRunner {
       this.o.store.finalize(
         row.stan,
         { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },
-        reversible ? this.reversalOf(row.stan, row.issuer_id) : undefined,
+        reversible ? this.reversalOf(row.stan, row.issuer_id, row.endpoint) : undefined,
       );
     } catch (e) {
       if (e instanceof TillError && e.code === 'ALREADY_FINAL') return;

@@ -20,7 +20,7 @@ import type { OverrideChecker } from '../auth/override';
 import type { OfflineStore } from '../../offline-queue/store';
 import { decideOffline } from './offline-sale';
 import { TillLock } from './till-lock';
-import { TransactionRunner } from './runner';
+import { TransactionRunner, type RunnerOptions } from './runner';
 import { pinBlockOf, pinKeyFor } from './password';
 
 export interface TerminalOptions {
@@ -51,6 +51,8 @@ export interface TerminalOptions {
   receiptExtras?: (row: TxnRow) => ReceiptExtras;
   /** Who allowed this transaction by override (void, refund), as the receipt names them. */
   approverOf?: (stan: number) => string | undefined;
+  /** Cards an issuer must not take a debit for now (runner.ts `cardHold`; issuer/failover-hold.ts). */
+  cardHold?: RunnerOptions['cardHold'];
   /** The SM4 PIN key from the home issuer's enrolment (keys.pinKey; ./password.ts); undefined until it came. */
   pinKey?: () => Uint8Array | undefined;
 }
@@ -78,6 +80,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       log: opts.log,
       offline: opts.offline,
       onLink: (up, detail, issuerId) => this.opts.onLink?.(up, detail, issuerId),
+      ...(opts.cardHold ? { cardHold: opts.cardHold } : {}),
     });
   }
 

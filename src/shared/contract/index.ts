@@ -16,6 +16,7 @@ import { disputeMethods } from './dispute';
 import { jobMethods } from './jobs';
 import { journalMethods } from './journal';
 import { cardLifeMethods } from './card-life';
+import { fileBatchMethods, fileBatchEvents } from './file-batch';
 import { passwordMethods } from './password';
 import { chipMethods } from './chip';
 import { DeviceInfo } from '../devices';
@@ -33,6 +34,7 @@ export * from './manager';
 export * from './jobs';
 export * from './journal';
 export * from './card-life';
+export * from './file-batch';
 export * from './chip';
 
 export const methods = {
@@ -47,6 +49,7 @@ export const methods = {
   ...jobMethods,
   ...journalMethods,
   ...cardLifeMethods,
+  ...fileBatchMethods,
   ...passwordMethods,
   ...chipMethods,
 };
@@ -69,6 +72,7 @@ export const events = {
   ...offlineEvents,
   ...deviceIoEvents,
   ...techEvents,
+  ...fileBatchEvents,
 };
 export type Events = typeof events;
 export type EventName = keyof Events;
