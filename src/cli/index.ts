@@ -9,6 +9,7 @@ import { issuerSimCommand } from './commands/issuer-sim';
 import { txnsCommand } from './commands/txns';
 import { shiftReportCommand, archiveCommand } from './commands/shift';
 import { keysPublicCommand, keysRotateCommand } from './commands/keys';
+import { keysTmkCommand } from './commands/keys-tmk';
 import { journalExportCommand, journalVerifyCommand } from './commands/journal';
 import { verifyReceiptCommand } from './commands/verify-receipt';
 import { devicesCommand } from './commands/devices';
@@ -26,6 +27,7 @@ export const COMMANDS: CliCommand[] = [
   issuerSimCommand,
   keysPublicCommand,
   keysRotateCommand,
+  keysTmkCommand,
   journalExportCommand,
   journalVerifyCommand,
   verifyReceiptCommand,

@@ -1,5 +1,7 @@
 /**
- * The demo issuer's cards. Numbers are IIN 888801 + serial + Luhn digit (ISO/IEC 7812-1).
+ * The demo issuer's cards. Numbers are IIN 888801 + serial + Luhn digit (ISO/IEC 7812-1); the
+ * cards of IIN 888802 (DEMO_ISO_IIN) are the ones demo mode routes to its second issuer, the ISO
+ * 8583 face (src/main/demo-iso-issuer.ts) — same ledger, their own range.
  * The README lists them; tests and the device simulator use them by name.
  */
 /** `closed`: cashed out (退卡); `replaced`: its balance moved to a new card (换卡). Both are for good. */
@@ -158,7 +160,27 @@ export const DEMO_CARDS: readonly DemoCard[] = [
       en: 'Password over ¥100 ¥500.00 (password 135790)',
     },
   },
+  // Demo mode's ISO 8583 issuer (IIN 888802): routed to the `iso8583-cup` entry.
+  {
+    name: 'iso-active',
+    pan: '8888020000000016',
+    status: 'active',
+    balanceFen: 50_000,
+    expiry: '3012',
+    label: { zh: '银联 POS 卡 ¥500.00', en: 'ISO 8583 card ¥500.00' },
+  },
+  {
+    name: 'iso-low',
+    pan: '8888020000000024',
+    status: 'active',
+    balanceFen: 500,
+    expiry: '3012',
+    label: { zh: '银联 POS 余额不足卡 ¥5.00', en: 'ISO 8583 low balance ¥5.00' },
+  },
 ];
+
+/** The card range (IIN) of demo mode's ISO 8583 issuer. */
+export const DEMO_ISO_IIN = '888802';
 
 /** A well-formed number the issuer has never issued. */
 export const UNKNOWN_DEMO_PAN = '8888010000000082';

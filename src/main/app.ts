@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { loadConfig, type TerminalConfig } from './config/config';
 import { startIssuerSim, type IssuerSim } from '../issuer-sim/server';
+import { startDemoIsoIssuer, type DemoIsoIssuer } from './demo-iso-issuer';
 import { resolveKeySecret, type KeySecret } from './keys/secret';
 import { loadOrCreateTerminalKeys } from './keys/terminal-keys';
 import type { DeviceHub } from './devices/device-hub';
@@ -29,26 +30,34 @@ export interface AppOptions {
   backgroundMs?: number;
   /** Period of the forwarder's loop (link probe when due, hot cards, advices); default 1000 ms. */
   forwardMs?: number;
+  /**
+   * Demo mode's second issuer, the simulator's ISO 8583 face (default on). The test helper turns
+   * it off unless a test asks for it, so single-issuer tests see the one demo issuer they expect.
+   */
+  demoIsoIssuer?: boolean;
 }
 
 export interface CardTillApp extends CardTillCore {
   issuerSim?: IssuerSim;
+  /** Demo mode's second issuer: the simulator's ISO 8583 face on the same ledger. */
+  isoSim?: DemoIsoIssuer['sim'];
 }
 
 export async function startApp(o: AppOptions): Promise<CardTillApp> {
   const clock = o.clock ?? (() => new Date());
   const dataDirModes = prepareDataDir(o.dataDir); // 0700 / 0600: src/main/data-dir.ts
   const loaded = loadConfig(o.configFile);
-  const config: TerminalConfig = { ...loaded.config, ...o.config } as TerminalConfig;
+  let config: TerminalConfig = { ...loaded.config, ...o.config } as TerminalConfig;
   const demo = loaded.demo && !o.config?.issuer?.url;
   const log = createEventLog(o.dataDir, clock, o.echoLog);
 
   // The demo issuer is the host's to start and stop; the core only gets its address and key.
   let issuerSim: IssuerSim | undefined;
-  // The home issuer: the single `issuer` block, or the first of `issuers`.
+  // The home link: the single `issuer` block, or the first `cardtill-json` entry of `issuers`.
+  const firstJson = config.issuers?.find((e) => e.protocol === 'cardtill-json');
   let issuer = {
-    url: config.issuers?.[0]?.url ?? config.issuer.url ?? '',
-    publicKey: config.issuers?.[0]?.publicKey ?? config.issuer.publicKey ?? '',
+    url: firstJson?.url ?? config.issuer.url ?? '',
+    publicKey: firstJson?.publicKey ?? config.issuer.publicKey ?? '',
   };
   if (!issuer.url) {
     issuerSim = await startIssuerSim({
@@ -65,6 +74,26 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     o.dataDir,
     o.keySecret ?? resolveKeySecret(o.dataDir, process.env, config.keyPassphraseEnv),
   );
+  // Demo mode shows two issuers: the JSON face for every card, and the ISO 8583 face on the same
+  // ledger for its own card range (src/main/demo-iso-issuer.ts). A test's own `issuers` stay as given.
+  let iso: DemoIsoIssuer | undefined;
+  if (issuerSim && !config.issuers && o.demoIsoIssuer !== false) {
+    try {
+      iso = await startDemoIsoIssuer({
+        dataDir: o.dataDir,
+        dataKey: keys.dataKey,
+        ledger: issuerSim.ledger,
+        config,
+        home: issuer,
+        clock,
+        log,
+      });
+    } catch (e) {
+      await issuerSim.close();
+      throw e;
+    }
+    config = { ...config, issuers: iso.entries };
+  }
   let core: CardTillCore;
   try {
     core = await createCore({
@@ -80,6 +109,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
       forwardMs: o.forwardMs,
     });
   } catch (e) {
+    await iso?.sim.close();
     await issuerSim?.close();
     throw e;
   }
@@ -90,8 +120,10 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
   const closeCore = core.close;
   return Object.assign(core, {
     issuerSim,
+    isoSim: iso?.sim,
     async close() {
       await closeCore();
+      await iso?.sim.close();
       await issuerSim?.close();
     },
   });

@@ -134,6 +134,8 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     merchantId: config.merchantId,
     clock,
     onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
+    // An iso8583-cup entry: its sealed TMK under the data key, its batch and sent requests in db.
+    iso: { dataDir: d.dataDir, dataKey: keys.dataKey, db, log },
     // Primary + backup (src/main/issuer/failover.ts): the probe echo takes a STAN; back on a
     // primary, the reversals waiting for it go now, not at the end of their backoff.
     takeStan: () => db.transaction(() => takeStan(db))(),

@@ -22,6 +22,10 @@ export async function syncHotcards(
   const since = store.hotcardsVersion();
   const cmd: ForwardCommand = { ...head(), kind: 'hotcards', sinceVersion: since };
   const out = await port.exchange(cmd, 1);
+  // An issuer whose protocol has no hot-card list (iso8583-cup) says so, typed: the link is fine
+  // and the terminal's list stays as it is.
+  if (out.kind === 'answer' && out.answer.code === 'ISSUER_UNSUPPORTED')
+    return { ok: true, version: since, full: false, added: 0, removed: 0 };
   const a = out.kind === 'answer' ? out.answer.hotcards : undefined;
   if (!a) return { ok: false, outcome: out };
   if (a.full || a.version !== since) store.applyHotcards(a);

@@ -29,6 +29,7 @@ export const ErrorCode = z.enum([
   'ISSUER_UNREACHABLE',
   'ISSUER_BAD_SIGNATURE',
   'ISSUER_ERROR',
+  'ISSUER_UNSUPPORTED',
   'DUPLICATE_STAN',
   'BAD_DYNAMIC_CODE',
   'NOT_FOUND',
@@ -167,6 +168,7 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     en: 'Issuer response not genuine: declined',
   },
   ISSUER_ERROR: { zh: '发卡系统错误', en: 'Card issuer error' },
+  ISSUER_UNSUPPORTED: { zh: '发卡方不支持此交易', en: 'The card issuer does not support this transaction' },
   DUPLICATE_STAN: { zh: '流水号重复', en: 'Duplicate trace number' },
   BAD_DYNAMIC_CODE: {
     zh: '电子卡动态码无效或已过期，请刷新后重扫',

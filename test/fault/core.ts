@@ -8,7 +8,7 @@
  */
 import { enrolTerminal } from '../../src/main/issuer/enrol';
 import { createCore, type CardTillCore } from '../../src/main/core';
-import { TerminalConfig } from '../../src/main/config/config';
+import { DEFAULT_ISSUER_ID, IssuerEntryConfig, TerminalConfig } from '../../src/main/config/config';
 import { createEventLog } from '../../src/main/log';
 import type { Terminal } from '../../src/main/terminal/terminal';
 import type { TxnStore } from '../../src/main/terminal/txn-store';
@@ -44,6 +44,12 @@ export interface CoreSpec {
   log?: (line: string) => void;
   /** 'quick' (default): cheap to start, for short-lived processes; 'production': the app's SM2 tables. */
   crypto?: 'quick' | 'production';
+  /**
+   * More issuer entries after the home one (`issuerUrl`, id 'default', every card): e.g. an
+   * `iso8583-cup` entry for its range. Parsed by the config schema, then `timeoutMs` as given
+   * (below the schema's floor, like the home link's).
+   */
+  moreIssuers?: Array<Record<string, unknown> & { timeoutMs: number }>;
   /** The devices (default none); the chip crash test hands in its e-purse reader and PSAM. */
   devices?: DeviceHub;
   /** The issuer entry says `epurse` (PBOC e-purse cards pay on the chip). */
@@ -223,6 +229,26 @@ export async function bootCore(spec: CoreSpec): Promise<Core> {
   });
   // Below the config file's 500 ms floor on purpose: the link-fault test's blackholes cost 0.3 s.
   config.issuer.timeoutMs = spec.timeoutMs;
+  if (spec.moreIssuers) {
+    const home =
+      config.issuers?.[0] ??
+      IssuerEntryConfig.parse({
+        id: DEFAULT_ISSUER_ID,
+        name: 'home',
+        protocol: 'cardtill-json',
+        url: spec.issuerUrl,
+        publicKey: spec.issuerPublicKeyHex,
+        attempts: spec.attempts,
+        cardRanges: [''],
+      });
+    config.issuers = [
+      home,
+      ...spec.moreIssuers.map((e) => ({
+        ...IssuerEntryConfig.parse({ ...e, timeoutMs: 500 }),
+        timeoutMs: e.timeoutMs,
+      })),
+    ];
+  }
   if (config.issuers) config.issuers[0]!.timeoutMs = spec.timeoutMs;
   const core = await createCore({
     dataDir: spec.dataDir,

@@ -46,6 +46,8 @@ export async function startTestApp(o: Partial<AppOptions> = {}): Promise<TestApp
     // cost (≈0.1–0.3 s a file) is covered by test/unit/crypto/keystore.test.ts and the CLI tests.
     keySecret: TEST_KEY_SECRET,
     backgroundMs: 60_000,
+    // Demo mode's ISO 8583 issuer only where a test asks for it (demoIsoIssuer: true).
+    demoIsoIssuer: false,
     ...o,
   });
   let id = 1;

@@ -87,6 +87,8 @@ export const issuersCommand: CliCommand = {
             merchantId: config.merchantId,
             clock: () => new Date(),
             onAlert: (what) => process.stderr.write(`ALERT issuer answer rejected: ${what}\n`),
+            // An iso8583-cup entry signs on with its sealed TMK; its batch is the terminal's.
+            iso: { dataDir: ctx.dataDir, dataKey: keys.dataKey, db, log: () => {} },
           });
           const stan = () => db.transaction(() => takeStan(db))();
           for (const r of await Promise.all(

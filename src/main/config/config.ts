@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { OfflineConfig } from '../../offline-queue/config';
 import { CardRulesConfig } from '../../shared/card-rules';
 import { isTimeZone } from '../../shared/local-time';
+import { Iso8583EntryOptions, tcpEndpoint } from '../issuer/iso8583/config';
 import { FileBatchOptions } from '../issuer/file-batch/config';
 
 export const DeviceConfig = z.object({
@@ -24,22 +25,39 @@ export type DeviceConfig = z.infer<typeof DeviceConfig>;
  */
 export const CardRange = z.string().regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a PAN prefix or "low-high"');
 
-/** One issuer host the router can send a card to (src/main/issuer/router.ts). */
+/**
+ * One issuer host the router can send a card to (src/main/issuer/router.ts), by its protocol:
+ * `cardtill-json` (docs/issuer-protocol.md, signed JSON over HTTP) or `iso8583-cup` (the UnionPay
+ * POS dialect of ISO 8583 over TCP, src/main/issuer/iso8583; loadConfig checks what each needs).
+ */
 export const IssuerEntryConfig = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
   name: z.string().min(1).max(40),
-  protocol: z.enum(['cardtill-json', 'file-batch']).default('cardtill-json'),
-  /** The host's base URL; for `file-batch`, the exchange directory as a file: URL (file:///srv/mart). */
+  protocol: z.enum(['cardtill-json', 'iso8583-cup', 'file-batch']).default('cardtill-json'),
+  /**
+   * cardtill-json: the host's base URL; iso8583-cup: `tcp://host:port` of its listener; file-batch:
+   * the exchange directory as a file: URL (file:///srv/mart).
+   */
   url: z.string().url(),
   /**
    * The issuer's backup host (主+备通道), same key and same ledger as `url`: taken only when the
    * primary cannot have received a request (docs/issuer-protocol.md "Failover rules").
    */
   backupUrl: z.string().url().optional(),
-  publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/),
+  /**
+   * The issuer's SM2 public key (04…): required for cardtill-json and file-batch; iso8583-cup has
+   * none (its MAC keys come from the TMK).
+   */
+  publicKey: z
+    .string()
+    .regex(/^04[0-9a-fA-F]{128}$/)
+    .optional(),
+  /** Per-request deadline; for iso8583-cup the page's default answer timeout is 30 s (set 30000). */
   timeoutMs: z.number().int().min(500).max(60_000).default(8000),
   attempts: z.number().int().min(1).max(5).default(2),
   cardRanges: z.array(CardRange).min(1),
+  /** iso8583-cup only: key set, TMK check value, operator, TPDU (src/main/issuer/iso8583/config.ts). */
+  iso8583: Iso8583EntryOptions.optional(),
   /**
    * Its cards carry a PBOC e-purse (电子钱包): a sale with such a card read by an IC reader is
    * paid on the chip with the PSAM, not online (src/main/terminal/chip-purchase.ts, issue 14).
@@ -135,6 +153,22 @@ export function loadConfig(file: string | undefined): { config: TerminalConfig; 
     throw new ConfigError(`config ${file}: issuer.backupUrl needs issuer.url (the primary)`);
   const ids = (config.issuers ?? []).map((i) => i.id);
   if (new Set(ids).size !== ids.length) throw new ConfigError(`config ${file}: issuers ids must be unique`);
+  for (const e of config.issuers ?? []) {
+    if (e.protocol !== 'iso8583-cup' && !e.publicKey)
+      throw new ConfigError(`config ${file}: issuer ${e.id} (${e.protocol}) needs publicKey`);
+    if (e.protocol === 'iso8583-cup' && !tcpEndpoint(e.url))
+      throw new ConfigError(`config ${file}: issuer ${e.id} is iso8583-cup: its url is tcp://host:port`);
+    if (e.protocol === 'iso8583-cup' && e.backupUrl && !tcpEndpoint(e.backupUrl))
+      throw new ConfigError(
+        `config ${file}: issuer ${e.id} is iso8583-cup: its backupUrl is tcp://host:port`,
+      );
+  }
+  // The home issuer enrols the terminal key, gives the receipt key and acknowledges the journal
+  // head: only cardtill-json has those messages (docs/architecture.md, the issuer port).
+  if (config.issuers && config.issuers[0]!.protocol === 'iso8583-cup')
+    throw new ConfigError(
+      `config ${file}: the first of issuers (the home issuer) cannot be iso8583-cup; put ${config.issuers[0]!.id} after it`,
+    );
   // A file-batch issuer has no link: it cannot be the home issuer (enrolment, forwarding, settlement).
   const fileBatch = (config.issuers ?? []).filter((e) => e.protocol === 'file-batch');
   if (config.issuers?.[0]?.protocol === 'file-batch')

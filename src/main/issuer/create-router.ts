@@ -5,6 +5,9 @@
  * signed with the same terminal key. Every exchange goes through an entry's port. Each entry's port
  * is a FailoverPort (failover.ts) over its primary and, when configured, its backup endpoint
  * (`backupUrl`): its own HTTP link, with the home link's journal-head hooks for the home entry.
+ * An `iso8583-cup` entry's endpoints are Iso8583CupAdapters over TCP (`tcp://host:port`), its TMK
+ * opened from keys/tmk-<id>.json under the data key, its batch and sent requests in the terminal's
+ * database (iso8583/store.ts), shared by primary and backup.
  */
 import { randomBytes } from 'node:crypto';
 import type { IssuerEntryConfig } from '../config/config';
@@ -18,6 +21,21 @@ import { fileBatchEntry } from './file-batch/entry';
 import { FailoverPort, type FailoverEndpoint } from './failover';
 import type { EchoCommand, EndpointRole, EndpointState } from './port';
 import type { LinkHooks } from '../journal/head-keeper';
+import type { Db } from '../../shared/store/sqlite';
+import { TillError } from '../../shared/errors';
+import { Iso8583CupAdapter } from './iso8583/adapter';
+import { KEYSETS } from './iso8583/keysets';
+import { SqliteIso8583Store } from './iso8583/store';
+import { loadTmk } from './iso8583/tmk';
+import { Iso8583EntryOptions, tcpEndpoint } from './iso8583/config';
+
+/** What an `iso8583-cup` entry needs from the composition: where its TMK and its table are. */
+export interface IsoDeps {
+  dataDir: string;
+  dataKey: Uint8Array;
+  db: Db;
+  log: (line: string) => void;
+}
 
 export function createIssuerRouter(o: {
   entries: IssuerEntryConfig[];
@@ -35,9 +53,12 @@ export function createIssuerRouter(o: {
   log?: (line: string) => void;
   /** An entry switched endpoint (to its backup or back to its primary). */
   onSwitch?: (issuerId: string, to: EndpointRole, endpoints: EndpointState[]) => void;
+  /** Required when an entry is `iso8583-cup`. */
+  iso?: IsoDeps;
 }): IssuerRouter & { close(): void; setHomeHooks(hooks: LinkHooks): void } {
   const own: HttpIssuerLink[] = [];
   const ports: FailoverPort[] = [];
+  const isoAdapters: Iso8583CupAdapter[] = [];
   /** The home entry's backup link carries the journal head like the home link. */
   let homeBackup: HttpIssuerLink | undefined;
   const takeStan = o.takeStan;
@@ -66,10 +87,58 @@ export function createIssuerRouter(o: {
     ports.push(port);
     return port;
   };
+  /**
+   * An iso8583-cup adapter over one TCP endpoint (primary or backup: the same host's ledger, the
+   * same TMK, batch and sent-request table — what a backup must share to reverse the primary's).
+   */
+  const isoAdapter = (e: IssuerEntryConfig, url: string): Iso8583CupAdapter => {
+    if (!o.iso)
+      throw new TillError('INVALID_STATE', `issuer ${e.id}: iso8583-cup needs the terminal's store`);
+    const opts = e.iso8583 ?? Iso8583EntryOptions.parse({});
+    const endpoint = tcpEndpoint(url);
+    if (!endpoint)
+      throw new TillError('INVALID_STATE', `issuer ${e.id}: iso8583-cup needs url tcp://host:port`);
+    const keySet = KEYSETS[opts.keySet];
+    const { dataDir, dataKey, db } = o.iso;
+    const log = o.iso.log;
+    const adapter = new Iso8583CupAdapter({
+      endpoint,
+      terminalId: o.terminalId,
+      merchantId: o.merchantId,
+      keySet,
+      tmk: () => loadTmk(dataDir, dataKey, e.id, keySet, opts.tmkCheck),
+      timeoutMs: e.timeoutMs,
+      store: new SqliteIso8583Store(db, dataKey, e.id, o.clock),
+      operator: opts.operator,
+      ...(opts.tpdu ? { tpdu: opts.tpdu } : {}),
+      log: (line) => log(`${e.id}: ${line}`),
+      now: o.clock,
+    });
+    isoAdapters.push(adapter);
+    return adapter;
+  };
   const list: IssuerEntry[] = o.entries.map((e, i) => {
     // No link at all: the adapter decides from the issuer's signed files (src/main/issuer/file-batch).
     if (e.protocol === 'file-batch') return fileBatchEntry(e);
-    const issuerVerifier = (i === 0 ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey));
+    if (e.protocol === 'iso8583-cup') {
+      // The home entry is never iso8583-cup (loadConfig refuses it).
+      const port = withFailover(
+        e.id,
+        { port: isoAdapter(e, e.url), address: e.url },
+        e.backupUrl ? { port: isoAdapter(e, e.backupUrl), address: e.backupUrl } : undefined,
+      );
+      return {
+        id: e.id,
+        name: e.name,
+        port,
+        attempts: e.attempts,
+        timeoutMs: e.timeoutMs,
+        cardRanges: e.cardRanges,
+      };
+    }
+    if (!e.publicKey && !(i === 0 && o.homeVerifier))
+      throw new TillError('INVALID_STATE', `issuer ${e.id}: cardtill-json needs the issuer's publicKey`);
+    const issuerVerifier = (i === 0 ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey!));
     let link = i === 0 ? o.homeLink : undefined;
     if (!link) {
       const l = new HttpIssuerLink({
@@ -82,7 +151,7 @@ export function createIssuerRouter(o: {
       own.push(l);
       link = l;
     }
-    // protocol is 'cardtill-json' (the config schema admits no other yet).
+    // protocol is 'cardtill-json'.
     const jsonPort = (l: IssuerLink, url: string) =>
       new CardTillJsonAdapter({
         link: l,
@@ -122,6 +191,7 @@ export function createIssuerRouter(o: {
   return Object.assign(new IssuerRouter(list), {
     close: () => {
       ports.forEach((p) => p.close());
+      isoAdapters.forEach((a) => a.close());
       own.forEach((l) => l.close());
     },
     setHomeHooks: (hooks: LinkHooks) => homeBackup?.setHooks(hooks),

@@ -31,6 +31,14 @@ export const SIM_CARDS = [
   },
   { pan: '8888010000000132', zh: '不记名 ¥50', en: 'Anonymous ¥50', name: 'anon-small', balanceFen: 5000 },
   { pan: '8888010000000140', zh: '待售卡 3', en: 'Unsold card 3', name: 'shelf3', balanceFen: 0 },
+  // Demo mode's second issuer (ISO 8583, IIN 888802).
+  {
+    pan: '8888020000000016',
+    zh: '银联POS卡 ¥500',
+    en: 'ISO 8583 ¥500',
+    name: 'iso-active',
+    balanceFen: 50000,
+  },
   // Card password (issue 12): every sale needs 246810 (README).
   { pan: '8888010000000504', zh: '密码卡 ¥500', en: 'Password ¥500', name: 'password', balanceFen: 50000 },
 ] as const;

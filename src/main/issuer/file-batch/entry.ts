@@ -13,7 +13,8 @@ export function fileBatchEntry(e: IssuerEntryConfig): IssuerEntry {
       id: e.id,
       name: e.name,
       dir: exchangeDir(e.url),
-      issuerPublicKey: fromHex(e.publicKey),
+      // loadConfig requires publicKey of a file-batch entry (its files are signed by that key).
+      issuerPublicKey: fromHex(e.publicKey!),
       options: e.fileBatch ?? DEFAULT_FILE_BATCH_OPTIONS,
       offline: e.offline,
     }),

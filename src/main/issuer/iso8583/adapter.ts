@@ -6,14 +6,18 @@
  *    under the TMK, check values verified (a mismatch is a failed sign-on: nothing is sent).
  *  - MAC on every request and answer that lists 64; an answer whose MAC is wrong, whose 11/41 are
  *    not this request's, or that does not parse, is no answer: `unknown` (the runner reverses).
- *  - Retransmission: a 0200 (sale, inquiry, void) is sent once — its lost answer is reversed, never
- *    resent; a 0220 (refund) and the 0400 reversal are sent again with the same STAN, up to
- *    `attempts` times in one exchange (the runner repeats the reversal until it is answered).
+ *  - Retransmission: a 0200 (sale, inquiry, void, activation, top-up) is sent once — its lost
+ *    answer is reversed, never resent; a 0220 (refund, offline advice) and the 0400 reversal are
+ *    sent again with the same STAN and fields, up to `attempts` times in one exchange (the job
+ *    queue repeats the reversal until it is answered).
  *  - Trace numbers: 11 = the terminal's STAN modulo 1,000,000 (the page's rule; deterministic, so a
  *    command replayed after a restart is the same request), the reversal's 11 the original's.
- *  - What the port does not carry (a reversal's original fields; a void's PAN, 37 and 38) is kept
- *    here, in memory, from the original exchange: see docs/issuer-protocol.md for what is lost on a
- *    restart and what the port would need.
+ *  - What a 0400, a void, a refund or a resent 0220 repeat of an earlier request — and the batch
+ *    (60.2) — is kept in the adapter's own table (store.ts), written before the request is sent,
+ *    so nothing is lost on a restart.
+ *  - Commands the dialect has no message for (hot-card list, unlinked refund, a void advice) are
+ *    answered `declined ISSUER_UNSUPPORTED` without sending anything: typed, never `not-sent`
+ *    (which would say the link is down).
  */
 import {
   CUP_PROFILE,
@@ -24,7 +28,6 @@ import {
   encodeFrame,
   formatField48,
   formatField60,
-  formatField61,
   makeHeader,
   makeTpdu,
   parseField48,
@@ -36,10 +39,22 @@ import {
   type MessageSpec,
 } from '../../../shared/iso8583';
 import { TillError, type ErrorCode } from '../../../shared/errors';
-import type { ExchangeOutcome, IssuerAnswer, IssuerCommand, IssuerPort, SignOnResult } from '../port';
+import type { AdviceResult } from '../../../shared/issuer-protocol-offline';
+import { totalsOf, type BatchTotals } from '../../../shared/issuer-settlement';
+import type {
+  AdviceCommand,
+  ExchangeOutcome,
+  IssuerAnswer,
+  IssuerCommand,
+  IssuerPort,
+  SettleCommand,
+  SignOnResult,
+} from '../port';
 import type { KeySet } from './keysets';
 import { encodeWithMac, frameMac, unwrapWorkingKeys, type WorkingKeys } from './working-keys';
 import { Iso8583TcpLink, type TcpEndpoint } from './tcp-link';
+import { MemoryIso8583Store, type Iso8583LinkStore, type SentRequest } from './store';
+import { buildAdvice, buildOriginal, buildReversal, isOriginalKind, specNamed, stan6 } from './requests';
 
 const P = CUP_PROFILE;
 
@@ -48,15 +63,22 @@ export interface Iso8583CupOptions {
   terminalId: string;
   merchantId: string;
   keySet: KeySet;
-  /** The terminal master key (sealed at rest by the caller; never logged). */
-  tmk: Uint8Array;
+  /**
+   * The terminal master key (sealed at rest, tmk.ts; never logged), or how to open it at each
+   * sign-on — so a TMK the technician enters while the app runs is used from the next sign-on,
+   * and a missing one leaves every request `not-sent` with the reason instead of stopping the app.
+   */
+  tmk: Uint8Array | (() => Uint8Array);
   /** Answer timeout per send (the page's default is 30 s). */
   timeoutMs: number;
+  /** The batch and what was sent (store.ts); in memory when absent (the adapter's own tests). */
+  store?: Iso8583LinkStore;
   /** Field 63 of sign-on and settlement. */
   operator?: string;
   /** TPDU addresses (default destination 0001, source 0000). */
   tpdu?: { destination: number; source: number };
   log?: (line: string) => void;
+  now?: () => Date;
 }
 
 /** Field 39 in the core's words. */
@@ -75,49 +97,36 @@ const CODE_OF_RC: Record<string, ErrorCode> = {
   '94': 'DUPLICATE_STAN',
 };
 
-/** POS entry mode 22 (first two digits; third `1`: the terminal can take a password). */
-function entryMode(mode: string): string {
-  const m: Record<string, string> = {
-    manual: '01',
-    swipe: '02',
-    // A keyboard-wedge reader types a track: a magstripe read as far as the host is concerned.
-    wedge: '02',
-    scan: '03',
-    chip: '05',
-    contactless: '07',
-  };
-  return (m[mode] ?? '02') + '1';
-}
+/** "At least once a day" (ISO8583-CUP.md "Keys, MAC and password"). */
+const SIGN_ON_MAX_AGE_MS = 24 * 3600_000;
 
-interface Original {
-  /** The 0200 as sent (its reversal repeats its fields). */
-  msg: IsoMessage;
-  spec: MessageSpec;
-  /** 37, 38 and 13 of its approved answer (a void and a refund name them). */
-  rrn?: string;
-  auth?: string;
-  date13?: string;
-}
-
-const stan6 = (stan: number) => String(stan % 1_000_000).padStart(6, '0');
-const fen12 = (fen: number) => String(fen).padStart(12, '0');
+const unsupported = (what: string): ExchangeOutcome => ({
+  kind: 'answer',
+  answer: { result: 'declined', code: 'ISSUER_UNSUPPORTED', malformed: what, extra: {} },
+});
 
 export class Iso8583CupAdapter implements IssuerPort {
   readonly protocol = 'iso8583-cup';
   private readonly link: Iso8583TcpLink;
+  private readonly store: Iso8583LinkStore;
   private keys: WorkingKeys | undefined;
-  private batch = 0;
   private needSignOn = true;
   private signOnStan = 0;
-  private readonly originals = new Map<number, Original>();
+  private lastSignOnAt: string | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: Iso8583CupOptions) {
     this.link = new Iso8583TcpLink(o.endpoint, P);
+    this.store = o.store ?? new MemoryIso8583Store();
   }
 
   /** The batch (60.2) in use, for the terminal's records. */
   get currentBatch(): number {
-    return this.batch;
+    return this.store.batch();
+  }
+  /** When this adapter last signed on (ISO 8601), for the technician. */
+  get signedOnAt(): string | undefined {
+    return this.lastSignOnAt;
   }
 
   setCut(cut: boolean): void {
@@ -132,133 +141,237 @@ export class Iso8583CupAdapter implements IssuerPort {
 
   /** Sign-on is the adapter's own business (on demand); the port's enrolment request is not used by this dialect. */
   async signOn(): Promise<SignOnResult> {
-    const r = await this.doSignOn();
+    const run = this.chain.then(() => this.doSignOn());
+    this.chain = run.catch(() => undefined);
+    const r = await run;
     if (r !== true) throw new TillError('ISSUER_UNREACHABLE', r);
     return {};
   }
 
-  async exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
+  /**
+   * One exchange at a time, sign-on included ("a terminal never pipelines"): two callers (the
+   * runner's sale and the forwarder's probe) must not both sign on, or the first one's request
+   * goes under keys the second sign-on replaced (the host answers A0: a needless reversal).
+   */
+  exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
+    const run = this.chain.then(() => this.exchangeNow(cmd, attempts));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async exchangeNow(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
     if (this.link.isCut()) return { kind: 'not-sent', detail: 'link cut' };
-    if (this.needSignOn || !this.keys) {
+    // Nothing to send for these: no sign-on needed to say so.
+    if (cmd.kind === 'hotcards') return unsupported('the iso8583-cup profile has no hot-card list');
+    if (cmd.kind === 'refund' && cmd.origStan === undefined)
+      return unsupported('an unlinked refund is not in the iso8583-cup profile');
+    // The runner's PIN block is under the cardtill-json PIN key; 52 here must be under this
+    // host's PIK (field 52 is not built yet): refused, never sent without the password typed.
+    if ('pinBlock' in cmd && cmd.pinBlock)
+      return unsupported('a card password over iso8583-cup (field 52 under the PIK) is not implemented');
+    // The page: sign on at start, when the host asks, and at least once a day.
+    const stale =
+      this.lastSignOnAt !== undefined &&
+      (this.o.now?.() ?? new Date()).getTime() - Date.parse(this.lastSignOnAt) > SIGN_ON_MAX_AGE_MS;
+    if (this.needSignOn || !this.keys || stale) {
       const s = await this.doSignOn();
       if (s !== true) return { kind: 'not-sent', detail: `sign-on: ${s}` };
     }
+    const batch = this.store.batch();
     switch (cmd.kind) {
       case 'echo':
         return this.send(
-          this.spec('echo'),
+          specNamed('echo'),
           this.msg('0820', {
             11: stan6(cmd.stan),
-            60: formatField60({ typeCode: '00', batch: this.batch, networkCode: '301' }),
+            60: formatField60({ typeCode: '00', batch, networkCode: '301' }),
           }),
           1,
         );
-      case 'authorize':
-      case 'inquire': {
-        const spec = this.spec(cmd.kind === 'authorize' ? 'purchase' : 'balance');
-        const fields: IsoFields = {
-          2: cmd.card.pan,
-          3: spec.processingCode!,
-          ...(cmd.kind === 'authorize' ? { 4: fen12(cmd.amountFen) } : {}),
-          11: stan6(cmd.stan),
-          ...(cmd.card.expiry && /^\d{4}$/.test(cmd.card.expiry) ? { 14: cmd.card.expiry } : {}),
-          22: entryMode(cmd.card.entryMode),
-          25: '00',
-          49: '156',
-          60: formatField60({ typeCode: spec.typeCode!, batch: this.batch }),
-        };
-        const msg = this.msg('0200', fields);
-        if (spec.name === 'purchase') this.originals.set(cmd.stan, { msg, spec });
-        return this.send(spec, msg, 1, cmd.stan); // a 0200 is never resent
-      }
-      case 'void': {
-        const orig = this.originals.get(cmd.origStan);
-        if (!orig?.rrn || !orig.auth)
-          return { kind: 'not-sent', detail: `original ${cmd.origStan} not known to this link` };
-        const spec = this.spec('void');
-        const o60 = parseField60(String(orig.msg.fields[60]));
-        const msg = this.msg('0200', {
-          ...pick(orig.msg.fields, [2, 22, 25, 49]),
-          3: spec.processingCode!,
-          4: fen12(cmd.amountFen),
-          11: stan6(cmd.stan),
-          37: orig.rrn,
-          38: orig.auth,
-          60: formatField60({ typeCode: spec.typeCode!, batch: this.batch }),
-          61: formatField61({ batch: o60.batch, stan: Number(orig.msg.fields[11]) }),
-        });
-        this.originals.set(cmd.stan, { msg, spec });
-        return this.send(spec, msg, 1, cmd.stan);
-      }
-      case 'refund': {
-        const orig = cmd.origStan !== undefined ? this.originals.get(cmd.origStan) : undefined;
-        if (!orig?.rrn || !orig.date13)
-          return {
-            kind: 'not-sent',
-            detail: 'refund: original not known to this link (unlinked refunds are not in this profile)',
-          };
-        const spec = this.spec('refund');
-        const o60 = parseField60(String(orig.msg.fields[60]));
-        const msg = this.msg('0220', {
-          ...pick(orig.msg.fields, [2, 22, 25, 49]),
-          3: spec.processingCode!,
-          4: fen12(cmd.amountFen),
-          11: stan6(cmd.stan),
-          37: orig.rrn,
-          60: formatField60({ typeCode: spec.typeCode!, batch: this.batch }),
-          61: formatField61({ batch: o60.batch, stan: Number(orig.msg.fields[11]), date: orig.date13 }),
-        });
-        return this.send(spec, msg, Math.max(1, attempts)); // 0220: resent with the same STAN
-      }
-      case 'reverse': {
-        const orig = this.originals.get(cmd.origStan);
-        if (!orig) return { kind: 'not-sent', detail: `original ${cmd.origStan} not known to this link` };
-        // The original's fields and STAN (11), no 26/52/53, plus 39 = 98 (no answer).
-        const fields: IsoFields = { ...orig.msg.fields, 39: '98' };
-        for (const f of [26, 52, 53, 64]) delete fields[f];
-        const out = await this.send(this.spec('reversal'), this.msg('0400', fields), Math.max(1, attempts));
-        if (out.kind === 'answer') {
-          // Any 0410 ends the repeats; 12 / 25 in it are exceptions for the manager (the code says which).
-          const rc = out.answer.code;
-          return {
-            kind: 'answer',
-            answer: {
-              result: 'approved',
-              ...(rc ? { code: rc } : {}),
-              original: { found: rc !== 'NOT_FOUND', applied: false, reversed: true },
-              extra: out.answer.extra,
-            },
-          };
+      case 'reverse':
+        return this.reverse(cmd.origStan, attempts);
+      case 'settle':
+        return this.settle(cmd, batch);
+      case 'advice':
+        return this.advices(cmd, batch, attempts);
+      default: {
+        if (!isOriginalKind(cmd.kind)) return unsupported(`${cmd.kind} is not in the iso8583-cup profile`);
+        // A command this link already sent (a 0220 resent after a restart) goes again as it went.
+        let sent = this.store.sent(cmd.stan);
+        if (!sent) {
+          const built = buildOriginal(cmd as Parameters<typeof buildOriginal>[0], batch, (s) =>
+            this.store.sent(s),
+          );
+          if (!built.ok) return unsupported(built.detail);
+          sent = built.sent;
+          // Written before the first byte goes: a 0400 after a restart is rebuilt from it. A
+          // balance inquiry is never reversed, resent or named by another: nothing to keep (one
+          // commit less).
+          if (sent.name !== 'balance') this.store.recordSent(cmd.stan, sent);
         }
-        return out;
+        const spec = specNamed(sent.name);
+        const kept = sent.name !== 'balance';
+        // A 0200 is sent once (a lost answer is reversed); a 0220 is resent with the same STAN.
+        return this.send(
+          spec,
+          this.msg(sent.mti, sent.fields),
+          spec.mti === '0220' ? Math.max(1, attempts) : 1,
+          kept ? cmd.stan : undefined,
+        );
       }
-      case 'settle': {
-        const t = cmd.totals;
-        const msg = this.msg('0500', {
-          11: stan6(cmd.stan),
-          48: formatField48({
-            saleCount: t.saleCount - t.voidCount,
-            saleFen: t.saleFen - t.voidFen,
-            creditCount: t.refundCount,
-            creditFen: t.refundFen,
-            result: 0,
-          }),
-          49: '156',
-          60: formatField60({ typeCode: '00', batch: this.batch, networkCode: '201' }),
-          63: this.o.operator ?? '001',
-        });
-        const out = await this.send(this.spec('settlement'), msg, 1);
-        // After any 0510 the terminal moves to the next batch (modulo 1,000,000, skipping 0).
-        if (out.kind === 'answer') this.batch = (this.batch % 999_999) + 1;
-        return out;
-      }
-      default:
-        return { kind: 'not-sent', detail: `${cmd.kind} is not in the iso8583-cup profile of this link` };
     }
   }
 
-  private spec(name: string): MessageSpec {
-    return P.messages.find((m) => m.name === name)!;
+  /** 0400 of a recorded original, repeated within `attempts`; any 0410 ends the repeats. */
+  private async reverse(origStan: number, attempts: number): Promise<ExchangeOutcome> {
+    const orig = this.store.sent(origStan);
+    if (!orig) {
+      // Recorded before the first byte of every request: no row, nothing ever went to the host.
+      this.o.log?.(`iso8583: reversal of stan ${origStan}: never sent over this link, nothing to reverse`);
+      return {
+        kind: 'answer',
+        answer: {
+          result: 'approved',
+          original: { found: false, applied: false, reversed: false },
+          extra: {},
+        },
+      };
+    }
+    if (orig.mti === '0220') return this.reverseAdviceLike(origStan, orig, attempts);
+    const out = await this.send(
+      specNamed('reversal'),
+      this.msg('0400', buildReversal(orig)),
+      Math.max(1, attempts),
+    );
+    if (out.kind !== 'answer') return out;
+    // Any 0410 ends the repeats; 12 / 25 in it are exceptions for the manager (the code says which).
+    // The 0410 says nothing of the original: `applied` is false (docs/issuer-protocol.md, ambiguity 12).
+    const rc = out.answer.code;
+    return {
+      kind: 'answer',
+      answer: {
+        result: 'approved',
+        ...(rc ? { code: rc } : {}),
+        original: { found: rc !== 'NOT_FOUND', applied: false, reversed: true },
+        extra: out.answer.extra,
+      },
+    };
+  }
+
+  /**
+   * "0220s are resent with the same STAN until answered", never reversed (only 0200s have a
+   * 0400): the refund is sent again; declined by the host, nothing moved and the reversal is done;
+   * approved, the credit stands at the host while the terminal's row says declined — refused for
+   * the manager (a dead letter with the code), never silently "reversed".
+   */
+  private async reverseAdviceLike(
+    stan: number,
+    orig: SentRequest,
+    attempts: number,
+  ): Promise<ExchangeOutcome> {
+    const spec = specNamed(orig.name);
+    const out = await this.send(spec, this.msg(orig.mti, orig.fields), Math.max(1, attempts), stan);
+    if (out.kind !== 'answer') return out;
+    if (out.answer.result === 'approved')
+      return {
+        kind: 'answer',
+        answer: {
+          result: 'declined',
+          code: 'ISSUER_UNSUPPORTED',
+          malformed: `the ${orig.name} was applied by the host; a 0220 has no reversal in this profile`,
+          extra: out.answer.extra,
+        },
+      };
+    return {
+      kind: 'answer',
+      answer: { result: 'approved', original: { found: true, applied: false, reversed: false }, extra: {} },
+    };
+  }
+
+  /** 0500 with the terminal's totals; the answer's 48 (host's totals, result digit) as a typed settlement. */
+  private async settle(cmd: SettleCommand, batch: number): Promise<ExchangeOutcome> {
+    const t = cmd.totals;
+    const msg = this.msg('0500', {
+      11: stan6(cmd.stan),
+      48: formatField48({
+        saleCount: t.saleCount - t.voidCount,
+        saleFen: t.saleFen - t.voidFen,
+        creditCount: t.refundCount,
+        creditFen: t.refundFen,
+        result: 0,
+      }),
+      49: '156',
+      60: formatField60({ typeCode: '00', batch, networkCode: '201' }),
+      63: this.o.operator ?? '001',
+    });
+    const out = await this.send(specNamed('settlement'), msg, 1);
+    if (out.kind !== 'answer') return out;
+    // After any 0510 the terminal moves to the next batch (modulo 1,000,000, skipping 0).
+    this.store.setBatch((batch % 999_999) + 1);
+    const a = out.answer;
+    if (a.result !== 'approved') return out;
+    const host = a.extra.hostTotals as ReturnType<typeof parseField48> | undefined;
+    if (!host || host.result === 3 || host.result === 0)
+      return {
+        kind: 'answer',
+        answer: {
+          ...a,
+          malformed: host ? `field 48 result digit ${host.result}` : 'no field 48 in the 0510',
+        },
+      };
+    // Balanced: the host agreed to the terminal's totals as sent. Not balanced: the host's own four
+    // totals (the dialect has no void or card-life buckets and no per-transaction list).
+    const totals: BatchTotals =
+      host.result === 1
+        ? t
+        : {
+            // Every bucket at 0 (the card-life ones included), then the host's own figures.
+            ...totalsOf([]),
+            saleCount: host.saleCount,
+            saleFen: host.saleFen,
+            refundCount: host.creditCount,
+            refundFen: host.creditFen,
+          };
+    return {
+      kind: 'answer',
+      answer: { ...a, settlement: { batchNo: cmd.batchNo, matched: host.result === 1, totals } },
+    };
+  }
+
+  /**
+   * An advice batch as one 0220 per sale advice, in order, each resent with its own STAN until
+   * answered. A void advice has no message in this dialect (a void needs the 37 / 38 of an online
+   * answer): refused ISSUER_UNSUPPORTED, so the manager sees it as an exception. A batch that
+   * breaks off returns the results it has; the rest stay queued.
+   */
+  private async advices(cmd: AdviceCommand, batch: number, attempts: number): Promise<ExchangeOutcome> {
+    const results: AdviceResult[] = [];
+    for (const a of cmd.advices) {
+      if (a.kind === 'void') {
+        results.push({ stan: a.stan, result: 'declined', code: 'ISSUER_UNSUPPORTED' });
+        continue;
+      }
+      let sent = this.store.sent(a.stan);
+      if (sent?.name !== 'advice') {
+        // First time — or the online 0200 of this STAN never left (not-sent, then approved offline).
+        const replace = sent !== undefined;
+        sent = buildAdvice(a, batch);
+        this.store.recordSent(a.stan, sent, replace);
+      }
+      const out = await this.send(
+        specNamed('advice'),
+        this.msg(sent.mti, sent.fields),
+        Math.max(1, attempts),
+        a.stan,
+      );
+      if (out.kind !== 'answer') {
+        if (results.length === 0) return out;
+        break;
+      }
+      const ans = out.answer;
+      results.push({ stan: a.stan, result: ans.result, ...(ans.code ? { code: ans.code } : {}) });
+    }
+    return { kind: 'answer', answer: { result: 'approved', advice: { results }, extra: {} } };
   }
 
   private msg(mti: string, fields: IsoFields): IsoMessage {
@@ -271,36 +384,49 @@ export class Iso8583CupAdapter implements IssuerPort {
     };
   }
 
+  private tmk(): Uint8Array {
+    return typeof this.o.tmk === 'function' ? this.o.tmk() : this.o.tmk;
+  }
+
   private async doSignOn(): Promise<true | string> {
+    try {
+      this.tmk();
+    } catch (e) {
+      this.o.log?.(`ALERT iso8583: ${(e as Error).message}`);
+      return (e as Error).message;
+    }
     this.signOnStan = (this.signOnStan % 999_999) + 1;
     const ks = this.o.keySet;
+    // The terminal sends its current batch (0 if none); the host answers the batch to use.
     const req = this.msg('0800', {
       11: stan6(this.signOnStan),
-      60: formatField60({ typeCode: '00', batch: this.batch, networkCode: ks.networkCode }),
+      60: formatField60({ typeCode: '00', batch: this.store.batch(), networkCode: ks.networkCode }),
       63: this.o.operator ?? '001',
     });
     const wire = await this.link.exchange(encodeFrame(P, req, { keySet: ks.name }), this.o.timeoutMs);
     if (wire.kind !== 'answer') return wire.detail;
     try {
       const a = decodeFrame(P, wire.frame, { keySet: ks.name });
-      checkAnswer(this.spec('sign-on'), a);
+      checkAnswer(specNamed('sign-on'), a);
       if (a.fields[39] !== '00') return `sign-on declined ${String(a.fields[39])}`;
-      this.keys = unwrapWorkingKeys(ks, this.o.tmk, a.fields[62] as Uint8Array);
-      this.batch = parseField60(String(a.fields[60])).batch;
+      this.keys = unwrapWorkingKeys(ks, this.tmk(), a.fields[62] as Uint8Array);
+      const batch = parseField60(String(a.fields[60])).batch;
+      this.lastSignOnAt = (this.o.now?.() ?? new Date()).toISOString();
+      this.store.setBatch(batch, this.lastSignOnAt);
       this.needSignOn = false;
-      this.o.log?.(`iso8583: signed on, batch ${this.batch}`);
+      this.o.log?.(`iso8583: signed on, batch ${batch}`);
       return true;
     } catch (e) {
       return e instanceof Iso8583Error ? `sign-on answer ${e.code}` : 'sign-on answer unreadable';
     }
   }
 
-  /** Sends up to `sends` times (same bytes, same STAN) until a valid answer; classifies the outcome. */
+  /** Sends up to `sends` times (same fields, same STAN) until a valid answer; classifies the outcome. */
   private async send(
     spec: MessageSpec,
     msg: IsoMessage,
     sends: number,
-    origStan?: number,
+    stan?: number,
   ): Promise<ExchangeOutcome> {
     const ks = this.o.keySet;
     const macd = spec.request.mandatory.includes(64);
@@ -322,18 +448,13 @@ export class Iso8583CupAdapter implements IssuerPort {
         last = { kind: 'unknown', failure: 'no-answer', detail: wire.detail };
         continue;
       }
-      last = this.readAnswer(spec, msg, wire.frame, origStan);
+      last = this.readAnswer(spec, msg, wire.frame, stan);
       if (last.kind === 'answer') return last;
     }
     return last;
   }
 
-  private readAnswer(
-    spec: MessageSpec,
-    req: IsoMessage,
-    frame: Uint8Array,
-    origStan?: number,
-  ): ExchangeOutcome {
+  private readAnswer(spec: MessageSpec, req: IsoMessage, frame: Uint8Array, stan?: number): ExchangeOutcome {
     const ks = this.o.keySet;
     let a: IsoMessage;
     try {
@@ -353,42 +474,57 @@ export class Iso8583CupAdapter implements IssuerPort {
         failure: 'bad-signature',
         detail: 'host answered A0 (MAC error); signing on again',
       };
-    if (a.mti !== spec.answer.mti || a.fields[11] !== req.fields[11] || a.fields[41] !== req.fields[41])
+    // 41 is ans8, space-padded on the wire: a terminal id shorter than 8 comes back padded.
+    const tid = (f: IsoMessage) => (typeof f.fields[41] === 'string' ? f.fields[41].trimEnd() : undefined);
+    if (a.mti !== spec.answer.mti || a.fields[11] !== req.fields[11] || tid(a) !== tid(req))
       return { kind: 'unknown', failure: 'bad-signature', detail: `answer ${a.mti} is not this request's` };
     if (spec.answer.mandatory.includes(64)) {
       try {
         assertMac(frameMac(P, ks, this.keys!.mak, frame), a.fields[64]);
       } catch {
+        this.o.log?.(
+          `ALERT iso8583: answer ${a.mti} to stan ${String(req.fields[11])} has a wrong MAC: no answer`,
+        );
         return { kind: 'unknown', failure: 'bad-signature', detail: 'answer MAC does not match' };
       }
     }
     const rc = String(a.fields[39]);
     const approved = rc === '00';
+    let hostTotals: ReturnType<typeof parseField48> | undefined;
+    let balanceFen: number | undefined;
+    try {
+      if (typeof a.fields[48] === 'string') hostTotals = parseField48(a.fields[48]);
+      if (typeof a.fields[54] === 'string') balanceFen = parseField54(a.fields[54]);
+    } catch (e) {
+      return {
+        kind: 'unknown',
+        failure: 'no-answer',
+        detail: `answer field unreadable: ${(e as Iso8583Error).code}`,
+      };
+    }
     const answer: IssuerAnswer = {
       result: approved ? 'approved' : 'declined',
       ...(approved ? {} : { code: CODE_OF_RC[rc] ?? 'ISSUER_ERROR' }),
-      ...(typeof a.fields[54] === 'string' ? { balanceFen: parseField54(a.fields[54]) } : {}),
+      ...(balanceFen !== undefined ? { balanceFen } : {}),
       ...(typeof a.fields[38] === 'string' ? { authCode: a.fields[38].trimEnd() } : {}),
       extra: {
         responseCode: rc,
         ...(typeof a.fields[37] === 'string' ? { rrn: a.fields[37] } : {}),
-        ...(typeof a.fields[48] === 'string' ? { settlement: parseField48(a.fields[48]) } : {}),
+        ...(hostTotals ? { hostTotals } : {}),
       },
     };
-    if (origStan !== undefined && approved) {
-      const o = this.originals.get(origStan);
-      if (o) {
-        o.rrn = String(a.fields[37]);
-        o.auth = typeof a.fields[38] === 'string' ? a.fields[38] : undefined;
-        o.date13 = String(a.fields[13]);
-      }
-    }
+    if (stan !== undefined)
+      this.store.recordAnswer(stan, {
+        rc,
+        ...(approved && typeof a.fields[37] === 'string' ? { rrn: a.fields[37] } : {}),
+        ...(approved && typeof a.fields[38] === 'string' ? { auth: a.fields[38] } : {}),
+        // 13 of the answer (refunds name it); an advice's 0230 has none: the terminal's Beijing date.
+        ...(approved && typeof a.fields[13] === 'string'
+          ? { date13: a.fields[13] }
+          : approved && typeof req.fields[13] === 'string'
+            ? { date13: req.fields[13] }
+            : {}),
+      });
     return { kind: 'answer', answer };
   }
-}
-
-function pick(fields: IsoFields, nums: number[]): IsoFields {
-  const out: IsoFields = {};
-  for (const n of nums) if (fields[n] !== undefined) out[n] = fields[n];
-  return out;
 }

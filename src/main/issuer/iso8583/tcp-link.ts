@@ -24,6 +24,12 @@ export class Iso8583TcpLink {
   private socket: net.Socket | undefined;
   private reader: FrameReader | undefined;
   private waiter: ((o: WireOutcome) => void) | undefined;
+  /**
+   * The socket the waiter waits on. A socket given up on (timeout) is destroyed, and its 'close'
+   * arrives later — by then the waiter may be the next request's, on a new socket: only events of
+   * the waiter's own socket may end it (else one timeout ends every request after it).
+   */
+  private waiterSocket: net.Socket | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private cut = false;
 
@@ -66,11 +72,13 @@ export class Iso8583TcpLink {
       const finish = (o: WireOutcome) => {
         clearTimeout(timer);
         this.waiter = undefined;
+        this.waiterSocket = undefined;
         // A connection that gave no proper answer is not reused: a late answer must not be read as the next one's.
         if (o.kind !== 'answer') this.close();
         resolve(o);
       };
       this.waiter = finish;
+      this.waiterSocket = socket;
       socket.write(frame);
     });
   }
@@ -84,6 +92,7 @@ export class Iso8583TcpLink {
       const socket = net.connect({ host: this.endpoint.host, port: this.endpoint.port });
       const reader = new FrameReader(this.profile);
       let up = false;
+      const mine = () => (this.waiterSocket === socket ? this.waiter : undefined);
       const timer = setTimeout(() => {
         socket.destroy();
         resolve('connect timeout');
@@ -101,10 +110,10 @@ export class Iso8583TcpLink {
         try {
           frames = reader.push(new Uint8Array(chunk));
         } catch (e) {
-          this.waiter?.({ kind: 'unknown', detail: `bad frame from the host: ${(e as Error).message}` });
+          mine()?.({ kind: 'unknown', detail: `bad frame from the host: ${(e as Error).message}` });
           return;
         }
-        for (const f of frames) this.waiter?.({ kind: 'answer', frame: f });
+        for (const f of frames) mine()?.({ kind: 'answer', frame: f });
       });
       socket.on('error', (e) => {
         if (!up) {
@@ -114,7 +123,7 @@ export class Iso8583TcpLink {
       });
       socket.on('close', () => {
         if (this.socket === socket) this.socket = undefined;
-        this.waiter?.({ kind: 'unknown', detail: 'connection closed before the answer' });
+        mine()?.({ kind: 'unknown', detail: 'connection closed before the answer' });
       });
     });
   }

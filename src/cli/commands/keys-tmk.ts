@@ -1,0 +1,91 @@
+/**
+ * `cardtill keys tmk --issuer ID [--check HEX] [--keyset 3des|sm4] [--config FILE]` — the
+ * technician enters an ISO 8583 issuer's terminal master key once. The key is read from standard
+ * input (32 hex digits; never an argument, so it stays out of the shell history and `ps`), checked
+ * against its check value (the key sheet's; `--check`, else the entry's `tmkCheck`), sealed under
+ * the terminal's data key and written to keys/tmk-<ID>.json (src/main/issuer/iso8583/tmk.ts).
+ * The app uses it from its next sign-on with that issuer. Exit 2 with a message in 简体中文 and
+ * English on a wrong check value, an unknown entry or a missing secret; nothing is written then.
+ */
+import { loadConfig } from '../../main/config/config';
+import { KeySecretError, keySecretForExistingKeys } from '../../main/keys/secret';
+import { openStoreKeys } from '../../main/keys/terminal-keys';
+import { isCryptoError } from '../../main/crypto';
+import { KEYSETS } from '../../main/issuer/iso8583/keysets';
+import { storeTmk } from '../../main/issuer/iso8583/tmk';
+import { Iso8583Error } from '../../shared/iso8583';
+import { flag, type CliCommand } from '../command';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+function fail(zh: string, en: string): number {
+  process.stderr.write(`cardtill keys tmk: ${zh}\n${en}\n`);
+  return 2;
+}
+
+export const keysTmkCommand: CliCommand = {
+  name: 'keys tmk',
+  summary: 'seal an ISO 8583 issuer’s terminal master key (hex on stdin): --issuer ID [--check HEX]',
+  async run(ctx) {
+    const issuerId = flag(ctx.args, 'issuer');
+    if (!issuerId) return fail('缺少 --issuer。', '--issuer ID is required.');
+    const config = loadConfig(ctx.config).config;
+    const entry = config.issuers?.find((e) => e.id === issuerId);
+    if (entry && entry.protocol !== 'iso8583-cup')
+      return fail(
+        `发卡方 ${issuerId} 不是 ISO 8583 发卡方。`,
+        `Issuer ${issuerId} is not an iso8583-cup entry.`,
+      );
+    const keySetName = flag(ctx.args, 'keyset') ?? (entry ? (entry.iso8583?.keySet ?? '3des') : undefined);
+    const keySet = keySetName ? KEYSETS[keySetName as keyof typeof KEYSETS] : undefined;
+    if (!keySet)
+      return fail(
+        `未知发卡方 ${issuerId}：请用 --config 指定配置，或给出 --keyset 3des|sm4。`,
+        `Unknown issuer ${issuerId}: give --config with its entry, or --keyset 3des|sm4.`,
+      );
+    const check = flag(ctx.args, 'check') ?? entry?.iso8583?.tmkCheck;
+    if (!check || !/^[0-9a-fA-F]{8}$/.test(check))
+      return fail(
+        '需要密钥校验值（--check，8 位十六进制）。',
+        'The key check value is required (--check, 8 hex digits).',
+      );
+    let dataKey: Uint8Array;
+    try {
+      const secret = keySecretForExistingKeys(ctx.dataDir, process.env, config.keyPassphraseEnv);
+      try {
+        dataKey = openStoreKeys(ctx.dataDir, secret).dataKey;
+      } catch (e) {
+        throw isCryptoError(e, 'WRONG_PASSPHRASE')
+          ? KeySecretError.wrongSecret(secret, config.keyPassphraseEnv)
+          : e;
+      }
+    } catch (e) {
+      if (!(e instanceof KeySecretError)) throw e;
+      process.stderr.write(`cardtill keys tmk:\n${e.message}\n`);
+      return 2;
+    }
+    const tmkHex = await readStdin();
+    try {
+      const c = storeTmk(ctx.dataDir, dataKey, issuerId, keySet, tmkHex, check);
+      process.stdout.write(
+        `终端主密钥已加密保存 / terminal master key sealed: issuer ${issuerId}, ${keySet.name}, check ${c}\n`,
+      );
+      return 0;
+    } catch (e) {
+      if (!(e instanceof Iso8583Error)) throw e;
+      return e.code === 'BAD_KEY_CHECK'
+        ? fail(
+            '密钥与校验值不符（输入有误？），未保存。',
+            'The key does not match its check value (a typo?); nothing written.',
+          )
+        : fail(
+            '终端主密钥应为 32 位十六进制（16 字节）。',
+            'A terminal master key is 32 hex digits (16 bytes).',
+          );
+    }
+  },
+};
