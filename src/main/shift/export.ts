@@ -84,7 +84,7 @@ function kindLine(t: ShiftReport['totals'], k: TxnKind): { count: number; amount
   const mine = t.byKind?.[k.type];
   if (mine) return mine;
   if (t.byKind || k.totals === null) return { count: 0, amountFen: 0 };
-  const b: { count: number; amountFen?: number } | undefined = t[k.totals];
+  const b = (t as unknown as Record<string, { count: number; amountFen?: number } | undefined>)[k.totals];
   return { count: b?.count ?? 0, amountFen: b?.amountFen ?? 0 };
 }
 

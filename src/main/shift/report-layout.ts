@@ -10,6 +10,7 @@ import { denominationLabel } from '../../shared/denominations';
 import { formatLocalTime as formatMachineTime, formatStan } from '../receipt/layout';
 import { formatInZone } from '../../shared/local-time';
 import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
+import { TXN_KINDS, type KindTable } from '../../shared/txn-kinds';
 
 /** The Z's words for each settlement outcome: every status has its own (an exhaustive record). */
 const SETTLEMENT_WORDS: Record<NonNullable<ShiftReport['settlement']>['status'], string> = {
@@ -40,8 +41,11 @@ export function layoutShiftReport(
     ack?: { acked_by: string; acked_at: string; note: string | null } | null;
     /** The store's time zone (config `timeZone`): times print in it; without, the machine's zone. */
     timeZone?: string;
+    /** The kinds table; the real one except in tests that declare an extra kind. */
+    kinds?: KindTable;
   },
 ): ReceiptDoc {
+  const kinds = opts.kinds ?? TXN_KINDS;
   const formatLocalTime = (iso: string) =>
     opts.timeZone ? formatInZone(iso, opts.timeZone) : formatMachineTime(iso);
   const L: ReceiptLine[] = [];
@@ -66,13 +70,20 @@ export function layoutShiftReport(
   L.push({ type: 'rule' });
   const t = r.totals;
   text('按类型 BY TYPE', 'left', true);
-  pair(`消费 SALES ×${t.sales.count}`, formatMoney(t.sales.amountFen));
-  pair(`撤销 VOIDS ×${t.voids.count}`, minus(t.voids.amountFen));
-  pair(`退货 REFUNDS ×${t.refunds.count}`, minus(t.refunds.amountFen));
-  pair(`查询 INQUIRIES ×${t.inquiries.count}`, '');
-  // Card life: value loaded onto cards for cash (it leaves the card net, enters the drawer).
-  if (t.cardsSold) pair(`售卡 CARDS SOLD ×${t.cardsSold.count}`, formatMoney(t.cardsSold.amountFen));
-  if (t.topups) pair(`充值 TOP-UPS ×${t.topups.count}`, formatMoney(t.topups.amountFen));
+  // The named lines, as the kinds table declares them (src/shared/txn-kinds.ts TOTALS_LINE_DECLS):
+  // a first-release line always; a later one (cards sold, top-ups, cash-outs …) when the report
+  // has it — a Z frozen before the line existed has not.
+  for (const l of kinds.totalsLines) {
+    const line = (t as unknown as Record<string, { count: number; amountFen?: number } | undefined>)[
+      l.bucket
+    ];
+    if (l.print === 'none' || !line) continue;
+    const amount = line.amountFen ?? 0;
+    pair(
+      `${l.zh} ${l.en} ×${line.count}`,
+      l.print === 'count' ? '' : l.print === 'minus' ? minus(amount) : formatMoney(amount),
+    );
+  }
   pair('卡净额 NET CARD', formatMoney(t.netCardFen), true);
   L.push({ type: 'rule' });
   text('按支付 BY TENDER', 'left', true);
@@ -84,6 +95,13 @@ export function layoutShiftReport(
   L.push({ type: 'rule' });
   text('钱箱 DRAWER', 'left', true);
   pair('备用金 FLOAT', formatMoney(r.openingFloatFen));
+  // What each kind moved in the drawer (a sale's cash part in, a card sold's cash in, a cash-out's
+  // out): float + these = expected. Read from byKind, so a new kind's cash is listed with no edit.
+  for (const [type, k] of Object.entries(t.byKind ?? {})) {
+    if (!k.cashFen) continue;
+    const words = kinds.has(type) ? `${kinds.get(type).title.zh} ${kinds.get(type).title.en}` : type;
+    pair(`  ${words}`, signed(k.cashFen));
+  }
   if (r.variance) {
     pair('应有 EXPECTED', formatMoney(r.variance.expectedFen));
     pair('实点 COUNTED', formatMoney(r.variance.countedFen));
