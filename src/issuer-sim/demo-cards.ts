@@ -2,6 +2,7 @@
  * The demo issuer's cards. Numbers are IIN 888801 + serial + Luhn digit (ISO/IEC 7812-1).
  * The README lists them; tests and the device simulator use them by name.
  */
+import { luhnCheckDigit } from '../shared/card';
 export type CardStatus = 'active' | 'lost' | 'frozen' | 'expired' | 'not_activated';
 
 export interface DemoCard {
@@ -14,6 +15,27 @@ export interface DemoCard {
   label: { zh: string; en: string };
   /** Registered (记名) unless false: anonymous cards are capped at ¥1,000.00 (src/shared/card-rules.ts). */
   registered?: boolean;
+}
+
+/**
+ * A shelf of unsold gift cards with consecutive numbers, for batch activation (批量售卡: the range
+ * 8888 0100 0000 9018 … 8888 0100 0000 9125, serials 901–912, each with its own Luhn digit).
+ * Named batch01 … batch12.
+ */
+export const BATCH_SHELF_SIZE = 12;
+function batchShelf(): DemoCard[] {
+  return Array.from({ length: BATCH_SHELF_SIZE }, (_, i) => {
+    const body = `888801${String(901 + i).padStart(9, '0')}`;
+    const n = String(i + 1).padStart(2, '0');
+    return {
+      name: `batch${n}`,
+      pan: body + String(luhnCheckDigit(body)),
+      status: 'not_activated' as const,
+      balanceFen: 0,
+      expiry: '3012',
+      label: { zh: `批量待售卡 ${n}`, en: `Batch shelf card ${n}` },
+    };
+  });
 }
 
 export const DEMO_CARDS: readonly DemoCard[] = [
@@ -109,6 +131,7 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     registered: false,
     label: { zh: '不记名卡 ¥990.00（上限¥1,000）', en: 'Anonymous ¥990.00 (cap ¥1,000)' },
   },
+  ...batchShelf(),
 ];
 
 /** A well-formed number the issuer has never issued. */

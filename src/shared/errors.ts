@@ -78,6 +78,10 @@ export const ErrorCode = z.enum([
   'ALREADY_FINAL',
   // transaction kinds (src/shared/txn-kinds.ts)
   'UNKNOWN_TXN_KIND',
+  // batch activation (src/shared/contract/card-batch.ts)
+  'CARD_RANGE_INVALID',
+  'CARD_BATCH_TOO_LARGE',
+  'CARD_BATCH_DUPLICATE',
   // signed journal (src/main/journal): a row differs from its record, a failed check, a rollback
   'JOURNAL_MISMATCH',
   'JOURNAL_CHECK_FAILED',
@@ -239,6 +243,18 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     en: 'This card is already active: top it up instead',
   },
   TENDER_SHORT: { zh: '收取的现金少于卡面值', en: 'The cash taken is less than the card value' },
+  CARD_RANGE_INVALID: {
+    zh: '卡号范围无效：首尾卡号须长度相同、校验位一致，且末号不小于首号',
+    en: 'Invalid card range: first and last must have the same length and kind of check digit, last not before first',
+  },
+  CARD_BATCH_TOO_LARGE: {
+    zh: '一次批量售卡最多200张，请分批办理',
+    en: 'At most 200 cards in one batch: split the order',
+  },
+  CARD_BATCH_DUPLICATE: {
+    zh: '同一张卡在列表中出现了两次，请删去重复的卡',
+    en: 'The same card is in the list twice: remove the duplicate',
+  },
   UNKNOWN_TXN_KIND: {
     zh: '未知的交易类型：数据可能来自更新的版本或已被改动，请联系技术人员',
     en: 'Unknown transaction type: the data may come from a newer version or was altered; call the technician',

@@ -15,6 +15,7 @@ import { disputeHandlers } from './handlers/dispute';
 import { jobHandlers } from './handlers/jobs';
 import { journalHandlers } from './handlers/journal';
 import { cardLifeHandlers } from './handlers/card-life';
+import { cardBatchHandlers } from './handlers/card-batch';
 
 export function createHandlers(ctx: AppContext): Handlers {
   return {
@@ -29,5 +30,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...jobHandlers(ctx),
     ...journalHandlers(ctx),
     ...cardLifeHandlers(ctx),
+    ...cardBatchHandlers(ctx),
   };
 }

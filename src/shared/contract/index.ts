@@ -16,6 +16,7 @@ import { disputeMethods } from './dispute';
 import { jobMethods } from './jobs';
 import { journalMethods } from './journal';
 import { cardLifeMethods } from './card-life';
+import { cardBatchMethods } from './card-batch';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
 import { LinkState, SessionInfo } from './session';
@@ -31,6 +32,7 @@ export * from './manager';
 export * from './jobs';
 export * from './journal';
 export * from './card-life';
+export * from './card-batch';
 
 export const methods = {
   ...sessionMethods,
@@ -44,6 +46,7 @@ export const methods = {
   ...jobMethods,
   ...journalMethods,
   ...cardLifeMethods,
+  ...cardBatchMethods,
 };
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
