@@ -12,6 +12,7 @@ import { COUNT_WORDS } from './i18n/count';
 import { JOURNAL_WORDS } from './i18n/journal';
 import { FORMAT_WORDS } from './i18n/format';
 import { CARD_LIFE_WORDS } from './i18n/card-life';
+import { CARD_BATCH_WORDS } from './i18n/card-batch';
 
 export type Lang = 'zh' | 'en';
 
@@ -29,6 +30,7 @@ export const WORDS = {
   ...JOURNAL_WORDS,
   ...FORMAT_WORDS,
   ...CARD_LIFE_WORDS,
+  ...CARD_BATCH_WORDS,
 } as const;
 
 export type WordKey = keyof typeof WORDS;

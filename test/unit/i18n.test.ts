@@ -9,6 +9,7 @@ import { COUNT_WORDS } from '../../src/renderer/i18n/count';
 import { JOURNAL_WORDS } from '../../src/renderer/i18n/journal';
 import { FORMAT_WORDS } from '../../src/renderer/i18n/format';
 import { CARD_LIFE_WORDS } from '../../src/renderer/i18n/card-life';
+import { CARD_BATCH_WORDS } from '../../src/renderer/i18n/card-batch';
 
 describe('i18n', () => {
   it('every word exists in 简体中文 and English', () => {
@@ -29,6 +30,7 @@ describe('i18n', () => {
       JOURNAL_WORDS,
       FORMAT_WORDS,
       CARD_LIFE_WORDS,
+      CARD_BATCH_WORDS,
     };
     const seen = new Map<string, string>();
     const clashes: string[] = [];

@@ -6,6 +6,7 @@ import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel, voidedStans } from '../components/VoidRefundPanel';
 import { CardLifePanel } from '../components/CardLifePanel';
+import { BatchActivatePanel } from '../components/BatchActivatePanel';
 import { ReceiptSearch, ReprintNote } from '../components/ReceiptSearch';
 import { IdleWarning } from '../components/IdleWarning';
 import { CashierCount } from '../components/CashierCount';
@@ -171,6 +172,7 @@ export function Cashier() {
           <div className="cashier-tools">
             <VoidRefundPanel />
             <CardLifePanel />
+            <BatchActivatePanel />
             <ReceiptSearch />
           </div>
           <CashierCount />
