@@ -1,16 +1,21 @@
 /**
- * The crash loop's child: a terminal doing online and offline sales, voids of both and forwarding,
- * as fast as it can, until the parent kill -9s it. An approval is written to the side file only AFTER the sale
- * call returned it — what a cashier would have seen. `drain` mode finishes everything and exits.
+ * The crash loop's child: a terminal doing online and offline sales, voids of both, card sales
+ * (售卡, alone and in small batches) and top-ups (充值) paid in cash, and forwarding, as fast as it
+ * can, until the parent kill -9s it. An approval is written to the side file only AFTER the call
+ * returned it — what a cashier would have seen. `drain` mode finishes everything and exits.
  * Configuration comes as JSON in CRASH_CHILD.
  */
 import fs from 'node:fs';
 import { bootCore, prepareTill, FAULT_MANAGER, type CoreSpec } from './core';
+import { CardLife } from '../../src/main/terminal/card-life';
+import { CardBatch } from '../../src/main/terminal/card-batch';
 
 interface ChildSpec extends CoreSpec {
   mode: 'work' | 'drain';
   reportFile: string;
   pans: string[];
+  /** Cards on the shelf (not_activated at first): sold by activation, then topped up. */
+  shelf: string[];
   seed: number;
 }
 
@@ -70,6 +75,49 @@ async function voidOne(): Promise<void> {
     );
 }
 
+const life = new CardLife({ terminal: core.terminal });
+const batch = new CardBatch({ terminal: core.terminal });
+const CASHIER = { id: '1001', role: 'cashier' };
+const report = (line: Record<string, unknown>) =>
+  fs.appendFileSync(spec.reportFile, `${JSON.stringify(line)}\n`);
+const shelfCard = () => spec.shelf[Math.floor(rnd() * spec.shelf.length)];
+
+/**
+ * Sells (activates) or tops up a shelf card for cash. A card already sold declines activation
+ * (CARD_ALREADY_ACTIVE) and one not sold yet declines a top-up (CARD_NOT_ACTIVATED): both are
+ * part of the workload. Reported only when the call answered approved.
+ */
+async function load(kind: 'activate' | 'topup'): Promise<void> {
+  const valueFen = 100 + Math.floor(rnd() * 5000);
+  const token = core.terminal.present({ pan: shelfCard(), entryMode: 'swipe', expiry: '3012' }).cardToken;
+  const { result: r } = await life[kind]({ cardToken: token, valueFen }, CASHIER);
+  if (process.env.CRASH_DEBUG) process.stderr.write(`${JSON.stringify(r)}\n`);
+  if (r.status === 'approved')
+    report({
+      stan: r.stan,
+      type: kind,
+      offline: false,
+      amountFen: r.amountFen,
+      otherTenderFen: r.otherTenderFen,
+    });
+}
+
+/** Two or three shelf cards sold in one batch: each approved card reported as its own activation. */
+async function sellBatch(): Promise<void> {
+  const cards = [...new Set(Array.from({ length: 2 + Math.floor(rnd() * 2) }, shelfCard))];
+  const valueFen = 100 + Math.floor(rnd() * 2000);
+  const out = await batch.activate({ cards, valueFen }, CASHIER);
+  for (const i of out.items)
+    if (i.status === 'approved')
+      report({
+        stan: i.stan,
+        type: 'activate',
+        offline: false,
+        amountFen: valueFen,
+        otherTenderFen: valueFen,
+      });
+}
+
 async function work(): Promise<void> {
   // About a third of the lives start with the link down (offline approvals), the rest online;
   // either may flip during the life.
@@ -80,12 +128,15 @@ async function work(): Promise<void> {
     else if (r < 0.16) void core.forwarder.forwardNow();
     else if (r < 0.2) await core.jobs.drain('reversal');
     else if (r < 0.24) await voidOne();
+    else if (r < 0.27) await load('activate');
+    else if (r < 0.3) await load('topup');
+    else if (r < 0.31) await sellBatch();
     else {
       const pan = spec.pans[Math.floor(rnd() * spec.pans.length)];
       const amountFen = 1 + Math.floor(rnd() * 5000);
       const token = core.terminal.present({ pan, entryMode: 'swipe', expiry: '3012' }).cardToken;
       const t =
-        r < 0.25
+        r < 0.32
           ? await core.terminal.inquiry({ cardToken: token })
           : await core.terminal.sale({ cardToken: token, amountFen });
       if (process.env.CRASH_DEBUG) process.stderr.write(`${JSON.stringify(t)}\n`);
