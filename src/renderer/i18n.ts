@@ -13,6 +13,7 @@ import { JOURNAL_WORDS } from './i18n/journal';
 import { FORMAT_WORDS } from './i18n/format';
 import { CARD_LIFE_WORDS } from './i18n/card-life';
 import { CARD_BATCH_WORDS } from './i18n/card-batch';
+import { CARD_MONEY_WORDS } from './i18n/card-money';
 
 export type Lang = 'zh' | 'en';
 
@@ -31,6 +32,7 @@ export const WORDS = {
   ...FORMAT_WORDS,
   ...CARD_LIFE_WORDS,
   ...CARD_BATCH_WORDS,
+  ...CARD_MONEY_WORDS,
 } as const;
 
 export type WordKey = keyof typeof WORDS;

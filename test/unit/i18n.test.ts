@@ -10,6 +10,7 @@ import { JOURNAL_WORDS } from '../../src/renderer/i18n/journal';
 import { FORMAT_WORDS } from '../../src/renderer/i18n/format';
 import { CARD_LIFE_WORDS } from '../../src/renderer/i18n/card-life';
 import { CARD_BATCH_WORDS } from '../../src/renderer/i18n/card-batch';
+import { CARD_MONEY_WORDS } from '../../src/renderer/i18n/card-money';
 
 describe('i18n', () => {
   it('every word exists in 简体中文 and English', () => {
@@ -31,6 +32,7 @@ describe('i18n', () => {
       FORMAT_WORDS,
       CARD_LIFE_WORDS,
       CARD_BATCH_WORDS,
+      CARD_MONEY_WORDS,
     };
     const seen = new Map<string, string>();
     const clashes: string[] = [];
