@@ -61,4 +61,26 @@ describe.runIf(haveChromium)('batch card sale end to end (Chromium)', () => {
     await expect.poll(() => p.getByTestId('today-cards-sold').textContent()).toContain('3 · ¥300.00');
     await e.shot('card-batch-03-manager-today');
   });
+
+  it('cards swiped, and one typed, one after another join the batch and are sold together', async () => {
+    const p = e.page;
+    await signIn(p, '1001', '1234', 'cashier');
+    await p.getByTestId('batch-open').click();
+    await p.getByTestId('sim-swipe-shelf1').click();
+    await expect.poll(() => p.getByTestId('batch-list').locator('li').count()).toBe(1);
+    await p.getByTestId('sim-swipe-inactive').click();
+    await expect.poll(() => p.getByTestId('batch-list').locator('li').count()).toBe(2);
+    await p.getByTestId('batch-scan').fill(demoCard('batch04').pan);
+    await p.getByTestId('batch-scan').press('Enter');
+    await expect.poll(() => p.getByTestId('batch-list').locator('li').count()).toBe(3);
+    const list = (await p.getByTestId('batch-list').textContent()) ?? '';
+    expect(list).toContain('0090');
+    expect(list).not.toContain(demoCard('batch04').pan);
+    await p.getByTestId('batch-value').fill('50');
+    await p.getByTestId('batch-go').click();
+    await p.getByTestId('batch-note').waitFor();
+    expect(await p.getByTestId('batch-note').textContent()).toContain('已激活 3/3 张，实收 ¥150.00');
+    await e.shot('card-batch-04-swiped');
+    for (const n of ['shelf1', 'inactive', 'batch04']) expect(e.t.issuerBalance(demoCard(n).pan)).toBe(5_000);
+  });
 });

@@ -81,21 +81,54 @@ const CASHIER = { id: '1001', role: 'cashier' };
 const report = (line: Record<string, unknown>) =>
   fs.appendFileSync(spec.reportFile, `${JSON.stringify(line)}\n`);
 const shelfCard = () => spec.shelf[Math.floor(rnd() * spec.shelf.length)];
+/**
+ * A shelf card this till has sold (its journaled activation names its last four digits, unique on
+ * the shelf), so top-ups mostly find an active card; a random shelf card when none is sold yet.
+ */
+function soldShelfCard(): string {
+  const sold = core.db
+    .prepare(
+      "SELECT masked FROM txns WHERE type = 'activate' AND status = 'approved' ORDER BY stan DESC LIMIT 20",
+    )
+    .all() as Array<{ masked: string }>;
+  const pick = sold[Math.floor(rnd() * sold.length)];
+  return (pick && spec.shelf.find((p) => p.slice(-4) === pick.masked.slice(-4))) ?? shelfCard();
+}
 
 /**
  * Sells (activates) or tops up a shelf card for cash. A card already sold declines activation
  * (CARD_ALREADY_ACTIVE) and one not sold yet declines a top-up (CARD_NOT_ACTIVATED): both are
- * part of the workload. Reported only when the call answered approved.
+ * part of the workload; top-ups go mostly to cards sold earlier. Reported only when the call
+ * answered approved.
  */
 async function load(kind: 'activate' | 'topup'): Promise<void> {
   const valueFen = 100 + Math.floor(rnd() * 5000);
-  const token = core.terminal.present({ pan: shelfCard(), entryMode: 'swipe', expiry: '3012' }).cardToken;
+  const pan = kind === 'topup' && rnd() < 0.9 ? soldShelfCard() : shelfCard();
+  const token = core.terminal.present({ pan, entryMode: 'swipe', expiry: '3012' }).cardToken;
   const { result: r } = await life[kind]({ cardToken: token, valueFen }, CASHIER);
   if (process.env.CRASH_DEBUG) process.stderr.write(`${JSON.stringify(r)}\n`);
+  if (r.status !== 'approved') return;
+  report({
+    stan: r.stan,
+    type: kind,
+    offline: false,
+    amountFen: r.amountFen,
+    otherTenderFen: r.otherTenderFen,
+  });
+  // Half the cards sold are topped up at once, as a customer adding value to a new card would.
+  if (kind === 'activate' && rnd() < 0.5) await topupNow(pan);
+}
+
+async function topupNow(pan: string): Promise<void> {
+  const token = core.terminal.present({ pan, entryMode: 'swipe', expiry: '3012' }).cardToken;
+  const { result: r } = await life.topup(
+    { cardToken: token, valueFen: 100 + Math.floor(rnd() * 5000) },
+    CASHIER,
+  );
   if (r.status === 'approved')
     report({
       stan: r.stan,
-      type: kind,
+      type: 'topup',
       offline: false,
       amountFen: r.amountFen,
       otherTenderFen: r.otherTenderFen,
@@ -128,15 +161,15 @@ async function work(): Promise<void> {
     else if (r < 0.16) void core.forwarder.forwardNow();
     else if (r < 0.2) await core.jobs.drain('reversal');
     else if (r < 0.24) await voidOne();
-    else if (r < 0.27) await load('activate');
-    else if (r < 0.3) await load('topup');
-    else if (r < 0.31) await sellBatch();
+    else if (r < 0.28) await load('activate');
+    else if (r < 0.32) await load('topup');
+    else if (r < 0.33) await sellBatch();
     else {
       const pan = spec.pans[Math.floor(rnd() * spec.pans.length)];
       const amountFen = 1 + Math.floor(rnd() * 5000);
       const token = core.terminal.present({ pan, entryMode: 'swipe', expiry: '3012' }).cardToken;
       const t =
-        r < 0.32
+        r < 0.34
           ? await core.terminal.inquiry({ cardToken: token })
           : await core.terminal.sale({ cardToken: token, amountFen });
       if (process.env.CRASH_DEBUG) process.stderr.write(`${JSON.stringify(t)}\n`);

@@ -131,6 +131,28 @@ describe('batch activation (批量售卡)', () => {
     expect((await xReport()).expectedCashFen).toBe(FLOAT);
   });
 
+  it('cards read one by one are held in the core (masked to the screen) and sold as the batch', async () => {
+    const hold = async (pan: string) => t.call('card.batchHold', { cardToken: await t.card(pan) });
+    expect((await hold(shelf(10))).masked).toEqual(['888801******' + shelf(10).slice(-4)]);
+    await hold(shelf(11));
+    // The same card again is refused; the list is unchanged.
+    const again = await t.callError('card.batchHold', { cardToken: await t.card(shelf(11)) });
+    expect(again.code).toBe('CARD_BATCH_DUPLICATE');
+    await hold(shelf(12));
+    // Taken out again by its place in the list.
+    expect((await t.call('card.batchRelease', { index: 1 })).masked.map((m) => m.slice(-4))).toEqual([
+      shelf(10).slice(-4),
+      shelf(12).slice(-4),
+    ]);
+    const r = await t.call('card.batchActivate', { held: true, valueFen: 3_000 });
+    expect(r.items.map((i) => i.status)).toEqual(['approved', 'approved']);
+    expect(r).toMatchObject({ activatedCount: 2, paidFen: 6_000, giveBackFen: 0 });
+    expect(issuerCard(shelf(11)).status).toBe('not_activated');
+    // Sold: the batch is empty again, and an empty batch is refused.
+    expect((await t.call('card.batchHeld', {})).masked).toEqual([]);
+    expect((await t.callError('card.batchActivate', { held: true, valueFen: 3_000 })).code).toBe('NO_CARD');
+  });
+
   it('refused for the whole batch before anything is written: short cash, a card twice, a bad range, too many', async () => {
     const refused = async (req: Parameters<typeof t.callError<'card.batchActivate'>>[1], code: string) =>
       expect((await t.callError('card.batchActivate', req)).code).toBe(code);

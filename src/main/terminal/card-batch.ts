@@ -21,6 +21,7 @@ import { maskPan } from '../../shared/card';
 import { MAX_FEN, formatMoney } from '../../shared/money';
 import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
 import {
+  BATCH_MAX_CARDS,
   batchCards,
   type CardBatchItem,
   type CardBatchRequest,
@@ -31,6 +32,8 @@ import { journaledRow } from '../journal/row-record';
 import { formatLocalTime, formatStan } from '../receipt/layout';
 import type { Terminal } from './terminal';
 import type { TxnRow } from './txn-store';
+import type { CardPresented } from '../../shared/devices';
+import type { CardRef } from '../issuer/port';
 
 /** Declines that say the link, not the card, failed: the rest of the batch is not tried. */
 const LINK_FAILED: ReadonlySet<string> = new Set<ErrorCode>([
@@ -40,24 +43,70 @@ const LINK_FAILED: ReadonlySet<string> = new Set<ErrorCode>([
 ]);
 
 export class CardBatch {
-  constructor(private readonly o: { terminal: Terminal; audit?: AuditLog }) {}
+  /**
+   * Cards read into the batch one by one, in memory only like the card vault (track data never
+   * touches the disk); emptied when the batch runs. Forgotten after `ttlMs` without a new card.
+   */
+  private held: CardPresented[] = [];
+  private heldAt = 0;
+
+  constructor(private readonly o: { terminal: Terminal; audit?: AuditLog; ttlMs?: number }) {}
+
+  /** Moves the presented card into the batch. */
+  hold(cardToken: string): { masked: string[] } {
+    const t = this.o.terminal;
+    const card = t.cards.take(cardToken);
+    if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
+    const held = this.current();
+    if (held.some((c) => c.pan === card.pan))
+      throw new TillError('CARD_BATCH_DUPLICATE', `card ${card.pan.slice(-4)} twice`);
+    if (held.length >= BATCH_MAX_CARDS)
+      throw new TillError('CARD_BATCH_TOO_LARGE', `more than ${BATCH_MAX_CARDS} cards`);
+    this.held = [...held, card];
+    this.heldAt = t.opts.clock().getTime();
+    t.clearCard();
+    return this.heldMasked();
+  }
+
+  heldMasked(): { masked: string[] } {
+    return { masked: this.current().map((c) => maskPan(c.pan)) };
+  }
+
+  release(index?: number): { masked: string[] } {
+    this.held = index === undefined ? [] : this.current().filter((_, i) => i !== index);
+    return this.heldMasked();
+  }
+
+  private current(): CardPresented[] {
+    if (this.o.terminal.opts.clock().getTime() - this.heldAt > (this.o.ttlMs ?? 600_000)) this.held = [];
+    return this.held;
+  }
 
   activate(req: CardBatchRequest, operator?: { id: string; role: string }): Promise<CardBatchResult> {
     const terminal = this.o.terminal;
     // Everything that can be refused for the whole batch is refused before anything is written.
-    const pans = batchCards(req);
+    const cards: CardRef[] = req.held
+      ? this.current().map((c) => ({
+          pan: c.pan,
+          entryMode: c.entryMode,
+          ...(c.expiry ? { expiry: c.expiry } : {}),
+        }))
+      : // Scanned numbers came from the wedge; a range was keyed (the card in hand, the number typed).
+        batchCards(req).map((pan) => ({ pan, entryMode: req.range ? 'manual' : 'wedge' }));
+    if (cards.length === 0) throw new TillError('NO_CARD', 'no card in the batch');
+    const pans = cards.map((c) => c.pan);
     const requestedFen = req.valueFen * pans.length;
     if (requestedFen > MAX_FEN) throw new TillError('CARD_BATCH_TOO_LARGE', 'total over the amount limit');
     const tenderFen = req.tenderFen ?? requestedFen;
     if (tenderFen < requestedFen) throw new TillError('TENDER_SHORT', `${tenderFen} < ${requestedFen}`);
     // An unsold card holds nothing: the value alone must fit the larger cap (the issuer checks the card's own).
     checkCap({ balanceFen: 0, valueFen: req.valueFen, registered: undefined });
-    // Scanned numbers came from the wedge; a range was keyed (the card in hand, the number typed).
-    const entryMode = req.range ? 'manual' : 'wedge';
     return terminal.lock.run('batchActivate', async () => {
+      if (req.held) this.held = [];
       const items: CardBatchItem[] = [];
       let linkFailed = false;
-      for (const [i, pan] of pans.entries()) {
+      for (const [i, card] of cards.entries()) {
+        const pan = card.pan;
         const masked = maskPan(pan);
         if (linkFailed) {
           items.push({ masked, valueFen: req.valueFen, status: 'not_sent' });
@@ -67,7 +116,7 @@ export class CardBatch {
         try {
           const row = await terminal.runner.run({
             kind: 'activate',
-            card: { pan, entryMode },
+            card,
             amountFen: req.valueFen,
             // This card's cash: part of its pending row, counted only when it ends approved.
             otherTenderFen: req.valueFen,

@@ -1,11 +1,15 @@
 /**
- * Cashier: batch card sale (批量售卡) — a list of cards scanned one after another, or a range of
- * consecutive numbers, one value each, one cash payment. The core sells each card on its own
+ * Cashier: batch card sale (批量售卡) — cards read one after another, or a range of consecutive
+ * numbers, one value each, one cash payment. The core sells each card on its own
  * (src/main/terminal/card-batch.ts) and answers card by card; the screen shows which were
- * activated, what is paid (only those), and what to give back. Numbers are shown masked; the
- * range is previewed with the core's own rule (expandCardRange).
+ * activated, what is paid (only those), and what to give back.
+ *
+ * One by one: every card presented while this list is open (swiped, tapped, scanned by the wedge,
+ * or typed into the field here, which presents it like the card-number field) is moved into the
+ * batch in the core (`card.batchHold`): the screen holds only masks. A range is previewed with the
+ * core's own rule (expandCardRange) and sent as its two ends.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { call, loadRecent } from '../actions';
 import { BridgeError } from '../bridge';
 import { useTill } from '../store';
@@ -20,9 +24,10 @@ type Mode = 'scan' | 'range';
 export function BatchActivatePanel() {
   const { t, err, money } = useT();
   const setCashier = useTill((s) => s.setCashier);
+  const presented = useTill((s) => s.cashier.card);
   const [open, setOpen] = useState(false);
   const [mode, setMode] = useState<Mode>('scan');
-  const [scanned, setScanned] = useState<string[]>([]);
+  const [held, setHeld] = useState<string[]>([]);
   const [scanText, setScanText] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -33,26 +38,48 @@ export function BatchActivatePanel() {
   const [out, setOut] = useState<CardBatchResult | null>(null);
   const [printNote, setPrintNote] = useState<string | null>(null);
 
-  // The cards the batch would sell, or the reason it cannot (shown in words, nothing sent).
+  // The cards the batch would sell (masked), or the reason it cannot (in words, nothing sent).
   const cards = useMemo((): { list: string[]; why?: string } => {
-    if (mode === 'scan') return { list: scanned };
+    if (mode === 'scan') return { list: held };
     if (!from || !to) return { list: [] };
     try {
-      return { list: expandCardRange(from.trim(), to.trim()) };
+      return { list: expandCardRange(from.trim(), to.trim()).map(maskPan) };
     } catch (e) {
       return { list: [], why: e instanceof TillError ? e.code : 'CARD_RANGE_INVALID' };
     }
-  }, [mode, scanned, from, to]);
+  }, [mode, held, from, to]);
+  const scanning = open && mode === 'scan' && !out;
+
+  // What the core already holds for the batch (a reload of the screen keeps the list).
+  useEffect(() => {
+    if (scanning)
+      void call('card.batchHeld', {})
+        .then((h) => setHeld(h.masked))
+        .catch(() => {});
+  }, [scanning]);
+  // A card presented while the list is open joins the batch (once per presentation).
+  const taken = useRef<string | null>(null);
+  useEffect(() => {
+    if (!scanning || !presented || taken.current === presented.cardToken) return;
+    taken.current = presented.cardToken;
+    call('card.batchHold', { cardToken: presented.cardToken })
+      .then((h) => {
+        setHeld(h.masked);
+        setProblem(null);
+      })
+      .catch((e) => setProblem(err(e instanceof BridgeError ? e.error.code : 'INTERNAL')));
+  }, [scanning, presented, err]);
   const valueFen = yuanToFen(valueText) ?? 0;
   const totalFen = valueFen * cards.list.length;
 
-  const addScanned = () => {
+  // A number typed here is presented like the card-number field's; the effect above holds it.
+  const addTyped = () => {
     const pan = scanText.replace(/\s/g, '');
     if (!PAN_RE.test(pan)) return setProblem(t('cbBadNumber'));
-    if (scanned.includes(pan)) return setProblem(err('CARD_BATCH_DUPLICATE'));
-    setProblem(null);
-    setScanned([...scanned, pan]);
     setScanText('');
+    call('card.enter', { pan, entryMode: 'wedge' }).catch((e) =>
+      setProblem(err(e instanceof BridgeError ? e.error.code : 'INTERNAL')),
+    );
   };
 
   const go = async () => {
@@ -63,11 +90,12 @@ export function BatchActivatePanel() {
     setPrintNote(null);
     try {
       const r = await call('card.batchActivate', {
-        ...(mode === 'scan' ? { cards: scanned } : { range: { from: from.trim(), to: to.trim() } }),
+        ...(mode === 'scan' ? { held: true as const } : { range: { from: from.trim(), to: to.trim() } }),
         valueFen,
         ...(tenderFen ? { tenderFen } : {}),
       });
       setOut(r);
+      setHeld([]);
       setCashier({ receipt: r.receipt });
       void loadRecent();
     } catch (e) {
@@ -96,7 +124,8 @@ export function BatchActivatePanel() {
 
   const reset = () => {
     setOut(null);
-    setScanned([]);
+    setHeld([]);
+    void call('card.batchRelease', {}).catch(() => {});
     setFrom('');
     setTo('');
     setTenderText('');
@@ -141,7 +170,7 @@ export function BatchActivatePanel() {
                   if (e.key === 'Enter') {
                     e.preventDefault();
                     e.stopPropagation();
-                    addScanned();
+                    addTyped();
                   }
                 }}
                 data-testid="batch-scan"
@@ -174,13 +203,17 @@ export function BatchActivatePanel() {
             </div>
           )}
           <ol className="batch-list" data-testid="batch-list">
-            {cards.list.map((pan) => (
-              <li key={pan} className="mono">
-                {maskPan(pan)}
+            {cards.list.map((masked, i) => (
+              <li key={`${masked}-${i}`} className="mono">
+                {masked}
                 {mode === 'scan' && (
                   <button
                     className="btn small"
-                    onClick={() => setScanned(scanned.filter((p) => p !== pan))}
+                    onClick={() =>
+                      void call('card.batchRelease', { index: i })
+                        .then((h) => setHeld(h.masked))
+                        .catch(() => {})
+                    }
                     aria-label={t('cbRemove')}
                   >
                     ×

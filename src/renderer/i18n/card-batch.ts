@@ -3,7 +3,10 @@ export const CARD_BATCH_WORDS = {
   cbOpen: { zh: '批量售卡', en: 'Batch card sale' },
   cbScanMode: { zh: '逐张扫码', en: 'Scan one by one' },
   cbRangeMode: { zh: '连号段', en: 'Number range' },
-  cbScan: { zh: '扫码或输入卡号，回车加入', en: 'Scan or type a card number, Enter adds it' },
+  cbScan: {
+    zh: '逐张刷卡、挥卡或扫码；也可输入卡号后回车',
+    en: 'Swipe, tap or scan each card; or type its number and press Enter',
+  },
   cbFrom: { zh: '首张卡号', en: 'First card number' },
   cbTo: { zh: '末张卡号', en: 'Last card number' },
   cbValue: { zh: '每张面值（元）', en: 'Value per card (yuan)' },

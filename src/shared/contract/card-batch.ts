@@ -25,13 +25,18 @@ export const CardBatchRequest = z
     cards: z.array(pan).min(1).max(BATCH_MAX_CARDS).optional(),
     /** Or a range of consecutive numbers, first and last included. */
     range: z.object({ from: pan, to: pan }).strict().optional(),
+    /** Or the cards read into the batch one by one (`card.batchHold`: swiped, tapped, scanned). */
+    held: z.literal(true).optional(),
     /** The value loaded onto each card. */
     valueFen: value,
     /** The cash handed over for the whole batch; at least value × cards (default: exactly that). */
     tenderFen: value.optional(),
   })
   .strict()
-  .refine((r) => (r.cards === undefined) !== (r.range === undefined), 'cards or range, not both');
+  .refine(
+    (r) => [r.cards, r.range, r.held].filter((x) => x !== undefined).length === 1,
+    'one of cards, range or held',
+  );
 export type CardBatchRequest = z.infer<typeof CardBatchRequest>;
 
 export const CardBatchItem = z.object({
@@ -68,7 +73,27 @@ export const CardBatchResult = z.object({
 });
 export type CardBatchResult = z.infer<typeof CardBatchResult>;
 
+const Held = z.object({ masked: z.array(z.string()) });
+
 export const cardBatchMethods = {
+  /**
+   * Moves the card presented now (swiped, tapped, scanned or keyed — `card.presented`) into the batch
+   * being put together: the core keeps it in memory, the screen gets its mask. CARD_BATCH_DUPLICATE
+   * for a card already in it, CARD_BATCH_TOO_LARGE past 200.
+   */
+  'card.batchHold': method({
+    req: z.object({ cardToken: z.string().min(1).max(64) }).strict(),
+    res: Held,
+    roles: SELLERS,
+  }),
+  /** The cards held for the batch (masked), e.g. after the screen was reloaded. */
+  'card.batchHeld': method({ req: z.object({}).strict(), res: Held, roles: SELLERS, passive: true }),
+  /** Takes one card out of the batch (by its place in the list), or all when no index. */
+  'card.batchRelease': method({
+    req: z.object({ index: z.number().int().min(0).max(BATCH_MAX_CARDS).optional() }).strict(),
+    res: Held,
+    roles: SELLERS,
+  }),
   /** Sell a batch of not-yet-activated cards, one value each, one cash payment. Online only. */
   'card.batchActivate': method({ req: CardBatchRequest, res: CardBatchResult, roles: SELLERS }),
   /** Print the batch's customer copy (laid out again from the journal rows of its STANs). */

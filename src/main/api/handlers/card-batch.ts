@@ -12,6 +12,9 @@ export function cardBatchHandlers(ctx: AppContext): Pick<Handlers, keyof typeof 
   };
   return {
     'card.batchActivate': (req) => batch.activate(req, op()),
+    'card.batchHold': ({ cardToken }) => batch.hold(cardToken),
+    'card.batchHeld': () => batch.heldMasked(),
+    'card.batchRelease': ({ index }) => batch.release(index),
     'card.batchPrint': async ({ stans, tenderFen, notSent }) => {
       const doc = batch.customerCopy(stans, tenderFen, notSent);
       const out = await ctx.printing.print(doc, `batch-${stans[0]}`, { stan: stans[0] });
