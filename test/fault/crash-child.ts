@@ -161,15 +161,16 @@ async function work(): Promise<void> {
     else if (r < 0.16) void core.forwarder.forwardNow();
     else if (r < 0.2) await core.jobs.drain('reversal');
     else if (r < 0.24) await voidOne();
-    else if (r < 0.28) await load('activate');
-    else if (r < 0.32) await load('topup');
-    else if (r < 0.33) await sellBatch();
+    // Card life: a small share, so the sales, voids and offline approvals keep their density.
+    else if (r < 0.26) await load('activate');
+    else if (r < 0.27) await load('topup');
+    else if (r < 0.275) await sellBatch();
     else {
       const pan = spec.pans[Math.floor(rnd() * spec.pans.length)];
       const amountFen = 1 + Math.floor(rnd() * 5000);
       const token = core.terminal.present({ pan, entryMode: 'swipe', expiry: '3012' }).cardToken;
       const t =
-        r < 0.34
+        r < 0.285
           ? await core.terminal.inquiry({ cardToken: token })
           : await core.terminal.sale({ cardToken: token, amountFen });
       if (process.env.CRASH_DEBUG) process.stderr.write(`${JSON.stringify(t)}\n`);
