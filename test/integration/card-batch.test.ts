@@ -113,6 +113,11 @@ describe('batch activation (批量售卡)', () => {
     // The sold cards spend.
     const s = await t.call('sale.authorize', { cardToken: await t.card(shelf(4)), amountFen: 1_250 });
     expect(s).toMatchObject({ status: 'approved', balanceFen: 8_750 });
+
+    // The customer copy is laid out from the signed journal: a row edited on disk is refused.
+    t.app.db.prepare('UPDATE txns SET amount_fen = 1 WHERE stan = ?').run(stans[1]);
+    const edited = await t.callError('card.batchPrint', { stans, tenderFen: 60_000, notSent: 0 });
+    expect(edited.code).toBe('JOURNAL_MISMATCH');
   });
 
   it('scanned numbers in any order; the link down: the first declined, the rest not sent, nothing paid', async () => {
