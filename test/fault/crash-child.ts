@@ -54,14 +54,17 @@ async function drain(): Promise<void> {
  * the issuer, queued behind its advice when it is still in the offline queue. Reported only after
  * the call returned "approved", like a sale.
  */
-async function voidOne(): Promise<void> {
-  const row = core.db
-    .prepare(
-      `SELECT stan FROM txns s WHERE type = 'sale' AND status = 'approved' AND NOT EXISTS
+async function voidOne(stan?: number): Promise<void> {
+  const row =
+    stan !== undefined
+      ? { stan }
+      : (core.db
+          .prepare(
+            `SELECT stan FROM txns s WHERE type = 'sale' AND status = 'approved' AND NOT EXISTS
          (SELECT 1 FROM txns v WHERE v.orig_stan = s.stan AND v.type IN ('void','refund') AND v.status IN ('approved','pending'))
        ORDER BY stan DESC LIMIT 1 OFFSET ?`,
-    )
-    .get(Math.floor(rnd() * 10)) as { stan: number } | undefined;
+          )
+          .get(Math.floor(rnd() * 10)) as { stan: number } | undefined);
   if (!row) return;
   const { result: v } = await core.voids.void(
     { origStan: row.stan, override: FAULT_MANAGER },
@@ -115,8 +118,8 @@ async function load(kind: 'activate' | 'topup'): Promise<void> {
     amountFen: r.amountFen,
     otherTenderFen: r.otherTenderFen,
   });
-  // Half the cards sold are topped up at once, as a customer adding value to a new card would.
-  if (kind === 'activate' && rnd() < 0.5) await topupNow(pan);
+  // Most cards sold are topped up at once, as a customer adding value to a new card would.
+  if (kind === 'activate' && rnd() < 0.8) await topupNow(pan);
 }
 
 async function topupNow(pan: string): Promise<void> {
@@ -125,6 +128,7 @@ async function topupNow(pan: string): Promise<void> {
     { cardToken: token, valueFen: 100 + Math.floor(rnd() * 5000) },
     CASHIER,
   );
+  if (process.env.CRASH_DEBUG) process.stderr.write(`${JSON.stringify(r)}\n`);
   if (r.status === 'approved')
     report({
       stan: r.stan,
@@ -162,23 +166,27 @@ async function work(): Promise<void> {
     else if (r < 0.2) await core.jobs.drain('reversal');
     else if (r < 0.24) await voidOne();
     // Card life: a small share, so the sales, voids and offline approvals keep their density.
-    else if (r < 0.26) await load('activate');
-    else if (r < 0.27) await load('topup');
-    else if (r < 0.275) await sellBatch();
+    else if (r < 0.27) await load('activate');
+    else if (r < 0.275) await load('topup');
+    else if (r < 0.28) await sellBatch();
     else {
       const pan = spec.pans[Math.floor(rnd() * spec.pans.length)];
       const amountFen = 1 + Math.floor(rnd() * 5000);
       const token = core.terminal.present({ pan, entryMode: 'swipe', expiry: '3012' }).cardToken;
       const t =
-        r < 0.285
+        r < 0.29
           ? await core.terminal.inquiry({ cardToken: token })
           : await core.terminal.sale({ cardToken: token, amountFen });
       if (process.env.CRASH_DEBUG) process.stderr.write(`${JSON.stringify(t)}\n`);
-      if (t.type === 'sale' && t.status === 'approved')
+      if (t.type === 'sale' && t.status === 'approved') {
         fs.appendFileSync(
           spec.reportFile,
           `${JSON.stringify({ stan: t.stan, type: 'sale', offline: t.offline, amountFen: t.amountFen })}\n`,
         );
+        // Now and then the customer changes their mind at once: an offline sale voided while its
+        // advice is still queued (the void is queued behind it), whatever else shares the workload.
+        if (t.offline && rnd() < 0.08) await voidOne(t.stan);
+      }
     }
   }
 }
