@@ -69,7 +69,9 @@ function time(fn: () => void, runs: number): number {
 }
 
 const offlineSettler: Settler = {
-  batchIssuer: () => 'default',
+  batchIssuers: () => [{ id: 'default', name: 'default', rows: undefined }],
+  rowsOf: () => undefined,
+  batchInfo: () => null,
   settle: async () => ({
     batchNo: 0,
     status: 'unreachable',

@@ -17,6 +17,7 @@ import { printTestCommand } from './commands/print-test';
 import { diagnoseCommand } from './commands/diagnose';
 import { queueStatusCommand } from './commands/queue';
 import { queueListCommand } from './commands/queue-list';
+import { issuersCommand } from './commands/issuers';
 
 export const COMMANDS: CliCommand[] = [
   shiftReportCommand,
@@ -34,6 +35,7 @@ export const COMMANDS: CliCommand[] = [
   diagnoseCommand,
   queueStatusCommand,
   queueListCommand,
+  issuersCommand,
 ];
 
 export function usage(): string {

@@ -24,6 +24,8 @@ import { TxnStore } from './terminal/txn-store';
 import { OfflineStore } from '../offline-queue/store';
 import { Forwarder } from '../offline-queue/forwarder';
 import { OfflineConfig } from '../offline-queue/config';
+import { OfflineLanes } from '../offline-queue/lanes';
+import { issuerScope } from '../offline-queue/scope';
 import { Terminal } from './terminal/terminal';
 import { Operators, DEMO_OPERATORS } from './auth/operators';
 import { createOverrideChecker } from './auth/override';
@@ -43,7 +45,8 @@ import { reversalKind } from './jobs/reversal-job';
 import { adviceKind } from './jobs/advice-job';
 import { settlementKind } from './jobs/settlement-job';
 import { enrolmentKind } from './jobs/enrolment-job';
-import type { EventName, EventPayload, SessionInfo } from '../shared/contract';
+import { ENROLLING_PROTOCOLS, enrolmentState, recordSignOn } from './jobs/enrolment-state';
+import type { EventName, EventPayload, LinkState, SessionInfo } from '../shared/contract';
 
 export const VERSION = '0.1.0';
 
@@ -107,8 +110,9 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
   });
   // Card → issuer entry, each with its port (src/main/issuer/router.ts); the first is the home link.
+  const entryConfigs = issuerEntries(config, { url: d.issuer.url, publicKey: d.issuer.publicKey });
   const router = createIssuerRouter({
-    entries: issuerEntries(config, { url: d.issuer.url, publicKey: d.issuer.publicKey }),
+    entries: entryConfigs,
     homeLink: link,
     homeVerifier: issuerVerifier,
     signer: { keyId: `terminal:${config.terminalId}:${keys.keyVersion}`, sign: keys.sign },
@@ -131,29 +135,58 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     clock,
     log,
     random: d.random,
-    onChange: () => emit('queue.changed', forwarder.status()),
+    onChange: () => emit('queue.changed', lanes.status()),
   });
-  const offline = new OfflineStore(db, keys.dataKey, store, OfflineConfig.parse(config.offline ?? {}), clock);
-  let lastLink: string | undefined;
-  const forwarder: Forwarder = new Forwarder({
-    store: offline,
-    // Store-and-forward is with the home issuer, through its port (Echo, Hotcards, Advice).
-    port: router.home.port,
-    takeStan: () => db.transaction(() => takeStan(db))(),
+  // Store-and-forward per issuer entry (src/offline-queue/lanes.ts): each its own queue, hot-card
+  // list, limits (the entry's `offline` over the top-level block) and forwarder through its port.
+  const offlineBase = OfflineConfig.parse(config.offline ?? {});
+  const takeForwardStan = () => db.transaction(() => takeStan(db))();
+  const lastLinks = new Map<string, LinkState>();
+  let lastLink: LinkState | undefined;
+  const onLaneChange = () => {
+    emit('queue.changed', lanes.status());
+    // An issuer's link is back: what waited for it goes now, not at the end of its backoff.
+    let back = false;
+    for (const l of lanes.list()) {
+      const now = l.forwarder.linkState();
+      const was = lastLinks.get(l.issuerId);
+      if (now === 'online' && was !== undefined && was !== 'online') back = true;
+      lastLinks.set(l.issuerId, now);
+    }
+    if (back) void jobs.run(['reversal', 'settlement'], true);
+    const now = lanes.linkState();
+    if (now !== lastLink) emit('link.changed', { link: (lastLink = now) });
+  };
+  const lanes: OfflineLanes = new OfflineLanes(
     db,
+    router.entries().map((e, i) => {
+      const own = entryConfigs.find((c) => c.id === e.id)?.offline ?? {};
+      const laneStore = new OfflineStore(
+        db,
+        keys.dataKey,
+        store,
+        OfflineConfig.parse({ ...offlineBase, ...own }),
+        clock,
+        issuerScope(e.id, i === 0),
+      );
+      const forwarder = new Forwarder({
+        store: laneStore,
+        // This issuer's store-and-forward goes through its own port (Echo, Hotcards, Advice).
+        port: e.port,
+        takeStan: takeForwardStan,
+        db,
+        clock,
+        log,
+        random: d.random,
+        initiallyUp: false, // until an echo or a sale says otherwise
+        onChange: onLaneChange,
+      });
+      return { issuerId: e.id, name: e.name, protocol: e.port.protocol, store: laneStore, forwarder };
+    }),
     clock,
-    log,
-    random: d.random,
-    initiallyUp: false, // until an echo or a sale says otherwise
-    onChange: () => {
-      emit('queue.changed', forwarder.status());
-      const now = forwarder.linkState();
-      if (now === lastLink) return;
-      // The link is back: what waited for it goes now, not at the end of its backoff.
-      if (now === 'online' && lastLink !== undefined) void jobs.run(['reversal', 'settlement'], true);
-      emit('link.changed', { link: (lastLink = now) });
-    },
-  });
+  );
+  const offline = lanes.home.store;
+  const forwarder = lanes.home.forwarder;
   const terminal = new Terminal({
     store,
     link,
@@ -178,7 +211,8 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     clock,
     log,
     offline,
-    onLink: (up, detail) => forwarder.noteLink(up, detail),
+    offlineFor: (issuerId) => lanes.of(issuerId).store,
+    onLink: (up, detail, issuerId) => lanes.of(issuerId).forwarder.noteLink(up, detail),
   });
   const operators = new Operators(
     db,
@@ -200,45 +234,55 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     demo,
     version: VERSION,
     operator: session.current(),
-    link: forwarder.linkState(),
+    link: lanes.linkState(),
     idleSignOutSeconds: config.auth.idleSignOutSeconds,
   });
 
-  // Enrolment: first run, or a key the issuer has not acknowledged yet (run by the enrolment job).
-  const enrolledKey = () =>
-    (
-      db.prepare("SELECT value FROM meta WHERE key = 'enrolled_key_version'").get() as
-        { value: string } | undefined
-    )?.value;
-  const enrolled = () => enrolledKey() === String(keys.keyVersion) && !!keys.receiptKey;
-  async function enrol(): Promise<void> {
-    // Key exchange is the adapter's: the home issuer's port signs on (cardtill-json: `enrol`).
-    const known = enrolledKey();
-    const answer = await router.home.port.signOn({
+  // Enrolment with every issuer entry whose protocol enrols terminals (cardtill-json), each on
+  // its own: first run, or a key that issuer has not acknowledged yet (run by the enrolment job).
+  // Only the home issuer's answer carries the receipt key the terminal's receipts are coded with.
+  const enrolling = router
+    .entries()
+    .filter((e) => ENROLLING_PROTOCOLS.has(e.port.protocol))
+    .map((e) => e.id);
+  const isHome = (issuerId: string) => issuerId === router.home.id;
+  const enrolled = (issuerId: string) =>
+    enrolmentState(db, issuerId, isHome(issuerId)).keyVersion === keys.keyVersion &&
+    (!isHome(issuerId) || !!keys.receiptKey);
+  async function enrol(issuerId: string): Promise<void> {
+    // Key exchange is the adapter's: the entry's port signs on (cardtill-json: `enrol`).
+    const entry = router.byId(issuerId);
+    const home = isHome(issuerId);
+    const token = entryConfigs.find((c) => c.id === issuerId)?.enrolToken ?? config.issuer.enrolToken;
+    const known = enrolmentState(db, issuerId, home).keyVersion;
+    const answer = await entry.port.signOn({
       keys,
-      enrolToken: config.issuer.enrolToken,
-      ...(known !== undefined ? { enrolledKeyVersion: Number(known) } : {}),
+      enrolToken: token,
+      ...(known !== undefined ? { enrolledKeyVersion: known } : {}),
     });
     // The receipt key K_r (verification codes), sealed by the issuer under the enrolment token.
-    if (answer.receiptKey)
-      keys.setReceiptKey(unwrapReceiptKey(answer.receiptKey, config.issuer.enrolToken, config.terminalId));
-    db.prepare(
-      "INSERT INTO meta (key, value) VALUES ('enrolled_key_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    ).run(String(keys.keyVersion));
-    log(`terminal key v${keys.keyVersion} enrolled with the issuer`);
+    if (home && answer.receiptKey)
+      keys.setReceiptKey(unwrapReceiptKey(answer.receiptKey, token, config.terminalId));
+    recordSignOn(db, issuerId, home, keys.keyVersion, clock());
+    log(`terminal key v${keys.keyVersion} enrolled with the issuer${home ? '' : ` ${issuerId}`}`);
   }
 
-  jobs.register(enrolmentKind({ keyVersion: () => keys.keyVersion, enrolled, enrol }));
+  jobs.register(
+    enrolmentKind({ keyVersion: () => keys.keyVersion, issuers: () => enrolling, enrolled, enrol }),
+  );
   jobs.register(reversalKind({ db, store, router, log }));
   jobs.register(settlementKind({ db, shifts: () => late.shifts }));
-  jobs.register(adviceKind({ store: offline, forwarder }));
-  if (!enrolled()) {
-    try {
-      await enrol(); // before the first sale; the job retries it with backoff if this fails
-    } catch (e) {
-      log(`enrolment pending: ${(e as Error).message}`);
-    }
-  }
+  jobs.register(adviceKind({ lanes }));
+  // Before the first sale; the job retries any that fails, with backoff.
+  await Promise.all(
+    enrolling
+      .filter((id) => !enrolled(id))
+      .map((id) =>
+        enrol(id).catch((e: unknown) =>
+          log(`enrolment pending${isHome(id) ? '' : ` (${id})`}: ${(e as Error).message}`),
+        ),
+      ),
+  );
 
   const devices = d.devices ?? (await createDeviceHub(config, demo, log, clock, d.dataDir));
   devices.onEvent((e) => {
@@ -277,14 +321,13 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     db,
     config,
     keys,
-    link,
     store,
     terminal,
     overrides,
     audit,
     clock,
     log,
-    offline: { store: offline, forwarder },
+    offline: { store: offline, forwardNow: () => lanes.forwardNow() },
   });
   late.shifts = shifts;
   terminal.useOverrides(overrides);
@@ -304,7 +347,9 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     devices,
     printing,
     link,
-    offline: { store: offline, forwarder },
+    offline: { store: offline, forwarder, lanes },
+    router,
+    issuerUrl: d.issuer.url,
     jobs,
     log,
     clock,
@@ -350,10 +395,10 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
         clearInterval(forwardTimer);
         // No new job, no new upload; the ones in flight finish against an open database.
         jobs.stop();
-        forwarder.stop();
+        lanes.stop();
         await devices.stop();
         await jobs.idle();
-        await forwarder.idle();
+        await lanes.idle();
         link.close();
         router.close();
         db.close();

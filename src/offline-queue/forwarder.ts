@@ -1,7 +1,8 @@
 /**
  * The forwarder: knows whether the issuer is reachable, probes it with echo while it is not
  * (exponential backoff with jitter), and once it is back uploads queued advices in STAN order, in
- * batches. Every exchange is a command through the home issuer's port (./ports.ts: Echo,
+ * batches. One forwarder per issuer entry (./lanes.ts), over that entry's store (its queue, its
+ * hot-card list, its link state). Every exchange is a command through that issuer's port (./ports.ts: Echo,
  * Hotcards, Advice), so this file builds no wire message. An advice is marked forwarded only when
  * the issuer's answer, verified by the port's adapter (signature, terminal, STAN, nonce), carries
  * a result for it; a lost answer leaves the batch
@@ -10,15 +11,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../shared/store/sqlite';
-import type { LinkState, QueueStatus } from '../shared/contract';
+import type { LinkState, QueueStatusBase } from '../shared/contract';
 import type { OfflineStore } from './store';
 import { probeDelayMs } from './policy';
 import { syncHotcards, type CommandHead } from './hotcards';
 import type { ForwardCommand, ForwardOutcome, ForwardPort, StanAllocator } from './ports';
 
 export interface ForwarderOptions {
+  /** This issuer's store-and-forward state (OfflineStore.scope says whose). */
   store: OfflineStore;
-  /** The home issuer's port (store-and-forward is with the home issuer). */
+  /** This issuer's port: its advices, hot cards and link probe go there. */
   port: ForwardPort;
   /** The terminal's STAN allocator (echo, hot cards and advice uploads each take one). */
   takeStan: StanAllocator;
@@ -39,7 +41,7 @@ export class Forwarder {
   private nextProbeAt = 0;
   private nextHotcardsAt = 0;
   private running: Promise<void> | null = null;
-  private nextForced: Promise<QueueStatus> | null = null;
+  private nextForced: Promise<QueueStatusBase> | null = null;
   private stopped = false;
   private readonly random: () => number;
 
@@ -59,7 +61,12 @@ export class Forwarder {
     return this.o.port.isCut() ? 'cut' : this.up ? 'online' : 'offline';
   }
 
-  status(): QueueStatus {
+  /** An upload or probe is running now. */
+  isForwarding(): boolean {
+    return this.running !== null;
+  }
+
+  status(): QueueStatusBase {
     return this.o.store.status({ link: this.linkState(), forwarding: this.running !== null });
   }
 
@@ -81,12 +88,12 @@ export class Forwarder {
   }
 
   /** The manager's "forward now": probe at once (skip the backoff) and drain. */
-  forwardNow(): Promise<QueueStatus> {
+  forwardNow(): Promise<QueueStatusBase> {
     // Callers while a forced run waits to start share it: two managers' clicks, or a void's push
     // behind its sale, never start two uploads of the same batch. A caller after it has started
     // gets a fresh run after it (what it started from may be stale: the link was cut then).
     if (this.nextForced) return this.nextForced;
-    const forced = async (): Promise<QueueStatus> => {
+    const forced = async (): Promise<QueueStatusBase> => {
       await Promise.resolve(); // nextForced is set before this one can clear it
       while (this.running) await this.running;
       // The check and the start with no await between: a tick cannot slip in and run alongside.

@@ -27,6 +27,7 @@ export interface QueueItemsOptions {
 
 interface Row {
   stan: number;
+  issuer_id: string;
   kind: OfflineTxnType;
   orig_stan: number | null;
   created_at: string;
@@ -41,7 +42,7 @@ interface Row {
 }
 
 // Named columns only: advice_enc stays out of every query in this file.
-const SELECT = `SELECT q.stan, q.kind, q.orig_stan, q.created_at, t.masked, q.amount_fen, q.attempts,
+const SELECT = `SELECT q.stan, q.issuer_id, q.kind, q.orig_stan, q.created_at, t.masked, q.amount_fen, q.attempts,
        q.last_error, q.override_by, q.forwarded_at, q.outcome, q.issuer_code
   FROM offline_queue q LEFT JOIN txns t ON t.stan = q.stan`;
 
@@ -53,6 +54,7 @@ function clamp(n: number | undefined, max: number): number {
 function item(r: Row): QueueItem {
   return {
     stan: r.stan,
+    issuerId: r.issuer_id,
     kind: r.kind,
     origStan: r.orig_stan,
     time: r.created_at,

@@ -3,7 +3,7 @@
  * hands in — so src/offline-queue imports nothing from src/main and the two folders have no
  * import cycle (a lint rule keeps it so).
  *
- * The issuer is reached through the home issuer's port (src/main/issuer/port.ts), seen here only
+ * Each issuer entry is reached through its own port (src/main/issuer/port.ts), seen here only
  * as the commands the forwarder sends and the typed outcomes it reads: the adapter under it owns
  * the wire encoding, so store-and-forward works over any protocol. These types are the port's,
  * narrowed (an `IssuerPort` is a `ForwardPort`; core.ts passes one, so the compiler checks it).
@@ -39,7 +39,7 @@ export type ForwardOutcome =
   /** Sent, no valid answer; `rejected` means the issuer answered with an error (the link is up). */
   | { kind: 'unknown'; failure: 'no-answer' | 'bad-signature' | 'rejected'; detail: string };
 
-/** The home issuer's port as the forwarder uses it. */
+/** An issuer entry's port as its forwarder uses it. */
 export interface ForwardPort {
   exchange(cmd: ForwardCommand, attempts: number): Promise<ForwardOutcome>;
   /** The demo switch: cut means nothing is sent. */

@@ -73,4 +73,20 @@ export const OFFLINE_MIGRATIONS: Migration[] = [
   ALTER TABLE offline_hotcards ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
   `,
   },
+  {
+    // Each issuer has its own hot-card list (src/offline-queue/scope.ts): a card may be on two
+    // issuers' lists, so the key is (issuer, card). The small table is rebuilt once, rows kept.
+    id: 'offline/004-hotcards-keyed-by-issuer-id',
+    sql: `
+  CREATE TABLE offline_hotcards_v2 (
+    issuer_id TEXT NOT NULL DEFAULT 'default',
+    card_key TEXT NOT NULL,
+    PRIMARY KEY (issuer_id, card_key)
+  );
+  INSERT INTO offline_hotcards_v2 (issuer_id, card_key) SELECT issuer_id, card_key FROM offline_hotcards;
+  DROP TABLE offline_hotcards;
+  ALTER TABLE offline_hotcards_v2 RENAME TO offline_hotcards;
+  CREATE INDEX offline_hotcards_by_card ON offline_hotcards(card_key);
+  `,
+  },
 ];

@@ -3,7 +3,14 @@
  * computed from the database alone (the CLI opens the file read-only).
  */
 import type { Db } from '../shared/store/sqlite';
-import type { QueueStatus, OfflineLimits, LinkState } from '../shared/contract';
+import type {
+  QueueStatus,
+  QueueStatusBase,
+  IssuerQueueStatus,
+  OfflineLimits,
+  LinkState,
+} from '../shared/contract';
+import { inScope, type IssuerScope } from './scope';
 import type { ErrorCode } from '../shared/errors';
 import type { OfflineConfig } from './config';
 
@@ -14,6 +21,11 @@ import type { OfflineConfig } from './config';
  */
 export const OPEN_SALES_WHERE = `forwarded_at IS NULL AND kind = 'sale'
   AND NOT EXISTS (SELECT 1 FROM offline_queue v WHERE v.kind = 'void' AND v.orig_stan = offline_queue.stan)`;
+
+/** OPEN_SALES_WHERE of one issuer's queue (all issuers' without a scope). */
+export function openSalesWhere(scope?: IssuerScope): string {
+  return scope ? `${OPEN_SALES_WHERE} AND ${inScope(scope)}` : OPEN_SALES_WHERE;
+}
 
 export function limitsOf(c: OfflineConfig): OfflineLimits {
   const {
@@ -49,23 +61,31 @@ function isResolved(meta: Map<string, string>): boolean {
   return later('last_contact_at') || later('last_forward_at');
 }
 
-/** Read-only status from the database alone (the CLI opens the file read-only and calls this). */
+/**
+ * Read-only status from the database alone (the CLI opens the file read-only and calls this): one
+ * issuer entry's with a scope (its rows, its `offline_meta` keys), every issuer's rows without
+ * (with the home entry's forwarder state).
+ */
 export function queueStatus(
   db: Db,
   config: OfflineConfig,
   now: Date,
   live: { link?: LinkState; forwarding?: boolean } = {},
-): QueueStatus {
+  scope?: IssuerScope,
+): QueueStatusBase {
+  const prefix = scope?.metaPrefix ?? '';
   const meta = new Map(
-    (db.prepare('SELECT key, value FROM offline_meta').all() as Array<{ key: string; value: string }>).map(
-      (r) => [r.key, r.value],
-    ),
+    (db.prepare('SELECT key, value FROM offline_meta').all() as Array<{ key: string; value: string }>)
+      .filter((r) => r.key.startsWith(prefix) && (prefix !== '' || !r.key.startsWith('issuer/')))
+      .map((r) => [r.key.slice(prefix.length), r.value]),
   );
+  const mine = scope ? `AND ${inScope(scope)}` : '';
+  const mineQ = scope ? `AND ${inScope(scope, 'q.issuer_id')}` : '';
   const open = db
     .prepare(
       `SELECT COUNT(*) AS n, MIN(created_ms) AS oldestMs,
-              (SELECT COALESCE(SUM(amount_fen), 0) FROM offline_queue WHERE ${OPEN_SALES_WHERE}) AS total
-         FROM offline_queue WHERE forwarded_at IS NULL`,
+              (SELECT COALESCE(SUM(amount_fen), 0) FROM offline_queue WHERE ${openSalesWhere(scope)}) AS total
+         FROM offline_queue WHERE forwarded_at IS NULL ${mine}`,
     )
     .get() as {
     n: number;
@@ -73,14 +93,14 @@ export function queueStatus(
     oldestMs: number | null;
   };
   const forwarded = (
-    db.prepare('SELECT COUNT(*) AS n FROM offline_queue WHERE forwarded_at IS NOT NULL').get() as {
+    db.prepare(`SELECT COUNT(*) AS n FROM offline_queue WHERE forwarded_at IS NOT NULL ${mine}`).get() as {
       n: number;
     }
   ).n;
   const rows = db
     .prepare(
       `SELECT e.*, COALESCE(q.kind, 'sale') AS kind FROM offline_exceptions e LEFT JOIN offline_queue q ON q.stan = e.stan
-        ORDER BY (e.acknowledged_at IS NOT NULL), e.stan DESC LIMIT 200`,
+        WHERE 1 ${mineQ} ORDER BY (e.acknowledged_at IS NOT NULL), e.stan DESC LIMIT 200`,
     )
     .all() as Array<{
     stan: number;
@@ -93,11 +113,17 @@ export function queueStatus(
     acknowledged_by: string | null;
   }>;
   const unacknowledged = (
-    db.prepare('SELECT COUNT(*) AS n FROM offline_exceptions WHERE acknowledged_at IS NULL').get() as {
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM offline_exceptions e LEFT JOIN offline_queue q ON q.stan = e.stan WHERE e.acknowledged_at IS NULL ${mineQ}`,
+      )
+      .get() as {
       n: number;
     }
   ).n;
-  const hot = (db.prepare('SELECT COUNT(*) AS n FROM offline_hotcards').get() as { n: number }).n;
+  const hot = (
+    db.prepare(`SELECT COUNT(*) AS n FROM offline_hotcards WHERE 1 ${mine}`).get() as { n: number }
+  ).n;
   return {
     count: open.n,
     totalFen: open.total,
@@ -128,4 +154,37 @@ export function queueStatus(
     unacknowledged,
     limits: limitsOf(config),
   };
+}
+
+/** One issuer entry as the till's status lists it (src/offline-queue/lanes.ts builds these). */
+export interface IssuerQueueSource {
+  scope: IssuerScope;
+  name: string;
+  protocol: string;
+  config: OfflineConfig;
+  live?: { link?: LinkState; forwarding?: boolean };
+}
+
+const LINK_RANK: Record<LinkState, number> = { online: 0, offline: 1, cut: 2 };
+
+/**
+ * The till's queue: every issuer's rows summed, the home issuer's forwarder state, limits and
+ * hot-card version, the worst issuer's link — and each issuer's own status, home first. With one
+ * issuer the top level is exactly that issuer's status.
+ */
+export function tillQueueStatus(db: Db, issuers: readonly IssuerQueueSource[], now: Date): QueueStatus {
+  const list: IssuerQueueStatus[] = issuers.map((i, n) => ({
+    ...queueStatus(db, i.config, now, i.live, i.scope),
+    issuerId: i.scope.issuerId,
+    name: i.name,
+    protocol: i.protocol,
+    home: n === 0,
+  }));
+  const home = issuers[0]!;
+  const all = queueStatus(db, home.config, now, home.live);
+  const worst = list.reduce<LinkState>(
+    (w, i) => (LINK_RANK[i.link] > LINK_RANK[w] ? i.link : w),
+    list[0]?.link ?? all.link,
+  );
+  return { ...all, link: worst, forwarding: list.some((i) => i.forwarding), issuers: list };
 }

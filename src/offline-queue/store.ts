@@ -7,10 +7,12 @@
 import type { Db } from '../shared/store/sqlite';
 import { hmacSm3, toHex } from '../shared/crypto';
 import type { AdviceItem, AdviceResult } from '../shared/issuer-protocol-offline';
-import type { QueueStatus, LinkState } from '../shared/contract';
+import type { LinkState } from '../shared/contract';
 import type { OfflineConfig } from './config';
 import { storeDay, type OfflineFacts } from './policy';
-import { queueStatus, OPEN_SALES_WHERE } from './status';
+import { queueStatus, openSalesWhere } from './status';
+import type { QueueStatusBase } from '../shared/contract';
+import { HOME_SCOPE, inScope, type IssuerScope } from './scope';
 
 const enc = new TextEncoder();
 
@@ -37,17 +39,25 @@ export type ForwarderMeta = {
   hotcards_version: string;
 };
 
+/**
+ * One issuer entry's store-and-forward state (`scope`, ./scope.ts): its queue, hot-card list,
+ * forwarder state and limits. The per-card facts are shared by every entry's store.
+ */
 export class OfflineStore {
   private readonly cardKeyKey: Uint8Array;
+  /** `issuer_id IN (…)` of this store's entry. */
+  private readonly mine: string;
   constructor(
     readonly db: Db,
     dataKey: Uint8Array,
     private readonly sealer: Sealer,
     readonly config: OfflineConfig,
     private readonly now: () => Date,
+    readonly scope: IssuerScope = HOME_SCOPE,
   ) {
     // A key of its own for card keys, derived from the data key (never the data key itself).
     this.cardKeyKey = hmacSm3(dataKey, enc.encode('cardtill:offline:card-key:v1'));
+    this.mine = inScope(scope);
   }
 
   cardKey(pan: string): string {
@@ -65,8 +75,8 @@ export class OfflineStore {
     const open = this.db
       .prepare(
         `SELECT MIN(created_ms) AS oldest,
-                (SELECT COALESCE(SUM(amount_fen), 0) FROM offline_queue WHERE ${OPEN_SALES_WHERE}) AS total
-           FROM offline_queue WHERE forwarded_at IS NULL`,
+                (SELECT COALESCE(SUM(amount_fen), 0) FROM offline_queue WHERE ${openSalesWhere(this.scope)}) AS total
+           FROM offline_queue WHERE forwarded_at IS NULL AND ${this.mine}`,
       )
       .get() as {
       total: number;
@@ -98,7 +108,9 @@ export class OfflineStore {
       oldestUnforwardedAt: open.oldest,
       cardTodayCount: today.n,
       cardTodayFen: today.fen,
-      hotCard: this.db.prepare('SELECT 1 FROM offline_hotcards WHERE card_key = ?').get(key) !== undefined,
+      hotCard:
+        this.db.prepare(`SELECT 1 FROM offline_hotcards WHERE card_key = ? AND ${this.mine}`).get(key) !==
+        undefined,
       knownBalanceFen: bal ? bal.balance_fen : null,
       presentations,
       blockedUntil: block ? block.until_ms : null,
@@ -144,8 +156,13 @@ export class OfflineStore {
    * Queues an offline approval. MUST run inside the caller's transaction that finalizes the txns
    * row and appends its journal record (DESIGN.md promise 3): all three are on disk, or none.
    */
-  /** `issuerId`: the issuer the advice goes to (src/main/issuer/router.ts); default the home one. */
-  enqueue(advice: AdviceItem, cardKey: string, overrideBy: string | undefined, issuerId = 'default'): void {
+  /** `issuerId`: the issuer the advice goes to (src/main/issuer/router.ts); default this store's. */
+  enqueue(
+    advice: AdviceItem,
+    cardKey: string,
+    overrideBy: string | undefined,
+    issuerId = this.scope.issuerId,
+  ): void {
     if (!this.db.inTransaction)
       throw new Error('enqueue must run inside the transaction that journals the sale');
     const at = this.now();
@@ -188,7 +205,7 @@ export class OfflineStore {
   nextBatch(limit: number): Array<QueuedAdvice & { advice: AdviceItem }> {
     const rows = this.db
       .prepare(
-        'SELECT stan, amount_fen, card_key, advice_enc, attempts FROM offline_queue WHERE forwarded_at IS NULL ORDER BY stan LIMIT ?',
+        `SELECT stan, amount_fen, card_key, advice_enc, attempts FROM offline_queue WHERE forwarded_at IS NULL AND ${this.mine} ORDER BY stan LIMIT ?`,
       )
       .all(limit) as QueuedAdvice[];
     return rows.map((r) => ({ ...r, advice: this.sealer.openRequest<AdviceItem>(r.advice_enc) }));
@@ -196,7 +213,9 @@ export class OfflineStore {
 
   openCount(): number {
     return (
-      this.db.prepare('SELECT COUNT(*) AS n FROM offline_queue WHERE forwarded_at IS NULL').get() as {
+      this.db
+        .prepare(`SELECT COUNT(*) AS n FROM offline_queue WHERE forwarded_at IS NULL AND ${this.mine}`)
+        .get() as {
         n: number;
       }
     ).n;
@@ -266,13 +285,15 @@ export class OfflineStore {
     return Number(this.getMeta('hotcards_version') ?? 0);
   }
 
-  /** Applies a full list (replace) or a delta, and its version, in one transaction. */
+  /** Applies a full list (replace) or a delta of this issuer's list, and its version, in one transaction. */
   applyHotcards(a: { version: number; full: boolean; add: string[]; remove: string[] }): void {
     this.db.transaction(() => {
-      if (a.full) this.db.prepare('DELETE FROM offline_hotcards').run();
-      const ins = this.db.prepare('INSERT OR IGNORE INTO offline_hotcards (card_key) VALUES (?)');
-      const del = this.db.prepare('DELETE FROM offline_hotcards WHERE card_key = ?');
-      for (const pan of a.add) ins.run(this.cardKey(pan));
+      if (a.full) this.db.prepare(`DELETE FROM offline_hotcards WHERE ${this.mine}`).run();
+      const ins = this.db.prepare(
+        'INSERT OR IGNORE INTO offline_hotcards (issuer_id, card_key) VALUES (?, ?)',
+      );
+      const del = this.db.prepare(`DELETE FROM offline_hotcards WHERE card_key = ? AND ${this.mine}`);
+      for (const pan of a.add) ins.run(this.scope.issuerId, this.cardKey(pan));
       for (const pan of a.remove) del.run(this.cardKey(pan));
       this.setMeta('hotcards_version', String(a.version));
     })();
@@ -290,22 +311,24 @@ export class OfflineStore {
 
   getMeta<K extends keyof ForwarderMeta>(key: K): string | undefined {
     return (
-      this.db.prepare('SELECT value FROM offline_meta WHERE key = ?').get(key) as
+      this.db.prepare('SELECT value FROM offline_meta WHERE key = ?').get(this.scope.metaPrefix + key) as
         { value: string } | undefined
     )?.value;
   }
 
   setMeta<K extends keyof ForwarderMeta>(key: K, value: string | null): void {
-    if (value === null) this.db.prepare('DELETE FROM offline_meta WHERE key = ?').run(key);
+    const k = this.scope.metaPrefix + key;
+    if (value === null) this.db.prepare('DELETE FROM offline_meta WHERE key = ?').run(k);
     else
       this.db
         .prepare(
           'INSERT INTO offline_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
         )
-        .run(key, value);
+        .run(k, value);
   }
 
-  status(live?: { link?: LinkState; forwarding?: boolean }): QueueStatus {
-    return queueStatus(this.db, this.config, this.now(), live);
+  /** This issuer's queue as the manager sees it. */
+  status(live?: { link?: LinkState; forwarding?: boolean }): QueueStatusBase {
+    return queueStatus(this.db, this.config, this.now(), live, this.scope);
   }
 }

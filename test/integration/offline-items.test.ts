@@ -50,6 +50,7 @@ describe('queue.items: which offline sales wait, and what became of them', () =>
       waiting: [
         {
           stan: a.stan,
+          issuerId: 'default', // the one issuer of a single-issuer terminal
           kind: 'sale',
           origStan: null,
           time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/),

@@ -58,17 +58,17 @@ afterEach(() => {
 });
 
 /** Two sales through the runner, then a closed shift and its batch (as ShiftService writes them). */
-async function batchOf(issuerId: string): Promise<BatchRow> {
+async function batchOf(issuerId: string, pan = PAN): Promise<BatchRow> {
   const runner = new TransactionRunner({ store, router, clock: () => new Date(), log: () => {} });
   const a = await runner.run({
     kind: 'sale',
-    card: { pan: PAN, entryMode: 'chip' },
+    card: { pan, entryMode: 'chip' },
     amountFen: 1250,
     otherTenderFen: 0,
   });
   const b = await runner.run({
     kind: 'sale',
-    card: { pan: PAN, entryMode: 'chip' },
+    card: { pan, entryMode: 'chip' },
     amountFen: 700,
     otherTenderFen: 0,
   });
@@ -172,13 +172,13 @@ describe('settlement through the issuer port', () => {
     expect(home.sent.every((x) => x.cmd.kind === 'settle')).toBe(true);
   });
 
-  it('a batch of another issuer settles through that issuer’s port only; new batches go to the home issuer', async () => {
-    const b = await batchOf('other');
+  it('a batch of another issuer settles through that issuer’s port only, with that issuer’s rows; a close makes one per issuer', async () => {
+    const b = await batchOf('other', '6288001234567890');
     other.next = () => ({
       kind: 'answer',
       answer: {
         result: 'approved',
-        settlement: { batchNo: 1, matched: true, totals: batchTotals(db, b) },
+        settlement: { batchNo: 1, matched: true, totals: batchTotals(db, b, undefined, ['other']) },
         extra: {},
       },
     });
@@ -186,6 +186,14 @@ describe('settlement through the issuer port', () => {
     expect(home.sent).toEqual([]);
     expect(other.sent.map((x) => [x.cmd.kind, x.attempts])).toEqual([['settle', 2]]);
     expect(rows()).toEqual([expect.objectContaining({ issuer_id: 'other', status: 'settled' })]);
-    expect(settler().batchIssuer()).toBe('bank');
+    // A close makes a batch per issuer, home first.
+    expect(
+      settler()
+        .batchIssuers()
+        .map((i) => [i.id, i.rows]),
+    ).toEqual([
+      ['bank', ['bank', 'default']],
+      ['other', ['other']],
+    ]);
   });
 });

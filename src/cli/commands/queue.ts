@@ -6,9 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openTerminalDb } from '../../main/store/terminal-db';
-import { loadConfig } from '../../main/config/config';
+import { issuerEntries, loadConfig, type TerminalConfig } from '../../main/config/config';
 import { OfflineConfig } from '../../offline-queue/config';
-import { queueStatus } from '../../offline-queue/status';
+import { tillQueueStatus, type IssuerQueueSource } from '../../offline-queue/status';
+import { issuerScope } from '../../offline-queue/scope';
 import type { Db } from '../../main/store/sqlite';
 import type { CliCommand, CliContext } from '../command';
 
@@ -35,6 +36,17 @@ export function openQueueDb(ctx: CliContext, command: string): Db | number {
   return db;
 }
 
+/** Each configured issuer entry's queue, as the app's lanes see it (src/offline-queue/lanes.ts). */
+export function queueSources(config: TerminalConfig): IssuerQueueSource[] {
+  const base = OfflineConfig.parse(config.offline ?? {});
+  return issuerEntries(config, { url: '', publicKey: '' }).map((e, i) => ({
+    scope: issuerScope(e.id, i === 0),
+    name: e.name,
+    protocol: e.protocol,
+    config: OfflineConfig.parse({ ...base, ...(e.offline ?? {}) }),
+  }));
+}
+
 export const queueStatusCommand: CliCommand = {
   name: 'queue status',
   summary: 'print the offline queue (count, total, oldest, link, last error, exceptions, limits) as JSON',
@@ -44,7 +56,7 @@ export const queueStatusCommand: CliCommand = {
     try {
       const { config } = loadConfig(ctx.config);
       process.stdout.write(
-        `${JSON.stringify(queueStatus(db, OfflineConfig.parse(config.offline ?? {}), new Date()), null, 2)}\n`,
+        `${JSON.stringify(tillQueueStatus(db, queueSources(config), new Date()), null, 2)}\n`,
       );
       return 0;
     } finally {

@@ -5,7 +5,7 @@
  * five-year retention archive (README "Retention and archiving").
  */
 import fs from 'node:fs';
-import { loadConfig } from '../../main/config/config';
+import { issuerEntries, loadConfig } from '../../main/config/config';
 import { openTerminalDb } from '../../main/store/terminal-db';
 import { ShiftService } from '../../main/shift/shift-service';
 import { createSettler } from '../../main/shift/settlement';
@@ -25,7 +25,9 @@ export const shiftReportCommand: CliCommand = {
     const db = openTerminalDb(ctx.dataDir, { readonly: true });
     try {
       const clock = () => new Date();
-      const settler = createSettler({ db, router: noIssuerRouter(), clock });
+      // The configured issuers (ids and names): a multi-issuer Z reads each batch as the app does.
+      const router = noIssuerRouter(issuerEntries(config, { url: '', publicKey: '' }));
+      const settler = createSettler({ db, router, clock });
       const shifts = new ShiftService({
         db,
         terminalId: config.terminalId,

@@ -18,6 +18,8 @@ import type { ShiftService } from '../shift/shift-service';
 import type { VoidRefund } from '../terminal/void-refund';
 import type { OfflineStore } from '../../offline-queue/store';
 import type { Forwarder } from '../../offline-queue/forwarder';
+import type { OfflineLanes } from '../../offline-queue/lanes';
+import type { IssuerRouter } from '../issuer/router';
 import type { JobQueue } from '../jobs/queue';
 import type { EventName, EventPayload, SessionInfo } from '../../shared/contract';
 
@@ -43,7 +45,17 @@ export interface AppContext {
   printing: ReceiptPrinting;
   link: IssuerLink;
   /** Store-and-forward: the queue, hot cards, exceptions (store) and the forwarder (src/offline-queue). */
-  offline: { store: OfflineStore; forwarder: Forwarder };
+  offline: {
+    /** The home issuer's store and forwarder (a single-issuer terminal's only ones). */
+    store: OfflineStore;
+    forwarder: Forwarder;
+    /** Every issuer entry's store and forwarder (src/offline-queue/lanes.ts); the till-wide status. */
+    lanes: OfflineLanes;
+  };
+  /** The issuer entries (card → entry), each with its port. */
+  router: IssuerRouter;
+  /** The home issuer's address in use (the embedded simulator's in demo mode). */
+  issuerUrl?: string;
   /** The persistent job queue: reversals, advices, settlement, enrolment; its dead letters (src/main/jobs). */
   jobs: JobQueue;
   log: EventLog;

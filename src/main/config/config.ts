@@ -32,6 +32,13 @@ export const IssuerEntryConfig = z.object({
   timeoutMs: z.number().int().min(500).max(60_000).default(8000),
   attempts: z.number().int().min(1).max(5).default(2),
   cardRanges: z.array(CardRange).min(1),
+  /**
+   * This issuer's own offline limits (src/offline-queue/config.ts), over the top-level `offline`
+   * block: a field left out takes the top-level value (default: today's limits).
+   */
+  offline: OfflineConfig.partial().optional(),
+  /** The one-time enrolment token this issuer gave the terminal (default: `issuer.enrolToken`). */
+  enrolToken: z.string().min(1).optional(),
 });
 export type IssuerEntryConfig = z.infer<typeof IssuerEntryConfig>;
 
@@ -61,8 +68,9 @@ export const TerminalConfig = z.object({
     .default({ enrolToken: 'demo-enrol-token', timeoutMs: 8000, attempts: 2 }),
   /**
    * Several issuers, each with its card ranges (README "Configuration"). Absent: the single
-   * `issuer` block is the one entry, id 'default', for every card. The first entry is the
-   * terminal's home issuer: enrolment, store-and-forward and settlement go there.
+   * `issuer` block is the one entry, id 'default', for every card. Every entry is enrolled with,
+   * has its own offline queue, hot-card list and limits, and its own batch per shift; the first is
+   * the home issuer (its link carries the journal head; rows from before issuer ids are its).
    */
   issuers: z.array(IssuerEntryConfig).min(1).max(16).optional(),
   devices: z.array(DeviceConfig).optional(),

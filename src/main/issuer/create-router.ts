@@ -14,7 +14,8 @@ import { IssuerRouter, type IssuerEntry } from './router';
 
 export function createIssuerRouter(o: {
   entries: IssuerEntryConfig[];
-  homeLink: IssuerLink;
+  /** The app's link for the home entry (absent, as in the CLI: the home entry gets its own too). */
+  homeLink?: IssuerLink;
   /** The home link's verifier of the issuer's signatures, for its sign-on too (default: from its key). */
   homeVerifier?: MessageVerifier;
   signer: MessageSigner;
@@ -26,8 +27,8 @@ export function createIssuerRouter(o: {
   const own: HttpIssuerLink[] = [];
   const list: IssuerEntry[] = o.entries.map((e, i) => {
     const issuerVerifier = (i === 0 ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey));
-    let link = o.homeLink;
-    if (i > 0) {
+    let link = i === 0 ? o.homeLink : undefined;
+    if (!link) {
       const l = new HttpIssuerLink({
         url: e.url,
         signer: o.signer,

@@ -22,15 +22,20 @@ class NoIssuerPort implements IssuerPort {
   }
 }
 
-export function noIssuerRouter(): IssuerRouter {
-  return new IssuerRouter([
-    {
-      id: DEFAULT_ISSUER_ID,
-      name: 'none',
+/**
+ * With the configured entries' ids and names (a multi-issuer data dir), so reports split and
+ * settlements read per issuer as in the app; without, the one 'default' entry.
+ */
+export function noIssuerRouter(entries?: ReadonlyArray<{ id: string; name: string }>): IssuerRouter {
+  const list = entries?.length ? entries : [{ id: DEFAULT_ISSUER_ID, name: 'none' }];
+  return new IssuerRouter(
+    list.map((e) => ({
+      id: e.id,
+      name: e.name,
       port: new NoIssuerPort(),
       attempts: 1,
       timeoutMs: 0,
       cardRanges: [],
-    },
-  ]);
+    })),
+  );
 }

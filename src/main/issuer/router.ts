@@ -36,7 +36,7 @@ export class IssuerRouter {
     if (list.length === 0) throw new Error('an issuer router needs at least one issuer');
   }
 
-  /** The home issuer (the first entry): enrolment, store-and-forward and settlement go there. */
+  /** The home issuer (the first entry): rows from before issuer ids are its; its link carries the journal head. */
   get home(): IssuerEntry {
     return this.list[0]!;
   }

@@ -165,6 +165,30 @@ export function reportCsv(r: ShiftReport, timeZone: string = DEFAULT_TIME_ZONE):
         DISCREPANCY_WORDS[d.kind] ?? d.kind,
       ]);
   }
+  // Several issuers: each one's sales, card net and batch settlement (the same fold, its rows).
+  for (const p of r.issuers ?? []) {
+    const it = p.totals;
+    rows.push(
+      [
+        'issuer_sales',
+        p.issuerId,
+        it.sales.count,
+        it.sales.amountFen,
+        yuan(it.sales.amountFen),
+        `${p.name} 消费 sales`,
+      ],
+      ['issuer_net_card', p.issuerId, '', it.netCardFen, yuan(it.netCardFen), `${p.name} 卡净额 net card`],
+    );
+    if (p.settlement)
+      rows.push([
+        'issuer_settlement',
+        p.issuerId,
+        p.settlement.batchNo,
+        '',
+        p.settlement.status,
+        `${p.name} 对账 settlement`,
+      ]);
+  }
   // Every row gets its words: the ones not given above come from ITEM_WORDS (or stay empty).
   rows[0] = [
     '分类 section',

@@ -12,6 +12,8 @@ export interface UnsentAdvice {
   stan: number;
   amountFen: number;
   time: string;
+  /** The issuer the advice goes to: its batch carries it out ('default' before issuer ids). */
+  issuerId?: string;
 }
 
 export interface OfflineQueueView {
@@ -38,10 +40,10 @@ export function offlineQueueFromDb(db: {
       return (
         db
           .prepare(
-            'SELECT stan, amount_fen, created_at FROM offline_queue WHERE forwarded_at IS NULL ORDER BY stan',
+            'SELECT stan, amount_fen, created_at, issuer_id FROM offline_queue WHERE forwarded_at IS NULL ORDER BY stan',
           )
-          .all() as Array<{ stan: number; amount_fen: number; created_at: string }>
-      ).map((r) => ({ stan: r.stan, amountFen: r.amount_fen, time: r.created_at }));
+          .all() as Array<{ stan: number; amount_fen: number; created_at: string; issuer_id: string }>
+      ).map((r) => ({ stan: r.stan, amountFen: r.amount_fen, time: r.created_at, issuerId: r.issuer_id }));
     },
   };
 }

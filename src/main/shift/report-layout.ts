@@ -11,6 +11,8 @@ import { formatLocalTime as formatMachineTime, formatStan } from '../receipt/lay
 import { formatInZone } from '../../shared/local-time';
 import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
 import { TXN_KINDS, type KindTable } from '../../shared/txn-kinds';
+import { issuerSectionLines } from './issuer-report-layout';
+import { typeLinePairs } from './type-lines';
 
 /** The Z's words for each settlement outcome: every status has its own (an exhaustive record). */
 const SETTLEMENT_WORDS: Record<NonNullable<ShiftReport['settlement']>['status'], string> = {
@@ -30,8 +32,6 @@ const KIND_WORDS: Record<string, string> = {
 
 const signed = (fen: number) =>
   fen < 0 ? `-${formatMoney(-fen)}` : fen > 0 ? `+${formatMoney(fen)}` : formatMoney(0);
-/** An amount taken off the net (voids, refunds); nothing taken prints as ¥0.00, not "-¥0.00". */
-const minus = (fen: number) => (fen === 0 ? formatMoney(0) : `-${formatMoney(fen)}`);
 
 export function layoutShiftReport(
   r: ShiftReport,
@@ -60,7 +60,7 @@ export function layoutShiftReport(
   pair('商户号 MID', r.merchantId);
   pair('终端号 TID', r.terminalId);
   pair('班次 SHIFT', r.shiftId ? String(r.shiftId) : '-');
-  if (r.settlement) pair('批次 BATCH', String(r.settlement.batchNo));
+  if (r.settlement && !r.issuers) pair('批次 BATCH', String(r.settlement.batchNo));
   pair('开班 OPEN', r.shiftId ? formatLocalTime(r.openedAt) : '-');
   if (r.openedBy) pair('开班人 BY', r.openedBy);
   if (r.closedAt) pair('结班 CLOSE', formatLocalTime(r.closedAt));
@@ -70,20 +70,8 @@ export function layoutShiftReport(
   L.push({ type: 'rule' });
   const t = r.totals;
   text('按类型 BY TYPE', 'left', true);
-  // The named lines, as the kinds table declares them (src/shared/txn-kinds.ts TOTALS_LINE_DECLS):
-  // a first-release line always; a later one (cards sold, top-ups, cash-outs …) when the report
-  // has it — a Z frozen before the line existed has not.
-  for (const l of kinds.totalsLines) {
-    const line = (t as unknown as Record<string, { count: number; amountFen?: number } | undefined>)[
-      l.bucket
-    ];
-    if (l.print === 'none' || !line) continue;
-    const amount = line.amountFen ?? 0;
-    pair(
-      `${l.zh} ${l.en} ×${line.count}`,
-      l.print === 'count' ? '' : l.print === 'minus' ? minus(amount) : formatMoney(amount),
-    );
-  }
+  // The named lines, as the kinds table declares them (src/shared/txn-kinds.ts TOTALS_LINE_DECLS).
+  for (const [left, right] of typeLinePairs(t, kinds)) pair(left, right);
   pair('卡净额 NET CARD', formatMoney(t.netCardFen), true);
   L.push({ type: 'rule' });
   text('按支付 BY TENDER', 'left', true);
@@ -149,7 +137,8 @@ export function layoutShiftReport(
       text(r.journal.headHash.slice(32));
     }
   }
-  if (r.settlement) {
+  // Several issuers: each one's batch and settlement in its own section below.
+  if (r.settlement && !r.issuers) {
     L.push({ type: 'rule' });
     const s = r.settlement;
     pair('对账 RECONCILE', SETTLEMENT_WORDS[s.status], s.status !== 'settled');
@@ -166,6 +155,7 @@ export function layoutShiftReport(
     }
     if (s.carriedIn.length) pair('上批结转 CARRIED IN', String(s.carriedIn.length));
   }
+  L.push(...issuerSectionLines(r, kinds));
   L.push({ type: 'rule' });
   if (t.byHour.length) {
     text('时段 BY HOUR', 'left', true);

@@ -169,4 +169,40 @@ export const SHIFT_MIGRATIONS: Migration[] = [
   ALTER TABLE settlements ADD COLUMN issuer_id TEXT NOT NULL DEFAULT 'default';
   `,
   },
+  {
+    // One batch per issuer per shift (src/main/shift/shift-service.ts close): the batch key is
+    // (shift, issuer), no longer the shift alone. SQLite cannot drop a UNIQUE in place, so the
+    // append-only table is rebuilt once, rows and numbers unchanged, triggers re-created. The
+    // settlements' references to batch_no are checked at commit (defer_foreign_keys), once the
+    // rows are back. Plus the report index with the issuer first, so a per-issuer figure is an
+    // index-only range scan like the till's (src/main/shift/issuer-totals.ts).
+    id: 'shift/006-batches-per-shift-and-issuer-id',
+    sql: `
+  PRAGMA defer_foreign_keys = ON;
+  CREATE TEMP TABLE batches_copy AS SELECT * FROM batches;
+  DROP TRIGGER batches_no_update;
+  DROP TRIGGER batches_keep_5y;
+  DROP TABLE batches;
+  CREATE TABLE batches (
+    batch_no INTEGER PRIMARY KEY,
+    shift_id INTEGER NOT NULL REFERENCES shifts(id),
+    from_stan INTEGER NOT NULL,
+    to_stan INTEGER NOT NULL,
+    carried_in TEXT NOT NULL,
+    carried_out TEXT NOT NULL,
+    forced INTEGER NOT NULL DEFAULT 0,
+    forced_by TEXT,
+    totals TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    issuer_id TEXT NOT NULL DEFAULT 'default',
+    UNIQUE (shift_id, issuer_id)
+  );
+  INSERT INTO batches (batch_no, shift_id, from_stan, to_stan, carried_in, carried_out, forced, forced_by, totals, created_at, issuer_id)
+    SELECT batch_no, shift_id, from_stan, to_stan, carried_in, carried_out, forced, forced_by, totals, created_at, issuer_id FROM batches_copy;
+  DROP TABLE batches_copy;
+  ${noUpdate('batches')}
+  ${keep5y('batches', 'created_at')}
+  CREATE INDEX IF NOT EXISTS txns_issuer_report ON txns(issuer_id, type, status, offline, stan, amount_fen, other_tender_fen);
+  `,
+  },
 ];

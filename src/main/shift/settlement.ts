@@ -8,6 +8,11 @@
  * The exchange is a `Settle` command through the issuer port of the batch's issuer (the router's
  * entry named by `batches.issuer_id`): the adapter owns the wire message, its retransmission and
  * its trace numbers, and answers in domain terms — so an ISO 8583 adapter settles the same way.
+ *
+ * One batch per issuer per shift: with more than one issuer entry, a batch's totals and items are
+ * that issuer's rows of the shift's STAN range only (`rowsOf`), so each issuer is sent, and
+ * reconciled against, exactly what it authorised. With one entry every row is its own (no filter,
+ * the same queries as before issuers).
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/sqlite';
@@ -22,11 +27,13 @@ import { assertKnownTypes } from './totals';
 import { TXN_KINDS, kindOf, type KindTable } from '../../shared/txn-kinds';
 import { ShiftStore } from './shift-store';
 import { offlineQueueFromDb, type OfflineQueueView } from './offline-hook';
+import { issuerFilter } from './issuer-totals';
+import { DEFAULT_ISSUER_ID } from '../config/config';
 
 export interface SettlerOptions {
   db: Db;
   /** The issuers: a batch settles with the entry its row names (attempts are that entry's). */
-  router: Pick<IssuerRouter, 'home' | 'byId'>;
+  router: Pick<IssuerRouter, 'home' | 'byId' | 'entries'>;
   clock: () => Date;
   /** What is still in the offline queue (default: the offline queue's own table in `db`). */
   offlineQueue?: OfflineQueueView;
@@ -36,11 +43,24 @@ export interface SettlerOptions {
   log?: (line: string) => void;
 }
 
+/** An issuer entry a shift's close may make a batch for. */
+export interface BatchIssuer {
+  id: string;
+  name: string;
+  /** The `issuer_id`s of its rows; undefined: every row (the terminal has one issuer entry). */
+  rows: readonly string[] | undefined;
+}
+
 export interface Settler {
-  /** The issuer a batch closed now settles with (written on its `batches` row): the home issuer. */
-  batchIssuer(): string;
+  /** The issuers a batch closed now may settle with, home first (written on its `batches` row). */
+  batchIssuers(): BatchIssuer[];
+  /** The `issuer_id`s of an issuer's rows (undefined: every row, with one issuer entry). */
+  rowsOf(issuerId: string): readonly string[] | undefined;
   settle(batch: BatchRow): Promise<SettlementInfo>;
+  /** The latest settlement of the shift's home batch (the only one with one issuer). */
   info(shiftId: number): SettlementInfo | null;
+  /** The latest settlement of one batch. */
+  batchInfo(batch: BatchRow): SettlementInfo | null;
 }
 
 interface ItemRow {
@@ -67,15 +87,21 @@ function bucketOf(type: string, kinds: KindTable): string | null {
  * The batch's approved money rows (kinds with a settlement bucket): range minus carried-out, plus
  * carried-in. Each item's `type` is its settlement bucket — what the issuer answers per transaction.
  */
-export function batchItems(db: Db, b: BatchRange, kinds: KindTable = TXN_KINDS): TerminalItem[] {
+export function batchItems(
+  db: Db,
+  b: BatchRange,
+  kinds: KindTable = TXN_KINDS,
+  issuerRows?: readonly string[],
+): TerminalItem[] {
   assertKnownTypes(db, b.from_stan, b.to_stan, kinds);
   const out = new Set(JSON.parse(b.carried_out) as number[]);
   const types = settledTypes(kinds);
+  const mine = issuerFilter(issuerRows);
   const rows = db
     .prepare(
-      `SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan BETWEEN ? AND ? AND status = 'approved' AND ${types.sql}`,
+      `SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan BETWEEN ? AND ? AND status = 'approved' AND ${types.sql} ${mine.sql}`,
     )
-    .all(b.from_stan, b.to_stan, ...types.params) as ItemRow[];
+    .all(b.from_stan, b.to_stan, ...types.params, ...mine.params) as ItemRow[];
   const carried = JSON.parse(b.carried_in) as number[];
   const get = db.prepare(
     "SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan = ? AND status = 'approved'",
@@ -93,17 +119,31 @@ export function batchItems(db: Db, b: BatchRange, kinds: KindTable = TXN_KINDS):
   return items;
 }
 
-/** The batch's totals in SQL (one range pass), adjusted by carried-out and carried-in STANs. */
-export function batchTotals(db: Db, b: BatchRange, kinds: KindTable = TXN_KINDS): BatchTotals {
+/**
+ * The batch's totals in SQL (one range pass), adjusted by carried-out and carried-in STANs; with
+ * `issuerRows`, of that issuer's rows only.
+ */
+export function batchTotals(
+  db: Db,
+  b: BatchRange,
+  kinds: KindTable = TXN_KINDS,
+  issuerRows?: readonly string[],
+): BatchTotals {
   assertKnownTypes(db, b.from_stan, b.to_stan, kinds);
   const types = settledTypes(kinds);
-  // Index-only range scans of txns_report (src/main/shift/schema.ts), like the X/Z totals.
+  const mine = issuerFilter(issuerRows);
+  // Index-only range scans of txns_report (src/main/shift/schema.ts), like the X/Z totals; one
+  // issuer's of txns_issuer_report, the same index with the issuer in front.
   const rows = db
     .prepare(
-      `SELECT type, COUNT(*) AS n, SUM(amount_fen) AS fen FROM txns INDEXED BY txns_report
-        WHERE ${types.sql} AND status = 'approved' AND offline IN (0, 1) AND stan BETWEEN ? AND ? GROUP BY type`,
+      `SELECT type, COUNT(*) AS n, SUM(amount_fen) AS fen FROM txns INDEXED BY ${issuerRows ? 'txns_issuer_report' : 'txns_report'}
+        WHERE ${types.sql} AND status = 'approved' AND offline IN (0, 1) AND stan BETWEEN ? AND ? ${mine.sql} GROUP BY type`,
     )
-    .all(...types.params, b.from_stan, b.to_stan) as Array<{ type: string; n: number; fen: number }>;
+    .all(...types.params, b.from_stan, b.to_stan, ...mine.params) as Array<{
+    type: string;
+    n: number;
+    fen: number;
+  }>;
   // Every bucket of the table at zero (totalsOf of nothing), so a bucket added later starts counted.
   const t: BatchTotals = totalsOf([], kinds.settlementBuckets);
   for (const r of rows) {
@@ -127,6 +167,13 @@ export function batchTotals(db: Db, b: BatchRange, kinds: KindTable = TXN_KINDS)
 export function createSettler(o: SettlerOptions): Settler {
   const store = new ShiftStore(o.db);
   const kinds = o.kinds ?? TXN_KINDS;
+  const single = () => o.router.entries().length === 1;
+  // The home entry also owns rows from before issuer ids ('default', the one issuer then).
+  const rowsOf = (issuerId: string): readonly string[] | undefined => {
+    if (single()) return undefined;
+    const e = o.router.byId(issuerId);
+    return e === o.router.home ? [...new Set([e.id, DEFAULT_ISSUER_ID])] : [e.id];
+  };
 
   const offline = o.offlineQueue ?? offlineQueueFromDb(o.db);
 
@@ -138,7 +185,8 @@ export function createSettler(o: SettlerOptions): Settler {
   function stillQueued(b: BatchRow): Set<number> {
     const unsent = new Set(offline.unsent().map((u) => u.stan));
     const out = new Set((JSON.parse(b.carried_out) as number[]).filter((s) => unsent.has(s)));
-    for (const rv of store.unsentReversalOrigs(b.from_stan, b.to_stan)) out.add(rv.orig_stan);
+    for (const rv of store.unsentReversalOrigs(b.from_stan, b.to_stan, rowsOf(b.issuer_id)))
+      out.add(rv.orig_stan);
     return out;
   }
 
@@ -151,7 +199,7 @@ export function createSettler(o: SettlerOptions): Settler {
       const r = get.get(s) as ItemRow | undefined;
       q.push({ stan: s, type: r?.type ?? 'sale', amountFen: r?.amount_fen ?? 0, time: r?.updated_at ?? '' });
     }
-    for (const rv of store.unsentReversalOrigs(b.from_stan, b.to_stan)) {
+    for (const rv of store.unsentReversalOrigs(b.from_stan, b.to_stan, rowsOf(b.issuer_id))) {
       const r = get.get(rv.orig_stan) as ItemRow | undefined;
       if (r) q.push({ stan: r.stan, type: r.type, amountFen: r.amount_fen, time: r.updated_at });
     }
@@ -205,12 +253,13 @@ export function createSettler(o: SettlerOptions): Settler {
     const carriedOut = JSON.parse(b.carried_out) as number[];
     return {
       batchNo: b.batch_no,
+      issuerId: b.issuer_id,
       status: s.status,
       forced: b.forced === 1,
       carriedIn: JSON.parse(b.carried_in) as number[],
       carriedOut,
       carriedOutUnsent: carriedOut.filter((x) => live.has(x)),
-      terminalTotals: batchTotals(o.db, b, kinds),
+      terminalTotals: batchTotals(o.db, b, kinds, rowsOf(b.issuer_id)),
       issuerTotals: s.issuer_totals ? (JSON.parse(s.issuer_totals) as BatchTotals) : null,
       // A settled batch has no discrepancy: what it carried out is listed as carried out, not as one.
       // "In the offline queue" is checked now, not as it was at the attempt.
@@ -222,17 +271,23 @@ export function createSettler(o: SettlerOptions): Settler {
     };
   }
 
+  const batchInfo = (b: BatchRow): SettlementInfo | null => {
+    const s = store.latestSettlement(b.batch_no);
+    return s ? toInfo(b, s) : null;
+  };
+
   return {
     info(shiftId) {
       const b = store.batchOf(shiftId);
-      if (!b) return null;
-      const s = store.latestSettlement(b.batch_no);
-      return s ? toInfo(b, s) : null;
+      return b ? batchInfo(b) : null;
     },
-    batchIssuer: () => o.router.home.id,
+    batchInfo,
+    rowsOf,
+    batchIssuers: () => o.router.entries().map((e) => ({ id: e.id, name: e.name, rows: rowsOf(e.id) })),
     async settle(b) {
       const issuer = o.router.byId(b.issuer_id);
-      const totals = batchTotals(o.db, b, kinds);
+      const rows = rowsOf(b.issuer_id);
+      const totals = batchTotals(o.db, b, kinds, rows);
       const q = queued(b);
       const command: SettleCommand = o.db.transaction(() => ({
         kind: 'settle' as const,
@@ -268,7 +323,7 @@ export function createSettler(o: SettlerOptions): Settler {
       }
       // Matched: settled, with no discrepancy — advices it carried out are in `carriedOut`.
       if (ans.matched && totalsEqual(ans.totals, totals)) return rec('settled', ans.totals, []);
-      return rec('unmatched', ans.totals, reconcile(batchItems(o.db, b, kinds), ans.txns ?? [], q));
+      return rec('unmatched', ans.totals, reconcile(batchItems(o.db, b, kinds, rows), ans.txns ?? [], q));
     },
   };
 }

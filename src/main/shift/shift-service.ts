@@ -1,19 +1,26 @@
 /**
  * The shift's life: open with a counted float → sell → X report at any time → blind count →
- * close (journal verified, Z frozen, batch sent to the issuer for settlement) → the manager sees
+ * close (journal verified, Z frozen, one batch per issuer sent to that issuer for settlement) → the manager sees
  * the variance and acknowledges it → the next shift may open. A closed shift cannot be changed
  * (SQLite triggers, ./schema.ts); its Z report is reprinted as a COPY with a manager override.
  */
 import type { Db } from '../store/sqlite';
 import { TillError } from '../../shared/errors';
-import type { ShiftReport, ShiftSummary, SettlementInfo } from '../../shared/contract/manager';
-import { ShiftStore, type ShiftRow, type CountRow } from './shift-store';
+import type {
+  IssuerReportPart,
+  ShiftReport,
+  ShiftSummary,
+  SettlementInfo,
+} from '../../shared/contract/manager';
+import { ShiftStore, type ShiftRow, type CountRow, type BatchRow } from './shift-store';
+import { issuerShiftTotals } from './issuer-totals';
 import { shiftTotals, expectedCash, type ShiftTotals } from './totals';
 import { assessVariance, ackProblem, DEFAULT_VARIANCE_POLICY, type VariancePolicy } from './variance';
 import { checkAtClose, headForReport, rowsProblem, type JournalCheck } from './journal-check';
 import { keeperOf } from '../journal/head-keeper';
 import type { JournalKeys } from '../journal/verify';
-import { NO_OFFLINE_QUEUE, type OfflineQueueView } from './offline-hook';
+import { NO_OFFLINE_QUEUE, type OfflineQueueView, type UnsentAdvice } from './offline-hook';
+import { DEFAULT_ISSUER_ID } from '../config/config';
 import type { AuditLog } from '../audit/audit-log';
 import type { Settler } from './settlement';
 import { denominationProblem, normalizeDenominations, type Denomination } from '../../shared/denominations';
@@ -231,7 +238,30 @@ export class ShiftService {
       },
       journal,
       settlement: null,
+      ...this.issuerParts(s.from_stan, toStan),
       generatedAt: this.now(),
+    };
+  }
+
+  /**
+   * Each issuer's part of the report (same fold, that issuer's rows), home first — only on a
+   * terminal with more than one issuer entry: a single-issuer report is what it always was.
+   */
+  private issuerParts(
+    fromStan: number,
+    toStan: number,
+    batches: ReadonlyMap<string, number> = new Map(),
+  ): { issuers?: IssuerReportPart[] } {
+    const list = this.o.settler.batchIssuers();
+    if (list.length < 2) return {};
+    return {
+      issuers: list.map((i) => ({
+        issuerId: i.id,
+        name: i.name,
+        batchNo: batches.get(i.id) ?? null,
+        totals: issuerShiftTotals(this.o.db, fromStan, toStan, i.rows ?? [i.id]),
+        settlement: null,
+      })),
     };
   }
 
@@ -318,6 +348,46 @@ export class ShiftService {
           },
           totals,
         );
+        // One batch per issuer (home first): the home issuer's always (a shift with nothing still
+        // settles its zeros, as with one issuer), another's when it has rows in the range or
+        // advices carried in or out. Each carries in its own previous batch's unsent advices.
+        let batchNo = this.store.lastBatch()?.batch_no ?? 0;
+        const batchOfIssuer = new Map<string, number>();
+        this.o.settler.batchIssuers().forEach((iss, i) => {
+          const rows = iss.rows;
+          const mine = (u: UnsentAdvice) => !rows || rows.includes(u.issuerId ?? DEFAULT_ISSUER_ID);
+          const last = this.store.lastBatchOf(rows);
+          const carriedIn: number[] = last ? (JSON.parse(last.carried_out) as number[]) : [];
+          const carriedOut = unsent.filter(mine).map((u) => u.stan);
+          if (
+            i > 0 &&
+            rows &&
+            !carriedIn.length &&
+            !carriedOut.length &&
+            !this.store.hasRows(s.from_stan, toStan, rows)
+          )
+            return;
+          batchNo++;
+          batchOfIssuer.set(iss.id, batchNo);
+          this.o.db
+            .prepare(
+              'INSERT INTO batches (batch_no, issuer_id, shift_id, from_stan, to_stan, carried_in, carried_out, forced, forced_by, totals, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(
+              batchNo,
+              iss.id,
+              s.id,
+              s.from_stan,
+              toStan,
+              JSON.stringify(carriedIn),
+              JSON.stringify(carriedOut),
+              req.forcedBy ? 1 : 0,
+              req.forcedBy ?? null,
+              '{}',
+              at,
+            );
+        });
+        Object.assign(z, this.issuerParts(s.from_stan, toStan, batchOfIssuer));
         this.o.db
           .prepare(
             `UPDATE shifts SET status = 'closed', closed_at = ?, closed_by = ?, to_stan = ?, counted_fen = ?, expected_cash_fen = ?, variance_fen = ?, z_json = ?, journal_seq = ?, journal_hash = ? WHERE id = ? AND status = 'open'`,
@@ -333,27 +403,6 @@ export class ShiftService {
             journal.ok ? journal.lastSeq : (prev?.journal_seq ?? null),
             journal.ok ? journal.lastHash : (prev?.journal_hash ?? null),
             s.id,
-          );
-        const lastBatch = this.store.lastBatch();
-        const carriedIn: number[] = lastBatch ? (JSON.parse(lastBatch.carried_out) as number[]) : [];
-        const carriedOut = unsent.map((u) => u.stan);
-        const batchNo = (lastBatch?.batch_no ?? 0) + 1;
-        this.o.db
-          .prepare(
-            'INSERT INTO batches (batch_no, issuer_id, shift_id, from_stan, to_stan, carried_in, carried_out, forced, forced_by, totals, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(
-            batchNo,
-            this.o.settler.batchIssuer(),
-            s.id,
-            s.from_stan,
-            toStan,
-            JSON.stringify(carriedIn),
-            JSON.stringify(carriedOut),
-            req.forcedBy ? 1 : 0,
-            req.forcedBy ?? null,
-            '{}',
-            at,
           );
         return z;
       })();
@@ -373,22 +422,46 @@ export class ShiftService {
     }
   }
 
-  /** Sends (or re-sends) the batch of a closed shift for settlement and records the outcome. */
-  async settle(shiftId: number): Promise<SettlementInfo> {
-    const batch = this.store.batchOf(shiftId);
-    if (!batch) throw new TillError('SHIFT_NOT_OPEN', `shift ${shiftId} has no batch`);
-    // The batch's totals are folded from its rows: they must still say what was signed, unless a
-    // manager acknowledged the failed check at close (then the issuer's reconciliation shows it).
-    const zJson = this.store.get(shiftId)?.z_json;
+  /**
+   * Sends (or re-sends) the batches of a closed shift for settlement — every issuer's, or the one
+   * given — and records each outcome. Answers with the home batch's settlement (the given issuer's).
+   */
+  async settle(shiftId: number, issuerId?: string): Promise<SettlementInfo> {
+    const batches = this.store
+      .batchesOf(shiftId)
+      .filter((b) => issuerId === undefined || b.issuer_id === issuerId);
+    if (!batches.length)
+      throw new TillError(
+        'SHIFT_NOT_OPEN',
+        `shift ${shiftId} has no batch${issuerId ? ` for ${issuerId}` : ''}`,
+      );
+    this.checkRows(batches[0]!);
+    // One issuer down never holds another's settlement back: they go at once.
+    const infos = await Promise.all(batches.map((b) => this.settleBatch(b, true)));
+    return infos[0]!;
+  }
+
+  /**
+   * The batch's totals are folded from its rows: they must still say what was signed, unless a
+   * manager acknowledged the failed check at close (then the issuer's reconciliation shows it).
+   */
+  private checkRows(batch: BatchRow): void {
+    const zJson = this.store.get(batch.shift_id)?.z_json;
     const acked = zJson ? !!(JSON.parse(zJson) as ShiftReport).journal?.acknowledgedBy : false;
     const rows = acked ? undefined : rowsProblem(this.o.db, batch.from_stan, batch.to_stan);
     if (rows) throw new TillError('JOURNAL_CHECK_FAILED', `stan ${rows.seq}: ${rows.detail}`);
+  }
+
+  /** One batch to its issuer (the settlement job retries one issuer's without the others'). */
+  async settleBatch(batch: BatchRow, checked = false): Promise<SettlementInfo> {
+    if (!checked) this.checkRows(batch);
     const info = await this.o.settler.settle(batch);
+    const several = this.o.settler.batchIssuers().length > 1;
     this.o.audit.record({
       action: 'batch.settle',
-      shiftId,
+      shiftId: batch.shift_id,
       outcome: info.status === 'settled' ? 'ok' : 'failed',
-      detail: `batch ${batch.batch_no}: ${info.status}, ${info.discrepancies.length} discrepancies${info.carriedOut.length ? `, ${info.carriedOut.length} carried to next batch` : ''}`,
+      detail: `batch ${batch.batch_no}${several ? ` (${batch.issuer_id})` : ''}: ${info.status}, ${info.discrepancies.length} discrepancies${info.carriedOut.length ? `, ${info.carriedOut.length} carried to next batch` : ''}`,
     });
     return info;
   }
@@ -416,7 +489,14 @@ export class ShiftService {
     const s = this.store.get(shiftId);
     if (!s || s.status !== 'closed' || !s.z_json) throw new TillError('NOT_FOUND', `closed shift ${shiftId}`);
     const z = JSON.parse(s.z_json) as ShiftReport;
-    return { ...z, settlement: this.o.settler.info(shiftId) };
+    if (!z.issuers) return { ...z, settlement: this.o.settler.info(shiftId) };
+    // Each issuer's part with its batch's latest settlement (read now: a retry may have settled it).
+    const batches = new Map(this.store.batchesOf(shiftId).map((b) => [b.batch_no, b]));
+    const issuers = z.issuers.map((p) => {
+      const b = p.batchNo !== null ? batches.get(p.batchNo) : undefined;
+      return { ...p, settlement: b ? this.o.settler.batchInfo(b) : null };
+    });
+    return { ...z, settlement: this.o.settler.info(shiftId), issuers };
   }
 
   summary(s: ShiftRow, manager: boolean): ShiftSummary {
@@ -432,9 +512,17 @@ export class ShiftService {
       counted: s.counted_fen !== null || !!this.store.latestCount(s.id),
       varianceFen: manager ? s.variance_fen : null,
       acknowledged: s.variance_fen === 0 || !!this.store.ack(s.id),
-      settlement: manager ? (this.o.settler.info(s.id)?.status ?? null) : null,
+      settlement: manager ? this.settlementStatus(s.id) : null,
       netCardFen: manager && z ? z.totals.netCardFen : null,
     };
+  }
+
+  /** 'settled' when every batch of the shift is; else the first batch's status that is not. */
+  private settlementStatus(shiftId: number): ShiftSummary['settlement'] {
+    const infos = this.store.batchesOf(shiftId).map((b) => this.o.settler.batchInfo(b));
+    if (!infos.length) return null;
+    const open = infos.find((i) => i?.status !== 'settled');
+    return open === undefined ? 'settled' : (open?.status ?? null);
   }
 
   list(limit: number): ShiftSummary[] {

@@ -96,12 +96,40 @@ export class ShiftStore {
       .prepare('SELECT acked_by, acked_at, note FROM shift_acks WHERE shift_id = ?')
       .get(shiftId) as { acked_by: string; acked_at: string; note: string | null } | undefined;
   }
+  /** The shift's home batch: its first (the only one on a single-issuer terminal). */
   batchOf(shiftId: number): BatchRow | undefined {
-    return this.db.prepare('SELECT * FROM batches WHERE shift_id = ?').get(shiftId) as BatchRow | undefined;
+    return this.db
+      .prepare('SELECT * FROM batches WHERE shift_id = ? ORDER BY batch_no LIMIT 1')
+      .get(shiftId) as BatchRow | undefined;
+  }
+  /** Every batch of the shift, one per issuer, home first. */
+  batchesOf(shiftId: number): BatchRow[] {
+    return this.db
+      .prepare('SELECT * FROM batches WHERE shift_id = ? ORDER BY batch_no')
+      .all(shiftId) as BatchRow[];
   }
   lastBatch(): BatchRow | undefined {
     return this.db.prepare('SELECT * FROM batches ORDER BY batch_no DESC LIMIT 1').get() as
       BatchRow | undefined;
+  }
+  /** The newest batch of one issuer (its rows' ids; every batch when undefined). */
+  lastBatchOf(issuerRows: readonly string[] | undefined): BatchRow | undefined {
+    if (!issuerRows) return this.lastBatch();
+    return this.db
+      .prepare(
+        `SELECT * FROM batches WHERE issuer_id IN (${issuerRows.map(() => '?').join(', ')}) ORDER BY batch_no DESC LIMIT 1`,
+      )
+      .get(...issuerRows) as BatchRow | undefined;
+  }
+  /** Whether one issuer has any row in the STAN range (a batch is made for it at close). */
+  hasRows(fromStan: number, toStan: number, issuerRows: readonly string[]): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM txns INDEXED BY txns_issuer_report WHERE issuer_id IN (${issuerRows.map(() => '?').join(', ')}) AND stan BETWEEN ? AND ? LIMIT 1`,
+        )
+        .get(...issuerRows, fromStan, toStan) !== undefined
+    );
   }
   latestSettlement(batchNo: number): SettlementRow | undefined {
     return this.db
@@ -137,10 +165,18 @@ export class ShiftStore {
         .get() as { n: number }
     ).n;
   }
-  unsentReversalOrigs(fromStan: number, toStan: number): Array<{ orig_stan: number; stan: number }> {
+  /** Queued reversals of originals in the range (of one issuer's rows when given). */
+  unsentReversalOrigs(
+    fromStan: number,
+    toStan: number,
+    issuerRows?: readonly string[],
+  ): Array<{ orig_stan: number; stan: number }> {
+    const mine = issuerRows ? `AND issuer_id IN (${issuerRows.map(() => '?').join(', ')})` : '';
     return this.db
-      .prepare('SELECT orig_stan, stan FROM reversals WHERE sent_at IS NULL AND orig_stan BETWEEN ? AND ?')
-      .all(fromStan, toStan) as Array<{ orig_stan: number; stan: number }>;
+      .prepare(
+        `SELECT orig_stan, stan FROM reversals WHERE sent_at IS NULL AND orig_stan BETWEEN ? AND ? ${mine}`,
+      )
+      .all(fromStan, toStan, ...(issuerRows ?? [])) as Array<{ orig_stan: number; stan: number }>;
   }
   unsentReversalCount(): number {
     return (

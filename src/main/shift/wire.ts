@@ -4,7 +4,6 @@
  * settler, and void/refund.
  */
 import type { Db } from '../store/sqlite';
-import type { IssuerLink } from '../issuer/link';
 import type { TerminalConfig } from '../config/config';
 import type { TerminalKeys } from '../keys/terminal-keys';
 import type { Operators } from '../auth/operators';
@@ -18,7 +17,6 @@ import { createSettler } from './settlement';
 import { offlineQueueFromDb } from './offline-hook';
 import { VoidRefund } from '../terminal/void-refund';
 import type { OfflineStore } from '../../offline-queue/store';
-import type { Forwarder } from '../../offline-queue/forwarder';
 
 export function createAudit(
   db: Db,
@@ -43,15 +41,17 @@ export function createShiftPieces(p: {
   db: Db;
   config: TerminalConfig;
   keys: TerminalKeys;
-  link: IssuerLink;
   store: TxnStore;
   terminal: Terminal;
   overrides: OverrideChecker;
   audit: AuditLog;
   clock: () => Date;
   log: (line: string) => void;
-  /** Store-and-forward: voids and refunds of offline-approved sales need it. */
-  offline?: { store: OfflineStore; forwarder: Forwarder };
+  /**
+   * Store-and-forward: voids and refunds of offline-approved sales need it. `store` enqueues (an
+   * advice carries its issuer id); `forwardNow` pushes every issuer's lane (src/offline-queue/lanes.ts).
+   */
+  offline?: { store: OfflineStore; forwardNow(): Promise<unknown> };
 }): { shifts: ShiftService; voidRefund: VoidRefund } {
   const c = p.config;
   // Settle through the issuer port of the batch's issuer: the router the terminal runs with.
@@ -75,22 +75,20 @@ export function createShiftPieces(p: {
   });
   const voidRefund = new VoidRefund({
     store: p.store,
-    link: p.link,
     terminal: p.terminal,
     overrides: p.overrides,
     audit: p.audit,
     terminalId: c.terminalId,
     merchantId: c.merchantId,
-    maxAttempts: c.issuer.attempts,
     clock: p.clock,
     log: p.log,
     ...(p.offline
       ? {
           offline: {
             store: p.offline.store,
-            forwardNow: () => p.offline!.forwarder.forwardNow(),
+            forwardNow: () => p.offline!.forwardNow(),
             // A void is a rare, deliberate act: probe the link now rather than wait out the backoff.
-            kick: () => void p.offline!.forwarder.forwardNow(),
+            kick: () => void p.offline!.forwardNow(),
           },
         }
       : {}),

@@ -20,7 +20,7 @@ export interface OfflineSale {
   otherTenderFen: number;
   /** Time the sale was recorded (the txns row's created_at). */
   time: string;
-  /** The issuer the advice goes to (the router's home issuer). */
+  /** The issuer the advice goes to (the routed entry: its own queue). */
   issuerId?: string;
   override?: Override;
 }

@@ -35,8 +35,8 @@ export interface RunnerOptions {
   log: (line: string) => void;
   /** Store-and-forward: the last balance seen online is what offline approvals are checked against. */
   offline?: OfflineStore;
-  /** What each online exchange taught about the link (the forwarder's link state follows it). */
-  onLink?: (up: boolean, detail?: string) => void;
+  /** What each online exchange taught about that issuer's link (its forwarder's link state follows it). */
+  onLink?: (up: boolean, detail: string | undefined, issuerId: string) => void;
   /** Added to attempts × timeoutMs for the pending bound (default 30 s: the local commit and a slow disk). */
   staleMarginMs?: number;
 }
@@ -53,8 +53,11 @@ export interface RunRequest {
   issuerId?: string;
   /** Eligibility and override, before anything is written: throw a TillError to refuse. */
   eligibility?: () => void | Promise<void>;
-  /** Offline-eligible kinds: decides a request the issuer cannot have seen (offline-sale.ts). */
-  offline?: (p: { stan: number; time: string; issuer: IssuerEntry }) => TxnRow;
+  /**
+   * Offline-eligible kinds: decides a request the issuer cannot have seen (offline-sale.ts), by that
+   * issuer's own limits and hot-card list; undefined when that issuer takes no offline sales (declined).
+   */
+  offline?: (p: { stan: number; time: string; issuer: IssuerEntry }) => TxnRow | undefined;
   /**
    * Decided here without asking the issuer at all (a void of an offline sale whose advice is still
    * queued, offline-void.ts): after eligibility, this writes the final row, its journal record and
@@ -213,7 +216,7 @@ export class TransactionRunner {
     if (ctx.localDecline) return 'ABORTED';
     const out = await ctx.issuer!.port.exchange(ctx.command!, ctx.issuer!.attempts);
     ctx.outcome = out;
-    this.o.onLink?.(out.kind === 'answer', out.kind === 'answer' ? undefined : out.detail);
+    this.o.onLink?.(out.kind === 'answer', out.kind === 'answer' ? undefined : out.detail, ctx.issuer!.id);
     return out.kind === 'answer' ? 'PREPARED' : 'ABORTED';
   }
 
@@ -244,12 +247,13 @@ export class TransactionRunner {
     if (ctx.localDecline) return store.finalize(stan, { status: 'declined', declineCode: ctx.localDecline });
     const out = ctx.outcome!;
     if (out.kind === 'not-sent') {
-      // The issuer cannot have seen it. Offline decisions only for the home issuer: its queue, its list.
-      const offline =
-        ctx.kind.offlineEligible && ctx.issuer === this.o.router.home ? ctx.req.offline : undefined;
-      return offline
-        ? offline({ stan, time: ctx.command!.time, issuer: ctx.issuer! })
-        : store.finalize(stan, { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' });
+      // The issuer cannot have seen it: the offline policy of that issuer decides (its queue, its
+      // limits, its hot-card list — src/offline-queue/lanes.ts), or it is declined.
+      const offline = ctx.kind.offlineEligible ? ctx.req.offline : undefined;
+      return (
+        offline?.({ stan, time: ctx.command!.time, issuer: ctx.issuer! }) ??
+        store.finalize(stan, { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' })
+      );
     }
     if (out.kind !== 'unknown') throw new Error('abort without a failure');
     this.o.log(

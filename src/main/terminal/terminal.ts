@@ -40,10 +40,12 @@ export interface TerminalOptions {
   log: (line: string) => void;
   /** Store-and-forward (src/offline-queue): absent or disabled → an unreachable issuer is a decline. */
   offline?: OfflineStore;
+  /** Each issuer entry's own store-and-forward state (its limits, hot cards, queue); default `offline`. */
+  offlineFor?: (issuerId: string) => OfflineStore;
   /** Manager overrides (offline over limit); set by the app once operators exist. */
   overrides?: OverrideChecker;
-  /** What each online exchange taught about the link: the forwarder's link state follows it. */
-  onLink?: (up: boolean, detail?: string) => void;
+  /** What each online exchange taught about an issuer's link: its forwarder's link state follows it. */
+  onLink?: (up: boolean, detail: string | undefined, issuerId: string) => void;
   /** Verification code and signed QR for a receipt (src/main/receipt/signed-receipt.ts). */
   receiptExtras?: (row: TxnRow) => ReceiptExtras;
   /** Who allowed this transaction by override (void, refund), as the receipt names them. */
@@ -72,7 +74,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       clock: opts.clock,
       log: opts.log,
       offline: opts.offline,
-      onLink: (up, detail) => this.opts.onLink?.(up, detail),
+      onLink: (up, detail, issuerId) => this.opts.onLink?.(up, detail, issuerId),
     });
   }
 
@@ -133,25 +135,28 @@ export class Terminal extends EventEmitter<TerminalEvents> {
         amountFen: req.amountFen,
         otherTenderFen,
         operatorId,
-        offline:
-          offline && offline.config.enabled
-            ? ({ stan, time, issuer }) =>
-                decideOffline(
-                  this.opts.store,
-                  offline,
-                  this.opts.overrides,
-                  {
-                    stan,
-                    card,
-                    amountFen: req.amountFen,
-                    otherTenderFen,
-                    time,
-                    override: req.override,
-                    issuerId: issuer.id,
-                  },
-                  this.opts.log,
-                )
-            : undefined,
+        // The routed issuer's own store-and-forward: its limits, its hot-card list, its queue.
+        offline: offline
+          ? ({ stan, time, issuer }) => {
+              const lane = this.opts.offlineFor?.(issuer.id) ?? offline;
+              if (!lane.config.enabled) return undefined;
+              return decideOffline(
+                this.opts.store,
+                lane,
+                this.opts.overrides,
+                {
+                  stan,
+                  card,
+                  amountFen: req.amountFen,
+                  otherTenderFen,
+                  time,
+                  override: req.override,
+                  issuerId: issuer.id,
+                },
+                this.opts.log,
+              );
+            }
+          : undefined,
       });
       if (row.status === 'approved') this.clearCard();
       return this.publish(row);

@@ -14,7 +14,6 @@
 import { TillError } from '../../shared/errors';
 import type { Override, TxnResult, Receipt } from '../../shared/contract';
 import type { OverrideChecker } from '../auth/override';
-import type { IssuerLink } from '../issuer/link';
 import type { AuditLog } from '../audit/audit-log';
 import type { TxnStore, TxnRow } from './txn-store';
 import type { Terminal } from './terminal';
@@ -23,16 +22,12 @@ import { voidOfflineSale, voidRowOf } from './offline-void';
 
 export interface VoidRefundOptions {
   store: TxnStore;
-  /** Unused: voids and refunds go through the terminal's runner and its issuer router. */
-  link?: IssuerLink;
   /** Runs on the terminal's runner and under its till lock. */
   terminal: Terminal;
   overrides: OverrideChecker;
   audit: AuditLog;
   terminalId: string;
   merchantId: string;
-  /** Unused: each issuer entry has its own attempts (src/main/issuer/router.ts). */
-  maxAttempts?: number;
   clock: () => Date;
   log: (line: string) => void;
   /** From the shift service: first STAN of the unsettled batch, whether a shift is open, whether a close is running. */

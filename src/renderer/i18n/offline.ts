@@ -79,4 +79,9 @@ export const OFFLINE_WORDS = {
     zh: '这些任务不会再自动重试；请与发卡方核对后确认。记录永久保留。',
     en: 'These are not retried automatically; check with the issuer, then acknowledge. Records are kept.',
   },
+  queueByIssuer: { zh: '按发卡方', en: 'By issuer' },
+  queueIssuer: { zh: '发卡方', en: 'Issuer' },
+  queueIssuerHome: { zh: '主发卡方', en: 'home' },
+  queueProtocol: { zh: '协议', en: 'Protocol' },
+  queueFloorLimit: { zh: '离线单笔限额', en: 'Offline floor limit' },
 } as const;

@@ -14,6 +14,7 @@ import { QueueItems } from '../components/manager/QueueItems';
 import { DeadLetters } from '../components/manager/DeadLetters';
 import { useFormat, useOperatorName } from '../format';
 import { OfflineLimitsTable } from '../components/manager/OfflineLimits';
+import { IssuerQueues } from '../components/manager/IssuerQueues';
 
 function age(seconds: number | null, t: ReturnType<typeof useT>['t']): string {
   if (seconds === null) return t('queueNone');
@@ -157,6 +158,8 @@ export function OfflineQueue() {
           </span>
         )}
       </div>
+
+      <IssuerQueues issuers={s.issuers} />
 
       <QueueItems />
 

@@ -1,4 +1,7 @@
-/** The technician's self-tests: test page, "present a card" read test, wedge scan test, issuer echo. */
+/**
+ * The technician's self-tests: test page, "present a card" read test, wedge scan test, and the
+ * issuers: every entry's endpoints, last sign-on and link, and an echo to each (TechIssuers.tsx).
+ */
 import { useEffect, useState } from 'react';
 import { useTill } from '../store';
 import { useT } from '../components/useLang';
@@ -7,6 +10,7 @@ import { onWedgeRead, type WedgeRead } from '../device-actions';
 import type { Res } from '../../shared/contract';
 import { formatMoney } from '../../shared/money';
 import { useFormat } from '../format';
+import { TechIssuers } from './TechIssuers';
 
 type ReadResult = Res<'tech.readTest'>;
 type Format = ReturnType<typeof useFormat>;
@@ -49,6 +53,13 @@ export function TechTests() {
   const [readOut, setReadOut] = useState('');
   const [wedgeOut, setWedgeOut] = useState('');
   const [echoOut, setEchoOut] = useState('');
+  const [issuers, setIssuers] = useState<Res<'tech.issuers'>['issuers']>([]);
+  useEffect(() => {
+    void call('tech.issuers', {}).then(
+      (r) => setIssuers(r.issuers),
+      () => {},
+    );
+  }, []);
   const printerId = printer || printers[0]?.id || '';
   const readerId = reader || readers[0]?.id || '';
 
@@ -137,13 +148,19 @@ export function TechTests() {
           data-testid="tech-echo"
           onClick={() => {
             setEchoOut(t('testing'));
-            void call('tech.echo', {}).then((r) =>
+            // An echo to every issuer at once: the summary is the home one's, or the first failing.
+            void call('tech.issuers', { echo: true }).then((r) => {
+              setIssuers(r.issuers);
+              const echoes = r.issuers.flatMap((i) => (i.echo ? [i.echo] : []));
+              const failed = echoes.find((e) => !e.ok);
+              const shown = failed ?? echoes[0];
+              if (!shown) return setEchoOut('');
               setEchoOut(
-                r.ok
-                  ? t('echoOk', { ms: String(r.rttMs) })
-                  : `${t('echoFail', { ms: String(r.rttMs) })} ${err(r.code ?? 'ISSUER_UNREACHABLE')}`,
-              ),
-            );
+                shown.ok
+                  ? t('echoOk', { ms: String(shown.rttMs) })
+                  : `${r.issuers.length > 1 ? `${shown.name}: ` : ''}${t('echoFail', { ms: String(shown.rttMs) })} ${err(shown.code ?? 'ISSUER_UNREACHABLE')}`,
+              );
+            });
           }}
         >
           {t('echo')}
@@ -152,6 +169,7 @@ export function TechTests() {
           {echoOut}
         </span>
       </div>
+      <TechIssuers issuers={issuers} />
     </section>
   );
 }

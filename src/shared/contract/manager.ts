@@ -88,6 +88,8 @@ export type Discrepancy = z.infer<typeof Discrepancy>;
 
 export const SettlementInfo = z.object({
   batchNo: z.number().int(),
+  /** The issuer entry this batch settles with ('default': the one issuer, before issuer ids). */
+  issuerId: z.string().optional(),
   status: z.enum(['settled', 'unmatched', 'unreachable', 'refused', 'bad_answer']),
   /** The issuer's code when it refused the settlement (status 'refused'). */
   issuerCode: z.string().nullable().optional(),
@@ -102,6 +104,21 @@ export const SettlementInfo = z.object({
   attemptedAt: z.string(),
 });
 export type SettlementInfo = z.infer<typeof SettlementInfo>;
+
+/**
+ * One issuer's part of an X/Z on a terminal with more than one issuer entry: the same totals fold
+ * run over that issuer's rows (src/main/shift/issuer-totals.ts), and on a Z its batch and that
+ * batch's latest settlement.
+ */
+export const IssuerReportPart = z.object({
+  issuerId: z.string(),
+  name: z.string(),
+  /** Its batch of this shift (Z only; null on an X, or when it had nothing to settle). */
+  batchNo: z.number().int().nullable(),
+  totals: ShiftTotals,
+  settlement: SettlementInfo.nullable(),
+});
+export type IssuerReportPart = z.infer<typeof IssuerReportPart>;
 
 export const ShiftReport = z.object({
   kind: z.enum(['X', 'Z']),
@@ -139,7 +156,10 @@ export const ShiftReport = z.object({
       acknowledgedBy: z.string().optional(),
     })
     .nullable(),
+  /** The home issuer's batch (the only one on a single-issuer terminal). */
   settlement: SettlementInfo.nullable(),
+  /** Per issuer, home first — present only when more than one issuer entry is configured. */
+  issuers: z.array(IssuerReportPart).optional(),
   generatedAt: z.string(),
 });
 export type ShiftReport = z.infer<typeof ShiftReport>;
@@ -157,6 +177,7 @@ export const ShiftSummary = z.object({
   /** Manager-only fields; null for a cashier. */
   varianceFen: z.number().int().nullable(),
   acknowledged: z.boolean(),
+  /** The shift's settlement: 'settled' when every issuer's batch is, else the first batch's that is not. */
   settlement: z.enum(['settled', 'unmatched', 'unreachable', 'refused', 'bad_answer']).nullable(),
   netCardFen: z.number().int().nullable(),
 });
@@ -287,8 +308,9 @@ export const managerMethods = {
     roles: MANAGER,
   }),
   /** Retry settlement of a closed batch (issuer unreachable at close, or after fixing a discrepancy). */
+  /** Sends the shift's batches again (every issuer's; with issuerId, that issuer's only) and answers with its (the home's) settlement. */
   'shift.settle': method({
-    req: z.object({ shiftId: z.number().int().positive() }).strict(),
+    req: z.object({ shiftId: z.number().int().positive(), issuerId: z.string().max(32).optional() }).strict(),
     res: SettlementInfo,
     roles: MANAGER,
   }),

@@ -36,7 +36,8 @@ export const QueueException = z.object({
 });
 export type QueueException = z.infer<typeof QueueException>;
 
-export const QueueStatus = z.object({
+/** One issuer entry's queue, or (QueueStatus) the whole till's: the same figures. */
+export const QueueStatusBase = z.object({
   /** Advices not yet acknowledged by the issuer (offline sales, and voids of them). */
   count: z.number().int().min(0),
   /** Unforwarded offline sales no queued void cancels (the figure the total limit applies to). */
@@ -61,11 +62,35 @@ export const QueueStatus = z.object({
   unacknowledged: z.number().int().min(0),
   limits: OfflineLimits,
 });
+export type QueueStatusBase = z.infer<typeof QueueStatusBase>;
+
+/**
+ * One issuer entry's store-and-forward state (its own queue, link, hot-card list and limits —
+ * src/offline-queue/lanes.ts). `exceptions` lists only this issuer's refused advices.
+ */
+export const IssuerQueueStatus = QueueStatusBase.extend({
+  issuerId: z.string(),
+  name: z.string(),
+  /** 'cardtill-json', 'iso8583-cup', 'file-batch', … */
+  protocol: z.string(),
+  /** The entry that also owns rows from before issuer ids, and whose link carries the journal head. */
+  home: z.boolean(),
+});
+export type IssuerQueueStatus = z.infer<typeof IssuerQueueStatus>;
+
+/**
+ * The till's queue: the top level sums every issuer's (counts, totals, exceptions), its `link` is
+ * the worst issuer's (cut > offline > online), `limits` and the hot-card version are the home
+ * issuer's; `issuers` has each entry's own figures, home first.
+ */
+export const QueueStatus = QueueStatusBase.extend({ issuers: z.array(IssuerQueueStatus) });
 export type QueueStatus = z.infer<typeof QueueStatus>;
 
 /** One advice in the queue: what the manager's 待上送 / Waiting table shows. */
 export const QueueItem = z.object({
   stan: z.number().int().positive(),
+  /** The issuer entry the advice goes to ('default': the home issuer, before issuer ids). */
+  issuerId: z.string(),
   kind: z.enum(OFFLINE_TXN_TYPES),
   /** For a void: the STAN of the sale it voids. */
   origStan: z.number().int().positive().nullable(),

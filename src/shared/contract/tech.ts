@@ -59,6 +59,39 @@ export const EchoResult = z.object({
 });
 export type EchoResult = z.infer<typeof EchoResult>;
 
+/** One address of an issuer host: its primary, or the backup it fails over to. */
+export const IssuerEndpoint = z.object({
+  role: z.enum(['primary', 'backup']),
+  /** URL or host:port (no secret in it). */
+  address: z.string(),
+  /** The one the terminal sends to now. */
+  inUse: z.boolean(),
+});
+export type IssuerEndpoint = z.infer<typeof IssuerEndpoint>;
+
+/** One issuer entry as the technician sees it (tech.issuers, `cardtill issuers`). */
+export const IssuerInfo = z.object({
+  issuerId: z.string(),
+  name: z.string(),
+  /** 'cardtill-json', 'iso8583-cup', 'file-batch', … */
+  protocol: z.string(),
+  /** The first entry: rows from before issuer ids are its; its link carries the journal head. */
+  home: z.boolean(),
+  cardRanges: z.array(z.string()),
+  endpoints: z.array(IssuerEndpoint),
+  /** Whether this protocol enrols the terminal's key (cardtill-json). */
+  enrols: z.boolean(),
+  /** The terminal key version this issuer acknowledged (null: not yet, or the protocol does not enrol). */
+  enrolledKeyVersion: z.number().int().nullable(),
+  /** When the terminal last signed on with it (ISO), null if never recorded. */
+  lastSignOnAt: z.string().nullable(),
+  /** Its forwarder's link state (null from the CLI: no forwarder runs there). */
+  link: z.enum(['online', 'offline', 'cut']).nullable(),
+  /** An echo sent now through its port, with its round-trip time (null when not asked). */
+  echo: EchoResult.nullable(),
+});
+export type IssuerInfo = z.infer<typeof IssuerInfo>;
+
 export const techMethods = {
   'tech.devices': method({
     req: z.object({}).strict(),
@@ -123,6 +156,15 @@ export const techMethods = {
       detail: z.string().optional(),
       issuers: z.array(EchoResult),
     }),
+    roles: TECH,
+  }),
+  /**
+   * Every issuer entry: protocol, card ranges, endpoints and which one is in use, enrolment and
+   * last sign-on, link state — and with `echo`, an Echo to each at once with its round-trip time.
+   */
+  'tech.issuers': method({
+    req: z.object({ echo: z.boolean().optional() }).strict(),
+    res: z.object({ issuers: z.array(IssuerInfo) }),
     roles: TECH,
   }),
   /** The most recent event-log lines (masked); new lines arrive as `log.line` events. */

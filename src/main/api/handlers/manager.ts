@@ -68,7 +68,7 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
       return {};
     },
     'shift.list': ({ limit }) => shifts.list(limit),
-    'shift.settle': ({ shiftId }) => shifts.settle(shiftId),
+    'shift.settle': ({ shiftId, issuerId }) => shifts.settle(shiftId, issuerId),
     'report.x': () => {
       const report = shifts.xReport();
       ctx.audit.record({ action: 'report.x', shiftId: report.shiftId || undefined });

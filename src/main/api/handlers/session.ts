@@ -17,7 +17,9 @@ export function sessionHandlers(ctx: AppContext): Pick<Handlers, keyof typeof se
       return {};
     },
     'link.set': ({ cut }) => {
+      // The demo switch is the whole issuer side: every issuer entry's port (the home one's is ctx.link).
       ctx.link.setCut(cut);
+      for (const e of ctx.router.entries()) e.port.setCut(cut);
       const link = ctx.sessionInfo().link;
       ctx.emit('link.changed', { link });
       return { link };

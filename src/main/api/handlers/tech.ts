@@ -2,16 +2,16 @@
  * The technician's screen: devices with their configuration, self-tests (test page, read test,
  * issuer echo), the event log, device settings and the diagnostics bundle.
  */
-import { randomBytes } from 'node:crypto';
 import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
-import type { techMethods, ReadTestResult, EchoResult } from '../../../shared/contract/tech';
+import type { techMethods, ReadTestResult } from '../../../shared/contract/tech';
 import type { DeviceEvent } from '../../../shared/devices';
 import { TillError } from '../../../shared/errors';
 import { maskPan } from '../../../shared/card';
 import { DeviceConfig, parseDeviceSpec, specFitsKind } from '../../../drivers/device-spec';
 import { describeEvent } from '../../../drivers/registry';
-import type { EchoCommand } from '../../issuer/port';
+import { describeIssuers, echoEntry } from '../../issuer/directory';
+import { issuerEntries } from '../../config/config';
 import type { IssuerEntry } from '../../issuer/router';
 import { takeStan } from '../../store/terminal-db';
 import { overlayPath, saveDeviceSetting } from '../../devices/overlay';
@@ -20,33 +20,12 @@ import { pcscStatus } from '../../devices/pcsc-status';
 import { buildDiagnostics, diagnosticsFileName } from '../../diagnostics';
 
 export function techHandlers(ctx: AppContext): Pick<Handlers, keyof typeof techMethods> {
-  /** One `Echo` through an issuer entry's port, sent once, with its round-trip time. */
-  const echo = async (e: IssuerEntry): Promise<EchoResult> => {
-    // An echo takes a STAN like every command (ISO 8583 network management does too): the
-    // (terminal, STAN) pair stays unique; the adapter maps it to its own trace space.
-    const cmd: EchoCommand = {
-      kind: 'echo',
-      stan: ctx.db.transaction(() => takeStan(ctx.db))(),
-      time: ctx.clock().toISOString(),
-      id: randomBytes(16).toString('hex'),
-    };
-    const started = performance.now();
-    const out = await e.port.exchange(cmd, 1);
-    const rttMs = Math.round((performance.now() - started) * 10) / 10;
-    const who = { issuerId: e.id, name: e.name, rttMs };
-    if (out.kind === 'answer' && out.answer.result === 'approved') {
-      ctx.log(`tech: issuer echo ok in ${rttMs} ms (${e.id})`);
-      return { ...who, ok: true };
-    }
-    const code =
-      out.kind === 'answer'
-        ? (out.answer.code ?? 'ISSUER_ERROR')
-        : out.kind === 'unknown' && out.failure === 'bad-signature'
-          ? 'ISSUER_BAD_SIGNATURE'
-          : 'ISSUER_UNREACHABLE';
-    const detail = out.kind === 'answer' ? `declined ${code}` : out.detail;
-    ctx.log(`tech: issuer echo failed after ${rttMs} ms (${e.id}): ${detail}`);
-    return { ...who, ok: false, code, detail };
+  const takeEchoStan = () => ctx.db.transaction(() => takeStan(ctx.db))();
+  const echo = async (e: IssuerEntry) => {
+    const r = await echoEntry(e, takeEchoStan, ctx.clock, ctx.log);
+    // An answered echo is news for that issuer's forwarder too: its link is up (the screen agrees).
+    if (r.ok) ctx.offline.lanes.of(e.id).forwarder.noteLink(true);
+    return r;
   };
 
   const device = (id: string) => {
@@ -158,6 +137,23 @@ export function techHandlers(ctx: AppContext): Pick<Handlers, keyof typeof techM
         ...(failed?.code ? { code: failed.code } : {}),
         ...(failed?.detail ? { detail: failed.detail } : {}),
         issuers,
+      };
+    },
+
+    'tech.issuers': async ({ echo: withEcho }) => {
+      const entries = ctx.router.entries();
+      const echoes = withEcho
+        ? new Map((await Promise.all(entries.map((e) => echo(e)))).map((r) => [r.issuerId, r]))
+        : undefined;
+      return {
+        issuers: describeIssuers({
+          entries,
+          // The home entry's url as configured (demo: the embedded simulator's, as in use).
+          configs: issuerEntries(ctx.config, { url: ctx.issuerUrl ?? '', publicKey: '' }),
+          db: ctx.db,
+          link: (id) => ctx.offline.lanes.of(id).forwarder.linkState(),
+          ...(echoes ? { echoes } : {}),
+        }),
       };
     },
 

@@ -59,7 +59,15 @@ export function QueueItems() {
             {q.waiting.map((i) => (
               <tr key={i.stan} data-testid={`waiting-${i.stan}`} data-kind={i.kind}>
                 <td className="mono">{stanText(i.stan)}</td>
-                <td>{kind(i)}</td>
+                <td>
+                  {kind(i)}
+                  {/* The issuer it goes to (a single-issuer till's rows say 'default': no tag). */}
+                  {i.issuerId !== 'default' && (
+                    <span className="tag mono" data-testid={`queue-item-issuer-${i.stan}`}>
+                      {i.issuerId}
+                    </span>
+                  )}
+                </td>
                 <td>{f.dateTime(i.time)}</td>
                 <td className="mono">{i.masked}</td>
                 <td>
@@ -105,7 +113,15 @@ export function QueueItems() {
             {q.forwarded.map((i) => (
               <tr key={i.stan} data-testid={`forwarded-${i.stan}`} data-outcome={i.outcome}>
                 <td className="mono">{stanText(i.stan)}</td>
-                <td>{kind(i)}</td>
+                <td>
+                  {kind(i)}
+                  {/* The issuer it goes to (a single-issuer till's rows say 'default': no tag). */}
+                  {i.issuerId !== 'default' && (
+                    <span className="tag mono" data-testid={`queue-item-issuer-${i.stan}`}>
+                      {i.issuerId}
+                    </span>
+                  )}
+                </td>
                 <td className="mono">{i.masked}</td>
                 <td>{money(i.amountFen)}</td>
                 <td>{f.dateTime(i.forwardedAt)}</td>

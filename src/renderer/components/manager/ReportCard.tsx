@@ -105,12 +105,62 @@ export function VarianceCard({
   );
 }
 
+type Settlement = NonNullable<ReportDoc['report']['settlement']>;
+type IssuerPart = NonNullable<ReportDoc['report']['issuers']>[number];
+
+/**
+ * The Z's settlement: with one issuer its batch; with several, each issuer's batch apart — its
+ * own totals and its own settlement result (a retry sends every batch of the shift again).
+ */
 export function SettlementView({ report, onRetry }: { report: ReportDoc['report']; onRetry?: () => void }) {
-  const { t, money, lang } = useT();
+  if (report.issuers) {
+    return (
+      <div className="issuer-settlements" data-testid="issuer-settlements">
+        {report.issuers.map((p) => (
+          <IssuerSettlement key={p.issuerId} part={p} {...(onRetry ? { onRetry } : {})} />
+        ))}
+      </div>
+    );
+  }
   const s = report.settlement;
   if (!s) return null;
+  return <SettlementBody s={s} testId="settlement" {...(onRetry ? { onRetry } : {})} />;
+}
+
+function IssuerSettlement({ part: p, onRetry }: { part: IssuerPart; onRetry?: () => void }) {
+  const { t, money } = useT();
   return (
-    <section className="settlement" data-testid="settlement" data-status={s.status}>
+    <section className="issuer-settlement" data-testid={`issuer-batch-${p.issuerId}`}>
+      <h4>
+        {t('issuerBatchOf', { name: p.name })} <span className="mono muted">{p.issuerId}</span>
+        {p.batchNo !== null && (
+          <span className="mono" data-testid={`issuer-batch-no-${p.issuerId}`}>
+            {' '}
+            {t('batchNo')} {p.batchNo}
+          </span>
+        )}
+      </h4>
+      <p className="small" data-testid={`issuer-batch-totals-${p.issuerId}`}>
+        {t('issuerSales', { n: String(p.totals.sales.count) })} {money(p.totals.sales.amountFen)} ·{' '}
+        {t('issuerNet')} {money(p.totals.netCardFen)}
+      </p>
+      {p.settlement ? (
+        <SettlementBody
+          s={p.settlement}
+          testId={`settlement-${p.issuerId}`}
+          {...(onRetry ? { onRetry } : {})}
+        />
+      ) : (
+        <p className="muted small">{t('issuerNoBatch')}</p>
+      )}
+    </section>
+  );
+}
+
+function SettlementBody({ s, testId, onRetry }: { s: Settlement; testId: string; onRetry?: () => void }) {
+  const { t, money, lang } = useT();
+  return (
+    <section className="settlement" data-testid={testId} data-status={s.status}>
       <h4>
         {t('settlement')}: <span className={`pill set-${s.status}`}>{t(`set_${s.status}` as WordKey)}</span>
         {s.issuerCode && <span data-testid="settlement-issuer-code"> {errorWords(lang, s.issuerCode)}</span>}
