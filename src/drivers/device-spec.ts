@@ -7,7 +7,8 @@
  *   tcp:192.168.1.50:9100    tcp:printer.local:9100    tcp:[fe80::1]:9100
  *   hid:0c2e:0b8f            hid:0c2e:0b8f?mode=pos             (vendor:product hex; mode
  *                                                                   keyboard (default) | pos)
- *   sim:magstripe | sim:barcode | sim:ic | sim:printer
+ *   psam:<PC/SC reader name>  (the reader holding the PSAM, PBOC e-purse)
+ *   sim:magstripe | sim:barcode | sim:ic | sim:printer | sim:psam
  *
  * parseDeviceSpec never throws: a bad spec is a DeviceSpecError value with a stable code.
  */
@@ -28,6 +29,8 @@ export type DeviceSpec =
     }
   /** `reader: null` means any reader (`pcsc:*`). */
   | { transport: 'pcsc'; reader: string | null }
+  /** The PC/SC reader (exact name) whose slot holds the PSAM. */
+  | { transport: 'psam'; reader: string }
   | { transport: 'tcp'; host: string; port: number }
   | { transport: 'hid'; vendorId: number; productId: number; mode: 'keyboard' | 'pos' }
   /** Linux USB printer class device file (`usblp:/dev/usb/lp0`): write-only, no real-time status. */
@@ -82,6 +85,9 @@ export function parseDeviceSpec(input: string): DeviceSpecResult {
       if (rest === '*') return { ok: true, spec: { transport: 'pcsc', reader: null } };
       if (rest.trim() === '') return fail('BAD_READER', 'pcsc: needs a reader name or *');
       return { ok: true, spec: { transport: 'pcsc', reader: rest } };
+    case 'psam':
+      if (rest.trim() === '') return fail('BAD_READER', 'psam: needs the PC/SC reader name of the PSAM');
+      return { ok: true, spec: { transport: 'psam', reader: rest } };
     case 'tcp':
       return parseTcp(rest);
     case 'hid':
@@ -100,7 +106,7 @@ export function parseDeviceSpec(input: string): DeviceSpecResult {
     default:
       return fail(
         'UNKNOWN_TRANSPORT',
-        'device spec must start with serial:, pcsc:, tcp:, hid:, usblp: or sim:',
+        'device spec must start with serial:, pcsc:, psam:, tcp:, hid:, usblp: or sim:',
       );
   }
 }
@@ -228,6 +234,8 @@ export function formatDeviceSpec(s: DeviceSpec): string {
     }
     case 'pcsc':
       return `pcsc:${s.reader ?? '*'}`;
+    case 'psam':
+      return `psam:${s.reader}`;
     case 'tcp':
       return `tcp:${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`;
     case 'hid':
@@ -248,6 +256,8 @@ export function specFitsKind(kind: ConfigKind, spec: DeviceSpec): boolean {
       return kind === 'magstripe' || kind === 'barcode';
     case 'pcsc':
       return kind === 'ic';
+    case 'psam':
+      return kind === 'psam';
     case 'tcp':
     case 'usblp':
       return kind === 'printer';
@@ -256,7 +266,7 @@ export function specFitsKind(kind: ConfigKind, spec: DeviceSpec): boolean {
   }
 }
 
-export const ConfigKind = z.enum(['magstripe', 'barcode', 'ic', 'printer']);
+export const ConfigKind = z.enum(['magstripe', 'barcode', 'ic', 'printer', 'psam']);
 export type ConfigKind = z.infer<typeof ConfigKind>;
 
 /**

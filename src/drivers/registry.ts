@@ -36,6 +36,7 @@ import {
 } from './barcode/driver';
 import { BARCODE_SCANNER_PAGE } from './hid/pos-scanner';
 import { loadNodeHid } from './hid/hid-source';
+import { createPcscPsam, createSimPsam } from './ic/epurse/psam-driver';
 
 export type { DeviceConfig } from './device-spec';
 
@@ -124,6 +125,8 @@ export function createDemoDevices(): DeviceConfig[] {
     { id: 'sim-scanner', kind: 'barcode', spec: 'sim:barcode' },
     { id: 'sim-ic', kind: 'ic', spec: 'sim:ic' },
     { id: 'sim-printer', kind: 'printer', spec: 'sim:printer' },
+    // The demo PSAM (DEMO-ONLY keys, the demo issuer's): chip purchases on simulated e-purse cards.
+    { id: 'sim-psam', kind: 'psam', spec: 'sim:psam' },
   ];
 }
 
@@ -475,6 +478,12 @@ export class DeviceRegistry {
       case 'printer':
         if (spec.transport === 'sim') return f.simPrinter(config.id, ctx);
         return f.printer(config, spec, ctx);
+      // PBOC e-purse secure module (src/drivers/ic/epurse/psam-driver.ts).
+      case 'psam':
+        if (spec.transport === 'sim') return createSimPsam(config.id, { log: this.log, now: this.clock });
+        if (spec.transport === 'psam')
+          return createPcscPsam(config.id, spec.reader, { log: this.log, now: this.clock });
+        return undefined;
     }
   }
 

@@ -59,8 +59,49 @@ export interface PrinterDriver extends DeviceDriver {
 /** What a simulator can be told to do by the device-simulator panel or a test. */
 export type SimInput =
   | { action: 'swipe'; pan: string; expiry?: string; name?: string; garbled?: boolean }
-  | { action: 'tap'; pan: string; expiry?: string; balanceFen?: number; removeEarly?: boolean }
+  | {
+      action: 'tap';
+      pan: string;
+      expiry?: string;
+      balanceFen?: number;
+      removeEarly?: boolean;
+      /**
+       * A PBOC e-purse card (src/drivers/ic/epurse): it stays in the field for a chip purchase,
+       * keeps its balance and sequences from tap to tap, and `tearAt` makes it leave the field
+       * right after executing that command (its answer lost) — the torn DEBIT of issue 14.
+       */
+      epurse?: boolean;
+      tearAt?: 'debit' | 'credit';
+    }
+  /** The card leaves the reader's field. */
+  | { action: 'remove' }
   | { action: 'scan'; payload: string };
+
+/** One APDU to a card or secure module still in the reader, its answer (a 0-byte answer: gone). */
+export type ApduChannel = (apdu: Uint8Array) => Promise<Uint8Array>;
+
+/** An IC reader that can hand the card in its field to a chip transaction (PBOC e-purse). */
+export interface ChipReader extends DeviceDriver {
+  /** The card now in the field, or undefined when there is none. */
+  chipChannel(): ApduChannel | undefined;
+}
+
+export function isChipReader(d: DeviceDriver | undefined): d is ChipReader {
+  return !!d && typeof (d as ChipReader).chipChannel === 'function';
+}
+
+/** A PSAM (the terminal's secure access module) as a device (src/drivers/ic/epurse/psam-driver.ts). */
+export interface PsamDriver extends DeviceDriver {
+  readonly kind: 'psam';
+  /** The PSAM's channel when it is selected and its terminal number read, else undefined. */
+  channel(): ApduChannel | undefined;
+  /** Terminal number (hex, 6 bytes) read from the PSAM; its last transaction counter seen. */
+  status(): { terminalNumber?: string; counter?: number };
+}
+
+export function isPsam(d: DeviceDriver | undefined): d is PsamDriver {
+  return !!d && d.kind === 'psam' && typeof (d as PsamDriver).channel === 'function';
+}
 
 export interface SimulatedDriver extends DeviceDriver {
   simulate(input: SimInput): void;

@@ -16,6 +16,7 @@ import {
   type SettledTxn,
 } from '../shared/issuer-settlement';
 import { acknowledgeHead } from './journal-heads';
+import { clearChip } from './handlers-epurse';
 import type { ReverseRequest } from '../shared/issuer-protocol';
 import { TXN_KINDS, undoOf, type SettlementBucket } from '../shared/txn-kinds';
 
@@ -155,6 +156,8 @@ function settle(ctx: HandlerCtx, m: SettleMsg): Decision & { extra: Record<strin
   const txns = issuerBatchTxns(ctx, m);
   const totals = totalsOf(txns);
   const matched = totalsEqual(totals, m.totals);
+  // PBOC e-purse: the batch's chip transactions, each TAC verified (./handlers-epurse.ts).
+  const chip = m.chip && m.chip.length > 0 ? clearChip(ctx, m.terminalId, m.chip) : undefined;
   ctx.ledger.db
     .prepare(
       'INSERT INTO settled_batches (terminal_id, batch_no, stan, matched, totals, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -163,7 +166,13 @@ function settle(ctx: HandlerCtx, m: SettleMsg): Decision & { extra: Record<strin
   return {
     result: 'approved',
     extra: {
-      settlement: { batchNo: m.batchNo, matched, totals, ...(matched ? {} : { txns }) },
+      settlement: {
+        batchNo: m.batchNo,
+        matched,
+        totals,
+        ...(matched ? {} : { txns }),
+        ...(chip ? { chip } : {}),
+      },
       ...acknowledgeHead(ctx, m.terminalId, m.journalHead),
     },
   };

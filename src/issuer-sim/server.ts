@@ -24,6 +24,7 @@ import './handlers-offline';
 import './handlers-settlement';
 // Activate and top-up (card life) register themselves too, after settlement: they wrap its reverse.
 import './handlers-card-life';
+import './handlers-epurse';
 
 export interface IssuerSimOptions {
   dataDir: string;

@@ -11,7 +11,7 @@
  * (the demo simulator is started by the host, never here), the devices, the clock.
  */
 import { EventEmitter } from 'node:events';
-import { issuerEntries, type TerminalConfig } from './config/config';
+import { DEFAULT_ISSUER_ID, issuerEntries, type TerminalConfig } from './config/config';
 import type { TerminalKeys } from './keys/terminal-keys';
 import { HttpIssuerLink } from './issuer/http-link';
 import { createIssuerRouter } from './issuer/create-router';
@@ -47,6 +47,9 @@ import { settlementKind } from './jobs/settlement-job';
 import { enrolmentKind } from './jobs/enrolment-job';
 import { ENROLLING_PROTOCOLS, enrolmentState, recordSignOn } from './jobs/enrolment-state';
 import type { EventName, EventPayload, LinkState, SessionInfo } from '../shared/contract';
+import { SqliteGreyStore } from './terminal/grey-store';
+import { ChipPayments } from './terminal/chip-purchase';
+import { isChipReader, isPsam } from '../drivers/types';
 
 export const VERSION = '0.1.0';
 
@@ -308,6 +311,50 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
 
   // Audit: every PIN check and every granted override (src/main/audit); then shifts, void/refund.
   const audit = createAudit(db, clock, () => session.current(), operators);
+
+  // PBOC e-purse (issue 14): sales paid on the chip with the PSAM device; torn ones settled from
+  // the grey records in SQLite. In demo mode the embedded issuer is an e-purse issuer.
+  const epurseIds = new Set(
+    issuerEntries(config, { url: d.issuer.url, publicKey: d.issuer.publicKey })
+      .filter((e) => e.epurse === true)
+      .map((e) => e.id),
+  );
+  const chip = new ChipPayments({
+    terminal,
+    grey: new SqliteGreyStore(db, keys.dataKey, clock),
+    devices: {
+      card: (id) => {
+        const reader = id ? devices.get(id) : undefined;
+        return isChipReader(reader) ? reader.chipChannel() : undefined;
+      },
+      psam: () => {
+        for (const info of devices.list()) {
+          const p = info.kind === 'psam' ? devices.get(info.id) : undefined;
+          const ch = isPsam(p) ? p.channel() : undefined;
+          if (ch) return ch;
+        }
+        return undefined;
+      },
+    },
+    epurseIssuer: (pan) => {
+      const e = router.route(pan);
+      return !!e && (epurseIds.has(e.id) || (demo && e.id === DEFAULT_ISSUER_ID));
+    },
+    timeZone: config.timeZone,
+    terminalNumber: () => {
+      for (const info of devices.list()) {
+        const p = info.kind === 'psam' ? devices.get(info.id) : undefined;
+        const tn = isPsam(p) ? p.status().terminalNumber : undefined;
+        if (tn) return tn;
+      }
+      return undefined;
+    },
+    clock,
+    log,
+    audit,
+  });
+  const chipRecovered = chip.recover();
+  if (chipRecovered) log(`settled ${chipRecovered} chip transaction(s) from their grey records`);
   session.onSignOut = (op, reason) => {
     // An idle sign-out takes the presented card with it: the next operator starts clean (issue 11 #11).
     if (reason === 'idle') terminal.clearCard();
@@ -351,6 +398,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     router,
     issuerUrl: d.issuer.url,
     jobs,
+    chip,
     log,
     clock,
     sessionInfo,

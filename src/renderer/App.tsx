@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTill } from './store';
 import { getBridge } from './bridge';
-import { refreshSession, loadDevices } from './actions';
+import { refreshSession, loadDevices, resolveTornChip } from './actions';
 import { TopBar } from './components/TopBar';
 import { DeviceSimPanel } from './components/DeviceSimPanel';
 import { SignIn } from './screens/SignIn';
@@ -22,7 +22,10 @@ function subscribe(): () => void {
       useTill.getState().setSession({ info });
       if (info.operator && info.operator.id !== before) void loadDevices();
     }),
-    b.on('card.presented', (card) => useTill.getState().setCashier({ card, error: null })),
+    b.on('card.presented', (card) => {
+      useTill.getState().setCashier({ card, error: null });
+      if (useTill.getState().cashier.chipTorn) void resolveTornChip(card);
+    }),
     b.on('card.cleared', () => useTill.getState().setCashier({ card: null })),
     b.on('devices.changed', (list) => useTill.getState().setDevices({ list })),
     b.on('device.error', (e) => {

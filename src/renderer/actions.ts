@@ -162,7 +162,36 @@ export async function submit(
     await loadReceipt(result.stan);
     void loadRecent();
   } catch (e) {
-    get().setCashier({ busy: false, error: asApiError(e) });
+    const error = asApiError(e);
+    // Paid on the chip and the card left after DEBIT: the same card must come back (chip.resolve).
+    const torn = error.code === 'CHIP_TORN' ? /stan (\d+)/.exec(error.detail ?? '') : null;
+    get().setCashier({ busy: false, error, ...(torn ? { chipTorn: { stan: Number(torn[1]) } } : {}) });
+  }
+}
+
+/**
+ * A card presented while a chip purchase is torn: the core reads it, decides from its sequence
+ * and balance whether the debit happened (GET TRANSACTION PROVE) and answers the final row.
+ * Another card (CHIP_CARD_CHANGED) leaves the prompt up.
+ */
+export async function resolveTornChip(card: { cardToken: string }): Promise<void> {
+  const torn = get().cashier.chipTorn;
+  if (!torn || get().cashier.busy) return;
+  get().setCashier({ busy: true, error: null });
+  try {
+    const result = await call('chip.resolve', { cardToken: card.cardToken, stan: torn.stan });
+    get().setCashier({
+      result,
+      busy: false,
+      chipTorn: null,
+      cashDueFen: result.status === 'approved' ? result.otherTenderFen : 0,
+    });
+    if (result.status === 'approved') get().setCashier({ card: null });
+    await loadReceipt(result.stan);
+    void loadRecent();
+  } catch (e) {
+    const error = asApiError(e);
+    get().setCashier({ busy: false, error, ...(error.code === 'NOT_FOUND' ? { chipTorn: null } : {}) });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const DeviceKind = z.enum(['magstripe', 'barcode', 'ic', 'printer', 'wedge']);
+export const DeviceKind = z.enum(['magstripe', 'barcode', 'ic', 'printer', 'wedge', 'psam']);
 export type DeviceKind = z.infer<typeof DeviceKind>;
 
 /** Health of one device as the technician sees it. */
@@ -29,6 +29,11 @@ export interface CardPresented {
   gtin?: string;
   /** Chip: the balance the card itself reports, fen. Informational; the issuer's ledger rules. */
   chipBalanceFen?: number;
+  /**
+   * The card carries a PBOC e-purse application (电子钱包) and its reader can still talk to it:
+   * a sale may be paid on the chip (src/main/terminal/chip-purchase.ts).
+   */
+  epurse?: boolean;
   /** Chip diagnostics (not card data): ATR and UID hex. */
   atr?: string;
   uid?: string;

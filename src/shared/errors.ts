@@ -90,6 +90,14 @@ export const ErrorCode = z.enum([
   'CARD_CAP_EXCEEDED',
   'CARD_ALREADY_ACTIVE',
   'TENDER_SHORT',
+  // PBOC e-purse on the chip (src/main/terminal/chip-purchase.ts, issue 14)
+  'CHIP_TORN',
+  'CHIP_CARD_CHANGED',
+  'CHIP_GREY_PENDING',
+  'CHIP_MAC2_INVALID',
+  'CHIP_EXCEPTION',
+  'CHIP_ERROR',
+  'PSAM_UNAVAILABLE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -254,6 +262,34 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   CARD_BATCH_DUPLICATE: {
     zh: '同一张卡在列表中出现了两次，请删去重复的卡',
     en: 'The same card is in the list twice: remove the duplicate',
+  },
+  CHIP_TORN: {
+    zh: '扣款时卡片离开：请将同一张卡重新放回读卡器，切勿重复收款',
+    en: 'The card left during the chip debit: present the same card again; do not charge again',
+  },
+  CHIP_CARD_CHANGED: {
+    zh: '不是原来那张卡：请放回扣款时的那张卡',
+    en: 'Not the same card: present the card that was being charged',
+  },
+  CHIP_GREY_PENDING: {
+    zh: '该卡有一笔未完成的芯片交易：请先把卡放回读卡器以确认结果',
+    en: 'This card has an unfinished chip transaction: present it again to settle it first',
+  },
+  CHIP_MAC2_INVALID: {
+    zh: '卡片扣款证明（MAC2）校验失败：未收款，已通知店长',
+    en: 'The card’s debit proof (MAC2) failed: not paid, the manager is alerted',
+  },
+  CHIP_EXCEPTION: {
+    zh: '无法确认芯片交易结果：已转店长异常处理，切勿重复收款',
+    en: 'The chip transaction could not be confirmed: sent to the manager’s exceptions; do not charge again',
+  },
+  CHIP_ERROR: {
+    zh: '芯片卡操作失败，未扣款',
+    en: 'The chip card refused the operation: nothing was debited',
+  },
+  PSAM_UNAVAILABLE: {
+    zh: 'PSAM 安全模块不可用，不能在芯片上扣款',
+    en: 'The PSAM (secure module) is not available: cannot pay on the chip',
   },
   UNKNOWN_TXN_KIND: {
     zh: '未知的交易类型：数据可能来自更新的版本或已被改动，请联系技术人员',

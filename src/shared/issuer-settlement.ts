@@ -7,6 +7,7 @@ import { RequestHeader, CardOnWire } from './issuer-protocol';
 import { MAX_FEN } from './money';
 import { WireJournalHead } from './issuer-journal-head';
 import { FIRST_RELEASE_SETTLEMENT_BUCKETS, SETTLEMENT_BUCKETS, type SettlementBucket } from './txn-kinds';
+import { ChipClearingAnswer, ChipClearingItem } from './issuer-epurse';
 
 const fen = z.number().int().min(0).max(MAX_FEN);
 const stan = z.number().int().positive();
@@ -68,6 +69,8 @@ export const SettleRequest = RequestHeader.extend({
   totals: BatchTotals,
   /** The terminal's journal head, acknowledged in the answer (./issuer-journal-head.ts). */
   journalHead: WireJournalHead.optional(),
+  /** Chip purchases and loads of the batch with their TACs, for clearing (./issuer-epurse.ts). */
+  chip: z.array(ChipClearingItem).max(100_000).optional(),
 });
 
 export const SettledTxn = z.object({
@@ -85,6 +88,8 @@ export const SettlementAnswer = z.object({
   matched: z.boolean(),
   totals: BatchTotals,
   txns: z.array(SettledTxn).optional(),
+  /** The clearing of the uploaded chip transactions, when there were any. */
+  chip: ChipClearingAnswer.optional(),
 });
 export type SettlementAnswer = z.infer<typeof SettlementAnswer>;
 

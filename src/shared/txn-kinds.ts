@@ -56,6 +56,11 @@ export interface TotalsLineDecl {
    * counts in it.
    */
   readonly firstRelease: boolean;
+  /**
+   * Printed (and shown on the manager's today screen) only when something was counted in it: a
+   * till without a PSAM never pays on the chip, its reports carry no empty chip lines.
+   */
+  readonly quietWhenZero?: boolean;
 }
 
 /** The X/Z lines, in report order. */
@@ -70,6 +75,23 @@ export const TOTALS_LINE_DECLS = {
   topups: { zh: '充值', en: 'TOP-UPS', print: 'plus', figures: 'cash', firstRelease: false },
   cashouts: { zh: '退卡', en: 'CASH-OUTS', print: 'plus', figures: 'cash', firstRelease: false },
   replacements: { zh: '换卡', en: 'REPLACEMENTS', print: 'plus', figures: 'amount', firstRelease: false },
+  // PBOC e-purse (issue 14): paid on the chip, apart from the host's sales (cleared later by TAC).
+  chipPurchases: {
+    zh: '芯片消费',
+    en: 'CHIP PURCHASES',
+    print: 'plus',
+    figures: 'cash',
+    firstRelease: false,
+    quietWhenZero: true,
+  },
+  chipLoads: {
+    zh: '圈存',
+    en: 'CHIP LOADS',
+    print: 'plus',
+    figures: 'cash',
+    firstRelease: false,
+    quietWhenZero: true,
+  },
 } as const satisfies Record<string, TotalsLineDecl>;
 
 /** Where an approved row of the kind is counted on the X/Z report (src/main/shift/totals.ts). */
@@ -140,6 +162,13 @@ export interface TxnKindDecl {
    * as the cash taken, not added to a total.
    */
   readonly paidOnTerminal: boolean;
+  /**
+   * Where the money moves. `issuer`: at the issuer, online. `chip`: on the card itself, with the
+   * PSAM (PBOC e-purse, issue 14) — the runner sends it to a local port, its unknown outcome is
+   * never reversed at the issuer (the issuer never saw it) but resolved from the card's grey
+   * record (src/main/terminal/chip-purchase.ts), and the issuer clears it later from its TAC.
+   */
+  readonly executesOn: 'issuer' | 'chip';
 }
 
 export interface TxnKind<K extends string = string> extends TxnKindDecl {
@@ -162,6 +191,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 0,
     audit: 'txn.sale',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
   inquiry: {
     wire: 'inquiry',
@@ -177,6 +207,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 1,
     audit: 'txn.inquiry',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
   void: {
     wire: 'void',
@@ -194,6 +225,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 2,
     audit: 'txn.void',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
   refund: {
     wire: 'refund',
@@ -210,6 +242,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 3,
     audit: 'txn.refund',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
   reversal: {
     wire: 'reverse',
@@ -226,6 +259,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 4,
     audit: 'txn.reversal',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
   // Card life (issue 12). The customer pays the value in cash: the row's other_tender_fen is that
   // cash, recorded in the pending row BEFORE the issuer is asked (src/main/terminal/card-life.ts),
@@ -246,6 +280,7 @@ export const TXN_KIND_DECLS = {
     qrCode: 5,
     audit: 'txn.activate',
     paidOnTerminal: true,
+    executesOn: 'issuer',
   },
   topup: {
     wire: 'topup',
@@ -261,6 +296,43 @@ export const TXN_KIND_DECLS = {
     qrCode: 6,
     audit: 'txn.topup',
     paidOnTerminal: true,
+    executesOn: 'issuer',
+  },
+  // PBOC e-purse (issue 14): the chip's own balance, debited with the PSAM, no issuer round trip.
+  // Never reversed by message: a torn DEBIT is resolved on the card (grey record, GET TRANSACTION
+  // PROVE); the issuer learns of it at clearing, from its TAC in the settlement batch.
+  chip_purchase: {
+    wire: 'chip_purchase',
+    wireAliases: [],
+    card: 'debit',
+    drawer: { amount: 'none', otherTender: 'in' },
+    reversedBy: null,
+    offline: false,
+    override: null,
+    totals: 'chipPurchases',
+    settlement: null,
+    title: { zh: '芯片消费', en: 'CHIP PURCHASE' },
+    qrCode: 7,
+    audit: 'txn.chip_purchase',
+    paidOnTerminal: false,
+    executesOn: 'chip',
+  },
+  // 圈存: a load onto the chip, paid in cash on the terminal; the issuer's MAC2 (online) allows it.
+  chip_load: {
+    wire: 'chip_load',
+    wireAliases: [],
+    card: 'credit',
+    drawer: { amount: 'none', otherTender: 'in' },
+    reversedBy: null,
+    offline: false,
+    override: null,
+    totals: 'chipLoads',
+    settlement: null,
+    title: { zh: '圈存', en: 'CHIP LOAD' },
+    qrCode: 8,
+    audit: 'txn.chip_load',
+    paidOnTerminal: true,
+    executesOn: 'chip',
   },
 } as const satisfies Record<
   string,
@@ -474,6 +546,11 @@ export function undoOf(card: CardMoney): 'credit' | 'debit' | 'none' {
 /** The receipt title line, "消费 SALE". */
 export function receiptTitle(k: Pick<TxnKindDecl, 'title'>): string {
   return `${k.title.zh} ${k.title.en}`;
+}
+
+/** Whether the kind runs on the card (executesOn 'chip'); an unknown type does not. */
+export function runsOnChip(type: string, kinds: KindTable = TXN_KINDS): boolean {
+  return kinds.has(type) && kinds.get(type).executesOn === 'chip';
 }
 
 /** The kinds that may be approved offline (the offline queue's `kind` column). */

@@ -25,6 +25,7 @@ import { sm2Z, encodeSignature, decodeSignature } from '../../src/shared/crypto/
 import { Sm2Point, N } from '../../src/shared/crypto/sm2-curve';
 import type { TerminalKeys } from '../../src/main/keys/terminal-keys';
 import type { Db } from '../../src/shared/store/sqlite';
+import type { DeviceHub } from '../../src/main/devices/device-hub';
 
 export interface CoreSpec {
   dataDir: string;
@@ -40,6 +41,10 @@ export interface CoreSpec {
   log?: (line: string) => void;
   /** 'quick' (default): cheap to start, for short-lived processes; 'production': the app's SM2 tables. */
   crypto?: 'quick' | 'production';
+  /** The devices (default none); the chip crash test hands in its e-purse reader and PSAM. */
+  devices?: DeviceHub;
+  /** The issuer entry says `epurse` (PBOC e-purse cards pay on the chip). */
+  epurse?: boolean;
 }
 
 export interface Core {
@@ -181,9 +186,25 @@ export async function bootCore(spec: CoreSpec): Promise<Core> {
     issuer: { url: spec.issuerUrl, publicKey: spec.issuerPublicKeyHex, attempts: spec.attempts },
     offline: spec.offline ?? {},
     devices: [],
+    ...(spec.epurse
+      ? {
+          issuers: [
+            {
+              id: 'default',
+              name: 'default',
+              url: spec.issuerUrl,
+              publicKey: spec.issuerPublicKeyHex,
+              attempts: spec.attempts,
+              cardRanges: [''],
+              epurse: true,
+            },
+          ],
+        }
+      : {}),
   });
   // Below the config file's 500 ms floor on purpose: the link-fault test's blackholes cost 0.3 s.
   config.issuer.timeoutMs = spec.timeoutMs;
+  if (config.issuers) config.issuers[0]!.timeoutMs = spec.timeoutMs;
   const core = await createCore({
     dataDir: spec.dataDir,
     config,
@@ -202,6 +223,7 @@ export async function bootCore(spec: CoreSpec): Promise<Core> {
     },
     log,
     clock,
+    ...(spec.devices ? { devices: spec.devices } : {}),
   });
   return {
     core,

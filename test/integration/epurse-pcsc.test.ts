@@ -14,6 +14,9 @@ import { purchaseTacValid } from '../../src/drivers/ic/epurse/issuer-side';
 import { openPcscChannels, type PcscChannels } from '../../src/drivers/ic/epurse/pcsc-channels';
 import { VirtualEpurseCard, type EpurseCardProfile } from '../../src/drivers/ic/epurse/virtual-epurse';
 import { VirtualPsam } from '../../src/drivers/ic/epurse/virtual-psam';
+import { createPcscPsam } from '../../src/drivers/ic/epurse/psam-driver';
+import { startTestApp } from '../helpers/app';
+import type { CardSummary } from '../../src/shared/contract';
 import { ensurePcscd, portOpen, sleep, type PcscdHandle } from '../helpers/pcscd';
 import { MemoryGreyStore } from '../helpers/epurse-rig';
 import { READER_CARD, READER_PSAM, VPCD_CARD_PORT, VPCD_PSAM_PORT, VpcdApplet } from '../helpers/vpcd-epurse';
@@ -175,5 +178,80 @@ describe.skipIf(!!skip)('e-purse purchase through pcscd + vpcd (card and PSAM on
     expect(card.balanceFen).toBe(850);
     expect(card.records).toHaveLength(1);
     expect(store.open.size).toBe(0);
+  });
+
+  it('the PSAM as a device, psam:<reader name>: connected with the terminal number read from it, its counter shown after a purchase', async () => {
+    const device = createPcscPsam('psam', READER_PSAM);
+    await device.start();
+    try {
+      expect(device.info()).toMatchObject({
+        kind: 'psam',
+        transport: 'psam',
+        path: READER_PSAM,
+        state: 'connected',
+      });
+      expect(device.status().terminalNumber).toBe('000000000001');
+      const via = device.channel()!;
+      const card = new VirtualEpurseCard(profile({ random: () => fromHex('99887766') }));
+      const a = await present(card);
+      const store = new MemoryGreyStore();
+      const before = psamApplet.terminalSeq;
+      const r = await runPurchase({
+        transmit: (to, apdu) => (to === 'psam' ? via(apdu) : ch.transmit(to, apdu)),
+        store,
+        terminalNumber,
+        amountFen: 100,
+        now,
+      });
+      await takeAway(a);
+      expect(r.balanceAfterFen).toBe(900);
+      expect(device.status().counter).toBe(before);
+      expect(device.info().detail).toBe(`终端号 T/N 00 00 00 00 00 01 · 交易序号 counter ${before}`);
+    } finally {
+      await device.stop();
+    }
+    expect(device.info().state).toBe('disconnected');
+  });
+
+  it('at the till on the real stack (pcsc: card reader, psam: PSAM): paid on the chip, torn at DEBIT, presented again, counted once', async () => {
+    const t = await startTestApp({
+      config: {
+        devices: [
+          { id: 'ic', kind: 'ic', spec: `pcsc:${READER_CARD}` },
+          { id: 'psam', kind: 'psam', spec: `psam:${READER_PSAM}` },
+        ],
+      } as never,
+    });
+    try {
+      await t.signIn();
+      const card = new VirtualEpurseCard({ cardNumber: '8888020000000010', balanceFen: 10_000 });
+      const presentToTill = async () => {
+        const seen = new Promise<CardSummary>((r) => t.app.terminal.once('card.presented', r));
+        const applet = await present(card);
+        return { applet, summary: await seen };
+      };
+      const first = await presentToTill();
+      const r = await t.call('sale.authorize', { cardToken: first.summary.cardToken, amountFen: 1_500 });
+      expect(r).toMatchObject({ type: 'chip_purchase', status: 'approved', balanceFen: 8_500 });
+      await takeAway(first.applet);
+
+      const torn = await presentToTill();
+      torn.applet.tearAfter = (apdu) => apdu[1] === 0x54;
+      const e = await t.callError('sale.authorize', { cardToken: torn.summary.cardToken, amountFen: 2_000 });
+      expect(e.code).toBe('CHIP_TORN');
+      await torn.applet.gone;
+      await ch.cardAbsent('card');
+      expect(card.balanceFen).toBe(6_500); // the card did debit; the till does not know yet
+      const stan = Number(/stan (\d+)/.exec(e.detail ?? '')![1]);
+
+      const again = await presentToTill();
+      const settled = await t.call('chip.resolve', { cardToken: again.summary.cardToken, stan });
+      await takeAway(again.applet);
+      expect(settled).toMatchObject({ stan, status: 'approved', balanceFen: 6_500 });
+      expect(card.balanceFen).toBe(6_500);
+      expect(card.records).toHaveLength(2);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -49,6 +49,7 @@ const KINDS = defineKinds({
     qrCode: 40,
     audit: 'txn.cashout',
     paidOnTerminal: false,
+    executesOn: 'issuer',
   },
 });
 const CASHOUT = 'cashout' as TxnType; // the store's parameter type is the production union
@@ -289,6 +290,7 @@ const REDEEM_KINDS = defineKinds(
       qrCode: 41,
       audit: 'txn.redeem',
       paidOnTerminal: false,
+      executesOn: 'issuer',
     },
   },
   {

@@ -11,6 +11,7 @@ import { FORMAT_WORDS } from '../../src/renderer/i18n/format';
 import { CARD_LIFE_WORDS } from '../../src/renderer/i18n/card-life';
 import { CARD_BATCH_WORDS } from '../../src/renderer/i18n/card-batch';
 import { CARD_MONEY_WORDS } from '../../src/renderer/i18n/card-money';
+import { CHIP_WORDS } from '../../src/renderer/i18n/chip';
 
 describe('i18n', () => {
   it('every word exists in 简体中文 and English', () => {
@@ -33,6 +34,7 @@ describe('i18n', () => {
       CARD_LIFE_WORDS,
       CARD_BATCH_WORDS,
       CARD_MONEY_WORDS,
+      CHIP_WORDS,
     };
     const seen = new Map<string, string>();
     const clashes: string[] = [];

@@ -64,6 +64,7 @@ const FIELDS: Record<keyof TxnKindDecl, (v: unknown) => boolean> = {
   qrCode: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255,
   audit: (v) => typeof v === 'string' && /^txn\.[a-z_]+$/.test(v),
   paidOnTerminal: (v) => typeof v === 'boolean',
+  executesOn: (v) => v === 'issuer' || v === 'chip',
 };
 
 describe('the kinds table', () => {
@@ -81,7 +82,17 @@ describe('the kinds table', () => {
   });
 
   it('the kinds of the first release, with their meaning', () => {
-    expect([...TXN_TYPES]).toEqual(['sale', 'inquiry', 'void', 'refund', 'reversal', 'activate', 'topup']);
+    expect([...TXN_TYPES]).toEqual([
+      'sale',
+      'inquiry',
+      'void',
+      'refund',
+      'reversal',
+      'activate',
+      'topup',
+      'chip_purchase',
+      'chip_load',
+    ]);
     expect(TxnTypeSchema.options).toEqual([...TXN_TYPES]);
     const m = (t: TxnType) => {
       const k = TXN_KINDS.get(t);
@@ -95,6 +106,9 @@ describe('the kinds table', () => {
     // Card life (issue 12): value onto the card, its cash into the drawer; online only.
     expect(m('activate')).toEqual(['activate', 'credit', 'none', 'in', 'reversal', false, null]);
     expect(m('topup')).toEqual(['topup', 'credit', 'none', 'in', 'reversal', false, null]);
+    // PBOC e-purse (issue 14): on the chip, never reversed by message, cleared by TAC.
+    expect(m('chip_purchase')).toEqual(['chip_purchase', 'debit', 'none', 'in', null, false, null]);
+    expect(m('chip_load')).toEqual(['chip_load', 'credit', 'none', 'in', null, false, null]);
     expect([...OFFLINE_TXN_TYPES]).toEqual(['sale', 'void']);
     expect(TXN_KINDS.inSettlement().map((k) => k.type)).toEqual([
       'sale',
@@ -171,18 +185,18 @@ describe('the kinds table', () => {
     expect(() => defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 0 } })).toThrow(
       /qrCode 0 used twice/,
     );
-    expect(() => defineKinds({ ...base, x: { ...base.refund, qrCode: 7 } })).toThrow(
+    expect(() => defineKinds({ ...base, x: { ...base.refund, qrCode: 77 } })).toThrow(
       /wire command refund used twice/,
     );
     expect(() =>
-      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 7, reversedBy: 'nope' } }),
+      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 77, reversedBy: 'nope' } }),
     ).toThrow(/unknown kind nope/);
     expect(() =>
-      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 7, reversedBy: 'sale' } }),
+      defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 77, reversedBy: 'sale' } }),
     ).toThrow(/must be an undo kind/);
     expect(() => defineKinds({ ...base, x: { ...base.refund, wire: 'x', qrCode: 256 } })).toThrow(/byte/);
     expect(() =>
-      defineKinds({ ...base, x: { ...base.inquiry, wire: 'x', qrCode: 7, reversedBy: 'reversal' } }),
+      defineKinds({ ...base, x: { ...base.inquiry, wire: 'x', qrCode: 77, reversedBy: 'reversal' } }),
     ).toThrow(/moves no money/);
   });
 
@@ -243,6 +257,8 @@ describe('the kinds table', () => {
       reversal: true,
       activate: true,
       topup: true,
+      chip_purchase: true,
+      chip_load: true,
     };
     // @ts-expect-error — 'reversal' is missing, which must not compile.
     const missing: Record<TxnType, true> = {
@@ -252,6 +268,8 @@ describe('the kinds table', () => {
       refund: true,
       activate: true,
       topup: true,
+      chip_purchase: true,
+      chip_load: true,
     };
     // @ts-expect-error — 'giftwrap' is not a kind.
     const extra: TxnType = 'giftwrap';
@@ -324,6 +342,8 @@ describe('reports follow the declaration', () => {
       'type,reversal,0,0,0.00',
       'type,activate,0,0,0.00',
       'type,topup,0,0,0.00',
+      'type,chip_purchase,0,0,0.00',
+      'type,chip_load,0,0,0.00',
     ];
     expect(lines({ ...report, totals })).toEqual(expected);
     const { byKind: _dropped, ...frozenBefore } = totals;

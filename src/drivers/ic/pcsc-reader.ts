@@ -7,7 +7,7 @@
  * 'error' and never reports readers again. We then drop that NFC object, probe pcscd's socket
  * every retryMs and build a new one when the daemon is back — no restart of the app needed.
  */
-import type { DeviceDriver } from '../types';
+import type { ApduChannel, ChipReader } from '../types';
 import { toHex } from './apdu';
 import { DeviceHub } from './device-hub';
 import { IcError, PCSC_UNAVAILABLE } from './errors';
@@ -21,7 +21,8 @@ import {
   type NfcLike,
   type NfcReaderLike,
 } from './pcsc-stack';
-import { DEMO_AID, readStoredValueCard, readUid, type Transmit } from './stored-value-app';
+import { DEMO_AID, panFromSerial, readStoredValueCard, readUid, type Transmit } from './stored-value-app';
+import { readEpurse } from './epurse/flow';
 
 export interface PcscReaderConfig {
   id: string;
@@ -44,7 +45,7 @@ export function readerMatches(pattern: string, name: string): boolean {
   return pattern === '*' || pattern === name || name.toLowerCase().includes(pattern.toLowerCase());
 }
 
-export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions = {}): DeviceDriver {
+export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions = {}): ChipReader {
   const log = opts.log ?? (() => {});
   const retryMs = opts.retryMs ?? 1000;
   const apduTimeoutMs = opts.apduTimeoutMs ?? 5000;
@@ -132,6 +133,10 @@ export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions 
     log(`pcsc: reader attached: ${r.name}`);
     hub.setState('connected', r.name);
     r.on('card', (card) => onCard(r, card.atr));
+    // An e-purse card handed to a chip purchase is usable only while it stays in the field.
+    r.on('card.off', () => {
+      if (field?.reader === r) field = undefined;
+    });
     r.on('end', () => {
       if (readers.get(r.name) !== r) return;
       readers.delete(r.name);
@@ -146,6 +151,40 @@ export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions 
     hub.setState('disconnected', detail);
   }
 
+  /** The PBOC e-purse card now in a reader's field (a chip purchase talks to it through here). */
+  let field: { reader: NfcReaderLike; channel: ApduChannel } | undefined;
+
+  /**
+   * A card without the stored-value application may carry a PBOC e-purse (src/drivers/ic/epurse):
+   * read its public info and balance and keep it for a chip purchase while it is in the field.
+   */
+  async function readEpurseCard(
+    r: NfcReaderLike,
+    transmit: Transmit,
+    entryMode: ReturnType<typeof entryModeForReader>,
+    atr: string | undefined,
+  ): Promise<boolean> {
+    let read;
+    try {
+      read = await readEpurse((_to, apdu) => transmit(apdu));
+    } catch {
+      return false; // neither application: the stored-value error stands
+    }
+    const pan = panFromSerial(read.info.appSerial);
+    if (!pan) return false;
+    // A torn command through pcscd answers 0 bytes: the chip flow treats it as the card gone.
+    field = { reader: r, channel: (apdu) => transmit(apdu).catch(() => new Uint8Array(0)) };
+    hub.card({
+      pan,
+      entryMode,
+      expiry: read.info.endDate.slice(2, 6),
+      chipBalanceFen: read.balanceFen,
+      epurse: true,
+      ...(atr ? { atr } : {}),
+    });
+    return true;
+  }
+
   function onCard(r: NfcReaderLike, atrBuf: Buffer | undefined): void {
     if (stopped || reading.has(r.name)) return;
     const job = readCard(r, atrBuf).finally(() => reading.delete(r.name));
@@ -156,6 +195,7 @@ export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions 
     const atr = atrBuf ? toHex(atrBuf) : undefined;
     const entryMode = entryModeForReader(r.name);
     log(`pcsc: card on ${r.name}, ATR ${atr ?? '-'}`);
+    field = undefined; // a new card: the previous one left the field
     const transmit: Transmit = (apdu) =>
       withTimeout(
         Promise.resolve().then(() => r.transmit(Buffer.from(apdu), 258)),
@@ -174,6 +214,12 @@ export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions 
       });
     } catch (e) {
       if (stopped) return;
+      if (
+        e instanceof IcError &&
+        e.code === 'CARD_UNSUPPORTED' &&
+        (await readEpurseCard(r, transmit, entryMode, atr))
+      )
+        return;
       if (e instanceof IcError && e.code !== 'CARD_REMOVED') {
         log(`pcsc: ${e.code} ${e.message} (ATR ${atr ?? '-'})`);
         hub.error(e.code, e.message);
@@ -207,6 +253,7 @@ export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions 
     },
     async stop() {
       stopped = true;
+      field = undefined;
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = undefined;
       await Promise.allSettled([...reading.values()]);
@@ -215,6 +262,7 @@ export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions 
     },
     info: () => hub.info(),
     onEvent: (l) => hub.on(l),
+    chipChannel: () => field?.channel,
   };
 }
 

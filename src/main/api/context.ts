@@ -21,6 +21,7 @@ import type { Forwarder } from '../../offline-queue/forwarder';
 import type { OfflineLanes } from '../../offline-queue/lanes';
 import type { IssuerRouter } from '../issuer/router';
 import type { JobQueue } from '../jobs/queue';
+import type { ChipPayments } from '../terminal/chip-purchase';
 import type { EventName, EventPayload, SessionInfo } from '../../shared/contract';
 
 export interface AppContext {
@@ -58,6 +59,8 @@ export interface AppContext {
   issuerUrl?: string;
   /** The persistent job queue: reversals, advices, settlement, enrolment; its dead letters (src/main/jobs). */
   jobs: JobQueue;
+  /** PBOC e-purse: sales paid on the chip with the PSAM, torn ones, exceptions (terminal/chip-purchase.ts). */
+  chip?: ChipPayments;
   log: EventLog;
   clock: () => Date;
   sessionInfo(): SessionInfo;

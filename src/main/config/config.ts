@@ -9,8 +9,8 @@ import { isTimeZone } from '../../shared/local-time';
 
 export const DeviceConfig = z.object({
   id: z.string().min(1).max(40),
-  kind: z.enum(['magstripe', 'barcode', 'ic', 'printer']),
-  /** serial:/dev/ttyUSB0?baud=9600 · pcsc:<reader name> · tcp:host:9100 · hid:<vid>:<pid> · sim:<kind> */
+  kind: z.enum(['magstripe', 'barcode', 'ic', 'printer', 'psam']),
+  /** serial:/dev/ttyUSB0?baud=9600 · pcsc:<reader name> · psam:<reader name> · tcp:host:9100 · hid:<vid>:<pid> · sim:<kind> */
   spec: z.string().min(1),
   options: z.record(z.string(), z.unknown()).optional(),
 });
@@ -32,6 +32,11 @@ export const IssuerEntryConfig = z.object({
   timeoutMs: z.number().int().min(500).max(60_000).default(8000),
   attempts: z.number().int().min(1).max(5).default(2),
   cardRanges: z.array(CardRange).min(1),
+  /**
+   * Its cards carry a PBOC e-purse (电子钱包): a sale with such a card read by an IC reader is
+   * paid on the chip with the PSAM, not online (src/main/terminal/chip-purchase.ts, issue 14).
+   */
+  epurse: z.boolean().optional(),
   /**
    * This issuer's own offline limits (src/offline-queue/config.ts), over the top-level `offline`
    * block: a field left out takes the top-level value (default: today's limits).

@@ -35,6 +35,7 @@ const WIRE_TYPE: Record<IssuerCommand['kind'], string> = {
   refund: 'refund',
   activate: 'activate',
   topup: 'topup',
+  chip_load_auth: 'chip-load-auth',
   reverse: 'reverse',
   advice: 'advice',
   hotcards: 'hotcards',
@@ -89,6 +90,8 @@ export function encodeCommand(
     case 'activate':
     case 'topup':
       return { ...header, card: cmd.card, amountFen: cmd.amountFen, cashFen: cmd.cashFen };
+    case 'chip_load_auth':
+      return { ...header, ...cmd.load };
     case 'reverse':
       return { ...header, origStan: cmd.origStan };
     case 'advice':
@@ -104,6 +107,7 @@ export function encodeCommand(
         carriedStans: cmd.carriedStans,
         excludedStans: cmd.excludedStans,
         totals: cmd.totals,
+        ...(cmd.chip && cmd.chip.length > 0 ? { chip: cmd.chip } : {}),
       };
     case 'echo':
       return header;

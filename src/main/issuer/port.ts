@@ -11,6 +11,7 @@
 import type { ErrorCode } from '../../shared/errors';
 import type { AdviceItem, AdviceResult, HotcardsAnswer } from '../../shared/issuer-protocol-offline';
 import type { BatchTotals, SettlementAnswer } from '../../shared/issuer-settlement';
+import type { ChipClearingItem, ChipLoadAuthFields } from '../../shared/issuer-epurse';
 import type { LinkFailure } from './link';
 import type { EnrolKeys } from './enrol';
 
@@ -64,6 +65,8 @@ export type ActivateCommand = CommandBase & {
 };
 export type TopupCommand = CommandBase & { kind: 'topup'; card: CardRef; amountFen: number; cashFen: number };
 export type ReverseCommand = CommandBase & { kind: 'reverse'; origStan: number };
+/** PBOC e-purse load (圈存): the issuer checks the card's MAC1 and answers MAC2 (`extra.mac2`). */
+export type ChipLoadAuthCommand = CommandBase & { kind: 'chip_load_auth'; load: ChipLoadAuthFields };
 export type AdviceCommand = CommandBase & { kind: 'advice'; advices: AdviceItem[] };
 export type HotcardsCommand = CommandBase & { kind: 'hotcards'; sinceVersion: number };
 export type SettleCommand = CommandBase & {
@@ -74,6 +77,8 @@ export type SettleCommand = CommandBase & {
   carriedStans: number[];
   excludedStans: number[];
   totals: BatchTotals;
+  /** Chip purchases and loads of the batch, with their TACs (PBOC e-purse clearing). */
+  chip?: ChipClearingItem[];
 };
 export type EchoCommand = CommandBase & { kind: 'echo' };
 
@@ -84,6 +89,7 @@ export type IssuerCommand =
   | RefundCommand
   | ActivateCommand
   | TopupCommand
+  | ChipLoadAuthCommand
   | ReverseCommand
   | AdviceCommand
   | HotcardsCommand
@@ -111,10 +117,33 @@ export interface IssuerAnswer {
   advice?: { results: AdviceResult[] };
   /** For a `hotcards`: the list's new version and the change (or the whole list). */
   hotcards?: HotcardsAnswer;
+  /**
+   * A chip purchase or load run on the card by the local chip port (not an issuer): the card's
+   * proof and counters, journaled with the row (src/main/terminal/chip-purchase.ts).
+   */
+  chip?: ChipProof;
   /** What the adapter could not read in a message-specific part of the answer. */
   malformed?: string;
   /** The message's own answer fields (advice results, hot-card lists), unparsed. */
   extra: Record<string, unknown>;
+}
+
+/** What the card answered for a chip purchase or load: what clearing needs (TAC) and the journal keeps. */
+export interface ChipProof {
+  kind: 'purchase' | 'load';
+  /** The card's offline (purchase) or online (load) sequence this transaction used. */
+  seq: number;
+  balanceAfterFen: number;
+  /** Hex: the PSAM's terminal number and its transaction counter (purchase; '' for a load). */
+  terminalNumber: string;
+  terminalSeq: string;
+  /** Hex BCD YYYYMMDD, hhmmss: what the card MACed. */
+  date: string;
+  time: string;
+  algId: number;
+  tac: string;
+  /** Proved after tearing with GET TRANSACTION PROVE. */
+  proved: boolean;
 }
 
 /** How one exchange ended: always one of these, never a thrown link error. */

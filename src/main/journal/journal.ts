@@ -30,6 +30,19 @@ export interface JournalBody {
   authCode?: string;
   origStan?: number;
   operatorId?: string;
+  /** A chip purchase / load (issue 14): the card's sequence, balance after, PSAM counter, TAC. */
+  chip?: {
+    kind: 'purchase' | 'load';
+    seq: number;
+    balanceAfterFen: number;
+    terminalNumber: string;
+    terminalSeq: string;
+    date: string;
+    time: string;
+    algId: number;
+    tac: string;
+    proved: boolean;
+  };
   time: string;
   terminalId: string;
   keyVersion: number;

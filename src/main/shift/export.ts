@@ -84,7 +84,8 @@ function kindLine(t: ShiftReport['totals'], k: TxnKind): { count: number; amount
   const mine = t.byKind?.[k.type];
   if (mine) return mine;
   if (t.byKind || k.totals === null) return { count: 0, amountFen: 0 };
-  const b = (t as unknown as Record<string, { count: number; amountFen?: number } | undefined>)[k.totals];
+  // Kinds newer than that release (chip purchases) have no bucket field of their own.
+  const b = (t as unknown as Partial<Record<string, { count: number; amountFen?: number }>>)[k.totals];
   return { count: b?.count ?? 0, amountFen: b?.amountFen ?? 0 };
 }
 

@@ -7,7 +7,14 @@
 import type { SettledTxn } from '../../shared/issuer-settlement';
 
 export type DiscrepancyKind =
-  'missing_at_issuer' | 'missing_at_terminal' | 'amount_differs' | 'in_offline_queue';
+  | 'missing_at_issuer'
+  | 'missing_at_terminal'
+  | 'amount_differs'
+  | 'in_offline_queue'
+  // Chip clearing (PBOC e-purse, src/shared/issuer-epurse.ts), reported by the issuer.
+  | 'chip_bad_tac'
+  | 'chip_sequence_gap'
+  | 'chip_duplicate';
 
 export interface Discrepancy {
   kind: DiscrepancyKind;
@@ -36,6 +43,18 @@ export const DISCREPANCY_ACTIONS: Record<DiscrepancyKind, { zh: string; en: stri
   in_offline_queue: {
     zh: '仍在离线队列中，尚未送达发卡方：恢复联网并上送队列，将在下一批次结算。',
     en: 'Still in the offline queue, not yet at the issuer: restore the link and forward the queue; it settles with the next batch.',
+  },
+  chip_bad_tac: {
+    zh: '芯片交易的TAC校验失败：发卡方不认可此笔扣款。保留签名日志，联系发卡方核查该卡与PSAM。',
+    en: 'The chip transaction’s TAC failed the issuer’s check: it does not accept this debit. Keep the signed journal and ask the issuer to examine the card and the PSAM.',
+  },
+  chip_sequence_gap: {
+    zh: '该卡的芯片交易序号有缺口：有交易未上送（可能在别处或未决灰记录）。核对本机待定芯片交易并联系发卡方。',
+    en: 'A gap in the card’s chip sequence: a transaction was not uploaded (elsewhere, or a grey record). Check this till’s unresolved chip transactions and ask the issuer.',
+  },
+  chip_duplicate: {
+    zh: '重复的芯片交易（同一卡同一序号已清算）：不会重复入账。核对日志，如为重复记录请联系技术员。',
+    en: 'A duplicate chip transaction (same card and sequence already cleared): not counted twice. Check the journal; call the technician if the till recorded it twice.',
   },
 };
 

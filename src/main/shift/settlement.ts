@@ -27,6 +27,7 @@ import { assertKnownTypes } from './totals';
 import { TXN_KINDS, kindOf, type KindTable } from '../../shared/txn-kinds';
 import { ShiftStore } from './shift-store';
 import { offlineQueueFromDb, type OfflineQueueView } from './offline-hook';
+import type { ChipClearingItem } from '../../shared/issuer-epurse';
 import { issuerFilter } from './issuer-totals';
 import { DEFAULT_ISSUER_ID } from '../config/config';
 
@@ -41,6 +42,8 @@ export interface SettlerOptions {
   kinds?: KindTable;
   /** Where an answer that is not a settlement is explained (the event log). */
   log?: (line: string) => void;
+  /** The batch's chip purchases and loads with their TACs, uploaded for clearing (terminal/chip-clearing.ts). */
+  chipItems?: (b: BatchRow, rows: readonly string[] | undefined) => ChipClearingItem[];
 }
 
 /** An issuer entry a shift's close may make a batch for. */
@@ -289,6 +292,7 @@ export function createSettler(o: SettlerOptions): Settler {
       const rows = rowsOf(b.issuer_id);
       const totals = batchTotals(o.db, b, kinds, rows);
       const q = queued(b);
+      const chip = o.chipItems?.(b, rows) ?? [];
       const command: SettleCommand = o.db.transaction(() => ({
         kind: 'settle' as const,
         stan: takeStan(o.db),
@@ -300,6 +304,7 @@ export function createSettler(o: SettlerOptions): Settler {
         carriedStans: JSON.parse(b.carried_in) as number[],
         excludedStans: JSON.parse(b.carried_out) as number[],
         totals,
+        ...(chip.length > 0 ? { chip } : {}),
       }))();
       const rec = (
         status: SettlementInfo['status'],
@@ -321,11 +326,38 @@ export function createSettler(o: SettlerOptions): Settler {
         );
         return rec('bad_answer', null, q.map(queuedDiscrepancy));
       }
+      // What chip clearing found (a bad TAC, a gap in a card's sequence, a duplicate) keeps the
+      // batch unmatched: the manager sees each one with what to do.
+      const chipFound = chipDiscrepancies(chip, ans.chip?.discrepancies ?? []);
       // Matched: settled, with no discrepancy — advices it carried out are in `carriedOut`.
-      if (ans.matched && totalsEqual(ans.totals, totals)) return rec('settled', ans.totals, []);
-      return rec('unmatched', ans.totals, reconcile(batchItems(o.db, b, kinds, rows), ans.txns ?? [], q));
+      if (ans.matched && totalsEqual(ans.totals, totals) && chipFound.length === 0)
+        return rec('settled', ans.totals, []);
+      return rec('unmatched', ans.totals, [
+        ...(ans.matched ? [] : reconcile(batchItems(o.db, b, kinds, rows), ans.txns ?? [], q)),
+        ...chipFound,
+      ]);
     },
   };
+}
+
+function chipDiscrepancies(
+  sent: readonly ChipClearingItem[],
+  found: ReadonlyArray<{ stan: number; kind: 'chip_bad_tac' | 'chip_sequence_gap' | 'chip_duplicate' }>,
+): Discrepancy[] {
+  const byStan = new Map(sent.map((c) => [c.stan, c]));
+  return found.map((f) => {
+    const c = byStan.get(f.stan);
+    const fen = c ? c.amountFen : null;
+    return {
+      kind: f.kind,
+      stan: f.stan,
+      type: c?.kind === 'load' ? 'chip_load' : 'chip_purchase',
+      terminalFen: fen,
+      issuerFen: f.kind === 'chip_sequence_gap' ? fen : null,
+      time: '',
+      action: DISCREPANCY_ACTIONS[f.kind],
+    };
+  });
 }
 
 function queuedDiscrepancy(q: { stan: number; type: string; amountFen: number; time: string }): Discrepancy {

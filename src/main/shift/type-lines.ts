@@ -11,14 +11,15 @@ const minus = (fen: number) => (fen === 0 ? formatMoney(0) : `-${formatMoney(fen
 
 /**
  * `[words ×count, amount]` for every line the totals carry, in declared order: a first-release line
- * always (it is always in the totals), a later one when present — a Z frozen before it has not.
+ * always (it is always in the totals), a later one when present — a Z frozen before it has not —
+ * and a quiet one (chip purchases) only when something was counted in it.
  */
 export function typeLinePairs(totals: object, kinds: KindTable): Array<[string, string]> {
   const lines = totals as Record<string, { count: number; amountFen?: number } | undefined>;
   const out: Array<[string, string]> = [];
   for (const l of kinds.totalsLines) {
     const line = lines[l.bucket];
-    if (l.print === 'none' || !line) continue;
+    if (l.print === 'none' || !line || (l.quietWhenZero && line.count === 0)) continue;
     const amount = line.amountFen ?? 0;
     out.push([
       `${l.zh} ${l.en} ×${line.count}`,

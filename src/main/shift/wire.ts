@@ -15,6 +15,7 @@ import { AuditLog } from '../audit/audit-log';
 import { ShiftService } from './shift-service';
 import { createSettler } from './settlement';
 import { offlineQueueFromDb } from './offline-hook';
+import { chipClearingItems } from '../terminal/chip-clearing';
 import { VoidRefund } from '../terminal/void-refund';
 import type { OfflineStore } from '../../offline-queue/store';
 
@@ -60,6 +61,8 @@ export function createShiftPieces(p: {
     router: p.terminal.runner.router,
     clock: p.clock,
     log: p.log,
+    // PBOC e-purse: each chip purchase / load goes to clearing with its TAC.
+    chipItems: (b, rows) => chipClearingItems(p.store, b, rows),
   });
   const shifts = new ShiftService({
     db: p.db,

@@ -10,6 +10,7 @@ import { SHIFT_MIGRATIONS } from '../shift/schema';
 import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
 import { JOBS_MIGRATIONS } from '../jobs/schema';
 import { JOURNAL_MIGRATIONS } from '../journal/schema';
+import { GREY_MIGRATIONS } from '../terminal/grey-store';
 
 export const TERMINAL_MIGRATIONS: Migration[] = [
   ...CORE_MIGRATIONS,
@@ -18,6 +19,7 @@ export const TERMINAL_MIGRATIONS: Migration[] = [
   ...OFFLINE_MIGRATIONS,
   ...JOBS_MIGRATIONS,
   ...JOURNAL_MIGRATIONS,
+  ...GREY_MIGRATIONS,
 ];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {

@@ -27,6 +27,9 @@ const COMMAND_OF_WIRE: Partial<Record<string, RunnerKind['command'] & IssuerComm
   refund: 'refund',
   activate: 'activate',
   topup: 'topup',
+  // Run on the chip by a local port (chip-purchase.ts), which reads these commands' amounts.
+  chip_purchase: 'authorize',
+  chip_load: 'topup',
 };
 
 export function runnerKind(type: string): RunnerKind {

@@ -22,10 +22,17 @@ import { randomBytes } from 'node:crypto';
 import { maskPan } from '../../shared/card';
 import { TillError, type ErrorCode } from '../../shared/errors';
 import type { OfflineStore } from '../../offline-queue/store';
-import type { ExchangeOutcome, IssuerAnswer, IssuerCommand, CardRef, ReverseCommand } from '../issuer/port';
+import type {
+  ExchangeOutcome,
+  IssuerAnswer,
+  IssuerCommand,
+  IssuerPort,
+  CardRef,
+  ReverseCommand,
+} from '../issuer/port';
 import type { IssuerEntry, IssuerRouter } from '../issuer/router';
 import { runnerKind, reversedWhenRecovered, type RunnerKind } from './kind-facts';
-import type { TxnType } from '../../shared/txn-kinds';
+import { runsOnChip, type TxnType } from '../../shared/txn-kinds';
 import type { ReversalSpec, TxnRow, TxnStore } from './txn-store';
 
 export interface RunnerOptions {
@@ -66,6 +73,13 @@ export interface RunRequest {
   local?: () => TxnRow;
   /** Told the issuer's answer before it is committed (card life reads the cap it reports). */
   onAnswer?: (answer: IssuerAnswer) => void;
+  /**
+   * Executes the command here instead of at the routed issuer: the chip and its PSAM
+   * (chip-purchase.ts, kinds with `executesOn: 'chip'`). Same pending row, same finalize and
+   * journal. It may throw a TillError to leave the row pending: the chip's grey record then
+   * decides it when the card comes back (recovery leaves chip rows to it).
+   */
+  port?: Pick<IssuerPort, 'exchange'>;
 }
 
 /** What the participants share while one transaction runs. */
@@ -214,9 +228,12 @@ export class TransactionRunner {
 
   private async send(ctx: TxnContext): Promise<Vote> {
     if (ctx.localDecline) return 'ABORTED';
-    const out = await ctx.issuer!.port.exchange(ctx.command!, ctx.issuer!.attempts);
+    const local = ctx.req.port;
+    const out = await (local ?? ctx.issuer!.port).exchange(ctx.command!, ctx.issuer!.attempts);
     ctx.outcome = out;
-    this.o.onLink?.(out.kind === 'answer', out.kind === 'answer' ? undefined : out.detail, ctx.issuer!.id);
+    // A local port (the chip) says nothing about the issuer link.
+    if (!local)
+      this.o.onLink?.(out.kind === 'answer', out.kind === 'answer' ? undefined : out.detail, ctx.issuer!.id);
     return out.kind === 'answer' ? 'PREPARED' : 'ABORTED';
   }
 
@@ -236,6 +253,7 @@ export class TransactionRunner {
       balanceFen: a.balanceFen,
       declineCode: a.result === 'declined' ? (a.code ?? 'ISSUER_ERROR') : undefined,
       authCode: a.authCode,
+      ...(a.chip ? { chip: a.chip } : {}),
     });
   }
 
@@ -331,6 +349,9 @@ export class TransactionRunner {
 
   /** A pending row nobody is sending: declined, and reversed when its kind moves money. */
   recoverRow(row: TxnRow, why: string): void {
+    // A chip row's outcome is on the card: its grey record decides it (chip-purchase.ts), never
+    // a decline here — declining a debit the card did would lose it.
+    if (runsOnChip(row.type)) return;
     // A kind the runner does not know is reversed: a Reverse of a STAN the issuer never saw is
     // answered and harmless, a forgotten debit is not.
     // A row no issuer took ('none': CARD_NOT_ACCEPTED) was never sent.
@@ -357,7 +378,7 @@ export class TransactionRunner {
     for (const [stan, u] of [...this.unresolved]) if (this.resolve(stan, u)) n++;
     const cutoff = new Date(this.o.clock().getTime() - this.pendingBoundMs()).toISOString();
     for (const row of this.o.store.pendingBefore(cutoff)) {
-      if (row.stan === this.inFlight || this.unresolved.has(row.stan)) continue;
+      if (row.stan === this.inFlight || this.unresolved.has(row.stan) || runsOnChip(row.type)) continue;
       this.recoverRow(row, `(pending past ${this.pendingBoundMs()} ms)`);
       n++;
     }

@@ -9,7 +9,7 @@ import { sealSm4, openSm4 } from '../crypto';
 import type { TxnResult, TxnType } from '../../shared/contract';
 import { TillError, type ErrorCode } from '../../shared/errors';
 import { commandFromSealed } from '../issuer/sealed-command';
-import type { IssuerCommand, ReverseCommand } from '../issuer/port';
+import type { ChipProof, IssuerCommand, ReverseCommand } from '../issuer/port';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -58,6 +58,8 @@ export interface FinalOutcome {
   declineCode?: ErrorCode;
   authCode?: string;
   offline?: boolean;
+  /** A chip purchase / load: the card's proof, in the journal record (chip-purchase.ts). */
+  chip?: ChipProof;
 }
 
 export class TxnStore {
@@ -159,7 +161,7 @@ export class TxnStore {
           `stan ${stan} is ${this.get(stan)?.status ?? 'unknown'}, not pending`,
         );
       const row = this.get(stan)!;
-      this.journal(row);
+      this.journal(row, o.chip);
       if (reversal) this.queueReversal(stan, reversal);
       return row;
     })();
@@ -175,8 +177,9 @@ export class TxnStore {
     return revStan;
   }
 
-  journal(row: TxnRow): void {
+  journal(row: TxnRow, chip?: ChipProof): void {
     appendJournal(this.db, this.signer, {
+      ...(chip ? { chip } : {}),
       stan: row.stan,
       type: row.type,
       status: row.status,

@@ -31,6 +31,14 @@ export const SIM_CARDS = [
   },
 ] as const;
 
+/**
+ * The demo e-purse card (PBOC 电子钱包): the balance lives on its (simulated) chip and a sale pays
+ * there with the simulated PSAM — both with the demo-only keys of src/drivers/ic/epurse/demo-keys.ts,
+ * which are the demo issuer's. The opening balance is written on the first tap only; the chip keeps
+ * its balance and sequence from tap to tap, as a real card does.
+ */
+export const SIM_EPURSE = { pan: '8888020000000010', balanceFen: 10_000 } as const;
+
 export function DeviceSimPanel() {
   const { t, lang } = useT();
   const devices = useTill((s) => s.devices.list);
@@ -96,6 +104,48 @@ export function DeviceSimPanel() {
           ))}
         </tbody>
       </table>
+      {ic && (
+        <div className="sim-epurse" data-testid="sim-epurse">
+          {t('simEpurse')}
+          <div className="mono muted small">…{SIM_EPURSE.pan.slice(-4)}</div>
+          <button
+            className="btn small"
+            onClick={() =>
+              void simulate(ic, {
+                action: 'tap',
+                pan: SIM_EPURSE.pan,
+                epurse: true,
+                balanceFen: SIM_EPURSE.balanceFen,
+              })
+            }
+            data-testid="sim-tap-epurse"
+          >
+            {t('tap')}
+          </button>
+          <button
+            className="btn small"
+            onClick={() =>
+              void simulate(ic, {
+                action: 'tap',
+                pan: SIM_EPURSE.pan,
+                epurse: true,
+                balanceFen: SIM_EPURSE.balanceFen,
+                tearAt: 'debit',
+              })
+            }
+            data-testid="sim-tap-epurse-tear"
+          >
+            {t('simTearDebit')}
+          </button>
+          <button
+            className="btn small"
+            onClick={() => void simulate(ic, { action: 'remove' })}
+            data-testid="sim-remove"
+          >
+            {t('simRemove')}
+          </button>
+        </div>
+      )}
       {msr && (
         <button
           className="btn small"

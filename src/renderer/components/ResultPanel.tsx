@@ -29,6 +29,8 @@ export function ResultPanel() {
   const blockedUntil = useTill((s) => s.cashier.blockedUntil);
   const [askOverride, setAskOverride] = useState(false);
   if (!result) return null;
+  // Paid on the chip (PBOC e-purse): the balance shown is the card's own, after the debit.
+  const chip = result.type === 'chip_purchase';
 
   if (result.status === 'approved') {
     return (
@@ -36,11 +38,18 @@ export function ResultPanel() {
         <div className="result-title">
           ✓ {t('approved')}
           {result.offline && <span className="tag warn">{t('offline')}</span>}
+          {chip && (
+            <span className="tag" data-testid="result-chip">
+              {t('chipPaid')}
+            </span>
+          )}
         </div>
-        {result.type === 'sale' && <div className="result-amount">{formatMoney(result.amountFen)}</div>}
+        {(result.type === 'sale' || chip) && (
+          <div className="result-amount">{formatMoney(result.amountFen)}</div>
+        )}
         {result.balanceFen !== undefined && (
           <div data-testid="result-balance">
-            {result.type === 'inquiry' ? t('cardBalance') : t('remaining')}:{' '}
+            {result.type === 'inquiry' ? t('cardBalance') : chip ? t('chipBalance') : t('remaining')}:{' '}
             <strong>{formatMoney(result.balanceFen)}</strong>
           </div>
         )}

@@ -9,5 +9,7 @@ export const CARD_MONEY_WORDS = {
   line_topups: { zh: '充值', en: 'Top-ups' },
   line_cashouts: { zh: '退卡', en: 'Cash-outs' },
   line_replacements: { zh: '换卡', en: 'Replacements' },
+  line_chipPurchases: { zh: '芯片消费', en: 'Chip purchases' },
+  line_chipLoads: { zh: '圈存', en: 'Chip loads' },
   moneyByKind: { zh: '消费与售卡、充值', en: 'Spending, cards sold and top-ups' },
 } as const;

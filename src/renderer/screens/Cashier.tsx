@@ -98,6 +98,7 @@ export function Cashier() {
   const card = useTill((s) => s.cashier.card);
   const busy = useTill((s) => s.cashier.busy);
   const error = useTill((s) => s.cashier.error);
+  const chipTorn = useTill((s) => s.cashier.chipTorn);
   const collect = useTill((s) => s.cashier.collect);
   const recent = useTill((s) => s.cashier.recent);
   const voided = voidedStans(recent);
@@ -166,6 +167,11 @@ export function Cashier() {
           {error && (
             <div className="error" role="alert" data-testid="cashier-error">
               {err(error.code)}
+            </div>
+          )}
+          {chipTorn && (
+            <div className="error" role="alert" data-testid="chip-torn">
+              {t('chipPresentAgain', { stan: String(chipTorn.stan).padStart(6, '0') })}
             </div>
           )}
           <ResultPanel />

@@ -6,6 +6,7 @@ import { ShiftPanel } from '../components/manager/ShiftPanel';
 import { ShiftList } from '../components/manager/ShiftList';
 import { AuditPanel } from '../components/manager/AuditPanel';
 import { OperatorsPanel } from '../components/manager/OperatorsPanel';
+import { ChipExceptions } from '../components/manager/ChipExceptions';
 import type { WordKey } from '../i18n';
 import '../components/manager/manager.css';
 
@@ -16,6 +17,7 @@ const TABS: Array<{ id: string; label: WordKey; Panel: () => React.JSX.Element |
   { id: 'audit', label: 'mgrAudit', Panel: AuditPanel },
   { id: 'operators', label: 'mgrOperators', Panel: OperatorsPanel },
   { id: 'limits', label: 'mgrLimits', Panel: LimitsPanel },
+  { id: 'chip', label: 'mgrChip', Panel: ChipExceptions },
 ];
 
 export function Manager() {

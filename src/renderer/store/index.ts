@@ -33,6 +33,8 @@ export interface CashierSlice {
   reprint: { stan: number; note: string } | null;
   /** Velocity decline: until when the card is blocked offline (ISO), once the core said. */
   blockedUntil: string | null;
+  /** A chip purchase torn after DEBIT (CHIP_TORN): the next card presented settles it. */
+  chipTorn: { stan: number } | null;
 }
 export interface DevicesSlice {
   list: DeviceInfo[];
@@ -74,6 +76,7 @@ export const initialCashier: CashierSlice = {
   printNote: null,
   reprint: null,
   blockedUntil: null,
+  chipTorn: null,
 };
 
 function initialLang(): Lang {

@@ -22,7 +22,12 @@ const SimInputSchema = z.discriminatedUnion('action', [
       .optional(),
     balanceFen: z.number().int().min(0).optional(),
     removeEarly: z.boolean().optional(),
+    /** A PBOC e-purse card; `tearAt`: it leaves the field right after executing that command. */
+    epurse: z.boolean().optional(),
+    tearAt: z.enum(['debit', 'credit']).optional(),
   }),
+  /** The card is taken away from the reader. */
+  z.object({ action: z.literal('remove') }),
   z.object({ action: z.literal('scan'), payload: z.string().min(1).max(2048) }),
 ]);
 

@@ -17,6 +17,7 @@ import { jobMethods } from './jobs';
 import { journalMethods } from './journal';
 import { cardLifeMethods } from './card-life';
 import { cardBatchMethods } from './card-batch';
+import { chipMethods } from './chip';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
 import { LinkState, SessionInfo } from './session';
@@ -33,6 +34,7 @@ export * from './jobs';
 export * from './journal';
 export * from './card-life';
 export * from './card-batch';
+export * from './chip';
 
 export const methods = {
   ...sessionMethods,
@@ -47,6 +49,7 @@ export const methods = {
   ...journalMethods,
   ...cardLifeMethods,
   ...cardBatchMethods,
+  ...chipMethods,
 };
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

@@ -74,6 +74,9 @@ export const DiscrepancyKind = z.enum([
   'missing_at_terminal',
   'amount_differs',
   'in_offline_queue',
+  'chip_bad_tac',
+  'chip_sequence_gap',
+  'chip_duplicate',
 ]);
 export const Discrepancy = z.object({
   kind: DiscrepancyKind,

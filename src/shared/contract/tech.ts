@@ -14,7 +14,7 @@ const TECH = ['technician'] as const;
 export const TechDeviceConfig = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
-    kind: z.enum(['magstripe', 'barcode', 'ic', 'printer']),
+    kind: z.enum(['magstripe', 'barcode', 'ic', 'printer', 'psam']),
     /** serial:/dev/ttyUSB0 · pcsc:<reader> · tcp:host:9100 · hid:<vid>:<pid> · usblp:/dev/usb/lp0 · sim:<kind> */
     spec: z.string().min(1).max(300),
     options: z.record(z.string(), z.unknown()).optional(),

@@ -59,6 +59,7 @@ describe('DeviceRegistry', () => {
       'disconnected',
       'disconnected',
       'disconnected',
+      'disconnected',
     ]);
     await reg.start();
     expect(reg.list().map((d) => [d.id, d.state])).toEqual([
@@ -66,6 +67,7 @@ describe('DeviceRegistry', () => {
       ['sim-scanner', 'connected'],
       ['sim-ic', 'connected'],
       ['sim-printer', 'connected'],
+      ['sim-psam', 'connected'],
     ]);
 
     expect(reg.simulate('sim-msr', { action: 'swipe', pan: PAN, name: 'ZHANG/SAN' })).toEqual({ ok: true });
@@ -178,7 +180,7 @@ describe('DeviceRegistry', () => {
 });
 
 describe('DeviceRegistry with the real IC and printer modules', () => {
-  it('demo devices: all four start, a tap and a print go through', async () => {
+  it('demo devices: all five start, a tap and a print go through', async () => {
     const reg = new DeviceRegistry(createDemoDevices());
     const events: DeviceEvent[] = [];
     /** Resolves once `pred` holds, checked now and on every device event. */
@@ -196,6 +198,7 @@ describe('DeviceRegistry with the real IC and printer modules', () => {
         ['sim-scanner', 'connected', true],
         ['sim-ic', 'connected', true],
         ['sim-printer', 'connected', true],
+        ['sim-psam', 'connected', true],
       ]);
       expect(reg.simulate('sim-ic', { action: 'tap', pan: PAN, balanceFen: 1000 })).toEqual({ ok: true });
       await when(() => events.some((e) => e.type === 'card'));

@@ -12,6 +12,8 @@ export function cardLifeHandlers(ctx: AppContext): Pick<Handlers, keyof typeof c
   };
   return {
     'card.activate': (req) => life.activate(req, op()),
-    'card.topup': (req) => life.topup(req, op()),
+    // An e-purse card whose issuer says `epurse` is loaded on the chip (圈存, terminal/chip-purchase.ts).
+    'card.topup': (req) =>
+      ctx.chip?.paysOnChip(req.cardToken) ? ctx.chip.load(req, op()?.id) : life.topup(req, op()),
   };
 }

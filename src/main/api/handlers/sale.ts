@@ -21,7 +21,11 @@ export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleM
       ctx.terminal.clearCard();
       return {};
     },
-    'sale.authorize': (req) => (selling(), ctx.terminal.sale(req, op())),
+    // A card with a PBOC e-purse whose issuer entry says `epurse` pays on the chip (issue 14).
+    'sale.authorize': (req) => (
+      selling(),
+      ctx.chip?.paysOnChip(req.cardToken) ? ctx.chip.purchase(req, op()) : ctx.terminal.sale(req, op())
+    ),
     'sale.collect': (req) => (
       selling(),
       collectByCard(ctx.terminal, req, op(), (p) => ctx.emit('collect.prompt', p))

@@ -19,7 +19,9 @@ function cardLines(x: Totals): Array<{ bucket: string; line: { count: number; am
   const lines = x as unknown as Record<string, { count: number; amountFen?: number } | undefined>;
   return TXN_KINDS.totalsLines.flatMap((l) => {
     const line = lines[l.bucket];
-    return !l.firstRelease && line ? [{ bucket: l.bucket, line }] : [];
+    return !l.firstRelease && line && !(l.quietWhenZero && line.count === 0)
+      ? [{ bucket: l.bucket, line }]
+      : [];
   });
 }
 /** The line's words (./i18n/card-money.ts), or the cards-sold word for a line without its own yet. */
