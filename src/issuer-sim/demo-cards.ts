@@ -15,6 +15,12 @@ export interface DemoCard {
   label: { zh: string; en: string };
   /** Registered (记名) unless false: anonymous cards are capped at ¥1,000.00 (src/shared/card-rules.ts). */
   registered?: boolean;
+  /**
+   * The cardholder's 6-digit password (issue 12, 密码支付), set at the issuer when the ledger is new
+   * (src/issuer-sim/handlers-password.ts; stored hashed): every sale needs it, or only a sale over
+   * `requiredOverFen`.
+   */
+  password?: { pin: string; requiredOverFen?: number };
 }
 
 /**
@@ -132,6 +138,29 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     label: { zh: '不记名卡 ¥990.00（上限¥1,000）', en: 'Anonymous ¥990.00 (cap ¥1,000)' },
   },
   ...batchShelf(),
+  // Cardholder password (issue 12): a registered card whose every sale needs its password, and
+  // one that needs it only over ¥100.00. Serials 50–51, away from the other lists.
+  {
+    name: 'password',
+    pan: '8888010000000504',
+    status: 'active',
+    balanceFen: 50_000,
+    expiry: '3012',
+    password: { pin: '246810' },
+    label: { zh: '密码卡 ¥500.00（密码 246810）', en: 'Password card ¥500.00 (password 246810)' },
+  },
+  {
+    name: 'password-over',
+    pan: '8888010000000512',
+    status: 'active',
+    balanceFen: 50_000,
+    expiry: '3012',
+    password: { pin: '135790', requiredOverFen: 10_000 },
+    label: {
+      zh: '超¥100需密码卡 ¥500.00（密码 135790）',
+      en: 'Password over ¥100 ¥500.00 (password 135790)',
+    },
+  },
 ];
 
 /** A well-formed number the issuer has never issued. */

@@ -4,6 +4,7 @@ import { ISSUER_SETTLEMENT_MIGRATIONS } from './schema-settlement';
 import { ISSUER_OFFLINE_MIGRATIONS } from './schema-offline';
 import { ISSUER_HEAD_MIGRATIONS } from './journal-heads';
 import { ISSUER_CARD_LIFE_MIGRATIONS } from './schema-card-life';
+import { ISSUER_PASSWORD_MIGRATIONS } from './schema-password';
 import { ISSUER_EPURSE_MIGRATIONS } from './schema-epurse';
 
 export const ISSUER_MIGRATIONS: Migration[] = [
@@ -58,5 +59,6 @@ export const ISSUER_MIGRATIONS: Migration[] = [
   ...ISSUER_SETTLEMENT_MIGRATIONS,
   ...ISSUER_HEAD_MIGRATIONS,
   ...ISSUER_CARD_LIFE_MIGRATIONS,
+  ...ISSUER_PASSWORD_MIGRATIONS,
   ...ISSUER_EPURSE_MIGRATIONS,
 ];

@@ -24,6 +24,10 @@ import './handlers-offline';
 import './handlers-settlement';
 // Activate and top-up (card life) register themselves too, after settlement: they wrap its reverse.
 import './handlers-card-life';
+// The cardholder password: wraps authorize (the check before the balance) and adds `password`.
+import { pinMasterOf, seedDemoPasswords, unlockCardPassword } from './handlers-password';
+import { derivePinKey, wrapPinKey } from '../shared/pin-key';
+// The e-purse's chip-load authorization registers itself too.
 import './handlers-epurse';
 
 export interface IssuerSimOptions {
@@ -50,9 +54,25 @@ export type IssuerFault =
   /** A signed, approved settlement answer whose settlement part is not one. */
   | 'bad-settlement';
 
+/**
+ * One HTTP listener of the simulator. A real issuer's primary and backup hosts share one
+ * database; here every face shares the one ledger (`IssuerSim.addFace`), and counts what it got.
+ */
+export interface IssuerSimFace {
+  url: string;
+  port: number;
+  /** Requests this face received, by message type (`/v1/<type>`), answered or not. */
+  requests: Record<string, number>;
+  close(): Promise<void>;
+}
+
 export interface IssuerSim {
   url: string;
   port: number;
+  /** What the first face (`url`) received, by message type. */
+  requests: Record<string, number>;
+  /** Another listener on the same ledger, keys and faults (a backup host's face). */
+  addFace(port?: number): Promise<IssuerSimFace>;
   publicKeyHex: string;
   ledger: IssuerLedger;
   setFault(f: IssuerFault): void;
@@ -88,7 +108,10 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
   const log = opts.log ?? (() => {});
   const keys = loadIssuerKeys(opts.dataDir);
   const ledger = new IssuerLedger(path.join(opts.dataDir, 'issuer.db'), now);
-  if (opts.seedDemoCards !== false) ledger.seedDemoCards();
+  if (opts.seedDemoCards !== false) {
+    ledger.seedDemoCards();
+    seedDemoPasswords(ledger);
+  }
   const signerImpl = sm2Signer(fromHex(keys.privateKey));
   const signer: MessageSigner = { keyId: 'issuer:1', sign: (b) => signerImpl.sign(b) };
   const wrongSigner = sm2Signer(sm2GenerateKeyPair().privateKey);
@@ -197,6 +220,14 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       const receiptKey = decision.first
         ? wrapReceiptKey(deriveReceiptKey(receiptMaster, m.terminalId), opts.enrolToken, m.terminalId)
         : undefined;
+      // The PIN key K_pin (cardholder password blocks), sealed the same way (src/shared/pin-key.ts).
+      const pinKey = decision.first
+        ? wrapPinKey(
+            derivePinKey(pinMasterOf(ctx.cardKeySecret), m.terminalId),
+            opts.enrolToken,
+            m.terminalId,
+          )
+        : undefined;
       return {
         status: 200,
         body: JSON.stringify(
@@ -210,6 +241,7 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
             publicKey: m.publicKey,
             issuerPublicKey: keys.publicKey,
             ...(receiptKey ? { receiptKey } : {}),
+            ...(pinKey ? { pinKey } : {}),
           }),
         ),
       };
@@ -287,6 +319,8 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
         body: JSON.stringify({ valid: agrees && String(f.code).replace(/\s/g, '') === expected }),
       };
     }
+    if (what === 'password-unlock' && arg && req.method === 'POST')
+      return { status: 200, body: JSON.stringify({ unlocked: unlockCardPassword(ledger, arg) }) };
     if (what === 'fault' && req.method === 'POST') {
       fault = (JSON.parse(body) as { fault: IssuerFault }).fault;
       return { status: 200, body: '{}' };
@@ -294,7 +328,7 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
     return { status: 404, body: '{"error":"NOT_FOUND"}' };
   }
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
@@ -347,31 +381,52 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       res.writeHead(out.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(out.body);
     });
-  });
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const faces: IssuerSimFace[] = [];
+  async function listen(port: number): Promise<IssuerSimFace> {
+    const requests: Record<string, number> = {};
+    const server = http.createServer((req, res) => {
+      const type = /^\/v1\/([a-z-]+)/.exec(req.url ?? '')?.[1];
+      if (type) requests[type] = (requests[type] ?? 0) + 1;
+      onRequest(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, opts.host ?? '127.0.0.1', () => resolve());
+    });
+    const bound = (server.address() as AddressInfo).port;
+    let closing: Promise<void> | undefined;
+    const face: IssuerSimFace = {
+      url: `http://127.0.0.1:${bound}`,
+      port: bound,
+      requests,
+      close: () =>
+        (closing ??= new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        })),
+    };
+    faces.push(face);
+    log(`issuer-sim listening on ${face.url}`);
+    return face;
+  }
+  const main = await listen(opts.port ?? 0);
   let closing: Promise<void> | undefined;
-  log(`issuer-sim listening on ${url}`);
   return {
-    url,
-    port,
+    url: main.url,
+    port: main.port,
+    requests: main.requests,
+    addFace: (port) => listen(port ?? 0),
     publicKeyHex: keys.publicKey,
     ledger,
     setFault: (f) => (fault = f),
     ecardPayload: (pan) => ecardPayload(ctx.cardKeySecret, pan, now()),
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          ledger.close();
-          resolve();
-        });
-      })),
+      (closing ??= (async () => {
+        await Promise.all(faces.map((f) => f.close()));
+        ledger.close();
+      })()),
   };
 }
 

@@ -15,7 +15,9 @@ import { DEFAULT_ISSUER_ID, issuerEntries, type TerminalConfig } from './config/
 import type { TerminalKeys } from './keys/terminal-keys';
 import { HttpIssuerLink } from './issuer/http-link';
 import { createIssuerRouter } from './issuer/create-router';
+import { createCardHold } from './issuer/failover-hold';
 import { unwrapReceiptKey } from '../shared/receipt-code';
+import { unwrapPinKey } from '../shared/pin-key';
 import { createReceiptExtras } from './receipt/signed-receipt';
 import { attachJournalHead } from './journal/head-keeper';
 import { openTerminalDb, takeStan } from './store/terminal-db';
@@ -112,6 +114,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     timeoutMs: config.issuers?.[0]?.timeoutMs ?? config.issuer.timeoutMs,
     onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
   });
+  const db = openTerminalDb(d.dataDir);
   // Card → issuer entry, each with its port (src/main/issuer/router.ts); the first is the home link.
   const entryConfigs = issuerEntries(config, { url: d.issuer.url, publicKey: d.issuer.publicKey });
   const router = createIssuerRouter({
@@ -123,12 +126,19 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     merchantId: config.merchantId,
     clock,
     onAlert: (what) => log(`ALERT issuer answer rejected: ${what}`),
+    // Primary + backup (src/main/issuer/failover.ts): the probe echo takes a STAN; back on a
+    // primary, the reversals waiting for it go now, not at the end of their backoff.
+    takeStan: () => db.transaction(() => takeStan(db))(),
+    log,
+    onSwitch: (_id, to) => {
+      if (to === 'primary') void jobs.run(['reversal'], true);
+    },
   });
-
-  const db = openTerminalDb(d.dataDir);
   // The journal head outside the database, the issuer's acknowledgement of it in echo and settle,
-  // and the rollback block (src/main/journal/head-keeper.ts).
-  link.setHooks(attachJournalHead(db, { dataDir: d.dataDir, log, clock, keys }));
+  // and the rollback block (src/main/journal/head-keeper.ts); on the home backup's link too.
+  const headHooks = attachJournalHead(db, { dataDir: d.dataDir, log, clock, keys });
+  link.setHooks(headHooks);
+  router.setHomeHooks(headHooks);
   const store = new TxnStore(db, keys.dataKey, keys, config.terminalId, clock);
   // One job queue for everything the terminal owes the issuer in the background (src/main/jobs);
   // its kinds are registered below. The settlement job reads the shift service, built later.
@@ -211,11 +221,14 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
       return m ? `${m.name} (${m.id})` : r.approved_by;
     },
     maxAttempts: config.issuer.attempts,
+    pinKey: () => keys.pinKey,
     clock,
     log,
     offline,
     offlineFor: (issuerId) => lanes.of(issuerId).store,
     onLink: (up, detail, issuerId) => lanes.of(issuerId).forwarder.noteLink(up, detail),
+    // A debit on a card whose lost debit's reversal waits for its host (failover rules).
+    cardHold: createCardHold({ db, router, openPan: (b) => store.openPan(b) }),
   });
   const operators = new Operators(
     db,
@@ -249,9 +262,11 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     .filter((e) => ENROLLING_PROTOCOLS.has(e.port.protocol))
     .map((e) => e.id);
   const isHome = (issuerId: string) => issuerId === router.home.id;
+  // The home issuer's PIN key (card passwords) came later than K_r: a terminal enrolled without
+  // it asks again (the same key version with the token is answered again, now with it).
   const enrolled = (issuerId: string) =>
     enrolmentState(db, issuerId, isHome(issuerId)).keyVersion === keys.keyVersion &&
-    (!isHome(issuerId) || !!keys.receiptKey);
+    (!isHome(issuerId) || (!!keys.receiptKey && !!keys.pinKey));
   async function enrol(issuerId: string): Promise<void> {
     // Key exchange is the adapter's: the entry's port signs on (cardtill-json: `enrol`).
     const entry = router.byId(issuerId);
@@ -266,6 +281,8 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     // The receipt key K_r (verification codes), sealed by the issuer under the enrolment token.
     if (home && answer.receiptKey)
       keys.setReceiptKey(unwrapReceiptKey(answer.receiptKey, token, config.terminalId));
+    // The PIN key K_pin (cardholder password blocks), sealed the same way (src/shared/pin-key.ts).
+    if (home && answer.pinKey) keys.setPinKey(unwrapPinKey(answer.pinKey, token, config.terminalId));
     recordSignOn(db, issuerId, home, keys.keyVersion, clock());
     log(`terminal key v${keys.keyVersion} enrolled with the issuer${home ? '' : ` ${issuerId}`}`);
   }

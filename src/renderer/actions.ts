@@ -122,9 +122,14 @@ async function loadReceipt(stan: number): Promise<void> {
 
 /** Charges the keyed amount (sale) or asks the balance (inquiry) with the card presented. */
 /** `override`: a manager's PIN allowing an offline sale over the offline limits. */
+/**
+ * `password`: the card password the cardholder typed on the PIN pad after PASSWORD_REQUIRED /
+ * PASSWORD_WRONG — passed straight into the call and kept nowhere (not in the store).
+ */
 export async function submit(
   split?: { cardFen: number; otherFen: number },
   override?: Override,
+  password?: string,
 ): Promise<void> {
   const c = get().cashier;
   if (c.busy) return;
@@ -151,6 +156,7 @@ export async function submit(
               ? { amountFen: split.cardFen, otherTenderFen: split.otherFen }
               : { amountFen: c.amountFen }),
             ...(override ? { override } : {}),
+            ...(password !== undefined ? { password } : {}),
           });
     get().setCashier({
       result,

@@ -14,6 +14,7 @@ import { FORMAT_WORDS } from './i18n/format';
 import { CARD_LIFE_WORDS } from './i18n/card-life';
 import { CARD_BATCH_WORDS } from './i18n/card-batch';
 import { CARD_MONEY_WORDS } from './i18n/card-money';
+import { PASSWORD_WORDS } from './i18n/password';
 import { CHIP_WORDS } from './i18n/chip';
 
 export type Lang = 'zh' | 'en';
@@ -34,6 +35,7 @@ export const WORDS = {
   ...CARD_LIFE_WORDS,
   ...CARD_BATCH_WORDS,
   ...CARD_MONEY_WORDS,
+  ...PASSWORD_WORDS,
   ...CHIP_WORDS,
 } as const;
 

@@ -26,6 +26,7 @@ export const AUDIT_ACTION_WORDS: Record<string, Words> = {
   'txn.refund': { zh: '退货', en: 'Refund' },
   'txn.activate': { zh: '售卡', en: 'Card sold' },
   'txn.topup': { zh: '充值', en: 'Top-up' },
+  'txn.password': { zh: '设置卡密码', en: 'Card password' },
   'shift.open': { zh: '开班', en: 'Shift opened' },
   'shift.count': { zh: '点钞', en: 'Drawer counted' },
   'shift.close': { zh: '结班', en: 'Shift closed' },

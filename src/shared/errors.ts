@@ -74,6 +74,8 @@ export const ErrorCode = z.enum([
   'NO_CJK_FONT',
   // transaction runner and issuer router (src/main/terminal/runner.ts, src/main/issuer/router.ts)
   'CARD_NOT_ACCEPTED',
+  // primary + backup hosts (src/main/issuer/failover-hold.ts): a lost debit's reversal is waiting
+  'CARD_REVERSAL_PENDING',
   'OUTCOME_UNKNOWN',
   'ALREADY_FINAL',
   // transaction kinds (src/shared/txn-kinds.ts)
@@ -90,6 +92,13 @@ export const ErrorCode = z.enum([
   'CARD_CAP_EXCEEDED',
   'CARD_ALREADY_ACTIVE',
   'TENDER_SHORT',
+  // cardholder password (src/shared/pin-block.ts, src/main/terminal/password.ts)
+  'PASSWORD_REQUIRED',
+  'PASSWORD_WRONG',
+  'PASSWORD_LOCKED',
+  'PASSWORD_MISMATCH',
+  'PASSWORD_FORMAT',
+  'PIN_KEY_MISSING',
   // PBOC e-purse on the chip (src/main/terminal/chip-purchase.ts, issue 14)
   'CHIP_TORN',
   'CHIP_CARD_CHANGED',
@@ -202,6 +211,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   SHIFT_ALREADY_OPEN: { zh: '班次已开', en: 'A shift is already open' },
   INVALID_STATE: { zh: '当前状态下不能执行此操作', en: 'Not possible in the current state' },
   CARD_NOT_ACCEPTED: { zh: '本店不受理此卡', en: 'This card is not accepted here' },
+  CARD_REVERSAL_PENDING: {
+    zh: '此卡上一笔交易正在冲正，请稍候',
+    en: 'The previous transaction on this card is being reversed: please wait',
+  },
   OUTCOME_UNKNOWN: {
     zh: '结果未知，将自动冲正，请勿重复刷卡',
     en: 'Outcome unknown — it will be reversed, do not retry',
@@ -262,6 +275,27 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   CARD_BATCH_DUPLICATE: {
     zh: '同一张卡在列表中出现了两次，请删去重复的卡',
     en: 'The same card is in the list twice: remove the duplicate',
+  },
+  PASSWORD_REQUIRED: {
+    zh: '此卡需要密码：请持卡人在密码键盘上输入6位卡密码',
+    en: 'This card needs its password: the cardholder types the 6-digit password on the keypad',
+  },
+  PASSWORD_WRONG: {
+    zh: '卡密码错误，请重新输入（连续错误3次将锁卡）',
+    en: 'Wrong card password: try again (3 wrong in a row lock the card)',
+  },
+  PASSWORD_LOCKED: {
+    zh: '密码错误次数过多，此卡已锁定：请联系发卡方解锁',
+    en: 'Too many wrong passwords: the card is locked — contact the issuer to unlock it',
+  },
+  PASSWORD_MISMATCH: {
+    zh: '两次输入的新密码不一致，请重新设置',
+    en: 'The two new passwords differ: set it again',
+  },
+  PASSWORD_FORMAT: { zh: '卡密码须为6位数字', en: 'A card password is 6 digits' },
+  PIN_KEY_MISSING: {
+    zh: '本机尚未从发卡方取得密码密钥，暂不能使用卡密码：请联系技术员',
+    en: 'This till has no PIN key from the issuer yet, so card passwords cannot be used: call the technician',
   },
   CHIP_TORN: {
     zh: '扣款时卡片离开：请将同一张卡重新放回读卡器，切勿重复收款',

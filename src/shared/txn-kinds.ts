@@ -334,6 +334,27 @@ export const TXN_KIND_DECLS = {
     paidOnTerminal: true,
     executesOn: 'chip',
   },
+  // Cardholder password set/change (issue 12, 密码支付): no money, but its own STAN, journaled and
+  // signed like an inquiry — who changed a card's password, when, and the issuer's answer.
+  // The PIN blocks are never in the row, the sealed command or the journal (runner.ts `pinBlocks`).
+  // Not reversed: nothing moved; after a lost answer the cardholder sets it again (the old
+  // password is then whichever the issuer holds). QR byte 20: far from the card-life kinds' bytes.
+  password: {
+    wire: 'password',
+    wireAliases: [],
+    card: 'none',
+    drawer: { amount: 'none', otherTender: 'none' },
+    reversedBy: null,
+    offline: false,
+    override: null,
+    totals: null,
+    settlement: null,
+    title: { zh: '设置卡密码', en: 'CARD PASSWORD' },
+    qrCode: 20,
+    audit: 'txn.password',
+    paidOnTerminal: false,
+    executesOn: 'issuer',
+  },
 } as const satisfies Record<
   string,
   TxnKindDecl & { totals: TotalsBucket | null; settlement: SettlementBucket | null }

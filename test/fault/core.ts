@@ -21,6 +21,7 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sm2Verifier, sm2Signer, sm2GenerateKeyPair, sm3, fromHex, toHex } from '../../src/shared/crypto';
+import { sm4PinKey } from '../../src/shared/pin-key';
 import { sm2Z, encodeSignature, decodeSignature } from '../../src/shared/crypto/sm2';
 import { Sm2Point, N } from '../../src/shared/crypto/sm2-curve';
 import type { TerminalKeys } from '../../src/main/keys/terminal-keys';
@@ -32,6 +33,8 @@ export interface CoreSpec {
   terminalId: string;
   merchantId?: string;
   issuerUrl: string;
+  /** The issuer's backup host (docs/issuer-protocol.md "Failover rules"). */
+  issuerBackupUrl?: string;
   issuerPublicKeyHex: string;
   privateKeyHex: string;
   dataKeyHex: string;
@@ -141,9 +144,20 @@ export function keysFromHex(
     receiptKeyFile && fs.existsSync(receiptKeyFile)
       ? fromHex(fs.readFileSync(receiptKeyFile, 'utf8'))
       : undefined;
+  // The PIN key from the same answer, kept beside it (else every restart would enrol again).
+  const pinKeyFile = receiptKeyFile && `${receiptKeyFile}.pin`;
+  let pinKey =
+    pinKeyFile && fs.existsSync(pinKeyFile) ? fromHex(fs.readFileSync(pinKeyFile, 'utf8')) : undefined;
   return {
     get receiptKey() {
       return receiptKey;
+    },
+    get pinKey() {
+      return pinKey && sm4PinKey(pinKey);
+    },
+    setPinKey: (k: Uint8Array) => {
+      pinKey = k;
+      if (pinKeyFile) fs.writeFileSync(pinKeyFile, toHex(k));
     },
     setReceiptKey: (k: Uint8Array) => {
       receiptKey = k;
@@ -183,7 +197,12 @@ export async function bootCore(spec: CoreSpec): Promise<Core> {
     merchantId: spec.merchantId ?? 'M000000000001',
     merchantName: 'fault test',
     receipt: { width: 32 },
-    issuer: { url: spec.issuerUrl, publicKey: spec.issuerPublicKeyHex, attempts: spec.attempts },
+    issuer: {
+      url: spec.issuerUrl,
+      ...(spec.issuerBackupUrl ? { backupUrl: spec.issuerBackupUrl } : {}),
+      publicKey: spec.issuerPublicKeyHex,
+      attempts: spec.attempts,
+    },
     offline: spec.offline ?? {},
     devices: [],
     ...(spec.epurse

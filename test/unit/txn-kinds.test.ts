@@ -92,6 +92,7 @@ describe('the kinds table', () => {
       'topup',
       'chip_purchase',
       'chip_load',
+      'password',
     ]);
     expect(TxnTypeSchema.options).toEqual([...TXN_TYPES]);
     const m = (t: TxnType) => {
@@ -259,6 +260,7 @@ describe('the kinds table', () => {
       topup: true,
       chip_purchase: true,
       chip_load: true,
+      password: true,
     };
     // @ts-expect-error — 'reversal' is missing, which must not compile.
     const missing: Record<TxnType, true> = {
@@ -270,6 +272,7 @@ describe('the kinds table', () => {
       topup: true,
       chip_purchase: true,
       chip_load: true,
+      password: true,
     };
     // @ts-expect-error — 'giftwrap' is not a kind.
     const extra: TxnType = 'giftwrap';
@@ -344,6 +347,7 @@ describe('reports follow the declaration', () => {
       'type,topup,0,0,0.00',
       'type,chip_purchase,0,0,0.00',
       'type,chip_load,0,0,0.00',
+      'type,password,0,,', // moves no money: no amount, like an inquiry
     ];
     expect(lines({ ...report, totals })).toEqual(expected);
     const { byKind: _dropped, ...frozenBefore } = totals;

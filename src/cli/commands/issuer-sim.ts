@@ -1,6 +1,7 @@
 /**
  * `cardtill issuer-sim` — runs the demo issuer alone, for a terminal configured to use it.
- * `--protocol cardtill-json` (default): the HTTP face (docs/issuer-protocol.md).
+ * `--protocol cardtill-json` (default): the HTTP face (docs/issuer-protocol.md); `--backup-port N`
+ * adds a second HTTP face on the same ledger (a backup host).
  * `--protocol iso8583 --keyset 3des|sm4 --tmk HEX`: the CUP POS face over TCP (ISO8583-CUP.md),
  * on the same ledger file and demo cards.
  */
@@ -22,7 +23,7 @@ function waitForSignal(): Promise<void> {
 export const issuerSimCommand: CliCommand = {
   name: 'issuer-sim',
   summary:
-    'run the demo issuer host on 127.0.0.1 (--port N, --enrol-token T; --protocol iso8583 --keyset 3des|sm4 --tmk HEX)',
+    'run the demo issuer host on 127.0.0.1 (--port N, --backup-port N, --enrol-token T; --protocol iso8583 --keyset 3des|sm4 --tmk HEX)',
   async run(ctx) {
     const protocol = flag(ctx.args, 'protocol') ?? 'cardtill-json';
     const dataDir = path.resolve(ctx.dataDir, 'issuer-sim');
@@ -56,13 +57,27 @@ export const issuerSimCommand: CliCommand = {
       console.error(`issuer-sim: unknown --protocol ${protocol} (cardtill-json or iso8583)`);
       return 2;
     }
+    const backupPort = flag(ctx.args, 'backup-port');
+    if (backupPort !== undefined && !/^\d{1,5}$/.test(backupPort)) {
+      console.error('issuer-sim: --backup-port must be a port number');
+      return 2;
+    }
     const sim = await startIssuerSim({
       dataDir,
       port: ctx.port,
       enrolToken: flag(ctx.args, 'enrol-token') ?? 'demo-enrol-token',
       log: (l) => console.log(l),
     });
-    console.log(JSON.stringify({ url: sim.url, publicKey: sim.publicKeyHex }));
+    // A backup host's face on the same ledger, as a real issuer's backup shares its database: a
+    // terminal's `url` + `backupUrl` (docs/issuer-protocol.md "Failover rules").
+    const backup = backupPort !== undefined ? await sim.addFace(Number(backupPort)) : undefined;
+    console.log(
+      JSON.stringify({
+        url: sim.url,
+        ...(backup ? { backupUrl: backup.url } : {}),
+        publicKey: sim.publicKeyHex,
+      }),
+    );
     await waitForSignal();
     await sim.close();
     return 0;

@@ -16,6 +16,7 @@ import { jobHandlers } from './handlers/jobs';
 import { journalHandlers } from './handlers/journal';
 import { cardLifeHandlers } from './handlers/card-life';
 import { cardBatchHandlers } from './handlers/card-batch';
+import { passwordHandlers } from './handlers/password';
 import { chipHandlers } from './handlers/chip';
 
 export function createHandlers(ctx: AppContext): Handlers {
@@ -32,6 +33,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...journalHandlers(ctx),
     ...cardLifeHandlers(ctx),
     ...cardBatchHandlers(ctx),
+    ...passwordHandlers(ctx),
     ...chipHandlers(ctx),
   };
 }

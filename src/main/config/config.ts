@@ -28,6 +28,11 @@ export const IssuerEntryConfig = z.object({
   name: z.string().min(1).max(40),
   protocol: z.literal('cardtill-json').default('cardtill-json'),
   url: z.string().url(),
+  /**
+   * The issuer's backup host (主+备通道), same key and same ledger as `url`: taken only when the
+   * primary cannot have received a request (docs/issuer-protocol.md "Failover rules").
+   */
+  backupUrl: z.string().url().optional(),
   publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/),
   timeoutMs: z.number().int().min(500).max(60_000).default(8000),
   attempts: z.number().int().min(1).max(5).default(2),
@@ -61,6 +66,8 @@ export const TerminalConfig = z.object({
     .object({
       /** Base URL of the issuer host. Absent: the embedded issuer-sim (demo). */
       url: z.string().url().optional(),
+      /** The issuer's backup host (docs/issuer-protocol.md "Failover rules"); only with url. */
+      backupUrl: z.string().url().optional(),
       /** The issuer's SM2 public key, uncompressed hex (04…). Required with url. */
       publicKey: z
         .string()
@@ -117,6 +124,8 @@ export function loadConfig(file: string | undefined): { config: TerminalConfig; 
   const config = parsed.data;
   if (config.issuer.url && !config.issuer.publicKey)
     throw new ConfigError(`config ${file}: issuer.publicKey is required with issuer.url`);
+  if (config.issuer.backupUrl && !config.issuer.url)
+    throw new ConfigError(`config ${file}: issuer.backupUrl needs issuer.url (the primary)`);
   const ids = (config.issuers ?? []).map((i) => i.id);
   if (new Set(ids).size !== ids.length) throw new ConfigError(`config ${file}: issuers ids must be unique`);
   return { config, demo: !config.issuer.url && !config.issuers };
@@ -140,6 +149,7 @@ export function issuerEntries(
       name: 'default',
       protocol: 'cardtill-json',
       url: home.url,
+      ...(config.issuer.backupUrl ? { backupUrl: config.issuer.backupUrl } : {}),
       publicKey: home.publicKey,
       timeoutMs: config.issuer.timeoutMs,
       attempts: config.issuer.attempts,

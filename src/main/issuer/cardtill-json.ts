@@ -35,6 +35,7 @@ const WIRE_TYPE: Record<IssuerCommand['kind'], string> = {
   refund: 'refund',
   activate: 'activate',
   topup: 'topup',
+  password: 'password',
   chip_load_auth: 'chip-load-auth',
   reverse: 'reverse',
   advice: 'advice',
@@ -76,7 +77,20 @@ export function encodeCommand(
   };
   switch (cmd.kind) {
     case 'authorize':
-      return { ...header, card: cmd.card, amountFen: cmd.amountFen, otherTenderFen: cmd.otherTenderFen };
+      return {
+        ...header,
+        card: cmd.card,
+        amountFen: cmd.amountFen,
+        otherTenderFen: cmd.otherTenderFen,
+        ...(cmd.pinBlock !== undefined ? { pinBlock: cmd.pinBlock } : {}),
+      };
+    case 'password':
+      return {
+        ...header,
+        card: cmd.card,
+        ...(cmd.pinBlock !== undefined ? { pinBlock: cmd.pinBlock } : {}),
+        ...(cmd.newPinBlock !== undefined ? { newPinBlock: cmd.newPinBlock } : {}),
+      };
     case 'inquire':
       return { ...header, card: cmd.card };
     case 'void':

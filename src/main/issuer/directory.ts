@@ -14,14 +14,14 @@ import type { EchoCommand, IssuerPort } from './port';
 import type { IssuerEntry } from './router';
 
 /**
- * A port that can say which of its endpoints it sends to now (a failover adapter). Ports that do
- * not are on their configured primary address.
+ * The endpoints a port reports (the failover wrapper, issuer/failover.ts: primary, backup, which
+ * one is in use), in the contract's shape; a port that reports none is on its configured address.
  */
-interface ReportsEndpoints {
-  endpoints(): IssuerEndpoint[];
+function endpointsOf(p: IssuerPort, configuredUrl: string | undefined): IssuerEndpoint[] {
+  const reported = p.endpoints?.();
+  if (reported) return reported.map(({ role, address, inUse }) => ({ role, address, inUse }));
+  return configuredUrl ? [{ role: 'primary', address: configuredUrl, inUse: true }] : [];
 }
-const reportsEndpoints = (p: IssuerPort): p is IssuerPort & ReportsEndpoints =>
-  typeof (p as Partial<ReportsEndpoints>).endpoints === 'function';
 
 /** One `Echo` through an entry's port, sent once, with its round-trip time. */
 export async function echoEntry(
@@ -74,11 +74,7 @@ export function describeIssuers(o: {
       protocol: e.port.protocol,
       home: i === 0,
       cardRanges: [...e.cardRanges],
-      endpoints: reportsEndpoints(e.port)
-        ? e.port.endpoints()
-        : c?.url
-          ? [{ role: 'primary' as const, address: c.url, inUse: true }]
-          : [],
+      endpoints: endpointsOf(e.port, c?.url),
       enrols,
       enrolledKeyVersion: enrols ? (st.keyVersion ?? null) : null,
       lastSignOnAt: st.lastSignOnAt ?? null,

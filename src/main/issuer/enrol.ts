@@ -19,6 +19,8 @@ export const MAX_ENROL_ANSWER_BYTES = 1024 * 1024;
 /** The issuer's signed answer: `receiptKey` is K_r sealed under the enrolment token (src/main/receipt/code.ts). */
 export interface EnrolResult {
   receiptKey?: string;
+  /** The PIN key K_pin sealed under the enrolment token (src/shared/pin-key.ts). */
+  pinKey?: string;
 }
 
 /** What enrolment needs of the terminal's keys. */
@@ -141,5 +143,9 @@ export async function enrolTerminal(o: {
     throw new TillError('ISSUER_BAD_SIGNATURE', 'enrolment answer is not for this request (replayed?)');
   }
   const rk = m.receiptKey;
-  return typeof rk === 'string' ? { receiptKey: rk } : {};
+  const pk = m.pinKey;
+  return {
+    ...(typeof rk === 'string' ? { receiptKey: rk } : {}),
+    ...(typeof pk === 'string' ? { pinKey: pk } : {}),
+  };
 }

@@ -37,11 +37,31 @@ interface CommandBase {
   id: string;
 }
 
+/**
+ * The cardholder's password as an SM4 PIN block (ANSI X9.8 format 0 bound to the PAN, under the
+ * PIN key from enrolment: src/shared/pin-block.ts), 32 hex characters. Attached by the runner at
+ * send time only: the copy of a command sealed in the pending row never holds one (a reversal
+ * carries no 52, ISO8583-CUP.md), so no PIN block is ever on disk.
+ */
+export type PinBlockHex = string;
+
 export type AuthorizeCommand = CommandBase & {
   kind: 'authorize';
   card: CardRef;
   amountFen: number;
   otherTenderFen: number;
+  /** The cardholder typed the password (the issuer asked for it: PASSWORD_REQUIRED). */
+  pinBlock?: PinBlockHex;
+};
+/**
+ * Set or change the card's password (issue 12): `pinBlock` the old one (absent when the card has
+ * none), `newPinBlock` the new one — both attached at send only, like Authorize's.
+ */
+export type PasswordCommand = CommandBase & {
+  kind: 'password';
+  card: CardRef;
+  pinBlock?: PinBlockHex;
+  newPinBlock?: PinBlockHex;
 };
 export type InquireCommand = CommandBase & { kind: 'inquire'; card: CardRef };
 export type VoidCommand = CommandBase & { kind: 'void'; origStan: number; amountFen: number };
@@ -89,6 +109,7 @@ export type IssuerCommand =
   | RefundCommand
   | ActivateCommand
   | TopupCommand
+  | PasswordCommand
   | ChipLoadAuthCommand
   | ReverseCommand
   | AdviceCommand
@@ -165,6 +186,44 @@ export interface SignOnRequest {
 export interface SignOnResult {
   /** The issuer's receipt key, sealed under the enrolment token (src/main/receipt/code.ts). */
   receiptKey?: string;
+  /** The issuer's PIN key for this terminal, sealed under the enrolment token (src/shared/pin-key.ts). */
+  pinKey?: string;
+}
+
+/**
+ * Which of an issuer entry's hosts (主+备通道) a command went to (src/main/issuer/failover.ts).
+ * An entry without a backup has only 'primary'.
+ */
+export type EndpointRole = 'primary' | 'backup';
+
+/** How one exchange may use an entry's endpoints; adapters without endpoints ignore it. */
+export interface ExchangeVia {
+  /**
+   * Only this endpoint, never the other: a reversal goes to the host its original went to, even
+   * while that host is down (docs/issuer-protocol.md "Failover rules").
+   */
+  endpoint?: EndpointRole;
+  /** Told before the command is sent to an endpoint (the runner records it on the pending row). */
+  onEndpoint?: (role: EndpointRole) => void;
+}
+
+/** One endpoint of an entry as the technician sees it (`IssuerPort.endpoints`). */
+export interface EndpointState {
+  role: EndpointRole;
+  /** URL or host:port. */
+  address: string;
+  /** New requests go to it now. */
+  inUse: boolean;
+  /** The last exchange or echo reached it (absent: not tried since start). */
+  up?: boolean;
+  /** Round-trip time of its last answered echo. */
+  lastEchoRttMs?: number;
+  /** ISO time of that echo. */
+  lastEchoAt?: string;
+  /** Why the last exchange or echo did not reach it. */
+  lastError?: string;
+  /** On the endpoint in use after a switch: since when (ISO time). */
+  inUseSince?: string;
 }
 
 export interface IssuerPort {
@@ -175,7 +234,9 @@ export interface IssuerPort {
    * own retransmission rule. Never throws for link trouble; `unknown` means the caller must treat
    * the money as possibly moved (the runner queues a Reverse for a reversible kind).
    */
-  exchange(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome>;
+  exchange(cmd: IssuerCommand, attempts: number, via?: ExchangeVia): Promise<ExchangeOutcome>;
+  /** The entry's endpoints, primary first (the failover wrapper has them; a bare adapter may not). */
+  endpoints?(): EndpointState[];
   /** Key exchange with this issuer. Throws TillError (ISSUER_UNREACHABLE, ISSUER_BAD_SIGNATURE, ISSUER_ERROR). */
   signOn(req: SignOnRequest): Promise<SignOnResult>;
   /** Demo switch and tests: when cut, every exchange ends `not-sent` without touching the network. */

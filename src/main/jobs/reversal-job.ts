@@ -12,6 +12,7 @@
 import type { Db } from '../../shared/store/sqlite';
 import { LinkError } from '../issuer/link';
 import type { IssuerRouter } from '../issuer/router';
+import type { EndpointRole } from '../issuer/port';
 import type { TxnStore } from '../terminal/txn-store';
 import { JobFailure, type FailureClass, type JobKind } from './queue';
 import type { RetryPolicy } from './retry';
@@ -22,6 +23,8 @@ interface ReversalJob {
   stan: number;
   origStan: number;
   issuerId: string;
+  /** The host the original went to (src/main/issuer/failover.ts): the reversal goes there only. */
+  endpoint: EndpointRole;
   requestEnc: Buffer;
 }
 
@@ -44,7 +47,7 @@ export function reversalKind(p: {
     pending() {
       const rows = p.db
         .prepare(
-          `SELECT r.stan, r.orig_stan, r.request_enc, r.issuer_id, t.masked AS masked, t.amount_fen AS orig_amount
+          `SELECT r.stan, r.orig_stan, r.request_enc, r.issuer_id, r.endpoint, t.masked AS masked, t.amount_fen AS orig_amount
              FROM reversals r LEFT JOIN txns t ON t.stan = r.orig_stan WHERE r.sent_at IS NULL ORDER BY r.stan`,
         )
         .all() as Array<{
@@ -52,14 +55,22 @@ export function reversalKind(p: {
         orig_stan: number;
         request_enc: Buffer;
         issuer_id: string;
+        endpoint: EndpointRole;
         masked: string | null;
         orig_amount: number | null;
       }>;
       return rows.map((r) => ({
         ref: String(r.stan),
-        // In STAN order per issuer: one issuer's refusal or outage never holds another's back.
-        lane: `issuer:${r.issuer_id}`,
-        data: { stan: r.stan, origStan: r.orig_stan, issuerId: r.issuer_id, requestEnc: r.request_enc },
+        // In STAN order per issuer host: one host's refusal or outage never holds another's back
+        // (a reversal waiting for a dead primary does not hold one its backup can take).
+        lane: r.endpoint === 'primary' ? `issuer:${r.issuer_id}` : `issuer:${r.issuer_id}:${r.endpoint}`,
+        data: {
+          stan: r.stan,
+          origStan: r.orig_stan,
+          issuerId: r.issuer_id,
+          endpoint: r.endpoint,
+          requestEnc: r.request_enc,
+        },
         summary: r.masked ?? '',
         // The sale the manager knows (the reversal's own STAN is the ref).
         stan: r.orig_stan,
@@ -67,7 +78,7 @@ export function reversalKind(p: {
       }));
     },
     async run(job) {
-      const { stan, origStan, issuerId, requestEnc } = job.data;
+      const { stan, origStan, issuerId, endpoint, requestEnc } = job.data;
       let command;
       try {
         command = p.store.openCommand(requestEnc);
@@ -75,7 +86,8 @@ export function reversalKind(p: {
         throw new JobFailure('permanent', `sealed reversal does not open: ${(e as Error).message}`);
       }
       // One send per run: the queue's backoff is the retry (the port's own rule resends within it).
-      const out = await p.router.byId(issuerId).port.exchange(command, 1);
+      // To the host the original went to, even while it is down (never its backup with it).
+      const out = await p.router.byId(issuerId).port.exchange(command, 1, { endpoint });
       if (out.kind !== 'answer') {
         p.store.markReversalFailed(stan, out.detail);
         const cls: FailureClass =

@@ -9,6 +9,8 @@
  *   data-key.json           sealed 32-byte key for card numbers at rest (sealSm4) and receipt QR details
  *   receipt-key.json        sealed 32-byte receipt key K_r from the issuer's enrolment answer
  *                           (src/main/receipt/code.ts: the receipt's verification code)
+ *   pin-key.json            sealed 32-byte PIN key K_pin from the same answer (src/shared/pin-key.ts:
+ *                           the cardholder's password block, src/shared/pin-block.ts)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { sm2GenerateKeyPair, sm2Signer, sm2Verifier, toHex, fromHex } from '../crypto';
 import { sealPrivateKey, openPrivateKey, type SealedKeyFile } from '../crypto/keystore';
 import type { KeySecret } from './secret';
+import { sm4PinKey } from '../../shared/pin-key';
 
 export interface TerminalKeys {
   keyVersion: number;
@@ -36,6 +39,13 @@ export interface TerminalKeys {
   receiptKey: Uint8Array | undefined;
   /** Stores K_r (sealed like the other keys) and makes it current. */
   setReceiptKey(key: Uint8Array): void;
+  /**
+   * The SM4 key of the cardholder's PIN blocks (the first 16 bytes of the issuer's K_pin,
+   * src/shared/pin-key.ts); undefined until an enrolment answer carried it.
+   */
+  pinKey: Uint8Array | undefined;
+  /** Stores K_pin (32 bytes, sealed like the other keys) and makes it current. */
+  setPinKey(key: Uint8Array): void;
   created: boolean;
 }
 
@@ -126,6 +136,10 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
   let receiptKey = fs.existsSync(receiptKeyFile)
     ? openPrivateKey(JSON.parse(fs.readFileSync(receiptKeyFile, 'utf8')) as SealedKeyFile, secret.secret)
     : undefined;
+  const pinKeyFile = path.join(dir, 'pin-key.json');
+  let pinKey = fs.existsSync(pinKeyFile)
+    ? openPrivateKey(JSON.parse(fs.readFileSync(pinKeyFile, 'utf8')) as SealedKeyFile, secret.secret)
+    : undefined;
   const pubs = publicKeys(dataDir);
   const verifiers = new Map<number, ReturnType<typeof sm2Verifier>>();
   return {
@@ -159,6 +173,13 @@ export function loadOrCreateTerminalKeys(dataDir: string, secret: KeySecret): Te
     setReceiptKey(key) {
       writeJsonAtomic(receiptKeyFile, sealPrivateKey(key, secret.secret, 0, { N: secret.sealCost?.N }));
       receiptKey = key;
+    },
+    get pinKey() {
+      return pinKey && sm4PinKey(pinKey);
+    },
+    setPinKey(key) {
+      writeJsonAtomic(pinKeyFile, sealPrivateKey(key, secret.secret, 0, { N: secret.sealCost?.N }));
+      pinKey = key;
     },
     created,
   };

@@ -11,6 +11,7 @@ import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
 import { JOBS_MIGRATIONS } from '../jobs/schema';
 import { JOURNAL_MIGRATIONS } from '../journal/schema';
 import { GREY_MIGRATIONS } from '../terminal/grey-store';
+import { FAILOVER_MIGRATIONS } from '../issuer/failover-schema';
 
 export const TERMINAL_MIGRATIONS: Migration[] = [
   ...CORE_MIGRATIONS,
@@ -20,6 +21,7 @@ export const TERMINAL_MIGRATIONS: Migration[] = [
   ...JOBS_MIGRATIONS,
   ...JOURNAL_MIGRATIONS,
   ...GREY_MIGRATIONS,
+  ...FAILOVER_MIGRATIONS,
 ];
 
 export function openTerminalDb(dataDir: string, opts: { readonly?: boolean } = {}): Db {

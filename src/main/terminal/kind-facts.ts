@@ -12,7 +12,7 @@ import type { IssuerCommand } from '../issuer/port';
 export interface RunnerKind {
   type: TxnType;
   /** The issuer port command (src/main/issuer/port.ts). */
-  command: 'authorize' | 'inquire' | 'void' | 'refund' | 'activate' | 'topup';
+  command: 'authorize' | 'inquire' | 'void' | 'refund' | 'activate' | 'topup' | 'password';
   /** Moves money at the issuer: an unknown outcome ends declined with a queued Reverse. */
   reversible: boolean;
   /** The issuer unreachable (nothing sent): may be decided by the offline policy. */
@@ -27,6 +27,7 @@ const COMMAND_OF_WIRE: Partial<Record<string, RunnerKind['command'] & IssuerComm
   refund: 'refund',
   activate: 'activate',
   topup: 'topup',
+  password: 'password',
   // Run on the chip by a local port (chip-purchase.ts), which reads these commands' amounts.
   chip_purchase: 'authorize',
   chip_load: 'topup',

@@ -9,7 +9,9 @@
  *   eligibility ─▶ route ─▶ createPending ─▶ send ─┬─ answer ──────────▶ commit: finalize
  *      (throws: nothing written)  │                 ├─ not-sent ────────▶ offline decision | decline
  *                                 └─ no issuer ─────┼─ (CARD_NOT_ACCEPTED, nothing sent) decline
+ *                                    or card held ──┤  (CARD_REVERSAL_PENDING, nothing sent) decline
  *                                                   └─ unknown ─────────▶ abort: decline + Reverse
+ *                                                      (to the host it went to: the row's endpoint)
  *
  * The caller holds the till lock (till-lock.ts) for the whole run. A finalize that fails after
  * the issuer answered (a full disk) never leaves the sale pending for as long as the app runs:
@@ -23,11 +25,13 @@ import { maskPan } from '../../shared/card';
 import { TillError, type ErrorCode } from '../../shared/errors';
 import type { OfflineStore } from '../../offline-queue/store';
 import type {
+  EndpointRole,
   ExchangeOutcome,
   IssuerAnswer,
   IssuerCommand,
   IssuerPort,
   CardRef,
+  PinBlockHex,
   ReverseCommand,
 } from '../issuer/port';
 import type { IssuerEntry, IssuerRouter } from '../issuer/router';
@@ -46,6 +50,11 @@ export interface RunnerOptions {
   onLink?: (up: boolean, detail: string | undefined, issuerId: string) => void;
   /** Added to attempts × timeoutMs for the pending bound (default 30 s: the local commit and a slow disk). */
   staleMarginMs?: number;
+  /**
+   * A card this issuer must not take a new request for now (src/main/issuer/failover-hold.ts: a
+   * debit while its earlier debit's reversal waits for its host): declined with the code, nothing sent.
+   */
+  cardHold?: (p: { pan: string; kind: TxnType; issuer: IssuerEntry }) => ErrorCode | undefined;
 }
 
 export interface RunRequest {
@@ -74,12 +83,23 @@ export interface RunRequest {
   /** Told the issuer's answer before it is committed (card life reads the cap it reports). */
   onAnswer?: (answer: IssuerAnswer) => void;
   /**
+   * The cardholder's password as SM4 PIN blocks (src/main/terminal/password.ts): attached to the
+   * command at send only — never to the copy sealed in the pending row, so they are never on disk.
+   */
+  pinBlocks?: PinBlocks;
+  /**
    * Executes the command here instead of at the routed issuer: the chip and its PSAM
    * (chip-purchase.ts, kinds with `executesOn: 'chip'`). Same pending row, same finalize and
    * journal. It may throw a TillError to leave the row pending: the chip's grey record then
    * decides it when the card comes back (recovery leaves chip rows to it).
    */
   port?: Pick<IssuerPort, 'exchange'>;
+}
+
+/** `pinBlock`: the password typed (a sale) or the old one (a change); `newPinBlock`: the new one. */
+export interface PinBlocks {
+  pinBlock?: PinBlockHex;
+  newPinBlock?: PinBlockHex;
 }
 
 /** What the participants share while one transaction runs. */
@@ -92,6 +112,8 @@ export interface TxnContext {
   stan?: number;
   command?: IssuerCommand;
   outcome?: ExchangeOutcome;
+  /** The issuer host the command was last sent to (recorded on the pending row). */
+  endpoint?: EndpointRole;
 }
 
 export type Vote = 'PREPARED' | 'ABORTED';
@@ -140,12 +162,26 @@ export function commandOf(req: RunRequest, stan: number, time: string, id: strin
       return { ...base, kind: 'activate', card, amountFen: req.amountFen, cashFen: req.otherTenderFen };
     case 'topup':
       return { ...base, kind: 'topup', card, amountFen: req.amountFen, cashFen: req.otherTenderFen };
+    // Its PIN blocks are attached at send (withPinBlocks), never sealed.
+    case 'password':
+      return { ...base, kind: 'password', card };
   }
+}
+
+/** The command as sent: the sealed command plus the PIN blocks, for the kinds that carry them. */
+export function withPinBlocks(cmd: IssuerCommand, p: PinBlocks | undefined): IssuerCommand {
+  if (!p) return cmd;
+  const pin = p.pinBlock !== undefined ? { pinBlock: p.pinBlock } : {};
+  if (cmd.kind === 'authorize') return { ...cmd, ...pin };
+  if (cmd.kind === 'password')
+    return { ...cmd, ...pin, ...(p.newPinBlock !== undefined ? { newPinBlock: p.newPinBlock } : {}) };
+  return cmd;
 }
 
 /** An unresolved finalize: the issuer answered, the row could not be written. */
 interface Unresolved {
   issuerId: string;
+  endpoint?: EndpointRole;
   /** The issuer approved a reversible kind: money moved and must be given back. */
   reverse: boolean;
 }
@@ -203,6 +239,7 @@ export class TransactionRunner {
     if (r.local) return 'ABORTED'; // decided locally: nothing to route, record or send
     ctx.issuer = r.issuerId !== undefined ? this.o.router.byId(r.issuerId) : this.o.router.route(r.card.pan);
     if (!ctx.issuer) ctx.localDecline = 'CARD_NOT_ACCEPTED';
+    else ctx.localDecline = this.o.cardHold?.({ pan: r.card.pan, kind: r.kind, issuer: ctx.issuer });
     return 'PREPARED';
   }
 
@@ -222,6 +259,7 @@ export class TransactionRunner {
     });
     ctx.stan = stan;
     ctx.command = request;
+    ctx.endpoint = 'primary'; // the row's default until the port says otherwise
     this.inFlight = stan;
     return 'PREPARED';
   }
@@ -229,7 +267,19 @@ export class TransactionRunner {
   private async send(ctx: TxnContext): Promise<Vote> {
     if (ctx.localDecline) return 'ABORTED';
     const local = ctx.req.port;
-    const out = await (local ?? ctx.issuer!.port).exchange(ctx.command!, ctx.issuer!.attempts);
+    const out = await (local ?? ctx.issuer!.port).exchange(
+      withPinBlocks(ctx.command!, ctx.req.pinBlocks),
+      ctx.issuer!.attempts,
+      local
+        ? undefined
+        : {
+            // Before the bytes leave for a host, the row names it: its reversal goes to that host only.
+            onEndpoint: (e) => {
+              if (e !== ctx.endpoint) this.o.store.noteEndpoint(ctx.stan!, e);
+              ctx.endpoint = e;
+            },
+          },
+    );
     ctx.outcome = out;
     // A local port (the chip) says nothing about the issuer link.
     if (!local)
@@ -281,7 +331,7 @@ export class TransactionRunner {
     return store.finalize(
       stan,
       { status: 'declined', declineCode: code },
-      ctx.kind.reversible ? this.reversalOf(stan, ctx.issuer!.id) : undefined,
+      ctx.kind.reversible ? this.reversalOf(stan, ctx.issuer!.id, ctx.endpoint) : undefined,
     );
   }
 
@@ -296,7 +346,11 @@ export class TransactionRunner {
     // Money may have moved unless the issuer said declined or cannot have seen the command.
     const mayHaveMoved =
       out.kind === 'unknown' || (out.kind === 'answer' && out.answer.result === 'approved');
-    const u: Unresolved = { issuerId: ctx.issuer!.id, reverse: mayHaveMoved && ctx.kind.reversible };
+    const u: Unresolved = {
+      issuerId: ctx.issuer!.id,
+      endpoint: ctx.endpoint,
+      reverse: mayHaveMoved && ctx.kind.reversible,
+    };
     this.o.log(
       `stan ${stan}: ${out.kind === 'answer' ? `answered ${out.answer.result}` : out.kind} but not recorded: ${e.message}`,
     );
@@ -310,7 +364,7 @@ export class TransactionRunner {
       this.o.store.finalize(
         stan,
         { status: 'declined', declineCode: 'OUTCOME_UNKNOWN' },
-        u.reverse ? this.reversalOf(stan, u.issuerId) : undefined,
+        u.reverse ? this.reversalOf(stan, u.issuerId, u.endpoint) : undefined,
       );
       this.o.log(`stan ${stan}: recorded declined${u.reverse ? ', reversal queued' : ''}`);
     } catch (e) {
@@ -323,9 +377,10 @@ export class TransactionRunner {
     return true;
   }
 
-  reversalOf(origStan: number, issuerId: string): ReversalSpec {
+  reversalOf(origStan: number, issuerId: string, endpoint?: EndpointRole): ReversalSpec {
     return {
       issuerId,
+      ...(endpoint ? { endpoint } : {}),
       command: (revStan): ReverseCommand => ({
         kind: 'reverse',
         stan: revStan,
@@ -360,7 +415,7 @@ export class TransactionRunner {
       this.o.store.finalize(
         row.stan,
         { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },
-        reversible ? this.reversalOf(row.stan, row.issuer_id) : undefined,
+        reversible ? this.reversalOf(row.stan, row.issuer_id, row.endpoint) : undefined,
       );
     } catch (e) {
       if (e instanceof TillError && e.code === 'ALREADY_FINAL') return;

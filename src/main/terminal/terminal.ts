@@ -20,7 +20,8 @@ import type { OverrideChecker } from '../auth/override';
 import type { OfflineStore } from '../../offline-queue/store';
 import { decideOffline } from './offline-sale';
 import { TillLock } from './till-lock';
-import { TransactionRunner } from './runner';
+import { TransactionRunner, type RunnerOptions } from './runner';
+import { pinBlockOf, pinKeyFor } from './password';
 
 export interface TerminalOptions {
   store: TxnStore;
@@ -50,6 +51,10 @@ export interface TerminalOptions {
   receiptExtras?: (row: TxnRow) => ReceiptExtras;
   /** Who allowed this transaction by override (void, refund), as the receipt names them. */
   approverOf?: (stan: number) => string | undefined;
+  /** Cards an issuer must not take a debit for now (runner.ts `cardHold`; issuer/failover-hold.ts). */
+  cardHold?: RunnerOptions['cardHold'];
+  /** The SM4 PIN key from the home issuer's enrolment (keys.pinKey; ./password.ts); undefined until it came. */
+  pinKey?: () => Uint8Array | undefined;
 }
 
 export type TerminalEvents = {
@@ -75,6 +80,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       log: opts.log,
       offline: opts.offline,
       onLink: (up, detail, issuerId) => this.opts.onLink?.(up, detail, issuerId),
+      ...(opts.cardHold ? { cardHold: opts.cardHold } : {}),
     });
   }
 
@@ -121,13 +127,25 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     this.opts.overrides = overrides;
   }
 
+  /** `password`: what the cardholder typed after PASSWORD_REQUIRED; only its PIN block goes on. */
   sale(
-    req: { cardToken: string; amountFen: number; otherTenderFen?: number; override?: Override },
+    req: {
+      cardToken: string;
+      amountFen: number;
+      otherTenderFen?: number;
+      override?: Override;
+      password?: string;
+    },
     operatorId?: string,
   ): Promise<TxnResult> {
     return this.lock.run('sale', async () => {
       const card = this.takeCard(req.cardToken);
       const otherTenderFen = req.otherTenderFen ?? 0;
+      const pinBlocks =
+        req.password !== undefined
+          ? { pinBlock: pinBlockOf(card.pan, req.password, pinKeyFor(this, card.pan)) }
+          : undefined;
+      delete req.password; // the clear password goes no further than its block
       const offline = this.opts.offline;
       const row = await this.runner.run({
         kind: 'sale',
@@ -135,6 +153,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
         amountFen: req.amountFen,
         otherTenderFen,
         operatorId,
+        ...(pinBlocks ? { pinBlocks } : {}),
         // The routed issuer's own store-and-forward: its limits, its hot-card list, its queue.
         offline: offline
           ? ({ stan, time, issuer }) => {

@@ -9,7 +9,7 @@ import { sealSm4, openSm4 } from '../crypto';
 import type { TxnResult, TxnType } from '../../shared/contract';
 import { TillError, type ErrorCode } from '../../shared/errors';
 import { commandFromSealed } from '../issuer/sealed-command';
-import type { ChipProof, IssuerCommand, ReverseCommand } from '../issuer/port';
+import type { ChipProof, EndpointRole, IssuerCommand, ReverseCommand } from '../issuer/port';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -34,6 +34,8 @@ export interface TxnRow {
   request_enc: Buffer | null;
   /** The issuer the router sent it to (src/main/issuer/router.ts); 'default' for older rows. */
   issuer_id: string;
+  /** Which of the issuer's hosts it was last sent to (src/main/issuer/failover.ts). */
+  endpoint: EndpointRole;
   created_at: string;
   updated_at: string;
 }
@@ -44,11 +46,14 @@ export interface QueuedReversal {
   request_enc: Buffer;
   attempts: number;
   issuer_id: string;
+  endpoint: EndpointRole;
 }
 
 /** Who a reversal goes to and what it says (the command is sealed, never adapter bytes). */
 export interface ReversalSpec {
   issuerId: string;
+  /** The host the original went to: the reversal goes there and nowhere else (default primary). */
+  endpoint?: EndpointRole;
   command: (revStan: number) => ReverseCommand;
 }
 
@@ -171,10 +176,25 @@ export class TxnStore {
     const revStan = takeStan(this.db);
     this.db
       .prepare(
-        'INSERT INTO reversals (stan, orig_stan, request_enc, issuer_id, created_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO reversals (stan, orig_stan, request_enc, issuer_id, endpoint, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(revStan, origStan, this.sealRequest(r.command(revStan)), r.issuerId, this.now().toISOString());
+      .run(
+        revStan,
+        origStan,
+        this.sealRequest(r.command(revStan)),
+        r.issuerId,
+        r.endpoint ?? 'primary',
+        this.now().toISOString(),
+      );
     return revStan;
+  }
+
+  /**
+   * The pending row is about to be sent to this endpoint (before the bytes leave): a crash from
+   * here on reverses it on that host. Not journaled: it is routing, not the transaction's content.
+   */
+  noteEndpoint(stan: number, endpoint: EndpointRole): void {
+    this.db.prepare("UPDATE txns SET endpoint = ? WHERE stan = ? AND status = 'pending'").run(endpoint, stan);
   }
 
   journal(row: TxnRow, chip?: ChipProof): void {
@@ -222,7 +242,7 @@ export class TxnStore {
   unsentReversals(): QueuedReversal[] {
     return this.db
       .prepare(
-        'SELECT stan, orig_stan, request_enc, attempts, issuer_id FROM reversals WHERE sent_at IS NULL ORDER BY stan',
+        'SELECT stan, orig_stan, request_enc, attempts, issuer_id, endpoint FROM reversals WHERE sent_at IS NULL ORDER BY stan',
       )
       .all() as QueuedReversal[];
   }
@@ -255,10 +275,13 @@ export class TxnStore {
       // Two senders raced (the background tick and a caller): the first one recorded it.
       if (changes === 0) return;
       const orig = this.get(origStan);
+      const { endpoint } = this.db.prepare('SELECT endpoint FROM reversals WHERE stan = ?').get(revStan) as {
+        endpoint: EndpointRole;
+      };
       this.db
         .prepare(
-          `INSERT INTO txns (stan, type, status, amount_fen, other_tender_fen, balance_fen, masked, pan_enc, entry_mode, operator_id, orig_stan, issuer_id, created_at, updated_at)
-           VALUES (?, 'reversal', 'approved', ?, 0, ?, ?, ?, 'system', NULL, ?, ?, ?, ?)`,
+          `INSERT INTO txns (stan, type, status, amount_fen, other_tender_fen, balance_fen, masked, pan_enc, entry_mode, operator_id, orig_stan, issuer_id, endpoint, created_at, updated_at)
+           VALUES (?, 'reversal', 'approved', ?, 0, ?, ?, ?, 'system', NULL, ?, ?, ?, ?, ?)`,
         )
         .run(
           revStan,
@@ -268,6 +291,7 @@ export class TxnStore {
           orig?.pan_enc ?? null,
           origStan,
           orig?.issuer_id ?? 'default',
+          endpoint,
           at,
           at,
         );

@@ -29,6 +29,8 @@ export const SIM_CARDS = [
     name: 'anon-near-cap',
     balanceFen: 99000,
   },
+  // Card password (issue 12): every sale needs 246810 (README).
+  { pan: '8888010000000504', zh: '密码卡 ¥500', en: 'Password ¥500', name: 'password', balanceFen: 50000 },
 ] as const;
 
 /**

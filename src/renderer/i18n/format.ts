@@ -17,6 +17,7 @@ export const FORMAT_WORDS = {
   txnkind_reversal: { zh: '冲正', en: 'Reversal' },
   txnkind_activate: { zh: '售卡', en: 'Card sold' },
   txnkind_topup: { zh: '充值', en: 'Top-up' },
+  txnkind_password: { zh: '设置卡密码', en: 'Card password' },
   txnstatus_approved: { zh: '成功', en: 'approved' },
   txnstatus_declined: { zh: '拒绝', en: 'declined' },
   txnstatus_pending: { zh: '处理中', en: 'pending' },

@@ -7,6 +7,7 @@ import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel, voidedStans } from '../components/VoidRefundPanel';
 import { CardLifePanel } from '../components/CardLifePanel';
 import { BatchActivatePanel } from '../components/BatchActivatePanel';
+import { CardPasswordPanel, SalePasswordPrompt } from '../components/CardPassword';
 import { ReceiptSearch, ReprintNote } from '../components/ReceiptSearch';
 import { IdleWarning } from '../components/IdleWarning';
 import { CashierCount } from '../components/CashierCount';
@@ -175,10 +176,12 @@ export function Cashier() {
             </div>
           )}
           <ResultPanel />
+          <SalePasswordPrompt />
           <div className="cashier-tools">
             <VoidRefundPanel />
             <CardLifePanel />
             <BatchActivatePanel />
+            <CardPasswordPanel />
             <ReceiptSearch />
           </div>
           <CashierCount />
@@ -202,7 +205,11 @@ export function Cashier() {
             {recent.map((r) => (
               <li key={r.stan} className={`recent-${r.status}`} data-testid={`recent-${r.stan}`}>
                 <span className="mono">{String(r.stan).padStart(6, '0')}</span>{' '}
-                {r.type === 'inquiry' ? t('balance') : formatMoney(r.amountFen)}{' '}
+                {r.type === 'inquiry'
+                  ? t('balance')
+                  : r.type === 'password'
+                    ? t('txnkind_password')
+                    : formatMoney(r.amountFen)}{' '}
                 <span className="muted">{r.masked.slice(-4)}</span>{' '}
                 {voided.has(r.stan) ? (
                   <span className="tag" data-testid={`recent-voided-${r.stan}`}>

@@ -17,6 +17,7 @@ import { jobMethods } from './jobs';
 import { journalMethods } from './journal';
 import { cardLifeMethods } from './card-life';
 import { cardBatchMethods } from './card-batch';
+import { passwordMethods } from './password';
 import { chipMethods } from './chip';
 import { DeviceInfo } from '../devices';
 import { ErrorCode } from '../errors';
@@ -49,6 +50,7 @@ export const methods = {
   ...journalMethods,
   ...cardLifeMethods,
   ...cardBatchMethods,
+  ...passwordMethods,
   ...chipMethods,
 };
 export type Methods = typeof methods;

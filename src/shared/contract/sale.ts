@@ -70,6 +70,12 @@ export const saleMethods = {
         otherTenderFen: Fen.optional(),
         /** A manager's PIN allowing an offline approval over the limits (src/offline-queue/policy.ts). */
         override: Override.optional(),
+        /**
+         * The card's password, typed by the cardholder on the PIN pad after a PASSWORD_REQUIRED /
+         * PASSWORD_WRONG decline: the core makes its PIN block at once and keeps nothing
+         * (src/main/terminal/password.ts); 6 digits, else PASSWORD_FORMAT.
+         */
+        password: z.string().max(12).optional(),
       })
       .strict(),
     res: TxnResult,

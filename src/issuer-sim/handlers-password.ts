@@ -1,0 +1,200 @@
+/**
+ * The issuer's side of the cardholder password (docs/issuer-protocol.md "Card password";
+ * ISO8583-CUP.md "Password"). Registered with the sim's handler table like handlers-card-life.ts;
+ * everything runs inside the ledger's idempotent (terminal, STAN) transaction, so the wrong-try
+ * counter moves once per request and together with the answer recorded for it — a retry of the
+ * same request is answered from the record and counts nothing.
+ *
+ *  - authorize: after the card checks (unknown, lost, frozen, not activated, expired) and before
+ *    the balance, as the page orders them. A card with a password needs it on every sale, or on a
+ *    sale over its own `required_over_fen`. No block → PASSWORD_REQUIRED (not a try); a wrong or
+ *    malformed block → PASSWORD_WRONG, the third in a row → PASSWORD_LOCKED, and locked it stays
+ *    (even for the right one) until unlocked at the issuer (`POST /admin/password-unlock/<pan>`).
+ *    A right one resets the counter.
+ *  - password: set (the card has none: no old block) or change (the old block is checked exactly
+ *    like a sale's and counts the same tries). The new block must hold 6 digits.
+ *
+ * The password is stored only as a salted scrypt hash; PIN blocks are opened here with the
+ * terminal's PIN key (src/shared/pin-key.ts) and never stored or logged.
+ */
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { HANDLERS, registerHandler, type HandlerCtx, type MessageHandler } from './handlers';
+import type { Decision, IssuerLedger } from './ledger';
+import { AuthorizeWithPinRequest, PasswordRequest } from '../shared/issuer-password';
+import { openSm4PinBlock, PASSWORD_RE } from '../shared/pin-block';
+import { derivePinKey, sm4PinKey } from '../shared/pin-key';
+import { fromHex, hmacSm3 } from '../shared/crypto';
+import { DEMO_CARDS } from './demo-cards';
+
+/** Wrong tries in a row that lock the card (ISO8583-CUP.md: 55, 55, 75). */
+export const MAX_WRONG_TRIES = 3;
+
+interface PasswordRow {
+  pan: string;
+  salt: string;
+  hash: string;
+  required_over_fen: number | null;
+  wrong_tries: number;
+  locked: number;
+}
+
+type Answer = Decision & { extra?: Record<string, unknown> };
+
+/** The master of the per-terminal PIN keys, from the sim's own card secret (one secret to guard). */
+export function pinMasterOf(cardKeySecret: Uint8Array): Uint8Array {
+  return hmacSm3(cardKeySecret, new TextEncoder().encode('CardTill/issuer/pin-master/v1'));
+}
+
+// scrypt at N=2^14: a stolen ledger does not give the passwords away for free (a 6-digit space
+// still falls to a search — the try counter is what protects the card, as at every issuer).
+const hashOf = (password: string, salt: Buffer) => scryptSync(password, salt, 32, { N: 1 << 14, r: 8, p: 1 });
+
+/** Sets a card's password (the till's `password` message, the demo seed, tests). */
+export function setCardPassword(
+  ledger: IssuerLedger,
+  pan: string,
+  password: string,
+  opts: { requiredOverFen?: number | null; now?: Date } = {},
+): void {
+  if (!PASSWORD_RE.test(password)) throw new Error('a card password is 6 digits');
+  const salt = randomBytes(16);
+  ledger.db
+    .prepare(
+      `INSERT INTO card_passwords (pan, salt, hash, required_over_fen, wrong_tries, locked, updated_at)
+       VALUES (@pan, @salt, @hash, @over, 0, 0, @now)
+       ON CONFLICT(pan) DO UPDATE SET salt = excluded.salt, hash = excluded.hash, wrong_tries = 0, locked = 0,
+         updated_at = excluded.updated_at,
+         required_over_fen = CASE WHEN @keep THEN card_passwords.required_over_fen ELSE excluded.required_over_fen END`,
+    )
+    .run({
+      pan,
+      salt: salt.toString('hex'),
+      hash: hashOf(password, salt).toString('hex'),
+      over: opts.requiredOverFen ?? null,
+      keep: opts.requiredOverFen === undefined ? 1 : 0,
+      now: (opts.now ?? new Date()).toISOString(),
+    });
+}
+
+/** The issuer's unlock of a locked card (a manager at the issuer; `POST /admin/password-unlock/<pan>`). */
+export function unlockCardPassword(ledger: IssuerLedger, pan: string): boolean {
+  return (
+    ledger.db.prepare('UPDATE card_passwords SET wrong_tries = 0, locked = 0 WHERE pan = ?').run(pan)
+      .changes > 0
+  );
+}
+
+export function passwordState(
+  ledger: IssuerLedger,
+  pan: string,
+): { wrongTries: number; locked: boolean; requiredOverFen: number | null } | undefined {
+  const r = row(ledger, pan);
+  return r && { wrongTries: r.wrong_tries, locked: r.locked === 1, requiredOverFen: r.required_over_fen };
+}
+
+/** The demo cards' passwords (README), set once when the ledger is new. */
+export function seedDemoPasswords(ledger: IssuerLedger): void {
+  for (const c of DEMO_CARDS)
+    if (c.password && !row(ledger, c.pan))
+      setCardPassword(ledger, c.pan, c.password.pin, { requiredOverFen: c.password.requiredOverFen ?? null });
+}
+
+function row(ledger: IssuerLedger, pan: string): PasswordRow | undefined {
+  return ledger.db.prepare('SELECT * FROM card_passwords WHERE pan = ?').get(pan) as PasswordRow | undefined;
+}
+
+/** The password inside a wire block from this terminal for this card (null: not a valid block). */
+function openBlock(ctx: HandlerCtx, terminalId: string, pan: string, hex: string): string | null {
+  const kpin = derivePinKey(pinMasterOf(ctx.cardKeySecret), terminalId);
+  const key = sm4PinKey(kpin);
+  try {
+    return openSm4PinBlock(fromHex(hex), pan, key);
+  } finally {
+    kpin.fill(0);
+    key.fill(0);
+  }
+}
+
+/**
+ * Checks the block against the card's password: undefined when right (counter reset), else the
+ * decline — and the try counted, in this request's transaction.
+ */
+function verify(
+  ctx: HandlerCtx,
+  m: { terminalId: string },
+  r: PasswordRow,
+  hex: string | undefined,
+): Answer | undefined {
+  const decline = (code: Answer['code'], extra?: Record<string, unknown>): Answer => ({
+    result: 'declined',
+    code,
+    pan: r.pan,
+    ...(extra ? { extra } : {}),
+  });
+  if (r.locked) return decline('PASSWORD_LOCKED');
+  if (hex === undefined) return decline('PASSWORD_REQUIRED');
+  const typed = openBlock(ctx, m.terminalId, r.pan, hex);
+  const right =
+    typed !== null && timingSafeEqual(hashOf(typed, Buffer.from(r.salt, 'hex')), Buffer.from(r.hash, 'hex'));
+  const db = ctx.ledger.db;
+  const at = ctx.now().toISOString();
+  if (right) {
+    db.prepare('UPDATE card_passwords SET wrong_tries = 0, updated_at = ? WHERE pan = ?').run(at, r.pan);
+    return undefined;
+  }
+  const tries = r.wrong_tries + 1;
+  const locked = tries >= MAX_WRONG_TRIES;
+  db.prepare('UPDATE card_passwords SET wrong_tries = ?, locked = ?, updated_at = ? WHERE pan = ?').run(
+    tries,
+    locked ? 1 : 0,
+    at,
+    r.pan,
+  );
+  return locked
+    ? decline('PASSWORD_LOCKED')
+    : decline('PASSWORD_WRONG', { triesLeft: MAX_WRONG_TRIES - tries });
+}
+
+/** authorize: the password check, between the card checks and the balance (the page's order). */
+function withPassword(base: MessageHandler<unknown>): MessageHandler<unknown> {
+  return {
+    ...base,
+    schema: AuthorizeWithPinRequest,
+    handle(ctx, msg) {
+      const m = msg as AuthorizeWithPinRequest;
+      const checked = ctx.ledger.checkCard(m.card.pan);
+      const r = 'decline' in checked ? undefined : row(ctx.ledger, m.card.pan);
+      if (r) {
+        const needed = r.required_over_fen === null || m.amountFen > r.required_over_fen;
+        if (needed || m.pinBlock !== undefined) {
+          const refused = verify(ctx, m, r, m.pinBlock);
+          if (refused) return refused;
+        }
+      }
+      return base.handle(ctx, msg);
+    },
+  };
+}
+
+/** password: set (none yet) or change (old checked like a sale's), the new one 6 digits. */
+function setPassword(ctx: HandlerCtx, m: PasswordRequest): Answer {
+  const checked = ctx.ledger.checkCard(m.card.pan);
+  if ('decline' in checked) return { ...checked.decline, pan: m.card.pan };
+  const r = row(ctx.ledger, m.card.pan);
+  if (r) {
+    const refused = verify(ctx, m, r, m.pinBlock);
+    if (refused) return refused;
+  }
+  const next = openBlock(ctx, m.terminalId, m.card.pan, m.newPinBlock);
+  if (next === null || !PASSWORD_RE.test(next))
+    return { result: 'declined', code: 'PASSWORD_FORMAT', pan: m.card.pan };
+  setCardPassword(ctx.ledger, m.card.pan, next, { now: ctx.now() });
+  return { result: 'approved', pan: m.card.pan };
+}
+
+if (HANDLERS.authorize) registerHandler('authorize', withPassword(HANDLERS.authorize));
+registerHandler('password', {
+  schema: PasswordRequest as never,
+  idempotent: true,
+  handle: setPassword as never,
+});

@@ -1,0 +1,101 @@
+/**
+ * The cardholder password at the till (issue 12, 密码支付; docs/issuer-protocol.md "Card password").
+ *
+ * The clear password reaches the core in one request (`sale.authorize {password}` or
+ * `card.setPassword`) and exists here only while its PIN block is built: ANSI X9.8 format 0 bound
+ * to the card number, SM4-encrypted under the PIN key K_pin from enrolment (src/shared/pin-block.ts,
+ * src/shared/pin-key.ts). The blocks ride to the issuer on the runner's `pinBlocks`, which are
+ * attached to the command at send only — the row, the sealed command, the journal, the log and the
+ * answers never hold a password or a block (test/integration/password-secrecy.test.ts).
+ *
+ * Set/change runs through the one TransactionRunner as the kind `password` (src/shared/txn-kinds.ts):
+ * its own STAN, idempotent at the issuer by (terminal, STAN), journaled and signed like an inquiry,
+ * never reversed (no money moves). The old password is checked at the issuer exactly like a sale's
+ * and counts the same wrong tries.
+ */
+import { TillError } from '../../shared/errors';
+import { PASSWORD_RE, sm4PinBlock } from '../../shared/pin-block';
+import { toHex } from '../../shared/crypto';
+import type { TxnResult } from '../../shared/contract';
+import type { AuditLog } from '../audit/audit-log';
+import type { PinBlockHex } from '../issuer/port';
+import type { Terminal } from './terminal';
+
+/** The PIN block of one typed password for this card (uppercase hex, the wire's form). */
+export function pinBlockOf(pan: string, password: string, pinKey: Uint8Array | undefined): PinBlockHex {
+  if (!PASSWORD_RE.test(password)) throw new TillError('PASSWORD_FORMAT');
+  if (!pinKey) throw new TillError('PIN_KEY_MISSING');
+  const block = sm4PinBlock(password, pan, pinKey);
+  const hex = toHex(block).toUpperCase();
+  block.fill(0);
+  return hex;
+}
+
+/**
+ * The PIN key for a card: the one the home issuer delivered at enrolment. Another issuer entry
+ * has given this till none (its enrolment answer's PIN key is not kept), so a password for a card
+ * it serves is refused PIN_KEY_MISSING instead of sending it a block it cannot open. A card no
+ * entry takes is declined by the runner without sending anything.
+ */
+export function pinKeyFor(terminal: Terminal, pan: string): Uint8Array | undefined {
+  const router = terminal.runner.router;
+  const entry = router.route(pan);
+  if (entry && entry !== router.home)
+    throw new TillError('PIN_KEY_MISSING', `issuer ${entry.id} has given this till no PIN key`);
+  return terminal.opts.pinKey?.();
+}
+
+export interface SetPasswordRequest {
+  cardToken: string;
+  /** Absent: the card has no password yet. */
+  oldPassword?: string;
+  newPassword: string;
+  /** The new one typed a second time. */
+  confirmPassword: string;
+}
+
+export class CardPasswords {
+  constructor(private readonly o: { terminal: Terminal; audit?: AuditLog }) {}
+
+  /** Set or change the presented card's password (old + new twice). Online only. */
+  setPassword(req: SetPasswordRequest, operator?: { id: string; role: string }): Promise<TxnResult> {
+    const { terminal } = this.o;
+    return terminal.lock.run('password', async () => {
+      const card = terminal.cards.take(req.cardToken);
+      if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
+      // Refused before anything is written or sent: the two new entries must agree.
+      if (!PASSWORD_RE.test(req.newPassword)) throw new TillError('PASSWORD_FORMAT');
+      if (req.newPassword !== req.confirmPassword) throw new TillError('PASSWORD_MISMATCH');
+      const pinKey = pinKeyFor(terminal, card.pan);
+      const changing = req.oldPassword !== undefined;
+      const pinBlocks = {
+        newPinBlock: pinBlockOf(card.pan, req.newPassword, pinKey),
+        ...(req.oldPassword !== undefined ? { pinBlock: pinBlockOf(card.pan, req.oldPassword, pinKey) } : {}),
+      };
+      // The clear passwords go no further than their blocks (the request object lives on while
+      // the issuer is asked).
+      const r = req as Partial<SetPasswordRequest>;
+      delete r.oldPassword;
+      delete r.newPassword;
+      delete r.confirmPassword;
+      const row = await terminal.runner.run({
+        kind: 'password',
+        card,
+        amountFen: 0,
+        otherTenderFen: 0,
+        operatorId: operator?.id,
+        pinBlocks,
+      });
+      const approved = row.status === 'approved';
+      this.o.audit?.record({
+        action: 'txn.password',
+        operatorId: operator?.id,
+        operatorRole: operator?.role,
+        stan: row.stan,
+        outcome: approved ? 'ok' : 'failed',
+        detail: `card password ${changing ? 'changed' : 'set'} ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
+      });
+      return terminal.publish(row);
+    });
+  }
+}
