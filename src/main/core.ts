@@ -47,6 +47,7 @@ import { reversalKind } from './jobs/reversal-job';
 import { adviceKind } from './jobs/advice-job';
 import { settlementKind } from './jobs/settlement-job';
 import { enrolmentKind } from './jobs/enrolment-job';
+import { fileBatchKind } from './jobs/file-batch-job';
 import { ENROLLING_PROTOCOLS, enrolmentState, recordSignOn } from './jobs/enrolment-state';
 import type { EventName, EventPayload, LinkState, SessionInfo } from '../shared/contract';
 import { SqliteGreyStore } from './terminal/grey-store';
@@ -293,6 +294,21 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
   jobs.register(reversalKind({ db, store, router, log }));
   jobs.register(settlementKind({ db, shifts: () => late.shifts }));
   jobs.register(adviceKind({ lanes }));
+  // File-batch issuers: their files move through this kind, which also attaches their adapters
+  // (with the top-level offline limits their own `offline` block goes over).
+  jobs.register(
+    fileBatchKind({
+      router,
+      db,
+      keys,
+      terminalId: config.terminalId,
+      openPan: (s) => store.openPan(s),
+      offlineBase,
+      clock,
+      log,
+      onChange: (s) => emit('fileBatch.changed', s),
+    }),
+  );
   // Before the first sale; the job retries any that fails, with backoff.
   await Promise.all(
     enrolling
@@ -432,7 +448,7 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     session.current();
     if (link.isCut()) return;
     terminal.recoverStale(); // a failed finalize, or a row pending past the bound: reversal queued
-    void jobs.run(['enrolment', 'reversal', 'settlement']);
+    void jobs.run(['enrolment', 'reversal', 'settlement', 'filebatch']);
   };
   const timer = setInterval(background, d.backgroundMs ?? 5000);
   timer.unref();

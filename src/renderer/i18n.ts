@@ -14,6 +14,7 @@ import { FORMAT_WORDS } from './i18n/format';
 import { CARD_LIFE_WORDS } from './i18n/card-life';
 import { CARD_BATCH_WORDS } from './i18n/card-batch';
 import { CARD_MONEY_WORDS } from './i18n/card-money';
+import { FILE_BATCH_WORDS } from './i18n/file-batch';
 import { PASSWORD_WORDS } from './i18n/password';
 import { CHIP_WORDS } from './i18n/chip';
 
@@ -35,6 +36,7 @@ export const WORDS = {
   ...CARD_LIFE_WORDS,
   ...CARD_BATCH_WORDS,
   ...CARD_MONEY_WORDS,
+  ...FILE_BATCH_WORDS,
   ...PASSWORD_WORDS,
   ...CHIP_WORDS,
 } as const;

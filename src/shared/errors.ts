@@ -92,6 +92,11 @@ export const ErrorCode = z.enum([
   'CARD_CAP_EXCEEDED',
   'CARD_ALREADY_ACTIVE',
   'TENDER_SHORT',
+  // file-batch issuers (src/main/issuer/file-batch): a refused file, lists out of date, an operation it has not
+  'FILE_BATCH_REFUSED',
+  'FILE_BATCH_STALE',
+  'FILE_BATCH_UNSUPPORTED',
+  'FILE_BATCH_SETTLES_BY_FILE',
   // cardholder password (src/shared/pin-block.ts, src/main/terminal/password.ts)
   'PASSWORD_REQUIRED',
   'PASSWORD_WRONG',
@@ -275,6 +280,22 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   CARD_BATCH_DUPLICATE: {
     zh: '同一张卡在列表中出现了两次，请删去重复的卡',
     en: 'The same card is in the list twice: remove the duplicate',
+  },
+  FILE_BATCH_REFUSED: {
+    zh: '发卡方文件未通过校验，已拒收：请通知店长',
+    en: "The issuer's file failed its check and was refused: tell the manager",
+  },
+  FILE_BATCH_STALE: {
+    zh: '此卡发卡方的黑名单或余额文件缺失或已过期，暂不能用此卡消费',
+    en: "This card's issuer files (hot list or balances) are missing or out of date: the card cannot be used now",
+  },
+  FILE_BATCH_SETTLES_BY_FILE: {
+    zh: '此发卡方不做联机结算：以每日交易文件及其确认文件对账（见离线队列→文件接口发卡方）',
+    en: 'This issuer does not settle online: its daily transaction files and their acknowledgements are the settlement (Offline queue → File-batch issuers)',
+  },
+  FILE_BATCH_UNSUPPORTED: {
+    zh: '此发卡方（文件接口）只受理消费、查询、撤销和退货',
+    en: 'This issuer (file interface) takes only sales, inquiries, voids and refunds',
   },
   PASSWORD_REQUIRED: {
     zh: '此卡需要密码：请持卡人在密码键盘上输入6位卡密码',

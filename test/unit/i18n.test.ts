@@ -11,6 +11,7 @@ import { FORMAT_WORDS } from '../../src/renderer/i18n/format';
 import { CARD_LIFE_WORDS } from '../../src/renderer/i18n/card-life';
 import { CARD_BATCH_WORDS } from '../../src/renderer/i18n/card-batch';
 import { CARD_MONEY_WORDS } from '../../src/renderer/i18n/card-money';
+import { FILE_BATCH_WORDS } from '../../src/renderer/i18n/file-batch';
 import { PASSWORD_WORDS } from '../../src/renderer/i18n/password';
 import { CHIP_WORDS } from '../../src/renderer/i18n/chip';
 
@@ -35,6 +36,7 @@ describe('i18n', () => {
       CARD_LIFE_WORDS,
       CARD_BATCH_WORDS,
       CARD_MONEY_WORDS,
+      FILE_BATCH_WORDS,
       PASSWORD_WORDS,
       CHIP_WORDS,
     };

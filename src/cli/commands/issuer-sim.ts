@@ -11,6 +11,7 @@ import { startIssuerSim } from '../../issuer-sim/server';
 import { IssuerLedger } from '../../issuer-sim/ledger';
 import { startIso8583Sim } from '../../issuer-sim/iso8583/server';
 import { KEYSETS } from '../../main/issuer/iso8583/keysets';
+import { runFileBatchSim } from '../../issuer-sim/file-batch/cli';
 import { flag, type CliCommand } from '../command';
 
 function waitForSignal(): Promise<void> {
@@ -23,9 +24,11 @@ function waitForSignal(): Promise<void> {
 export const issuerSimCommand: CliCommand = {
   name: 'issuer-sim',
   summary:
-    'run the demo issuer host on 127.0.0.1 (--port N, --backup-port N, --enrol-token T; --protocol iso8583 --keyset 3des|sm4 --tmk HEX)',
+    'run the demo issuer host on 127.0.0.1 (--port N, --backup-port N, --enrol-token T; --protocol iso8583 --keyset 3des|sm4 --tmk HEX; --protocol file-batch --dir D [--once])',
   async run(ctx) {
     const protocol = flag(ctx.args, 'protocol') ?? 'cardtill-json';
+    // The back office of a file-batch issuer: files in --dir, no port (src/issuer-sim/file-batch/cli.ts).
+    if (protocol === 'file-batch') return runFileBatchSim(ctx);
     const dataDir = path.resolve(ctx.dataDir, 'issuer-sim');
     if (protocol === 'iso8583') {
       const keySetName = flag(ctx.args, 'keyset') ?? '3des';
@@ -54,7 +57,7 @@ export const issuerSimCommand: CliCommand = {
       return 0;
     }
     if (protocol !== 'cardtill-json') {
-      console.error(`issuer-sim: unknown --protocol ${protocol} (cardtill-json or iso8583)`);
+      console.error(`issuer-sim: unknown --protocol ${protocol} (cardtill-json, iso8583 or file-batch)`);
       return 2;
     }
     const backupPort = flag(ctx.args, 'backup-port');

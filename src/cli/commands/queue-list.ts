@@ -118,6 +118,7 @@ const DEAD_KIND: Record<DeadLetter['kind'], string> = {
   settlement: '批次结算 Settlement',
   enrolment: '密钥签到 Enrolment',
   advice: '离线上送 Advice',
+  filebatch: '文件接口 File batch',
 };
 
 /** The job queue's dead letters (src/main/jobs): what the issuer refused for good, acknowledged or not. */

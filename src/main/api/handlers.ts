@@ -16,6 +16,7 @@ import { jobHandlers } from './handlers/jobs';
 import { journalHandlers } from './handlers/journal';
 import { cardLifeHandlers } from './handlers/card-life';
 import { cardBatchHandlers } from './handlers/card-batch';
+import { fileBatchHandlers } from './handlers/file-batch';
 import { passwordHandlers } from './handlers/password';
 import { chipHandlers } from './handlers/chip';
 
@@ -33,6 +34,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...journalHandlers(ctx),
     ...cardLifeHandlers(ctx),
     ...cardBatchHandlers(ctx),
+    ...fileBatchHandlers(ctx),
     ...passwordHandlers(ctx),
     ...chipHandlers(ctx),
   };

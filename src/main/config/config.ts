@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { OfflineConfig } from '../../offline-queue/config';
 import { isTimeZone } from '../../shared/local-time';
+import { FileBatchOptions } from '../issuer/file-batch/config';
 
 export const DeviceConfig = z.object({
   id: z.string().min(1).max(40),
@@ -26,7 +27,8 @@ export const CardRange = z.string().regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a P
 export const IssuerEntryConfig = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
   name: z.string().min(1).max(40),
-  protocol: z.literal('cardtill-json').default('cardtill-json'),
+  protocol: z.enum(['cardtill-json', 'file-batch']).default('cardtill-json'),
+  /** The host's base URL; for `file-batch`, the exchange directory as a file: URL (file:///srv/mart). */
   url: z.string().url(),
   /**
    * The issuer's backup host (主+备通道), same key and same ledger as `url`: taken only when the
@@ -49,6 +51,8 @@ export const IssuerEntryConfig = z.object({
   offline: OfflineConfig.partial().optional(),
   /** The one-time enrolment token this issuer gave the terminal (default: `issuer.enrolToken`). */
   enrolToken: z.string().min(1).optional(),
+  /** `file-batch` only: its file ages (src/main/issuer/file-batch/config.ts); its limits are `offline`. */
+  fileBatch: FileBatchOptions.optional(),
 });
 export type IssuerEntryConfig = z.infer<typeof IssuerEntryConfig>;
 
@@ -128,6 +132,15 @@ export function loadConfig(file: string | undefined): { config: TerminalConfig; 
     throw new ConfigError(`config ${file}: issuer.backupUrl needs issuer.url (the primary)`);
   const ids = (config.issuers ?? []).map((i) => i.id);
   if (new Set(ids).size !== ids.length) throw new ConfigError(`config ${file}: issuers ids must be unique`);
+  // A file-batch issuer has no link: it cannot be the home issuer (enrolment, forwarding, settlement).
+  const fileBatch = (config.issuers ?? []).filter((e) => e.protocol === 'file-batch');
+  if (config.issuers?.[0]?.protocol === 'file-batch')
+    throw new ConfigError(`config ${file}: the first issuer (the home issuer) cannot be file-batch`);
+  for (const e of fileBatch)
+    if (!e.url.startsWith('file:'))
+      throw new ConfigError(
+        `config ${file}: issuer ${e.id} is file-batch: its url is the directory as file:///…`,
+      );
   return { config, demo: !config.issuer.url && !config.issuers };
 }
 

@@ -14,6 +14,7 @@ import type { MessageSigner, MessageVerifier } from './envelope';
 import { HttpIssuerLink } from './http-link';
 import type { IssuerLink } from './link';
 import { IssuerRouter, type IssuerEntry } from './router';
+import { fileBatchEntry } from './file-batch/entry';
 import { FailoverPort, type FailoverEndpoint } from './failover';
 import type { EchoCommand, EndpointRole, EndpointState } from './port';
 import type { LinkHooks } from '../journal/head-keeper';
@@ -66,6 +67,8 @@ export function createIssuerRouter(o: {
     return port;
   };
   const list: IssuerEntry[] = o.entries.map((e, i) => {
+    // No link at all: the adapter decides from the issuer's signed files (src/main/issuer/file-batch).
+    if (e.protocol === 'file-batch') return fileBatchEntry(e);
     const issuerVerifier = (i === 0 ? o.homeVerifier : undefined) ?? sm2Verifier(fromHex(e.publicKey));
     let link = i === 0 ? o.homeLink : undefined;
     if (!link) {

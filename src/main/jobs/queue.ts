@@ -145,7 +145,7 @@ export class JobQueue {
   }
 
   deadLetters(limit = 200): DeadLetters {
-    const waiting = { reversal: 0, advice: 0, settlement: 0, enrolment: 0 };
+    const waiting = { reversal: 0, advice: 0, settlement: 0, enrolment: 0, filebatch: 0 };
     for (const k of this.kinds.keys()) waiting[k] = this.waitingCount(k);
     return { ...readDeadLetters(this.o.db, limit), waiting };
   }

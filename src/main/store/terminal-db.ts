@@ -10,6 +10,7 @@ import { SHIFT_MIGRATIONS } from '../shift/schema';
 import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
 import { JOBS_MIGRATIONS } from '../jobs/schema';
 import { JOURNAL_MIGRATIONS } from '../journal/schema';
+import { FILE_BATCH_MIGRATIONS } from '../issuer/file-batch/schema';
 import { GREY_MIGRATIONS } from '../terminal/grey-store';
 import { FAILOVER_MIGRATIONS } from '../issuer/failover-schema';
 
@@ -20,6 +21,7 @@ export const TERMINAL_MIGRATIONS: Migration[] = [
   ...OFFLINE_MIGRATIONS,
   ...JOBS_MIGRATIONS,
   ...JOURNAL_MIGRATIONS,
+  ...FILE_BATCH_MIGRATIONS,
   ...GREY_MIGRATIONS,
   ...FAILOVER_MIGRATIONS,
 ];

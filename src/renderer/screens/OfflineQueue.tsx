@@ -12,6 +12,7 @@ import { getBridge } from '../bridge';
 import type { QueueStatus } from '../../shared/contract';
 import { QueueItems } from '../components/manager/QueueItems';
 import { DeadLetters } from '../components/manager/DeadLetters';
+import { FileBatchPanel } from '../components/manager/FileBatchPanel';
 import { useFormat, useOperatorName } from '../format';
 import { OfflineLimitsTable } from '../components/manager/OfflineLimits';
 import { IssuerQueues } from '../components/manager/IssuerQueues';
@@ -198,6 +199,8 @@ export function OfflineQueue() {
       )}
 
       <DeadLetters />
+
+      <FileBatchPanel />
 
       <h3>{t('queueLimits')}</h3>
       <OfflineLimitsTable limits={s.limits} />

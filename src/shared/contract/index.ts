@@ -17,6 +17,7 @@ import { jobMethods } from './jobs';
 import { journalMethods } from './journal';
 import { cardLifeMethods } from './card-life';
 import { cardBatchMethods } from './card-batch';
+import { fileBatchMethods, fileBatchEvents } from './file-batch';
 import { passwordMethods } from './password';
 import { chipMethods } from './chip';
 import { DeviceInfo } from '../devices';
@@ -35,6 +36,7 @@ export * from './jobs';
 export * from './journal';
 export * from './card-life';
 export * from './card-batch';
+export * from './file-batch';
 export * from './chip';
 
 export const methods = {
@@ -50,6 +52,7 @@ export const methods = {
   ...journalMethods,
   ...cardLifeMethods,
   ...cardBatchMethods,
+  ...fileBatchMethods,
   ...passwordMethods,
   ...chipMethods,
 };
@@ -72,6 +75,7 @@ export const events = {
   ...offlineEvents,
   ...deviceIoEvents,
   ...techEvents,
+  ...fileBatchEvents,
 };
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Fen, method, Empty } from './common';
 
-export const JobKindName = z.enum(['reversal', 'advice', 'settlement', 'enrolment']);
+export const JobKindName = z.enum(['reversal', 'advice', 'settlement', 'enrolment', 'filebatch']);
 export type JobKindName = z.infer<typeof JobKindName>;
 
 export const DeadLetter = z.object({
@@ -37,6 +37,8 @@ export const DeadLetters = z.object({
     advice: z.number().int().min(0),
     settlement: z.number().int().min(0),
     enrolment: z.number().int().min(0),
+    /** File-batch issuers: transaction files not acknowledged yet (this kind never goes dead). */
+    filebatch: z.number().int().min(0).default(0),
   }),
 });
 export type DeadLetters = z.infer<typeof DeadLetters>;

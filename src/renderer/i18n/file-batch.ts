@@ -1,0 +1,57 @@
+/** Words of the file-batch issuers panel (src/renderer/components/manager/FileBatchPanel.tsx). */
+export const FILE_BATCH_WORDS = {
+  fbTitle: { zh: '文件接口发卡方（每日批量同步）', en: 'File-batch issuers (daily file exchange)' },
+  fbDir: { zh: '交换目录', en: 'Exchange folder' },
+  fbHotlist: { zh: '黑名单', en: 'Hot list' },
+  fbBalances: { zh: '余额文件', en: 'Balance file' },
+  fbListLine: {
+    zh: '版本 {v}（{cards} 张卡），生成于 {created}，有效至 {until}',
+    en: 'version {v} ({cards} cards), made {created}, valid until {until}',
+  },
+  fbListMissing: { zh: '尚未收到', en: 'not received yet' },
+  fbListExpired: { zh: '已过期', en: 'out of date' },
+  fbUsable: { zh: '可以受理此发卡方的卡', en: 'Cards of this issuer can be taken' },
+  fbNotUsable: {
+    zh: '暂不能受理此发卡方的卡：黑名单或余额文件缺失或已过期',
+    en: "This issuer's cards cannot be taken now: hot list or balance file missing or out of date",
+  },
+  fbFiles: {
+    zh: '交易文件：最新第 {last} 号，待发卡方确认 {unacked} 个，已确认至第 {acked} 号',
+    en: 'Transaction files: latest no. {last}, {unacked} awaiting the issuer’s acknowledgement, acknowledged up to no. {acked}',
+  },
+  fbUnwritten: {
+    zh: '{n} 个交易文件尚未写入交换目录（下次同步写入）',
+    en: '{n} transaction file(s) not yet in the folder (written at the next sync)',
+  },
+  fbUnfiled: { zh: '尚未入文件的交易：{n} 笔', en: 'Transactions not yet in a file: {n}' },
+  fbUnacked: {
+    zh: '发卡方未确认的消费金额：{amount}',
+    en: 'Sales not yet acknowledged by the issuer: {amount}',
+  },
+  fbRefusals: {
+    zh: '被拒收的文件（发卡方文件未通过校验）',
+    en: 'Refused files (the issuer’s file failed its check)',
+  },
+  fbNoRefusals: { zh: '没有被拒收的文件', en: 'No refused files' },
+  fbColFile: { zh: '文件', en: 'File' },
+  fbColReason: { zh: '原因', en: 'Reason' },
+  fbColAt: { zh: '时间', en: 'When' },
+  fbSync: { zh: '立即同步', en: 'Sync now' },
+  fbWriteNow: { zh: '立即生成今日交易文件', en: 'Write today’s file now' },
+  fbSyncing: { zh: '正在同步…', en: 'Syncing…' },
+  fbSyncFailed: {
+    zh: '{at} 同步失败：交换目录不可读写，将自动重试（请检查网络共享）',
+    en: 'Sync failed at {at}: the exchange folder cannot be read or written; retrying (check the share)',
+  },
+  fbReason_unsigned: { zh: '没有签名', en: 'Not signed' },
+  'fbReason_bad-signature': { zh: '签名不正确', en: 'Bad signature' },
+  fbReason_malformed: { zh: '格式不正确', en: 'Not in the file format' },
+  'fbReason_wrong-issuer': { zh: '不是此发卡方的文件', en: 'Another issuer’s file' },
+  'fbReason_wrong-terminal': { zh: '不是本终端的文件', en: 'Another terminal’s file' },
+  'fbReason_wrong-type': { zh: '文件类型不对', en: 'Wrong kind of file' },
+  'fbReason_old-version': { zh: '版本不比在用的新', en: 'Not newer than the one in use' },
+  fbReason_stale: { zh: '已过有效期', en: 'Past its valid-until' },
+  'fbReason_too-old': { zh: '生成时间太早', en: 'Made too long ago' },
+  fbReason_future: { zh: '生成时间晚于本机时间', en: 'Dated in the future' },
+  'fbReason_too-large': { zh: '文件过大', en: 'File too large' },
+} as const;
