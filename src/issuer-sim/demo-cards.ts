@@ -4,6 +4,7 @@
  * 8583 face (src/main/demo-iso-issuer.ts) — same ledger, their own range.
  * The README lists them; tests and the device simulator use them by name.
  */
+import { luhnCheckDigit } from '../shared/card';
 /** `closed`: cashed out (退卡); `replaced`: its balance moved to a new card (换卡). Both are for good. */
 export type CardStatus = 'active' | 'lost' | 'frozen' | 'expired' | 'not_activated' | 'closed' | 'replaced';
 
@@ -23,6 +24,27 @@ export interface DemoCard {
    * `requiredOverFen`.
    */
   password?: { pin: string; requiredOverFen?: number };
+}
+
+/**
+ * A shelf of unsold gift cards with consecutive numbers, for batch activation (批量售卡: the range
+ * 8888 0100 0000 9018 … 8888 0100 0000 9125, serials 901–912, each with its own Luhn digit).
+ * Named batch01 … batch12.
+ */
+export const BATCH_SHELF_SIZE = 12;
+function batchShelf(): DemoCard[] {
+  return Array.from({ length: BATCH_SHELF_SIZE }, (_, i) => {
+    const body = `888801${String(901 + i).padStart(9, '0')}`;
+    const n = String(i + 1).padStart(2, '0');
+    return {
+      name: `batch${n}`,
+      pan: body + String(luhnCheckDigit(body)),
+      status: 'not_activated' as const,
+      balanceFen: 0,
+      expiry: '3012',
+      label: { zh: `批量待售卡 ${n}`, en: `Batch shelf card ${n}` },
+    };
+  });
 }
 
 export const DEMO_CARDS: readonly DemoCard[] = [
@@ -137,6 +159,7 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     expiry: '3012',
     label: { zh: '待售卡 3（换卡用）', en: 'Unsold card 3 (for a replacement)' },
   },
+  ...batchShelf(),
   // Cardholder password (issue 12): a registered card whose every sale needs its password, and
   // one that needs it only over ¥100.00. Serials 50–51, away from the other lists.
   {

@@ -111,7 +111,8 @@ function refund(ctx: HandlerCtx, m: RefundMsg): Decision {
 
 /** The settlement bucket of a request the issuer recorded under this wire command. */
 function settlementBucketOfWire(command: string): SettlementBucket | null {
-  return TXN_KINDS.byWire(command)?.settlement ?? null;
+  // The production table's buckets are SettlementBuckets (TXN_KIND_DECLS' own check).
+  return (TXN_KINDS.byWire(command)?.settlement ?? null) as SettlementBucket | null;
 }
 
 /** The issuer's transactions of a batch: approved sales (online and offline advices), voids, refunds not reversed. */

@@ -12,6 +12,8 @@ import { COUNT_WORDS } from './i18n/count';
 import { JOURNAL_WORDS } from './i18n/journal';
 import { FORMAT_WORDS } from './i18n/format';
 import { CARD_LIFE_WORDS } from './i18n/card-life';
+import { CARD_BATCH_WORDS } from './i18n/card-batch';
+import { CARD_MONEY_WORDS } from './i18n/card-money';
 import { FILE_BATCH_WORDS } from './i18n/file-batch';
 import { PASSWORD_WORDS } from './i18n/password';
 import { CHIP_WORDS } from './i18n/chip';
@@ -32,6 +34,8 @@ export const WORDS = {
   ...JOURNAL_WORDS,
   ...FORMAT_WORDS,
   ...CARD_LIFE_WORDS,
+  ...CARD_BATCH_WORDS,
+  ...CARD_MONEY_WORDS,
   ...FILE_BATCH_WORDS,
   ...PASSWORD_WORDS,
   ...CHIP_WORDS,

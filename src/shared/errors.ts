@@ -81,6 +81,10 @@ export const ErrorCode = z.enum([
   'ALREADY_FINAL',
   // transaction kinds (src/shared/txn-kinds.ts)
   'UNKNOWN_TXN_KIND',
+  // batch activation (src/shared/contract/card-batch.ts)
+  'CARD_RANGE_INVALID',
+  'CARD_BATCH_TOO_LARGE',
+  'CARD_BATCH_DUPLICATE',
   // signed journal (src/main/journal): a row differs from its record, a failed check, a rollback
   'JOURNAL_MISMATCH',
   'JOURNAL_CHECK_FAILED',
@@ -311,6 +315,18 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   },
   CARD_CLOSED: { zh: '此卡已退卡注销', en: 'This card was cashed out and closed' },
   CARD_REPLACED: { zh: '此卡已换卡，请使用新卡', en: 'This card was replaced: use the new card' },
+  CARD_RANGE_INVALID: {
+    zh: '卡号范围无效：首尾卡号须长度相同、校验位一致，且末号不小于首号',
+    en: 'Invalid card range: first and last must have the same length and kind of check digit, last not before first',
+  },
+  CARD_BATCH_TOO_LARGE: {
+    zh: '一次批量售卡最多200张，请分批办理',
+    en: 'At most 200 cards in one batch: split the order',
+  },
+  CARD_BATCH_DUPLICATE: {
+    zh: '同一张卡在列表中出现了两次，请删去重复的卡',
+    en: 'The same card is in the list twice: remove the duplicate',
+  },
   FILE_BATCH_REFUSED: {
     zh: '发卡方文件未通过校验，已拒收：请通知店长',
     en: "The issuer's file failed its check and was refused: tell the manager",

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { RequestHeader, CardOnWire } from './issuer-protocol';
 import { MAX_FEN } from './money';
 import { WireJournalHead } from './issuer-journal-head';
-import { SETTLEMENT_BUCKETS, type SettlementBucket } from './txn-kinds';
+import { FIRST_RELEASE_SETTLEMENT_BUCKETS, SETTLEMENT_BUCKETS, type SettlementBucket } from './txn-kinds';
 import { ChipClearingAnswer, ChipClearingItem } from './issuer-epurse';
 
 const fen = z.number().int().min(0).max(MAX_FEN);
@@ -26,27 +26,34 @@ export const RefundRequest = RequestHeader.extend({
   amountFen: fen.refine((v) => v > 0, 'refund must be positive'),
 }).refine((m) => m.origStan !== undefined || m.card !== undefined, 'origStan or card required');
 
-export const BatchTotals = z.object({
-  saleCount: z.number().int().min(0),
-  saleFen: fen,
-  voidCount: z.number().int().min(0),
-  voidFen: fen,
-  refundCount: z.number().int().min(0),
-  refundFen: fen,
-  // Card life (issue 12), added after the first release: absent in an older message means none.
-  activateCount: z.number().int().min(0).default(0),
-  activateFen: fen.default(0),
-  topupCount: z.number().int().min(0).default(0),
-  topupFen: fen.default(0),
-  // Cash-out, replace and the void of a card load (issue 12, later still): absent means none.
-  cashoutCount: z.number().int().min(0).default(0),
-  cashoutFen: fen.default(0),
-  replaceCount: z.number().int().min(0).default(0),
-  replaceFen: fen.default(0),
-  loadvoidCount: z.number().int().min(0).default(0),
-  loadvoidFen: fen.default(0),
-});
-export type BatchTotals = z.infer<typeof BatchTotals>;
+/**
+ * A batch's totals: `<bucket>Count` and `<bucket>Fen` for every settlement bucket of the kinds table
+ * (src/shared/txn-kinds.ts SETTLEMENT_BUCKETS), so a kind with a new bucket is settled with no
+ * edit here. The wire stays what it was: the first release's six fields are required; a bucket
+ * added later (activate, topup, …) is 0 when absent, so an older terminal's or issuer's message and
+ * a stored batch still parse and compare. A bucket this side does not know (a newer peer's) is kept
+ * as it came, so the comparison sees it instead of dropping it.
+ */
+export type BatchTotals = { [B in SettlementBucket as `${B}Count` | `${B}Fen`]: number } & {
+  [field: string]: number;
+};
+
+const count = z.number().int().min(0);
+const bucketShape: Record<string, z.ZodType<number, unknown>> = {};
+for (const b of SETTLEMENT_BUCKETS) {
+  const first = FIRST_RELEASE_SETTLEMENT_BUCKETS.includes(b);
+  bucketShape[`${b}Count`] = first ? count : count.default(0);
+  bucketShape[`${b}Fen`] = first ? fen : fen.default(0);
+}
+const BUCKET_FIELD = /^[a-z][a-zA-Z0-9]{0,30}(Count|Fen)$/;
+export const BatchTotals = z
+  .object(bucketShape)
+  .catchall(fen)
+  .superRefine((t, ctx) => {
+    for (const k of Object.keys(t))
+      if (!BUCKET_FIELD.test(k))
+        ctx.addIssue({ code: 'custom', message: `not a bucket field: ${k.slice(0, 40)}` });
+  }) as unknown as z.ZodType<BatchTotals, unknown>;
 
 /**
  * Settle a batch: the STANs fromStan..toStan, minus `excludedStans` (offline approvals still
@@ -90,50 +97,32 @@ export type VoidRequest = z.infer<typeof VoidRequest>;
 export type RefundRequest = z.infer<typeof RefundRequest>;
 export type SettleRequest = z.infer<typeof SettleRequest>;
 
+/** Field by field; a bucket one side does not carry counts as 0 there (older messages, stored batches). */
 export function totalsEqual(a: BatchTotals, b: BatchTotals): boolean {
-  return (
-    a.saleCount === b.saleCount &&
-    a.saleFen === b.saleFen &&
-    a.voidCount === b.voidCount &&
-    a.voidFen === b.voidFen &&
-    a.refundCount === b.refundCount &&
-    a.refundFen === b.refundFen &&
-    (a.activateCount ?? 0) === (b.activateCount ?? 0) &&
-    (a.activateFen ?? 0) === (b.activateFen ?? 0) &&
-    (a.topupCount ?? 0) === (b.topupCount ?? 0) &&
-    (a.topupFen ?? 0) === (b.topupFen ?? 0) &&
-    (a.cashoutCount ?? 0) === (b.cashoutCount ?? 0) &&
-    (a.cashoutFen ?? 0) === (b.cashoutFen ?? 0) &&
-    (a.replaceCount ?? 0) === (b.replaceCount ?? 0) &&
-    (a.replaceFen ?? 0) === (b.replaceFen ?? 0) &&
-    (a.loadvoidCount ?? 0) === (b.loadvoidCount ?? 0) &&
-    (a.loadvoidFen ?? 0) === (b.loadvoidFen ?? 0)
-  );
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+    if ((a[k] ?? 0) !== (b[k] ?? 0)) return false;
+  return true;
 }
 
-/** Totals of settled transactions by bucket. */
-export function totalsOf(txns: ReadonlyArray<{ type: SettlementBucket; amountFen: number }>): BatchTotals {
-  const t: BatchTotals = {
-    saleCount: 0,
-    saleFen: 0,
-    voidCount: 0,
-    voidFen: 0,
-    refundCount: 0,
-    refundFen: 0,
-    activateCount: 0,
-    activateFen: 0,
-    topupCount: 0,
-    topupFen: 0,
-    cashoutCount: 0,
-    cashoutFen: 0,
-    replaceCount: 0,
-    replaceFen: 0,
-    loadvoidCount: 0,
-    loadvoidFen: 0,
-  };
-  for (const x of txns) {
-    t[`${x.type}Count`]++;
-    t[`${x.type}Fen`] += x.amountFen;
+/**
+ * Totals of settled transactions by bucket: every bucket of `buckets` (the production table's by
+ * default) at zero, then each transaction added to its own — also one of a bucket not listed.
+ */
+export function totalsOf(
+  txns: ReadonlyArray<{ type: string; amountFen: number }>,
+  buckets: readonly string[] = SETTLEMENT_BUCKETS,
+): BatchTotals {
+  const t: Record<string, number> = {};
+  for (const b of buckets) {
+    t[`${b}Count`] = 0;
+    t[`${b}Fen`] = 0;
   }
-  return t;
+  for (const x of txns) addTo(t as BatchTotals, x.type, 1, x.amountFen);
+  return t as BatchTotals;
+}
+
+/** Adds `n` transactions of `amountFen` in all to a bucket's two fields. */
+export function addTo(t: BatchTotals, bucket: string, n: number, amountFen: number): void {
+  t[`${bucket}Count`] = (t[`${bucket}Count`] ?? 0) + n;
+  t[`${bucket}Fen`] = (t[`${bucket}Fen`] ?? 0) + amountFen;
 }

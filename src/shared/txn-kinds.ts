@@ -31,31 +31,85 @@ import { TillError } from './errors';
 export type CardMoney = 'debit' | 'credit' | 'none' | 'undo' | 'move';
 /** What the kind does to the cash drawer. */
 export type DrawerMoney = 'in' | 'out' | 'none';
+/**
+ * A named line of the X/Z report (src/main/shift/totals.ts folds it, report-layout.ts prints it):
+ * a kind names the line it is counted in (its `totals`), the line is declared here once with its
+ * words. A new line is one entry below: the fold, the contract (src/shared/contract/manager.ts),
+ * the report and the manager's screen all read this table.
+ */
+export interface TotalsLineDecl {
+  readonly zh: string;
+  readonly en: string;
+  /**
+   * How the amount prints under 按类型 BY TYPE: `plus` as it is, `minus` taken off the net (voids,
+   * refunds), `count` the count only (inquiries), `none` no line there (reversals are listed among
+   * the exceptions).
+   */
+  readonly print: 'plus' | 'minus' | 'count' | 'none';
+  /**
+   * The figures the line keeps — `count`; `amount`: count and amount; `cash`: count, amount and
+   * the cash its rows moved in the drawer (a magnitude; in or out is the kinds' `drawer`).
+   * Fixed per line: stored Z reports carry exactly these fields.
+   */
+  readonly figures: 'count' | 'amount' | 'cash';
+  /**
+   * On every report since the first release (always in the totals, always printed). A line added
+   * later is absent from Z reports frozen before it, and is in the totals when a kind of the table
+   * counts in it.
+   */
+  readonly firstRelease: boolean;
+  /**
+   * Printed (and shown on the manager's today screen) only when something was counted in it: a
+   * till without a PSAM never pays on the chip, its reports carry no empty chip lines.
+   */
+  readonly quietWhenZero?: boolean;
+}
+
+/** The X/Z lines, in report order. */
+export const TOTALS_LINE_DECLS = {
+  sales: { zh: '消费', en: 'SALES', print: 'plus', figures: 'cash', firstRelease: true },
+  voids: { zh: '撤销', en: 'VOIDS', print: 'minus', figures: 'cash', firstRelease: true },
+  refunds: { zh: '退货', en: 'REFUNDS', print: 'minus', figures: 'amount', firstRelease: true },
+  inquiries: { zh: '查询', en: 'INQUIRIES', print: 'count', figures: 'count', firstRelease: true },
+  reversals: { zh: '冲正', en: 'REVERSALS', print: 'none', figures: 'amount', firstRelease: true },
+  // Card life (issue 12): value loaded onto cards for cash, balances paid out, balances moved.
+  cardsSold: { zh: '售卡', en: 'CARDS SOLD', print: 'plus', figures: 'cash', firstRelease: false },
+  topups: { zh: '充值', en: 'TOP-UPS', print: 'plus', figures: 'cash', firstRelease: false },
+  cashouts: { zh: '退卡', en: 'CASH-OUTS', print: 'plus', figures: 'cash', firstRelease: false },
+  replacements: { zh: '换卡', en: 'REPLACEMENTS', print: 'plus', figures: 'amount', firstRelease: false },
+  // PBOC e-purse (issue 14): paid on the chip, apart from the host's sales (cleared later by TAC).
+  chipPurchases: {
+    zh: '芯片消费',
+    en: 'CHIP PURCHASES',
+    print: 'plus',
+    figures: 'cash',
+    firstRelease: false,
+    quietWhenZero: true,
+  },
+  chipLoads: {
+    zh: '圈存',
+    en: 'CHIP LOADS',
+    print: 'plus',
+    figures: 'cash',
+    firstRelease: false,
+    quietWhenZero: true,
+  },
+} as const satisfies Record<string, TotalsLineDecl>;
+
 /** Where an approved row of the kind is counted on the X/Z report (src/main/shift/totals.ts). */
-export type TotalsBucket =
-  | 'sales'
-  | 'voids'
-  | 'refunds'
-  | 'inquiries'
-  | 'reversals'
-  | 'cardsSold'
-  | 'topups'
-  | 'chipPurchases'
-  | 'chipLoads';
-export const TOTALS_BUCKETS = [
-  'sales',
-  'voids',
-  'refunds',
-  'inquiries',
-  'reversals',
-  'cardsSold',
-  'topups',
-  'chipPurchases',
-  'chipLoads',
-] as const;
-/** Where it is counted in a batch settled with the issuer (BatchTotals, docs/issuer-protocol.md "settle"). */
-export type SettlementBucket =
-  'sale' | 'void' | 'refund' | 'activate' | 'topup' | 'cashout' | 'replace' | 'loadvoid';
+export type TotalsBucket = keyof typeof TOTALS_LINE_DECLS;
+export const TOTALS_BUCKETS = Object.keys(TOTALS_LINE_DECLS) as TotalsBucket[];
+/** The lines every report has had since the first release. */
+export type FirstReleaseTotalsBucket = {
+  [B in TotalsBucket]: (typeof TOTALS_LINE_DECLS)[B]['firstRelease'] extends true ? B : never;
+}[TotalsBucket];
+
+/**
+ * Where it is counted in a batch settled with the issuer: the settle message's totals carry
+ * `<bucket>Count` and `<bucket>Fen` for every bucket (BatchTotals, src/shared/issuer-settlement.ts,
+ * docs/issuer-protocol.md "settle"). The first three are the first release's and always on the
+ * wire; a bucket added later is 0 when absent, so older messages and stored batches still compare.
+ */
 export const SETTLEMENT_BUCKETS = [
   'sale',
   'void',
@@ -66,6 +120,8 @@ export const SETTLEMENT_BUCKETS = [
   'replace',
   'loadvoid',
 ] as const;
+export type SettlementBucket = (typeof SETTLEMENT_BUCKETS)[number];
+export const FIRST_RELEASE_SETTLEMENT_BUCKETS: readonly SettlementBucket[] = ['sale', 'void', 'refund'];
 /** The manager override a kind needs before it runs (src/main/auth/override.ts). */
 export type KindOverrideAction = 'void' | 'refund' | 'cashout' | 'replace';
 
@@ -94,8 +150,13 @@ export interface TxnKindDecl {
   readonly offline: boolean;
   /** The manager's override it needs, or null. */
   readonly override: KindOverrideAction | null;
-  readonly totals: TotalsBucket | null;
-  readonly settlement: SettlementBucket | null;
+  /**
+   * The X/Z line it is counted in (TOTALS_LINE_DECLS, or the table's own lines), or null: then it
+   * is in `byKind` and the net only.
+   */
+  readonly totals: string | null;
+  /** Its settlement bucket (SETTLEMENT_BUCKETS, or the table's own), or null: not settled. */
+  readonly settlement: string | null;
   /** Receipt title, Chinese first (printed as "zh EN"). */
   readonly title: { readonly zh: string; readonly en: string };
   /**
@@ -325,7 +386,7 @@ export const TXN_KIND_DECLS = {
     reversedBy: 'reversal',
     offline: false,
     override: 'cashout',
-    totals: null,
+    totals: 'cashouts',
     settlement: 'cashout',
     title: { zh: '退卡', en: 'CASH-OUT' },
     qrCode: 10,
@@ -344,7 +405,7 @@ export const TXN_KIND_DECLS = {
     reversedBy: 'reversal',
     offline: false,
     override: 'replace',
-    totals: null,
+    totals: 'replacements',
     settlement: 'replace',
     title: { zh: '换卡', en: 'CARD REPLACED' },
     qrCode: 11,
@@ -372,7 +433,10 @@ export const TXN_KIND_DECLS = {
     paidOnTerminal: true,
     executesOn: 'issuer',
   },
-} as const satisfies Record<string, TxnKindDecl>;
+} as const satisfies Record<
+  string,
+  TxnKindDecl & { totals: TotalsBucket | null; settlement: SettlementBucket | null }
+>;
 
 /** Every kind's name: the one union of transaction types (src/shared/contract/sale.ts uses it). */
 export type TxnType = keyof typeof TXN_KIND_DECLS;
@@ -389,16 +453,33 @@ export interface KindTable<K extends string = string> {
   /** The kind whose receipt-QR byte this is, undefined when none. */
   byQrCode(code: number): TxnKind<K> | undefined;
   /** Kinds counted in this settlement bucket / totals bucket. */
-  inSettlement(bucket?: SettlementBucket): Array<TxnKind<K>>;
-  inTotals(bucket?: TotalsBucket): Array<TxnKind<K>>;
+  inSettlement(bucket?: string): Array<TxnKind<K>>;
+  inTotals(bucket?: string): Array<TxnKind<K>>;
+  /** The X/Z lines, in report order, each with whether a kind of this table counts in it. */
+  readonly totalsLines: ReadonlyArray<TotalsLineDecl & { readonly bucket: string; readonly used: boolean }>;
+  /** The settlement buckets, first-release ones first (BatchTotals' `<bucket>Count`/`<bucket>Fen`). */
+  readonly settlementBuckets: readonly string[];
 }
+
+/**
+ * The lines and buckets a table counts in. The production ones by default; a test that declares a
+ * kind with a line or bucket of its own passes them extended.
+ */
+export interface KindBuckets {
+  readonly totals: Readonly<Record<string, TotalsLineDecl>>;
+  readonly settlement: readonly string[];
+}
+export const KIND_BUCKETS: KindBuckets = { totals: TOTALS_LINE_DECLS, settlement: SETTLEMENT_BUCKETS };
 
 /**
  * Builds a frozen, checked table: QR codes are bytes and unique, wire commands unique, every
  * `reversedBy` names a kind of the table that is itself not reversible. Throws on a bad
  * declaration (a programming error, found at load time or by the unit tests).
  */
-export function defineKinds<K extends string>(decls: Readonly<Record<K, TxnKindDecl>>): KindTable<K> {
+export function defineKinds<K extends string>(
+  decls: Readonly<Record<K, TxnKindDecl>>,
+  buckets: KindBuckets = KIND_BUCKETS,
+): KindTable<K> {
   const list = (Object.keys(decls) as K[]).map((type): TxnKind<K> =>
     deepFreeze({ ...decls[type], type, wireAliases: [...decls[type].wireAliases] }),
   );
@@ -424,12 +505,21 @@ export function defineKinds<K extends string>(decls: Readonly<Record<K, TxnKindD
     }
     if (k.card === 'none' && k.drawer.amount === 'none' && k.reversedBy !== null)
       throw new Error(`defineKinds: ${k.type} moves no money but has a reversal`);
+    if (k.totals !== null && !Object.hasOwn(buckets.totals, k.totals))
+      throw new Error(`defineKinds: ${k.type} counts in undeclared X/Z line ${k.totals}`);
+    if (k.settlement !== null && !buckets.settlement.includes(k.settlement))
+      throw new Error(`defineKinds: ${k.type} settles in undeclared bucket ${k.settlement}`);
   }
   for (const k of list)
     if (k.voidedBy !== undefined && byType.get(k.voidedBy)?.override !== 'void')
       throw new Error(
         `defineKinds: ${k.type} is voided by ${k.voidedBy}, not a kind needing the void override`,
       );
+  for (const b of [...Object.keys(buckets.totals), ...buckets.settlement])
+    if (!/^[a-z][a-zA-Z0-9]{0,30}$/.test(b)) throw new Error(`defineKinds: bad bucket name ${b}`);
+  const totalsLines = Object.entries(buckets.totals).map(([bucket, line]) =>
+    deepFreeze({ ...line, bucket, used: list.some((k) => k.totals === bucket) }),
+  );
   const table: KindTable<K> = {
     list: Object.freeze(list),
     types: Object.freeze(list.map((k) => k.type)) as unknown as readonly [K, ...K[]],
@@ -443,6 +533,8 @@ export function defineKinds<K extends string>(decls: Readonly<Record<K, TxnKindD
     byQrCode: (code) => byQr.get(code),
     inSettlement: (bucket) => list.filter((k) => (bucket ? k.settlement === bucket : k.settlement !== null)),
     inTotals: (bucket) => list.filter((k) => (bucket ? k.totals === bucket : k.totals !== null)),
+    totalsLines: Object.freeze(totalsLines),
+    settlementBuckets: Object.freeze([...buckets.settlement]),
   };
   return Object.freeze(table);
 }

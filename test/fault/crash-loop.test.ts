@@ -16,6 +16,7 @@ import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
 import { openTerminalDb } from '../../src/main/store/terminal-db';
 import { enrolCore, newKeyHex, keysFromHex } from './core';
 import { reconcile } from './reconcile';
+import { luhnCheckDigit } from '../../src/shared/card';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 200);
 // Inside node_modules (so the external native packages resolve) and per run: helpers sharing one
@@ -23,6 +24,14 @@ const KILLS = Number(process.env.CRASH_KILLS ?? 200);
 const BUNDLE = path.resolve(`node_modules/.cache/cardtill-fault/crash-child-${process.pid}.mjs`);
 const PANS = ['8888010000001015', '8888010000001023', '8888010000001031', '8888010000001049'];
 const START_FEN = 1_000_000_000;
+/**
+ * Unsold cards for the card sales and top-ups: serials 2001… with their Luhn digit. Last four
+ * digits differ, so the journal's masked number names the card.
+ */
+const SHELF = Array.from({ length: 300 }, (_, i) => {
+  const body = `888801${String(2001 + i).padStart(9, '0')}`;
+  return body + String(luhnCheckDigit(body));
+});
 
 let dir: string;
 let sim: IssuerSim;
@@ -47,6 +56,8 @@ beforeAll(async () => {
   sim = await startIssuerSim({ dataDir: path.join(dir, 'issuer'), enrolToken: 'demo-enrol-token' });
   for (const pan of PANS)
     sim.ledger.upsertCard({ pan, status: 'active', balanceFen: START_FEN, expiry: '3012' });
+  for (const pan of SHELF)
+    sim.ledger.upsertCard({ pan, status: 'not_activated', balanceFen: 0, expiry: '3012' });
   await enrolCore({ issuerUrl: sim.url, terminalId: 'TCRASH01', ...keys });
   base = {
     dataDir: path.join(dir, 'terminal'),
@@ -58,6 +69,7 @@ beforeAll(async () => {
     attempts: 2,
     reportFile: path.join(dir, 'reported.jsonl'),
     pans: PANS,
+    shelf: SHELF,
     // Limits wide enough that the workload keeps approving offline for the whole run.
     offline: {
       totalLimitFen: 1_000_000_000,
@@ -104,7 +116,7 @@ function runChild(
   });
 }
 
-describe('crash loop: kill -9 during online and offline sales, voids and forwarding', () => {
+describe('crash loop: kill -9 during online and offline sales, voids, card sales, top-ups and forwarding', () => {
   it(
     `${KILLS} kills, then the journal, the queue and the issuer ledger reconcile exactly`,
     // Each life is the app's whole composition (createCore: dispatcher, ShiftService, job queue,
@@ -124,7 +136,12 @@ describe('crash loop: kill -9 during online and offline sales, voids and forward
             ? Number(process.env.CRASH_LIFE)
             : early
               ? Math.floor(rnd() * 500)
-              : 10 + Math.floor(rnd() * 300),
+              : // Every (KILLS/3)th life lasts 2 s (4 lives of 200, ~2 % more time): a card sale builds its signed
+                // receipt before the cashier sees it, longer than most 10–310 ms lives last, so
+                // these make sure card sales and top-ups are REPORTED, not only journaled.
+                i % Math.max(1, Math.floor(KILLS / 3)) === 1
+                ? 2000
+                : 10 + Math.floor(rnd() * 300),
           early,
         });
         // The child never stops by itself: anything but our SIGKILL is a crash of the code under test.
@@ -143,14 +160,22 @@ describe('crash loop: kill -9 during online and offline sales, voids and forward
             .filter(Boolean)
             .map(
               (l) =>
-                JSON.parse(l) as { stan: number; type: 'sale' | 'void'; offline: boolean; amountFen: number },
+                JSON.parse(l) as {
+                  stan: number;
+                  type: 'sale' | 'void' | 'activate' | 'topup';
+                  offline: boolean;
+                  amountFen: number;
+                  otherTenderFen?: number;
+                },
             )
         : [];
       const db = openTerminalDb(base.dataDir as string);
       try {
         const journaled = new Map(
           (
-            db.prepare("SELECT body FROM journal WHERE type IN ('sale','void')").all() as Array<{
+            db
+              .prepare("SELECT body FROM journal WHERE type IN ('sale','void','activate','topup')")
+              .all() as Array<{
               body: string;
             }>
           ).map((r) => {
@@ -160,6 +185,7 @@ describe('crash loop: kill -9 during online and offline sales, voids and forward
               status: string;
               offline: boolean;
               amountFen: number;
+              otherTenderFen: number;
             };
             return [b.stan, b];
           }),
@@ -171,7 +197,8 @@ describe('crash loop: kill -9 during online and offline sales, voids and forward
             j.type !== p.type ||
             j.status !== 'approved' ||
             j.offline !== p.offline ||
-            j.amountFen !== p.amountFen
+            j.amountFen !== p.amountFen ||
+            (p.otherTenderFen !== undefined && j.otherTenderFen !== p.otherTenderFen)
           );
         });
         expect(missing).toEqual([]);
@@ -182,17 +209,27 @@ describe('crash loop: kill -9 during online and offline sales, voids and forward
           )
           .all() as Array<{ c: string; n: number }>)
           codes[r.c] = r.n;
-        const rep = reconcile(db, sim.ledger, 'TCRASH01', keysFromHex(keys.privateKeyHex, keys.dataKeyHex));
+        const rep = reconcile(
+          db,
+          sim.ledger,
+          'TCRASH01',
+          keysFromHex(keys.privateKeyHex, keys.dataKeyHex),
+          SHELF,
+        );
         expect(rep.problems).toEqual([]);
         console.log(
           `crash loop (${Math.round((Date.now() - startedAt) / 1000)} s): ${killed} kills (${killedBeforeReady} before ready), ${reported.length} approvals reported, ` +
-            `${rep.approvals} journaled approvals (${rep.offlineApprovals} offline), ${rep.voids} voids (${rep.offlineVoids} queued offline), ${rep.declined} declined, ${rep.reversalsSent} reversals, ${rep.journalRecords} journal records; declines ${JSON.stringify(codes)}`,
+            `${rep.approvals} journaled approvals (${rep.offlineApprovals} offline), ${rep.voids} voids (${rep.offlineVoids} queued offline), ${rep.activations} card sales, ${rep.topups} top-ups (${rep.loadCashFen} fen cash), ${rep.declined} declined, ${rep.reversalsSent} reversals, ${rep.journalRecords} journal records; declines ${JSON.stringify(codes)}`,
         );
         expect(killed).toBeGreaterThanOrEqual(KILLS);
         expect(rep.offlineApprovals).toBeGreaterThan(0);
         expect(rep.approvals - rep.offlineApprovals).toBeGreaterThan(0);
         expect(rep.offlineVoids).toBeGreaterThan(0);
         expect(rep.voids - rep.offlineVoids).toBeGreaterThan(0);
+        expect(rep.activations).toBeGreaterThan(0);
+        expect(rep.topups).toBeGreaterThan(0);
+        expect(reported.filter((r) => r.type === 'activate').length).toBeGreaterThan(0);
+        expect(reported.filter((r) => r.type === 'topup').length).toBeGreaterThan(0);
       } finally {
         db.close();
       }

@@ -3,13 +3,17 @@
  * chain, SM2 signatures), nothing is left unfinished, and the journal and the issuer's ledger
  * agree exactly — every journaled approval applied once at the issuer (online: authorize, offline:
  * advice), every debit the issuer kept is a journaled approval (no reversal missing), and the money
- * moved equals the money journaled.
+ * moved equals the money journaled. Card sales and top-ups the same way (each approved one credited
+ * once, none the issuer kept that the till did not approve, every shelf card's balance the sum of
+ * its journaled loads), and the cash: the drawer figure the X/Z computes equals the cash of every
+ * journaled approval, counted here independently (a card load is paid in full, in cash).
  */
 import type { Db } from '../../src/main/store/sqlite';
 import { chainHash, GENESIS_HASH, type JournalRow } from '../../src/main/journal/journal';
 import type { IssuerLedger } from '../../src/issuer-sim/ledger';
 import { verifyJournal } from '../../src/main/journal/verify';
 import type { TerminalKeys } from '../../src/main/keys/terminal-keys';
+import { shiftTotals } from '../../src/main/shift/totals';
 
 export interface ReconcileReport {
   journalRecords: number;
@@ -18,6 +22,10 @@ export interface ReconcileReport {
   /** Approved voids; `offlineVoids` of them were queued behind an offline sale. */
   voids: number;
   offlineVoids: number;
+  /** Approved card sales (activations) and top-ups, and the cash taken for them. */
+  activations: number;
+  topups: number;
+  loadCashFen: number;
   declined: number;
   reversalsSent: number;
   issuerRecords: number;
@@ -51,6 +59,7 @@ export function reconcile(
   ledger: IssuerLedger,
   terminalId: string,
   keys: Pick<TerminalKeys, 'publicKey' | 'verifierFor'>,
+  shelf: readonly string[] = [],
 ): ReconcileReport {
   // Twice, independently: this file's own walk, and the project's verifier (src/main/journal/verify.ts).
   const problems = verifyJournalChain(db, keys.verifierFor(1)!);
@@ -69,6 +78,8 @@ export function reconcile(
         status: string;
         offline: boolean;
         amountFen: number;
+        otherTenderFen: number;
+        masked: string;
         origStan?: number;
       },
   );
@@ -157,6 +168,80 @@ export function reconcile(
     )
       problems.push(`issuer kept void stan ${a.stan} (${a.amountFen} fen) the terminal did not approve`);
   }
+  // Card sales and top-ups: one final outcome each (a later `reversed` only after a decline), each
+  // approved one credited once at the issuer and paid in full in cash; none kept by the issuer
+  // that the terminal did not approve (an activation without payment).
+  const loads = new Map<number, (typeof bodies)[number]>();
+  for (const b of bodies) {
+    if (b.type !== 'activate' && b.type !== 'topup') continue;
+    const prev = loads.get(b.stan);
+    if (prev && !(prev.status === 'declined' && b.status === 'reversed'))
+      problems.push(`${b.type} stan ${b.stan} journaled twice`);
+    loads.set(b.stan, b);
+  }
+  let activations = 0;
+  let topups = 0;
+  let loadCashFen = 0;
+  const loadedByLast4 = new Map<string, number>();
+  for (const [stan, l] of loads) {
+    if (l.status !== 'approved') continue;
+    if (l.type === 'activate') activations++;
+    else topups++;
+    journaledFen -= l.amountFen;
+    loadCashFen += l.otherTenderFen;
+    if (l.otherTenderFen !== l.amountFen)
+      problems.push(`${l.type} stan ${stan}: ${l.amountFen} fen loaded, ${l.otherTenderFen} fen paid`);
+    const last4 = l.masked.slice(-4);
+    loadedByLast4.set(last4, (loadedByLast4.get(last4) ?? 0) + l.amountFen);
+    const a = applied.get(stan);
+    if (!a || a.type !== l.type || a.result !== 'approved' || a.reversed || a.amountFen !== l.amountFen)
+      problems.push(
+        `approved ${l.type} stan ${stan} (${l.amountFen} fen) not applied once at the issuer: ${JSON.stringify(a)}`,
+      );
+  }
+  for (const a of applied.values())
+    if (
+      (a.type === 'activate' || a.type === 'topup') &&
+      a.result === 'approved' &&
+      !a.reversed &&
+      loads.get(a.stan)?.status !== 'approved'
+    )
+      problems.push(`issuer kept ${a.type} stan ${a.stan} (${a.amountFen} fen) the terminal did not approve`);
+  // Every shelf card holds exactly what the journal loaded onto it, and is sold iff it holds value.
+  for (const pan of shelf) {
+    const c = ledger.card(pan);
+    const want = loadedByLast4.get(pan.slice(-4)) ?? 0;
+    if (!c || c.balance_fen !== want)
+      problems.push(`shelf card …${pan.slice(-4)}: issuer balance ${c?.balance_fen}, journal loaded ${want}`);
+    else if ((c.status === 'active') !== want > 0)
+      problems.push(`shelf card …${pan.slice(-4)} is ${c.status} with ${want} fen loaded`);
+  }
+  // The drawer: the cash of every final approved record, by what each kind does with cash (an
+  // oracle written out here, not read from the kinds table), against the X/Z's own figures.
+  const finals = new Map<number, (typeof bodies)[number]>();
+  for (const b of bodies) finals.set(b.stan, b);
+  let journalCash = 0;
+  const CASH_SIGN: Record<string, number> = { sale: 1, void: -1, activate: 1, topup: 1 };
+  for (const b of finals.values()) {
+    if (b.status !== 'approved' || !b.otherTenderFen) continue;
+    if (!(b.type in CASH_SIGN))
+      problems.push(`stan ${b.stan}: ${b.type} moved ${b.otherTenderFen} fen of cash`);
+    journalCash += (CASH_SIGN[b.type] ?? 0) * b.otherTenderFen;
+  }
+  const maxStan = (db.prepare('SELECT COALESCE(MAX(stan), 0) AS s FROM txns').get() as { s: number }).s;
+  const x = shiftTotals(db, 1, maxStan);
+  if (x.netCashFen !== journalCash)
+    problems.push(`the X/Z's drawer cash is ${x.netCashFen} fen, the journal's ${journalCash} fen`);
+  const xLoadCash = (x.cardsSold?.cashFen ?? 0) + (x.topups?.cashFen ?? 0);
+  if (xLoadCash !== loadCashFen)
+    problems.push(
+      `the X/Z's card-sale and top-up cash is ${xLoadCash} fen, the journal's ${loadCashFen} fen`,
+    );
+  if ((x.cardsSold?.count ?? 0) !== activations || (x.topups?.count ?? 0) !== topups)
+    problems.push(
+      `the X/Z counts ${x.cardsSold?.count} card sales / ${x.topups?.count} top-ups, the journal ${activations} / ${topups}`,
+    );
+
   // Money: what the issuer moved for this terminal equals what the terminal journaled as approved.
   const moved = (
     ledger.db
@@ -171,6 +256,12 @@ export function reconcile(
     )
     .all(terminalId) as Array<{ stan: number }>;
   for (const p of perStan) problems.push(`stan ${p.stan} debited more than once`);
+  const perLoad = ledger.db
+    .prepare(
+      "SELECT stan, COUNT(*) AS n FROM entries WHERE terminal_id = ? AND kind IN ('activate','topup') GROUP BY stan HAVING n > 1",
+    )
+    .all(terminalId) as Array<{ stan: number }>;
+  for (const p of perLoad) problems.push(`stan ${p.stan} loaded onto a card more than once`);
 
   return {
     journalRecords: bodies.length,
@@ -178,6 +269,9 @@ export function reconcile(
     offlineApprovals,
     voids: voidCount,
     offlineVoids,
+    activations,
+    topups,
+    loadCashFen,
     declined: [...sales.values()].filter((s) => s.status === 'declined' || s.status === 'reversed').length,
     reversalsSent: (
       db.prepare('SELECT COUNT(*) AS n FROM reversals WHERE sent_at IS NOT NULL').get() as { n: number }

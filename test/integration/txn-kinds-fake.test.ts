@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  KIND_BUCKETS,
   TXN_KIND_DECLS,
   defineKinds,
   reverseOnUnknownOutcome,
@@ -24,6 +25,9 @@ import { TxnStore } from '../../src/main/terminal/txn-store';
 import { verifyJournal } from '../../src/main/journal/verify';
 import { shiftTotals, expectedCash } from '../../src/main/shift/totals';
 import { batchItems, batchTotals } from '../../src/main/shift/settlement';
+import { layoutShiftReport, docToText } from '../../src/main/shift/report-layout';
+import { BatchTotals, totalsEqual } from '../../src/shared/issuer-settlement';
+import type { ShiftReport } from '../../src/shared/contract/manager';
 import { layoutReceipt } from '../../src/main/receipt/layout';
 import { decryptReceiptQr, encodeReceiptQr, parseReceiptQr, receiptQrKey } from '../../src/main/receipt/qr';
 import type { Db } from '../../src/main/store/sqlite';
@@ -267,5 +271,117 @@ describe('a fake kind declared once flows through the whole core', () => {
     expect(() =>
       batchTotals(db, { from_stan: 1, to_stan: s.stan, carried_in: '[]', carried_out: '[]' }),
     ).toThrow(refused);
+  });
+});
+
+/**
+ * A kind with an X/Z line and a settlement bucket of its own: the line and the bucket are declared
+ * beside it (the table's buckets), and nothing else is told — the fold, the Z's layout, the batch
+ * totals, their wire schema and their comparison all read the table.
+ */
+const REDEEM_KINDS = defineKinds(
+  {
+    ...TXN_KIND_DECLS,
+    redeem: {
+      wire: 'redeem',
+      wireAliases: [],
+      card: 'debit',
+      drawer: { amount: 'none', otherTender: 'out' },
+      reversedBy: 'reversal',
+      offline: false,
+      override: null,
+      totals: 'redemptions',
+      settlement: 'redeem',
+      title: { zh: '积分兑换', en: 'REDEEM' },
+      qrCode: 41,
+      audit: 'txn.redeem',
+      paidOnTerminal: false,
+      executesOn: 'issuer',
+    },
+  },
+  {
+    totals: {
+      ...KIND_BUCKETS.totals,
+      redemptions: { zh: '兑换', en: 'REDEMPTIONS', print: 'plus', figures: 'cash', firstRelease: false },
+    },
+    settlement: [...KIND_BUCKETS.settlement, 'redeem'],
+  },
+);
+
+describe('a fake kind with its own X/Z line and settlement bucket', () => {
+  it('appears on the Z and in the settlement totals with no edit outside its declaration', () => {
+    const made = (type: string, amountFen: number, otherTenderFen: number) => {
+      const p = store.createPending({
+        type: type as TxnType,
+        amountFen,
+        otherTenderFen,
+        masked: '888801******0017',
+        pan: PAN,
+        entryMode: 'swipe',
+        buildRequest: (stan) => ({ type, stan }),
+      });
+      return store.finalize(p.stan, { status: 'approved', balanceFen: 1000 });
+    };
+    made('sale', 3000, 0);
+    const r = made('redeem', 2000, 150);
+    const t = shiftTotals(db, 1, r.stan, REDEEM_KINDS);
+    expect((t as unknown as Record<string, unknown>).redemptions).toEqual({
+      count: 1,
+      amountFen: 2000,
+      cashFen: 150,
+    });
+    expect(t.byKind.redeem).toEqual({ count: 1, amountFen: 2000, cashFen: -150 });
+    expect(expectedCash(10_000, t)).toBe(10_000 - 150);
+
+    const report: ShiftReport = {
+      kind: 'Z',
+      shiftId: 1,
+      terminalId: 'T0000001',
+      merchantId: 'M000000000001',
+      merchantName: '测试店',
+      openedAt: '2026-12-01T12:00:00.000Z',
+      openedBy: '2001',
+      closedAt: '2026-12-01T13:00:00.000Z',
+      closedBy: '2001',
+      fromStan: 1,
+      toStan: r.stan,
+      openingFloatFen: 10_000,
+      totals: t as unknown as ShiftReport['totals'],
+      expectedCashFen: expectedCash(10_000, t),
+      variance: null,
+      queue: { offlineUnsent: 0, reversalsUnsent: 0 },
+      exceptions: { beforeOpen: 0, declined: 0, pending: 0, reversals: 0 },
+      journal: null,
+      settlement: null,
+      generatedAt: '2026-12-01T13:00:00.000Z',
+    };
+    const z = docToText(
+      layoutShiftReport(report, { width: 48, kinds: REDEEM_KINDS, timeZone: 'Asia/Shanghai' }),
+    );
+    expect(z).toContain('兑换 REDEMPTIONS ×1  ¥20.00');
+    expect(z).toContain('  积分兑换 REDEEM  -¥1.50');
+    expect(z).toContain('消费 SALES ×1  ¥30.00');
+    // The production table has no such line: the same report lays out without it.
+    expect(docToText(layoutShiftReport(report, { width: 48 })).join('\n')).not.toContain('REDEMPTIONS');
+
+    // Settlement: its own bucket, beside the first release's fields.
+    const batch = { from_stan: 1, to_stan: r.stan, carried_in: '[]', carried_out: '[]' };
+    const totals = batchTotals(db, batch, REDEEM_KINDS);
+    expect(totals).toMatchObject({ saleCount: 1, saleFen: 3000, redeemCount: 1, redeemFen: 2000 });
+    expect(batchItems(db, batch, REDEEM_KINDS).map((i) => [i.type, i.amountFen])).toEqual([
+      ['sale', 3000],
+      ['redeem', 2000],
+    ]);
+    // On the wire the bucket is kept as it came (a peer that knows it compares it) …
+    const wire = BatchTotals.parse(JSON.parse(JSON.stringify(totals)));
+    expect(wire).toMatchObject({ redeemCount: 1, redeemFen: 2000 });
+    expect(totalsEqual(wire, totals)).toBe(true);
+    // … and a side that counted none of it does not match.
+    expect(totalsEqual({ ...wire, redeemCount: 0, redeemFen: 0 }, totals)).toBe(false);
+    const { redeemCount: _c, redeemFen: _f, ...without } = totals;
+    expect(totalsEqual(BatchTotals.parse(without), totals)).toBe(false);
+    // A first-release message (no card-life buckets at all) still parses and compares: absent is 0.
+    const old = { saleCount: 1, saleFen: 3000, voidCount: 0, voidFen: 0, refundCount: 0, refundFen: 0 };
+    expect(totalsEqual(BatchTotals.parse(old), batchTotals(db, { ...batch, to_stan: 1 }))).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { describe, it, expect, beforeEach } from 'vitest';
 import { openDatabase, type Db } from '../../src/main/store/sqlite';
 import { TERMINAL_MIGRATIONS } from '../../src/main/store/terminal-db';
 import { shiftTotals, foldTotals, expectedCash } from '../../src/main/shift/totals';
+import { layoutShiftReport, docToText } from '../../src/main/shift/report-layout';
 
 let db: Db;
 let stan = 0;
@@ -170,5 +171,57 @@ describe('shift totals', () => {
       sales: { count: 3, amountFen: 300, cashFen: 30 },
       byHour: [{ hour: '09', count: 3, amountFen: 300 }],
     });
+  });
+});
+
+describe('card life in the totals and on the Z (lines from the kinds table)', () => {
+  it('cards sold and top-ups: count, value, cash in the drawer; declined ones nowhere; the Z lists them and the drawer lines add up', () => {
+    row({ type: 'sale', amount: 3000, other: 500 });
+    row({ type: 'activate', amount: 50_000, other: 50_000 });
+    row({ type: 'activate', amount: 20_000, other: 20_000 });
+    row({ type: 'activate', status: 'declined', amount: 10_000, other: 10_000, code: 'CARD_ALREADY_ACTIVE' });
+    row({ type: 'topup', amount: 1_000, other: 1_000 });
+    row({ type: 'topup', status: 'reversed', amount: 7_000, other: 7_000 });
+    const t = shiftTotals(db, 1, stan);
+    expect(t.cardsSold).toEqual({ count: 2, amountFen: 70_000, cashFen: 70_000 });
+    expect(t.topups).toEqual({ count: 1, amountFen: 1_000, cashFen: 1_000 });
+    // Lines no kind counts in yet are not in the totals (cash-outs, replacements).
+    expect('cashouts' in t).toBe(false);
+    expect(expectedCash(10_000, t)).toBe(10_000 + 500 + 70_000 + 1_000);
+    const z = docToText(
+      layoutShiftReport(
+        {
+          kind: 'Z',
+          shiftId: 1,
+          terminalId: 'T0000001',
+          merchantId: 'M000000000001',
+          merchantName: '测试店',
+          openedAt: '2026-11-22T01:00:00.000Z',
+          openedBy: '2001',
+          closedAt: '2026-11-22T03:00:00.000Z',
+          closedBy: '2001',
+          fromStan: 1,
+          toStan: stan,
+          openingFloatFen: 10_000,
+          totals: t,
+          expectedCashFen: expectedCash(10_000, t),
+          variance: null,
+          queue: { offlineUnsent: 0, reversalsUnsent: 0 },
+          exceptions: { beforeOpen: 0, declined: 1, pending: 0, reversals: 0 },
+          journal: null,
+          settlement: null,
+          generatedAt: '2026-11-22T03:00:00.000Z',
+        },
+        { width: 48, timeZone: 'Asia/Shanghai' },
+      ),
+    );
+    expect(z).toContain('售卡 CARDS SOLD ×2  ¥700.00');
+    expect(z).toContain('充值 TOP-UPS ×1  ¥10.00');
+    expect(z.some((l) => l.includes('CASH-OUTS'))).toBe(false);
+    // The drawer: float + what each kind moved = expected.
+    expect(z).toContain('  消费 SALE  +¥5.00');
+    expect(z).toContain('  售卡 CARD SOLD  +¥700.00');
+    expect(z).toContain('  充值 TOP-UP  +¥10.00');
+    expect(z).toContain(`应有 EXPECTED  ¥815.00`);
   });
 });

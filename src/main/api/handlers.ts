@@ -15,6 +15,7 @@ import { disputeHandlers } from './handlers/dispute';
 import { jobHandlers } from './handlers/jobs';
 import { journalHandlers } from './handlers/journal';
 import { cardLifeHandlers } from './handlers/card-life';
+import { cardBatchHandlers } from './handlers/card-batch';
 import { fileBatchHandlers } from './handlers/file-batch';
 import { passwordHandlers } from './handlers/password';
 import { chipHandlers } from './handlers/chip';
@@ -32,6 +33,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...jobHandlers(ctx),
     ...journalHandlers(ctx),
     ...cardLifeHandlers(ctx),
+    ...cardBatchHandlers(ctx),
     ...fileBatchHandlers(ctx),
     ...passwordHandlers(ctx),
     ...chipHandlers(ctx),

@@ -6,6 +6,8 @@
 import type { ReceiptLine } from '../../shared/receipt-doc';
 import type { ShiftReport, SettlementInfo } from '../../shared/contract/manager';
 import { formatMoney } from '../../shared/money';
+import { TXN_KINDS, type KindTable } from '../../shared/txn-kinds';
+import { typeLinePairs } from './type-lines';
 
 const SETTLEMENT_WORDS: Record<SettlementInfo['status'], string> = {
   settled: '已平 SETTLED',
@@ -15,9 +17,7 @@ const SETTLEMENT_WORDS: Record<SettlementInfo['status'], string> = {
   bad_answer: '应答无效 BAD ANSWER',
 };
 
-const minus = (fen: number) => (fen === 0 ? formatMoney(0) : `-${formatMoney(fen)}`);
-
-export function issuerSectionLines(r: ShiftReport): ReceiptLine[] {
+export function issuerSectionLines(r: ShiftReport, kinds: KindTable = TXN_KINDS): ReceiptLine[] {
   if (!r.issuers?.length) return [];
   const L: ReceiptLine[] = [];
   const pair = (left: string, right: string, bold = false) =>
@@ -30,9 +30,8 @@ export function issuerSectionLines(r: ShiftReport): ReceiptLine[] {
     const t = p.totals;
     text(`${p.name} (${p.issuerId})`, true);
     if (p.batchNo !== null) pair('  批次 BATCH', String(p.batchNo));
-    pair(`  消费 SALES ×${t.sales.count}`, formatMoney(t.sales.amountFen));
-    pair(`  撤销 VOIDS ×${t.voids.count}`, minus(t.voids.amountFen));
-    pair(`  退货 REFUNDS ×${t.refunds.count}`, minus(t.refunds.amountFen));
+    // The same BY TYPE lines as the shift's, from the kinds table (./type-lines.ts).
+    for (const [left, right] of typeLinePairs(t, kinds)) pair(`  ${left}`, right);
     pair(`  离线 OFFLINE ×${t.offline.count}`, formatMoney(t.offline.amountFen));
     pair('  卡净额 NET CARD', formatMoney(t.netCardFen), true);
     if (r.kind !== 'Z') continue;

@@ -5,7 +5,6 @@
  * should do about it.
  */
 import type { SettledTxn } from '../../shared/issuer-settlement';
-import type { SettlementBucket } from '../../shared/txn-kinds';
 
 export type DiscrepancyKind =
   | 'missing_at_issuer'
@@ -62,7 +61,7 @@ export const DISCREPANCY_ACTIONS: Record<DiscrepancyKind, { zh: string; en: stri
 export interface TerminalItem {
   stan: number;
   /** The settlement bucket of the row's kind (src/shared/txn-kinds.ts), as the issuer answers it. */
-  type: SettlementBucket;
+  type: string;
   amountFen: number;
   time: string;
 }

@@ -10,7 +10,9 @@ import { denominationLabel } from '../../shared/denominations';
 import { formatLocalTime as formatMachineTime, formatStan } from '../receipt/layout';
 import { formatInZone } from '../../shared/local-time';
 import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
+import { TXN_KINDS, type KindTable } from '../../shared/txn-kinds';
 import { issuerSectionLines } from './issuer-report-layout';
+import { typeLinePairs } from './type-lines';
 
 /** The Z's words for each settlement outcome: every status has its own (an exhaustive record). */
 const SETTLEMENT_WORDS: Record<NonNullable<ShiftReport['settlement']>['status'], string> = {
@@ -30,8 +32,6 @@ const KIND_WORDS: Record<string, string> = {
 
 const signed = (fen: number) =>
   fen < 0 ? `-${formatMoney(-fen)}` : fen > 0 ? `+${formatMoney(fen)}` : formatMoney(0);
-/** An amount taken off the net (voids, refunds); nothing taken prints as ¥0.00, not "-¥0.00". */
-const minus = (fen: number) => (fen === 0 ? formatMoney(0) : `-${formatMoney(fen)}`);
 
 export function layoutShiftReport(
   r: ShiftReport,
@@ -41,8 +41,11 @@ export function layoutShiftReport(
     ack?: { acked_by: string; acked_at: string; note: string | null } | null;
     /** The store's time zone (config `timeZone`): times print in it; without, the machine's zone. */
     timeZone?: string;
+    /** The kinds table; the real one except in tests that declare an extra kind. */
+    kinds?: KindTable;
   },
 ): ReceiptDoc {
+  const kinds = opts.kinds ?? TXN_KINDS;
   const formatLocalTime = (iso: string) =>
     opts.timeZone ? formatInZone(iso, opts.timeZone) : formatMachineTime(iso);
   const L: ReceiptLine[] = [];
@@ -67,18 +70,8 @@ export function layoutShiftReport(
   L.push({ type: 'rule' });
   const t = r.totals;
   text('按类型 BY TYPE', 'left', true);
-  pair(`消费 SALES ×${t.sales.count}`, formatMoney(t.sales.amountFen));
-  pair(`撤销 VOIDS ×${t.voids.count}`, minus(t.voids.amountFen));
-  pair(`退货 REFUNDS ×${t.refunds.count}`, minus(t.refunds.amountFen));
-  pair(`查询 INQUIRIES ×${t.inquiries.count}`, '');
-  // Card life: value loaded onto cards for cash (it leaves the card net, enters the drawer).
-  if (t.cardsSold) pair(`售卡 CARDS SOLD ×${t.cardsSold.count}`, formatMoney(t.cardsSold.amountFen));
-  if (t.topups) pair(`充值 TOP-UPS ×${t.topups.count}`, formatMoney(t.topups.amountFen));
-  // PBOC e-purse: paid on the chip, apart from the host's sales (cleared later by TAC).
-  const chipP = t.byKind?.chip_purchase;
-  const chipL = t.byKind?.chip_load;
-  if (chipP) pair(`芯片消费 CHIP PURCHASES ×${chipP.count}`, formatMoney(chipP.amountFen));
-  if (chipL) pair(`圈存 CHIP LOADS ×${chipL.count}`, formatMoney(chipL.amountFen));
+  // The named lines, as the kinds table declares them (src/shared/txn-kinds.ts TOTALS_LINE_DECLS).
+  for (const [left, right] of typeLinePairs(t, kinds)) pair(left, right);
   pair('卡净额 NET CARD', formatMoney(t.netCardFen), true);
   L.push({ type: 'rule' });
   text('按支付 BY TENDER', 'left', true);
@@ -90,6 +83,13 @@ export function layoutShiftReport(
   L.push({ type: 'rule' });
   text('钱箱 DRAWER', 'left', true);
   pair('备用金 FLOAT', formatMoney(r.openingFloatFen));
+  // What each kind moved in the drawer (a sale's cash part in, a card sold's cash in, a cash-out's
+  // out): float + these = expected. Read from byKind, so a new kind's cash is listed with no edit.
+  for (const [type, k] of Object.entries(t.byKind ?? {})) {
+    if (!k.cashFen) continue;
+    const words = kinds.has(type) ? `${kinds.get(type).title.zh} ${kinds.get(type).title.en}` : type;
+    pair(`  ${words}`, signed(k.cashFen));
+  }
   if (r.variance) {
     pair('应有 EXPECTED', formatMoney(r.variance.expectedFen));
     pair('实点 COUNTED', formatMoney(r.variance.countedFen));
@@ -155,7 +155,7 @@ export function layoutShiftReport(
     }
     if (s.carriedIn.length) pair('上批结转 CARRIED IN', String(s.carriedIn.length));
   }
-  L.push(...issuerSectionLines(r));
+  L.push(...issuerSectionLines(r, kinds));
   L.push({ type: 'rule' });
   if (t.byHour.length) {
     text('时段 BY HOUR', 'left', true);

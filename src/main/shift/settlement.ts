@@ -19,12 +19,12 @@ import type { Db } from '../store/sqlite';
 import type { IssuerRouter } from '../issuer/router';
 import type { SettleCommand } from '../issuer/port';
 import { takeStan } from '../store/terminal-db';
-import { totalsEqual, totalsOf, type BatchTotals } from '../../shared/issuer-settlement';
+import { addTo, totalsEqual, totalsOf, type BatchTotals } from '../../shared/issuer-settlement';
 import type { SettlementInfo } from '../../shared/contract/manager';
 import { reconcile, DISCREPANCY_ACTIONS, type Discrepancy, type TerminalItem } from './reconcile';
 import type { BatchRow } from './shift-store';
 import { assertKnownTypes } from './totals';
-import { TXN_KINDS, kindOf, type KindTable, type SettlementBucket } from '../../shared/txn-kinds';
+import { TXN_KINDS, kindOf, type KindTable } from '../../shared/txn-kinds';
 import { ShiftStore } from './shift-store';
 import { offlineQueueFromDb, type OfflineQueueView } from './offline-hook';
 import type { ChipClearingItem } from '../../shared/issuer-epurse';
@@ -82,7 +82,7 @@ function settledTypes(kinds: KindTable): { sql: string; params: string[] } {
 }
 
 /** The settlement bucket of a row's type; UNKNOWN_TXN_KIND for a type no kind declares. */
-function bucketOf(type: string, kinds: KindTable): SettlementBucket | null {
+function bucketOf(type: string, kinds: KindTable): string | null {
   return kindOf(type, kinds).settlement;
 }
 
@@ -147,13 +147,11 @@ export function batchTotals(
     n: number;
     fen: number;
   }>;
-  // Every bucket at zero (totalsOf of nothing), so a bucket added later starts counted.
-  const t: BatchTotals = totalsOf([]);
+  // Every bucket of the table at zero (totalsOf of nothing), so a bucket added later starts counted.
+  const t: BatchTotals = totalsOf([], kinds.settlementBuckets);
   for (const r of rows) {
     const k = bucketOf(r.type, kinds);
-    if (!k) continue;
-    t[`${k}Count`] += r.n;
-    t[`${k}Fen`] += r.fen;
+    if (k) addTo(t, k, r.n, r.fen);
   }
   const get = db.prepare("SELECT stan, type, amount_fen FROM txns WHERE stan = ? AND status = 'approved'");
   const adjust = (stans: number[], sign: 1 | -1, inRange: boolean) => {
@@ -161,9 +159,7 @@ export function batchTotals(
       if ((s >= b.from_stan && s <= b.to_stan) !== inRange) continue;
       const x = get.get(s) as { type: string; amount_fen: number } | undefined;
       const k = x ? bucketOf(x.type, kinds) : null;
-      if (!x || !k) continue;
-      t[`${k}Count`] += sign;
-      t[`${k}Fen`] += sign * x.amount_fen;
+      if (x && k) addTo(t, k, sign, sign * x.amount_fen);
     }
   };
   adjust(JSON.parse(b.carried_out) as number[], -1, true);

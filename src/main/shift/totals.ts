@@ -16,26 +16,53 @@
  *   money from the shift's point of view: the sale was declined. They are listed as exceptions.
  * - Declined and pending rows are counted as exceptions, never in money totals.
  * - Expected drawer cash = opening float + cash of sales − cash of voided sales + cash taken for
- *   cards sold and top-ups (approved only: a declined or reversed one's cash was handed back).
+ *   cards sold and top-ups − cash paid out for cash-outs (approved only: a declined or reversed
+ *   one's cash was handed back): Σ of each approved kind's declared drawer movement.
+ * - The named lines are the table's (TOTALS_LINE_DECLS): a kind that names a line is counted in
+ *   it — count, amount, and the cash its rows moved — with no code here knowing the line.
  * - A type no kind declares is refused (UNKNOWN_TXN_KIND), never counted as nothing.
  */
 import type { Db } from '../store/sqlite';
-import { TXN_KINDS, assertNever, cardSign, drawerSign, kindOf, type KindTable } from '../../shared/txn-kinds';
+import {
+  TXN_KINDS,
+  cardSign,
+  drawerSign,
+  kindOf,
+  type FirstReleaseTotalsBucket,
+  type KindTable,
+  type TOTALS_LINE_DECLS,
+  type TotalsBucket,
+  type TotalsLineDecl,
+} from '../../shared/txn-kinds';
 
 export interface CountAmount {
   count: number;
   amountFen: number;
 }
 
-export interface ShiftTotals {
-  sales: CountAmount & { cashFen: number };
-  voids: CountAmount & { cashFen: number };
-  refunds: CountAmount;
-  inquiries: { count: number };
-  reversals: CountAmount;
-  /** Card life: cards sold (售卡) and top-ups (充值) — count, value, and the cash taken for them. */
-  cardsSold: CountAmount & { cashFen: number };
-  topups: CountAmount & { cashFen: number };
+/** The figures of an X/Z line, by its declared `figures` (src/shared/txn-kinds.ts TOTALS_LINE_DECLS). */
+type LineOf<F> = F extends 'count'
+  ? { count: number }
+  : F extends 'amount'
+    ? CountAmount
+    : CountAmount & { cashFen: number };
+type Lines = typeof TOTALS_LINE_DECLS;
+/**
+ * The named X/Z lines, one per declared line (sales, voids, refunds, inquiries, reversals, cards
+ * sold, top-ups, cash-outs, replacements …). A line added after the first release is present when a
+ * kind of the table counts in it (and absent from Z reports frozen before it).
+ */
+export type TotalsLines = { [B in FirstReleaseTotalsBucket]: LineOf<Lines[B]['figures']> } & {
+  [B in Exclude<TotalsBucket, FirstReleaseTotalsBucket>]?: LineOf<Lines[B]['figures']>;
+};
+/** Any line, as the fold and the report read it whatever the table. */
+export interface TotalsLine {
+  count: number;
+  amountFen?: number;
+  cashFen?: number;
+}
+
+export type ShiftTotals = TotalsLines & {
   /**
    * Every approved kind by its type (src/shared/txn-kinds.ts), whatever its bucket: count, amount
    * and the cash it moved in the drawer (signed: in +, out −).
@@ -47,8 +74,9 @@ export interface ShiftTotals {
   offline: CountAmount;
   /**
    * Net card money: Σ of each kind's amount signed by its card direction (debit +, credit −:
-   * sales − voids − refunds today). Net cash: Σ of what each kind moved in the drawer (a sale's
-   * cash part in, a void's back out).
+   * sales − voids − refunds − cards sold − top-ups + cash-outs). Net cash: Σ of what each kind
+   * moved in the drawer (a sale's cash part in, a void's back out, a card sold's cash in, a
+   * cash-out's out).
    */
   netCardFen: number;
   netCashFen: number;
@@ -56,6 +84,19 @@ export interface ShiftTotals {
   tender: { cardFen: number; cashFen: number };
   /** Approved sales by local hour "00".."23". */
   byHour: Array<{ hour: string; count: number; amountFen: number }>;
+};
+
+/** A line of the table, by name (the table may be a test's, with lines of its own). */
+export function lineOf(t: ShiftTotals, bucket: string): TotalsLine | undefined {
+  return (t as unknown as Record<string, TotalsLine | undefined>)[bucket];
+}
+
+function zeroLine(figures: TotalsLineDecl['figures']): TotalsLine {
+  return figures === 'count'
+    ? { count: 0 }
+    : figures === 'amount'
+      ? { count: 0, amountFen: 0 }
+      : { count: 0, amountFen: 0, cashFen: 0 };
 }
 
 /** One row of the grouped query. `hour` is the UTC hour "YYYY-MM-DDTHH" of created_at. */
@@ -84,14 +125,7 @@ export function foldTotals(
   localHour: (utcHour: string) => string = defaultLocalHour,
   kinds: KindTable = TXN_KINDS,
 ): ShiftTotals {
-  const t: ShiftTotals = {
-    sales: { ...zero(), cashFen: 0 },
-    voids: { ...zero(), cashFen: 0 },
-    refunds: zero(),
-    inquiries: { count: 0 },
-    reversals: zero(),
-    cardsSold: { ...zero(), cashFen: 0 },
-    topups: { ...zero(), cashFen: 0 },
+  const t = {
     byKind: {},
     declined: { count: 0, byCode: {} },
     pending: { count: 0 },
@@ -101,7 +135,11 @@ export function foldTotals(
     netCashFen: 0,
     tender: { cardFen: 0, cashFen: 0 },
     byHour: [],
-  };
+  } as unknown as ShiftTotals;
+  // Every first-release line, and every later line a kind of the table counts in, starts at zero.
+  const lines = t as unknown as Record<string, TotalsLine>;
+  const figuresOf = new Map(kinds.totalsLines.map((l) => [l.bucket, l.figures]));
+  for (const l of kinds.totalsLines) if (l.firstRelease || l.used) lines[l.bucket] = zeroLine(l.figures);
   const hours = new Map<string, CountAmount>();
   for (const g of groups) {
     if (g.status === 'pending') {
@@ -124,54 +162,23 @@ export function foldTotals(
     t.netCardFen += cardSign(k.card) * g.amount;
     t.netCashFen += cash;
     const bucket = k.totals;
-    switch (bucket) {
-      case 'sales': {
-        t.sales.count += g.n;
-        t.sales.amountFen += g.amount;
-        t.sales.cashFen += g.other;
-        const side = g.offline ? t.offline : t.online;
-        side.count += g.n;
-        side.amountFen += g.amount;
-        const h = localHour(g.hour);
-        const slot = hours.get(h) ?? zero();
-        slot.count += g.n;
-        slot.amountFen += g.amount;
-        hours.set(h, slot);
-        break;
-      }
-      case 'voids':
-        t.voids.count += g.n;
-        t.voids.amountFen += g.amount;
-        t.voids.cashFen += g.other;
-        break;
-      case 'refunds':
-        t.refunds.count += g.n;
-        t.refunds.amountFen += g.amount;
-        break;
-      case 'inquiries':
-        t.inquiries.count += g.n;
-        break;
-      case 'reversals':
-        t.reversals.count += g.n;
-        t.reversals.amountFen += g.amount;
-        break;
-      case 'cardsSold':
-      case 'topups': {
-        const line = t[bucket];
-        line.count += g.n;
-        line.amountFen += g.amount;
-        line.cashFen += cash;
-        break;
-      }
-      case 'chipPurchases':
-      case 'chipLoads':
-        // PBOC e-purse (issue 14): their own lines on the X/Z read byKind (report-layout.ts).
-        break;
-      case null:
-        // Counted in byKind and in the net only (a kind with no line of its own on the report).
-        break;
-      default:
-        assertNever(bucket, 'totals bucket');
+    if (bucket === null) continue; // counted in byKind and in the net only
+    const line = lines[bucket];
+    line.count += g.n;
+    const figures = figuresOf.get(bucket);
+    if (figures !== 'count') line.amountFen = (line.amountFen ?? 0) + g.amount;
+    // The cash the line's rows moved, as a magnitude (a void's cash part goes out, a sale's in).
+    if (figures === 'cash') line.cashFen = (line.cashFen ?? 0) + Math.abs(cash);
+    // The spending line also feeds the online/offline split and the chart by hour.
+    if (bucket === 'sales') {
+      const side = g.offline ? t.offline : t.online;
+      side.count += g.n;
+      side.amountFen += g.amount;
+      const h = localHour(g.hour);
+      const slot = hours.get(h) ?? zero();
+      slot.count += g.n;
+      slot.amountFen += g.amount;
+      hours.set(h, slot);
     }
   }
   t.tender = { cardFen: t.netCardFen, cashFen: t.netCashFen };

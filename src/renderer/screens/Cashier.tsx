@@ -6,6 +6,7 @@ import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ResultPanel } from '../components/ResultPanel';
 import { VoidRefundPanel, voidedStans } from '../components/VoidRefundPanel';
 import { CardLifePanel } from '../components/CardLifePanel';
+import { BatchActivatePanel } from '../components/BatchActivatePanel';
 import { CardPasswordPanel, SalePasswordPrompt } from '../components/CardPassword';
 import { ReceiptSearch, ReprintNote } from '../components/ReceiptSearch';
 import { IdleWarning } from '../components/IdleWarning';
@@ -180,6 +181,7 @@ export function Cashier() {
           <div className="cashier-tools">
             <VoidRefundPanel />
             <CardLifePanel />
+            <BatchActivatePanel />
             <CardPasswordPanel />
             <ReceiptSearch />
           </div>

@@ -16,6 +16,7 @@ import { disputeMethods } from './dispute';
 import { jobMethods } from './jobs';
 import { journalMethods } from './journal';
 import { cardLifeMethods } from './card-life';
+import { cardBatchMethods } from './card-batch';
 import { fileBatchMethods, fileBatchEvents } from './file-batch';
 import { passwordMethods } from './password';
 import { chipMethods } from './chip';
@@ -34,6 +35,7 @@ export * from './manager';
 export * from './jobs';
 export * from './journal';
 export * from './card-life';
+export * from './card-batch';
 export * from './file-batch';
 export * from './chip';
 
@@ -49,6 +51,7 @@ export const methods = {
   ...jobMethods,
   ...journalMethods,
   ...cardLifeMethods,
+  ...cardBatchMethods,
   ...fileBatchMethods,
   ...passwordMethods,
   ...chipMethods,

@@ -8,21 +8,41 @@ import { Fen, method, Empty, Override, Role, SELLERS, ALL_ROLES } from './common
 import { TxnResult, Receipt } from './sale';
 import { ReceiptDoc } from '../receipt-doc';
 import { freeText } from '../free-text';
+import { TOTALS_BUCKETS, TOTALS_LINE_DECLS, type TotalsBucket, type TotalsLineDecl } from '../txn-kinds';
 
 const MANAGER = ['manager'] as const;
 const CountAmount = z.object({ count: z.number().int(), amountFen: z.number().int() });
 /** One row of a count by denomination (点钞): a note or coin value in fen and how many of it. */
 export const Denomination = z.object({ valueFen: Fen.min(1), count: z.number().int().min(0).max(100_000) });
 
+/** An X/Z line's schema, by its declared figures (src/shared/txn-kinds.ts TOTALS_LINE_DECLS). */
+const CountOnly = z.object({ count: z.number().int() });
+const CashLine = CountAmount.extend({ cashFen: z.number().int() });
+type LineSchema<F> = F extends 'count'
+  ? typeof CountOnly
+  : F extends 'amount'
+    ? typeof CountAmount
+    : typeof CashLine;
+type LineDecls = typeof TOTALS_LINE_DECLS;
+type LinesShape = {
+  [B in TotalsBucket]: LineDecls[B]['firstRelease'] extends true
+    ? LineSchema<LineDecls[B]['figures']>
+    : z.ZodOptional<LineSchema<LineDecls[B]['figures']>>;
+};
+/**
+ * The named lines, built from their one declaration: a first-release line is required, a later one
+ * optional (absent from Z reports frozen before it, or when no kind counts in it).
+ */
+const linesShape = Object.fromEntries(
+  TOTALS_BUCKETS.map((b) => {
+    const d: TotalsLineDecl = TOTALS_LINE_DECLS[b];
+    const line = d.figures === 'count' ? CountOnly : d.figures === 'amount' ? CountAmount : CashLine;
+    return [b, d.firstRelease ? line : line.optional()];
+  }),
+) as unknown as LinesShape;
+
 export const ShiftTotals = z.object({
-  sales: CountAmount.extend({ cashFen: z.number().int() }),
-  voids: CountAmount.extend({ cashFen: z.number().int() }),
-  refunds: CountAmount,
-  inquiries: z.object({ count: z.number().int() }),
-  reversals: CountAmount,
-  /** Cards sold (售卡) and top-ups (充值), with the cash taken. Absent from Z reports frozen before them. */
-  cardsSold: CountAmount.extend({ cashFen: z.number().int() }).optional(),
-  topups: CountAmount.extend({ cashFen: z.number().int() }).optional(),
+  ...linesShape,
   /**
    * Every approved kind by type (src/shared/txn-kinds.ts), with the drawer cash it moved (signed).
    * Absent from Z reports frozen before kinds were data.

@@ -1,5 +1,6 @@
 /**
- * Today at a glance: sales by hour (bars) and tender mix (doughnut), drawn with Apache ECharts.
+ * Today at a glance: sales by hour (bars), tender mix (doughnut) and spending beside card sales
+ * and top-ups (bars), drawn with Apache ECharts.
  * Why ECharts: an Apache Software Foundation project with steady releases, canvas rendering that
  * needs no inline <style> or eval (our CSP is `script-src 'self'; style-src 'self'`), tree-shakable
  * imports (only the bar and pie charts reach the bundle), and Chinese-first locale and docs — the
@@ -108,6 +109,47 @@ export function TenderMixChart({ cardFen, cashFen }: { cardFen: number; cashFen:
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+/**
+ * Spending beside card sales, top-ups and cash-outs (issue 12): one horizontal bar per X/Z line,
+ * its value in yuan; the names and amounts are HTML under the chart, like the tender legend.
+ */
+export function MoneyByKindChart({ bars }: { bars: Array<{ key: string; name: string; fen: number }> }) {
+  const { t, money } = useT();
+  const ref = useChart({
+    animation: false,
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => money(Math.round(Number(v) * 100)) },
+    grid: { left: 72, right: 12, top: 8, bottom: 24 },
+    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => `¥${v}` } },
+    yAxis: { type: 'category', data: bars.map((b) => b.name), inverse: true },
+    series: [
+      {
+        name: t('moneyByKind'),
+        type: 'bar',
+        itemStyle: { color: '#0b6bcb' },
+        data: bars.map((b) => Math.max(0, b.fen) / 100),
+      },
+    ],
+  });
+  return (
+    <div className="chart-wrap">
+      <div
+        ref={ref}
+        className="chart"
+        data-testid="chart-money-by-kind"
+        role="img"
+        aria-label={t('moneyByKind')}
+      />
+      <ul className="tender-legend" data-testid="money-by-kind-legend">
+        {bars.map((b) => (
+          <li key={b.key} data-testid={`money-${b.key}`}>
+            {b.name} {money(b.fen)}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

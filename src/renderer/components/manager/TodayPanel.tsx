@@ -6,9 +6,29 @@
 import { useEffect, useState } from 'react';
 import { call } from '../../actions';
 import { useT } from '../useLang';
-import { SalesByHourChart, TenderMixChart } from './DayCharts';
+import { SalesByHourChart, TenderMixChart, MoneyByKindChart } from './DayCharts';
 import type { Res, QueueStatus } from '../../../shared/contract';
 import { OfflineLimitsTable } from './OfflineLimits';
+import { TXN_KINDS } from '../../../shared/txn-kinds';
+import { WORDS, type WordKey } from '../../i18n';
+
+type Totals = Res<'manager.dashboard'>['totals'];
+
+/** The X/Z lines added after the first release that these totals carry (card life), in report order. */
+function cardLines(x: Totals): Array<{ bucket: string; line: { count: number; amountFen?: number } }> {
+  const lines = x as unknown as Record<string, { count: number; amountFen?: number } | undefined>;
+  return TXN_KINDS.totalsLines.flatMap((l) => {
+    const line = lines[l.bucket];
+    return !l.firstRelease && line && !(l.quietWhenZero && line.count === 0)
+      ? [{ bucket: l.bucket, line }]
+      : [];
+  });
+}
+/** The line's words (./i18n/card-money.ts), or the cards-sold word for a line without its own yet. */
+const wordOf = (bucket: string): WordKey =>
+  `line_${bucket}` in WORDS ? (`line_${bucket}` as WordKey) : 'line_cardsSold';
+/** cardsSold → cards-sold (the e2e tests' names). */
+const testIdOf = (bucket: string) => bucket.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export function TodayPanel() {
   const { t, money } = useT();
@@ -51,23 +71,16 @@ export function TodayPanel() {
             {x.refunds.count} · {money(x.refunds.amountFen)}
           </strong>
         </div>
-        {/* Card life beside spending: value loaded for cash (absent from totals of older versions). */}
-        {x.cardsSold && (
-          <div className="tile">
-            <span className="muted">{t('clCardsSold')}</span>
-            <strong data-testid="today-cards-sold">
-              {x.cardsSold.count} · {money(x.cardsSold.amountFen)}
+        {/* Card life beside spending: every later X/Z line the totals carry (cards sold, top-ups,
+            cash-outs, replacements — src/shared/txn-kinds.ts TOTALS_LINE_DECLS), count and value. */}
+        {cardLines(x).map(({ bucket, line }) => (
+          <div className="tile" key={bucket}>
+            <span className="muted">{t(wordOf(bucket))}</span>
+            <strong data-testid={`today-${testIdOf(bucket)}`}>
+              {line.count} · {money(line.amountFen ?? 0)}
             </strong>
           </div>
-        )}
-        {x.topups && (
-          <div className="tile">
-            <span className="muted">{t('clTopups')}</span>
-            <strong data-testid="today-topups">
-              {x.topups.count} · {money(x.topups.amountFen)}
-            </strong>
-          </div>
-        )}
+        ))}
       </div>
       <div className="charts">
         <section className="panel">
@@ -77,6 +90,19 @@ export function TodayPanel() {
         <section className="panel">
           <h3>{t('tenderMix')}</h3>
           <TenderMixChart cardFen={x.tender.cardFen} cashFen={x.tender.cashFen} />
+        </section>
+        <section className="panel wide">
+          <h3>{t('moneyByKind')}</h3>
+          <MoneyByKindChart
+            bars={[
+              { key: 'sales', name: t('line_sales'), fen: x.sales.amountFen },
+              ...cardLines(x).map(({ bucket, line }) => ({
+                key: bucket,
+                name: t(wordOf(bucket)),
+                fen: line.amountFen ?? 0,
+              })),
+            ]}
+          />
         </section>
       </div>
       <div className="tiles">

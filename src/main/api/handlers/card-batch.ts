@@ -1,0 +1,24 @@
+import type { Handlers } from '../dispatch';
+import type { AppContext } from '../context';
+import type { cardBatchMethods } from '../../../shared/contract/card-batch';
+import { CardBatch } from '../../terminal/card-batch';
+
+/** 批量售卡: batch activation over the one terminal and runner (src/main/terminal/card-batch.ts). */
+export function cardBatchHandlers(ctx: AppContext): Pick<Handlers, keyof typeof cardBatchMethods> {
+  const batch = new CardBatch({ terminal: ctx.terminal, audit: ctx.audit });
+  const op = () => {
+    const o = ctx.session.current();
+    return o ? { id: o.id, role: o.role } : undefined;
+  };
+  return {
+    'card.batchActivate': (req) => batch.activate(req, op()),
+    'card.batchHold': ({ cardToken }) => batch.hold(cardToken),
+    'card.batchHeld': () => batch.heldMasked(),
+    'card.batchRelease': ({ index }) => batch.release(index),
+    'card.batchPrint': async ({ stans, tenderFen, notSent }) => {
+      const doc = batch.customerCopy(stans, tenderFen, notSent);
+      const out = await ctx.printing.print(doc, `batch-${stans[0]}`, { stan: stans[0] });
+      return { printed: out.printed, held: out.held, ...(out.reason ? { reason: out.reason } : {}) };
+    },
+  };
+}

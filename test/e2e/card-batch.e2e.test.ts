@@ -1,0 +1,86 @@
+/**
+ * Batch card sale (批量售卡) in real Chromium through the web host: a cashier sells a range of three
+ * consecutive gift cards, ¥100.00 each, for one cash payment; each card is activated on its own at
+ * the issuer, the screen lists them card by card, the receipt preview is the customer copy, and the
+ * manager's today screen counts the cards sold beside the spending.
+ */
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { signIn, signOut } from '../helpers/e2e-actions';
+import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
+import { requireSystem } from '../helpers/require-system';
+import { demoCard } from '../../src/issuer-sim/demo-cards';
+
+const haveChromium = requireSystem('Chromium', CHROMIUM_PATHS, 'chromium');
+let e: E2E;
+
+describe.runIf(haveChromium)('batch card sale end to end (Chromium)', () => {
+  beforeEach(async () => {
+    e = await startE2E();
+  });
+  afterEach(async () => {
+    await e.close();
+  });
+
+  it('sells a range of 3 cards for one payment, card by card, and gives the change', async () => {
+    const p = e.page;
+    const pans = ['batch01', 'batch02', 'batch03'].map((n) => demoCard(n).pan);
+    await signIn(p, '1001', '1234', 'cashier');
+    await p.getByTestId('batch-open').click();
+    await p.getByTestId('batch-mode-range').click();
+    await p.getByTestId('batch-from').fill(pans[0]);
+    await p.getByTestId('batch-to').fill(pans[2]);
+    // The range previewed, masked, with the core's own rule (each number its own check digit).
+    await expect.poll(() => p.getByTestId('batch-list').locator('li').count()).toBe(3);
+    const list = (await p.getByTestId('batch-list').textContent()) ?? '';
+    for (const pan of pans) {
+      expect(list).toContain(pan.slice(-4));
+      expect(list).not.toContain(pan);
+    }
+    await p.getByTestId('batch-value').fill('100');
+    await p.getByTestId('batch-tender').fill('350');
+    expect(await p.getByTestId('batch-summary').textContent()).toContain('¥300.00');
+    await e.shot('card-batch-01-ready');
+    await p.getByTestId('batch-go').click();
+    const note = p.getByTestId('batch-note');
+    await note.waitFor();
+    const text = (await note.textContent()) ?? '';
+    expect(text).toContain('已激活 3/3 张，实收 ¥300.00');
+    expect(text).toContain('请退还顾客 ¥50.00');
+    for (let i = 0; i < 3; i++)
+      expect(await p.getByTestId(`batch-item-${i}`).getAttribute('data-status')).toBe('approved');
+    const receipt = (await p.getByTestId('receipt-preview').textContent()) ?? '';
+    expect(receipt).toContain('批量售卡 BATCH CARD SALE');
+    for (const pan of pans) expect(receipt).toContain(`**** ${pan.slice(-4)}`);
+    expect(receipt).toContain('实收 PAID');
+    await e.shot('card-batch-02-sold');
+    for (const pan of pans) expect(e.t.issuerBalance(pan)).toBe(10_000);
+
+    // The manager's today screen: the cards sold beside the spending.
+    await signOut(p);
+    await signIn(p, '2001', '8888');
+    await expect.poll(() => p.getByTestId('today-cards-sold').textContent()).toContain('3 · ¥300.00');
+    await e.shot('card-batch-03-manager-today');
+  });
+
+  it('cards swiped, and one typed, one after another join the batch and are sold together', async () => {
+    const p = e.page;
+    await signIn(p, '1001', '1234', 'cashier');
+    await p.getByTestId('batch-open').click();
+    await p.getByTestId('sim-swipe-shelf1').click();
+    await expect.poll(() => p.getByTestId('batch-list').locator('li').count()).toBe(1);
+    await p.getByTestId('sim-swipe-inactive').click();
+    await expect.poll(() => p.getByTestId('batch-list').locator('li').count()).toBe(2);
+    await p.getByTestId('batch-scan').fill(demoCard('batch04').pan);
+    await p.getByTestId('batch-scan').press('Enter');
+    await expect.poll(() => p.getByTestId('batch-list').locator('li').count()).toBe(3);
+    const list = (await p.getByTestId('batch-list').textContent()) ?? '';
+    expect(list).toContain('0090');
+    expect(list).not.toContain(demoCard('batch04').pan);
+    await p.getByTestId('batch-value').fill('50');
+    await p.getByTestId('batch-go').click();
+    await p.getByTestId('batch-note').waitFor();
+    expect(await p.getByTestId('batch-note').textContent()).toContain('已激活 3/3 张，实收 ¥150.00');
+    await e.shot('card-batch-04-swiped');
+    for (const n of ['shelf1', 'inactive', 'batch04']) expect(e.t.issuerBalance(demoCard(n).pan)).toBe(5_000);
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * Batch activation (批量售卡, issue 12) on real parts: the issuer-sim over HTTP, a real SQLite file,
+ * the signed journal, the X report. Each card its own activation through the one runner; a card
+ * failing in the middle is shown failed and not paid for.
+ */
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { demoCard } from '../../src/issuer-sim/demo-cards';
+
+const FLOAT = 10_000;
+const shelf = (n: number) => demoCard(`batch${String(n).padStart(2, '0')}`).pan;
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await startTestApp({
+    config: { issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 } } as never,
+  });
+  await t.signIn('2001', '8888');
+  await t.call('shift.open', { openingFloatFen: FLOAT });
+  await t.signIn();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const issuerCard = (pan: string) => t.app.issuerSim!.ledger.card(pan)!;
+const activateRows = () =>
+  t.app.db
+    .prepare(
+      "SELECT stan, status, amount_fen, other_tender_fen FROM txns WHERE type = 'activate' ORDER BY stan",
+    )
+    .all() as Array<{ stan: number; status: string; amount_fen: number; other_tender_fen: number }>;
+const text = (doc: { lines: Array<{ type: string; text?: string; left?: string; right?: string }> }) =>
+  doc.lines
+    .map((l) => (l.type === 'pair' ? `${l.left} ${l.right}` : l.type === 'text' ? l.text : ''))
+    .join('\n');
+
+async function xReport() {
+  await t.signIn('2001', '8888');
+  const x = await t.call('report.x', {});
+  await t.signIn();
+  return x.report;
+}
+
+describe('batch activation (批量售卡)', () => {
+  it('5 cards of a range, the middle one already active: 4 activated, paid for 4, the customer copy lists all 5', async () => {
+    // The middle card was sold earlier today, alone.
+    const earlier = await t.call('card.activate', { cardToken: await t.card(shelf(3)), valueFen: 5_000 });
+    expect(earlier.result.status).toBe('approved');
+
+    const r = await t.call('card.batchActivate', {
+      range: { from: shelf(1), to: shelf(5) },
+      valueFen: 10_000,
+      tenderFen: 60_000,
+    });
+    expect(r.items.map((i) => [i.masked.slice(-4), i.status, i.declineCode ?? null])).toEqual([
+      [shelf(1).slice(-4), 'approved', null],
+      [shelf(2).slice(-4), 'approved', null],
+      [shelf(3).slice(-4), 'declined', 'CARD_ALREADY_ACTIVE'],
+      [shelf(4).slice(-4), 'approved', null],
+      [shelf(5).slice(-4), 'approved', null],
+    ]);
+    expect(r).toMatchObject({
+      activatedCount: 4,
+      paidFen: 40_000,
+      requestedFen: 50_000,
+      tenderFen: 60_000,
+      changeFen: 10_000,
+      handBackFen: 10_000,
+      giveBackFen: 20_000,
+    });
+    // Each card its own STAN and message, applied once at the issuer.
+    const stans = r.items.map((i) => i.stan!);
+    expect(new Set(stans).size).toBe(5);
+    for (const n of [1, 2, 4, 5]) {
+      expect(issuerCard(shelf(n))).toMatchObject({ status: 'active', balance_fen: 10_000 });
+      expect(t.app.issuerSim!.ledger.entries(shelf(n))).toHaveLength(1);
+    }
+    expect(issuerCard(shelf(3)).balance_fen).toBe(5_000);
+    // Every card's row holds its own cash; only the approved ones count.
+    const rows = activateRows().filter((x) => stans.includes(x.stan));
+    expect(rows.map((x) => [x.status, x.amount_fen, x.other_tender_fen])).toEqual([
+      ['approved', 10_000, 10_000],
+      ['approved', 10_000, 10_000],
+      ['declined', 10_000, 10_000],
+      ['approved', 10_000, 10_000],
+      ['approved', 10_000, 10_000],
+    ]);
+    // Journaled like a single activation.
+    const journaled = t.app.db
+      .prepare(`SELECT stan FROM journal WHERE type = 'activate' AND stan IN (${stans.join(',')})`)
+      .all();
+    expect(journaled).toHaveLength(5);
+
+    // The customer copy: every card, masked, its STAN and outcome; only the activated paid for.
+    const copy = text(r.receipt.doc);
+    expect(copy).toContain('批量售卡 BATCH CARD SALE');
+    for (const n of [1, 2, 3, 4, 5]) {
+      expect(copy).toContain(`**** ${shelf(n).slice(-4)}`);
+      expect(copy).not.toContain(shelf(n));
+    }
+    expect(copy).toContain('未激活 FAILED CARD_ALREADY_ACTIVE');
+    expect(copy.match(/已激活 ACTIVATED/g)).toHaveLength(4);
+    expect(copy).toContain('卡数 CARDS 4/5');
+    expect(copy).toContain('实收 PAID ¥400.00');
+    expect(copy).toContain('收现金 CASH TAKEN ¥600.00');
+    expect(copy).toContain('退还 GIVEN BACK ¥200.00');
+
+    // X: 5 cards sold (the earlier one and 4 of the batch), the drawer holds what was paid.
+    const x = await xReport();
+    expect(x.totals.cardsSold).toEqual({ count: 5, amountFen: 45_000, cashFen: 45_000 });
+    expect(x.expectedCashFen).toBe(FLOAT + 5_000 + 40_000);
+    // The sold cards spend.
+    const s = await t.call('sale.authorize', { cardToken: await t.card(shelf(4)), amountFen: 1_250 });
+    expect(s).toMatchObject({ status: 'approved', balanceFen: 8_750 });
+
+    // The customer copy is laid out from the signed journal: a row edited on disk is refused.
+    t.app.db.prepare('UPDATE txns SET amount_fen = 1 WHERE stan = ?').run(stans[1]);
+    const edited = await t.callError('card.batchPrint', { stans, tenderFen: 60_000, notSent: 0 });
+    expect(edited.code).toBe('JOURNAL_MISMATCH');
+  });
+
+  it('scanned numbers in any order; the link down: the first declined, the rest not sent, nothing paid', async () => {
+    t.app.terminal.runner.router.home.port.setCut(true);
+    const r = await t.call('card.batchActivate', { cards: [shelf(7), shelf(6), shelf(9)], valueFen: 2_000 });
+    t.app.terminal.runner.router.home.port.setCut(false);
+    expect(r.items.map((i) => [i.status, i.declineCode ?? null])).toEqual([
+      ['declined', 'ISSUER_UNREACHABLE'],
+      ['not_sent', null],
+      ['not_sent', null],
+    ]);
+    expect(r).toMatchObject({ activatedCount: 0, paidFen: 0, handBackFen: 6_000, giveBackFen: 6_000 });
+    expect(activateRows()).toHaveLength(1);
+    expect(text(r.receipt.doc)).toContain('未发送 NOT SENT 2');
+    for (const n of [6, 7, 9]) expect(issuerCard(shelf(n)).status).toBe('not_activated');
+    expect((await xReport()).expectedCashFen).toBe(FLOAT);
+  });
+
+  it('cards read one by one are held in the core (masked to the screen) and sold as the batch', async () => {
+    const hold = async (pan: string) => t.call('card.batchHold', { cardToken: await t.card(pan) });
+    expect((await hold(shelf(10))).masked).toEqual(['888801******' + shelf(10).slice(-4)]);
+    await hold(shelf(11));
+    // The same card again is refused; the list is unchanged.
+    const again = await t.callError('card.batchHold', { cardToken: await t.card(shelf(11)) });
+    expect(again.code).toBe('CARD_BATCH_DUPLICATE');
+    await hold(shelf(12));
+    // Taken out again by its place in the list.
+    expect((await t.call('card.batchRelease', { index: 1 })).masked.map((m) => m.slice(-4))).toEqual([
+      shelf(10).slice(-4),
+      shelf(12).slice(-4),
+    ]);
+    const r = await t.call('card.batchActivate', { held: true, valueFen: 3_000 });
+    expect(r.items.map((i) => i.status)).toEqual(['approved', 'approved']);
+    expect(r).toMatchObject({ activatedCount: 2, paidFen: 6_000, giveBackFen: 0 });
+    expect(issuerCard(shelf(11)).status).toBe('not_activated');
+    // Sold: the batch is empty again, and an empty batch is refused.
+    expect((await t.call('card.batchHeld', {})).masked).toEqual([]);
+    expect((await t.callError('card.batchActivate', { held: true, valueFen: 3_000 })).code).toBe('NO_CARD');
+  });
+
+  it('refused for the whole batch before anything is written: short cash, a card twice, a bad range, too many', async () => {
+    const refused = async (req: Parameters<typeof t.callError<'card.batchActivate'>>[1], code: string) =>
+      expect((await t.callError('card.batchActivate', req)).code).toBe(code);
+    await refused({ cards: [shelf(1), shelf(2)], valueFen: 1_000, tenderFen: 1_999 }, 'TENDER_SHORT');
+    await refused({ cards: [shelf(1), shelf(1)], valueFen: 1_000 }, 'CARD_BATCH_DUPLICATE');
+    await refused({ range: { from: shelf(5), to: shelf(1) }, valueFen: 1_000 }, 'CARD_RANGE_INVALID');
+    // One end with its check digit, the other without: not the same kind of number.
+    await refused(
+      { range: { from: shelf(1), to: '8888010000009999' }, valueFen: 1_000 },
+      'CARD_RANGE_INVALID',
+    );
+    await refused(
+      { range: { from: '8888010000000017', to: '8888010000099993' }, valueFen: 1_000 },
+      'CARD_BATCH_TOO_LARGE',
+    );
+    await refused({ cards: [shelf(1)], valueFen: 500_001 }, 'CARD_CAP_EXCEEDED');
+    expect(activateRows()).toHaveLength(0);
+  });
+});
