@@ -42,6 +42,8 @@ function batchShelf(): DemoCard[] {
       status: 'not_activated' as const,
       balanceFen: 0,
       expiry: '3012',
+      // Gift cards bought by the box are anonymous (不记名): a registered card needs its buyer's ID.
+      registered: false,
       label: { zh: `批量待售卡 ${n}`, en: `Batch shelf card ${n}` },
     };
   });

@@ -72,13 +72,24 @@ export class IssuerLedger {
     })();
   }
 
-  upsertCard(c: { pan: string; status: CardStatus; balanceFen: number; expiry: string }): void {
+  /** `registered` absent: a new card is registered (记名, the column's default); an existing one keeps its flag. */
+  upsertCard(c: {
+    pan: string;
+    status: CardStatus;
+    balanceFen: number;
+    expiry: string;
+    registered?: boolean;
+  }): void {
     this.db
       .prepare(
-        `INSERT INTO cards (pan, status, balance_fen, expiry, updated_at) VALUES (@pan, @status, @balanceFen, @expiry, @now)
-         ON CONFLICT(pan) DO UPDATE SET status = excluded.status, balance_fen = excluded.balance_fen, expiry = excluded.expiry, updated_at = excluded.updated_at`,
+        `INSERT INTO cards (pan, status, balance_fen, expiry, updated_at, registered) VALUES (@pan, @status, @balanceFen, @expiry, @now, COALESCE(@registered, 1))
+         ON CONFLICT(pan) DO UPDATE SET status = excluded.status, balance_fen = excluded.balance_fen, expiry = excluded.expiry, updated_at = excluded.updated_at, registered = COALESCE(@registered, registered)`,
       )
-      .run({ ...c, now: this.clock().toISOString() });
+      .run({
+        ...c,
+        registered: c.registered === undefined ? null : c.registered ? 1 : 0,
+        now: this.clock().toISOString(),
+      });
   }
 
   card(pan: string): CardRow | undefined {

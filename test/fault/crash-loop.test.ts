@@ -57,7 +57,8 @@ beforeAll(async () => {
   for (const pan of PANS)
     sim.ledger.upsertCard({ pan, status: 'active', balanceFen: START_FEN, expiry: '3012' });
   for (const pan of SHELF)
-    sim.ledger.upsertCard({ pan, status: 'not_activated', balanceFen: 0, expiry: '3012' });
+    // Anonymous: a registered card is sold only with its buyer's ID (the card-life rules).
+    sim.ledger.upsertCard({ pan, status: 'not_activated', balanceFen: 0, expiry: '3012', registered: false });
   await enrolCore({ issuerUrl: sim.url, terminalId: 'TCRASH01', ...keys });
   base = {
     dataDir: path.join(dir, 'terminal'),

@@ -16,7 +16,7 @@
  * The customer copy lists every card, laid out from the rows as the signed journal has them.
  */
 import { TillError, type ErrorCode } from '../../shared/errors';
-import { checkCap } from '../../shared/card-rules';
+import { checkBuyerId, checkCap, checkPayment, type CardRulesConfig } from '../../shared/card-rules';
 import { maskPan } from '../../shared/card';
 import { MAX_FEN, formatMoney } from '../../shared/money';
 import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
@@ -50,7 +50,9 @@ export class CardBatch {
   private held: CardPresented[] = [];
   private heldAt = 0;
 
-  constructor(private readonly o: { terminal: Terminal; audit?: AuditLog; ttlMs?: number }) {}
+  constructor(
+    private readonly o: { terminal: Terminal; audit?: AuditLog; ttlMs?: number; rules?: CardRulesConfig },
+  ) {}
 
   /** Moves the presented card into the batch. */
   hold(cardToken: string): { masked: string[] } {
@@ -97,6 +99,15 @@ export class CardBatch {
     const pans = cards.map((c) => c.pan);
     const requestedFen = req.valueFen * pans.length;
     if (requestedFen > MAX_FEN) throw new TillError('CARD_BATCH_TOO_LARGE', 'total over the amount limit');
+    // The prepaid-card rules (src/shared/card-rules.ts) for the whole purchase: a batch is paid in
+    // cash and carries no buyer's ID, so an order at or over the ID or non-cash thresholds is
+    // refused here in words — it is sold card by card with the ID and the transfer reference
+    // (card.activate), never split to slip under the rules by this form.
+    checkPayment({ tender: 'cash', buyer: 'person', purchaseFen: requestedFen }, this.o.rules);
+    checkBuyerId(
+      { kind: 'activate', registered: false, purchaseFen: requestedFen, hasId: false },
+      this.o.rules,
+    );
     const tenderFen = req.tenderFen ?? requestedFen;
     if (tenderFen < requestedFen) throw new TillError('TENDER_SHORT', `${tenderFen} < ${requestedFen}`);
     // An unsold card holds nothing: the value alone must fit the larger cap (the issuer checks the card's own).

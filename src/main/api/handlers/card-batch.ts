@@ -1,3 +1,4 @@
+import { CardRulesConfig } from '../../../shared/card-rules';
 import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { cardBatchMethods } from '../../../shared/contract/card-batch';
@@ -5,7 +6,11 @@ import { CardBatch } from '../../terminal/card-batch';
 
 /** 批量售卡: batch activation over the one terminal and runner (src/main/terminal/card-batch.ts). */
 export function cardBatchHandlers(ctx: AppContext): Pick<Handlers, keyof typeof cardBatchMethods> {
-  const batch = new CardBatch({ terminal: ctx.terminal, audit: ctx.audit });
+  const batch = new CardBatch({
+    terminal: ctx.terminal,
+    audit: ctx.audit,
+    rules: CardRulesConfig.parse(ctx.config.cardRules ?? {}),
+  });
   const op = () => {
     const o = ctx.session.current();
     return o ? { id: o.id, role: o.role } : undefined;
