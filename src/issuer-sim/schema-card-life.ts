@@ -4,6 +4,7 @@
  * each cash-out, replacement and void of a load did, so its reverse can undo exactly that.
  */
 import type { Migration } from '../shared/store/sqlite';
+import { HOTCARD_TRIGGERS } from './schema-offline';
 
 export const ISSUER_CARD_LIFE_MIGRATIONS: Migration[] = [
   {
@@ -62,5 +63,12 @@ export const ISSUER_CARD_LIFE_MIGRATIONS: Migration[] = [
   );
   CREATE INDEX card_life_ops_by_orig ON card_life_ops(terminal_id, orig_stan);
   `,
+  },
+  {
+    // 021 rebuilt `cards`, and SQLite dropped the hot-card triggers with the old table: the
+    // versioned hot-card list stopped moving (test/integration/offline-sale.test.ts "hot-card
+    // list"). Created again; a ledger that ran 021 without them logs hot-card changes from here on.
+    id: 'issuer/022-hotcard-triggers-again',
+    sql: HOTCARD_TRIGGERS,
   },
 ];
