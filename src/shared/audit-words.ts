@@ -8,6 +8,14 @@
  */
 import { formatMoney } from './money';
 import { ERROR_WORDS, type ErrorCode } from './errors';
+import { TXN_KINDS } from './txn-kinds';
+
+/** A kind's receipt title as a word in a sentence ("消费" / "sale "), or nothing when absent or unknown. */
+function kindWord(type: string | undefined, l: 'zh' | 'en'): string {
+  if (!type || !TXN_KINDS.types.includes(type as never)) return '';
+  const t = TXN_KINDS.get(type).title;
+  return l === 'zh' ? t.zh : `${t.en.toLowerCase()} `;
+}
 
 export type AuditLang = 'zh' | 'en';
 type Words = { zh: string; en: string };
@@ -128,11 +136,15 @@ const RULES: Array<[RegExp, (m: RegExpMatchArray, lang: AuditLang) => string]> =
         : `Void of offline sale ${m[1]}, ${money(m[2])}, ${m[3]} (queued behind its advice)`,
   ],
   [
-    /^void of (\d+) ([\d ]+) fen (\S+)(?: (\S+))?$/,
+    // void-refund.ts: "void of <kind> <stan> <fen> fen <card>[ <decline>[ balance left <fen> fen]]"
+    // (the kind since the void of a card sale or top-up; older entries have none).
+    /^void of (?:([a-z_]+) )?(\d+) ([\d ]+) fen (\S+)(?: (\S+))?(?: balance left ([\d ]+) fen)?$/,
     (m, l) =>
       (l === 'zh'
-        ? `撤销原流水 ${m[1]}，${money(m[2])}，${m[3]}`
-        : `Void of ${m[1]}, ${money(m[2])}, ${m[3]}`) + (m[4] ? ` ${m[4]}` : ''),
+        ? `撤销${kindWord(m[1], l)}原流水 ${m[2]}，${money(m[3])}，${m[4]}`
+        : `Void of ${kindWord(m[1], l)}${m[2]}, ${money(m[3])}, ${m[4]}`) +
+      (m[5] ? ` ${ERROR_WORDS[m[5] as ErrorCode]?.[l] ?? m[5]}` : '') +
+      (m[6] ? (l === 'zh' ? `，余额 ${money(m[6])}` : `, balance left ${money(m[6])}`) : ''),
   ],
   [
     /^(?:refund of (\d+)|unlinked refund) ([\d ]+) fen (\S+)(?: (\S+))?$/,

@@ -68,6 +68,17 @@ describe('audit words', () => {
         '撤销原流水 12，¥12.50，888801******0017',
         'Void of 12, ¥12.50, 888801******0017',
       ],
+      // Since the void of a card load the kind is named; a refused one says what is left.
+      [
+        'void of sale 12 1250 fen 888801******0017',
+        '撤销消费原流水 12，¥12.50，888801******0017',
+        'Void of sale 12, ¥12.50, 888801******0017',
+      ],
+      [
+        'void of activate 7 50000 fen 888801******0090 VOID_VALUE_SPENT balance left 48750 fen',
+        '撤销售卡原流水 7，¥500.00，888801******0090 卡内已消费部分金额，不能撤销售卡或充值（余额见下），余额 ¥487.50',
+        'Void of card sold 7, ¥500.00, 888801******0090 Part of the value was already spent: the card sale or top-up cannot be voided (the balance left is shown), balance left ¥487.50',
+      ],
       [
         'batch 1: settled, 0 discrepancies, 1 carried to next batch',
         '批次 1：已平账，差错 0 笔，1 笔结转下批',
