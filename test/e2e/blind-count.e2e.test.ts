@@ -5,22 +5,13 @@
  * that counts by total: the manager closes with "或直接输入总额".
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import type { Page } from 'playwright-core';
-import { signIn, signOut } from '../helpers/e2e-actions';
+import { signIn, signOut, openShift } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 
 const haveChromium = requireSystem('Chromium', CHROMIUM_PATHS, 'chromium');
 let e: E2E;
-
-async function openShift(p: Page, floatYuan: string): Promise<void> {
-  await signIn(p, '2001', '8888');
-  await p.getByTestId('mgr-tab-shift').click();
-  await p.getByTestId('open-float').fill(floatYuan);
-  await p.getByTestId('shift-open').click();
-  await expect.poll(() => p.getByTestId('shift-status').getAttribute('data-open')).toBe('true');
-}
 
 describe.runIf(haveChromium)('blind count by denomination end to end (Chromium)', () => {
   beforeEach(async () => {

@@ -5,7 +5,7 @@
  * a registered card, the drawer paying its balance out.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { signIn, signOut, keyAmount, override } from '../helpers/e2e-actions';
+import { signIn, signOut, keyAmount, override, openShift } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
@@ -157,5 +157,47 @@ describe.runIf(haveChromium)('card life end to end (Chromium)', () => {
     expect(await refused.textContent()).toContain('卡内剩余 ¥90.00');
     await e.shot('card-life-07-void-refused');
     expect(e.t.issuerBalance(demoCard('shelf-anon').pan)).toBe(9_000);
+  });
+
+  it('the Z shows the card sold and the cash-out, and the drawer balances with both', async () => {
+    const p = e.page;
+    // Float ¥100.00, a ¥500.00 card sold for cash (exact), a ¥200.00 cash-out: ¥400.00 expected.
+    await openShift(p, '100.00');
+    await signOut(p);
+    await signIn(p, '1001', '1234', 'cashier');
+    await p.getByTestId('card-life-open').click();
+    await p.getByTestId('card-life-activate').click();
+    await keyValue(e, '50000');
+    await p.getByTestId('sim-swipe-shelf1').click();
+    await expect.poll(() => p.getByTestId('card-life-card').textContent()).toContain('0090');
+    await p.getByTestId('card-life-tender').fill('500');
+    await p.getByTestId('card-life-buyer-name').fill('张三丰');
+    await p.getByTestId('card-life-buyer-id').fill('110101199003071234');
+    await p.getByTestId('card-life-keypad').locator('[data-key="ok"]').click();
+    await expect.poll(() => p.getByTestId('card-life-note').textContent()).toContain('售卡成功');
+    await p.getByTestId('card-life-cashout').click();
+    await p.getByTestId('sim-swipe-gift').click();
+    await expect.poll(() => p.getByTestId('card-life-card').textContent()).toContain('0074');
+    await p.getByTestId('card-life-go-cashout').click();
+    await override(p);
+    await expect.poll(() => p.getByTestId('card-life-note').textContent()).toContain('退卡成功');
+    await signOut(p);
+
+    await signIn(p, '2001', '8888');
+    await p.getByTestId('mgr-tab-shift').click();
+    await p.getByTestId('close-start').click();
+    await p.getByTestId('count-drawer').waitFor();
+    await p.getByTestId('count-mode').click();
+    await p.getByTestId('count-total-input').fill('400');
+    await p.getByTestId('count-submit').click();
+    const variance = p.getByTestId('variance-card');
+    await variance.waitFor();
+    expect(await variance.getAttribute('data-status')).toBe('balanced');
+    const z = (await p.getByTestId('z-result').getByTestId('receipt-preview').textContent()) ?? '';
+    expect(z).toContain('售卡 CARD SOLD');
+    expect(z).toContain('退卡 CASH-OUTS');
+    expect(z).toMatch(/应有 EXPECTED\s*¥400\.00/);
+    expect(z).toContain('平 BALANCED');
+    await e.shot('card-life-07-z-balanced');
   });
 });

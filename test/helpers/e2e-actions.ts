@@ -3,6 +3,7 @@
  * PIN on the on-screen keypad, sign out, type a manager's PIN into the override dialog, key an
  * amount. One place, so a change of the sign-in screen is one change of the tests.
  */
+import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 
 /** Signs in on the PIN keypad; waits for `ready` (a test id of the screen expected next) if given. */
@@ -29,4 +30,13 @@ export async function override(p: Page, pin = '8888'): Promise<void> {
 /** Keys an amount on the cashier's keypad, digit by digit. */
 export async function keyAmount(p: Page, digits: string): Promise<void> {
   for (const d of digits) await p.getByTestId('keypad').locator(`[data-key="${d}"]`).click();
+}
+
+/** The manager signs in and opens a shift with this float (in yuan, as typed). */
+export async function openShift(p: Page, floatYuan: string): Promise<void> {
+  await signIn(p, '2001', '8888');
+  await p.getByTestId('mgr-tab-shift').click();
+  await p.getByTestId('open-float').fill(floatYuan);
+  await p.getByTestId('shift-open').click();
+  await expect.poll(() => p.getByTestId('shift-status').getAttribute('data-open')).toBe('true');
 }
