@@ -37,6 +37,11 @@ export interface OfflineFacts {
   presentations: readonly number[];
   /** The card is blocked for velocity until this time (epoch ms), if it is. */
   blockedUntil: number | null;
+  /**
+   * The issuer asked this card's password at this till before (PASSWORD_REQUIRED / _WRONG /
+   * _LOCKED, or a sale sent with one): with the link down nobody can check it, so no offline sale.
+   */
+  passwordCard?: boolean;
 }
 
 export type PolicyRule = Extract<
@@ -49,6 +54,7 @@ export type PolicyRule = Extract<
   | 'OFFLINE_FLOOR_LIMIT'
   | 'OFFLINE_TOTAL_LIMIT'
   | 'OFFLINE_CARD_LIMIT'
+  | 'OFFLINE_PASSWORD_CARD'
 >;
 
 export const OVERRIDABLE: ReadonlySet<PolicyRule> = new Set<PolicyRule>([
@@ -80,6 +86,8 @@ export function evaluateOffline(cfg: OfflineConfig, f: OfflineFacts): PolicyVerd
   if (f.oldestUnforwardedAt !== null && f.now - f.oldestUnforwardedAt > cfg.maxAgeMinutes * 60_000)
     v.push('OFFLINE_TOO_OLD');
   if (f.hotCard) v.push('OFFLINE_HOT_CARD');
+  // Not overridable: a manager cannot vouch for a password only the issuer can check.
+  if (f.passwordCard) v.push('OFFLINE_PASSWORD_CARD');
 
   const windowStart = f.now - cfg.velocityWindowSeconds * 1000;
   const inWindow = f.presentations.filter((t) => t > windowStart && t <= f.now).length + 1; // + this one

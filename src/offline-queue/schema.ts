@@ -89,4 +89,10 @@ export const OFFLINE_MIGRATIONS: Migration[] = [
   CREATE INDEX offline_hotcards_by_card ON offline_hotcards(card_key);
   `,
   },
+  {
+    // Cards whose password the issuer asked at this till (keyed like offline_balances, no PAN):
+    // the offline policy refuses them (OFFLINE_PASSWORD_CARD, src/offline-queue/policy.ts).
+    id: 'offline/005-password-cards',
+    sql: `CREATE TABLE offline_password_cards (card_key TEXT PRIMARY KEY, seen_at TEXT NOT NULL);`,
+  },
 ];

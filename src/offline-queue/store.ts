@@ -114,6 +114,8 @@ export class OfflineStore {
       knownBalanceFen: bal ? bal.balance_fen : null,
       presentations,
       blockedUntil: block ? block.until_ms : null,
+      passwordCard:
+        this.db.prepare('SELECT 1 FROM offline_password_cards WHERE card_key = ?').get(key) !== undefined,
     };
   }
 
@@ -135,6 +137,13 @@ export class OfflineStore {
           )
           .run(cardKey, blockUntil);
     })();
+  }
+
+  /** The issuer asked this card's password: it is never approved offline from now on. */
+  notePasswordCard(pan: string): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO offline_password_cards (card_key, seen_at) VALUES (?, ?)')
+      .run(this.cardKey(pan), this.now().toISOString());
   }
 
   /** A balance the issuer reported for this card (online sale, inquiry, advice result). */

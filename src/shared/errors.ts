@@ -39,6 +39,7 @@ export const ErrorCode = z.enum([
   'OFFLINE_FLOOR_LIMIT',
   'OFFLINE_TOTAL_LIMIT',
   'OFFLINE_CARD_LIMIT',
+  'OFFLINE_PASSWORD_CARD',
   'OFFLINE_TOO_OLD',
   'OFFLINE_HOT_CARD',
   'OFFLINE_BALANCE_UNKNOWN',
@@ -190,6 +191,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     en: 'Offline total limit reached: wait for the link',
   },
   OFFLINE_CARD_LIMIT: { zh: '此卡今日离线交易已达上限', en: 'This card reached its offline limit for today' },
+  OFFLINE_PASSWORD_CARD: {
+    zh: '此卡设有密码，联机中断时无法验密，不能离线消费：请等联机恢复或改用其他支付方式',
+    en: 'This card has a password, which cannot be checked while the link is down: no offline sale — wait for the link or take another tender',
+  },
   OFFLINE_TOO_OLD: {
     zh: '离线交易积压过久，恢复联网前暂停离线交易',
     en: 'Offline backlog too old: offline sales paused until forwarded',

@@ -82,6 +82,33 @@ describe('a sale on a card that needs its password', () => {
     expect(journaled).toHaveLength(3);
   });
 
+  it('a card whose password the issuer asked is never approved offline: the password cannot be checked', async () => {
+    // Seen online (its balance known) and approved with its password: offline would otherwise pass.
+    const token = await t.card(PWD.pan);
+    await call('sale.authorize', { cardToken: token, amountFen: 100 });
+    expect(
+      await call('sale.authorize', { cardToken: token, amountFen: 100, password: '246810' }),
+    ).toMatchObject({
+      status: 'approved',
+    });
+    // A card without a password, seen online the same way, is the control: it is approved offline.
+    expect(await sale(ACTIVE, 100, undefined)).toMatchObject({ status: 'approved' });
+    t.app.link.setCut(true);
+    try {
+      expect(await sale(PWD.pan, 100, undefined)).toMatchObject({
+        status: 'declined',
+        declineCode: 'OFFLINE_PASSWORD_CARD',
+      });
+      expect(await sale(PWD.pan, 100, '246810')).toMatchObject({
+        status: 'declined',
+        declineCode: 'OFFLINE_PASSWORD_CARD',
+      });
+      expect(await sale(ACTIVE, 100, undefined)).toMatchObject({ status: 'approved', offline: true });
+    } finally {
+      t.app.link.setCut(false);
+    }
+  });
+
   it('a card without a password, and a threshold card under its threshold, need none', async () => {
     expect(await sale(ACTIVE, 100, undefined)).toMatchObject({ status: 'approved' });
     expect(await sale(OVER.pan, 10_000)).toMatchObject({ status: 'approved' }); // ¥100.00: not over

@@ -336,6 +336,12 @@ export class TransactionRunner {
     // The last balance seen online is what offline approvals for this card are checked against.
     if (a.balanceFen !== undefined && this.o.offline)
       this.o.offline.noteBalance(ctx.req.card.pan, a.balanceFen);
+    // A card whose password the issuer asks is never approved offline (no one could check it).
+    if (
+      this.o.offline &&
+      (ctx.req.pinBlocks !== undefined || (a.result === 'declined' && a.code?.startsWith('PASSWORD_')))
+    )
+      this.o.offline.notePasswordCard(ctx.req.card.pan);
     return this.o.store.finalize(stan, {
       status: a.result,
       balanceFen: a.balanceFen,
