@@ -76,6 +76,10 @@ beforeAll(async () => {
           attempts: 2,
           timeoutMs: 300,
           cardRanges: ['888802'],
+          // This test proves the online path (0200 / 0400 until answered); offline approval over
+          // ISO (0220 advices) is test/integration/iso8583-forward.test.ts. A floor of 0 makes
+          // every offline decision a decline, so each sale here ends online-approved or declined.
+          offline: { floorLimitFen: 0 },
         },
       ],
     });
@@ -123,7 +127,7 @@ describe('link faults between terminal and an ISO 8583 issuer', () => {
         }
       };
       await Promise.all([phase(), ...terms.map(worker)]);
-      expect(final.other).toBe(0); // every sale final, none offline (the ISO entry is not the home one)
+      expect(final.other).toBe(0); // every sale final, none offline (the ISO entry's floor is 0)
       expect(final.approved + final.declined).toBe(TOTAL);
 
       // The link comes back for good: every terminal's 0400s go until answered.
