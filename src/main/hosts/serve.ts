@@ -41,6 +41,10 @@ export async function serve(argv: string[]): Promise<void> {
   console.log(`CardTill ${app.demo ? '演示模式 / demo mode' : ''}`);
   console.log(`  数据目录 data dir : ${dataDir}`);
   if (app.issuerSim) console.log(`  演示发卡方 issuer : ${app.issuerSim.url}`);
+  // Demo mode's other issuers (the ISO 8583 face on the same ledger, its own card range).
+  if (app.issuerSim)
+    for (const e of (app.config.issuers ?? []).slice(1))
+      console.log(`  演示发卡方 issuer : ${e.url} (${e.protocol}, ${e.cardRanges.join(' ')})`);
   console.log(`  打开 open         : ${host.appUrl}`);
   console.log(`  (the token is also in ${path.join(dataDir, 'run/web-host.json')}; docs/api.md)`);
 
