@@ -272,6 +272,7 @@ describe('batch activation with the buyer block and a bank transfer (the rules o
       handBackFen: 0,
       giveBackFen: 0,
       transferRefundFen: 100_000,
+      transferRef: 'CMB20261202-0007',
       buyer: { name: '某*******', idNumber: '914***********DE12' },
     });
     const stans = r.items.map((i) => i.stan!);

@@ -191,6 +191,7 @@ export class CardBatch {
         handBackFen: cash ? requestedFen - paidFen : 0,
         giveBackFen: cash ? tenderFen - paidFen : 0,
         transferRefundFen: cash ? 0 : requestedFen - paidFen,
+        ...(recorded.transferRef ? { transferRef: recorded.transferRef } : {}),
         ...(recorded.idMasked
           ? { buyer: { name: recorded.nameMasked ?? '*', idNumber: recorded.idMasked } }
           : {}),

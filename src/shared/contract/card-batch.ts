@@ -89,6 +89,8 @@ export const CardBatchResult = z.object({
    * bank (never out of the drawer). 0 for cash.
    */
   transferRefundFen: Fen,
+  /** The bank transfer's reference, as recorded with every card. */
+  transferRef: z.string().optional(),
   /** The buyer's ID as recorded with every card, masked (张*, 110***********1234). */
   buyer: z.object({ name: z.string(), idNumber: z.string() }).optional(),
   /** The customer copy listing every card (from the signed journal's rows). */
