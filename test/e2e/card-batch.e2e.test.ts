@@ -65,7 +65,7 @@ describe.runIf(haveChromium)('batch card sale end to end (Chromium)', () => {
   });
 
   it('a card swiped, and two typed, one after another join the batch and are sold together', async () => {
-    // Anonymous cards: a registered card is sold only with its buyer's ID, which a batch does not take.
+    // Anonymous cards: a registered card is sold only with its buyer's ID, which this batch does not give.
     const p = e.page;
     await signIn(p, '1001', '1234', 'cashier');
     await p.getByTestId('batch-open').click();

@@ -174,7 +174,7 @@ describe('batch activation (批量售卡)', () => {
       'CARD_BATCH_TOO_LARGE',
     );
     await refused({ cards: [shelf(1)], valueFen: 500_001 }, 'CARD_CAP_EXCEEDED');
-    // The prepaid-card rules for the whole order (a batch takes cash and no buyer's ID): ¥10,000.00
+    // The prepaid-card rules for the whole order (here in cash, no buyer's ID given): ¥10,000.00
     // of anonymous cards at once needs the ID — one fen under passes that rule (and is only short of cash).
     await refused({ cards: [shelf(1), shelf(2)], valueFen: 500_000 }, 'BUYER_ID_REQUIRED');
     await refused({ cards: [shelf(1), shelf(2)], valueFen: 499_999, tenderFen: 1 }, 'TENDER_SHORT');
