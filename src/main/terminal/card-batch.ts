@@ -11,8 +11,9 @@
  * (card-buyer.ts loadRun: its cash, or 0 and the transfer; the buyer SM4-sealed for its STAN).
  *
  * Money: a card is paid for only when it ends approved (its row's cash counts in the drawer only
- * then, src/main/shift/totals.ts; a transfer's never does). A card declined (already active, lost, over its cap) is shown
- * as failed and its value handed back; a lost answer is reversed like a sale's and handed back.
+ * then, src/main/shift/totals.ts; a transfer's never does). A card declined (already active, lost,
+ * over its cap) is shown as failed and its value handed back (by a transfer: owed back by the
+ * bank); a lost answer is reversed like a sale's and handed back.
  * After the link fails on one card (nothing sent, answer lost, a write that failed) the rest are
  * `not_sent`: not tried — each would wait attempts × timeout on a dead link — and not paid for.
  * A crash mid-batch leaves every card's row as for a single activation: approved ones journaled
@@ -179,7 +180,7 @@ export class CardBatch {
       const stans = items.flatMap((x) => (x.stan ? [x.stan] : []));
       const notSent = items.filter((x) => x.status === 'not_sent').length;
       // The buyer as this batch recorded it (masked), or as asked when no card got a row.
-      const recorded: MaskedBuyer | undefined = (stans.length && buyers?.masked(stans[0])) || maskedOf(order);
+      const recorded: MaskedBuyer = (stans.length && buyers?.masked(stans[0])) || maskedOf(order);
       return {
         items,
         activatedCount: approved.length,
