@@ -76,7 +76,10 @@ describe('the kinds table', () => {
       for (const [field, ok] of Object.entries(FIELDS)) {
         // `voidedBy` and `changesIssuerState` are optional: most kinds are neither voided nor
         // reversed for anything but money.
-        expect(field in k || field === 'voidedBy' || field === 'changesIssuerState', `${k.type}.${field} declared`).toBe(true);
+        expect(
+          field in k || field === 'voidedBy' || field === 'changesIssuerState',
+          `${k.type}.${field} declared`,
+        ).toBe(true);
         expect(ok((k as unknown as Record<string, unknown>)[field]), `${k.type}.${field} well-formed`).toBe(
           true,
         );
@@ -260,13 +263,14 @@ describe('the kinds table', () => {
     expect([undoOf('debit'), undoOf('credit'), undoOf('none')]).toEqual(['credit', 'debit', 'none']);
   });
 
-  it('an unknown outcome is reversed for every money kind (not only sales), never for inquiries or reversals', () => {
+  it('an unknown outcome is reversed for every money kind (not only sales) and a password change, never for inquiries or reversals', () => {
     expect(TXN_TYPES.filter((t) => reverseOnUnknownOutcome(t))).toEqual([
       'sale',
       'void',
       'refund',
       'activate',
       'topup',
+      'password',
       'cashout',
       'replace',
       'void_load',

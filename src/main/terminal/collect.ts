@@ -68,7 +68,10 @@ export class EcrCollect {
         const password = e.password;
         delete (e as { password?: string }).password; // the clear password goes no further than its block
         this.prompt({ amountFen: req.amountFen }); // the pad closes while the issuer is asked
-        r = await terminal.sale({ cardToken: card.cardToken, amountFen: req.amountFen, password }, operatorId);
+        r = await terminal.sale(
+          { cardToken: card.cardToken, amountFen: req.amountFen, password },
+          operatorId,
+        );
       }
       return r;
     } finally {
