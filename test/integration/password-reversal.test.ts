@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
-import { passwordState } from '../../src/issuer-sim/handlers-password';
+import { passwordState, setCardPassword } from '../../src/issuer-sim/handlers-password';
 import { pinBlockOf } from '../../src/main/terminal/password';
 import type { ReverseCommand } from '../../src/main/issuer/port';
 
@@ -163,6 +163,25 @@ describe('a password change whose answer was lost', () => {
     expect(issuerRequest(lost.stan)?.reversed).toBe(1);
     expect(state(PWD.pan)!.wrongTries).toBe(0);
     expect(await sale(PWD.pan, 100, '482637')).toMatchObject({ status: 'approved' });
+  });
+
+  it('a change made elsewhere after the lost one stands, and wrong tries since are not given back', async () => {
+    const lost = await lostChange(PWD.pan, '975310', '246810');
+    expect(lost.status).toBe('declined');
+    // Another till (or the issuer's own desk) changes it again before the reversal arrives.
+    setCardPassword(t.app.issuerSim!.ledger, PWD.pan, '135246');
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
+    expect(issuerRequest(lost.stan)?.reversed).toBe(1);
+    expect(await sale(PWD.pan, 100, '246810')).toMatchObject({ declineCode: 'PASSWORD_WRONG' });
+    expect(await sale(PWD.pan, 100, '135246')).toMatchObject({ status: 'approved' });
+
+    // Wrong tries between a lost change and its reversal still count afterwards.
+    await lostChange(PWD.pan, '975310', '135246');
+    expect(await sale(PWD.pan, 100, '000000')).toMatchObject({ declineCode: 'PASSWORD_WRONG' });
+    expect(await sale(PWD.pan, 100, '000001')).toMatchObject({ declineCode: 'PASSWORD_WRONG' });
+    expect(await t.app.jobs.drain('reversal')).toBe(0);
+    expect(state(PWD.pan)).toMatchObject({ wrongTries: 2, locked: false });
+    expect(await sale(PWD.pan, 100, '000002')).toMatchObject({ declineCode: 'PASSWORD_LOCKED' });
   });
 
   it('neither the passwords nor their PIN blocks are in any file of the data dir', async () => {
