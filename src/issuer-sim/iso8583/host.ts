@@ -60,7 +60,6 @@ export interface IsoHostOptions {
   /** The terminal master key every terminal of this host shares with it (`--tmk HEX`). */
   tmk: Uint8Array;
   now?: () => Date;
-  cardPasswords?: ReadonlyMap<string, string>;
   log?: (line: string) => void;
 }
 
@@ -278,7 +277,6 @@ export class IsoHost {
       ledgerStan,
       req,
       now: this.now(),
-      cardPasswords: this.opts.cardPasswords ?? new Map(),
     };
     if (cls === 'orig') {
       // The original sent again after its reversal is `12` (the ledger's stored answer is not replayed).
