@@ -98,6 +98,11 @@ export class IsoHost {
     for (const tid of this.sessions.keys()) this.wantSignOn.add(tid);
   }
 
+  /** Test hook: the PIK of a terminal's current session (tests look for its PIN blocks on disk). */
+  sessionPik(terminalId: string): Uint8Array | undefined {
+    return this.sessions.get(terminalId)?.pik;
+  }
+
   /** The host's field-48 totals (tests compare them with the terminal's). */
   totals(terminalId: string, batch: number) {
     return this.store.totals(terminalId, batch);
