@@ -15,6 +15,8 @@ import { passwordState, unlockCardPassword } from '../../src/issuer-sim/handlers
 import { KEYSETS } from '../../src/main/issuer/iso8583/keysets';
 import { field52 } from '../../src/main/issuer/iso8583/pin-field';
 import { pinBlockFormat0 } from '../../src/shared/iso8583';
+import { SqliteIso8583Store } from '../../src/main/issuer/iso8583/store';
+import { DEMO_ISO_ISSUER_ID } from '../../src/main/demo-iso-issuer';
 
 const CARD = demoCard('iso-password');
 const RIGHT = CARD.password!.pin; // 802802
@@ -67,6 +69,11 @@ describe('a card password over iso8583-cup', () => {
     expect(paid).toMatchObject({ status: 'approved', balanceFen: before - 700 });
     expect(hostRow(paid.stan)).toMatchObject({ rc: '00', state: 'ok' });
     expect(t.issuerBalance(CARD.pan)).toBe(before - 700);
+    // The adapter's sent table (sealed, so the file scan below could not see into it) holds the
+    // request without 26 / 52 / 53: they were added to the frame only.
+    const sent = new SqliteIso8583Store(t.app.db, t.app.keys.dataKey, DEMO_ISO_ISSUER_ID).sent(paid.stan);
+    expect(sent?.name).toBe('purchase');
+    expect([26, 52, 53].filter((f) => sent!.fields[f] !== undefined)).toEqual([]);
   });
 
   it('wrong once (55 → PASSWORD_WRONG, nothing debited), then right: approved, the counter back to 0', async () => {

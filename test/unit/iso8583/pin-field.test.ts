@@ -13,12 +13,18 @@
  *                → 7161229E (3DES set), 90989981 (SM4 set)
  */
 import { describe, expect, it } from 'vitest';
-import { CUP_PROFILE as P, checkRequest, decodeFrame, pinFromFormat0 } from '../../../src/shared/iso8583';
+import {
+  CUP_PROFILE as P,
+  checkRequest,
+  decodeFrame,
+  makeHeader,
+  makeTpdu,
+  pinFromFormat0,
+} from '../../../src/shared/iso8583';
 import { KEYSETS, type KeySet } from '../../../src/main/issuer/iso8583/keysets';
 import { encodeWithMac } from '../../../src/main/issuer/iso8583/working-keys';
 import { buildOriginal, buildReversal } from '../../../src/main/issuer/iso8583/requests';
 import { field52, passwordFields } from '../../../src/main/issuer/iso8583/pin-field';
-import { makeHeader, makeTpdu } from '../../../src/shared/iso8583';
 import { hex } from './golden';
 
 const K = hex('0123456789ABCDEFFEDCBA9876543210');
