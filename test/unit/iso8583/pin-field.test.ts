@@ -25,13 +25,13 @@ import { KEYSETS, type KeySet } from '../../../src/main/issuer/iso8583/keysets';
 import { encodeWithMac } from '../../../src/main/issuer/iso8583/working-keys';
 import { buildOriginal, buildReversal } from '../../../src/main/issuer/iso8583/requests';
 import { field52, passwordFields } from '../../../src/main/issuer/iso8583/pin-field';
-import { hex } from './golden';
+import { frame, hex } from './golden';
 
 const K = hex('0123456789ABCDEFFEDCBA9876543210');
 const PAN = '8888010000000017';
 
 const frameOf = (len: string, f52: string, f53: string, mac: string) =>
-  hex(
+  frame(
     len,
     '6000010000', // TPDU 60, destination 0001, source 0000
     '603100000000', // header, processing requirement 0
