@@ -213,6 +213,23 @@ export class Iso8583CupAdapter implements IssuerPort {
         return this.advices(cmd, batch, attempts);
       default: {
         if (!isOriginalKind(cmd.kind)) return unsupported(`${cmd.kind} is not in the iso8583-cup profile`);
+        // 26 / 52 / 53 are added to what goes on the wire, never to what is recorded: the clear
+        // password lives only in this command, for this one send. A request rebuilt from the table
+        // after a restart has no password and is never given a made-up block: a 0200 whose answer
+        // was lost is reversed, and the 0400 carries "the original's fields … no 52/53"
+        // (ISO8583-CUP.md "Messages", reversal) — it needs nothing the table lacks; a 0200 sent
+        // again as recorded is a repeat at the host ("52 … may differ") or, unseen, a 55 there
+        // (password required), never a wrong try. Made before anything is recorded, so a block
+        // that cannot be made (a card number the format-0 block cannot take) leaves nothing behind.
+        let password: IsoFields = {};
+        if (cmd.kind === 'authorize' && cmd.password !== undefined) {
+          try {
+            password = passwordFields(this.o.keySet, this.keys!.pik, cmd.password, cmd.card.pan);
+          } catch (e) {
+            if (!(e instanceof Iso8583Error)) throw e;
+            return unsupported(`no PIN block for this card: ${e.code}`);
+          }
+        }
         // A command this link already sent (a 0220 resent after a restart) goes again as it went.
         let sent = this.store.sent(cmd.stan);
         if (!sent) {
@@ -228,21 +245,11 @@ export class Iso8583CupAdapter implements IssuerPort {
         }
         const spec = specNamed(sent.name);
         const kept = sent.name !== 'balance';
-        // 26 / 52 / 53 are added to what goes on the wire, never to what was recorded: the clear
-        // password lives only in this command, for this one send. A request rebuilt from the table
-        // after a restart has no password and is never given a made-up block: a 0200 whose answer
-        // was lost is reversed, and the 0400 carries "the original's fields … no 52/53"
-        // (ISO8583-CUP.md "Messages", reversal) — it needs nothing the table lacks; a 0200 sent
-        // again as recorded is a repeat at the host ("52 … may differ") or, unseen, a 55 there
-        // (password required), never a wrong try.
-        const password =
-          cmd.kind === 'authorize' && cmd.password !== undefined && spec.request.optional.includes(52)
-            ? passwordFields(this.o.keySet, this.keys!.pik, cmd.password, String(sent.fields[2]))
-            : {};
         // A 0200 is sent once (a lost answer is reversed); a 0220 is resent with the same STAN.
         return this.send(
           spec,
-          this.msg(sent.mti, { ...sent.fields, ...password }),
+          // (The backup of a FailoverPort finds the primary's record and makes 52 under its own PIK.)
+          this.msg(sent.mti, { ...sent.fields, ...(spec.request.optional.includes(52) ? password : {}) }),
           spec.mti === '0220' ? Math.max(1, attempts) : 1,
           kept ? cmd.stan : undefined,
         );
