@@ -171,6 +171,19 @@ describe('shift totals', () => {
     );
   });
 
+  it('the tender mix is what paid for goods: a card sold is not a cash sale, its value no card sale', () => {
+    const s = row({ type: 'sale', amount: 3000, other: 500 });
+    row({ type: 'sale', amount: 1000 });
+    row({ type: 'void', amount: 1000, orig: s + 1 });
+    row({ type: 'activate', amount: 10_000, other: 10_000 });
+    row({ type: 'topup', amount: 2_000, other: 2_000 });
+    const t = shiftTotals(db, 1, stan);
+    expect(t.tender).toEqual({ cardFen: 3000, cashFen: 500 });
+    // The settlement figure and the drawer still hold the card life: net card is owed to the issuer.
+    expect(t.netCardFen).toBe(3000 - 12_000);
+    expect(expectedCash(0, t)).toBe(500 + 12_000);
+  });
+
   it('foldTotals is the same function the SQL feeds: it can be driven directly', () => {
     const t = foldTotals(
       [

@@ -81,7 +81,12 @@ export type ShiftTotals = TotalsLines & {
    */
   netCardFen: number;
   netCashFen: number;
-  /** Tender mix of net takings. */
+  /**
+   * How the customers paid for their goods, net of voids and refunds: the card money of the kinds
+   * a card pays a purchase with (sale, void, refund, chip purchase) and the cash beside it (split
+   * tender). The money of selling, topping up or cashing out a card is not a purchase — it is in
+   * its own X/Z line and in the drawer, never in this mix.
+   */
   tender: { cardFen: number; cashFen: number };
   /** Approved sales by the store's local hour "00".."23". */
   byHour: Array<{ hour: string; count: number; amountFen: number }>;
@@ -142,6 +147,7 @@ export function foldTotals(
   const figuresOf = new Map(kinds.totalsLines.map((l) => [l.bucket, l.figures]));
   for (const l of kinds.totalsLines) if (l.firstRelease || l.used) lines[l.bucket] = zeroLine(l.figures);
   const hours = new Map<string, CountAmount>();
+  const tender = { cardFen: 0, cashFen: 0 };
   for (const g of groups) {
     if (g.status === 'pending') {
       t.pending.count += g.n;
@@ -162,6 +168,10 @@ export function foldTotals(
     mine.cashFen += cash;
     t.netCardFen += cardSign(k.card) * g.amount;
     t.netCashFen += cash;
+    if (paysForGoods(k)) {
+      tender.cardFen += cardSign(k.card) * g.amount;
+      tender.cashFen += cash;
+    }
     const bucket = k.totals;
     if (bucket === null) continue; // counted in byKind and in the net only
     const line = lines[bucket];
@@ -182,9 +192,18 @@ export function foldTotals(
       hours.set(h, slot);
     }
   }
-  t.tender = { cardFen: t.netCardFen, cashFen: t.netCashFen };
+  t.tender = tender;
   t.byHour = [...hours.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([hour, v]) => ({ hour, ...v }));
   return t;
+}
+
+/**
+ * A kind by which a card pays for a purchase (or gives it back): its amount is not matched by cash
+ * in the drawer (a card sold, topped up or cashed out is paid across the counter) — so its card
+ * money and its split cash are the tender mix of goods.
+ */
+function paysForGoods(k: { paidOnTerminal: boolean; drawer: { amount: string } }): boolean {
+  return !k.paidOnTerminal && k.drawer.amount === 'none';
 }
 
 /**
