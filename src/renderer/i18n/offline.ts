@@ -49,6 +49,7 @@ export const OFFLINE_WORDS = {
   limitCardDay: { zh: '每卡每日笔数 / 金额', en: 'Per card per day: count / amount' },
   limitMaxAge: { zh: '最早未上送最长时间', en: 'Oldest unforwarded, at most' },
   limitBalance: { zh: '需在线见过余额', en: 'Balance seen online required' },
+  hotcardsNone: { zh: '未收到黑名单', en: 'none received' },
   limitVelocityLabel: { zh: '同卡频次', en: 'Same-card velocity' },
   limitVelocity: { zh: '{w} 秒内 {n} 次，超过即封锁 {b} 秒', en: '{n} in {w} s, then blocked for {b} s' },
   limitDisabled: { zh: '离线交易已关闭', en: 'Offline approval is off' },
