@@ -48,6 +48,7 @@ export const TECH_WORDS = {
   techEchoRtt: { zh: '连通测试往返', en: 'Echo round trip' },
   eventLog: { zh: '实时事件日志（卡号已遮蔽）', en: 'Live event log (card numbers masked)' },
   settings: { zh: '设备设置', en: 'Device settings' },
+  chooseDevice: { zh: '— 选择要设置的设备 —', en: '— choose a device to set up —' },
   settingsWhere: {
     zh: '保存到 {file}，立即重启该设备并在每次启动时使用',
     en: 'Saved to {file}; the device restarts now and at every start',
