@@ -105,6 +105,8 @@ export function ShiftPanel() {
               id: String(shift.id),
               at: f.dateTime(shift.openedAt),
               by: shift.openedBy,
+              // The float counted in at the open: the figure the drawer starts from.
+              float: money(shift.openingFloatFen),
             })}
           </p>
         ) : (
