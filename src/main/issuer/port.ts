@@ -163,6 +163,16 @@ export interface IssuerAnswer {
    * proof and counters, journaled with the row (src/main/terminal/chip-purchase.ts).
    */
   chip?: ChipProof;
+  /**
+   * A `settle` declined SETTLE_PENDING_AT_ISSUER before it was sent: what the host has not
+   * answered yet (STAN of the till's row, and what is owed) — the shift close lists them.
+   */
+  unanswered?: Array<{ stan: number; owed: 'reversal' | 'answer' }>;
+  /**
+   * An approved refund the host has not confirmed yet (its answer was lost; the adapter resends
+   * it until answered): true. Only the iso8583-cup adapter sets it.
+   */
+  awaitingHost?: boolean;
   /** What the adapter could not read in a message-specific part of the answer. */
   malformed?: string;
   /** The message's own answer fields (advice results, hot-card lists), unparsed. */

@@ -318,7 +318,12 @@ export function createSettler(o: SettlerOptions): Settler {
       const answer = out.answer;
       // Reached and refused: the manager sees the issuer's code, not "not reached".
       if (answer.result !== 'approved')
-        return rec('refused', null, q.map(queuedDiscrepancy), answer.code ?? 'ISSUER_ERROR');
+        return rec(
+          'refused',
+          null,
+          [...q.map(queuedDiscrepancy), ...unansweredDiscrepancies(o.db, answer.unanswered ?? [])],
+          answer.code ?? 'ISSUER_ERROR',
+        );
       const ans = answer.settlement;
       if (!ans) {
         o.log?.(
@@ -356,6 +361,23 @@ function chipDiscrepancies(
       issuerFen: f.kind === 'chip_sequence_gap' ? fen : null,
       time: '',
       action: DISCREPANCY_ACTIONS[f.kind],
+    };
+  });
+}
+
+/** What the adapter still waits on the host for (iso8583-cup: a settlement only once nothing is owed). */
+function unansweredDiscrepancies(db: Db, owed: ReadonlyArray<{ stan: number }>): Discrepancy[] {
+  const row = db.prepare('SELECT type, amount_fen, updated_at FROM txns WHERE stan = ?');
+  return owed.map(({ stan }) => {
+    const r = row.get(stan) as { type: string; amount_fen: number; updated_at: string } | undefined;
+    return {
+      kind: 'unanswered_at_issuer',
+      stan,
+      type: r?.type ?? 'unknown',
+      terminalFen: r?.amount_fen ?? null,
+      issuerFen: null,
+      time: r?.updated_at ?? '',
+      action: DISCREPANCY_ACTIONS.unanswered_at_issuer,
     };
   });
 }

@@ -74,6 +74,7 @@ export const DiscrepancyKind = z.enum([
   'missing_at_terminal',
   'amount_differs',
   'in_offline_queue',
+  'unanswered_at_issuer',
   'chip_bad_tac',
   'chip_sequence_gap',
   'chip_duplicate',
