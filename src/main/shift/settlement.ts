@@ -316,14 +316,25 @@ export function createSettler(o: SettlerOptions): Settler {
       // Not reached, or no trustworthy answer: the issuer may not know the batch yet.
       if (out.kind !== 'answer') return rec('unreachable', null, q.map(queuedDiscrepancy));
       const answer = out.answer;
-      // Reached and refused: the manager sees the issuer's code, not "not reached".
-      if (answer.result !== 'approved')
+      // Not sent because the host still owes answers (iso8583-cup: a 0410 or 0230 first): not
+      // settled yet, and retried like an unreached batch (the settlement job) — with the code and
+      // what is unanswered, so the manager sees why.
+      if (answer.unanswered?.length) {
+        // An unsent reversal is listed once, as unanswered (the terminal's queue has it too).
+        const owed = new Set(answer.unanswered.map((u) => u.stan));
         return rec(
-          'refused',
+          'unreachable',
           null,
-          [...q.map(queuedDiscrepancy), ...unansweredDiscrepancies(o.db, answer.unanswered ?? [])],
+          [
+            ...q.filter((x) => !owed.has(x.stan)).map(queuedDiscrepancy),
+            ...unansweredDiscrepancies(o.db, answer.unanswered),
+          ],
           answer.code ?? 'ISSUER_ERROR',
         );
+      }
+      // Reached and refused: the manager sees the issuer's code, not "not reached".
+      if (answer.result !== 'approved')
+        return rec('refused', null, q.map(queuedDiscrepancy), answer.code ?? 'ISSUER_ERROR');
       const ans = answer.settlement;
       if (!ans) {
         o.log?.(
