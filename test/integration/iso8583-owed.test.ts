@@ -39,6 +39,8 @@ let sim: IssuerSim;
 let iso: Iso8583Sim;
 let proxy: LinkFaultProxy;
 let c: Core;
+/** How this test's terminal boots (again, for a restart on the same data directory). */
+let spec: Parameters<typeof bootCore>[0];
 /** MTIs of the requests that reached the host, in order. */
 let mtis: string[];
 
@@ -57,7 +59,7 @@ beforeEach(async () => {
   const check = toHex(KS.pikCheck(fromHex(TMK_HEX.toLowerCase()))).toUpperCase();
   await enrolCore({ issuerUrl: sim.url, terminalId: TID, ...keys });
   storeTmk(dataDir, fromHex(keys.dataKeyHex), 'cup', KS, TMK_HEX, check);
-  c = await bootCore({
+  spec = {
     dataDir,
     terminalId: TID,
     issuerUrl: sim.url,
@@ -79,7 +81,8 @@ beforeEach(async () => {
         offline: { floorLimitFen: 0 },
       },
     ],
-  });
+  };
+  c = await bootCore(spec);
   prepareTill(c);
   await c.jobs.idle();
 }, 60_000);
@@ -207,6 +210,29 @@ describe('a refund (0220) whose answer is lost', () => {
     expect(cupStatus().exceptions).toEqual([]);
     expect(reconcile()).toEqual([]);
     expect(sim.ledger.card(PAN)!.balance_fen).toBe(100_000 - 5_000 + 2_000 - 100);
+  });
+
+  it('owed across a restart: the restarted terminal resends it before its first request, applied once', async () => {
+    const s = await sale(5_000);
+    proxy.loseAnswers = 2;
+    const r = await refund(s.stan, 700);
+    expect(r.result.status).toBe('approved');
+    await c.close();
+    const before = mtis.length;
+    c = await bootCore(spec);
+    await c.jobs.idle();
+    expect((await sale(100)).status).toBe('approved');
+    // A new process signs on (no working keys), then the owed 0220 goes — by the start's link
+    // probe or before the sale, whichever comes first — once, before the sale's 0200.
+    const after = mtis.slice(before);
+    expect(after[0]).toBe('0800');
+    expect(after.filter((m) => m === '0220')).toHaveLength(1);
+    expect(after.indexOf('0220')).toBeLessThan(after.indexOf('0200'));
+    expect(owed()).toEqual([]);
+    expect(sim.ledger.entries(PAN).filter((e) => e.kind === 'refund')).toHaveLength(1);
+    await c.jobs.drain('reversal');
+    expect(readDeadLetters(c.db).items).toEqual([]);
+    expect(reconcile()).toEqual([]);
   });
 
   it('the host truly refuses it (its answer was lost): the manager sees a refund exception in words, nothing is credited', async () => {

@@ -218,8 +218,16 @@ export class Iso8583CupAdapter implements IssuerPort {
           sent = built.sent;
           // Written before the first byte goes: a 0400 after a restart is rebuilt from it. A
           // balance inquiry is never reversed, resent or named by another: nothing to keep (one
-          // commit less).
-          if (sent.name !== 'balance') this.store.recordSent(cmd.stan, sent);
+          // commit less). A 0200 owes its 0410 from here until its answer: a crash mid-exchange
+          // leaves it owed, so a settlement still reverses it first (a 0220 is marked owed only
+          // once its exchange ends unanswered: a refund a crash left pending is the runner's).
+          if (sent.name !== 'balance')
+            this.store.recordSent(
+              cmd.stan,
+              sent,
+              false,
+              sent.mti === '0200' ? { what: 'reversal', on: this.where } : undefined,
+            );
         }
         const spec = specNamed(sent.name);
         const kept = sent.name !== 'balance';
@@ -258,6 +266,8 @@ export class Iso8583CupAdapter implements IssuerPort {
     sent: Pick<SentRequest, 'name' | 'mti'>,
     out: ExchangeOutcome,
   ): ExchangeOutcome {
+    // Nothing reached the host: it owes nothing (an answer cleared the mark with its record).
+    if (out.kind === 'not-sent' && sent.mti === '0200') this.store.clearAwaiting(stan);
     if (out.kind !== 'unknown') return out;
     this.store.markAwaiting(stan, sent.mti === '0220' ? 'answer' : 'reversal', this.where);
     if (sent.name !== 'refund') return out;
@@ -645,7 +655,6 @@ export class Iso8583CupAdapter implements IssuerPort {
         ...(hostTotals ? { hostTotals } : {}),
       },
     };
-    if (stan !== undefined) this.store.clearAwaiting(stan);
     if (stan !== undefined)
       this.store.recordAnswer(stan, {
         rc,

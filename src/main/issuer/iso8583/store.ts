@@ -93,7 +93,13 @@ export interface Iso8583LinkStore {
    * `replace`: an online sale that was never sent (connect refused) and then approved offline goes
    * as an advice under the same STAN.
    */
-  recordSent(stan: number, r: Pick<SentRequest, 'name' | 'mti' | 'fields'>, replace?: boolean): void;
+  recordSent(
+    stan: number,
+    r: Pick<SentRequest, 'name' | 'mti' | 'fields'>,
+    replace?: boolean,
+    owed?: { what: AwaitingWhat; on: string },
+  ): void;
+  /** Its answer (which also ends whatever the host owed for it). */
   recordAnswer(stan: number, a: Pick<SentRequest, 'rc' | 'rrn' | 'auth' | 'date13'>): void;
   /** The request went out and its exchange ended without an answer: the host owes `what`. */
   markAwaiting(stan: number, what: AwaitingWhat, on: string): void;
@@ -167,11 +173,16 @@ export class SqliteIso8583Store implements Iso8583LinkStore {
     };
   }
 
-  recordSent(stan: number, r: Pick<SentRequest, 'name' | 'mti' | 'fields'>, replace = false): void {
+  recordSent(
+    stan: number,
+    r: Pick<SentRequest, 'name' | 'mti' | 'fields'>,
+    replace = false,
+    owed?: { what: AwaitingWhat; on: string },
+  ): void {
     const fields = storable(r.fields);
     this.db
       .prepare(
-        `INSERT INTO iso8583_sent (issuer_id, stan, name, mti, fields_enc, created_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO iso8583_sent (issuer_id, stan, name, mti, fields_enc, created_at, awaiting, awaiting_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(issuer_id, stan) DO ${
            replace
              ? 'UPDATE SET name = excluded.name, mti = excluded.mti, fields_enc = excluded.fields_enc, rc = NULL, rrn = NULL, auth = NULL, date13 = NULL, awaiting = NULL, awaiting_on = NULL'
@@ -185,13 +196,15 @@ export class SqliteIso8583Store implements Iso8583LinkStore {
         r.mti,
         Buffer.from(sealSm4(this.dataKey, enc.encode(JSON.stringify(fields)), this.aad(stan))),
         this.now().toISOString(),
+        owed?.what ?? null,
+        owed?.on ?? null,
       );
   }
 
   recordAnswer(stan: number, a: Pick<SentRequest, 'rc' | 'rrn' | 'auth' | 'date13'>): void {
     this.db
       .prepare(
-        'UPDATE iso8583_sent SET rc = ?, rrn = ?, auth = ?, date13 = ? WHERE issuer_id = ? AND stan = ?',
+        'UPDATE iso8583_sent SET rc = ?, rrn = ?, auth = ?, date13 = ?, awaiting = NULL, awaiting_on = NULL WHERE issuer_id = ? AND stan = ?',
       )
       .run(a.rc ?? null, a.rrn ?? null, a.auth ?? null, a.date13 ?? null, this.issuerId, stan);
   }
@@ -256,15 +269,22 @@ export class MemoryIso8583Store implements Iso8583LinkStore {
     const r = this.rows.get(stan);
     return r ? { ...r, fields: { ...r.fields } } : undefined;
   }
-  recordSent(stan: number, r: Pick<SentRequest, 'name' | 'mti' | 'fields'>, replace = false): void {
+  recordSent(
+    stan: number,
+    r: Pick<SentRequest, 'name' | 'mti' | 'fields'>,
+    replace = false,
+    owed?: { what: AwaitingWhat; on: string },
+  ): void {
     if (replace || !this.rows.has(stan)) {
       this.rows.set(stan, { ...r, fields: storable(r.fields) });
       this.owed.delete(stan);
+      if (owed) this.owed.set(stan, owed);
     }
   }
   recordAnswer(stan: number, a: Pick<SentRequest, 'rc' | 'rrn' | 'auth' | 'date13'>): void {
     const r = this.rows.get(stan);
     if (r) Object.assign(r, a);
+    this.owed.delete(stan);
   }
   private readonly owed = new Map<number, { what: AwaitingWhat; on: string }>();
   /** Refunds refused after the till approved them (the app's store makes them exceptions). */
