@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
 import { startIso8583Sim, type Iso8583Sim } from '../../src/issuer-sim/iso8583/server';
 import { KEYSETS } from '../../src/main/issuer/iso8583/keysets';
@@ -232,6 +232,28 @@ describe('a refund (0220) whose answer is lost', () => {
     expect(sim.ledger.entries(PAN).filter((e) => e.kind === 'refund')).toHaveLength(1);
     await c.jobs.drain('reversal');
     expect(readDeadLetters(c.db).items).toEqual([]);
+    expect(reconcile()).toEqual([]);
+  });
+
+  it('a host malfunction (96) on the resend is no decision: still owed, then applied once', async () => {
+    const s = await sale(5_000);
+    proxy.loseAnswers = 2;
+    const r = await refund(s.stan, 900);
+    expect(r.result.status).toBe('approved');
+    // The host fails on the next request it takes (the resend, answered from its record): 96,
+    // nothing recorded.
+    const busy = vi.spyOn(sim.ledger, 'idempotent');
+    busy.mockImplementationOnce(() => {
+      throw new Error('host database busy');
+    });
+    expect((await sale(100)).status).toBe('approved');
+    expect(owed()).toEqual([{ stan: r.result.stan, awaiting: 'answer' }]);
+    expect(cupStatus().exceptions).toEqual([]);
+    busy.mockRestore();
+    expect((await sale(200)).status).toBe('approved');
+    expect(owed()).toEqual([]);
+    expect(sim.ledger.entries(PAN).filter((e) => e.kind === 'refund')).toHaveLength(1);
+    expect(cupStatus().exceptions).toEqual([]);
     expect(reconcile()).toEqual([]);
   });
 

@@ -105,6 +105,9 @@ const CODE_OF_RC: Record<string, ErrorCode> = {
   '94': 'DUPLICATE_STAN',
 };
 
+/** 39 codes that are the host's trouble, not its decision (ISO8583-CUP.md "Response codes"). */
+const HOST_NOT_DECIDING = ['96', '91'];
+
 /** "At least once a day" (ISO8583-CUP.md "Keys, MAC and password"). */
 const SIGN_ON_MAX_AGE_MS = 24 * 3600_000;
 
@@ -324,6 +327,12 @@ export class Iso8583CupAdapter implements IssuerPort {
       r.stan,
     );
     if (out.kind !== 'answer' || sent.name !== 'refund') return out;
+    // "Host malfunction" / "issuer unavailable" say nothing of the refund: still owed.
+    const rc = String(out.answer.extra.responseCode ?? '');
+    if (HOST_NOT_DECIDING.includes(rc)) {
+      this.store.markAwaiting(r.stan, 'answer', this.where);
+      return { kind: 'unknown', failure: 'no-answer', detail: `refund stan ${r.stan}: host answered ${rc}` };
+    }
     if (out.answer.result === 'approved')
       this.o.log?.(`iso8583: refund stan ${r.stan}: the host answered it (approved), applied once`);
     else {
