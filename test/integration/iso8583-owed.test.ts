@@ -14,23 +14,28 @@
  *    match; with the host unreachable for it, the batch is not settled and the close lists it.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
-import { startIso8583Sim, type Iso8583Sim } from '../../src/issuer-sim/iso8583/server';
-import { KEYSETS } from '../../src/main/issuer/iso8583/keysets';
+import type { IssuerSim } from '../../src/issuer-sim/server';
+import type { Iso8583Sim } from '../../src/issuer-sim/iso8583/server';
 import { storeTmk } from '../../src/main/issuer/iso8583/tmk';
 import { readDeadLetters } from '../../src/main/jobs/dead-letters';
-import { fromHex, toHex } from '../../src/shared/crypto';
+import { fromHex } from '../../src/shared/crypto';
 import { ERROR_WORDS, type ErrorCode } from '../../src/shared/errors';
 import { FAULT_MANAGER, bootCore, enrolCore, newKeyHex, prepareTill, type Core } from '../fault/core';
 import { LinkFaultProxy } from '../fault/link-proxy';
+import {
+  ISO_KEYSET,
+  TMK_HEX,
+  cupEntry,
+  faultDir,
+  seedActiveCards,
+  startFaultSim,
+  startIsoFace,
+} from '../fault/harness';
 
 const TID = 'TISOOWE1';
 const PAN = '8888020000009001';
-const TMK_HEX = '00112233445566778899AABBCCDDEEFF';
-const KS = KEYSETS['3des'];
 const CASHIER = { id: '1001', role: 'cashier' };
 const MANAGER = { id: FAULT_MANAGER.operatorId, role: 'manager' } as never;
 
@@ -45,10 +50,11 @@ let spec: Parameters<typeof bootCore>[0];
 let mtis: string[];
 
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardtill-isoowed-'));
-  sim = await startIssuerSim({ dataDir: path.join(dir, 'issuer'), enrolToken: 'demo-enrol-token' });
-  sim.ledger.upsertCard({ pan: PAN, status: 'active', balanceFen: 100_000, expiry: '3012' });
-  iso = await startIso8583Sim({ ledger: sim.ledger, keySet: KS, tmk: fromHex(TMK_HEX.toLowerCase()) });
+  dir = faultDir('cardtill-isoowed-');
+  sim = await startFaultSim(dir);
+  seedActiveCards(sim, [PAN], 100_000);
+  const face = await startIsoFace(sim);
+  iso = face.iso;
   proxy = new LinkFaultProxy(iso.port, () => 0.5);
   mtis = [];
   // len(2) | TPDU(5) | header(6) | MTI(2, BCD): one request per chunk on loopback.
@@ -56,9 +62,8 @@ beforeEach(async () => {
   await proxy.start();
   const keys = newKeyHex();
   const dataDir = path.join(dir, TID);
-  const check = toHex(KS.pikCheck(fromHex(TMK_HEX.toLowerCase()))).toUpperCase();
   await enrolCore({ issuerUrl: sim.url, terminalId: TID, ...keys });
-  storeTmk(dataDir, fromHex(keys.dataKeyHex), 'cup', KS, TMK_HEX, check);
+  storeTmk(dataDir, fromHex(keys.dataKeyHex), 'cup', ISO_KEYSET, TMK_HEX, face.check);
   spec = {
     dataDir,
     terminalId: TID,
@@ -67,19 +72,13 @@ beforeEach(async () => {
     ...keys,
     timeoutMs: 2_000,
     attempts: 2,
+    // Online or declined: no offline approval muddles what the host owes.
     moreIssuers: [
-      {
-        id: 'cup',
+      cupEntry(proxy.port, face.check, {
         name: 'CUP host behind the proxy',
-        protocol: 'iso8583-cup',
-        url: `tcp://127.0.0.1:${proxy.port}`,
-        iso8583: { keySet: '3des', tmkCheck: check },
-        attempts: 2,
         timeoutMs: 2_000,
-        cardRanges: ['888802'],
-        // Online or declined: no offline approval muddles what the host owes.
         offline: { floorLimitFen: 0 },
-      },
+      }),
     ],
   };
   c = await bootCore(spec);
