@@ -309,13 +309,19 @@ describe('a refund (0220) whose answer is lost', () => {
 });
 
 describe('settlement only when nothing is pending', () => {
-  it('a close with an unanswered reversal sends the 0400 first, then the 0500, and the totals match the host', async () => {
+  /** A sale of 1,000, then one of 4,200 whose answer is lost; the job queue sends no reversal. */
+  async function saleThenLostSale() {
     await sale(1_000);
-    // The job queue sends no reversal in this test: the adapter must, before its 0500.
+    // The job queue sends no reversal in these tests: the adapter must, before its 0500.
     c.jobs.stop();
     proxy.loseAnswers = 1;
     const lost = await sale(4_200);
     expect(lost.status).toBe('declined');
+    return lost;
+  }
+
+  it('a close with an unanswered reversal sends the 0400 first, then the 0500, and the totals match the host', async () => {
+    const lost = await saleThenLostSale();
     expect(hostRow(lost.stan)).toMatchObject({ rc: '00', state: 'ok' }); // the host applied it
     expect(owed()).toEqual([{ stan: lost.stan, awaiting: 'reversal' }]);
 
@@ -332,11 +338,7 @@ describe('settlement only when nothing is pending', () => {
   });
 
   it('the host unreachable for the owed 0400: no 0500, the close lists what is unanswered; settled once it answers', async () => {
-    await sale(1_000);
-    c.jobs.stop();
-    proxy.loseAnswers = 1;
-    const lost = await sale(4_200);
-    expect(lost.status).toBe('declined');
+    const lost = await saleThenLostSale();
     await proxy.setDown(true);
     const report = await c.core.ctx.shifts.close(MANAGER, { countedFen: 0 });
     const cup = report.issuers!.find((i) => i.issuerId === 'cup')!;

@@ -61,6 +61,13 @@ export const ISO8583_MIGRATIONS: Migration[] = [
 
 /** What the host still owes for a request that went out without an answer (see the header). */
 export type AwaitingWhat = 'reversal' | 'answer';
+/** What is owed and by which host (host:port). */
+export interface Owed {
+  what: AwaitingWhat;
+  on: string;
+}
+/** A request as it goes on the wire (what `recordSent` keeps). */
+export type SentFields = Pick<SentRequest, 'name' | 'mti' | 'fields'>;
 export interface AwaitingRequest {
   stan: number;
   /** The profile's message name of the original (purchase, refund, advice, …). */
@@ -91,14 +98,10 @@ export interface Iso8583LinkStore {
   /**
    * Records a request before it is sent. A STAN already recorded keeps its first request unless
    * `replace`: an online sale that was never sent (connect refused) and then approved offline goes
-   * as an advice under the same STAN.
+   * as an advice under the same STAN. `owed`: what the host owes from the first byte (a 0200:
+   * its 0410), in the same insert.
    */
-  recordSent(
-    stan: number,
-    r: Pick<SentRequest, 'name' | 'mti' | 'fields'>,
-    replace?: boolean,
-    owed?: { what: AwaitingWhat; on: string },
-  ): void;
+  recordSent(stan: number, r: SentFields, replace?: boolean, owed?: Owed): void;
   /** Its answer (which also ends whatever the host owed for it). */
   recordAnswer(stan: number, a: Pick<SentRequest, 'rc' | 'rrn' | 'auth' | 'date13'>): void;
   /** The request went out and its exchange ended without an answer: the host owes `what`. */
@@ -173,12 +176,7 @@ export class SqliteIso8583Store implements Iso8583LinkStore {
     };
   }
 
-  recordSent(
-    stan: number,
-    r: Pick<SentRequest, 'name' | 'mti' | 'fields'>,
-    replace = false,
-    owed?: { what: AwaitingWhat; on: string },
-  ): void {
+  recordSent(stan: number, r: SentFields, replace = false, owed?: Owed): void {
     const fields = storable(r.fields);
     this.db
       .prepare(
@@ -269,12 +267,7 @@ export class MemoryIso8583Store implements Iso8583LinkStore {
     const r = this.rows.get(stan);
     return r ? { ...r, fields: { ...r.fields } } : undefined;
   }
-  recordSent(
-    stan: number,
-    r: Pick<SentRequest, 'name' | 'mti' | 'fields'>,
-    replace = false,
-    owed?: { what: AwaitingWhat; on: string },
-  ): void {
+  recordSent(stan: number, r: SentFields, replace = false, owed?: Owed): void {
     if (replace || !this.rows.has(stan)) {
       this.rows.set(stan, { ...r, fields: storable(r.fields) });
       this.owed.delete(stan);
@@ -286,7 +279,7 @@ export class MemoryIso8583Store implements Iso8583LinkStore {
     if (r) Object.assign(r, a);
     this.owed.delete(stan);
   }
-  private readonly owed = new Map<number, { what: AwaitingWhat; on: string }>();
+  private readonly owed = new Map<number, Owed>();
   /** Refunds refused after the till approved them (the app's store makes them exceptions). */
   readonly refusedLate: Array<{ stan: number; code: string }> = [];
   markAwaiting(stan: number, what: AwaitingWhat, on: string): void {
