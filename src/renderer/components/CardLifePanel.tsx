@@ -58,9 +58,10 @@ export function CardLifePanel() {
 
   const key = (k: string) => {
     setNote(null);
-    if (k === 'back') setValueFen(keypadBackspace(valueFen));
+    // Updates from the state before it, not this render's: keys typed faster than a render all count.
+    if (k === 'back') setValueFen((v) => keypadBackspace(v));
     else if (k === 'clear') setValueFen(0);
-    else setValueFen(keypadAppend(valueFen, k));
+    else setValueFen((v) => keypadAppend(v, k));
   };
 
   // Selling or topping up: the till's keypad and keys key this value, and OK sells (key-claim.ts).
@@ -306,7 +307,7 @@ export function CardLifePanel() {
         </p>
       )}
       <div className="row">
-        <button className="btn" onClick={() => setOpen(false)}>
+        <button className="btn" onClick={() => setOpen(false)} data-testid="card-life-close">
           {t('cancel')}
         </button>
       </div>
