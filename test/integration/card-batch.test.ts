@@ -213,11 +213,11 @@ describe('batch activation with the buyer block and a bank transfer (the rules o
     expect(out.rows.map((x) => [x.stan, x.name, x.idNumber, x.paidBy])).toEqual(
       stans.map((s) => [s, PERSON.name, PERSON.idNumber, 'cash']),
     );
-    const copy = text(r.receipt.doc);
+    const copy = docText(r.receipt.doc);
     expect(copy).toContain('购卡人 BUYER 张** 110***********1234');
     expect(copy).toContain('收现金 CASH TAKEN ¥10,000.00');
     expect(copy).not.toContain(PERSON.idNumber);
-    expect((await xReport()).expectedCashFen).toBe(FLOAT + 1_000_000);
+    expect((await t.xReport()).expectedCashFen).toBe(FLOAT + 1_000_000);
   });
 
   it('¥5,000.00 for an organisation: no cash; by bank transfer its reference with every card, the drawer unchanged, the Z right', async () => {
@@ -268,7 +268,7 @@ describe('batch activation with the buyer block and a bank transfer (the rules o
     expect(buyerRows(stans).map((b) => [b.buyer_kind, b.paid_by, b.transfer_ref])).toEqual(
       stans.map(() => ['organisation', 'bank_transfer', 'CMB20261202-0007']),
     );
-    const copy = text(r.receipt.doc);
+    const copy = docText(r.receipt.doc);
     // Laid out from the rows and their card_buyers records, as a reprint by STAN (card.batchPrint) is.
     expect(copy).toContain('银行转账 TRANSFER ¥5,000.00');
     expect(copy).toContain('转账流水 REF CMB20261202-0007');
@@ -283,7 +283,7 @@ describe('batch activation with the buyer block and a bank transfer (the rules o
     expect(z.report.totals.cardsSold).toEqual({ count: 5, amountFen: 405_000, cashFen: 5_000 });
     expect(z.report.expectedCashFen).toBe(FLOAT + 5_000);
     expect(z.report.variance).toMatchObject({ status: 'balanced', varianceFen: 0 });
-    const ztext = text(z.doc);
+    const ztext = docText(z.doc);
     expect(ztext).toContain('售卡 CARDS SOLD ×5 ¥4,050.00');
     expect(ztext).toContain('售卡 CARD SOLD +¥50.00');
     expect(z.report.settlement).toMatchObject({ status: 'settled' });
