@@ -19,6 +19,8 @@ interface ChildSpec extends CoreSpec {
   pans: string[];
   /** Amounts are drawn from 1 to this; the entry's floor limit lies below it (overrides). */
   maxAmountFen: number;
+  /** Begin the life by writing a file (the parent aims this life's kill at it). */
+  filesFirst?: boolean;
   seed: number;
 }
 
@@ -43,8 +45,12 @@ const CASHIER = { id: '1001', role: 'cashier' };
 const report = (line: Record<string, unknown>) =>
   fs.appendFileSync(spec.reportFile, `${JSON.stringify(line)}\n`);
 
-/** The one way files move: the job, with "write today's file now" (fileBatch.sync's writeNow). */
+/**
+ * The one way files move: the job, with "write today's file now" (fileBatch.sync's writeNow).
+ * Says so on stdout first: the parent may aim its kill at the file moves (random, from there).
+ */
 async function moveFiles(writeNow: boolean): Promise<void> {
+  process.stdout.write('files\n');
   if (writeNow) mart!.requestWrite();
   await core.jobs.run(['filebatch'], true);
 }
@@ -84,9 +90,12 @@ async function sell(): Promise<void> {
 }
 
 async function work(): Promise<void> {
-  // A third of the lives begin by writing a file, so the kills (10–700 ms after ready) land
-  // inside the file moves often, not only in sales.
-  if (rnd() < 0.33) await moveFiles(true);
+  // A life the parent aims at the file moves sells a little, then writes today's file.
+  if (spec.filesFirst) {
+    await sell();
+    await sell();
+    await moveFiles(true);
+  }
   for (;;) {
     const r = rnd();
     if (r < 0.1) await moveFiles(true);

@@ -131,28 +131,36 @@ afterAll(async () => {
 let seed = 0xfb5eed;
 const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 
-/** Runs the child; kills it `afterMs` after it said ready (or after spawn when `early`). */
+/**
+ * Runs the child and kills it: `afterMs` after spawn ('spawn'), after it said ready ('ready'), or
+ * after it said it begins moving files ('files': the life begins with a file write).
+ */
 function runChild(
   mode: 'work' | 'drain',
   childSeed: number,
-  kill?: { afterMs: number; early: boolean },
+  kill?: { afterMs: number; from: 'spawn' | 'ready' | 'files' },
 ): Promise<{ code: number | null; signal: string | null; stderr: string; ready: boolean }> {
   return new Promise((resolve) => {
+    const spec = { ...base, mode, seed: childSeed, filesFirst: kill?.from === 'files' };
     const child = spawn(process.execPath, [BUNDLE], {
-      env: { ...process.env, CRASH_CHILD: JSON.stringify({ ...base, mode, seed: childSeed }) },
+      env: { ...process.env, CRASH_CHILD: JSON.stringify(spec) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     let ready = false;
+    let armed = false;
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const arm = () => kill && setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
+    const arm = () => {
+      if (!kill || armed) return;
+      armed = true;
+      setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
+    };
     child.stdout.on('data', (d: Buffer) => {
-      if (!ready && d.toString().includes('ready')) {
-        ready = true;
-        if (kill && !kill.early) arm();
-      }
+      const s = d.toString();
+      if (s.includes('ready')) ready = true;
+      if ((kill?.from === 'ready' && ready) || (kill?.from === 'files' && s.includes('files'))) arm();
     });
-    if (kill?.early) arm();
+    if (kill?.from === 'spawn') arm();
     child.on('exit', (code, signal) => resolve({ code, signal, stderr, ready }));
   });
 }
@@ -182,12 +190,16 @@ describe('crash loop over a file-batch issuer: kill -9 while it sells and moves 
       let killed = 0;
       let killedBeforeReady = 0;
       let processed = 0;
+      let aimed = 0;
       for (let i = 0; i < KILLS; i++) {
-        const early = rnd() < 0.1;
-        const r = await runChild('work', i + 1, {
-          afterMs: early ? Math.floor(rnd() * 500) : 10 + Math.floor(rnd() * 700),
-          early,
-        });
+        // A tenth killed in the start (its own sync of the files), half aimed at a file write
+        // (anywhere in it: reading lists and acks, recording, writing, linking), the rest anywhere
+        // in the workload.
+        const p = rnd();
+        const from = p < 0.1 ? 'spawn' : p < 0.55 ? 'files' : 'ready';
+        const afterMs = Math.floor(rnd() * (from === 'ready' ? 700 : from === 'files' ? 400 : 500));
+        const r = await runChild('work', i + 1, { afterMs, from });
+        if (from === 'files') aimed++;
         if (process.env.CRASH_DEBUG) console.log(r.stderr);
         // The child never stops by itself: anything but our SIGKILL is a crash of the code under test.
         expect(r.signal, r.stderr).toBe('SIGKILL');
@@ -257,7 +269,7 @@ describe('crash loop over a file-batch issuer: kill -9 while it sells and moves 
         expect(missing).toEqual([]);
         const leftovers = fs.readdirSync(exch).filter((n) => n.endsWith('.tmp')).length;
         console.log(
-          `file-batch crash loop (${Math.round((Date.now() - startedAt) / 1000)} s): ${killed} kills (${killedBeforeReady} before ready), ` +
+          `file-batch crash loop (${Math.round((Date.now() - startedAt) / 1000)} s): ${killed} kills (${killedBeforeReady} before ready, ${aimed} aimed at a file write), ` +
             `${reported.length} approvals reported, ${rep.files} files, ${rep.lines} lines (${rep.sales} sales, ${rep.voids} voids, ` +
             `${rep.overridden} over the limit by override), ${processed} acknowledged by the back office, ${leftovers} temporary files left by kills`,
         );
