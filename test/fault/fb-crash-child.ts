@@ -19,6 +19,8 @@ interface ChildSpec extends CoreSpec {
   pans: string[];
   /** Amounts are drawn from 1 to this; the entry's floor limit lies below it (overrides). */
   maxAmountFen: number;
+  /** Each completed file write's duration in ms, one a line. */
+  timingFile: string;
   /** Begin the life by writing a file (the parent aims this life's kill at it). */
   filesFirst?: boolean;
   seed: number;
@@ -51,8 +53,11 @@ const report = (line: Record<string, unknown>) =>
  */
 async function moveFiles(writeNow: boolean): Promise<void> {
   process.stdout.write('files\n');
+  const at = Date.now();
   if (writeNow) mart!.requestWrite();
   await core.jobs.run(['filebatch'], true);
+  // How long a move takes on this machine now: the parent spreads its aimed kills over it.
+  if (writeNow) fs.appendFileSync(spec.timingFile, `${Date.now() - at}\n`);
 }
 
 async function drain(): Promise<void> {
@@ -74,7 +79,7 @@ async function voidOne(): Promise<void> {
   if (!row) return;
   const { result: v } = await core.voids.void({ origStan: row.stan, override: FAULT_MANAGER }, CASHIER);
   if (v.status === 'approved')
-    report({ stan: v.stan, type: 'void', origStan: row.stan, amountFen: v.amountFen });
+    report({ stan: v.stan, type: 'void', origStan: row.stan, offline: v.offline, amountFen: v.amountFen });
 }
 
 async function sell(): Promise<void> {
@@ -86,7 +91,8 @@ async function sell(): Promise<void> {
   if (t.status === 'declined' && t.declineCode === 'OFFLINE_FLOOR_LIMIT')
     t = await core.terminal.sale({ cardToken: present(), amountFen, override: FAULT_MANAGER });
   if (process.env.CRASH_DEBUG) process.stderr.write(`${JSON.stringify(t)}\n`);
-  if (t.status === 'approved') report({ stan: t.stan, type: 'sale', amountFen: t.amountFen });
+  if (t.status === 'approved')
+    report({ stan: t.stan, type: 'sale', offline: t.offline, amountFen: t.amountFen });
 }
 
 async function work(): Promise<void> {

@@ -11,25 +11,30 @@
  * everything the terminal and its ledger reconcile exactly (reconcile-fb.ts).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
+import type { IssuerSim } from '../../src/issuer-sim/server';
 import { IssuerLedger } from '../../src/issuer-sim/ledger';
 import { FileBatchBackOffice } from '../../src/issuer-sim/file-batch/back-office';
 import { openTerminalDb } from '../../src/main/store/terminal-db';
 import { sm2GenerateKeyPair, sm2Verifier, sm3, toHex } from '../../src/shared/crypto';
 import { NAME_PATTERNS } from '../../src/shared/file-batch-format';
 import { enrolCore, newKeyHex, keysFromHex } from './core';
+import {
+  bundleChild,
+  faultDir,
+  readReported,
+  runChild,
+  seededRandom,
+  startFaultSim,
+  unjournaled,
+  WIDE_OFFLINE_LIMITS,
+  type ChildKill,
+} from './harness';
 import { reconcileFileBatch } from './reconcile-fb';
 
 const KILLS = Number(process.env.FB_CRASH_KILLS ?? 30);
-// Inside node_modules (so the external native packages resolve) and per run: helpers sharing one
-// node_modules must not overwrite each other's bundle.
-const BUNDLE = path.resolve(`node_modules/.cache/cardtill-fault/fb-crash-child-${process.pid}.mjs`);
 const TERMINAL = 'TFBCRASH';
 const START_FEN = 1_000_000_000;
 const FLOOR_FEN = 4_000;
@@ -46,6 +51,7 @@ function luhn(body: string): string {
 }
 const PANS = ['888803000000101', '888803000000102', '888803000000103', '888803000000104'].map(luhn);
 
+let bundle: string;
 let dir: string;
 let exch: string;
 let sim: IssuerSim;
@@ -56,23 +62,11 @@ const keys = newKeyHex();
 const terminalPublicKey = keysFromHex(keys.privateKeyHex, keys.dataKeyHex).publicKey;
 
 beforeAll(async () => {
-  await build({
-    entryPoints: ['test/fault/fb-crash-child.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    // Native packages stay outside the bundle; the child never opens a device (it has none).
-    external: ['better-sqlite3', 'serialport', '@serialport/*', 'nfc-pcsc', 'pdfkit'],
-    outfile: BUNDLE,
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardtill-fb-crash-'));
+  bundle = await bundleChild('test/fault/fb-crash-child.ts', 'fb-crash-child');
+  dir = faultDir('cardtill-fb-crash-');
   exch = path.join(dir, 'exchange');
   // The home issuer (the till enrols with it); every card sold is the file-batch issuer's.
-  sim = await startIssuerSim({ dataDir: path.join(dir, 'issuer'), enrolToken: 'demo-enrol-token' });
+  sim = await startFaultSim(dir);
   await enrolCore({ issuerUrl: sim.url, terminalId: TERMINAL, ...keys });
   const issuerKey = sm2GenerateKeyPair();
   ledger = new IssuerLedger(path.join(dir, 'mart.db'));
@@ -86,12 +80,6 @@ beforeAll(async () => {
   for (const pan of PANS) ledger.upsertCard({ pan, status: 'active', balanceFen: START_FEN, expiry: '3012' });
   bo.publishHotlist();
   bo.publishBalances();
-  const wide = {
-    totalLimitFen: 1_000_000_000,
-    perCardDailyCount: 1_000_000,
-    perCardDailyFen: 1_000_000_000,
-    velocityCount: 1_000_000,
-  };
   base = {
     moreIssuers: [
       {
@@ -104,7 +92,7 @@ beforeAll(async () => {
         timeoutMs: 1000,
         cardRanges: ['888803'],
         // A per-sale limit under the largest amount: some sales need the manager's override.
-        offline: { ...wide, floorLimitFen: FLOOR_FEN, maxAgeMinutes: 72 * 60 },
+        offline: { ...WIDE_OFFLINE_LIMITS, floorLimitFen: FLOOR_FEN, maxAgeMinutes: 72 * 60 },
       },
     ],
     dataDir: path.join(dir, 'terminal'),
@@ -117,52 +105,40 @@ beforeAll(async () => {
     reportFile: path.join(dir, 'reported.jsonl'),
     pans: PANS,
     maxAmountFen: 5_000,
-    offline: wide,
+    timingFile: path.join(dir, 'file-moves.txt'),
+    offline: WIDE_OFFLINE_LIMITS,
   };
 });
 
 afterAll(async () => {
-  fs.rmSync(BUNDLE, { force: true });
+  if (bundle) fs.rmSync(bundle, { force: true });
   ledger?.close();
   await sim?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-let seed = 0xfb5eed;
-const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+const rnd = seededRandom(0xfb5eed);
 
-/**
- * Runs the child and kills it: `afterMs` after spawn ('spawn'), after it said ready ('ready'), or
- * after it said it begins moving files ('files': the life begins with a file write).
- */
-function runChild(
-  mode: 'work' | 'drain',
-  childSeed: number,
-  kill?: { afterMs: number; from: 'spawn' | 'ready' | 'files' },
-): Promise<{ code: number | null; signal: string | null; stderr: string; ready: boolean }> {
-  return new Promise((resolve) => {
-    const spec = { ...base, mode, seed: childSeed, filesFirst: kill?.from === 'files' };
-    const child = spawn(process.execPath, [BUNDLE], {
-      env: { ...process.env, CRASH_CHILD: JSON.stringify(spec) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let ready = false;
-    let armed = false;
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const arm = () => {
-      if (!kill || armed) return;
-      armed = true;
-      setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
-    };
-    child.stdout.on('data', (d: Buffer) => {
-      const s = d.toString();
-      if (s.includes('ready')) ready = true;
-      if ((kill?.from === 'ready' && ready) || (kill?.from === 'files' && s.includes('files'))) arm();
-    });
-    if (kill?.from === 'spawn') arm();
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr, ready }));
-  });
+/** A life of the child: `filesFirst` begins it with a file write (the kill aimed at it). */
+const life = (mode: 'work' | 'drain', seed: number, kill?: ChildKill) =>
+  runChild(
+    bundle,
+    { CRASH_CHILD: JSON.stringify({ ...base, mode, seed, filesFirst: kill?.marker === 'files' }) },
+    kill,
+  );
+
+/** How long the child's file writes took (ms, its timing file): aimed kills spread over that. */
+function moveMs(): number {
+  const f = base.timingFile as string;
+  const ms = fs.existsSync(f)
+    ? fs
+        .readFileSync(f, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(Number)
+        .sort((a, b) => a - b)
+    : [];
+  return ms.length ? ms[Math.floor(ms.length / 2)]! : 300;
 }
 
 /** Each transaction file's hash when first seen: a later different one is a rewrite. */
@@ -185,21 +161,25 @@ describe('crash loop over a file-batch issuer: kill -9 while it sells and moves 
     { timeout: 1_200_000 },
     async () => {
       const startedAt = Date.now();
-      const warm = await runChild('drain', 424242);
+      const warm = await life('drain', 424242);
       expect(warm.code, warm.stderr).toBe(0);
       let killed = 0;
       let killedBeforeReady = 0;
       let processed = 0;
       let aimed = 0;
       for (let i = 0; i < KILLS; i++) {
-        // A tenth killed in the start (its own sync of the files), half aimed at a file write
-        // (anywhere in it: reading lists and acks, recording, writing, linking), the rest anywhere
-        // in the workload.
+        // A tenth killed in the start (its own sync of the files); nearly half aimed at a file
+        // write, anywhere in it (reading lists and acks, recording, writing, linking: 1.3 × the
+        // median write seen so far); the rest anywhere in the workload.
         const p = rnd();
-        const from = p < 0.1 ? 'spawn' : p < 0.55 ? 'files' : 'ready';
-        const afterMs = Math.floor(rnd() * (from === 'ready' ? 700 : from === 'files' ? 400 : 500));
-        const r = await runChild('work', i + 1, { afterMs, from });
-        if (from === 'files') aimed++;
+        const kill: ChildKill =
+          p < 0.1
+            ? { early: true, afterMs: Math.floor(rnd() * 500) }
+            : p < 0.55
+              ? { early: false, marker: 'files', afterMs: Math.floor(rnd() * 1.3 * moveMs()) }
+              : { early: false, afterMs: 10 + Math.floor(rnd() * 700) };
+        const r = await life('work', i + 1, kill);
+        if (kill.marker) aimed++;
         if (process.env.CRASH_DEBUG) console.log(r.stderr);
         // The child never stops by itself: anything but our SIGKILL is a crash of the code under test.
         expect(r.signal, r.stderr).toBe('SIGKILL');
@@ -213,24 +193,18 @@ describe('crash loop over a file-batch issuer: kill -9 while it sells and moves 
       }
       // The end of the day: the terminal writes what is unfiled, the back office acknowledges
       // everything, the terminal reads the acks.
-      const done = await runChild('drain', 999_999);
+      const done = await life('drain', 999_999);
       expect(done.code, done.stderr).toBe(0);
       noteFiles();
       const last = bo.processTransactionFiles();
       expect(last.rejected).toEqual([]);
       processed += last.acknowledged.length;
-      const acks = await runChild('drain', 999_998);
+      const acks = await life('drain', 999_998);
       expect(acks.code, acks.stderr).toBe(0);
       noteFiles();
       expect(rewritten).toEqual([]);
 
-      const reported = fs.existsSync(base.reportFile as string)
-        ? fs
-            .readFileSync(base.reportFile as string, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => JSON.parse(l) as { stan: number; type: 'sale' | 'void'; amountFen: number })
-        : [];
+      const reported = readReported(base.reportFile as string);
       const db = openTerminalDb(base.dataDir as string);
       try {
         const rep = reconcileFileBatch({
@@ -267,6 +241,7 @@ describe('crash loop over a file-batch issuer: kill -9 while it sells and moves 
           );
         });
         expect(missing).toEqual([]);
+        expect(unjournaled(db, reported, ['sale', 'void'])).toEqual([]);
         const leftovers = fs.readdirSync(exch).filter((n) => n.endsWith('.tmp')).length;
         console.log(
           `file-batch crash loop (${Math.round((Date.now() - startedAt) / 1000)} s): ${killed} kills (${killedBeforeReady} before ready, ${aimed} aimed at a file write), ` +
