@@ -19,7 +19,7 @@ interface ChildSpec extends CoreSpec {
   pans: string[];
   /** Amounts are drawn from 1 to this; the entry's floor limit lies below it (overrides). */
   maxAmountFen: number;
-  /** Each completed file write's duration in ms, one a line. */
+  /** Each life's first file write's duration in ms (when it wrote a file), one a line. */
   timingFile: string;
   /** Begin the life by writing a file (the parent aims this life's kill at it). */
   filesFirst?: boolean;
@@ -51,13 +51,19 @@ const report = (line: Record<string, unknown>) =>
  * The one way files move: the job, with "write today's file now" (fileBatch.sync's writeNow).
  * Says so on stdout first: the parent may aim its kill at the file moves (random, from there).
  */
+let firstMove = true;
+const lastSeq = () =>
+  (core.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM filebatch_files').get() as { n: number }).n;
 async function moveFiles(writeNow: boolean): Promise<void> {
   process.stdout.write('files\n');
   const at = Date.now();
+  const before = lastSeq();
   if (writeNow) mart!.requestWrite();
   await core.jobs.run(['filebatch'], true);
-  // How long a move takes on this machine now: the parent spreads its aimed kills over it.
-  if (writeNow) fs.appendFileSync(spec.timingFile, `${Date.now() - at}\n`);
+  // How long a life's first move that wrote a file takes on this machine now (the one the parent
+  // aims at): it spreads its aimed kills over that.
+  if (firstMove && lastSeq() > before) fs.appendFileSync(spec.timingFile, `${Date.now() - at}\n`);
+  firstMove = false;
 }
 
 async function drain(): Promise<void> {

@@ -138,7 +138,7 @@ function moveMs(): number {
         .map(Number)
         .sort((a, b) => a - b)
     : [];
-  return ms.length ? ms[Math.floor(ms.length / 2)]! : 300;
+  return ms.length ? ms[Math.floor(ms.length / 2)]! : 100;
 }
 
 /** Each transaction file's hash when first seen: a later different one is a rewrite. */
@@ -180,7 +180,8 @@ describe('crash loop over a file-batch issuer: kill -9 while it sells and moves 
               : { early: false, afterMs: 10 + Math.floor(rnd() * 700) };
         const r = await life('work', i + 1, kill);
         if (kill.marker) aimed++;
-        if (process.env.CRASH_DEBUG) console.log(r.stderr);
+        if (process.env.CRASH_DEBUG)
+          console.log(`life ${i}: ${JSON.stringify(kill)} (moves ~${moveMs()} ms)\n${r.stderr}`);
         // The child never stops by itself: anything but our SIGKILL is a crash of the code under test.
         expect(r.signal, r.stderr).toBe('SIGKILL');
         killed++;
