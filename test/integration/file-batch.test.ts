@@ -453,6 +453,16 @@ describe('the daily transaction file', () => {
     expect(inq.balanceFen).toBe(ledger.card(ACTIVE.pan)!.balance_fen);
   });
 
+  it("a temporary file an earlier process of this terminal left (killed before it linked or removed it) is cleaned up; another's is not touched", async () => {
+    const stale = '.txn-T0000001-000001.ctfb.999999.tmp';
+    const foreign = '.txn-T0000002-000001.ctfb.999999.tmp';
+    fs.writeFileSync(path.join(exch, stale), 'half a file');
+    fs.writeFileSync(path.join(exch, foreign), 'not ours');
+    await sync();
+    expect(fs.existsSync(path.join(exch, stale))).toBe(false);
+    expect(fs.existsSync(path.join(exch, foreign))).toBe(true);
+  });
+
   it('is written by the job once the store day is over, and a recorded file lost before the directory is written again byte for byte', async () => {
     bo.publishHotlist({ validForMs: 3 * 86_400_000 });
     bo.publishBalances({ validForMs: 3 * 86_400_000 });
