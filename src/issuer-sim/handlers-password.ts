@@ -12,31 +12,36 @@
  *    (even for the right one) until unlocked at the issuer (`POST /admin/password-unlock/<pan>`).
  *    A right one resets the counter.
  *  - password: set (the card has none: no old block) or change (the old block is checked exactly
- *    like a sale's and counts the same tries). The new block must hold 6 digits.
+ *    like a sale's and counts the same tries). The new block must hold 6 digits. What it replaced
+ *    (the prior hash, or none, and the try counter) is recorded under (terminal, STAN).
+ *  - reverse of a password STAN (the till lost the answer): the prior password and try counter
+ *    are put back, once — only while the hash that STAN set is still the card's (a later change
+ *    stands), and never with fewer wrong tries than the card has now (a reversal gives no try back).
  *
  * The password is stored only as a salted scrypt hash; PIN blocks are opened here with the
  * terminal's PIN key (src/shared/pin-key.ts) and never stored or logged.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { HANDLERS, registerHandler, type HandlerCtx, type MessageHandler } from './handlers';
 import type { Decision, IssuerLedger } from './ledger';
 import { AuthorizeWithPinRequest, PasswordRequest } from '../shared/issuer-password';
+import type { ReverseRequest } from '../shared/issuer-protocol';
 import { openSm4PinBlock, PASSWORD_RE } from '../shared/pin-block';
 import { derivePinKey, sm4PinKey } from '../shared/pin-key';
 import { fromHex, hmacSm3 } from '../shared/crypto';
 import { DEMO_CARDS } from './demo-cards';
+// The check and the try counter are shared with the ISO 8583 face (./iso8583/decide.ts).
+import {
+  MAX_WRONG_TRIES,
+  checkSalePassword,
+  passwordHashOf as hashOf,
+  passwordRow as row,
+  verifyCardPassword,
+  type PasswordRefusal,
+  type PasswordRow,
+} from './password-check';
 
-/** Wrong tries in a row that lock the card (ISO8583-CUP.md: 55, 55, 75). */
-export const MAX_WRONG_TRIES = 3;
-
-interface PasswordRow {
-  pan: string;
-  salt: string;
-  hash: string;
-  required_over_fen: number | null;
-  wrong_tries: number;
-  locked: number;
-}
+export { MAX_WRONG_TRIES };
 
 type Answer = Decision & { extra?: Record<string, unknown> };
 
@@ -44,10 +49,6 @@ type Answer = Decision & { extra?: Record<string, unknown> };
 export function pinMasterOf(cardKeySecret: Uint8Array): Uint8Array {
   return hmacSm3(cardKeySecret, new TextEncoder().encode('CardTill/issuer/pin-master/v1'));
 }
-
-// scrypt at N=2^14: a stolen ledger does not give the passwords away for free (a 6-digit space
-// still falls to a search — the try counter is what protects the card, as at every issuer).
-const hashOf = (password: string, salt: Buffer) => scryptSync(password, salt, 32, { N: 1 << 14, r: 8, p: 1 });
 
 /** Sets a card's password (the till's `password` message, the demo seed, tests). */
 export function setCardPassword(
@@ -99,10 +100,6 @@ export function seedDemoPasswords(ledger: IssuerLedger): void {
       setCardPassword(ledger, c.pan, c.password.pin, { requiredOverFen: c.password.requiredOverFen ?? null });
 }
 
-function row(ledger: IssuerLedger, pan: string): PasswordRow | undefined {
-  return ledger.db.prepare('SELECT * FROM card_passwords WHERE pan = ?').get(pan) as PasswordRow | undefined;
-}
-
 /** The password inside a wire block from this terminal for this card (null: not a valid block). */
 function openBlock(ctx: HandlerCtx, terminalId: string, pan: string, hex: string): string | null {
   const kpin = derivePinKey(pinMasterOf(ctx.cardKeySecret), terminalId);
@@ -115,6 +112,20 @@ function openBlock(ctx: HandlerCtx, terminalId: string, pan: string, hex: string
   }
 }
 
+/** A refusal of the shared check (./password-check.ts) as this face's decline. */
+function declineOf(pan: string, refused: PasswordRefusal): Answer {
+  return {
+    result: 'declined',
+    code: refused.code,
+    pan,
+    ...(refused.code === 'PASSWORD_WRONG' ? { extra: { triesLeft: refused.triesLeft } } : {}),
+  };
+}
+
+/** The typed password of this face's block (lazily opened: a locked card's is never opened). */
+const typedOf = (ctx: HandlerCtx, terminalId: string, pan: string, hex: string | undefined) =>
+  hex === undefined ? undefined : () => openBlock(ctx, terminalId, pan, hex);
+
 /**
  * Checks the block against the card's password: undefined when right (counter reset), else the
  * decline — and the try counted, in this request's transaction.
@@ -125,34 +136,8 @@ function verify(
   r: PasswordRow,
   hex: string | undefined,
 ): Answer | undefined {
-  const decline = (code: Answer['code'], extra?: Record<string, unknown>): Answer => ({
-    result: 'declined',
-    code,
-    pan: r.pan,
-    ...(extra ? { extra } : {}),
-  });
-  if (r.locked) return decline('PASSWORD_LOCKED');
-  if (hex === undefined) return decline('PASSWORD_REQUIRED');
-  const typed = openBlock(ctx, m.terminalId, r.pan, hex);
-  const right =
-    typed !== null && timingSafeEqual(hashOf(typed, Buffer.from(r.salt, 'hex')), Buffer.from(r.hash, 'hex'));
-  const db = ctx.ledger.db;
-  const at = ctx.now().toISOString();
-  if (right) {
-    db.prepare('UPDATE card_passwords SET wrong_tries = 0, updated_at = ? WHERE pan = ?').run(at, r.pan);
-    return undefined;
-  }
-  const tries = r.wrong_tries + 1;
-  const locked = tries >= MAX_WRONG_TRIES;
-  db.prepare('UPDATE card_passwords SET wrong_tries = ?, locked = ?, updated_at = ? WHERE pan = ?').run(
-    tries,
-    locked ? 1 : 0,
-    at,
-    r.pan,
-  );
-  return locked
-    ? decline('PASSWORD_LOCKED')
-    : decline('PASSWORD_WRONG', { triesLeft: MAX_WRONG_TRIES - tries });
+  const refused = verifyCardPassword(ctx.ledger, r, typedOf(ctx, m.terminalId, r.pan, hex), ctx.now());
+  return refused && declineOf(r.pan, refused);
 }
 
 /** authorize: the password check, between the card checks and the balance (the page's order). */
@@ -163,13 +148,10 @@ function withPassword(base: MessageHandler<unknown>): MessageHandler<unknown> {
     handle(ctx, msg) {
       const m = msg as AuthorizeWithPinRequest;
       const checked = ctx.ledger.checkCard(m.card.pan);
-      const r = 'decline' in checked ? undefined : row(ctx.ledger, m.card.pan);
-      if (r) {
-        const needed = r.required_over_fen === null || m.amountFen > r.required_over_fen;
-        if (needed || m.pinBlock !== undefined) {
-          const refused = verify(ctx, m, r, m.pinBlock);
-          if (refused) return refused;
-        }
+      if (!('decline' in checked)) {
+        const typed = typedOf(ctx, m.terminalId, m.card.pan, m.pinBlock);
+        const refused = checkSalePassword(ctx.ledger, m.card.pan, m.amountFen, typed, ctx.now());
+        if (refused) return declineOf(m.card.pan, refused);
       }
       return base.handle(ctx, msg);
     },
@@ -189,7 +171,81 @@ function setPassword(ctx: HandlerCtx, m: PasswordRequest): Answer {
   if (next === null || !PASSWORD_RE.test(next))
     return { result: 'declined', code: 'PASSWORD_FORMAT', pan: m.card.pan };
   setCardPassword(ctx.ledger, m.card.pan, next, { now: ctx.now() });
+  // What this STAN replaced, for its reverse: `r` was read before the old password's check reset
+  // the counter, so it is the card as the request found it.
+  ctx.ledger.db
+    .prepare(
+      `INSERT INTO password_ops (terminal_id, stan, pan, prior_salt, prior_hash, prior_wrong_tries, prior_locked, new_hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      m.terminalId,
+      m.stan,
+      m.card.pan,
+      r?.salt ?? null,
+      r?.hash ?? null,
+      r?.wrong_tries ?? 0,
+      r?.locked ?? 0,
+      row(ctx.ledger, m.card.pan)!.hash,
+      ctx.now().toISOString(),
+    );
   return { result: 'approved', pan: m.card.pan };
+}
+
+interface PasswordOpRow {
+  pan: string;
+  prior_salt: string | null;
+  prior_hash: string | null;
+  prior_wrong_tries: number;
+  prior_locked: number;
+  new_hash: string;
+  reversed: number;
+}
+
+/** Puts back what the password STAN replaced (see the header): once, in the reverse's transaction. */
+function undoPasswordOp(ctx: HandlerCtx, terminalId: string, stan: number): void {
+  const db = ctx.ledger.db;
+  const op = db
+    .prepare('SELECT * FROM password_ops WHERE terminal_id = ? AND stan = ? AND reversed = 0')
+    .get(terminalId, stan) as PasswordOpRow | undefined;
+  if (!op) return;
+  db.prepare('UPDATE password_ops SET reversed = 1 WHERE terminal_id = ? AND stan = ?').run(terminalId, stan);
+  const now = row(ctx.ledger, op.pan);
+  if (!now || now.hash !== op.new_hash) return; // changed again since: the later change stands
+  if (op.prior_hash === null || op.prior_salt === null) {
+    db.prepare('DELETE FROM card_passwords WHERE pan = ?').run(op.pan);
+    return;
+  }
+  const tries = Math.max(op.prior_wrong_tries, now.wrong_tries);
+  db.prepare(
+    'UPDATE card_passwords SET salt = ?, hash = ?, wrong_tries = ?, locked = ?, updated_at = ? WHERE pan = ?',
+  ).run(
+    op.prior_salt,
+    op.prior_hash,
+    tries,
+    op.prior_locked === 1 || now.locked === 1 || tries >= MAX_WRONG_TRIES ? 1 : 0,
+    ctx.now().toISOString(),
+    op.pan,
+  );
+}
+
+/**
+ * Reverse: the base (the money kinds' reverse) answers and marks the original reversed; for an
+ * approved password STAN reversed by this message, its password is then put back.
+ */
+function reversePassword(base: MessageHandler<unknown>): MessageHandler<unknown> {
+  return {
+    ...base,
+    handle(ctx, msg) {
+      const m = msg as ReverseRequest;
+      const orig = ctx.ledger.request(m.terminalId, m.origStan);
+      const live = orig?.type === 'password' && orig.result === 'approved' && !orig.reversed;
+      const d = base.handle(ctx, msg);
+      if (live && ctx.ledger.request(m.terminalId, m.origStan)?.reversed)
+        undoPasswordOp(ctx, m.terminalId, m.origStan);
+      return d;
+    },
+  };
 }
 
 if (HANDLERS.authorize) registerHandler('authorize', withPassword(HANDLERS.authorize));
@@ -198,3 +254,4 @@ registerHandler('password', {
   idempotent: true,
   handle: setPassword as never,
 });
+if (HANDLERS.reverse) registerHandler('reverse', reversePassword(HANDLERS.reverse));
