@@ -190,6 +190,8 @@ describe("a manager's override on a file-batch issuer", () => {
           "SELECT approved_by FROM audit_log WHERE action = 'override.offline_over_limit' AND stan = ?",
         )
         .all(stan);
+    const managerSale = async (pan: string, amountFen: number) =>
+      t!.call('sale.authorize', { cardToken: await t!.card(pan), amountFen, override: MGR });
     const decision = (stan: number) =>
       t!.app.db.prepare('SELECT override_by FROM filebatch_decisions WHERE stan = ?').get(stan);
 
@@ -215,11 +217,7 @@ describe("a manager's override on a file-batch issuer", () => {
     expect(last).toMatchObject({ status: 'declined', decline_code: 'OFFLINE_FLOOR_LIMIT' });
     expect(decision(last.stan)).toBeUndefined();
 
-    const ok = await t!.call('sale.authorize', {
-      cardToken: await t!.card(ACTIVE.pan),
-      amountFen: 60_000,
-      override: MGR,
-    });
+    const ok = await managerSale(ACTIVE.pan, 60_000);
     expect(ok).toMatchObject({ status: 'approved', offline: false, balanceFen: 200_000 - 60_000 });
     expect(decision(ok.stan)).toEqual({ override_by: '2001' });
     expect(overAudit(ok.stan)).toEqual([{ approved_by: '2001' }]);
@@ -235,26 +233,14 @@ describe("a manager's override on a file-batch issuer", () => {
       status: 'declined',
       declineCode: 'OFFLINE_CARD_LIMIT',
     });
-    const fourth = await t!.call('sale.authorize', {
-      cardToken: await t!.card(SECOND.pan),
-      amountFen: 100,
-      override: MGR,
-    });
+    const fourth = await managerSale(SECOND.pan, 100);
     expect(fourth).toMatchObject({ status: 'approved', balanceFen: SECOND.balanceFen - 400 });
     expect(decision(fourth.stan)).toEqual({ override_by: '2001' });
 
     // A hot card, and a balance the file says is too low: no override lifts them; the PIN is not even asked.
-    const lost = await t!.call('sale.authorize', {
-      cardToken: await t!.card(LOST.pan),
-      amountFen: 60_000,
-      override: MGR,
-    });
+    const lost = await managerSale(LOST.pan, 60_000);
     expect(lost).toMatchObject({ status: 'declined', declineCode: 'OFFLINE_HOT_CARD' });
-    const low = await t!.call('sale.authorize', {
-      cardToken: await t!.card(LOW.pan),
-      amountFen: 60_000,
-      override: MGR,
-    });
+    const low = await managerSale(LOW.pan, 60_000);
     expect(low).toMatchObject({
       status: 'declined',
       declineCode: 'INSUFFICIENT_BALANCE',
@@ -262,11 +248,7 @@ describe("a manager's override on a file-batch issuer", () => {
     });
     expect([...overAudit(lost.stan), ...overAudit(low.stan)]).toEqual([]);
     // Within the limits an override offered is not used: no manager on the decision.
-    const small = await t!.call('sale.authorize', {
-      cardToken: await t!.card(ACTIVE.pan),
-      amountFen: 100,
-      override: MGR,
-    });
+    const small = await managerSale(ACTIVE.pan, 100);
     expect(small.status).toBe('approved');
     expect(decision(small.stan)).toEqual({ override_by: null });
     expect(overAudit(small.stan)).toEqual([]);
