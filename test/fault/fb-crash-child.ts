@@ -21,6 +21,8 @@ interface ChildSpec extends CoreSpec {
   maxAmountFen: number;
   /** Each life's first file write's duration in ms (when it wrote a file), one a line. */
   timingFile: string;
+  /** Drain mode: sell a few first (the warm-up life writes the run's first file). */
+  sellFirst?: boolean;
   /** Begin the life by writing a file (the parent aims this life's kill at it). */
   filesFirst?: boolean;
   seed: number;
@@ -67,6 +69,8 @@ async function moveFiles(writeNow: boolean): Promise<void> {
 }
 
 async function drain(): Promise<void> {
+  // The first life sells a little too, so its file is the first of the run (never killed).
+  if (spec.sellFirst) for (let i = 0; i < 3; i++) await sell();
   for (let i = 0; i < 20; i++) if ((await core.jobs.drain('reversal')) === 0) break;
   await moveFiles(true);
   await core.close();

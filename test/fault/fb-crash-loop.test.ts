@@ -120,10 +120,12 @@ afterAll(async () => {
 const rnd = seededRandom(0xfb5eed);
 
 /** A life of the child: `filesFirst` begins it with a file write (the kill aimed at it). */
-const life = (mode: 'work' | 'drain', seed: number, kill?: ChildKill) =>
+const life = (mode: 'work' | 'drain', seed: number, kill?: ChildKill, sellFirst = false) =>
   runChild(
     bundle,
-    { CRASH_CHILD: JSON.stringify({ ...base, mode, seed, filesFirst: kill?.marker === 'files' }) },
+    {
+      CRASH_CHILD: JSON.stringify({ ...base, mode, seed, sellFirst, filesFirst: kill?.marker === 'files' }),
+    },
     kill,
   );
 
@@ -161,7 +163,7 @@ describe('crash loop over a file-batch issuer: kill -9 while it sells and moves 
     { timeout: 1_200_000 },
     async () => {
       const startedAt = Date.now();
-      const warm = await life('drain', 424242);
+      const warm = await life('drain', 424242, undefined, true);
       expect(warm.code, warm.stderr).toBe(0);
       let killed = 0;
       let killedBeforeReady = 0;
