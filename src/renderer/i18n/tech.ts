@@ -57,6 +57,7 @@ export const TECH_WORDS = {
   saveDevice: { zh: '保存并重启设备', en: 'Save and restart device' },
   savedDevice: { zh: '已保存，设备已重启', en: 'Saved; device restarted' },
   diagnostics: { zh: '导出诊断包', en: 'Export diagnostics bundle' },
+  diagnosticsWorking: { zh: '正在生成诊断包…', en: 'Putting the bundle together…' },
   diagnosticsSaved: { zh: '已下载 {file}', en: 'Downloaded {file}' },
   discover: { zh: '查找已接入设备', en: 'Find plugged-in devices' },
   pcscState: { zh: 'PC/SC 读卡服务', en: 'PC/SC service' },
