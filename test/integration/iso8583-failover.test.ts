@@ -299,3 +299,58 @@ describe('iso8583-cup entry with a primary and a backup host', () => {
     expect(balance(r, ACTIVE.pan)).toBe(ACTIVE.balanceFen - 900);
   });
 });
+
+describe('the technician’s echo of both hosts', () => {
+  it('tech.issuers / tech.echo: each endpoint’s round trip, the backup too; a backup down is a typed failure', async () => {
+    const r = await startRig();
+    await r.t.signIn('3001', '5555'); // the technician
+    const up = await r.t.call('tech.issuers', { echo: true });
+    const cup = up.issuers.find((i) => i.issuerId === ISO)!;
+    expect(cup.echo).toMatchObject({ ok: true });
+    expect(cup.echo!.endpoints).toEqual([
+      expect.objectContaining({
+        role: 'primary',
+        address: `tcp://127.0.0.1:${r.primary.port}`,
+        inUse: true,
+        ok: true,
+      }),
+      expect.objectContaining({
+        role: 'backup',
+        address: `tcp://127.0.0.1:${r.backup.port}`,
+        inUse: false,
+        ok: true,
+      }),
+    ]);
+    for (const e of cup.echo!.endpoints) expect(e.rttMs).toBeTypeOf('number');
+    // Each host signed on on its own (its own working keys), and the screen says when.
+    expect(cup.endpoints.map((e) => [e.role, typeof e.signedOnAt])).toEqual([
+      ['primary', 'string'],
+      ['backup', 'string'],
+    ]);
+    expect(cup.lastSignOnAt).toBeTypeOf('string');
+
+    // The backup goes down: its echo is ISSUER_UNREACHABLE, the primary's still answered.
+    await down(r, 'backup');
+    const echo = await r.t.call('tech.echo', {});
+    const e = echo.issuers.find((i) => i.issuerId === ISO)!;
+    expect(e).toMatchObject({ ok: false, code: 'ISSUER_UNREACHABLE' });
+    expect(e.detail).toMatch(/^backup: /);
+    expect(e.endpoints).toMatchObject([
+      { role: 'primary', inUse: true, ok: true },
+      { role: 'backup', inUse: false, ok: false, code: 'ISSUER_UNREACHABLE' },
+    ]);
+    expect(echo.ok).toBe(false);
+    // A backup that takes the request and never answers: a typed failure after the entry's timeout.
+    await r.backup.setDown(false);
+    r.backup.mix = { ...NO_FAULTS, blackhole: 1 };
+    const silent = (await r.t.call('tech.issuers', { echo: true })).issuers.find((i) => i.issuerId === ISO)!;
+    expect(silent.echo!.endpoints[1]).toMatchObject({
+      role: 'backup',
+      ok: false,
+      code: 'ISSUER_UNREACHABLE',
+    });
+    expect(silent.echo!.endpoints[0]).toMatchObject({ role: 'primary', ok: true });
+    // The echo moved no request to the backup: the primary stays in use.
+    expect(r.port.endpointInUse()).toBe('primary');
+  });
+});

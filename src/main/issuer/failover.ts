@@ -17,6 +17,7 @@
  */
 import type {
   EchoCommand,
+  EndpointEcho,
   EndpointRole,
   EndpointState,
   ExchangeOutcome,
@@ -90,12 +91,16 @@ export class FailoverPort implements IssuerPort {
   /** The technician's view: primary first, then the backup if any; which one is in use, and since when. */
   endpoints(): EndpointState[] {
     const roles: EndpointRole[] = this.o.backup ? ['primary', 'backup'] : ['primary'];
-    return roles.map((role) => ({
-      role,
-      ...this.state[role],
-      inUse: role === this.inUse,
-      ...(role === this.inUse && this.switchedAt ? { inUseSince: this.switchedAt } : {}),
-    }));
+    return roles.map((role) => {
+      const signedOnAt = this.portOf(role)!.signedOnAt;
+      return {
+        role,
+        ...this.state[role],
+        inUse: role === this.inUse,
+        ...(role === this.inUse && this.switchedAt ? { inUseSince: this.switchedAt } : {}),
+        ...(signedOnAt ? { signedOnAt } : {}),
+      };
+    });
   }
 
   /** The endpoint new requests go to now. */
@@ -152,15 +157,32 @@ export class FailoverPort implements IssuerPort {
   }
 
   /**
-   * The technician's echo: one Echo to each endpoint, its RTT recorded; the primary answering
-   * while the backup is in use switches back. Returns the view afterwards.
+   * The technician's echo (`tech.echo`, `tech.issuers`, `cardtill issuers`): one Echo to each
+   * endpoint at once — the backup too, whichever is in use, so a dead backup is found before it
+   * is needed — each with its own round trip and outcome; the primary answering while the backup
+   * is in use switches back. Each endpoint's adapter bounds its own wait (its timeout), so a host
+   * that does not answer is a typed failure, never a hang.
    */
+  async echoEach(makeEcho: () => EchoCommand): Promise<EndpointEcho[]> {
+    const roles: EndpointRole[] = this.o.backup ? ['primary', 'backup'] : ['primary'];
+    const cut = this.isCut();
+    const outs = await Promise.all(
+      roles.map(async (role) => {
+        const started = performance.now();
+        const outcome: ExchangeOutcome = cut
+          ? { kind: 'not-sent', detail: 'issuer link is cut' }
+          : await this.sendOn(role, makeEcho(), 1);
+        return { role, outcome, rttMs: Math.round((performance.now() - started) * 10) / 10 };
+      }),
+    );
+    if (outs[0]!.outcome.kind === 'answer' && this.inUse === 'backup')
+      this.switchTo('primary', 'echo answered');
+    return outs.map((o) => ({ ...o, address: this.state[o.role].address, inUse: o.role === this.inUse }));
+  }
+
+  /** `echoEach` with the probe's own Echo (no Echo maker: nothing sent); returns the view afterwards. */
   async echoEndpoints(): Promise<EndpointState[]> {
-    if (this.o.makeEcho && !this.isCut()) {
-      const roles: EndpointRole[] = this.o.backup ? ['primary', 'backup'] : ['primary'];
-      const outs = await Promise.all(roles.map((r) => this.sendOn(r, this.o.makeEcho!(), 1)));
-      if (outs[0]!.kind === 'answer' && this.inUse === 'backup') this.switchTo('primary', 'echo answered');
-    }
+    if (this.o.makeEcho) await this.echoEach(this.o.makeEcho);
     return this.endpoints();
   }
 

@@ -79,6 +79,12 @@ export interface Iso8583CupOptions {
   tpdu?: { destination: number; source: number };
   log?: (line: string) => void;
   now?: () => Date;
+  /**
+   * false: an 0820 echo (it carries no MAC) goes without signing on first. For `cardtill issuers`
+   * beside a running terminal: a sign-on from it would replace the working keys the host holds
+   * for this terminal id, and the running terminal's next request would be answered A0.
+   */
+  signOnBeforeEcho?: boolean;
 }
 
 /** Field 39 in the core's words. */
@@ -173,7 +179,8 @@ export class Iso8583CupAdapter implements IssuerPort {
     const stale =
       this.lastSignOnAt !== undefined &&
       (this.o.now?.() ?? new Date()).getTime() - Date.parse(this.lastSignOnAt) > SIGN_ON_MAX_AGE_MS;
-    if (this.needSignOn || !this.keys || stale) {
+    const keyless = cmd.kind === 'echo' && this.o.signOnBeforeEcho === false;
+    if (!keyless && (this.needSignOn || !this.keys || stale)) {
       const s = await this.doSignOn();
       if (s !== true) return { kind: 'not-sent', detail: `sign-on: ${s}` };
     }
