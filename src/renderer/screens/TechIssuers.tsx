@@ -23,6 +23,11 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
       ? t('echoOk', { ms: String(e.rttMs) })
       : `${t('echoFail', { ms: String(e.rttMs) })} ${err(e.code ?? 'ISSUER_UNREACHABLE')}`;
   const roleWord = (role: 'primary' | 'backup') => t(role === 'primary' ? 'techPrimary' : 'techBackup');
+  // With a backup: the failing host's own words (its round trip, not the one in use's).
+  const summary = (e: NonNullable<IssuerInfo['echo']>) => {
+    const failed = e.endpoints.length > 1 ? e.endpoints.find((x) => !x.ok) : undefined;
+    return failed ? `${roleWord(failed.role)} ${echoWords(failed)}` : echoWords(e);
+  };
   return (
     <table className="grid" data-testid="tech-issuers">
       <thead>
@@ -47,44 +52,41 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
             </td>
             <td className="mono small">{i.protocol}</td>
             <td className="small">
-              {i.endpoints.map((e) => (
-                <div key={`${e.role}-${e.address}`} data-in-use={e.inUse}>
-                  {roleWord(e.role)} <span className="mono">{e.address}</span>
-                  {e.inUse && <span className="tag">{t('techInUse')}</span>}
-                  {e.signedOnAt && (
-                    <span className="muted">
-                      {' '}
-                      · {t('techHostSignedOn', { at: f.dateTime(e.signedOnAt) })}
-                    </span>
-                  )}
-                </div>
-              ))}
+              {i.endpoints.map((e) => {
+                // Primary and backup each echoed: the round trip under its own address.
+                const echoed = i.echo?.endpoints.find((x) => x.role === e.role);
+                return (
+                  <div key={`${e.role}-${e.address}`} data-in-use={e.inUse}>
+                    {roleWord(e.role)} <span className="mono">{e.address}</span>
+                    {e.inUse && <span className="tag">{t('techInUse')}</span>}
+                    {e.signedOnAt && (
+                      <span className="muted">
+                        {' '}
+                        · {t('techHostSignedOn', { at: f.dateTime(e.signedOnAt) })}
+                      </span>
+                    )}
+                    {echoed && (
+                      <div
+                        className={echoed.ok ? 'muted' : 'error'}
+                        data-testid={`tech-issuer-echo-${i.issuerId}-${e.role}`}
+                        data-ok={echoed.ok}
+                      >
+                        {echoWords(echoed)}
+                      </div>
+                    )}
+                  </div>
+                );
+              })}
             </td>
             <td className="small" data-testid={`tech-issuer-signon-${i.issuerId}`}>
               {!i.enrols
-                ? t('techSignOnOwn')
+                ? `${t('techSignOnOwn')}${i.lastSignOnAt ? ` · ${f.dateTime(i.lastSignOnAt)}` : ''}`
                 : i.enrolledKeyVersion === null
                   ? t('techNotEnrolled')
                   : `v${i.enrolledKeyVersion}${i.lastSignOnAt ? ` · ${f.dateTime(i.lastSignOnAt)}` : ''}`}
             </td>
             <td>{linkWord(i.link)}</td>
-            <td data-testid={`tech-issuer-echo-${i.issuerId}`}>
-              {!i.echo
-                ? '—'
-                : i.echo.endpoints.length < 2
-                  ? echoWords(i.echo)
-                  : // Primary and backup each echoed: one line each, the one in use marked.
-                    i.echo.endpoints.map((e) => (
-                      <div
-                        key={e.role}
-                        data-testid={`tech-issuer-echo-${i.issuerId}-${e.role}`}
-                        data-ok={e.ok}
-                      >
-                        {roleWord(e.role)}
-                        {e.inUse && <span className="tag">{t('techInUse')}</span>} {echoWords(e)}
-                      </div>
-                    ))}
-            </td>
+            <td data-testid={`tech-issuer-echo-${i.issuerId}`}>{i.echo ? summary(i.echo) : '—'}</td>
           </tr>
         ))}
       </tbody>
