@@ -12,7 +12,11 @@
  *    (even for the right one) until unlocked at the issuer (`POST /admin/password-unlock/<pan>`).
  *    A right one resets the counter.
  *  - password: set (the card has none: no old block) or change (the old block is checked exactly
- *    like a sale's and counts the same tries). The new block must hold 6 digits.
+ *    like a sale's and counts the same tries). The new block must hold 6 digits. What it replaced
+ *    (the prior hash, or none, and the try counter) is recorded under (terminal, STAN).
+ *  - reverse of a password STAN (the till lost the answer): the prior password and try counter
+ *    are put back, once — only while the hash that STAN set is still the card's (a later change
+ *    stands), and never with fewer wrong tries than the card has now (a reversal gives no try back).
  *
  * The password is stored only as a salted scrypt hash; PIN blocks are opened here with the
  * terminal's PIN key (src/shared/pin-key.ts) and never stored or logged.
@@ -21,6 +25,7 @@ import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { HANDLERS, registerHandler, type HandlerCtx, type MessageHandler } from './handlers';
 import type { Decision, IssuerLedger } from './ledger';
 import { AuthorizeWithPinRequest, PasswordRequest } from '../shared/issuer-password';
+import type { ReverseRequest } from '../shared/issuer-protocol';
 import { openSm4PinBlock, PASSWORD_RE } from '../shared/pin-block';
 import { derivePinKey, sm4PinKey } from '../shared/pin-key';
 import { fromHex, hmacSm3 } from '../shared/crypto';
@@ -189,7 +194,81 @@ function setPassword(ctx: HandlerCtx, m: PasswordRequest): Answer {
   if (next === null || !PASSWORD_RE.test(next))
     return { result: 'declined', code: 'PASSWORD_FORMAT', pan: m.card.pan };
   setCardPassword(ctx.ledger, m.card.pan, next, { now: ctx.now() });
+  // What this STAN replaced, for its reverse: `r` was read before the old password's check reset
+  // the counter, so it is the card as the request found it.
+  ctx.ledger.db
+    .prepare(
+      `INSERT INTO password_ops (terminal_id, stan, pan, prior_salt, prior_hash, prior_wrong_tries, prior_locked, new_hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      m.terminalId,
+      m.stan,
+      m.card.pan,
+      r?.salt ?? null,
+      r?.hash ?? null,
+      r?.wrong_tries ?? 0,
+      r?.locked ?? 0,
+      row(ctx.ledger, m.card.pan)!.hash,
+      ctx.now().toISOString(),
+    );
   return { result: 'approved', pan: m.card.pan };
+}
+
+interface PasswordOpRow {
+  pan: string;
+  prior_salt: string | null;
+  prior_hash: string | null;
+  prior_wrong_tries: number;
+  prior_locked: number;
+  new_hash: string;
+  reversed: number;
+}
+
+/** Puts back what the password STAN replaced (see the header): once, in the reverse's transaction. */
+function undoPasswordOp(ctx: HandlerCtx, terminalId: string, stan: number): void {
+  const db = ctx.ledger.db;
+  const op = db
+    .prepare('SELECT * FROM password_ops WHERE terminal_id = ? AND stan = ? AND reversed = 0')
+    .get(terminalId, stan) as PasswordOpRow | undefined;
+  if (!op) return;
+  db.prepare('UPDATE password_ops SET reversed = 1 WHERE terminal_id = ? AND stan = ?').run(terminalId, stan);
+  const now = row(ctx.ledger, op.pan);
+  if (!now || now.hash !== op.new_hash) return; // changed again since: the later change stands
+  if (op.prior_hash === null || op.prior_salt === null) {
+    db.prepare('DELETE FROM card_passwords WHERE pan = ?').run(op.pan);
+    return;
+  }
+  const tries = Math.max(op.prior_wrong_tries, now.wrong_tries);
+  db.prepare(
+    'UPDATE card_passwords SET salt = ?, hash = ?, wrong_tries = ?, locked = ?, updated_at = ? WHERE pan = ?',
+  ).run(
+    op.prior_salt,
+    op.prior_hash,
+    tries,
+    op.prior_locked === 1 || now.locked === 1 || tries >= MAX_WRONG_TRIES ? 1 : 0,
+    ctx.now().toISOString(),
+    op.pan,
+  );
+}
+
+/**
+ * Reverse: the base (the money kinds' reverse) answers and marks the original reversed; for an
+ * approved password STAN reversed by this message, its password is then put back.
+ */
+function reversePassword(base: MessageHandler<unknown>): MessageHandler<unknown> {
+  return {
+    ...base,
+    handle(ctx, msg) {
+      const m = msg as ReverseRequest;
+      const orig = ctx.ledger.request(m.terminalId, m.origStan);
+      const live = orig?.type === 'password' && orig.result === 'approved' && !orig.reversed;
+      const d = base.handle(ctx, msg);
+      if (live && ctx.ledger.request(m.terminalId, m.origStan)?.reversed)
+        undoPasswordOp(ctx, m.terminalId, m.origStan);
+      return d;
+    },
+  };
 }
 
 if (HANDLERS.authorize) registerHandler('authorize', withPassword(HANDLERS.authorize));
@@ -198,3 +277,4 @@ registerHandler('password', {
   idempotent: true,
   handle: setPassword as never,
 });
+if (HANDLERS.reverse) registerHandler('reverse', reversePassword(HANDLERS.reverse));

@@ -117,6 +117,7 @@ export const ErrorCode = z.enum([
   'PASSWORD_LOCKED',
   'PASSWORD_MISMATCH',
   'PASSWORD_FORMAT',
+  'PASSWORD_CANCELED',
   'PIN_KEY_MISSING',
   // PBOC e-purse on the chip (src/main/terminal/chip-purchase.ts, issue 14)
   'CHIP_TORN',
@@ -365,6 +366,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     en: 'The two new passwords differ: set it again',
   },
   PASSWORD_FORMAT: { zh: '卡密码须为6位数字', en: 'A card password is 6 digits' },
+  PASSWORD_CANCELED: {
+    zh: '持卡人未输入卡密码，交易未完成',
+    en: 'The cardholder did not give the card password: the sale was not made',
+  },
   PIN_KEY_MISSING: {
     zh: '本机尚未从发卡方取得密码密钥，暂不能使用卡密码：请联系技术员',
     en: 'This till has no PIN key from the issuer yet, so card passwords cannot be used: call the technician',

@@ -185,6 +185,12 @@ export interface TxnKindDecl {
    * record (src/main/terminal/chip-purchase.ts), and the issuer clears it later from its TAC.
    */
   readonly executesOn: 'issuer' | 'chip';
+  /**
+   * The kind moves no money but changes something at the issuer a lost answer leaves in doubt
+   * (the card's password): its unknown outcome is reversed like a money kind's, and the issuer's
+   * reverse puts that state back (src/issuer-sim/handlers-password.ts). Absent: nothing to undo.
+   */
+  readonly changesIssuerState?: boolean;
 }
 
 export interface TxnKind<K extends string = string> extends TxnKindDecl {
@@ -356,14 +362,17 @@ export const TXN_KIND_DECLS = {
   // Cardholder password set/change (issue 12, 密码支付): no money, but its own STAN, journaled and
   // signed like an inquiry — who changed a card's password, when, and the issuer's answer.
   // The PIN blocks are never in the row, the sealed command or the journal (runner.ts `pinBlocks`).
-  // Not reversed: nothing moved; after a lost answer the cardholder sets it again (the old
-  // password is then whichever the issuer holds). QR byte 20: far from the card-life kinds' bytes.
+  // No money moves, but a lost answer leaves the card's password in doubt (old or new?): it is
+  // reversed like every other kind, and the issuer's reverse puts the previous password and try
+  // counter back — the reversal names only the STAN, the issuer keeps what it replaced. The
+  // cashier is told the change did not take. QR byte 20: far from the card-life kinds' bytes.
   password: {
     wire: 'password',
     wireAliases: [],
     card: 'none',
     drawer: { amount: 'none', otherTender: 'none' },
-    reversedBy: null,
+    reversedBy: 'reversal',
+    changesIssuerState: true,
     offline: false,
     override: null,
     totals: null,
@@ -503,8 +512,8 @@ export function defineKinds<K extends string>(
       if (r.reversedBy !== null || r.card !== 'undo')
         throw new Error(`defineKinds: ${k.reversedBy} must be an undo kind that is not itself reversed`);
     }
-    if (k.card === 'none' && k.drawer.amount === 'none' && k.reversedBy !== null)
-      throw new Error(`defineKinds: ${k.type} moves no money but has a reversal`);
+    if (k.card === 'none' && k.drawer.amount === 'none' && k.reversedBy !== null && !k.changesIssuerState)
+      throw new Error(`defineKinds: ${k.type} moves no money and changes no issuer state but has a reversal`);
     if (k.totals !== null && !Object.hasOwn(buckets.totals, k.totals))
       throw new Error(`defineKinds: ${k.type} counts in undeclared X/Z line ${k.totals}`);
     if (k.settlement !== null && !buckets.settlement.includes(k.settlement))

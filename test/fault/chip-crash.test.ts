@@ -9,45 +9,32 @@
  * and the issuer's clearing accepts every TAC with a gap-free sequence.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
-import { build } from 'esbuild';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
+import type { IssuerSim } from '../../src/issuer-sim/server';
 import { openTerminalDb } from '../../src/main/store/terminal-db';
 import { enrolCore, newKeyHex } from './core';
 import { TxnStore } from '../../src/main/terminal/txn-store';
 import { chipClearingItems } from '../../src/main/terminal/chip-clearing';
 import { clearChip } from '../../src/issuer-sim/handlers-epurse';
 import { fromHex } from '../../src/shared/crypto';
+import { bundleChild, faultDir, runChild, startFaultSim } from './harness';
 
 const ROUNDS = Number(process.env.CHIP_CRASH_ROUNDS ?? 12);
-const BUNDLE = path.resolve(`node_modules/.cache/cardtill-fault/chip-child-${process.pid}.mjs`);
 const PAN = '8888020000000010';
 const START_FEN = 1_000_000;
 const KILLS = ['debit-before', 'debit-after', 'mac2-after', 'none'] as const;
 
+let bundle: string | undefined;
 let dir: string;
 let sim: IssuerSim;
 let base: Record<string, unknown>;
 const keys = newKeyHex();
 
 beforeAll(async () => {
-  await build({
-    entryPoints: ['test/fault/chip-child.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    external: ['better-sqlite3', 'serialport', '@serialport/*', 'nfc-pcsc', 'pdfkit', 'node-hid'],
-    outfile: BUNDLE,
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardtill-chipcrash-'));
-  sim = await startIssuerSim({ dataDir: path.join(dir, 'issuer'), enrolToken: 'demo-enrol-token' });
+  bundle = await bundleChild('test/fault/chip-child.ts', 'chip-child', ['node-hid']);
+  dir = faultDir('cardtill-chipcrash-');
+  sim = await startFaultSim(dir);
   await enrolCore({ issuerUrl: sim.url, terminalId: 'TCHIP001', ...keys });
   fs.writeFileSync(
     path.join(dir, 'card.json'),
@@ -68,37 +55,25 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  fs.rmSync(BUNDLE, { force: true });
+  if (bundle) fs.rmSync(bundle, { force: true });
   await sim?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function runChild(
-  mode: 'pay' | 'resolve',
-  killAt: (typeof KILLS)[number],
-  amountFen: number,
-): Promise<{ code: number | null; signal: string | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BUNDLE], {
-      env: { ...process.env, CHIP_CHILD: JSON.stringify({ ...base, mode, killAt, amountFen }) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
-  });
-}
+/** One life of the chip child (chip-child.ts): it kills itself at `killAt`, or exits when done. */
+const life = (mode: 'pay' | 'resolve', killAt: (typeof KILLS)[number], amountFen: number) =>
+  runChild(bundle!, { CHIP_CHILD: JSON.stringify({ ...base, mode, killAt, amountFen }) });
 
 describe('chip purchases under kill -9 (grey record ↔ DEBIT answer)', () => {
   it(`${ROUNDS} rounds, each killed at a tearing moment and restarted: the card, the rows and the issuer agree`, async () => {
     const killed: string[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const killAt = KILLS[i % KILLS.length]!;
-      const pay = await runChild('pay', killAt, 100 + i);
+      const pay = await life('pay', killAt, 100 + i);
       if (killAt === 'none') expect(pay, pay.stderr).toMatchObject({ code: 0 });
       else expect(pay.signal, pay.stderr).toBe('SIGKILL');
       killed.push(killAt);
-      const res = await runChild('resolve', 'none', 0);
+      const res = await life('resolve', 'none', 0);
       expect(res, res.stderr).toMatchObject({ code: 0 });
     }
     const card = JSON.parse(fs.readFileSync(path.join(dir, 'card.json'), 'utf8')) as {

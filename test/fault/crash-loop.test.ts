@@ -7,21 +7,28 @@
  * exactly (test/fault/reconcile.ts).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
-import { build } from 'esbuild';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
+import type { IssuerSim } from '../../src/issuer-sim/server';
 import { openTerminalDb } from '../../src/main/store/terminal-db';
 import { enrolCore, newKeyHex, keysFromHex } from './core';
 import { reconcile } from './reconcile';
 import { luhnCheckDigit } from '../../src/shared/card';
+import {
+  WIDE_OFFLINE_LIMITS,
+  bundleChild,
+  crashChildRun,
+  faultDir,
+  readReported,
+  saleDeclineCodes,
+  seedActiveCards,
+  seededRandom,
+  startFaultSim,
+  unjournaled,
+  type ReportedApproval,
+} from './harness';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 200);
-// Inside node_modules (so the external native packages resolve) and per run: helpers sharing one
-// node_modules must not overwrite each other's bundle.
-const BUNDLE = path.resolve(`node_modules/.cache/cardtill-fault/crash-child-${process.pid}.mjs`);
 const PANS = ['8888010000001015', '8888010000001023', '8888010000001031', '8888010000001049'];
 const START_FEN = 1_000_000_000;
 /**
@@ -33,29 +40,17 @@ const SHELF = Array.from({ length: 300 }, (_, i) => {
   return body + String(luhnCheckDigit(body));
 });
 
+let bundle: string | undefined;
 let dir: string;
 let sim: IssuerSim;
 let base: Record<string, unknown>;
 const keys = newKeyHex();
 
 beforeAll(async () => {
-  await build({
-    entryPoints: ['test/fault/crash-child.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    // Native packages stay outside the bundle; the child never opens a device (it has none).
-    external: ['better-sqlite3', 'serialport', '@serialport/*', 'nfc-pcsc', 'pdfkit'],
-    outfile: BUNDLE,
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardtill-crash-'));
-  sim = await startIssuerSim({ dataDir: path.join(dir, 'issuer'), enrolToken: 'demo-enrol-token' });
-  for (const pan of PANS)
-    sim.ledger.upsertCard({ pan, status: 'active', balanceFen: START_FEN, expiry: '3012' });
+  bundle = await bundleChild('test/fault/crash-child.ts', 'crash-child');
+  dir = faultDir('cardtill-crash-');
+  sim = await startFaultSim(dir);
+  seedActiveCards(sim, PANS, START_FEN);
   for (const pan of SHELF)
     // Anonymous: a registered card is sold only with its buyer's ID (the card-life rules).
     sim.ledger.upsertCard({ pan, status: 'not_activated', balanceFen: 0, expiry: '3012', registered: false });
@@ -72,50 +67,17 @@ beforeAll(async () => {
     pans: PANS,
     shelf: SHELF,
     // Limits wide enough that the workload keeps approving offline for the whole run.
-    offline: {
-      totalLimitFen: 1_000_000_000,
-      perCardDailyCount: 1_000_000,
-      perCardDailyFen: 1_000_000_000,
-      velocityCount: 1_000_000,
-      batchSize: 20,
-    },
+    offline: { ...WIDE_OFFLINE_LIMITS, batchSize: 20 },
   };
 });
 
 afterAll(async () => {
-  fs.rmSync(BUNDLE, { force: true });
+  if (bundle) fs.rmSync(bundle, { force: true });
   await sim?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-let seed = 0x5eed;
-const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-
-/** Runs the child; kills it `killAfterMs` after it said ready (or after spawn when `early`). */
-function runChild(
-  mode: 'work' | 'drain',
-  childSeed: number,
-  kill?: { afterMs: number; early: boolean },
-): Promise<{ code: number | null; signal: string | null; stderr: string; ready: boolean }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BUNDLE], {
-      env: { ...process.env, CRASH_CHILD: JSON.stringify({ ...base, mode, seed: childSeed }) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let ready = false;
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const arm = () => kill && setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
-    child.stdout.on('data', (d: Buffer) => {
-      if (!ready && d.toString().includes('ready')) {
-        ready = true;
-        if (kill && !kill.early) arm();
-      }
-    });
-    if (kill?.early) arm();
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr, ready }));
-  });
-}
+const rnd = seededRandom(0x5eed);
 
 describe('crash loop: kill -9 during online and offline sales, voids, card sales, top-ups and forwarding', () => {
   it(
@@ -125,91 +87,25 @@ describe('crash loop: kill -9 during online and offline sales, voids, card sales
     { timeout: 1_200_000 },
     async () => {
       const startedAt = Date.now();
-      // One life without a kill first: it warms the issuer's tables (its first answers are slow).
-      const warm = await runChild('drain', 424242);
-      expect(warm.code, warm.stderr).toBe(0);
-      let killed = 0;
-      let killedBeforeReady = 0;
-      for (let i = 0; i < KILLS; i++) {
-        const early = rnd() < 0.1;
-        const r = await runChild('work', i + 1, {
-          afterMs: process.env.CRASH_LIFE
-            ? Number(process.env.CRASH_LIFE)
-            : early
-              ? Math.floor(rnd() * 500)
-              : // Every (KILLS/3)th life lasts 2 s (4 lives of 200, ~2 % more time): a card sale builds its signed
-                // receipt before the cashier sees it, longer than most 10–310 ms lives last, so
-                // these make sure card sales and top-ups are REPORTED, not only journaled.
-                i % Math.max(1, Math.floor(KILLS / 3)) === 1
-                ? 2000
-                : 10 + Math.floor(rnd() * 300),
-          early,
-        });
-        // The child never stops by itself: anything but our SIGKILL is a crash of the code under test.
-        if (process.env.CRASH_DEBUG) console.log(r.stderr);
-        expect(r.signal, r.stderr).toBe('SIGKILL');
-        killed++;
-        if (!r.ready) killedBeforeReady++;
-      }
-      const done = await runChild('drain', 999_999);
-      expect(done.code, done.stderr).toBe(0);
+      const { killed, killedBeforeReady } = await crashChildRun({
+        bundle: bundle!,
+        base,
+        kills: KILLS,
+        rnd,
+        // Every (KILLS/3)th life lasts 2 s (4 lives of 200, ~2 % more time): a card sale builds its
+        // signed receipt before the cashier sees it, longer than most 10–310 ms lives last, so
+        // these make sure card sales and top-ups are REPORTED, not only journaled.
+        longLife: (i) => i % Math.max(1, Math.floor(KILLS / 3)) === 1,
+      });
 
-      const reported = fs.existsSync(base.reportFile as string)
-        ? fs
-            .readFileSync(base.reportFile as string, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map(
-              (l) =>
-                JSON.parse(l) as {
-                  stan: number;
-                  type: 'sale' | 'void' | 'activate' | 'topup';
-                  offline: boolean;
-                  amountFen: number;
-                  otherTenderFen?: number;
-                },
-            )
-        : [];
+      const reported = readReported<ReportedApproval & { type: 'sale' | 'void' | 'activate' | 'topup' }>(
+        base.reportFile as string,
+      );
       const db = openTerminalDb(base.dataDir as string);
       try {
-        const journaled = new Map(
-          (
-            db
-              .prepare("SELECT body FROM journal WHERE type IN ('sale','void','activate','topup')")
-              .all() as Array<{
-              body: string;
-            }>
-          ).map((r) => {
-            const b = JSON.parse(r.body) as {
-              stan: number;
-              type: string;
-              status: string;
-              offline: boolean;
-              amountFen: number;
-              otherTenderFen: number;
-            };
-            return [b.stan, b];
-          }),
-        );
-        const missing = reported.filter((p) => {
-          const j = journaled.get(p.stan);
-          return (
-            !j ||
-            j.type !== p.type ||
-            j.status !== 'approved' ||
-            j.offline !== p.offline ||
-            j.amountFen !== p.amountFen ||
-            (p.otherTenderFen !== undefined && j.otherTenderFen !== p.otherTenderFen)
-          );
-        });
+        const missing = unjournaled(db, reported, ['sale', 'void', 'activate', 'topup']);
         expect(missing).toEqual([]);
-        const codes: Record<string, number> = {};
-        for (const r of db
-          .prepare(
-            "SELECT decline_code AS c, COUNT(*) AS n FROM txns WHERE type = 'sale' AND status = 'declined' GROUP BY c",
-          )
-          .all() as Array<{ c: string; n: number }>)
-          codes[r.c] = r.n;
+        const codes = saleDeclineCodes(db);
         const rep = reconcile(
           db,
           sim.ledger,

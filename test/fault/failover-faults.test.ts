@@ -10,75 +10,63 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startIssuerSim, type IssuerSim, type IssuerSimFace } from '../../src/issuer-sim/server';
-import { bootCore, enrolCore, newKeyHex, keysFromHex, type Core } from './core';
+import type { IssuerSim, IssuerSimFace } from '../../src/issuer-sim/server';
 import { LinkFaultProxy, NO_FAULTS, type FaultMix } from './link-proxy';
 import { reconcile } from './reconcile';
+import {
+  STORM as LINK_STORM,
+  WIDE_OFFLINE_LIMITS,
+  bootFaultTerminals,
+  closeTerminals,
+  faultDir,
+  reconcileTerminals,
+  seedActiveCards,
+  seeEveryCard,
+  seededRandom,
+  sellRandom,
+  settleTerminals,
+  startFaultSim,
+  until,
+  type FaultTerminal,
+} from './harness';
 
 const TOTAL = Number(process.env.FAILOVER_FAULT_TXNS ?? 600);
 const TERMINALS = 2;
 const PANS = Array.from({ length: 24 }, (_, i) => `88880100000030${String(i).padStart(2, '0')}`);
-const STORM: FaultMix = {
-  drop: 0.02,
-  resetMidResponse: 0.03,
-  blackhole: 0.006,
-  latency: 0.2,
-  latencyMs: [1, 30],
-};
+const STORM: FaultMix = { ...LINK_STORM, resetMidResponse: 0.03, latencyMs: [1, 30] };
 
 let dir: string;
 let sim: IssuerSim;
 let backupFace: IssuerSimFace;
 let primary: LinkFaultProxy;
 let backup: LinkFaultProxy;
-const terms: Array<{ id: string; keys: ReturnType<typeof newKeyHex>; core: Core }> = [];
-let seed = 0xfa11;
-const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+const terms: FaultTerminal[] = [];
+const rnd = seededRandom(0xfa11);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardtill-failover-'));
-  sim = await startIssuerSim({ dataDir: path.join(dir, 'issuer'), enrolToken: 'demo-enrol-token' });
-  sim.ledger.db.pragma('synchronous = NORMAL'); // about the link, not power loss (as link-faults)
+  dir = faultDir('cardtill-failover-');
+  sim = await startFaultSim(dir, { linkOnly: true }); // about the link, not power loss (as link-faults)
   backupFace = await sim.addFace();
-  for (const pan of PANS)
-    sim.ledger.upsertCard({ pan, status: 'active', balanceFen: 1_000_000_000, expiry: '3012' });
+  seedActiveCards(sim, PANS);
   primary = new LinkFaultProxy(sim.port, rnd);
   backup = new LinkFaultProxy(backupFace.port, rnd);
   await primary.start();
   await backup.start();
-  for (let i = 0; i < TERMINALS; i++) {
-    const id = `TFOVR0${i}`;
-    const keys = newKeyHex();
-    await enrolCore({ issuerUrl: sim.url, terminalId: id, ...keys });
-    const core = await bootCore({
-      dataDir: path.join(dir, id),
-      terminalId: id,
+  await bootFaultTerminals(terms, {
+    count: TERMINALS,
+    idPrefix: 'TFOVR0',
+    dir,
+    sim,
+    spec: {
       issuerUrl: primary.url,
       issuerBackupUrl: backup.url,
-      issuerPublicKeyHex: sim.publicKeyHex,
-      ...keys,
-      crypto: 'production',
-      timeoutMs: 300,
-      attempts: 2,
-      offline: {
-        totalLimitFen: 1_000_000_000,
-        perCardDailyCount: 1_000_000,
-        perCardDailyFen: 1_000_000_000,
-        velocityCount: 1_000_000,
-        batchSize: 25,
-        probeMinMs: 20,
-        probeMaxMs: 200,
-      },
-    });
-    core.db.pragma('synchronous = NORMAL');
-    terms.push({ id, keys, core });
-  }
+      offline: { ...WIDE_OFFLINE_LIMITS, batchSize: 25, probeMinMs: 20, probeMaxMs: 200 },
+    },
+  });
 }, 60_000);
 
 afterAll(async () => {
-  for (const t of terms) await t.core.close();
+  await closeTerminals(terms);
   await primary?.close();
   await backup?.close();
   await sim?.close();
@@ -90,12 +78,12 @@ describe('failover under link faults', () => {
     `${TOTAL} sales through storms and outages of the primary, the backup and both reconcile exactly`,
     { timeout: 600_000 },
     async () => {
-      let started = 0;
+      const run = { started: 0, total: TOTAL };
       const final = { approved: 0, offline: 0, declined: 0, other: 0 };
       const codes: Record<string, number> = {};
-      const at = (from: number) => () => started % 250 >= from || started >= TOTAL;
+      const at = (from: number) => () => run.started % 250 >= from || run.started >= TOTAL;
       const phase = async () => {
-        while (started < TOTAL) {
+        while (run.started < TOTAL) {
           primary.mix = backup.mix = STORM;
           await until(at(60));
           await primary.setDown(true); // the backup takes new requests
@@ -105,27 +93,24 @@ describe('failover under link faults', () => {
           await primary.setDown(false); // the primary back, the backup gone
           await until(at(200));
           await backup.setDown(false); // both up
-          await until(() => started % 250 < 60 || started >= TOTAL);
+          await until(() => run.started % 250 < 60 || run.started >= TOTAL);
         }
       };
-      const worker = async (t: (typeof terms)[number]) => {
-        for (const pan of PANS)
-          await t.core.terminal.inquiry({
-            cardToken: t.core.terminal.present({ pan, entryMode: 'swipe' }).cardToken,
-          });
-        while (started < TOTAL) {
-          started++;
-          const pan = PANS[Math.floor(rnd() * PANS.length)];
-          const token = t.core.terminal.present({ pan, entryMode: 'swipe', expiry: '3012' }).cardToken;
-          const r = await t.core.terminal.sale({ cardToken: token, amountFen: 1 + Math.floor(rnd() * 5000) });
-          if (r.status === 'approved') final[r.offline ? 'offline' : 'approved']++;
-          else if (r.status === 'declined') {
-            final.declined++;
-            codes[r.declineCode ?? '?'] = (codes[r.declineCode ?? '?'] ?? 0) + 1;
-          } else final.other++;
-          if (rnd() < 0.05) void t.core.forwarder.tick();
-          if (rnd() < 0.05) await t.core.jobs.drain('reversal');
-        }
+      const worker = async (t: FaultTerminal) => {
+        await seeEveryCard(t.core, PANS);
+        await sellRandom(t, run, {
+          pans: PANS,
+          rnd,
+          tickRate: 0.05,
+          drainRate: 0.05,
+          onAnswer: (r) => {
+            if (r.status === 'approved') final[r.offline ? 'offline' : 'approved']++;
+            else if (r.status === 'declined') {
+              final.declined++;
+              codes[r.declineCode ?? '?'] = (codes[r.declineCode ?? '?'] ?? 0) + 1;
+            } else final.other++;
+          },
+        });
       };
       await Promise.all([phase(), ...terms.map(worker)]);
       expect(final.other).toBe(0);
@@ -134,26 +119,12 @@ describe('failover under link faults', () => {
       primary.mix = backup.mix = NO_FAULTS;
       await primary.setDown(false);
       await backup.setDown(false);
-      for (const t of terms) {
-        for (let i = 0; i < 100; i++) {
-          const left = await t.core.jobs.drain('reversal');
-          await t.core.forwarder.forwardNow();
-          if (left === 0 && t.core.offline.openCount() === 0) break;
-        }
-      }
-      const reports = terms.map((t) => ({
-        id: t.id,
-        ...reconcile(
-          t.core.db,
-          sim.ledger,
-          t.id,
-          keysFromHex(t.keys.privateKeyHex, t.keys.dataKeyHex, 'production'),
-        ),
-      }));
+      await settleTerminals(terms, { forward: true });
+      const reports = reconcileTerminals(terms, (db, id, keys) => reconcile(db, sim.ledger, id, keys));
       for (const r of reports) expect(r.problems, r.id).toEqual([]);
       const sum = (k: 'approvals' | 'offlineApprovals' | 'reversalsSent') =>
         reports.reduce((a, r) => a + r[k], 0);
-      const byEndpoint = (t: (typeof terms)[number]) =>
+      const byEndpoint = (t: FaultTerminal) =>
         t.core.db
           .prepare(
             "SELECT endpoint, COUNT(*) AS n FROM txns WHERE type = 'sale' AND status = 'approved' AND offline = 0 GROUP BY endpoint ORDER BY endpoint",
@@ -187,15 +158,3 @@ describe('failover under link faults', () => {
     },
   );
 });
-
-/** Resolves once the condition holds (the phase follows the sales' progress, not the clock). */
-function until(cond: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setInterval(() => {
-      if (cond()) {
-        clearInterval(t);
-        resolve();
-      }
-    }, 5);
-  });
-}

@@ -8,88 +8,76 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
-import { startIso8583Sim, type Iso8583Sim } from '../../src/issuer-sim/iso8583/server';
-import { KEYSETS } from '../../src/main/issuer/iso8583/keysets';
+import type { IssuerSim } from '../../src/issuer-sim/server';
+import type { Iso8583Sim } from '../../src/issuer-sim/iso8583/server';
 import { storeTmk } from '../../src/main/issuer/iso8583/tmk';
-import { fromHex, toHex } from '../../src/shared/crypto';
-import { bootCore, enrolCore, newKeyHex, keysFromHex, type Core } from './core';
-import { LinkFaultProxy, NO_FAULTS, type FaultMix } from './link-proxy';
+import { fromHex } from '../../src/shared/crypto';
+import { LinkFaultProxy, NO_FAULTS } from './link-proxy';
 import { reconcileIso } from './reconcile-iso';
+import {
+  ISO_KEYSET,
+  STORM,
+  TMK_HEX,
+  bootFaultTerminals,
+  closeTerminals,
+  cupEntry,
+  faultDir,
+  reconcileTerminals,
+  seedActiveCards,
+  seededRandom,
+  sellRandom,
+  settleTerminals,
+  startFaultSim,
+  startIsoFace,
+  until,
+  type FaultTerminal,
+} from './harness';
 
 const TOTAL = Number(process.env.ISO_LINK_FAULT_TXNS ?? 2000);
 const TERMINALS = 4;
 const PANS = Array.from({ length: 8 }, (_, i) => `88880200000030${String(i).padStart(2, '0')}`);
-const TMK_HEX = '00112233445566778899AABBCCDDEEFF';
-const KS = KEYSETS['3des'];
-const STORM: FaultMix = {
-  drop: 0.02,
-  resetMidResponse: 0.02,
-  blackhole: 0.006,
-  latency: 0.2,
-  latencyMs: [1, 40],
-};
 
 let dir: string;
 let sim: IssuerSim;
 let iso: Iso8583Sim;
 let proxy: LinkFaultProxy;
-const terms: Array<{ id: string; keys: ReturnType<typeof newKeyHex>; core: Core }> = [];
-let seed = 0x1508;
-const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+const terms: FaultTerminal[] = [];
+const rnd = seededRandom(0x1508);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardtill-isofault-'));
-  sim = await startIssuerSim({ dataDir: path.join(dir, 'issuer'), enrolToken: 'demo-enrol-token' });
-  sim.ledger.db.pragma('synchronous = NORMAL'); // the link is under test, not power loss
-  for (const pan of PANS)
-    sim.ledger.upsertCard({ pan, status: 'active', balanceFen: 1_000_000_000, expiry: '3012' });
-  iso = await startIso8583Sim({ ledger: sim.ledger, keySet: KS, tmk: fromHex(TMK_HEX.toLowerCase()) });
+  dir = faultDir('cardtill-isofault-');
+  sim = await startFaultSim(dir, { linkOnly: true }); // the link is under test, not power loss
+  seedActiveCards(sim, PANS);
+  const face = await startIsoFace(sim);
+  iso = face.iso;
   proxy = new LinkFaultProxy(iso.port, rnd);
   await proxy.start();
-  const check = toHex(KS.pikCheck(fromHex(TMK_HEX.toLowerCase()))).toUpperCase();
-  for (let i = 0; i < TERMINALS; i++) {
-    const id = `TISOF0${i}`;
-    const keys = newKeyHex();
-    const dataDir = path.join(dir, id);
+  await bootFaultTerminals(terms, {
+    count: TERMINALS,
+    idPrefix: 'TISOF0',
+    dir,
+    sim,
     // The JSON home issuer enrols the terminal (receipt key); sales go to the ISO entry.
-    await enrolCore({ issuerUrl: sim.url, terminalId: id, ...keys });
-    storeTmk(dataDir, fromHex(keys.dataKeyHex), 'cup', KS, TMK_HEX, check);
-    const core = await bootCore({
-      dataDir,
-      terminalId: id,
+    prepare: (dataDir, keys) =>
+      storeTmk(dataDir, fromHex(keys.dataKeyHex), 'cup', ISO_KEYSET, TMK_HEX, face.check),
+    spec: {
       issuerUrl: sim.url,
-      issuerPublicKeyHex: sim.publicKeyHex,
-      ...keys,
-      crypto: 'production',
-      timeoutMs: 300,
-      attempts: 2,
       moreIssuers: [
-        {
-          id: 'cup',
+        cupEntry(proxy.port, face.check, {
           name: 'CUP host behind the faulty proxy',
-          protocol: 'iso8583-cup',
-          url: `tcp://127.0.0.1:${proxy.port}`,
-          iso8583: { keySet: '3des', tmkCheck: check },
-          attempts: 2,
           timeoutMs: 300,
-          cardRanges: ['888802'],
           // This test proves the online path (0200 / 0400 until answered); offline approval over
           // ISO (0220 advices) is test/integration/iso8583-forward.test.ts. A floor of 0 makes
           // every offline decision a decline, so each sale here ends online-approved or declined.
           offline: { floorLimitFen: 0 },
-        },
+        }),
       ],
-    });
-    core.db.pragma('synchronous = NORMAL');
-    terms.push({ id, keys, core });
-  }
+    },
+  });
 }, 60_000);
 
 afterAll(async () => {
-  for (const t of terms) await t.core.close();
+  await closeTerminals(terms);
   await proxy?.close();
   await iso?.close();
   await sim?.close();
@@ -101,31 +89,30 @@ describe('link faults between terminal and an ISO 8583 issuer', () => {
     `${TOTAL} ISO sales through latency, drops, resets, blackholes and outages reconcile exactly`,
     { timeout: 600_000 },
     async () => {
-      let started = 0;
+      const run = { started: 0, total: TOTAL };
       const final = { approved: 0, declined: 0, other: 0 };
       const phase = async () => {
         for (;;) {
-          if (started >= TOTAL) return;
+          if (run.started >= TOTAL) return;
           proxy.mix = STORM;
-          await until(() => started % 500 > 420 || started >= TOTAL);
-          if (started >= TOTAL) return;
+          await until(() => run.started % 500 > 420 || run.started >= TOTAL);
+          if (run.started >= TOTAL) return;
           await proxy.setDown(true);
-          await until(() => started % 500 < 40 || started >= TOTAL);
+          await until(() => run.started % 500 < 40 || run.started >= TOTAL);
           await proxy.setDown(false);
         }
       };
-      const worker = async (t: (typeof terms)[number]) => {
-        while (started < TOTAL) {
-          started++;
-          const pan = PANS[Math.floor(rnd() * PANS.length)];
-          const token = t.core.terminal.present({ pan, entryMode: 'swipe', expiry: '3012' }).cardToken;
-          const r = await t.core.terminal.sale({ cardToken: token, amountFen: 1 + Math.floor(rnd() * 5000) });
-          if (r.status === 'approved' && !r.offline) final.approved++;
-          else if (r.status === 'declined') final.declined++;
-          else final.other++;
-          if (rnd() < 0.03) await t.core.jobs.drain('reversal');
-        }
-      };
+      const worker = (t: FaultTerminal) =>
+        sellRandom(t, run, {
+          pans: PANS,
+          rnd,
+          drainRate: 0.03,
+          onAnswer: (r) => {
+            if (r.status === 'approved' && !r.offline) final.approved++;
+            else if (r.status === 'declined') final.declined++;
+            else final.other++;
+          },
+        });
       await Promise.all([phase(), ...terms.map(worker)]);
       expect(final.other).toBe(0); // every sale final, none offline (the ISO entry's floor is 0)
       expect(final.approved + final.declined).toBe(TOTAL);
@@ -133,17 +120,8 @@ describe('link faults between terminal and an ISO 8583 issuer', () => {
       // The link comes back for good: every terminal's 0400s go until answered.
       proxy.mix = NO_FAULTS;
       await proxy.setDown(false);
-      for (const t of terms)
-        for (let i = 0; i < 100; i++) if ((await t.core.jobs.drain('reversal')) === 0) break;
-      const reports = terms.map((t) => ({
-        id: t.id,
-        ...reconcileIso(
-          t.core.db,
-          sim.ledger,
-          t.id,
-          keysFromHex(t.keys.privateKeyHex, t.keys.dataKeyHex, 'production'),
-        ),
-      }));
+      await settleTerminals(terms, { forward: false });
+      const reports = reconcileTerminals(terms, (db, id, keys) => reconcileIso(db, sim.ledger, id, keys));
       for (const r of reports) expect(r.problems, r.id).toEqual([]);
       const sum = (k: 'approvals' | 'declined' | 'reversalsSent') => reports.reduce((a, r) => a + r[k], 0);
       console.log(
@@ -156,14 +134,3 @@ describe('link faults between terminal and an ISO 8583 issuer', () => {
     },
   );
 });
-
-function until(cond: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setInterval(() => {
-      if (cond()) {
-        clearInterval(t);
-        resolve();
-      }
-    }, 5);
-  });
-}

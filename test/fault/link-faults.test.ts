@@ -7,71 +7,56 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
-import { bootCore, enrolCore, newKeyHex, keysFromHex, type Core } from './core';
-import { LinkFaultProxy, NO_FAULTS, type FaultMix } from './link-proxy';
+import type { IssuerSim } from '../../src/issuer-sim/server';
+import { LinkFaultProxy, NO_FAULTS } from './link-proxy';
 import { reconcile } from './reconcile';
+import {
+  STORM,
+  WIDE_OFFLINE_LIMITS,
+  bootFaultTerminals,
+  closeTerminals,
+  faultDir,
+  reconcileTerminals,
+  seedActiveCards,
+  seeEveryCard,
+  seededRandom,
+  sellRandom,
+  settleTerminals,
+  startFaultSim,
+  until,
+  type FaultTerminal,
+} from './harness';
 
 const TOTAL = Number(process.env.LINK_FAULT_TXNS ?? 5000);
 const TERMINALS = 6;
 const PANS = Array.from({ length: 8 }, (_, i) => `88880100000020${String(i).padStart(2, '0')}`);
-const STORM: FaultMix = {
-  drop: 0.02,
-  resetMidResponse: 0.02,
-  blackhole: 0.006,
-  latency: 0.2,
-  latencyMs: [1, 40],
-};
 
 let dir: string;
 let sim: IssuerSim;
 let proxy: LinkFaultProxy;
-const terms: Array<{ id: string; keys: ReturnType<typeof newKeyHex>; core: Core }> = [];
-let seed = 0xfa17;
-const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+const terms: FaultTerminal[] = [];
+const rnd = seededRandom(0xfa17);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardtill-linkfault-'));
-  sim = await startIssuerSim({ dataDir: path.join(dir, 'issuer'), enrolToken: 'demo-enrol-token' });
-  // This test is about the link, not power loss (the crash loop covers durability): WAL with
-  // synchronous=NORMAL is still atomic and crash-safe for the process, and spares ~20k fsyncs.
-  sim.ledger.db.pragma('synchronous = NORMAL');
-  for (const pan of PANS)
-    sim.ledger.upsertCard({ pan, status: 'active', balanceFen: 1_000_000_000, expiry: '3012' });
+  dir = faultDir('cardtill-linkfault-');
+  sim = await startFaultSim(dir, { linkOnly: true });
+  seedActiveCards(sim, PANS);
   proxy = new LinkFaultProxy(sim.port, rnd);
   await proxy.start();
-  for (let i = 0; i < TERMINALS; i++) {
-    const id = `TLINK0${i}`;
-    const keys = newKeyHex();
-    await enrolCore({ issuerUrl: sim.url, terminalId: id, ...keys });
-    const core = await bootCore({
-      dataDir: path.join(dir, id),
-      terminalId: id,
+  await bootFaultTerminals(terms, {
+    count: TERMINALS,
+    idPrefix: 'TLINK0',
+    dir,
+    sim,
+    spec: {
       issuerUrl: proxy.url,
-      issuerPublicKeyHex: sim.publicKeyHex,
-      ...keys,
-      crypto: 'production',
-      timeoutMs: 300,
-      attempts: 2,
-      offline: {
-        totalLimitFen: 1_000_000_000,
-        perCardDailyCount: 1_000_000,
-        perCardDailyFen: 1_000_000_000,
-        velocityCount: 1_000_000,
-        batchSize: 25,
-        probeMinMs: 20,
-        probeMaxMs: 200,
-      },
-    });
-    core.db.pragma('synchronous = NORMAL');
-    terms.push({ id, keys, core });
-  }
+      offline: { ...WIDE_OFFLINE_LIMITS, batchSize: 25, probeMinMs: 20, probeMaxMs: 200 },
+    },
+  });
 }, 60_000);
 
 afterAll(async () => {
-  for (const t of terms) await t.core.close();
+  await closeTerminals(terms);
   await proxy?.close();
   await sim?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -82,37 +67,34 @@ describe('link faults between terminal and issuer', () => {
     `${TOTAL} sales through latency, drops, resets, blackholes and outages reconcile exactly`,
     { timeout: 600_000 },
     async () => {
-      let started = 0;
+      const run = { started: 0, total: TOTAL };
       const final = { approved: 0, offline: 0, declined: 0, other: 0 };
       // Phases: storms of faults, then an outage (refused: offline approvals), then back.
       const phase = async () => {
         for (;;) {
-          if (started >= TOTAL) return;
+          if (run.started >= TOTAL) return;
           proxy.mix = STORM;
-          await until(() => started % 700 > 550 || started >= TOTAL);
-          if (started >= TOTAL) return;
+          await until(() => run.started % 700 > 550 || run.started >= TOTAL);
+          if (run.started >= TOTAL) return;
           await proxy.setDown(true);
-          await until(() => started % 700 < 100 || started >= TOTAL);
+          await until(() => run.started % 700 < 100 || run.started >= TOTAL);
           await proxy.setDown(false);
         }
       };
-      const worker = async (t: (typeof terms)[number]) => {
+      const worker = async (t: FaultTerminal) => {
         // Each terminal sees every card online once, so it may approve them offline later.
-        for (const pan of PANS)
-          await t.core.terminal.inquiry({
-            cardToken: t.core.terminal.present({ pan, entryMode: 'swipe' }).cardToken,
-          });
-        while (started < TOTAL) {
-          started++;
-          const pan = PANS[Math.floor(rnd() * PANS.length)];
-          const token = t.core.terminal.present({ pan, entryMode: 'swipe', expiry: '3012' }).cardToken;
-          const r = await t.core.terminal.sale({ cardToken: token, amountFen: 1 + Math.floor(rnd() * 5000) });
-          if (r.status === 'approved') final[r.offline ? 'offline' : 'approved']++;
-          else if (r.status === 'declined') final.declined++;
-          else final.other++;
-          if (rnd() < 0.05) void t.core.forwarder.tick();
-          if (rnd() < 0.03) await t.core.jobs.drain('reversal');
-        }
+        await seeEveryCard(t.core, PANS);
+        await sellRandom(t, run, {
+          pans: PANS,
+          rnd,
+          tickRate: 0.05,
+          drainRate: 0.03,
+          onAnswer: (r) => {
+            if (r.status === 'approved') final[r.offline ? 'offline' : 'approved']++;
+            else if (r.status === 'declined') final.declined++;
+            else final.other++;
+          },
+        });
       };
       await Promise.all([phase(), ...terms.map(worker)]);
       expect(final.other).toBe(0); // every sale answered with a final state
@@ -121,22 +103,8 @@ describe('link faults between terminal and issuer', () => {
       // The link comes back for good: every terminal settles what it owes.
       proxy.mix = NO_FAULTS;
       await proxy.setDown(false);
-      for (const t of terms) {
-        for (let i = 0; i < 100; i++) {
-          const left = await t.core.jobs.drain('reversal');
-          await t.core.forwarder.forwardNow();
-          if (left === 0 && t.core.offline.openCount() === 0) break;
-        }
-      }
-      const reports = terms.map((t) => ({
-        id: t.id,
-        ...reconcile(
-          t.core.db,
-          sim.ledger,
-          t.id,
-          keysFromHex(t.keys.privateKeyHex, t.keys.dataKeyHex, 'production'),
-        ),
-      }));
+      await settleTerminals(terms, { forward: true });
+      const reports = reconcileTerminals(terms, (db, id, keys) => reconcile(db, sim.ledger, id, keys));
       for (const r of reports) expect(r.problems, r.id).toEqual([]);
       const sum = (k: 'approvals' | 'offlineApprovals' | 'declined' | 'reversalsSent') =>
         reports.reduce((a, r) => a + r[k], 0);
@@ -151,14 +119,3 @@ describe('link faults between terminal and issuer', () => {
     },
   );
 });
-
-function until(cond: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setInterval(() => {
-      if (cond()) {
-        clearInterval(t);
-        resolve();
-      }
-    }, 5);
-  });
-}

@@ -174,10 +174,136 @@ describe('batch activation (批量售卡)', () => {
       'CARD_BATCH_TOO_LARGE',
     );
     await refused({ cards: [shelf(1)], valueFen: 500_001 }, 'CARD_CAP_EXCEEDED');
-    // The prepaid-card rules for the whole order (a batch takes cash and no buyer's ID): ¥10,000.00
+    // The prepaid-card rules for the whole order (here in cash, no buyer's ID given): ¥10,000.00
     // of anonymous cards at once needs the ID — one fen under passes that rule (and is only short of cash).
     await refused({ cards: [shelf(1), shelf(2)], valueFen: 500_000 }, 'BUYER_ID_REQUIRED');
     await refused({ cards: [shelf(1), shelf(2)], valueFen: 499_999, tenderFen: 1 }, 'TENDER_SHORT');
     expect(activateRows()).toHaveLength(0);
+  });
+});
+
+describe('batch activation with the buyer block and a bank transfer (the rules on the whole order)', () => {
+  const PERSON = { kind: 'person' as const, name: '张三丰', idNumber: '110101199003071234' };
+  const ORG = { kind: 'organisation' as const, name: '某某科技有限公司', idNumber: '91440300MA5ABCDE12' };
+  const buyerRows = (stans: number[]) =>
+    t.app.db
+      .prepare(
+        `SELECT stan, buyer_kind, name_masked, id_masked, id_enc IS NOT NULL AS sealed, paid_by, transfer_ref
+           FROM card_buyers WHERE stan IN (${stans.join(',')}) ORDER BY stan`,
+      )
+      .all() as Array<Record<string, unknown>>;
+
+  it('¥10,000.00 of anonymous cards: refused whole without the ID; with it all 10 sold, each STAN its sealed buyer', async () => {
+    const order = { range: { from: shelf(1), to: shelf(10) }, valueFen: 100_000 };
+    expect((await t.callError('card.batchActivate', order)).code).toBe('BUYER_ID_REQUIRED');
+    expect((await t.callError('card.batchActivate', { ...order, buyer: { kind: 'person' } })).code).toBe(
+      'BUYER_ID_REQUIRED',
+    );
+    expect(activateRows()).toHaveLength(0);
+
+    const r = await t.call('card.batchActivate', { ...order, buyer: PERSON });
+    expect(r).toMatchObject({
+      activatedCount: 10,
+      paidFen: 1_000_000,
+      paidBy: 'cash',
+      giveBackFen: 0,
+      transferRefundFen: 0,
+      buyer: { name: '张**', idNumber: '110***********1234' },
+    });
+    const stans = r.items.map((i) => i.stan!);
+    // Each card's own STAN carries the buyer, sealed (the clear ID nowhere in the row).
+    expect(buyerRows(stans)).toEqual(
+      stans.map((stan) => ({
+        stan,
+        buyer_kind: 'person',
+        name_masked: '张**',
+        id_masked: '110***********1234',
+        sealed: 1,
+        paid_by: 'cash',
+        transfer_ref: null,
+      })),
+    );
+    // The seals open, for a manager's export, to the ID given — bound to each STAN.
+    await t.signIn('2001', '8888');
+    const out = await t.call('card.buyers', { fromStan: stans[0], toStan: stans[9] });
+    await t.signIn();
+    expect(out.rows.map((x) => [x.stan, x.name, x.idNumber, x.paidBy])).toEqual(
+      stans.map((s) => [s, PERSON.name, PERSON.idNumber, 'cash']),
+    );
+    const copy = text(r.receipt.doc);
+    expect(copy).toContain('购卡人 BUYER 张** 110***********1234');
+    expect(copy).toContain('收现金 CASH TAKEN ¥10,000.00');
+    expect(copy).not.toContain(PERSON.idNumber);
+    expect((await xReport()).expectedCashFen).toBe(FLOAT + 1_000_000);
+  });
+
+  it('¥5,000.00 for an organisation: no cash; by bank transfer its reference with every card, the drawer unchanged, the Z right', async () => {
+    // The middle card was sold earlier, alone, for cash: it fails in the batch and is not paid for.
+    const earlier = await t.call('card.activate', { cardToken: await t.card(shelf(3)), valueFen: 5_000 });
+    expect(earlier.result.status).toBe('approved');
+    const order = { range: { from: shelf(1), to: shelf(5) }, valueFen: 100_000, buyer: ORG };
+    expect((await t.callError('card.batchActivate', order)).code).toBe('CASH_NOT_ALLOWED');
+    expect((await t.callError('card.batchActivate', { ...order, tender: 'bank_transfer' })).code).toBe(
+      'TRANSFER_REF_REQUIRED',
+    );
+    expect(activateRows()).toHaveLength(1);
+
+    const r = await t.call('card.batchActivate', {
+      ...order,
+      tender: 'bank_transfer',
+      transferRef: 'CMB20261202-0007',
+      // Cash handed over means nothing for a transfer: nothing goes into or out of the drawer.
+      tenderFen: 900_000,
+    });
+    expect(r.items.map((i) => i.status)).toEqual([
+      'approved',
+      'approved',
+      'declined',
+      'approved',
+      'approved',
+    ]);
+    expect(r).toMatchObject({
+      activatedCount: 4,
+      paidFen: 400_000,
+      requestedFen: 500_000,
+      paidBy: 'bank_transfer',
+      tenderFen: 500_000,
+      changeFen: 0,
+      handBackFen: 0,
+      giveBackFen: 0,
+      transferRefundFen: 100_000,
+      transferRef: 'CMB20261202-0007',
+      buyer: { name: '某*******', idNumber: '914***********DE12' },
+    });
+    const stans = r.items.map((i) => i.stan!);
+    // Recorded as a single sale by transfer records it: no cash in the row, the reference by STAN.
+    expect(
+      activateRows()
+        .filter((x) => stans.includes(x.stan))
+        .map((x) => x.other_tender_fen),
+    ).toEqual([0, 0, 0, 0, 0]);
+    expect(buyerRows(stans).map((b) => [b.buyer_kind, b.paid_by, b.transfer_ref])).toEqual(
+      stans.map(() => ['organisation', 'bank_transfer', 'CMB20261202-0007']),
+    );
+    const copy = text(r.receipt.doc);
+    // Laid out from the rows and their card_buyers records, as a reprint by STAN (card.batchPrint) is.
+    expect(copy).toContain('银行转账 TRANSFER ¥5,000.00');
+    expect(copy).toContain('转账流水 REF CMB20261202-0007');
+    expect(copy).toContain('转账待退 TRANSFER TO REFUND ¥1,000.00');
+    expect(copy).toContain('购卡人 BUYER 某******* 914***********DE12');
+    expect(copy).not.toContain('CASH TAKEN');
+
+    // Z: 5 cards sold (the earlier one's ¥50.00 in cash, the batch's ¥4,000.00 by transfer); the
+    // drawer holds only the cash.
+    await t.signIn('2001', '8888');
+    const z = await t.call('shift.close', { countedFen: FLOAT + 5_000 });
+    expect(z.report.totals.cardsSold).toEqual({ count: 5, amountFen: 405_000, cashFen: 5_000 });
+    expect(z.report.expectedCashFen).toBe(FLOAT + 5_000);
+    expect(z.report.variance).toMatchObject({ status: 'balanced', varianceFen: 0 });
+    const ztext = text(z.doc);
+    expect(ztext).toContain('售卡 CARDS SOLD ×5 ¥4,050.00');
+    expect(ztext).toContain('售卡 CARD SOLD +¥50.00');
+    expect(z.report.settlement).toMatchObject({ status: 'settled' });
+    expect(z.report.settlement!.issuerTotals).toMatchObject({ activateCount: 5, activateFen: 405_000 });
   });
 });

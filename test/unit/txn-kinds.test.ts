@@ -66,6 +66,7 @@ const FIELDS: Record<keyof TxnKindDecl, (v: unknown) => boolean> = {
   paidOnTerminal: (v) => typeof v === 'boolean',
   voidedBy: (v) => v === undefined || TXN_KINDS.get(v as string).override === 'void',
   executesOn: (v) => v === 'issuer' || v === 'chip',
+  changesIssuerState: (v) => v === undefined || v === true,
 };
 
 describe('the kinds table', () => {
@@ -73,8 +74,12 @@ describe('the kinds table', () => {
     expect(TXN_KINDS.list.map((k) => k.type)).toEqual(Object.keys(TXN_KIND_DECLS));
     for (const k of TXN_KINDS.list) {
       for (const [field, ok] of Object.entries(FIELDS)) {
-        // `voidedBy` is the one optional field: most kinds cannot be voided.
-        expect(field in k || field === 'voidedBy', `${k.type}.${field} declared`).toBe(true);
+        // `voidedBy` and `changesIssuerState` are optional: most kinds are neither voided nor
+        // reversed for anything but money.
+        expect(
+          field in k || field === 'voidedBy' || field === 'changesIssuerState',
+          `${k.type}.${field} declared`,
+        ).toBe(true);
         expect(ok((k as unknown as Record<string, unknown>)[field]), `${k.type}.${field} well-formed`).toBe(
           true,
         );
@@ -217,6 +222,19 @@ describe('the kinds table', () => {
     expect(() =>
       defineKinds({ ...base, x: { ...base.inquiry, wire: 'x', qrCode: 77, reversedBy: 'reversal' } }),
     ).toThrow(/moves no money/);
+    // Unless it changes something at the issuer a lost answer leaves in doubt (the card password).
+    expect(() =>
+      defineKinds({
+        ...base,
+        x: { ...base.inquiry, wire: 'x', qrCode: 77, reversedBy: 'reversal', changesIssuerState: true },
+      }),
+    ).not.toThrow();
+  });
+
+  it('a password set/change is reversed when its outcome is unknown (its state at the issuer is in doubt)', () => {
+    expect(TXN_KINDS.get('password')).toMatchObject({ card: 'none', reversedBy: 'reversal' });
+    expect(reverseOnUnknownOutcome('password')).toBe(true);
+    expect(reverseOnUnknownWire('password')).toBe(true);
   });
 
   it('an unknown type is a typed refusal with words in both languages', () => {
@@ -245,13 +263,14 @@ describe('the kinds table', () => {
     expect([undoOf('debit'), undoOf('credit'), undoOf('none')]).toEqual(['credit', 'debit', 'none']);
   });
 
-  it('an unknown outcome is reversed for every money kind (not only sales), never for inquiries or reversals', () => {
+  it('an unknown outcome is reversed for every money kind (not only sales) and a password change, never for inquiries or reversals', () => {
     expect(TXN_TYPES.filter((t) => reverseOnUnknownOutcome(t))).toEqual([
       'sale',
       'void',
       'refund',
       'activate',
       'topup',
+      'password',
       'cashout',
       'replace',
       'void_load',

@@ -15,9 +15,11 @@ import {
   classifyTransportError,
   entryModeForReader,
   errorText,
+  isNotTransacted,
   loadNfcPcsc,
   nfcLogger,
   probePcscd,
+  repowerCard,
   type NfcLike,
   type NfcReaderLike,
 } from './pcsc-stack';
@@ -136,6 +138,7 @@ export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions 
     // An e-purse card handed to a chip purchase is usable only while it stays in the field.
     r.on('card.off', () => {
       if (field?.reader === r) field = undefined;
+      nextCard.delete(r.name); // a card queued behind a read has left again
     });
     r.on('end', () => {
       if (readers.get(r.name) !== r) return;
@@ -185,9 +188,27 @@ export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions 
     return true;
   }
 
+  /**
+   * A card that arrives while the reader's previous card is still being read is read right after
+   * it, not dropped: nfc-pcsc reports each insertion once, so a dropped event is a card the
+   * cashier taps in vain. This was the "first card after a pcscd restart is not reported" fault:
+   * the new PC/SC context first shows the card removed just before pcscd went (pcscd had not
+   * polled its removal yet), its read fails, and the real card came while that read still ran.
+   */
+  const nextCard = new Map<string, Buffer | undefined>();
   function onCard(r: NfcReaderLike, atrBuf: Buffer | undefined): void {
-    if (stopped || reading.has(r.name)) return;
-    const job = readCard(r, atrBuf).finally(() => reading.delete(r.name));
+    if (stopped) return;
+    if (reading.has(r.name)) {
+      nextCard.set(r.name, atrBuf);
+      return;
+    }
+    const job = readCard(r, atrBuf).finally(() => {
+      reading.delete(r.name);
+      if (!nextCard.has(r.name)) return;
+      const atr = nextCard.get(r.name);
+      nextCard.delete(r.name);
+      if (readers.get(r.name) === r) onCard(r, atr);
+    });
     reading.set(r.name, job);
   }
 
@@ -196,11 +217,12 @@ export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions 
     const entryMode = entryModeForReader(r.name);
     log(`pcsc: card on ${r.name}, ATR ${atr ?? '-'}`);
     field = undefined; // a new card: the previous one left the field
-    const transmit: Transmit = (apdu) =>
+    const once: Transmit = (apdu) =>
       withTimeout(
         Promise.resolve().then(() => r.transmit(Buffer.from(apdu), 258)),
         apduTimeoutMs,
       ).then((b) => new Uint8Array(b));
+    const transmit = firstApduRepowers(r, once, log);
     try {
       const uid = entryMode === 'contactless' ? await readUid(transmit).catch(() => undefined) : undefined;
       const read = await readStoredValueCard(transmit, aid);
@@ -263,6 +285,38 @@ export function createPcscReader(cfg: PcscReaderConfig, opts: PcscReaderOptions 
     info: () => hub.info(),
     onEvent: (l) => hub.on(l),
     chipChannel: () => field?.channel,
+  };
+}
+
+/**
+ * pcscd can report a card present, with an ATR, and let us connect, when no powered card is
+ * there: right after pcscd comes back it still shows a card taken away just before it went (its
+ * removal not yet polled), or a card swapped within one presence poll. It then refuses the first
+ * exchange with SCARD_E_NOT_TRANSACTED without reaching the card, and a later one can hang until
+ * the APDU timeout (seen through vpcd: the card got no power-on, 0x01, and no APDU). So when the
+ * first APDU of a card fails that way, the card is powered off and connected again once and the
+ * APDU retried (a swapped-in card is then read); if pcscd now says no card is there, this read
+ * fails as "card removed" at once and so does every later APDU of it, instead of hanging.
+ */
+function firstApduRepowers(r: NfcReaderLike, once: Transmit, log: (s: string) => void): Transmit {
+  let first = true;
+  let gone: IcError | undefined;
+  return async (apdu) => {
+    if (gone) throw gone; // every later APDU of this read fails at once, none hangs
+    if (!first) return once(apdu);
+    first = false;
+    try {
+      return await once(apdu);
+    } catch (e) {
+      const text = errorText(e);
+      if (!isNotTransacted(text)) throw e;
+      log(`pcsc: first APDU not transacted on ${r.name}; powering the card up again`);
+      if (!(await repowerCard(r))) {
+        gone = new IcError('CARD_REMOVED', `卡片不在读卡器上，请重新放卡 / no card to power up: ${text}`);
+        throw gone;
+      }
+      return once(apdu);
+    }
   };
 }
 

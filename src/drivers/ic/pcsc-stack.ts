@@ -20,6 +20,8 @@ export interface NfcReaderLike {
   on(ev: 'card.off' | 'end', l: () => void): void;
   on(ev: 'error', l: (e: unknown) => void): void;
   transmit(data: Buffer, responseMaxLength: number): Promise<Buffer>;
+  /** nfc-pcsc's SCardConnect (shared mode). */
+  connect(): Promise<unknown>;
   close(): void;
 }
 
@@ -118,6 +120,35 @@ export function classifyTransportError(text: string): 'card' | 'reader' | 'other
   }
   if (/not connected|no card/i.test(text)) return 'card';
   return 'other';
+}
+
+/** SCARD_E_NOT_TRANSACTED: pcscd refused the exchange without reaching the card. */
+export function isNotTransacted(text: string): boolean {
+  return /0x80100016/i.test(text);
+}
+
+/**
+ * Power the card off and connect again, so pcscd powers it up afresh (pcsc-lite powers an
+ * unpowered card on SCardConnect). nfc-pcsc's own disconnect() leaves the card powered
+ * (SCARD_LEAVE_CARD), which does not help, so this reaches the native CardReader under it
+ * (@pokusew/pcsclite: disconnect(disposition, cb), SCARD_UNPOWER_CARD). Resolves false when the
+ * card cannot be reconnected (pcscd then reports it absent) or the native reader is not there.
+ */
+export async function repowerCard(r: NfcReaderLike): Promise<boolean> {
+  const holder = r as unknown as { reader?: unknown; connection?: unknown };
+  const native = holder.reader as
+    | { disconnect?: (disposition: number, cb: (e?: unknown) => void) => void; SCARD_UNPOWER_CARD?: number }
+    | undefined;
+  if (typeof native?.disconnect !== 'function' || typeof native.SCARD_UNPOWER_CARD !== 'number') return false;
+  const unpower = native.SCARD_UNPOWER_CARD;
+  await new Promise<void>((done) => native.disconnect!(unpower, () => done()));
+  holder.connection = null; // nfc-pcsc's record of the handle just closed
+  try {
+    await r.connect();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

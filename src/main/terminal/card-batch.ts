@@ -5,9 +5,15 @@
  * journal record — exactly as a single activation (card-life.ts); nothing of the runner is copied.
  * The whole batch holds the till lock: one till, one transaction at a time.
  *
+ * Payment and buyer: the rules of a single sale (checkLoadRules, card-life.ts) judge the whole
+ * order — cash or a bank transfer and its reference, the buyer's ID at ≥ ¥10,000.00 of anonymous
+ * cards — and each card's activation records its share exactly as a single sale does
+ * (card-buyer.ts loadRun: its cash, or 0 and the transfer; the buyer SM4-sealed for its STAN).
+ *
  * Money: a card is paid for only when it ends approved (its row's cash counts in the drawer only
- * then, src/main/shift/totals.ts). A card declined (already active, lost, over its cap) is shown
- * as failed and its value handed back; a lost answer is reversed like a sale's and handed back.
+ * then, src/main/shift/totals.ts; a transfer's never does). A card declined (already active, lost,
+ * over its cap) is shown as failed and its value handed back (by a transfer: owed back by the
+ * bank); a lost answer is reversed like a sale's and handed back.
  * After the link fails on one card (nothing sent, answer lost, a write that failed) the rest are
  * `not_sent`: not tried — each would wait attempts × timeout on a dead link — and not paid for.
  * A crash mid-batch leaves every card's row as for a single activation: approved ones journaled
@@ -16,7 +22,7 @@
  * The customer copy lists every card, laid out from the rows as the signed journal has them.
  */
 import { TillError, type ErrorCode } from '../../shared/errors';
-import { checkBuyerId, checkCap, checkPayment, type CardRulesConfig } from '../../shared/card-rules';
+import { DEFAULT_CARD_RULES, type CardRulesConfig } from '../../shared/card-rules';
 import { maskPan } from '../../shared/card';
 import { MAX_FEN, formatMoney } from '../../shared/money';
 import type { ReceiptDoc, ReceiptLine } from '../../shared/receipt-doc';
@@ -34,6 +40,16 @@ import type { Terminal } from './terminal';
 import type { TxnRow } from './txn-store';
 import type { CardPresented } from '../../shared/devices';
 import type { CardRef } from '../issuer/port';
+import { checkLoadRules } from './card-life';
+import {
+  buyerLines,
+  loadRun,
+  maskIdNumber,
+  maskName,
+  type CardBuyers,
+  type LoadOrder,
+  type MaskedBuyer,
+} from './card-buyer';
 
 /** Declines that say the link, not the card, failed: the rest of the batch is not tried. */
 const LINK_FAILED: ReadonlySet<string> = new Set<ErrorCode>([
@@ -51,7 +67,14 @@ export class CardBatch {
   private heldAt = 0;
 
   constructor(
-    private readonly o: { terminal: Terminal; audit?: AuditLog; ttlMs?: number; rules?: CardRulesConfig },
+    private readonly o: {
+      terminal: Terminal;
+      audit?: AuditLog;
+      ttlMs?: number;
+      rules?: CardRulesConfig;
+      /** Where each card's buyer and payment are sealed by STAN (as for a single sale). */
+      buyers?: CardBuyers;
+    },
   ) {}
 
   /** Moves the presented card into the batch. */
@@ -99,22 +122,19 @@ export class CardBatch {
     const pans = cards.map((c) => c.pan);
     const requestedFen = req.valueFen * pans.length;
     if (requestedFen > MAX_FEN) throw new TillError('CARD_BATCH_TOO_LARGE', 'total over the amount limit');
-    // The prepaid-card rules (src/shared/card-rules.ts) for the whole purchase: a batch is paid in
-    // cash and carries no buyer's ID, so an order at or over the ID or non-cash thresholds is
-    // refused here in words — it is sold card by card with the ID and the transfer reference
-    // (card.activate), never split to slip under the rules by this form.
-    checkPayment({ tender: 'cash', buyer: 'person', purchaseFen: requestedFen }, this.o.rules);
-    checkBuyerId(
-      { kind: 'activate', registered: false, purchaseFen: requestedFen, hasId: false },
-      this.o.rules,
-    );
-    const tenderFen = req.tenderFen ?? requestedFen;
+    // The prepaid-card rules (src/shared/card-rules.ts) judge the whole purchase, through the same
+    // checkLoadRules as a single sale: the payment (no cash at or over the non-cash line, a
+    // transfer's reference) and the buyer's ID (≥ ¥10,000.00 of anonymous cards at once) on the
+    // order's total, the cap on each card's value. The order is never split to slip under them.
+    const order = orderRules(req, pans.length, this.o.rules);
+    const cash = order.paidBy === 'cash';
+    const tenderFen = cash ? (req.tenderFen ?? requestedFen) : requestedFen;
     if (tenderFen < requestedFen) throw new TillError('TENDER_SHORT', `${tenderFen} < ${requestedFen}`);
-    // An unsold card holds nothing: the value alone must fit the larger cap (the issuer checks the card's own).
-    checkCap({ balanceFen: 0, valueFen: req.valueFen, registered: undefined });
+    const buyers = this.o.buyers;
     return terminal.lock.run('batchActivate', async () => {
       if (req.held) this.held = [];
       const items: CardBatchItem[] = [];
+      const idMasked = order.id ? maskIdNumber(order.id.idNumber) : undefined;
       let linkFailed = false;
       for (const [i, card] of cards.entries()) {
         const pan = card.pan;
@@ -129,8 +149,10 @@ export class CardBatch {
             kind: 'activate',
             card,
             amountFen: req.valueFen,
-            // This card's cash: part of its pending row, counted only when it ends approved.
-            otherTenderFen: req.valueFen,
+            // This card's share of the payment, as a single sale records it (card-buyer.ts): its
+            // cash in its pending row (counted only when it ends approved; 0 for a transfer), the
+            // transfer in its command, the buyer sealed for its own STAN.
+            ...loadRun(buyers, order, req.valueFen),
             operatorId: operator?.id,
           });
           terminal.publish(row);
@@ -150,25 +172,35 @@ export class CardBatch {
           operatorRole: operator?.role,
           ...(item.stan ? { stan: item.stan } : {}),
           outcome: item.status === 'approved' ? 'ok' : 'failed',
-          detail: `batch ${i + 1}/${pans.length} activate ${req.valueFen} fen ${masked}${item.declineCode ? ` ${item.declineCode}` : ''}`,
+          detail: `batch ${i + 1}/${pans.length} activate ${req.valueFen} fen ${masked} ${order.paidBy}${idMasked ? ` id ${idMasked}` : ''}${item.declineCode ? ` ${item.declineCode}` : ''}`,
         });
       }
       const approved = items.filter((x) => x.status === 'approved');
       const paidFen = approved.length * req.valueFen;
       const stans = items.flatMap((x) => (x.stan ? [x.stan] : []));
       const notSent = items.filter((x) => x.status === 'not_sent').length;
+      // The buyer as this batch recorded it (masked), or as asked when no card got a row.
+      const recorded: MaskedBuyer = (stans.length && buyers?.masked(stans[0])) || maskedOf(order);
       return {
         items,
         activatedCount: approved.length,
         paidFen,
         requestedFen,
+        paidBy: order.paidBy,
         tenderFen,
         changeFen: tenderFen - requestedFen,
-        handBackFen: requestedFen - paidFen,
-        giveBackFen: tenderFen - paidFen,
+        handBackFen: cash ? requestedFen - paidFen : 0,
+        giveBackFen: cash ? tenderFen - paidFen : 0,
+        transferRefundFen: cash ? 0 : requestedFen - paidFen,
+        ...(recorded.transferRef ? { transferRef: recorded.transferRef } : {}),
+        ...(recorded.idMasked
+          ? { buyer: { name: recorded.nameMasked ?? '*', idNumber: recorded.idMasked } }
+          : {}),
         receipt: {
           stan: stans[0] ?? 0,
-          doc: stans.length ? this.customerCopy(stans, tenderFen, notSent) : this.emptyCopy(items, tenderFen),
+          doc: stans.length
+            ? this.customerCopy(stans, tenderFen, notSent)
+            : this.emptyCopy(items, tenderFen, recorded),
           copy: false,
         },
       };
@@ -200,17 +232,21 @@ export class CardBatch {
     }
     const paid = rows.filter((r) => r.status === 'approved');
     const paidFen = paid.reduce((s, r) => s + r.amount_fen, 0);
+    // How it was paid and who bought, as sealed with the batch's cards (one order: the first
+    // card's record says it; a batch from before buyers were recorded was paid in cash).
+    const buyer = this.o.buyers?.masked(rows[0].stan);
     return this.footer(L, {
       cards: rows.length + notSent,
       activated: paid.length,
       notSent,
       paidFen,
       tenderFen,
+      buyer,
     });
   }
 
   /** When no card got as far as a row (the first write failed): the outcome by card, nothing paid. */
-  private emptyCopy(items: readonly CardBatchItem[], tenderFen: number): ReceiptDoc {
+  private emptyCopy(items: readonly CardBatchItem[], tenderFen: number, buyer: MaskedBuyer): ReceiptDoc {
     const L = this.header(this.o.terminal.opts.clock().toISOString());
     for (const x of items)
       L.push({
@@ -218,7 +254,7 @@ export class CardBatch {
         left: `**** ${x.masked.slice(-4)}`,
         right: `未激活 FAILED ${x.declineCode ?? ''}`,
       });
-    return this.footer(L, { cards: items.length, activated: 0, notSent: 0, paidFen: 0, tenderFen });
+    return this.footer(L, { cards: items.length, activated: 0, notSent: 0, paidFen: 0, tenderFen, buyer });
   }
 
   private header(timeIso: string): ReceiptLine[] {
@@ -237,15 +273,46 @@ export class CardBatch {
 
   private footer(
     L: ReceiptLine[],
-    f: { cards: number; activated: number; notSent: number; paidFen: number; tenderFen: number },
+    f: {
+      cards: number;
+      activated: number;
+      notSent: number;
+      paidFen: number;
+      tenderFen: number;
+      buyer: MaskedBuyer | undefined;
+    },
   ): ReceiptDoc {
+    const transfer = f.buyer?.paidBy === 'bank_transfer';
     L.push(
       { type: 'rule' },
       { type: 'pair', left: '卡数 CARDS', right: `${f.activated}/${f.cards}` },
       ...(f.notSent ? [{ type: 'pair' as const, left: '未发送 NOT SENT', right: String(f.notSent) }] : []),
       { type: 'pair', left: '实收 PAID', right: formatMoney(f.paidFen), bold: true },
-      { type: 'pair', left: '收现金 CASH TAKEN', right: formatMoney(f.tenderFen) },
-      { type: 'pair', left: '退还 GIVEN BACK', right: formatMoney(f.tenderFen - f.paidFen), bold: true },
+      // A transfer: its amount and reference (and what the bank owes back); cash: taken and given back.
+      ...(transfer
+        ? [
+            ...buyerLines(f.buyer, f.tenderFen),
+            ...(f.tenderFen > f.paidFen
+              ? [
+                  {
+                    type: 'pair' as const,
+                    left: '转账待退 TRANSFER TO REFUND',
+                    right: formatMoney(f.tenderFen - f.paidFen),
+                    bold: true,
+                  },
+                ]
+              : []),
+          ]
+        : [
+            { type: 'pair' as const, left: '收现金 CASH TAKEN', right: formatMoney(f.tenderFen) },
+            {
+              type: 'pair' as const,
+              left: '退还 GIVEN BACK',
+              right: formatMoney(f.tenderFen - f.paidFen),
+              bold: true,
+            },
+            ...buyerLines(f.buyer, 0),
+          ]),
       {
         type: 'text',
         text: '只收已激活卡的钱 Only the activated cards are paid for',
@@ -256,6 +323,33 @@ export class CardBatch {
     );
     return { width: this.o.terminal.opts.receiptWidth, lines: L };
   }
+}
+
+/**
+ * The prepaid-card rules on a whole batch (pure): checkLoadRules — the one rules code of a single
+ * sale — with the order's total (value × cards) as the purchase, and the value as each card's load.
+ */
+export function orderRules(
+  req: Pick<CardBatchRequest, 'valueFen' | 'tender' | 'transferRef' | 'buyer'>,
+  cardCount: number,
+  rules: CardRulesConfig = DEFAULT_CARD_RULES,
+): LoadOrder {
+  const { buyerKind, paidBy, id } = checkLoadRules('activate', req, rules, req.valueFen * cardCount);
+  return {
+    buyerKind,
+    paidBy,
+    ...(paidBy === 'bank_transfer' ? { transferRef: req.transferRef!.trim() } : {}),
+    ...(id ? { id } : {}),
+  };
+}
+
+/** The masked buyer of an order that has no row to read it from. */
+function maskedOf(o: LoadOrder): MaskedBuyer {
+  return {
+    paidBy: o.paidBy,
+    ...(o.transferRef ? { transferRef: o.transferRef } : {}),
+    ...(o.id ? { nameMasked: maskName(o.id.name), idMasked: maskIdNumber(o.id.idNumber) } : {}),
+  };
 }
 
 function itemOf(row: TxnRow): CardBatchItem {

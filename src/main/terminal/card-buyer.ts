@@ -11,6 +11,9 @@
 import type { Db, Migration } from '../store/sqlite';
 import { openSm4, sealSm4 } from '../crypto';
 import type { BuyerKind, CardPayment } from '../../shared/card-rules';
+import { formatMoney } from '../../shared/money';
+import type { ReceiptLine } from '../../shared/receipt-doc';
+import type { RunRequest } from './runner';
 
 export const CARD_LIFE_MIGRATIONS: Migration[] = [
   {
@@ -41,6 +44,60 @@ export interface BuyerRecord {
   paidBy: CardPayment;
   transferRef?: string;
   id?: BuyerId;
+}
+
+/** A load's payment and buyer as checkLoadRules (card-life.ts) judged them, for the whole order. */
+export interface LoadOrder {
+  buyerKind: BuyerKind;
+  paidBy: CardPayment;
+  /** The bank transfer's reference (bank_transfer only). */
+  transferRef?: string;
+  id?: BuyerId;
+}
+
+/**
+ * How one card's load carries its order into the runner — the same for a single sale or top-up
+ * (card-life.ts) and for each card of a batch (card-batch.ts): the cash in the pending row (the
+ * drawer counts it when approved; 0 for a transfer), the transfer amount and the ID flag in the
+ * issuer command, and the buyer sealed for this STAN in the pending row's own transaction.
+ */
+export function loadRun(
+  buyers: CardBuyers | undefined,
+  o: LoadOrder,
+  valueFen: number,
+): Pick<RunRequest, 'otherTenderFen' | 'cardLife' | 'withPending'> {
+  const cash = o.paidBy === 'cash';
+  return {
+    otherTenderFen: cash ? valueFen : 0,
+    cardLife: { ...(cash ? {} : { transferFen: valueFen }), ...(o.id ? { buyerId: true } : {}) },
+    withPending: buyers
+      ? (stan) =>
+          buyers.record(stan, {
+            buyerKind: o.buyerKind,
+            paidBy: o.paidBy,
+            ...(cash ? {} : { transferRef: o.transferRef!.trim() }),
+            ...(o.id ? { id: o.id } : {}),
+          })
+      : undefined,
+  };
+}
+
+export type MaskedBuyer = NonNullable<ReturnType<CardBuyers['masked']>>;
+
+/** The receipt's lines of how it was paid and who bought (masked): a single load's and a batch's customer copy. */
+export function buyerLines(m: MaskedBuyer | undefined, transferFen: number): ReceiptLine[] {
+  if (!m) return [];
+  return [
+    ...(m.paidBy === 'bank_transfer'
+      ? [
+          { type: 'pair' as const, left: '银行转账 TRANSFER', right: formatMoney(transferFen) },
+          { type: 'pair' as const, left: '转账流水 REF', right: m.transferRef ?? '-' },
+        ]
+      : []),
+    ...(m.idMasked
+      ? [{ type: 'pair' as const, left: '购卡人 BUYER', right: `${m.nameMasked ?? '*'} ${m.idMasked}` }]
+      : []),
+  ];
 }
 
 const enc = new TextEncoder();

@@ -31,7 +31,7 @@ import { formatMoney } from '../../shared/money';
 import type { CardLifeResult, Buyer } from '../../shared/contract/card-life';
 import type { AuditLog } from '../audit/audit-log';
 import type { IssuerAnswer } from '../issuer/port';
-import type { CardBuyers } from './card-buyer';
+import { buyerLines, loadRun, type CardBuyers } from './card-buyer';
 import type { Terminal } from './terminal';
 
 export interface CardLifeRequest {
@@ -86,19 +86,10 @@ export class CardLife {
         kind,
         card,
         amountFen: req.valueFen,
-        // The cash paid for the value: part of the pending row, counted only when approved.
-        otherTenderFen: cash ? req.valueFen : 0,
+        // The cash paid for the value (part of the pending row, counted only when approved), the
+        // transfer and the buyer sealed with the row: card-buyer.ts, as for each card of a batch.
+        ...loadRun(buyers, { buyerKind, paidBy, transferRef: req.transferRef, id }, req.valueFen),
         operatorId: operator?.id,
-        cardLife: { ...(cash ? {} : { transferFen: req.valueFen }), ...(id ? { buyerId: true } : {}) },
-        withPending: buyers
-          ? (stan) =>
-              buyers.record(stan, {
-                buyerKind,
-                paidBy,
-                ...(cash ? {} : { transferRef: req.transferRef!.trim() }),
-                ...(id ? { id } : {}),
-              })
-          : undefined,
         onAnswer: (a) => (answer = a),
       });
       const approved = row.status === 'approved';
@@ -117,21 +108,7 @@ export class CardLife {
         ...(approved && capRemainingFen !== undefined
           ? [{ type: 'pair' as const, left: '可充额度 CAP LEFT', right: formatMoney(capRemainingFen) }]
           : []),
-        ...(cash
-          ? []
-          : [
-              { type: 'pair' as const, left: '银行转账 TRANSFER', right: formatMoney(req.valueFen) },
-              { type: 'pair' as const, left: '转账流水 REF', right: req.transferRef!.trim() },
-            ]),
-        ...(masked?.idMasked
-          ? [
-              {
-                type: 'pair' as const,
-                left: '购卡人 BUYER',
-                right: `${masked.nameMasked} ${masked.idMasked}`,
-              },
-            ]
-          : []),
+        ...buyerLines(masked, req.valueFen),
         ...(approved || !cash
           ? []
           : [{ type: 'text' as const, text: '请将现金退还顾客 Hand the cash back', bold: true }]),
@@ -153,15 +130,22 @@ export class CardLife {
  * the payment (never a stored-value card, no cash over the non-cash line, a transfer's reference),
  * the buyer's ID where the amount alone needs it, the cap as far as the till knows the card (an
  * unsold card holds nothing; a top-up's balance is the issuer's to check). Also run for a load on
- * an e-purse chip (api/handlers/card-life.ts), which is paid in cash only.
+ * an e-purse chip (api/handlers/card-life.ts), which is paid in cash only, and for a batch of
+ * cards (card-batch.ts): the payment and the ID on the whole order, the cap on each card's value.
  */
-export function checkLoadRules(kind: 'activate' | 'topup', req: CardLifeRequest, rules: CardRulesConfig) {
+export function checkLoadRules(
+  kind: 'activate' | 'topup',
+  req: Pick<CardLifeRequest, 'valueFen' | 'tender' | 'transferRef' | 'buyer'>,
+  rules: CardRulesConfig,
+  /** What the payment and ID rules judge: this load's value, or a whole batch's (card-batch.ts). */
+  purchaseFen = req.valueFen,
+) {
   const buyerKind = req.buyer?.kind ?? 'person';
   const paidBy = checkPayment(
     {
       tender: req.tender ?? 'cash',
       buyer: buyerKind,
-      purchaseFen: req.valueFen,
+      purchaseFen,
       transferRef: req.transferRef,
     },
     rules,
@@ -170,7 +154,7 @@ export function checkLoadRules(kind: 'activate' | 'topup', req: CardLifeRequest,
     req.buyer?.name && req.buyer.idNumber
       ? { name: req.buyer.name, idNumber: req.buyer.idNumber }
       : undefined;
-  checkBuyerId({ kind, registered: undefined, purchaseFen: req.valueFen, hasId: id !== undefined }, rules);
+  checkBuyerId({ kind, registered: undefined, purchaseFen, hasId: id !== undefined }, rules);
   checkCap({ balanceFen: 0, valueFen: req.valueFen, registered: undefined, rules });
   return { buyerKind, paidBy, id };
 }

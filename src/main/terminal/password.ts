@@ -9,9 +9,16 @@
  * answers never hold a password or a block (test/integration/password-secrecy.test.ts).
  *
  * Set/change runs through the one TransactionRunner as the kind `password` (src/shared/txn-kinds.ts):
- * its own STAN, idempotent at the issuer by (terminal, STAN), journaled and signed like an inquiry,
- * never reversed (no money moves). The old password is checked at the issuer exactly like a sale's
- * and counts the same wrong tries.
+ * its own STAN, idempotent at the issuer by (terminal, STAN), journaled and signed like an inquiry.
+ * The old password is checked at the issuer exactly like a sale's and counts the same wrong tries.
+ *
+ * A lost answer (or a crash while pending) leaves the card's password in doubt, so it goes the
+ * way of every other kind: declined, with a queued Reverse that names only the STAN (the sealed
+ * command has no blocks); the issuer puts the previous password and try counter back itself. The
+ * cashier is told the change did not take and the old password still holds. A new change of the
+ * same card waits for that reversal: it is sent first, and while it cannot be the change is
+ * refused CARD_REVERSAL_PENDING — otherwise the new change could reach the issuer before the
+ * reversal, be checked against the password the lost change set, and count a wrong try.
  */
 import { TillError } from '../../shared/errors';
 import { PASSWORD_RE, sm4PinBlock } from '../../shared/pin-block';
@@ -54,8 +61,32 @@ export interface SetPasswordRequest {
   confirmPassword: string;
 }
 
+/**
+ * Whether the reversal of an earlier password change of this card still waits to be sent (not a
+ * dead letter: a reversal the issuer refused is the manager's to take up, the card is not held).
+ */
+export function passwordReversalWaiting(terminal: Terminal, pan: string): boolean {
+  const store = terminal.opts.store;
+  const rows = store.db
+    .prepare(
+      `SELECT t.pan_enc AS pan_enc FROM reversals r JOIN txns t ON t.stan = r.orig_stan
+        WHERE r.sent_at IS NULL AND t.type = 'password' AND t.pan_enc IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'reversal' AND j.ref = CAST(r.stan AS TEXT) AND j.state = 'dead')`,
+    )
+    .all() as Array<{ pan_enc: Buffer }>;
+  // Card numbers are sealed with a random IV: the few waiting are opened and compared.
+  return rows.some((r) => store.openPan(r.pan_enc) === pan);
+}
+
 export class CardPasswords {
-  constructor(private readonly o: { terminal: Terminal; audit?: AuditLog }) {}
+  constructor(
+    private readonly o: {
+      terminal: Terminal;
+      audit?: AuditLog;
+      /** Sends the queued reversals now (the job queue's reversal run); absent: only checked. */
+      sendReversals?: () => Promise<void>;
+    },
+  ) {}
 
   /** Set or change the presented card's password (old + new twice). Online only. */
   setPassword(req: SetPasswordRequest, operator?: { id: string; role: string }): Promise<TxnResult> {
@@ -66,6 +97,10 @@ export class CardPasswords {
       // Refused before anything is written or sent: the two new entries must agree.
       if (!PASSWORD_RE.test(req.newPassword)) throw new TillError('PASSWORD_FORMAT');
       if (req.newPassword !== req.confirmPassword) throw new TillError('PASSWORD_MISMATCH');
+      if (passwordReversalWaiting(terminal, card.pan)) {
+        await this.o.sendReversals?.();
+        if (passwordReversalWaiting(terminal, card.pan)) throw new TillError('CARD_REVERSAL_PENDING');
+      }
       const pinKey = pinKeyFor(terminal, card.pan);
       const changing = req.oldPassword !== undefined;
       const pinBlocks = {

@@ -1,6 +1,9 @@
 /**
  * Cashier: batch card sale (批量售卡) — cards read one after another, or a range of consecutive
- * numbers, one value each, one cash payment. The core sells each card on its own
+ * numbers, one value each, one payment: cash, or a bank transfer and its reference, with the
+ * buyer's name and ID number when the rules need them (the payment and buyer fields are the single
+ * sale's, CardLoadFields.tsx; what this order needs is judged here on its total with the shared
+ * rules of src/shared/card-rules.ts, and again by the core). The core sells each card on its own
  * (src/main/terminal/card-batch.ts) and answers card by card; the screen shows which were
  * activated, what is paid (only those), and what to give back.
  *
@@ -18,6 +21,8 @@ import { yuanToFen } from './manager/download';
 import { PAN_RE, maskPan } from '../../shared/card';
 import { TillError } from '../../shared/errors';
 import { expandCardRange, type CardBatchResult } from '../../shared/contract/card-batch';
+import { cashAllowed, needsBuyerId, type CardRulesConfig } from '../../shared/card-rules';
+import { LoadFields, type LoadFieldValues, type LoadNeeds } from './CardLoadFields';
 
 type Mode = 'scan' | 'range';
 
@@ -33,6 +38,12 @@ export function BatchActivatePanel() {
   const [to, setTo] = useState('');
   const [valueText, setValueText] = useState('');
   const [tenderText, setTenderText] = useState('');
+  const [payBy, setPayBy] = useState<'cash' | 'bank_transfer'>('cash');
+  const [transferRef, setTransferRef] = useState('');
+  const [buyerKind, setBuyerKind] = useState<'person' | 'organisation'>('person');
+  const [buyerName, setBuyerName] = useState('');
+  const [buyerId, setBuyerId] = useState('');
+  const [rules, setRules] = useState<CardRulesConfig | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [out, setOut] = useState<CardBatchResult | null>(null);
@@ -72,6 +83,21 @@ export function BatchActivatePanel() {
   const valueFen = yuanToFen(valueText) ?? 0;
   const totalFen = valueFen * cards.list.length;
 
+  useEffect(() => {
+    if (open && !rules) void call('card.rules', {}).then(setRules, () => setRules(null));
+  }, [open, rules]);
+  // What the rules ask of the whole order: the buyer's ID, no cash. The core judges it again.
+  const need: LoadNeeds = rules
+    ? {
+        id: needsBuyerId({ kind: 'activate', registered: undefined, purchaseFen: totalFen }, rules),
+        noCash: !cashAllowed({ buyer: buyerKind, purchaseFen: totalFen }, rules),
+      }
+    : { id: false, noCash: false };
+  // Over the non-cash line cash is not offered: the form turns to the transfer by itself.
+  useEffect(() => {
+    if (need.noCash && payBy === 'cash') setPayBy('bank_transfer');
+  }, [need.noCash, payBy]);
+
   // A number typed here is presented like the card-number field's; the effect above holds it.
   const addTyped = () => {
     const pan = scanText.replace(/\s/g, '');
@@ -84,7 +110,9 @@ export function BatchActivatePanel() {
 
   const go = async () => {
     if (busy || valueFen <= 0 || cards.list.length === 0) return;
-    const tenderFen = tenderText ? yuanToFen(tenderText) : null;
+    const cash = payBy === 'cash';
+    const tenderFen = cash && tenderText ? yuanToFen(tenderText) : null;
+    const hasId = buyerName.trim() !== '' || buyerId.trim() !== '';
     setBusy(true);
     setProblem(null);
     setPrintNote(null);
@@ -93,9 +121,15 @@ export function BatchActivatePanel() {
         ...(mode === 'scan' ? { held: true as const } : { range: { from: from.trim(), to: to.trim() } }),
         valueFen,
         ...(tenderFen ? { tenderFen } : {}),
+        tender: payBy,
+        ...(!cash && transferRef.trim() ? { transferRef: transferRef.trim() } : {}),
+        buyer: { kind: buyerKind, ...(hasId ? { name: buyerName.trim(), idNumber: buyerId.trim() } : {}) },
       });
       setOut(r);
       setHeld([]);
+      // The ID typed is not kept on the screen once it is recorded (the answer shows it masked).
+      setBuyerName('');
+      setBuyerId('');
       setCashier({ receipt: r.receipt });
       void loadRecent();
     } catch (e) {
@@ -129,8 +163,26 @@ export function BatchActivatePanel() {
     setFrom('');
     setTo('');
     setTenderText('');
+    setTransferRef('');
+    setBuyerName('');
+    setBuyerId('');
     setProblem(null);
     setPrintNote(null);
+  };
+
+  const fields: LoadFieldValues = {
+    payBy,
+    setPayBy,
+    tenderText,
+    setTenderText,
+    transferRef,
+    setTransferRef,
+    buyerKind,
+    setBuyerKind,
+    buyerName,
+    setBuyerName,
+    buyerId,
+    setBuyerId,
   };
 
   if (!open)
@@ -237,16 +289,7 @@ export function BatchActivatePanel() {
               data-testid="batch-value"
             />
           </label>
-          <label>
-            {t('cbTender')}
-            <input
-              className="mono"
-              inputMode="decimal"
-              value={tenderText}
-              onChange={(e) => setTenderText(e.target.value)}
-              data-testid="batch-tender"
-            />
-          </label>
+          <LoadFields f={fields} need={need} testIdPrefix="batch" />
           <p data-testid="batch-summary">
             {t('cbSummary', { n: String(cards.list.length), value: money(valueFen), total: money(totalFen) })}
           </p>
@@ -257,7 +300,7 @@ export function BatchActivatePanel() {
               onClick={() => void go()}
               data-testid="batch-go"
             >
-              {t('cbGo')}
+              {t(payBy === 'cash' ? 'cbGo' : 'cbGoTransfer')}
             </button>
             <button className="btn" onClick={() => setOpen(false)}>
               {t('cancel')}
@@ -296,6 +339,13 @@ export function BatchActivatePanel() {
                 paid: money(out.paidFen),
               })}
             </p>
+            {out.buyer && <p>{t('clBuyerRecorded', { name: out.buyer.name, id: out.buyer.idNumber })}</p>}
+            {out.paidBy === 'bank_transfer' && (
+              <p>{t('cbPaidTransfer', { amount: money(out.tenderFen), ref: out.transferRef ?? '-' })}</p>
+            )}
+            {out.transferRefundFen > 0 && (
+              <p>{t('cbTransferRefund', { amount: money(out.transferRefundFen) })}</p>
+            )}
             {out.giveBackFen > 0 && (
               <p>
                 {t('cbGiveBack', {

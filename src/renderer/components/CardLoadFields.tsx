@@ -1,9 +1,14 @@
 /**
- * The payment and buyer fields of a card sale or top-up (CardLifePanel): how it is paid (cash and
- * the cash handed over, or a bank transfer and its reference) and who buys (a person or an
- * organisation, with name and ID number when the rules need them — src/shared/card-rules.ts).
- * Presentational: the panel owns the values.
+ * The payment and buyer fields of a card sale or top-up (CardLifePanel) and of a batch sale
+ * (BatchActivatePanel): how it is paid (cash and the cash handed over, or a bank transfer and its
+ * reference) and who buys (a person or an organisation, with name and ID number when the rules
+ * need them — src/shared/card-rules.ts). Presentational: the panel owns the values.
+ *
+ * With `need` (a batch, whose order total the panel judges with the shared rules) the form says
+ * what this order needs: cash is not offered at or over the non-cash line, and the name and ID
+ * fields appear when the ID is required (or when the cashier chooses to record the buyer).
  */
+import { useState } from 'react';
 import { useT } from './useLang';
 
 export interface LoadFieldValues {
@@ -21,10 +26,27 @@ export interface LoadFieldValues {
   setBuyerId: (v: string) => void;
 }
 
-export function LoadFields({ f }: { f: LoadFieldValues }) {
+/** What the rules ask of this order (needsBuyerId, cashAllowed of src/shared/card-rules.ts). */
+export interface LoadNeeds {
+  id: boolean;
+  noCash: boolean;
+}
+
+export function LoadFields({
+  f,
+  need,
+  testIdPrefix = 'card-life',
+}: {
+  f: LoadFieldValues;
+  need?: LoadNeeds;
+  testIdPrefix?: string;
+}) {
   const { t } = useT();
   const { payBy, setPayBy, tenderText, setTenderText, transferRef, setTransferRef } = f;
   const { buyerKind, setBuyerKind, buyerName, setBuyerName, buyerId, setBuyerId } = f;
+  const [recordBuyer, setRecordBuyer] = useState(false);
+  const id = (name: string) => `${testIdPrefix}-${name}`;
+  const showId = !need || need.id || recordBuyer || buyerName !== '' || buyerId !== '';
   return (
     <>
       <label>
@@ -32,12 +54,19 @@ export function LoadFields({ f }: { f: LoadFieldValues }) {
         <select
           value={payBy}
           onChange={(e) => setPayBy(e.target.value as 'cash' | 'bank_transfer')}
-          data-testid="card-life-pay-by"
+          data-testid={id('pay-by')}
         >
-          <option value="cash">{t('clPayCash')}</option>
+          <option value="cash" disabled={need?.noCash}>
+            {t('clPayCash')}
+          </option>
           <option value="bank_transfer">{t('clPayTransfer')}</option>
         </select>
       </label>
+      {need?.noCash && (
+        <p className="muted small" data-testid={id('need-transfer')}>
+          {t('cbNeedTransfer')}
+        </p>
+      )}
       {payBy === 'cash' ? (
         <label>
           {t('clTender')}
@@ -46,7 +75,7 @@ export function LoadFields({ f }: { f: LoadFieldValues }) {
             inputMode="decimal"
             value={tenderText}
             onChange={(e) => setTenderText(e.target.value)}
-            data-testid="card-life-tender"
+            data-testid={id('tender')}
           />
         </label>
       ) : (
@@ -56,40 +85,51 @@ export function LoadFields({ f }: { f: LoadFieldValues }) {
             className="mono"
             value={transferRef}
             onChange={(e) => setTransferRef(e.target.value)}
-            data-testid="card-life-transfer-ref"
+            data-testid={id('transfer-ref')}
           />
         </label>
       )}
       <fieldset className="card-life-buyer">
         <legend>{t('clBuyerKind')}</legend>
-        <p className="muted small">{t('clIdHint')}</p>
+        <p className="muted small" data-testid={id('id-hint')}>
+          {need?.id ? t('cbNeedId') : t('clIdHint')}
+        </p>
         <select
           value={buyerKind}
           onChange={(e) => setBuyerKind(e.target.value as 'person' | 'organisation')}
-          data-testid="card-life-buyer-kind"
+          data-testid={id('buyer-kind')}
         >
           <option value="person">{t('clBuyerPerson')}</option>
           <option value="organisation">{t('clBuyerOrg')}</option>
         </select>
-        <label>
-          {t('clBuyerName')}
-          <input
-            value={buyerName}
-            autoComplete="off"
-            onChange={(e) => setBuyerName(e.target.value)}
-            data-testid="card-life-buyer-name"
-          />
-        </label>
-        <label>
-          {t('clBuyerId')}
-          <input
-            className="mono"
-            autoComplete="off"
-            value={buyerId}
-            onChange={(e) => setBuyerId(e.target.value)}
-            data-testid="card-life-buyer-id"
-          />
-        </label>
+        {!showId && (
+          <button className="btn small" onClick={() => setRecordBuyer(true)} data-testid={id('record-buyer')}>
+            {t('cbRecordBuyer')}
+          </button>
+        )}
+        {showId && (
+          <>
+            <label>
+              {t('clBuyerName')}
+              <input
+                value={buyerName}
+                autoComplete="off"
+                onChange={(e) => setBuyerName(e.target.value)}
+                data-testid={id('buyer-name')}
+              />
+            </label>
+            <label>
+              {t('clBuyerId')}
+              <input
+                className="mono"
+                autoComplete="off"
+                value={buyerId}
+                onChange={(e) => setBuyerId(e.target.value)}
+                data-testid={id('buyer-id')}
+              />
+            </label>
+          </>
+        )}
       </fieldset>
     </>
   );

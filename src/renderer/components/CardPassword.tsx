@@ -5,6 +5,9 @@
  *  - SalePasswordPrompt: after a sale declined PASSWORD_REQUIRED or PASSWORD_WRONG with the card
  *    still presented, the pad opens; OK retries the same sale with the password (actions.submit),
  *    which the core turns into a PIN block at once. PASSWORD_LOCKED closes it (the decline says why).
+ *    The ECR's sale (`sale.collect`) asks through the same pad: its prompt event carries the
+ *    decline, and OK / cancel go back to the core's waiting collect (`sale.collectPassword`),
+ *    which runs the sale again (src/main/terminal/collect.ts).
  *  - CardPasswordPanel: set or change the presented card's password — old (or "no password yet"),
  *    new, new again — then one `card.setPassword` call. The entries are held in a ref only until
  *    that call is made, and dropped on cancel.
@@ -18,13 +21,39 @@ import { PinPad } from './PinPad';
 
 const ASKS_PASSWORD = new Set(['PASSWORD_REQUIRED', 'PASSWORD_WRONG']);
 
+/** The pad's answer to a waiting ECR collect; the pad closes until the core asks again. */
+function answerCollect(entry: { password: string } | { cancel: true }): void {
+  const c = useTill.getState().cashier.collect;
+  if (c) useTill.getState().setCashier({ collect: { amountFen: c.amountFen } });
+  void call('sale.collectPassword', entry).catch((e: unknown) =>
+    useTill.getState().setCashier({
+      error: { code: e instanceof BridgeError ? e.error.code : 'INTERNAL', message: 'collect password' },
+    }),
+  );
+}
+
 export function SalePasswordPrompt() {
   const { t, err, money } = useT();
+  const collect = useTill((s) => s.cashier.collect);
   const result = useTill((s) => s.cashier.result);
   const card = useTill((s) => s.cashier.card);
   const busy = useTill((s) => s.cashier.busy);
   const amountFen = useTill((s) => s.cashier.amountFen);
   const [dismissed, setDismissed] = useState<number | null>(null);
+  if (collect?.password) {
+    const ask = collect.password;
+    return (
+      <PinPad
+        key={ask.stan} // a new try, a fresh pad
+        title={t('pinTitleSale')}
+        subtitle={t('pinAmount', { amount: money(collect.amountFen) })}
+        error={ask.declineCode === 'PASSWORD_WRONG' ? err('PASSWORD_WRONG') : null}
+        onSubmit={(password) => answerCollect({ password })}
+        onCancel={() => answerCollect({ cancel: true })}
+        testId="sale-pinpad"
+      />
+    );
+  }
   const asks =
     !!result &&
     !!card &&
@@ -47,6 +76,12 @@ export function SalePasswordPrompt() {
 }
 
 type Step = 'old' | 'new' | 'confirm';
+
+/**
+ * The issuer's answer is unknown (lost, unverifiable, or not recorded): the core has queued the
+ * change's reversal, the issuer puts the previous password back — the change did not take.
+ */
+const NOT_TAKEN = new Set(['ISSUER_UNREACHABLE', 'ISSUER_BAD_SIGNATURE', 'OUTCOME_UNKNOWN']);
 
 export function CardPasswordPanel() {
   const { t, err } = useT();
@@ -77,13 +112,16 @@ export function CardPasswordPanel() {
       setNote(
         r.status === 'approved'
           ? { ok: true, text: t('pwDone', { card: r.masked }) }
-          : { ok: false, text: t('pwFailed', { why: err(r.declineCode ?? 'ISSUER_ERROR') }) },
+          : NOT_TAKEN.has(r.declineCode ?? '')
+            ? { ok: false, text: t('pwNotTaken') }
+            : { ok: false, text: t('pwFailed', { why: err(r.declineCode ?? 'ISSUER_ERROR') }) },
       );
       void loadRecent();
     } catch (e) {
+      const code = e instanceof BridgeError ? e.error.code : 'INTERNAL';
       setNote({
         ok: false,
-        text: t('pwFailed', { why: err(e instanceof BridgeError ? e.error.code : 'INTERNAL') }),
+        text: NOT_TAKEN.has(code) ? t('pwNotTaken') : t('pwFailed', { why: err(code) }),
       });
     } finally {
       setBusy(false);

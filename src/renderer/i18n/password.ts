@@ -17,4 +17,8 @@ export const PASSWORD_WORDS = {
   pwStart: { zh: '持卡人输入密码', en: 'Cardholder types the password' },
   pwDone: { zh: '卡 {card} 的密码已设置', en: 'Password set for card {card}' },
   pwFailed: { zh: '未成功：{why}', en: 'Not done: {why}' },
+  pwNotTaken: {
+    zh: '密码未修改：发卡方没有应答，这次修改已作废，原密码仍然有效。请重试',
+    en: 'The password was not changed: the issuer did not answer, so this change is undone and the old password still holds. Please try again',
+  },
 } as const;

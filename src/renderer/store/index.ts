@@ -24,8 +24,11 @@ export interface CashierSlice {
   error: ApiErrorShape | null;
   receipt: Receipt | null;
   recent: TxnResult[];
-  /** ECR "collect" prompt. */
-  collect: { amountFen: number } | null;
+  /** ECR "collect" prompt; `password` while the issuer asks for the card's password (the PIN pad). */
+  collect: {
+    amountFen: number;
+    password?: { stan: number; declineCode: 'PASSWORD_REQUIRED' | 'PASSWORD_WRONG' };
+  } | null;
   /** Split-tender part paid in cash after an approved split. */
   cashDueFen: number;
   printNote: string | null;

@@ -1,6 +1,7 @@
 /**
  * Batch activation (售卡, 批量; issue 12): a list of card numbers — scanned one after another, or a
- * range from–to of consecutive numbers — sold with one value each for one cash payment. Each card
+ * range from–to of consecutive numbers — sold with one value each for one payment (cash, or a bank
+ * transfer with its reference; the buyer's ID when the rules need it, as for `card.activate`). Each card
  * is its own activation (its own STAN, idempotent at the issuer) through the one runner
  * (src/main/terminal/card-batch.ts); a card that fails is shown as failed and is not paid for.
  *
@@ -10,6 +11,7 @@
 import { z } from 'zod';
 import { Fen, method, SELLERS } from './common';
 import { Receipt } from './sale';
+import { Buyer } from './card-life';
 import { ErrorCode, TillError } from '../errors';
 import { PAN_RE, isLuhnValid, luhnCheckDigit } from '../card';
 
@@ -29,8 +31,19 @@ export const CardBatchRequest = z
     held: z.literal(true).optional(),
     /** The value loaded onto each card. */
     valueFen: value,
-    /** The cash handed over for the whole batch; at least value × cards (default: exactly that). */
+    /** The cash handed over for the whole batch; at least value × cards (default: exactly that). Cash only. */
     tenderFen: value.optional(),
+    /**
+     * How the whole order is paid (default cash), as for `card.activate`: a bank transfer where the
+     * non-cash rule forbids cash (an organisation ≥ ¥5,000.00, a person ≥ ¥50,000.00), its
+     * reference recorded with every card's activation; `stored_value` is accepted only to be
+     * refused in words (CARD_TENDER_NOT_ALLOWED).
+     */
+    tender: z.enum(['cash', 'bank_transfer', 'stored_value']).optional(),
+    /** The bank transfer's reference, for `bank_transfer`. */
+    transferRef: z.string().trim().min(1).max(40).optional(),
+    /** Who buys the whole order; name and ID number when the rules need them (≥ ¥10,000.00 of anonymous cards). */
+    buyer: Buyer.optional(),
   })
   .strict()
   .refine(
@@ -61,13 +74,25 @@ export const CardBatchResult = z.object({
   paidFen: Fen,
   /** Value × cards asked for. */
   requestedFen: Fen,
+  /** How the order was paid: cash into the drawer, or a bank transfer (never in the drawer). */
+  paidBy: z.enum(['cash', 'bank_transfer']),
+  /** The cash handed over; for a bank transfer, the transfer's amount (= requested). */
   tenderFen: Fen,
-  /** Change on the whole order (tender − requested). */
+  /** Change on the whole order (tender − requested); 0 for a transfer. */
   changeFen: Fen,
-  /** The value of the cards not activated, handed back. */
+  /** Cash: the value of the cards not activated, handed back. 0 for a transfer. */
   handBackFen: Fen,
-  /** What goes back to the customer in all: tender − paid = change + hand-back. */
+  /** Cash to give back to the customer in all: change + hand-back. 0 for a transfer. */
   giveBackFen: Fen,
+  /**
+   * Bank transfer: the value of the cards not activated, owed back to the buyer by the store's
+   * bank (never out of the drawer). 0 for cash.
+   */
+  transferRefundFen: Fen,
+  /** The bank transfer's reference, as recorded with every card. */
+  transferRef: z.string().optional(),
+  /** The buyer's ID as recorded with every card, masked (张*, 110***********1234). */
+  buyer: z.object({ name: z.string(), idNumber: z.string() }).optional(),
   /** The customer copy listing every card (from the signed journal's rows). */
   receipt: Receipt,
 });
@@ -94,7 +119,10 @@ export const cardBatchMethods = {
     res: Held,
     roles: SELLERS,
   }),
-  /** Sell a batch of not-yet-activated cards, one value each, one cash payment. Online only. */
+  /**
+   * Sell a batch of not-yet-activated cards, one value each, one payment (cash or a bank
+   * transfer), the buyer's ID when the rules need it. The rules judge the whole order. Online only.
+   */
   'card.batchActivate': method({ req: CardBatchRequest, res: CardBatchResult, roles: SELLERS }),
   /** Print the batch's customer copy (laid out again from the journal rows of its STANs). */
   'card.batchPrint': method({

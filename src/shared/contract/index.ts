@@ -70,8 +70,22 @@ export const events = {
   'txn.updated': TxnResult,
   'link.changed': z.object({ link: LinkState }),
   'session.changed': SessionInfo,
-  /** ECR asked to collect an amount: the screen prompts for a card. null when done. */
-  'collect.prompt': z.object({ amountFen: Fen }).nullable(),
+  /**
+   * ECR asked to collect an amount: the screen prompts for a card; with `password`, the issuer asked
+   * for the card's password and the screen opens its PIN pad (answered by sale.collectPassword).
+   * null when done.
+   */
+  'collect.prompt': z
+    .object({
+      amountFen: Fen,
+      password: z
+        .object({
+          stan: z.number().int().positive(),
+          declineCode: z.enum(['PASSWORD_REQUIRED', 'PASSWORD_WRONG']),
+        })
+        .optional(),
+    })
+    .nullable(),
   ...offlineEvents,
   ...deviceIoEvents,
   ...techEvents,

@@ -95,6 +95,20 @@ export const saleMethods = {
     res: TxnResult,
     roles: SELLERS,
   }),
+  /**
+   * The till's screen answers the password pad of a `sale.collect` whose card needs its password
+   * (the `collect.prompt` event carries `password`): the password typed (6 digits, else the sale's
+   * PASSWORD_FORMAT), or `cancel` — the collect then answers PASSWORD_CANCELED. The core makes the
+   * PIN block at once and keeps nothing. INVALID_STATE when no collect is asking.
+   */
+  'sale.collectPassword': method({
+    req: z.union([
+      z.object({ password: z.string().max(12) }).strict(),
+      z.object({ cancel: z.literal(true) }).strict(),
+    ]),
+    res: Empty,
+    roles: SELLERS,
+  }),
   'balance.inquiry': method({ req: z.object({ cardToken }).strict(), res: TxnResult, roles: SELLERS }),
   'txn.recent': method({
     req: z.object({ limit: z.number().int().min(1).max(200) }).strict(),

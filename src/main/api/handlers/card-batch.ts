@@ -3,6 +3,7 @@ import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { cardBatchMethods } from '../../../shared/contract/card-batch';
 import { CardBatch } from '../../terminal/card-batch';
+import { CardBuyers } from '../../terminal/card-buyer';
 
 /** 批量售卡: batch activation over the one terminal and runner (src/main/terminal/card-batch.ts). */
 export function cardBatchHandlers(ctx: AppContext): Pick<Handlers, keyof typeof cardBatchMethods> {
@@ -10,6 +11,8 @@ export function cardBatchHandlers(ctx: AppContext): Pick<Handlers, keyof typeof 
     terminal: ctx.terminal,
     audit: ctx.audit,
     rules: CardRulesConfig.parse(ctx.config.cardRules ?? {}),
+    // The same table and key as card.activate's: card.buyers exports a batch's buyers too.
+    buyers: new CardBuyers(ctx.db, ctx.keys.dataKey, ctx.clock),
   });
   const op = () => {
     const o = ctx.session.current();

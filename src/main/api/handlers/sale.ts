@@ -1,7 +1,7 @@
 import type { Handlers } from '../dispatch';
 import type { AppContext } from '../context';
 import type { saleMethods } from '../../../shared/contract/sale';
-import { collectByCard } from '../../terminal/collect';
+import { EcrCollect } from '../../terminal/collect';
 import { keeperOf } from '../../journal/head-keeper';
 import { cashierLookupHandlers } from './cashier-lookup';
 
@@ -9,6 +9,8 @@ export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleM
   const op = () => ctx.session.current()?.id;
   // TILL_BLOCKED_ROLLBACK while the till looks rolled back (src/main/journal/till-guard.ts).
   const selling = () => keeperOf(ctx.db)?.guard.assertSelling();
+  // The ECR's collect and the till screen's answer to its password pad meet here.
+  const ecr = new EcrCollect(ctx.terminal, (p) => ctx.emit('collect.prompt', p));
   return {
     ...cashierLookupHandlers(ctx),
     'card.enter': ({ pan, entryMode, override }) => {
@@ -26,10 +28,8 @@ export function saleHandlers(ctx: AppContext): Pick<Handlers, keyof typeof saleM
       selling(),
       ctx.chip?.paysOnChip(req.cardToken) ? ctx.chip.purchase(req, op()) : ctx.terminal.sale(req, op())
     ),
-    'sale.collect': (req) => (
-      selling(),
-      collectByCard(ctx.terminal, req, op(), (p) => ctx.emit('collect.prompt', p))
-    ),
+    'sale.collect': (req) => (selling(), ecr.collect(req, op())),
+    'sale.collectPassword': (req) => (ecr.answerPassword(req), {}),
     'balance.inquiry': (req) => ctx.terminal.inquiry(req, op()),
     'txn.recent': ({ limit }) => ctx.terminal.recent(limit),
     'receipt.get': ({ stan }) => ctx.terminal.receipt(stan),
