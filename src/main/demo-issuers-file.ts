@@ -4,15 +4,16 @@
  * picks at random (src/main/app.ts, demo-iso-issuer.ts): nothing in the configuration says where
  * they are, so the CLI could not echo them. The app writes its routing table — addresses, the
  * simulator's public key, the ISO entry's key set and TMK check value, no secret — to
- * `<data-dir>/demo-issuers.json` (0600, like every file there) once its issuers listen, with its
- * pid, and removes it when it closes. A file whose app is gone (killed) is ignored.
+ * `<data-dir>/run/demo-issuers.json` (0600, beside the web host's `run/web-host.json`) once its
+ * issuers listen, with its pid, and removes it when it closes. A file whose app is gone (killed)
+ * is ignored.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { IssuerEntryConfig } from './config/config';
 
-const FILE = 'demo-issuers.json';
+const FILE = path.join('run', 'demo-issuers.json');
 
 const DemoIssuersFile = z.object({
   pid: z.number().int().positive(),
@@ -21,6 +22,7 @@ const DemoIssuersFile = z.object({
 
 export function writeDemoIssuers(dataDir: string, entries: readonly IssuerEntryConfig[]): void {
   const file = path.join(dataDir, FILE);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify({ pid: process.pid, entries }), { mode: 0o600 });
   fs.renameSync(tmp, file); // whole or not at all: the CLI never reads half a table

@@ -1,7 +1,7 @@
 /**
  * `cardtill issuers` beside a terminal running in demo mode: the demo issuers are the simulator's
  * faces the app starts on ports of its own choosing, which no configuration names — the running
- * app says where in <data-dir>/demo-issuers.json (src/main/demo-issuers-file.ts), so the CLI
+ * app says where in <data-dir>/run/demo-issuers.json (src/main/demo-issuers-file.ts), so the CLI
  * lists both demo issuers (JSON and ISO 8583) and echoes each. Its ISO echo goes without a
  * sign-on: one would replace the working keys the host holds for this terminal id, and the
  * running terminal's next ISO sale would be answered A0 (declined, and reversed for nothing).
@@ -81,7 +81,7 @@ describe('cardtill issuers in demo mode', () => {
     t = await startTestApp({ forwardMs: 3_600_000 });
     const dataDir = t.dataDir;
     await t.app.close(); // the data dir stays; t.close() below only removes it
-    expect(fs.existsSync(path.join(dataDir, 'demo-issuers.json'))).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'run', 'demo-issuers.json'))).toBe(false);
     const r = await issuersCli(dataDir, '--json');
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as IssuerInfo[]).map((i) => i.echo)).toEqual([null]);

@@ -12,7 +12,7 @@
  * An ISO 8583 echo goes without a sign-on: one from here would replace the working keys the host
  * holds for this terminal id under the running terminal's feet.
  * In demo mode the issuers are the simulator's faces the app starts on ports of its choosing:
- * the running app says where in <data-dir>/demo-issuers.json (src/main/demo-issuers-file.ts);
+ * the running app says where in <data-dir>/run/demo-issuers.json (src/main/demo-issuers-file.ts);
  * with no demo app running there is nothing to echo.
  */
 import fs from 'node:fs';
