@@ -118,6 +118,10 @@ describe.runIf(haveChromium)('two issuers on the manager’s and technician’s 
     );
     expect(await p.getByTestId('tech-issuer-echo-a-backup').getAttribute('data-ok')).toBe('false');
     expect(await p.getByTestId('tech-issuer-echo-a').textContent()).toMatch(/^备 不通/);
+    // The summary beside the button names the issuer and the host that failed.
+    expect(await p.getByTestId('tech-echo-result').textContent()).toMatch(
+      /^集团卡 Group: 备 不通（[\d.]+ 毫秒）/,
+    );
     expect(await p.getByTestId('tech-issuer-echo-a-backup').textContent()).toMatch(
       /^不通（[\d.]+ 毫秒） 无法连接发卡系统/,
     );
