@@ -41,6 +41,8 @@ interface Rig {
   primary: LinkFaultProxy;
   backup: LinkFaultProxy;
   port: FailoverPort;
+  /** A host restarts on its port: a new host on the same ledger, its sessions gone. */
+  restartHost(which: 'primary' | 'backup'): Promise<void>;
 }
 
 let rig: Rig | undefined;
@@ -67,8 +69,17 @@ async function startRig(): Promise<Rig> {
   sim.ledger.upsertCard({ pan: OTHER.pan, status: 'active', balanceFen: OTHER.balanceFen, expiry: '3012' });
   const tmk = fromHex(TMK_HEX.toLowerCase());
   const iso = await startIso8583Sim({ ledger: sim.ledger, keySet: KS, tmk });
-  const isoBackup = await iso.addFace();
-  const primary = new LinkFaultProxy(iso.port, seeded(1));
+  // Each host is a face of its own, so that it can restart alone.
+  const faces = { primary: await iso.addFace(), backup: await iso.addFace() };
+  const isoBackup = faces.backup;
+  // The adapter's socket to it is closed too, as `down` does: a store reads that FIN long before
+  // the next sale; here the next line runs in the same turn of the event loop.
+  const restartHost = async (which: 'primary' | 'backup') => {
+    await faces[which].close();
+    faces[which] = await iso.addFace(faces[which].port);
+    (port.portOf(which) as Iso8583CupAdapter).close();
+  };
+  const primary = new LinkFaultProxy(faces.primary.port, seeded(1));
   const backup = new LinkFaultProxy(isoBackup.port, seeded(2));
   await primary.start();
   await backup.start();
@@ -108,7 +119,7 @@ async function startRig(): Promise<Rig> {
   await t.app.jobs.idle();
   await t.signIn();
   const port = t.app.terminal.runner.router.byId(ISO).port as FailoverPort;
-  rig = { t, sim, iso, isoBackup, primary, backup, port };
+  rig = { t, sim, iso, isoBackup, primary, backup, port, restartHost };
   return rig;
 }
 
@@ -174,6 +185,44 @@ describe('iso8583-cup entry with a primary and a backup host', () => {
     expect(balance(r, ACTIVE.pan)).toBe(ACTIVE.balanceFen - 1400);
     expect(balance(r, OTHER.pan)).toBe(OTHER.balanceFen - 300);
     expect(hostReversals(r)).toEqual([]);
+  });
+
+  it('a primary host restarted while the terminal was on the backup: signed on afresh when switched back, the sale approved', async () => {
+    const r = await startRig();
+    expect((await sale(r, ACTIVE.pan, 100)).status).toBe('approved'); // signed on with the primary
+    await down(r, 'primary');
+    expect((await sale(r, ACTIVE.pan, 100)).status).toBe('approved'); // on the backup
+    // Meanwhile the primary host restarts: the working keys it gave this terminal are gone.
+    await r.restartHost('primary');
+    await r.primary.setDown(false);
+    await r.port.whenInUse('primary'); // its 0820 (no MAC) answered
+    const before = adapterOf(r, 'primary').signedOnAt!;
+    // The first request on the primary again goes under fresh keys, not the lost ones (A0).
+    const s = await sale(r, ACTIVE.pan, 100);
+    expect(s).toMatchObject({ status: 'approved' });
+    expect(s.offline).toBeFalsy(); // approved by the host
+    expect(row(r, s.stan)).toMatchObject({ endpoint: 'primary' });
+    expect(adapterOf(r, 'primary').signedOnAt! > before).toBe(true);
+    expect(balance(r, ACTIVE.pan)).toBe(ACTIVE.balanceFen - 300);
+    expect(r.t.app.db.prepare('SELECT COUNT(*) AS n FROM reversals').get()).toEqual({ n: 0 });
+  });
+
+  it('a backup host restarted between two outages of the primary: signed on afresh before it takes over again', async () => {
+    const r = await startRig();
+    await down(r, 'primary');
+    expect((await sale(r, ACTIVE.pan, 100)).status).toBe('approved'); // the backup signs on
+    const first = adapterOf(r, 'backup').signedOnAt!;
+    await r.primary.setDown(false);
+    await r.port.whenInUse('primary');
+    await r.restartHost('backup'); // its session with this terminal is gone
+    await down(r, 'primary');
+    const s = await sale(r, ACTIVE.pan, 100);
+    expect(s.status).toBe('approved');
+    expect(s.offline).toBeFalsy(); // approved by the host
+    expect(row(r, s.stan)).toMatchObject({ endpoint: 'backup' });
+    expect(adapterOf(r, 'backup').signedOnAt! > first).toBe(true);
+    expect(balance(r, ACTIVE.pan)).toBe(ACTIVE.balanceFen - 200);
+    expect(r.t.app.db.prepare('SELECT COUNT(*) AS n FROM reversals').get()).toEqual({ n: 0 });
   });
 
   it('a backup host that asks for a new sign-on gets one from the backup adapter, not the primary', async () => {

@@ -38,6 +38,11 @@ class CutPort implements IssuerPort {
   readonly protocol = 'scripted';
   private readonly inner: ScriptedPort;
   cut = false;
+  /** Times the wrapper said its session may be gone (renewSession). */
+  renewed = 0;
+  renewSession(): void {
+    this.renewed++;
+  }
   signOn: (req: SignOnRequest) => Promise<SignOnResult> = () => Promise.reject(new Error('not used'));
   constructor(next: (cmd: IssuerCommand) => ExchangeOutcome) {
     this.inner = new ScriptedPort(next);
@@ -245,6 +250,21 @@ describe('FailoverPort', () => {
       ['backup', false],
     ]);
     expect(r.port.endpointInUse()).toBe('primary');
+  });
+
+  it('a host taking requests again renews its session first, unless an answer just proved it', async () => {
+    let primaryUp = false;
+    const r = rig(
+      () => (primaryUp ? ANSWER : NOT_SENT),
+      () => ANSWER,
+    );
+    await r.port.exchange(sale(), 1);
+    expect([r.p.renewed, r.b.renewed]).toEqual([0, 1]); // the backup, before the sale went to it
+    primaryUp = true;
+    await r.port.whenInUse('primary'); // switched back on its probe echo (no MAC over ISO)
+    expect([r.p.renewed, r.b.renewed]).toEqual([1, 1]);
+    await r.port.exchange(sale(), 1);
+    expect([r.p.renewed, r.b.renewed]).toEqual([1, 1]); // nothing new: the primary in use answered
   });
 
   it('without a backup: the primary passed through', async () => {

@@ -116,16 +116,18 @@ export class FailoverPort implements IssuerPort {
       via?.onEndpoint?.(role);
       const out = await this.sendOn(role, cmd, attempts);
       if (role === 'primary' && out.kind === 'answer' && this.inUse === 'backup')
-        this.switchTo('primary', `answered ${cmd.kind}`);
+        this.switchTo('primary', `answered ${cmd.kind}`, true);
       return out;
     }
     const first = this.inUse;
     const details: string[] = [];
     for (const role of [first, other(first)]) {
       via?.onEndpoint?.(role);
+      // The other host takes over: its session from an earlier turn may not have survived.
+      if (role !== first) this.portOf(role)!.renewSession?.();
       const out = await this.sendOn(role, cmd, attempts);
       if (out.kind !== 'not-sent') {
-        if (role !== this.inUse) this.switchTo(role, details.join('; '));
+        if (role !== this.inUse) this.switchTo(role, details.join('; '), true);
         return out;
       }
       details.push(`${role}: ${out.detail}`);
@@ -142,7 +144,7 @@ export class FailoverPort implements IssuerPort {
       // Sign-on moves no money and a repeat is answered again: the other host may take it.
       if (!this.o.backup || !(e instanceof TillError && e.code === 'ISSUER_UNREACHABLE')) throw e;
       const result = await this.portOf(other(first))!.signOn(req);
-      this.switchTo(other(first), `sign-on: ${e.message}`);
+      this.switchTo(other(first), `sign-on: ${e.message}`, true);
       return result;
     }
   }
@@ -215,8 +217,14 @@ export class FailoverPort implements IssuerPort {
     return out;
   }
 
-  private switchTo(role: EndpointRole, why: string): void {
+  /**
+   * `sessionProved`: the switch follows an answer to a real request on that host (its session, if
+   * any, works). Else — an echo answered, which carries no MAC over ISO 8583 — its port renews its
+   * session before its next request (a host back from an outage may have restarted).
+   */
+  private switchTo(role: EndpointRole, why: string, sessionProved = false): void {
     if (this.inUse === role) return;
+    if (!sessionProved) this.portOf(role)!.renewSession?.();
     this.inUse = role;
     this.switchedAt = this.o.clock().toISOString();
     const to = role === 'primary' ? this.o.primary : this.o.backup!;

@@ -280,6 +280,13 @@ export interface IssuerPort {
   echoEach?(makeEcho: () => EchoCommand): Promise<EndpointEcho[]>;
   /** When this port last signed on with its host (ISO time; the ISO 8583 adapter), if it did. */
   readonly signedOnAt?: string | undefined;
+  /**
+   * Told by the failover wrapper before this endpoint takes requests again after the other one
+   * had them: a session it holds with its host may be gone (the host may have restarted while it
+   * was unreachable), so an adapter with one (ISO 8583 working keys) renews it before its next
+   * request rather than have that request refused (A0) and reversed.
+   */
+  renewSession?(): void;
   /** Key exchange with this issuer. Throws TillError (ISSUER_UNREACHABLE, ISSUER_BAD_SIGNATURE, ISSUER_ERROR). */
   signOn(req: SignOnRequest): Promise<SignOnResult>;
   /** Demo switch and tests: when cut, every exchange ends `not-sent` without touching the network. */

@@ -135,6 +135,11 @@ export class Iso8583CupAdapter implements IssuerPort {
     return this.lastSignOnAt;
   }
 
+  /** The failover wrapper: this host takes requests again; sign on before the next (its keys may be gone). */
+  renewSession(): void {
+    this.needSignOn = true;
+  }
+
   setCut(cut: boolean): void {
     this.link.setCut(cut);
   }
