@@ -25,6 +25,9 @@ import { storeTmk } from '../../src/main/issuer/iso8583/tmk';
 import { loadOrCreateTerminalKeys } from '../../src/main/keys/terminal-keys';
 import { fromHex, toHex } from '../../src/shared/crypto';
 import { luhnCheckDigit } from '../../src/shared/card';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 
 const TMK_HEX = '00112233445566778899AABBCCDDEEFF';
 const KS = KEYSETS['3des'];
@@ -88,33 +91,36 @@ async function startRig(): Promise<Rig> {
   const keys = loadOrCreateTerminalKeys(dataDir, TEST_KEY_SECRET);
   const check = toHex(KS.pikCheck(tmk)).toUpperCase();
   storeTmk(dataDir, keys.dataKey, ISO, KS, TMK_HEX, check);
+  const issuers = [
+    IssuerEntryConfig.parse({
+      id: 'home',
+      name: 'Home (JSON)',
+      url: sim.url,
+      publicKey: sim.publicKeyHex,
+      timeoutMs: 3000,
+      cardRanges: [''],
+    }),
+    IssuerEntryConfig.parse({
+      id: ISO,
+      name: 'CUP host',
+      protocol: 'iso8583-cup',
+      url: `tcp://127.0.0.1:${primary.port}`,
+      backupUrl: `tcp://127.0.0.1:${backup.port}`,
+      timeoutMs: 1500,
+      attempts: 2,
+      cardRanges: ['888802'],
+      iso8583: { keySet: '3des', tmkCheck: check },
+    }),
+  ];
+  // The same table as a config file, for `cardtill issuers` beside the running terminal.
+  fs.writeFileSync(
+    path.join(dataDir, 'cli-config.json'),
+    JSON.stringify({ issuers, keyPassphraseEnv: 'CARDTILL_TEST_SECRET' }),
+  );
   const t = await startTestApp({
     dataDir,
     forwardMs: 3_600_000, // the forwarder's timer out of the way: each test forwards when it says
-    config: {
-      issuers: [
-        IssuerEntryConfig.parse({
-          id: 'home',
-          name: 'Home (JSON)',
-          url: sim.url,
-          publicKey: sim.publicKeyHex,
-          timeoutMs: 3000,
-          cardRanges: [''],
-        }),
-        IssuerEntryConfig.parse({
-          id: ISO,
-          name: 'CUP host',
-          protocol: 'iso8583-cup',
-          url: `tcp://127.0.0.1:${primary.port}`,
-          backupUrl: `tcp://127.0.0.1:${backup.port}`,
-          timeoutMs: 1500,
-          attempts: 2,
-          cardRanges: ['888802'],
-          iso8583: { keySet: '3des', tmkCheck: check },
-        }),
-      ],
-      offline: { velocityCount: 10 },
-    } as never,
+    config: { issuers, offline: { velocityCount: 10 } } as never,
   });
   await t.app.jobs.idle();
   await t.signIn();
@@ -401,5 +407,40 @@ describe('the technician’s echo of both hosts', () => {
     expect(silent.echo!.endpoints[0]).toMatchObject({ role: 'primary', ok: true });
     // The echo moved no request to the backup: the primary stays in use.
     expect(r.port.endpointInUse()).toBe('primary');
+  });
+
+  it('cardtill issuers beside the running terminal: a line per host, the backup down fails the run', async () => {
+    const r = await startRig();
+    expect((await sale(r, ACTIVE.pan, 100)).status).toBe('approved'); // signed on with the primary
+    await down(r, 'backup');
+    // Asynchronously: the hosts answer from this process, which must not block while it runs.
+    const out = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [
+          'bin/cardtill.mjs',
+          'issuers',
+          '--data-dir',
+          r.t.dataDir,
+          '--config',
+          path.join(r.t.dataDir, 'cli-config.json'),
+        ],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, CARDTILL_TEST_SECRET: TEST_KEY_SECRET.secret },
+        },
+        (err, stdout, stderr) =>
+          resolve({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(out.status, out.stderr).toBe(1); // a host did not answer
+    expect(out.stdout).toContain(`地址 ENDPOINT    backup tcp://127.0.0.1:${r.backup.port}`);
+    expect(out.stdout).toMatch(/回响 ECHO\s+primary \(in use 使用中\) ok 正常 [\d.]+ ms/);
+    expect(out.stdout).toMatch(/回响 ECHO\s+backup failed 失败 ISSUER_UNREACHABLE after [\d.]+ ms: /);
+    // Its echo went without a sign-on: the running terminal's keys at the primary still hold.
+    const s = await sale(r, ACTIVE.pan, 100);
+    expect(s.status).toBe('approved');
+    expect(s.offline).toBeFalsy();
   });
 });
