@@ -202,6 +202,19 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     expiry: '3012',
     label: { zh: '银联 POS 余额不足卡 ¥5.00', en: 'ISO 8583 low balance ¥5.00' },
   },
+  // The cardholder password over ISO 8583 (field 52 under the sign-on PIK): every sale needs it.
+  {
+    name: 'iso-password',
+    pan: '8888020000000032',
+    status: 'active',
+    balanceFen: 50_000,
+    expiry: '3012',
+    password: { pin: '802802' },
+    label: {
+      zh: '银联 POS 密码卡 ¥500.00（密码 802802）',
+      en: 'ISO 8583 password card ¥500.00 (password 802802)',
+    },
+  },
 ];
 
 /** The card range (IIN) of demo mode's ISO 8583 issuer. */

@@ -21,7 +21,7 @@
  * The password is stored only as a salted scrypt hash; PIN blocks are opened here with the
  * terminal's PIN key (src/shared/pin-key.ts) and never stored or logged.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { HANDLERS, registerHandler, type HandlerCtx, type MessageHandler } from './handlers';
 import type { Decision, IssuerLedger } from './ledger';
 import { AuthorizeWithPinRequest, PasswordRequest } from '../shared/issuer-password';
@@ -30,18 +30,18 @@ import { openSm4PinBlock, PASSWORD_RE } from '../shared/pin-block';
 import { derivePinKey, sm4PinKey } from '../shared/pin-key';
 import { fromHex, hmacSm3 } from '../shared/crypto';
 import { DEMO_CARDS } from './demo-cards';
+// The check and the try counter are shared with the ISO 8583 face (./iso8583/decide.ts).
+import {
+  MAX_WRONG_TRIES,
+  checkSalePassword,
+  passwordHashOf as hashOf,
+  passwordRow as row,
+  verifyCardPassword,
+  type PasswordRefusal,
+  type PasswordRow,
+} from './password-check';
 
-/** Wrong tries in a row that lock the card (ISO8583-CUP.md: 55, 55, 75). */
-export const MAX_WRONG_TRIES = 3;
-
-interface PasswordRow {
-  pan: string;
-  salt: string;
-  hash: string;
-  required_over_fen: number | null;
-  wrong_tries: number;
-  locked: number;
-}
+export { MAX_WRONG_TRIES };
 
 type Answer = Decision & { extra?: Record<string, unknown> };
 
@@ -49,10 +49,6 @@ type Answer = Decision & { extra?: Record<string, unknown> };
 export function pinMasterOf(cardKeySecret: Uint8Array): Uint8Array {
   return hmacSm3(cardKeySecret, new TextEncoder().encode('CardTill/issuer/pin-master/v1'));
 }
-
-// scrypt at N=2^14: a stolen ledger does not give the passwords away for free (a 6-digit space
-// still falls to a search — the try counter is what protects the card, as at every issuer).
-const hashOf = (password: string, salt: Buffer) => scryptSync(password, salt, 32, { N: 1 << 14, r: 8, p: 1 });
 
 /** Sets a card's password (the till's `password` message, the demo seed, tests). */
 export function setCardPassword(
@@ -104,10 +100,6 @@ export function seedDemoPasswords(ledger: IssuerLedger): void {
       setCardPassword(ledger, c.pan, c.password.pin, { requiredOverFen: c.password.requiredOverFen ?? null });
 }
 
-function row(ledger: IssuerLedger, pan: string): PasswordRow | undefined {
-  return ledger.db.prepare('SELECT * FROM card_passwords WHERE pan = ?').get(pan) as PasswordRow | undefined;
-}
-
 /** The password inside a wire block from this terminal for this card (null: not a valid block). */
 function openBlock(ctx: HandlerCtx, terminalId: string, pan: string, hex: string): string | null {
   const kpin = derivePinKey(pinMasterOf(ctx.cardKeySecret), terminalId);
@@ -120,6 +112,20 @@ function openBlock(ctx: HandlerCtx, terminalId: string, pan: string, hex: string
   }
 }
 
+/** A refusal of the shared check (./password-check.ts) as this face's decline. */
+function declineOf(pan: string, refused: PasswordRefusal): Answer {
+  return {
+    result: 'declined',
+    code: refused.code,
+    pan,
+    ...(refused.code === 'PASSWORD_WRONG' ? { extra: { triesLeft: refused.triesLeft } } : {}),
+  };
+}
+
+/** The typed password of this face's block (lazily opened: a locked card's is never opened). */
+const typedOf = (ctx: HandlerCtx, terminalId: string, pan: string, hex: string | undefined) =>
+  hex === undefined ? undefined : () => openBlock(ctx, terminalId, pan, hex);
+
 /**
  * Checks the block against the card's password: undefined when right (counter reset), else the
  * decline — and the try counted, in this request's transaction.
@@ -130,34 +136,8 @@ function verify(
   r: PasswordRow,
   hex: string | undefined,
 ): Answer | undefined {
-  const decline = (code: Answer['code'], extra?: Record<string, unknown>): Answer => ({
-    result: 'declined',
-    code,
-    pan: r.pan,
-    ...(extra ? { extra } : {}),
-  });
-  if (r.locked) return decline('PASSWORD_LOCKED');
-  if (hex === undefined) return decline('PASSWORD_REQUIRED');
-  const typed = openBlock(ctx, m.terminalId, r.pan, hex);
-  const right =
-    typed !== null && timingSafeEqual(hashOf(typed, Buffer.from(r.salt, 'hex')), Buffer.from(r.hash, 'hex'));
-  const db = ctx.ledger.db;
-  const at = ctx.now().toISOString();
-  if (right) {
-    db.prepare('UPDATE card_passwords SET wrong_tries = 0, updated_at = ? WHERE pan = ?').run(at, r.pan);
-    return undefined;
-  }
-  const tries = r.wrong_tries + 1;
-  const locked = tries >= MAX_WRONG_TRIES;
-  db.prepare('UPDATE card_passwords SET wrong_tries = ?, locked = ?, updated_at = ? WHERE pan = ?').run(
-    tries,
-    locked ? 1 : 0,
-    at,
-    r.pan,
-  );
-  return locked
-    ? decline('PASSWORD_LOCKED')
-    : decline('PASSWORD_WRONG', { triesLeft: MAX_WRONG_TRIES - tries });
+  const refused = verifyCardPassword(ctx.ledger, r, typedOf(ctx, m.terminalId, r.pan, hex), ctx.now());
+  return refused && declineOf(r.pan, refused);
 }
 
 /** authorize: the password check, between the card checks and the balance (the page's order). */
@@ -168,13 +148,10 @@ function withPassword(base: MessageHandler<unknown>): MessageHandler<unknown> {
     handle(ctx, msg) {
       const m = msg as AuthorizeWithPinRequest;
       const checked = ctx.ledger.checkCard(m.card.pan);
-      const r = 'decline' in checked ? undefined : row(ctx.ledger, m.card.pan);
-      if (r) {
-        const needed = r.required_over_fen === null || m.amountFen > r.required_over_fen;
-        if (needed || m.pinBlock !== undefined) {
-          const refused = verify(ctx, m, r, m.pinBlock);
-          if (refused) return refused;
-        }
+      if (!('decline' in checked)) {
+        const typed = typedOf(ctx, m.terminalId, m.card.pan, m.pinBlock);
+        const refused = checkSalePassword(ctx.ledger, m.card.pan, m.amountFen, typed, ctx.now());
+        if (refused) return declineOf(m.card.pan, refused);
       }
       return base.handle(ctx, msg);
     },

@@ -106,10 +106,10 @@ export const ErrorCode = z.enum([
   'CARD_BALANCE_CHANGED',
   'CARD_CLOSED',
   'CARD_REPLACED',
-  // file-batch issuers (src/main/issuer/file-batch): a refused file, lists out of date, an operation it has not
+  // file-batch issuers (src/main/issuer/file-batch): a refused file, lists out of date, settlement by
+  // file (an operation it has not is ISSUER_UNSUPPORTED, its detail naming the file interface)
   'FILE_BATCH_REFUSED',
   'FILE_BATCH_STALE',
-  'FILE_BATCH_UNSUPPORTED',
   'FILE_BATCH_SETTLES_BY_FILE',
   // cardholder password (src/shared/pin-block.ts, src/main/terminal/password.ts)
   'PASSWORD_REQUIRED',
@@ -119,6 +119,7 @@ export const ErrorCode = z.enum([
   'PASSWORD_FORMAT',
   'PASSWORD_CANCELED',
   'PIN_KEY_MISSING',
+  'PASSWORD_CHANGE_AT_ISSUER',
   // PBOC e-purse on the chip (src/main/terminal/chip-purchase.ts, issue 14)
   'CHIP_TORN',
   'CHIP_CARD_CHANGED',
@@ -345,10 +346,6 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     zh: '此发卡方不做联机结算：以每日交易文件及其确认文件对账（见离线队列→文件接口发卡方）',
     en: 'This issuer does not settle online: its daily transaction files and their acknowledgements are the settlement (Offline queue → File-batch issuers)',
   },
-  FILE_BATCH_UNSUPPORTED: {
-    zh: '此发卡方（文件接口）只受理消费、查询、撤销和退货',
-    en: 'This issuer (file interface) takes only sales, inquiries, voids and refunds',
-  },
   PASSWORD_REQUIRED: {
     zh: '此卡需要密码：请持卡人在密码键盘上输入6位卡密码',
     en: 'This card needs its password: the cardholder types the 6-digit password on the keypad',
@@ -369,6 +366,11 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   PASSWORD_CANCELED: {
     zh: '持卡人未输入卡密码，交易未完成',
     en: 'The cardholder did not give the card password: the sale was not made',
+  },
+  // ISO8583-CUP.md has no message that sets or changes a password: the issuer does it itself.
+  PASSWORD_CHANGE_AT_ISSUER: {
+    zh: '此卡的发卡方不受理在收银台设置或修改卡密码：请持卡人到发卡方办理',
+    en: "This card's issuer does not take password set or change at the till: the cardholder changes it with the issuer",
   },
   PIN_KEY_MISSING: {
     zh: '本机尚未从发卡方取得密码密钥，暂不能使用卡密码：请联系技术员',

@@ -30,8 +30,11 @@ describe.runIf(haveChromium)('card life end to end (Chromium)', () => {
     await signIn(p, '1001', '1234', 'cashier');
     await p.getByTestId('card-life-open').click();
     await p.getByTestId('card-life-activate').click();
-    await keyValue(e, '50000');
-    expect(await p.getByTestId('card-life-value').textContent()).toContain('¥500.00');
+    // The panel holds the till's keys: the keyboard keys the card's value, never a sale behind it
+    // (the sale's amount is not even shown while the value is).
+    await p.keyboard.type('50000');
+    await expect.poll(() => p.getByTestId('card-life-value').textContent()).toContain('¥500.00');
+    expect(await p.getByTestId('amount').count()).toBe(0);
     await p.getByTestId('sim-swipe-shelf1').click();
     await expect.poll(() => p.getByTestId('card-life-card').textContent()).toContain('0090');
     await p.getByTestId('card-life-tender').fill('600');
@@ -55,7 +58,9 @@ describe.runIf(haveChromium)('card life end to end (Chromium)', () => {
     await e.shot('card-life-01-sold');
     expect(e.t.issuerBalance(demoCard('shelf1').pan)).toBe(50_000);
 
-    // The customer spends ¥12.50 of it, as any sale.
+    // The customer spends ¥12.50 of it, as any sale, once the card panel is closed.
+    await p.getByTestId('card-life-close').click();
+    expect(await p.getByTestId('amount').textContent()).toContain('¥0.00');
     await keyAmount(p, '1250');
     await p.getByTestId('sim-swipe-shelf1').click();
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0090');
@@ -143,6 +148,7 @@ describe.runIf(haveChromium)('card life end to end (Chromium)', () => {
       /流水号 STAN\s*(\d{6})/,
     )![1];
     await expect.poll(() => p.getByTestId(`recent-kind-${Number(soldStan)}`).textContent()).toBe('售卡');
+    await p.getByTestId('card-life-close').click();
     await keyAmount(p, '1000');
     await p.getByTestId('sim-swipe-shelf-anon').click();
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0116');

@@ -140,5 +140,11 @@ describe.runIf(haveChromium)('cashier layout at 1024×768 and 1366×768, 中文 
         await p.getByTestId('void-btn').click();
         await p.getByTestId('override-dialog').waitFor();
         await check('05-manager-pin', 'override-keypad');
+        await p.keyboard.press('Escape');
+        await expect.poll(() => p.getByTestId('override-dialog').count()).toBe(0);
+        await p.getByTestId('void-refund-cancel').click();
+        // Selling a card: the panel holds the till's keypad, whose OK (收款并售卡) is on screen.
+        await p.getByTestId('card-life-open').click();
+        await check('06-card-life', 'card-life-keypad');
       });
 });

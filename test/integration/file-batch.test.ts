@@ -459,10 +459,10 @@ describe('a file-batch entry', () => {
       kind: 'answer',
       answer: { result: 'approved', hotcards: { version: 3, add: [] } },
     });
-    expect(await code({ ...head, kind: 'advice', advices: [] })).toBe('FILE_BATCH_UNSUPPORTED');
+    expect(await code({ ...head, kind: 'advice', advices: [] })).toBe('ISSUER_UNSUPPORTED');
     const card = { pan: ACTIVE.pan, entryMode: 'swipe' };
     expect(await code({ ...head, kind: 'topup', card, amountFen: 100, cashFen: 100 })).toBe(
-      'FILE_BATCH_UNSUPPORTED',
+      'ISSUER_UNSUPPORTED',
     );
     expect(await code({ ...head, kind: 'echo' })).toBeUndefined(); // approved: nothing to reach
     // The demo switch cuts links; this issuer has none: it still decides.

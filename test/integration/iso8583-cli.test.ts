@@ -1,7 +1,8 @@
 /**
  * `cardtill issuer-sim --protocol iso8583 --keyset 3des --tmk HEX` run standalone as a child
  * process, with the demo cards, spoken to by the terminal's iso8583-cup adapter (a client that
- * follows ISO8583-CUP.md): sign-on, echo, a purchase and an inquiry on a demo card. Bad flags exit 2.
+ * follows ISO8583-CUP.md): sign-on, echo, a purchase and an inquiry on a demo card, the demo
+ * password card's password in field 52. Bad flags exit 2.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -79,6 +80,25 @@ describe('cardtill issuer-sim --protocol iso8583', () => {
     });
     const inq = await adapter.exchange({ kind: 'inquire', stan: 3, time: now, id: 'i1', card }, 1);
     expect(inq).toMatchObject({ kind: 'answer', answer: { result: 'approved', balanceFen: 100_000 - 1250 } });
+    // The demo password card: its password seeded in the ledger, checked in field 52.
+    const pw = demoCard('iso-password');
+    const pwCard = { pan: pw.pan, entryMode: 'swipe' };
+    const pwSale = (stan: number, password?: string) =>
+      adapter.exchange(
+        {
+          kind: 'authorize',
+          stan,
+          time: now,
+          id: `p${stan}`,
+          card: pwCard,
+          amountFen: 100,
+          otherTenderFen: 0,
+          ...(password ? { password } : {}),
+        },
+        1,
+      );
+    expect(await pwSale(4)).toMatchObject({ answer: { result: 'declined', code: 'PASSWORD_REQUIRED' } });
+    expect(await pwSale(5, pw.password!.pin)).toMatchObject({ answer: { result: 'approved' } });
     adapter.close();
   });
 

@@ -38,6 +38,7 @@ import {
 import { IssuerLedger } from '../../src/issuer-sim/ledger';
 import { startIso8583Sim, type Iso8583Sim } from '../../src/issuer-sim/iso8583/server';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
+import { passwordState, setCardPassword } from '../../src/issuer-sim/handlers-password';
 
 const TMK = new Uint8Array(Buffer.from('00112233445566778899AABBCCDDEEFF', 'hex'));
 const ACTIVE = demoCard('active').pan;
@@ -149,8 +150,9 @@ describe.each(['3des', 'sm4'] as const)('ISO 8583 issuer-sim, %s key set', (ksNa
       ledger,
       keySet: KEYSETS[ksName],
       tmk: TMK,
-      cardPasswords: new Map([[demoCard('gift').pan, '246810']]),
     });
+    // The same password store as the JSON face (src/issuer-sim/password-check.ts).
+    setCardPassword(ledger, demoCard('gift').pan, '246810');
     wire = await Wire.connect(sim.port);
     t = new TestTerminal(wire, KEYSETS[ksName]);
   });
@@ -268,11 +270,14 @@ describe.each(['3des', 'sm4'] as const)('ISO 8583 issuer-sim, %s key set', (ksNa
       return { 26: '06', 52: t.ks.encrypt(t.keys!.pik, block), 53: t.ks.securityControl };
     };
     expect((await t.exchange(t.purchaseMsg(gift, 100))).fields[39]).toBe('55'); // needs one
+    expect(passwordState(ledger, gift)!.wrongTries).toBe(0); // asking is not a try
     expect((await t.exchange(t.purchaseMsg(gift, 100, withPin('246810')))).fields[39]).toBe('00');
     expect((await t.exchange(t.purchaseMsg(gift, 100, withPin('111111')))).fields[39]).toBe('55');
     expect((await t.exchange(t.purchaseMsg(gift, 100, withPin('111111')))).fields[39]).toBe('55');
     expect((await t.exchange(t.purchaseMsg(gift, 100, withPin('111111')))).fields[39]).toBe('75');
     expect((await t.exchange(t.purchaseMsg(gift, 100, withPin('246810')))).fields[39]).toBe('75');
+    // Locked in the one store both faces check.
+    expect(passwordState(ledger, gift)).toMatchObject({ wrongTries: 3, locked: true });
   });
 
   it('balance inquiry, void, refund and offline advice', async () => {

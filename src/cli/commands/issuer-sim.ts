@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startIssuerSim } from '../../issuer-sim/server';
 import { IssuerLedger } from '../../issuer-sim/ledger';
 import { startIso8583Sim } from '../../issuer-sim/iso8583/server';
+import { seedDemoPasswords } from '../../issuer-sim/handlers-password';
 import { KEYSETS } from '../../main/issuer/iso8583/keysets';
 import { runFileBatchSim } from '../../issuer-sim/file-batch/cli';
 import { flag, type CliCommand } from '../command';
@@ -47,6 +48,8 @@ export const issuerSimCommand: CliCommand = {
       fs.mkdirSync(dataDir, { recursive: true });
       const ledger = new IssuerLedger(path.join(dataDir, 'issuer.db'));
       ledger.seedDemoCards();
+      // The demo cards' passwords too: the ISO face checks 52 against the same store as the JSON face.
+      seedDemoPasswords(ledger);
       const sim = await startIso8583Sim({
         ledger,
         keySet,

@@ -3,6 +3,10 @@
  * IssuerLedger's idempotent transaction for (terminal, STAN), so what it decides is recorded with
  * its answer (a repeated 0200 is answered again, never applied twice). Card checks are the
  * ledger's (checkCard: 14 → 41 → 62 → 78 → 54), then the password, then the balance.
+ *
+ * The password is the JSON face's: the same `card_passwords` store, rule and try counter
+ * (../password-check.ts); only the block differs — field 52 under the PIK this host gave the
+ * terminal at sign-on (ISO8583-CUP.md "Password (PIN) block").
  */
 import type { IssuerLedger } from '../ledger';
 import {
@@ -17,6 +21,13 @@ import type { KeySet } from '../../shared/iso8583/keysets';
 import { RC, RC_OF_LEDGER, type ResponseCode } from './codes';
 import { loadDecline } from '../../shared/card-rules';
 import type { IsoTxnRow, IsoTxnStore } from './store';
+import {
+  checkSalePassword,
+  passwordRow,
+  verifyCardPassword,
+  type PasswordRefusal,
+  type TypedPassword,
+} from '../password-check';
 
 const CARD_OPERATIONS = ['activation', 'top-up', 'cash-out'];
 
@@ -35,8 +46,6 @@ export interface DecideCtx {
   ledgerStan: number;
   req: IsoMessage;
   now: Date;
-  /** Passwords by card number; a card absent here needs none (but a block sent must be well-formed). */
-  cardPasswords: ReadonlyMap<string, string>;
 }
 
 /** What a decision answers: the host's own fields (39 always). */
@@ -86,28 +95,51 @@ function balanceField(c: DecideCtx, pan: string): IsoFields {
   return card ? { 54: formatField54(card.balance_fen) } : {};
 }
 
-/** Wrong, wrong, wrong → 55, 55, 75, then 75 even for the right one; a right one resets the count. */
-function passwordCode(c: DecideCtx, pan: string): ResponseCode | undefined {
-  const block = c.req.fields[52];
-  const expected = c.cardPasswords.get(pan);
-  if (!(block instanceof Uint8Array)) return expected ? RC.wrongPassword : undefined;
-  const tries = c.store.wrongTries(pan);
-  if (tries >= 3) return RC.passwordTriesExceeded;
-  let pin: string | undefined;
+/**
+ * The password in field 52 for `pan`, or null when the block is not a valid one (a wrong try):
+ * decrypted under the terminal's PIK; the SM4 set's block is the 8-byte format-0 block then 8 FF.
+ */
+function openField52(c: DecideCtx, block: Uint8Array, pan: string): string | null {
+  let clear: Uint8Array | undefined;
   try {
-    const clear = c.keySet.decrypt(c.pik, block);
-    // SM4 set: the 8-byte format-0 block then 8 FF bytes.
-    if (clear.length === 16 && !clear.subarray(8).every((b) => b === 0xff)) throw new Error('pad');
-    pin = pinFromFormat0(clear.subarray(0, 8), pan);
+    clear = c.keySet.decrypt(c.pik, block);
+    if (clear.length === 16 && !clear.subarray(8).every((b) => b === 0xff)) return null;
+    return pinFromFormat0(clear.subarray(0, 8), pan);
   } catch {
-    pin = undefined; // a malformed block is a wrong try
+    return null; // not a format 0 block for this card (or not whole cipher blocks)
+  } finally {
+    clear?.fill(0);
   }
-  if (pin !== undefined && pin.length === 6 && (expected === undefined || pin === expected)) {
-    if (tries > 0) c.store.setWrongTries(pan, 0);
-    return undefined;
+}
+
+/**
+ * The shared check's refusal in this dialect's words: wrong → 55, tries exceeded (and locked) →
+ * 75, and password required (a card that needs one, no 52) → 55, as the page allows ("a host may
+ * answer 55 to a request without 52"; the terminal, which knows it sent none, reads it as
+ * "password required" — docs/issuer-protocol.md, ISO ambiguity 26).
+ */
+const RC_OF_REFUSAL: Record<PasswordRefusal['code'], ResponseCode> = {
+  PASSWORD_REQUIRED: RC.wrongPassword,
+  PASSWORD_WRONG: RC.wrongPassword,
+  PASSWORD_LOCKED: RC.passwordTriesExceeded,
+};
+
+/**
+ * `sale` (purchase): the JSON face's sale rule — needed on every sale or over the card's
+ * `required_over_fen`, checked whenever 52 came. `if-typed` (balance, activation, top-up,
+ * cash-out): checked and counted only when 52 came, as the JSON face checks a password on its
+ * authorize only (the till never types one for the others).
+ */
+function passwordCode(c: DecideCtx, pan: string, rule: 'sale' | 'if-typed'): ResponseCode | undefined {
+  const block = c.req.fields[52];
+  const typed: TypedPassword = block instanceof Uint8Array ? () => openField52(c, block, pan) : undefined;
+  let refused: PasswordRefusal | undefined;
+  if (rule === 'sale') refused = checkSalePassword(c.ledger, pan, Number(str(c.req, 4)), typed, c.now);
+  else if (typed !== undefined) {
+    const r = passwordRow(c.ledger, pan);
+    refused = r && verifyCardPassword(c.ledger, r, typed, c.now);
   }
-  c.store.setWrongTries(pan, tries + 1);
-  return tries + 1 >= 3 ? RC.passwordTriesExceeded : RC.wrongPassword;
+  return refused && RC_OF_REFUSAL[refused.code];
 }
 
 /** Purchase and cash-out (a debit), top-up (a credit): ISO8583-CUP.md "Messages". */
@@ -127,7 +159,7 @@ export function decideDebitOrCredit(
       { ...base, 39: RC_OF_LEDGER[checked.decline.code!] ?? RC.hostMalfunction, ...balanceField(c, pan) },
       amount,
     );
-  const pw = passwordCode(c, pan);
+  const pw = passwordCode(c, pan, name === 'purchase' ? 'sale' : 'if-typed');
   if (pw) return record(c, name, { ...base, 39: pw, ...balanceField(c, pan) }, amount);
   if (direction === 'debit' && checked.card.balance_fen < amount)
     return record(c, name, { ...base, 39: RC.insufficientBalance, ...balanceField(c, pan) }, amount);
@@ -152,7 +184,7 @@ export function decideBalance(c: DecideCtx, base: IsoFields) {
   const code =
     'decline' in checked
       ? (RC_OF_LEDGER[checked.decline.code!] ?? RC.hostMalfunction)
-      : (passwordCode(c, pan) ?? RC.approved);
+      : (passwordCode(c, pan, 'if-typed') ?? RC.approved);
   return record(c, 'balance', { ...base, 39: code, ...balanceField(c, pan) }, 0);
 }
 
@@ -169,7 +201,7 @@ export function decideActivation(c: DecideCtx, base: IsoFields) {
         ? RC.frozen
         : card.status !== 'not_activated'
           ? RC.invalid
-          : passwordCode(c, pan);
+          : passwordCode(c, pan, 'if-typed');
   if (code) return record(c, 'activation', { ...base, 39: code, ...balanceField(c, pan) }, amount);
   // The opening value within the card's cap: the same rule as the JSON face's activate.
   const over = loadDecline(card!, amount);

@@ -60,7 +60,6 @@ export interface IsoHostOptions {
   /** The terminal master key every terminal of this host shares with it (`--tmk HEX`). */
   tmk: Uint8Array;
   now?: () => Date;
-  cardPasswords?: ReadonlyMap<string, string>;
   log?: (line: string) => void;
 }
 
@@ -97,6 +96,11 @@ export class IsoHost {
   /** Test switch: every signed-on terminal is asked (header nibble 3) to sign on again. */
   requireSignOn(): void {
     for (const tid of this.sessions.keys()) this.wantSignOn.add(tid);
+  }
+
+  /** Test hook: the PIK of a terminal's current session (tests look for its PIN blocks on disk). */
+  sessionPik(terminalId: string): Uint8Array | undefined {
+    return this.sessions.get(terminalId)?.pik;
   }
 
   /** The host's field-48 totals (tests compare them with the terminal's). */
@@ -278,7 +282,6 @@ export class IsoHost {
       ledgerStan,
       req,
       now: this.now(),
-      cardPasswords: this.opts.cardPasswords ?? new Map(),
     };
     if (cls === 'orig') {
       // The original sent again after its reversal is `12` (the ledger's stored answer is not replayed).

@@ -43,7 +43,6 @@ const SCHEMA = `
     PRIMARY KEY (terminal_id, batch, stan)
   );
   CREATE TABLE IF NOT EXISTS iso8583_rrn (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL);
-  CREATE TABLE IF NOT EXISTS iso8583_pin_tries (pan TEXT PRIMARY KEY, wrong INTEGER NOT NULL);
 `;
 
 export class IsoTxnStore {
@@ -104,19 +103,5 @@ export class IsoTxnStore {
       creditFen: number;
     };
     return row;
-  }
-
-  wrongTries(pan: string): number {
-    const r = this.db.prepare('SELECT wrong FROM iso8583_pin_tries WHERE pan = ?').get(pan) as
-      { wrong: number } | undefined;
-    return r?.wrong ?? 0;
-  }
-
-  setWrongTries(pan: string, wrong: number): void {
-    this.db
-      .prepare(
-        'INSERT INTO iso8583_pin_tries (pan, wrong) VALUES (?, ?) ON CONFLICT(pan) DO UPDATE SET wrong = excluded.wrong',
-      )
-      .run(pan, wrong);
   }
 }

@@ -52,6 +52,13 @@ export type AuthorizeCommand = CommandBase & {
   otherTenderFen: number;
   /** The cardholder typed the password (the issuer asked for it: PASSWORD_REQUIRED). */
   pinBlock?: PinBlockHex;
+  /**
+   * The clear password instead of `pinBlock`, for a port that makes its own block under a key of
+   * its own session (iso8583-cup: format 0 under the PIK of its sign-on, field 52 —
+   * ISO8583-CUP.md "Password (PIN) block"). Attached by the runner at send only, in this process,
+   * for this one exchange: never sealed, journaled, logged or stored.
+   */
+  password?: string;
 };
 /**
  * Set or change the card's password (issue 12): `pinBlock` the old one (absent when the card has

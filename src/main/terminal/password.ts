@@ -6,7 +6,9 @@
  * to the card number, SM4-encrypted under the PIN key K_pin from enrolment (src/shared/pin-block.ts,
  * src/shared/pin-key.ts). The blocks ride to the issuer on the runner's `pinBlocks`, which are
  * attached to the command at send only — the row, the sealed command, the journal, the log and the
- * answers never hold a password or a block (test/integration/password-secrecy.test.ts).
+ * answers never hold a password or a block (test/integration/password-secrecy.test.ts). A card of an
+ * iso8583-cup issuer is the one exception to "the core builds the block": that port makes field 52
+ * under the PIK of its own sign-on, so the clear password rides in memory to it (salePassword).
  *
  * Set/change runs through the one TransactionRunner as the kind `password` (src/shared/txn-kinds.ts):
  * its own STAN, idempotent at the issuer by (terminal, STAN), journaled and signed like an inquiry.
@@ -27,6 +29,7 @@ import type { TxnResult } from '../../shared/contract';
 import type { AuditLog } from '../audit/audit-log';
 import type { PinBlockHex } from '../issuer/port';
 import type { Terminal } from './terminal';
+import type { PinBlocks } from './runner';
 
 /** The PIN block of one typed password for this card (uppercase hex, the wire's form). */
 export function pinBlockOf(pan: string, password: string, pinKey: Uint8Array | undefined): PinBlockHex {
@@ -36,6 +39,29 @@ export function pinBlockOf(pan: string, password: string, pinKey: Uint8Array | u
   const hex = toHex(block).toUpperCase();
   block.fill(0);
   return hex;
+}
+
+/**
+ * Protocols whose port makes the PIN block itself under a key of its own session, so the core
+ * hands it the clear password for the one send (AuthorizeCommand.password): iso8583-cup builds
+ * field 52 under the PIK of its sign-on (ISO8583-CUP.md "Password (PIN) block"), a key the
+ * enrolment PIN key has nothing to do with.
+ */
+const OWN_BLOCK_PROTOCOLS: ReadonlySet<string> = new Set(['iso8583-cup']);
+
+/** The protocol of the issuer entry that takes this card (undefined: none does). */
+const routedProtocol = (terminal: Terminal, pan: string): string | undefined =>
+  terminal.runner.router.route(pan)?.port.protocol;
+
+/**
+ * What a sale carries for the password the cardholder typed: its SM4 block under the enrolment
+ * PIN key (cardtill-json), or — for an issuer whose port blocks it itself — the clear password,
+ * kept in memory on the runner's request and attached at send only (runner.ts withPinBlocks).
+ */
+export function salePassword(terminal: Terminal, pan: string, password: string): PinBlocks {
+  if (!PASSWORD_RE.test(password)) throw new TillError('PASSWORD_FORMAT');
+  if (OWN_BLOCK_PROTOCOLS.has(routedProtocol(terminal, pan) ?? '')) return { password };
+  return { pinBlock: pinBlockOf(pan, password, pinKeyFor(terminal, pan)) };
 }
 
 /**
@@ -97,6 +123,9 @@ export class CardPasswords {
       // Refused before anything is written or sent: the two new entries must agree.
       if (!PASSWORD_RE.test(req.newPassword)) throw new TillError('PASSWORD_FORMAT');
       if (req.newPassword !== req.confirmPassword) throw new TillError('PASSWORD_MISMATCH');
+      // ISO8583-CUP.md has no message that sets or changes a password: refused, nothing sent.
+      if (routedProtocol(terminal, card.pan) === 'iso8583-cup')
+        throw new TillError('PASSWORD_CHANGE_AT_ISSUER');
       if (passwordReversalWaiting(terminal, card.pan)) {
         await this.o.sendReversals?.();
         if (passwordReversalWaiting(terminal, card.pan)) throw new TillError('CARD_REVERSAL_PENDING');

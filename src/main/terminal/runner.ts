@@ -111,10 +111,15 @@ export interface RunRequest {
   port?: Pick<IssuerPort, 'exchange'>;
 }
 
-/** `pinBlock`: the password typed (a sale) or the old one (a change); `newPinBlock`: the new one. */
+/**
+ * `pinBlock`: the password typed (a sale) or the old one (a change); `newPinBlock`: the new one.
+ * `password`: a sale's clear password for an issuer whose port makes its own block
+ * (src/main/terminal/password.ts salePassword; AuthorizeCommand.password) — in memory only.
+ */
 export interface PinBlocks {
   pinBlock?: PinBlockHex;
   newPinBlock?: PinBlockHex;
+  password?: string;
 }
 
 /** What the participants share while one transaction runs. */
@@ -207,7 +212,8 @@ export function commandOf(req: RunRequest, stan: number, time: string, id: strin
 export function withPinBlocks(cmd: IssuerCommand, p: PinBlocks | undefined): IssuerCommand {
   if (!p) return cmd;
   const pin = p.pinBlock !== undefined ? { pinBlock: p.pinBlock } : {};
-  if (cmd.kind === 'authorize') return { ...cmd, ...pin };
+  if (cmd.kind === 'authorize')
+    return { ...cmd, ...pin, ...(p.password !== undefined ? { password: p.password } : {}) };
   if (cmd.kind === 'password')
     return { ...cmd, ...pin, ...(p.newPinBlock !== undefined ? { newPinBlock: p.newPinBlock } : {}) };
   return cmd;

@@ -21,7 +21,7 @@ import type { OfflineStore } from '../../offline-queue/store';
 import { decideOffline } from './offline-sale';
 import { TillLock } from './till-lock';
 import { TransactionRunner, type RunnerOptions } from './runner';
-import { pinBlockOf, pinKeyFor } from './password';
+import { salePassword } from './password';
 
 export interface TerminalOptions {
   store: TxnStore;
@@ -141,11 +141,10 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     return this.lock.run('sale', async () => {
       const card = this.takeCard(req.cardToken);
       const otherTenderFen = req.otherTenderFen ?? 0;
-      const pinBlocks =
-        req.password !== undefined
-          ? { pinBlock: pinBlockOf(card.pan, req.password, pinKeyFor(this, card.pan)) }
-          : undefined;
-      delete req.password; // the clear password goes no further than its block
+      const pinBlocks = req.password !== undefined ? salePassword(this, card.pan, req.password) : undefined;
+      // The clear password goes no further than its block — or, for an issuer whose port makes its
+      // own (iso8583-cup), than this run's in-memory request, attached at send only.
+      delete req.password;
       const offline = this.opts.offline;
       const row = await this.runner.run({
         kind: 'sale',

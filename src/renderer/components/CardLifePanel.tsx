@@ -1,7 +1,8 @@
 /**
  * Cashier: a card's life at the till — sell a card (售卡) or top one up (充值) for cash or by bank
  * transfer, cash one out (退卡) or replace one (换卡) with a manager's PIN. The card is presented as
- * for a sale, the value keyed on the same amount keypad. The core records the payment first and
+ * for a sale, the value keyed on the till's own keypad, which this panel claims while it shows the
+ * value (src/renderer/key-claim.ts). The core records the payment first and
  * then asks the issuer (src/main/terminal/card-life.ts); when it did not go through, the screen
  * says to hand the cash back, in plain words. The rules in force are shown (card.rules); the
  * buyer's ID, when typed, goes to the core with the call and is shown back masked only.
@@ -11,7 +12,7 @@ import { call, loadRecent } from '../actions';
 import { BridgeError } from '../bridge';
 import { useTill } from '../store';
 import { useT } from './useLang';
-import { Keypad } from './Keypad';
+import { useClaimKeys } from '../key-claim';
 import { OverrideDialog } from './OverrideDialog';
 import { LoadFields, type LoadFieldValues } from './CardLoadFields';
 import { yuanToFen } from './manager/download';
@@ -57,10 +58,24 @@ export function CardLifePanel() {
 
   const key = (k: string) => {
     setNote(null);
-    if (k === 'back') setValueFen(keypadBackspace(valueFen));
+    // Updates from the state before it, not this render's: keys typed faster than a render all count.
+    if (k === 'back') setValueFen((v) => keypadBackspace(v));
     else if (k === 'clear') setValueFen(0);
-    else setValueFen(keypadAppend(valueFen, k));
+    else setValueFen((v) => keypadAppend(v, k));
   };
+
+  // Selling or topping up: the till's keypad and keys key this value, and OK sells (key-claim.ts).
+  const loading = op === 'activate' || op === 'topup';
+  useClaimKeys(
+    open && loading,
+    {
+      id: 'card-life',
+      testId: 'card-life-keypad',
+      okLabel: t(op === 'activate' ? 'clGoActivate' : 'clGoTopup'),
+      disabled: busy,
+    },
+    { key, ok: () => void load() },
+  );
 
   const codeOf = (e: unknown) => (e instanceof BridgeError ? e.error.code : 'INTERNAL');
 
@@ -198,7 +213,6 @@ export function CardLifePanel() {
         {t('clOpen')}
       </button>
     );
-  const loading = op === 'activate' || op === 'topup';
   return (
     <section className="void-refund card-life" data-testid="card-life">
       <h3>{t('clOpen')}</h3>
@@ -227,14 +241,6 @@ export function CardLifePanel() {
             <span className="amount-label">{t('clValue')}</span>
             <span className="amount-value">{money(valueFen)}</span>
           </div>
-          <Keypad
-            onKey={key}
-            onOk={() => void load()}
-            okLabel={t(op === 'activate' ? 'clGoActivate' : 'clGoTopup')}
-            clearLabel={t('clear')}
-            disabled={busy}
-            testId="card-life-keypad"
-          />
           <LoadFields f={fields} />
         </>
       )}
@@ -301,7 +307,7 @@ export function CardLifePanel() {
         </p>
       )}
       <div className="row">
-        <button className="btn" onClick={() => setOpen(false)}>
+        <button className="btn" onClick={() => setOpen(false)} data-testid="card-life-close">
           {t('cancel')}
         </button>
       </div>

@@ -39,6 +39,14 @@ export const SIM_CARDS = [
     name: 'iso-active',
     balanceFen: 50000,
   },
+  // Its password card: every sale needs 802802, sent as field 52 (README).
+  {
+    pan: '8888020000000032',
+    zh: '银联POS密码卡 ¥500',
+    en: 'ISO 8583 password ¥500',
+    name: 'iso-password',
+    balanceFen: 50000,
+  },
   // Card password (issue 12): every sale needs 246810 (README).
   { pan: '8888010000000504', zh: '密码卡 ¥500', en: 'Password ¥500', name: 'password', balanceFen: 50000 },
 ] as const;

@@ -28,8 +28,8 @@ export const CARD_LIFE_WORDS = {
     zh: '记名卡售卡、充值，或一次购买不记名卡满¥10,000.00，须登记身份证件',
     en: "A registered card sold or topped up, or ¥10,000.00+ of anonymous cards at once, needs the buyer's ID",
   },
-  clGoActivate: { zh: '收款并售卡', en: 'Take payment and sell' },
-  clGoTopup: { zh: '收款并充值', en: 'Take payment and top up' },
+  clGoActivate: { zh: '收款并售卡', en: 'Charge · sell' },
+  clGoTopup: { zh: '收款并充值', en: 'Charge · top up' },
   clGoCashout: { zh: '店长授权并退卡', en: 'Manager approves: cash out' },
   clGoReplace: { zh: '店长授权并换卡', en: 'Manager approves: replace' },
   clSold: {

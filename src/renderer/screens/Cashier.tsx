@@ -18,6 +18,7 @@ import type { Override } from '../../shared/contract';
 import { WORDS, type WordKey } from '../i18n';
 import { keypad, submit, setMode, enterCard, loadRecent } from '../actions';
 import { cashierKeyHandler } from '../keys';
+import { useKeyOwner } from '../key-claim';
 import { formatMoney } from '../../shared/money';
 import { useFormat } from '../format';
 
@@ -104,6 +105,8 @@ export function Cashier() {
   const collect = useTill((s) => s.cashier.collect);
   const recent = useTill((s) => s.cashier.recent);
   const voided = voidedStans(recent);
+  // A panel with its own amount (selling a card) holds the keypad: the sale's amount is hidden.
+  const owner = useKeyOwner();
 
   // A card scanned into the focused card-number field (the wedge consumed it): the keys go back
   // to the amount, so the next digits are not typed into the field (issue 11 #8).
@@ -144,7 +147,7 @@ export function Cashier() {
               {t('collectPrompt', { amount: formatMoney(collect.amountFen) })}
             </div>
           )}
-          {mode === 'sale' && (
+          {mode === 'sale' && !owner && (
             <div className="amount" data-testid="amount" data-focus="amount" tabIndex={-1}>
               <span className="amount-label">{t('amount')}</span>
               <span className="amount-value">{formatMoney(amountFen)}</span>
@@ -191,13 +194,24 @@ export function Cashier() {
           <p className="muted small">{t('keysHint')}</p>
         </section>
         <section className="cashier-keypad">
-          <Keypad
-            onKey={keypad}
-            onOk={() => void submit()}
-            okLabel={mode === 'sale' ? t('charge') : t('balance')}
-            clearLabel={t('clear')}
-            disabled={busy}
-          />
+          {owner ? (
+            <Keypad
+              onKey={(k) => owner.handlers.key(k)}
+              onOk={() => owner.handlers.ok()}
+              okLabel={owner.okLabel}
+              clearLabel={t('clear')}
+              disabled={owner.disabled}
+              testId={owner.testId}
+            />
+          ) : (
+            <Keypad
+              onKey={keypad}
+              onOk={() => void submit()}
+              okLabel={mode === 'sale' ? t('charge') : t('balance')}
+              clearLabel={t('clear')}
+              disabled={busy}
+            />
+          )}
         </section>
         <aside className="cashier-side">
           <ReceiptPreview />

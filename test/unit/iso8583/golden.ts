@@ -12,7 +12,7 @@ export function hex(...parts: string[]): Uint8Array {
 /** A whole frame from annotated hex parts; throws when its length prefix is not the byte count. */
 export function frame(...parts: string[]): Uint8Array {
   const b = hex(...parts);
-  if (b.length < 2 && ((b[0]! << 8) | b[1]!) !== b.length - 2)
+  if (b.length < 2 || ((b[0]! << 8) | b[1]!) !== b.length - 2)
     throw new Error(`golden frame length prefix ${(b[0]! << 8) | b[1]!} but ${b.length - 2} bytes follow`);
   return b;
 }

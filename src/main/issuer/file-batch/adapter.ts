@@ -11,7 +11,7 @@
  *   Reverse    answered: nothing reached the issuer yet (only journaled approvals go into files)
  *   Settle     declined FILE_BATCH_SETTLES_BY_FILE: the acknowledged files are its settlement
  *   Hotcards   answered "no change" (its lane's forwarder asks; the list comes by file)
- *   Advice, Activate, Topup: declined FILE_BATCH_UNSUPPORTED
+ *   Advice, Activate, Topup: declined ISSUER_UNSUPPORTED, its detail naming the file interface
  *
  * The files themselves (inbound lists, outbound transaction files, acknowledgements) are moved by
  * `sync()`, which the job queue's `filebatch` kind runs (src/main/jobs/file-batch-job.ts).
@@ -127,8 +127,12 @@ export class FileBatchAdapter implements IssuerPort {
         // Its settlement is the acknowledged transaction files (sync.ts), not a message.
         return declined('FILE_BATCH_SETTLES_BY_FILE');
       default:
-        // Store-and-forward (there is no link to be down) and card life have no file.
-        return declined('FILE_BATCH_UNSUPPORTED');
+        // Store-and-forward (there is no link to be down) and card life have no file. The one
+        // code for "this issuer cannot do that" (as the ISO adapter's), the detail says why.
+        return answer('declined', {
+          code: 'ISSUER_UNSUPPORTED',
+          malformed: `${cmd.kind}: a file-batch issuer (file interface, settled by its daily files) takes only sales, inquiries, voids and refunds`,
+        });
     }
   }
 

@@ -15,9 +15,13 @@
  *  - What a 0400, a void, a refund or a resent 0220 repeat of an earlier request — and the batch
  *    (60.2) — is kept in the adapter's own table (store.ts), written before the request is sent,
  *    so nothing is lost on a restart.
+ *  - The cardholder password: the command's clear password (AuthorizeCommand.password, in memory
+ *    for this send) becomes 26 / 52 / 53 under the PIK of this adapter's sign-on (pin-field.ts),
+ *    on the wire only. 55 without 52 is PASSWORD_REQUIRED, 55 with it PASSWORD_WRONG, 75
+ *    PASSWORD_LOCKED: the cashier's PIN pad works as for a cardtill-json card.
  *  - Commands the dialect has no message for (hot-card list, unlinked refund, a void advice) are
  *    answered `declined ISSUER_UNSUPPORTED` without sending anything: typed, never `not-sent`
- *    (which would say the link is down).
+ *    (which would say the link is down); a password set/change is `PASSWORD_CHANGE_AT_ISSUER`.
  */
 import {
   CUP_PROFILE,
@@ -55,6 +59,7 @@ import { encodeWithMac, frameMac, unwrapWorkingKeys, type WorkingKeys } from './
 import { Iso8583TcpLink, type TcpEndpoint } from './tcp-link';
 import { MemoryIso8583Store, type Iso8583LinkStore, type SentRequest } from './store';
 import { buildAdvice, buildOriginal, buildReversal, isOriginalKind, specNamed, stan6 } from './requests';
+import { passwordFields } from './pin-field';
 
 const P = CUP_PROFILE;
 
@@ -95,20 +100,29 @@ const CODE_OF_RC: Record<string, ErrorCode> = {
   '62': 'CARD_FROZEN',
   '78': 'CARD_NOT_ACTIVATED',
   '14': 'CARD_UNKNOWN',
-  '55': 'BAD_PIN',
-  '75': 'BAD_PIN',
+  // 55 is PASSWORD_REQUIRED when the request had no 52 (codeOf): the page lets a host answer 55 then.
+  '55': 'PASSWORD_WRONG',
+  '75': 'PASSWORD_LOCKED',
   '61': 'AMOUNT_EXCEEDS_ORIGINAL',
   '12': 'ALREADY_REVERSED',
   '25': 'NOT_FOUND',
   '94': 'DUPLICATE_STAN',
 };
 
+/** Field 39 of an answer to `req` in the core's words. */
+function codeOf(rc: string, req: IsoMessage): ErrorCode {
+  // "A host may answer 55 to a request without 52" (ISO8583-CUP.md "Password"): the card needs
+  // its password and none was typed — the cashier's PIN pad opens, as for a cardtill-json card.
+  if (rc === '55' && req.fields[52] === undefined) return 'PASSWORD_REQUIRED';
+  return CODE_OF_RC[rc] ?? 'ISSUER_ERROR';
+}
+
 /** "At least once a day" (ISO8583-CUP.md "Keys, MAC and password"). */
 const SIGN_ON_MAX_AGE_MS = 24 * 3600_000;
 
-const unsupported = (what: string): ExchangeOutcome => ({
+const unsupported = (what: string, code: ErrorCode = 'ISSUER_UNSUPPORTED'): ExchangeOutcome => ({
   kind: 'answer',
-  answer: { result: 'declined', code: 'ISSUER_UNSUPPORTED', malformed: what, extra: {} },
+  answer: { result: 'declined', code, malformed: what, extra: {} },
 });
 
 export class Iso8583CupAdapter implements IssuerPort {
@@ -176,10 +190,13 @@ export class Iso8583CupAdapter implements IssuerPort {
     if (cmd.kind === 'hotcards') return unsupported('the iso8583-cup profile has no hot-card list');
     if (cmd.kind === 'refund' && cmd.origStan === undefined)
       return unsupported('an unlinked refund is not in the iso8583-cup profile');
-    // The runner's PIN block is under the cardtill-json PIN key; 52 here must be under this
-    // host's PIK (field 52 is not built yet): refused, never sent without the password typed.
+    // The page has no message that sets or changes a password: the issuer does it itself.
+    if (cmd.kind === 'password')
+      return unsupported('iso8583-cup has no password set/change message', 'PASSWORD_CHANGE_AT_ISSUER');
+    // A block under the cardtill-json PIN key cannot be opened by this host (52 must be under the
+    // PIK of this adapter's sign-on, made here from `password`): refused, never sent without it.
     if ('pinBlock' in cmd && cmd.pinBlock)
-      return unsupported('a card password over iso8583-cup (field 52 under the PIK) is not implemented');
+      return unsupported('a PIN block under another key: iso8583-cup makes field 52 under its own PIK');
     // The page: sign on at start, when the host asks, and at least once a day.
     const stale =
       this.lastSignOnAt !== undefined &&
@@ -208,6 +225,23 @@ export class Iso8583CupAdapter implements IssuerPort {
         return this.advices(cmd, batch, attempts);
       default: {
         if (!isOriginalKind(cmd.kind)) return unsupported(`${cmd.kind} is not in the iso8583-cup profile`);
+        // 26 / 52 / 53 are added to what goes on the wire, never to what is recorded: the clear
+        // password lives only in this command, for this one send. A request rebuilt from the table
+        // after a restart has no password and is never given a made-up block: a 0200 whose answer
+        // was lost is reversed, and the 0400 carries "the original's fields … no 52/53"
+        // (ISO8583-CUP.md "Messages", reversal) — it needs nothing the table lacks; a 0200 sent
+        // again as recorded is a repeat at the host ("52 … may differ") or, unseen, a 55 there
+        // (password required), never a wrong try. Made before anything is recorded, so a block
+        // that cannot be made (a card number the format-0 block cannot take) leaves nothing behind.
+        let password: IsoFields = {};
+        if (cmd.kind === 'authorize' && cmd.password !== undefined) {
+          try {
+            password = passwordFields(this.o.keySet, this.keys!.pik, cmd.password, cmd.card.pan);
+          } catch (e) {
+            if (!(e instanceof Iso8583Error)) throw e;
+            return unsupported(`no PIN block for this card: ${e.code}`);
+          }
+        }
         // A command this link already sent (a 0220 resent after a restart) goes again as it went.
         let sent = this.store.sent(cmd.stan);
         if (!sent) {
@@ -226,7 +260,8 @@ export class Iso8583CupAdapter implements IssuerPort {
         // A 0200 is sent once (a lost answer is reversed); a 0220 is resent with the same STAN.
         return this.send(
           spec,
-          this.msg(sent.mti, sent.fields),
+          // (The backup of a FailoverPort finds the primary's record and makes 52 under its own PIK.)
+          this.msg(sent.mti, { ...sent.fields, ...(spec.request.optional.includes(52) ? password : {}) }),
           spec.mti === '0220' ? Math.max(1, attempts) : 1,
           kept ? cmd.stan : undefined,
         );
@@ -516,7 +551,7 @@ export class Iso8583CupAdapter implements IssuerPort {
     }
     const answer: IssuerAnswer = {
       result: approved ? 'approved' : 'declined',
-      ...(approved ? {} : { code: CODE_OF_RC[rc] ?? 'ISSUER_ERROR' }),
+      ...(approved ? {} : { code: codeOf(rc, req) }),
       ...(balanceFen !== undefined ? { balanceFen } : {}),
       ...(typeof a.fields[38] === 'string' ? { authCode: a.fields[38].trimEnd() } : {}),
       extra: {

@@ -1,7 +1,7 @@
 /**
  * The `iso8583-cup` adapter's requests: a port command (src/main/issuer/port.ts) → the fields of
  * its ISO8583-CUP.md message. Pure (no keys, no socket): the adapter adds 41 / 42, the MAC, and
- * — with the password work — 26 / 52 / 53.
+ * the password's 26 / 52 / 53 (pin-field.ts) at send.
  */
 import {
   CUP_PROFILE,
@@ -89,10 +89,9 @@ export function buildOriginal(
     case 'authorize':
     case 'activate':
     case 'topup':
-      // Field 52 (the cardholder password, issue 12's password work) goes here: when the command
-      // carries it, add 26 = '06', 52 = pinBlock(keySet, PIK, password, pan) and 53 =
-      // keySet.securityControl in the adapter (it holds the PIK). 52 is never stored and a 0400
-      // never repeats it (store.ts NEVER_STORED).
+      // 26 / 52 / 53 (the cardholder password) are not built here: the adapter adds them at send
+      // from the command's clear password under its sign-on PIK (pin-field.ts), so they are never
+      // in what is recorded (store.ts NEVER_STORED) and a 0400 never repeats them.
       return {
         ok: true,
         sent: {
