@@ -25,6 +25,7 @@ import { storeTmk } from '../../src/main/issuer/iso8583/tmk';
 import { loadOrCreateTerminalKeys } from '../../src/main/keys/terminal-keys';
 import { fromHex, toHex } from '../../src/shared/crypto';
 import { luhnCheckDigit } from '../../src/shared/card';
+import { passwordState } from '../../src/issuer-sim/handlers-password';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -229,6 +230,21 @@ describe('iso8583-cup entry with a primary and a backup host', () => {
     expect(adapterOf(r, 'backup').signedOnAt! > first).toBe(true);
     expect(balance(r, ACTIVE.pan)).toBe(ACTIVE.balanceFen - 200);
     expect(r.t.app.db.prepare('SELECT COUNT(*) AS n FROM reversals').get()).toEqual({ n: 0 });
+  });
+
+  it('a card password on the backup: field 52 under the PIK the backup gave, not the primary’s', async () => {
+    const r = await startRig();
+    const card = demoCard('iso-password');
+    const pay = async (password: string) =>
+      r.t.call('sale.authorize', { cardToken: await r.t.card(card.pan), amountFen: 200, password });
+    expect((await pay(card.password!.pin)).status).toBe('approved'); // on the primary, its PIK
+    await down(r, 'primary');
+    // Under the primary's PIK the backup would open another block: 55, a wrong try.
+    const s = await pay(card.password!.pin);
+    expect(s).toMatchObject({ status: 'approved' });
+    expect(row(r, s.stan)).toMatchObject({ endpoint: 'backup' });
+    expect(passwordState(r.sim.ledger, card.pan)).toMatchObject({ wrongTries: 0 });
+    expect(balance(r, card.pan)).toBe(card.balanceFen - 400);
   });
 
   it('a backup host that asks for a new sign-on gets one from the backup adapter, not the primary', async () => {
