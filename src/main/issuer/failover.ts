@@ -12,6 +12,10 @@
  *  - While on the backup, the primary is probed with an Echo, with backoff; its answer (or any
  *    answer from it) switches new commands back to the primary.
  *  - Both unreachable: `not-sent`, and the caller's offline policy decides as without a backup.
+ *  - A host that takes requests again after the other had them renews its session first
+ *    (`renewSession`: an ISO 8583 adapter signs on again — its host may have restarted and
+ *    forgotten the working keys it gave), unless an answer from it just proved the session.
+ *  - The technician's echo (`echoEach`) goes to both hosts, whichever is in use.
  *
  * An entry without a backup is the primary port passed through (still recording its echo RTT).
  */
