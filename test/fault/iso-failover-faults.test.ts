@@ -26,6 +26,8 @@ import {
   TMK_HEX,
   bootFaultTerminals,
   closeTerminals,
+  expectReversalsOnTheirHosts,
+  failoverPhases,
   cupEntry,
   faultDir,
   reconcileTerminals,
@@ -35,7 +37,6 @@ import {
   settleTerminals,
   startFaultSim,
   startIsoFace,
-  until,
   type FaultTerminal,
 } from './harness';
 
@@ -102,21 +103,15 @@ describe('ISO 8583 failover under link faults', () => {
       const run = { started: 0, total: TOTAL };
       const final = { approved: 0, declined: 0, other: 0 };
       const codes: Record<string, number> = {};
-      const at = (from: number) => () => run.started % 150 >= from || run.started >= TOTAL;
-      const phase = async () => {
-        while (run.started < TOTAL) {
-          primary.mix = backup.mix = STORM;
-          await until(at(30));
-          await primary.setDown(true); // the backup signs on and takes new requests
-          await until(at(80));
-          await backup.setDown(true); // both down: the offline policy (floor 0: declined)
-          await until(at(95));
-          await primary.setDown(false); // the primary back, the backup gone
-          await until(at(125));
-          await backup.setDown(false); // both up
-          await until(() => run.started % 150 < 30 || run.started >= TOTAL);
-        }
-      };
+      const phase = () =>
+        failoverPhases({
+          primary,
+          backup,
+          storm: STORM,
+          run,
+          period: 150,
+          at: { primaryDown: 30, bothDown: 80, primaryBack: 95, bothUp: 125 },
+        });
       const worker = (t: FaultTerminal) =>
         sellRandom(t, run, {
           pans: PANS,
@@ -154,19 +149,7 @@ describe('ISO 8583 failover under link faults', () => {
           `proxies ${JSON.stringify(primary.stats)} ${JSON.stringify(backup.stats)}`,
       );
       expect(sum('approvals')).toBe(final.approved);
-      for (const t of terms) {
-        // Every 0400 went to the host its 0200 went to, and was answered.
-        expect(
-          t.core.db
-            .prepare(
-              'SELECT COUNT(*) AS n FROM reversals r JOIN txns t ON t.stan = r.orig_stan WHERE r.endpoint != t.endpoint',
-            )
-            .get(),
-        ).toEqual({ n: 0 });
-        expect(t.core.db.prepare('SELECT COUNT(*) AS n FROM reversals WHERE sent_at IS NULL').get()).toEqual({
-          n: 0,
-        });
-      }
+      expectReversalsOnTheirHosts(terms);
       // Both hosts approved sales (each under its own working keys), and answers were lost.
       const approvedOn = (role: string) =>
         endpoints.flat().reduce((a, e) => a + (e.endpoint === role ? e.n : 0), 0);

@@ -13,10 +13,12 @@
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import { startTestApp, tempDir, TEST_KEY_SECRET, type TestApp } from '../helpers/app';
+import { runCardtill } from '../helpers/cli';
 import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
 import { startIso8583Sim, type Iso8583Sim, type Iso8583SimFace } from '../../src/issuer-sim/iso8583/server';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 import { LinkFaultProxy, NO_FAULTS } from '../fault/link-proxy';
+import { seededRandom } from '../fault/harness';
 import type { FailoverPort } from '../../src/main/issuer/failover';
 import type { Iso8583CupAdapter } from '../../src/main/issuer/iso8583/adapter';
 import { IssuerEntryConfig } from '../../src/main/config/config';
@@ -26,7 +28,6 @@ import { loadOrCreateTerminalKeys } from '../../src/main/keys/terminal-keys';
 import { fromHex, toHex } from '../../src/shared/crypto';
 import { luhnCheckDigit } from '../../src/shared/card';
 import { passwordState } from '../../src/issuer-sim/handlers-password';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -60,11 +61,6 @@ afterEach(async () => {
   rig = undefined;
 });
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32) % 1;
-}
-
 async function startRig(): Promise<Rig> {
   const sim = await startIssuerSim({
     dataDir: tempDir('cardtill-isofo-sim-'),
@@ -83,8 +79,8 @@ async function startRig(): Promise<Rig> {
     faces[which] = await iso.addFace(faces[which].port);
     (port.portOf(which) as Iso8583CupAdapter).close();
   };
-  const primary = new LinkFaultProxy(faces.primary.port, seeded(1));
-  const backup = new LinkFaultProxy(isoBackup.port, seeded(2));
+  const primary = new LinkFaultProxy(faces.primary.port, seededRandom(1));
+  const backup = new LinkFaultProxy(isoBackup.port, seededRandom(2));
   await primary.start();
   await backup.start();
   // The TMK entered once by the technician (cardtill keys tmk), sealed under this data dir's key.
@@ -429,26 +425,12 @@ describe('the technician’s echo of both hosts', () => {
     const r = await startRig();
     expect((await sale(r, ACTIVE.pan, 100)).status).toBe('approved'); // signed on with the primary
     await down(r, 'backup');
-    // Asynchronously: the hosts answer from this process, which must not block while it runs.
-    const out = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        [
-          'bin/cardtill.mjs',
-          'issuers',
-          '--data-dir',
-          r.t.dataDir,
-          '--config',
-          path.join(r.t.dataDir, 'cli-config.json'),
-        ],
-        {
-          encoding: 'utf8',
-          timeout: 60_000,
-          env: { ...process.env, CARDTILL_TEST_SECRET: TEST_KEY_SECRET.secret },
-        },
-        (err, stdout, stderr) =>
-          resolve({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
+    const dir = r.t.dataDir;
+    const out = await runCardtill(
+      ['issuers', '--data-dir', dir, '--config', path.join(dir, 'cli-config.json')],
+      {
+        CARDTILL_TEST_SECRET: TEST_KEY_SECRET.secret,
+      },
     );
     expect(out.status, out.stderr).toBe(1); // a host did not answer
     expect(out.stdout).toContain(`地址 ENDPOINT    backup tcp://127.0.0.1:${r.backup.port}`);

@@ -6,11 +6,11 @@
  * sign-on: one would replace the working keys the host holds for this terminal id, and the
  * running terminal's next ISO sale would be answered A0 (declined, and reversed for nothing).
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_KEY_SECRET, type TestApp } from '../helpers/app';
+import { runCardtill } from '../helpers/cli';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 import { DEMO_ISO_ISSUER_ID } from '../../src/main/demo-iso-issuer';
 import type { IssuerInfo } from '../../src/shared/contract/tech';
@@ -23,24 +23,14 @@ afterEach(async () => {
   t = undefined;
 });
 
-/** Asynchronously: the demo issuers answer from this process, which must not block while it runs. */
+/** `cardtill issuers` on the data dir, the key passphrase from the environment as the app's. */
 function issuersCli(dataDir: string, ...args: string[]) {
   // Demo mode still (no issuer url, no issuers); the file only names the key passphrase's variable.
   const cfg = path.join(dataDir, 'cli-config.json');
   fs.writeFileSync(cfg, JSON.stringify({ keyPassphraseEnv: 'CARDTILL_TEST_SECRET' }));
-  return new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
-    execFile(
-      process.execPath,
-      ['bin/cardtill.mjs', 'issuers', '--data-dir', dataDir, '--config', cfg, ...args],
-      {
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: { ...process.env, CARDTILL_TEST_SECRET: TEST_KEY_SECRET.secret },
-      },
-      (err, stdout, stderr) =>
-        resolve({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
+  return runCardtill(['issuers', '--data-dir', dataDir, '--config', cfg, ...args], {
+    CARDTILL_TEST_SECRET: TEST_KEY_SECRET.secret,
+  });
 }
 
 describe('cardtill issuers in demo mode', () => {
