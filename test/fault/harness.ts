@@ -310,6 +310,8 @@ export interface ChildExit {
 export interface ChildKill {
   afterMs: number;
   early: boolean;
+  /** Counts from the first stdout that contains this instead of "ready": a phase the child announces. */
+  marker?: string;
 }
 
 /** Runs the bundled child with `env` added; kills it as `kill` says, or lets it exit. */
@@ -322,12 +324,16 @@ export function runChild(bundle: string, env: Record<string, string>, kill?: Chi
     let stderr = '';
     let ready = false;
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const arm = () => kill && setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
+    let armed = false;
+    const arm = () => {
+      if (!kill || armed) return;
+      armed = true;
+      setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
+    };
     child.stdout.on('data', (d: Buffer) => {
-      if (!ready && d.toString().includes('ready')) {
-        ready = true;
-        if (kill && !kill.early) arm();
-      }
+      const out = d.toString();
+      if (out.includes('ready')) ready = true;
+      if (kill && !kill.early && ready && (kill.marker === undefined || out.includes(kill.marker))) arm();
     });
     if (kill?.early) arm();
     child.on('exit', (code, signal) => resolve({ code, signal, stderr, ready }));

@@ -59,7 +59,26 @@ export type AuthorizeCommand = CommandBase & {
    * for this one exchange: never sealed, journaled, logged or stored.
    */
   password?: string;
+  /** A manager's override from the cashier's prompt (OverrideOffer): attached at send only. */
+  override?: OverrideOffer;
 };
+
+/**
+ * A manager's override of the store's own offline limits — floor, total, per card
+ * (src/offline-queue/policy.ts OVERRIDABLE) — offered with a sale from the cashier's prompt.
+ * Attached by the runner at send only, like the PIN block: never in the sealed command, never on
+ * a wire. Only a port that decides the sale itself by the offline policy (file-batch) uses it;
+ * an online issuer's decline is the issuer's own and no override lifts it (its adapters ignore it).
+ */
+export interface OverrideOffer {
+  /**
+   * Checks the manager's PIN for lifting `rules` on this STAN (audited as
+   * `override.offline_over_limit`). Returns the manager's id, or undefined when the PIN is refused:
+   * the sale is then declined with its rule, and the refusal (BAD_PIN, FORBIDDEN, OPERATOR_LOCKED)
+   * is raised to the cashier once that decline is journaled (src/main/terminal/override-offer.ts).
+   */
+  grant(p: { stan: number; rules: readonly string[] }): string | undefined;
+}
 /**
  * Set or change the card's password (issue 12): `pinBlock` the old one (absent when the card has
  * none), `newPinBlock` the new one — both attached at send only, like Authorize's.
@@ -170,6 +189,16 @@ export interface IssuerAnswer {
    * proof and counters, journaled with the row (src/main/terminal/chip-purchase.ts).
    */
   chip?: ChipProof;
+  /**
+   * A `settle` declined SETTLE_PENDING_AT_ISSUER before it was sent: what the host has not
+   * answered yet (STAN of the till's row, and what is owed) — the shift close lists them.
+   */
+  unanswered?: Array<{ stan: number; owed: 'reversal' | 'answer' }>;
+  /**
+   * An approved refund the host has not confirmed yet (its answer was lost; the adapter resends
+   * it until answered): true. Only the iso8583-cup adapter sets it.
+   */
+  awaitingHost?: boolean;
   /** What the adapter could not read in a message-specific part of the answer. */
   malformed?: string;
   /** The message's own answer fields (advice results, hot-card lists), unparsed. */
