@@ -17,7 +17,7 @@ import { KEYSETS } from '../../src/main/issuer/iso8583/keysets';
 import { fromHex, toHex } from '../../src/shared/crypto';
 import type { Db } from '../../src/shared/store/sqlite';
 import { bootCore, enrolCore, newKeyHex, keysFromHex, type Core, type CoreSpec } from './core';
-import type { FaultMix } from './link-proxy';
+import type { FaultMix, LinkFaultProxy } from './link-proxy';
 
 // ---- chance and waiting ----
 
@@ -222,6 +222,52 @@ export function reconcileTerminals<R>(
     id: t.id,
     ...check(t.core.db, t.id, keysFromHex(t.keys.privateKeyHex, t.keys.dataKeyHex, 'production')),
   }));
+}
+
+/**
+ * The failover tests' outages, cycle after cycle of `period` sales until the run's total has
+ * started: a storm on both hosts, then the primary down (the backup takes over), both down, the
+ * primary back with the backup still down, both up — each step at the sale count `at` gives
+ * within the cycle.
+ */
+export async function failoverPhases(o: {
+  primary: LinkFaultProxy;
+  backup: LinkFaultProxy;
+  storm: FaultMix;
+  run: SaleRun;
+  period: number;
+  at: { primaryDown: number; bothDown: number; primaryBack: number; bothUp: number };
+}): Promise<void> {
+  const { primary, backup, run, period } = o;
+  const at = (from: number) => () => run.started % period >= from || run.started >= run.total;
+  while (run.started < run.total) {
+    primary.mix = backup.mix = o.storm;
+    await until(at(o.at.primaryDown));
+    await primary.setDown(true); // the backup takes new requests
+    await until(at(o.at.bothDown));
+    await backup.setDown(true); // both down: the offline policy
+    await until(at(o.at.primaryBack));
+    await primary.setDown(false); // the primary back, the backup gone
+    await until(at(o.at.bothUp));
+    await backup.setDown(false); // both up
+    await until(() => run.started % period < o.at.primaryDown || run.started >= run.total);
+  }
+}
+
+/** Every reversal went to the host its original went to (docs/issuer-protocol.md "Failover rules"), and was answered. */
+export function expectReversalsOnTheirHosts(terms: FaultTerminal[]): void {
+  for (const t of terms) {
+    expect(
+      t.core.db
+        .prepare(
+          'SELECT COUNT(*) AS n FROM reversals r JOIN txns t ON t.stan = r.orig_stan WHERE r.endpoint != t.endpoint',
+        )
+        .get(),
+    ).toEqual({ n: 0 });
+    expect(t.core.db.prepare('SELECT COUNT(*) AS n FROM reversals WHERE sent_at IS NULL').get()).toEqual({
+      n: 0,
+    });
+  }
 }
 
 export async function closeTerminals(terms: FaultTerminal[]): Promise<void> {

@@ -280,6 +280,22 @@ export interface EndpointState {
   lastError?: string;
   /** On the endpoint in use after a switch: since when (ISO time). */
   inUseSince?: string;
+  /**
+   * When this process last signed on with that host (ISO 8583: working keys are per host, so the
+   * primary and the backup each have their own sign-on); absent for protocols without one.
+   */
+  signedOnAt?: string;
+}
+
+/** One endpoint's answer to one Echo (the technician's echo of both hosts: `echoEach`). */
+export interface EndpointEcho {
+  role: EndpointRole;
+  address: string;
+  /** In use after this echo (an answer from the primary while on the backup switches back). */
+  inUse: boolean;
+  outcome: ExchangeOutcome;
+  /** Round trip of this echo, answered or not (ms, one decimal). */
+  rttMs: number;
 }
 
 export interface IssuerPort {
@@ -293,6 +309,20 @@ export interface IssuerPort {
   exchange(cmd: IssuerCommand, attempts: number, via?: ExchangeVia): Promise<ExchangeOutcome>;
   /** The entry's endpoints, primary first (the failover wrapper has them; a bare adapter may not). */
   endpoints?(): EndpointState[];
+  /**
+   * One Echo (from `makeEcho`, each its own STAN) to every endpoint at once, whichever is in use
+   * (the failover wrapper); a port without it is echoed through `exchange`.
+   */
+  echoEach?(makeEcho: () => EchoCommand): Promise<EndpointEcho[]>;
+  /** When this port last signed on with its host (ISO time; the ISO 8583 adapter), if it did. */
+  readonly signedOnAt?: string | undefined;
+  /**
+   * Told by the failover wrapper before this endpoint takes requests again after the other one
+   * had them: a session it holds with its host may be gone (the host may have restarted while it
+   * was unreachable), so an adapter with one (ISO 8583 working keys) renews it before its next
+   * request rather than have that request refused (A0) and reversed.
+   */
+  renewSession?(): void;
   /** Key exchange with this issuer. Throws TillError (ISSUER_UNREACHABLE, ISSUER_BAD_SIGNATURE, ISSUER_ERROR). */
   signOn(req: SignOnRequest): Promise<SignOnResult>;
   /** Demo switch and tests: when cut, every exchange ends `not-sent` without touching the network. */

@@ -92,6 +92,12 @@ export interface Iso8583CupOptions {
   tpdu?: { destination: number; source: number };
   log?: (line: string) => void;
   now?: () => Date;
+  /**
+   * false: an 0820 echo (it carries no MAC) goes without signing on first. For `cardtill issuers`
+   * beside a running terminal: a sign-on from it would replace the working keys the host holds
+   * for this terminal id, and the running terminal's next request would be answered A0.
+   */
+  signOnBeforeEcho?: boolean;
 }
 
 /** Field 39 in the core's words. */
@@ -157,6 +163,11 @@ export class Iso8583CupAdapter implements IssuerPort {
     return this.lastSignOnAt;
   }
 
+  /** The failover wrapper: this host takes requests again; sign on before the next (its keys may be gone). */
+  renewSession(): void {
+    this.needSignOn = true;
+  }
+
   setCut(cut: boolean): void {
     this.link.setCut(cut);
   }
@@ -204,15 +215,21 @@ export class Iso8583CupAdapter implements IssuerPort {
     // PIK of this adapter's sign-on, made here from `password`): refused, never sent without it.
     if ('pinBlock' in cmd && cmd.pinBlock)
       return unsupported('a PIN block under another key: iso8583-cup makes field 52 under its own PIK');
-    const s = await this.signedOn();
-    if (s !== true) return { kind: 'not-sent', detail: `sign-on: ${s}` };
-    // "Then pending advices, then new requests": a refund the host still owes an answer goes
-    // first (the settlement drains everything owed itself, reversals included).
-    if (cmd.kind !== 'settle') {
-      await this.resendAwaitedRefunds();
-      // An A0 to that resend asked for a sign-on: this request (and its 52) goes under the new keys.
-      const again = await this.signedOn();
-      if (again !== true) return { kind: 'not-sent', detail: `sign-on: ${again}` };
+    // `cardtill issuers` beside a running terminal (signOnBeforeEcho false): its 0820 needs no
+    // keys, and that process neither signs on (it would take the terminal's keys at the host) nor
+    // resends what the terminal owes (the terminal's own business).
+    const keyless = cmd.kind === 'echo' && this.o.signOnBeforeEcho === false;
+    if (!keyless) {
+      const s = await this.signedOn();
+      if (s !== true) return { kind: 'not-sent', detail: `sign-on: ${s}` };
+      // "Then pending advices, then new requests": a refund the host still owes an answer goes
+      // first (the settlement drains everything owed itself, reversals included).
+      if (cmd.kind !== 'settle') {
+        await this.resendAwaitedRefunds();
+        // An A0 to that resend asked for a sign-on: this request (and its 52) goes under the new keys.
+        const again = await this.signedOn();
+        if (again !== true) return { kind: 'not-sent', detail: `sign-on: ${again}` };
+      }
     }
     const batch = this.store.batch();
     switch (cmd.kind) {

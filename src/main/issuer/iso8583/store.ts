@@ -118,6 +118,16 @@ export interface Iso8583LinkStore {
   refusedAfterApproval(stan: number, code: string): void;
 }
 
+/**
+ * When the terminal last signed on with this entry's hosts (either one: the row is the entry's),
+ * for the technician (`tech.issuers`, `cardtill issuers`, which reads a database it did not write).
+ */
+export function lastIsoSignOn(db: Db, issuerId: string): string | undefined {
+  const r = db.prepare('SELECT signed_on_at FROM iso8583_link WHERE issuer_id = ?').get(issuerId) as
+    { signed_on_at: string | null } | undefined;
+  return r?.signed_on_at ?? undefined;
+}
+
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
