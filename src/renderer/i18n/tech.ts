@@ -33,6 +33,7 @@ export const TECH_WORDS = {
   echo: { zh: '发卡系统连通测试', en: 'Issuer link echo' },
   echoOk: { zh: '连通，往返 {ms} 毫秒', en: 'OK, round trip {ms} ms' },
   echoFail: { zh: '不通（{ms} 毫秒）', en: 'Failed ({ms} ms)' },
+  echoUnreachable: { zh: '连不上此地址', en: 'cannot connect to this address' },
   techIssuer: { zh: '发卡方', en: 'Issuer' },
   techIssuerHome: { zh: '主发卡方', en: 'home' },
   techIssuerDefault: { zh: '本机发卡方', en: "This till's issuer" },
