@@ -1,0 +1,83 @@
+/**
+ * The routing table's per-entry rules on real parts (a real issuer-sim over HTTP, the terminal's
+ * real SQLite file): an entry that does not list refunds refuses one ISSUER_UNSUPPORTED, and a card
+ * with a wrong check digit on a Luhn range is refused CARD_NUMBER_INVALID — both at the runner's
+ * route step, before anything is written: no row, no STAN taken, no override asked (no audit
+ * line), nothing sent (the sim's applied list and the card's balance are unchanged).
+ */
+import { describe, it, expect, afterEach } from 'vitest';
+import { startTestApp, tempDir, type TestApp } from '../helpers/app';
+import { demoCard } from '../../src/issuer-sim/demo-cards';
+import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
+
+const ACTIVE = demoCard('active').pan;
+/** The active card's number with its check digit off by one: a misread, not another card. */
+const MISREAD = ACTIVE.slice(0, -1) + String((Number(ACTIVE.at(-1)) + 1) % 10);
+const MGR = { operatorId: '2001', pin: '8888' };
+
+let t: TestApp | undefined;
+let sim: IssuerSim | undefined;
+afterEach(async () => {
+  await t?.close();
+  await sim?.close();
+  t = sim = undefined;
+});
+
+describe('an issuer entry’s operations and Luhn range', () => {
+  it('refuses an operation it does not list and a bad check digit before anything is written or sent', async () => {
+    sim = await startIssuerSim({ dataDir: tempDir('cardtill-acme-'), enrolToken: 'demo-enrol-token' });
+    t = await startTestApp({
+      config: {
+        issuers: [
+          {
+            id: 'acme',
+            name: 'Acme Card Co',
+            protocol: 'cardtill-json',
+            url: sim.url,
+            publicKey: sim.publicKeyHex,
+            timeoutMs: 1500,
+            attempts: 2,
+            cardRanges: [{ range: ACTIVE.slice(0, 6), luhn: true }],
+            operations: ['sale', 'inquiry', 'void'],
+          },
+        ],
+      } as never,
+    });
+    const db = t.app.db;
+    const terminalId = t.app.config.terminalId;
+    const snapshot = () => ({
+      rows: db.prepare('SELECT stan, type, status FROM txns ORDER BY stan').all(),
+      nextStan: (db.prepare("SELECT value FROM meta WHERE key = 'next_stan'").get() as { value: string })
+        .value,
+      audit: (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n,
+      applied: sim!.ledger.applied(terminalId),
+      balance: sim!.ledger.card(ACTIVE)!.balance_fen,
+    });
+
+    await t.signIn();
+    const sale = await t.call('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen: 500 });
+    expect(sale.status).toBe('approved');
+    const before = snapshot();
+    expect(before.applied).toEqual([expect.objectContaining({ stan: sale.stan, type: 'authorize' })]);
+
+    // Refunds are not in acme's list: linked or not, refused — the manager is not even asked.
+    const linked = await t.callError('txn.refund', { origStan: sale.stan, amountFen: 100, override: MGR });
+    expect(linked.code).toBe('ISSUER_UNSUPPORTED');
+    const unlinked = await t.callError('txn.refund', {
+      cardToken: await t.card(ACTIVE),
+      amountFen: 100,
+      override: MGR,
+    });
+    expect(unlinked.code).toBe('ISSUER_UNSUPPORTED');
+    expect(snapshot()).toEqual(before);
+
+    // The check digit is wrong and acme's range asks for Luhn: refused, never sent as a guess.
+    const misread = await t.callError('sale.authorize', { cardToken: await t.card(MISREAD), amountFen: 500 });
+    expect(misread.code).toBe('CARD_NUMBER_INVALID');
+    expect(snapshot()).toEqual(before);
+
+    // What the entry does list still runs: the next request takes the next STAN.
+    const inquiry = await t.call('balance.inquiry', { cardToken: await t.card(ACTIVE) });
+    expect(inquiry.stan).toBe(Number(before.nextStan));
+  });
+});
