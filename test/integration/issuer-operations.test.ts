@@ -3,8 +3,13 @@
  * real SQLite file): an entry that does not list refunds refuses one ISSUER_UNSUPPORTED, and a card
  * with a wrong check digit on a Luhn range is refused CARD_NUMBER_INVALID — both at the runner's
  * route step, before anything is written: no row, no STAN taken, no override asked (no audit
- * line), nothing sent (the sim's applied list and the card's balance are unchanged).
+ * line), nothing sent (the sim's applied list and the card's balance are unchanged). The
+ * technician's list (`tech.issuers`, `cardtill issuers`) shows the ranges' Luhn flag and the
+ * operations.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { describe, it, expect, afterEach } from 'vitest';
 import { startTestApp, tempDir, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
@@ -26,23 +31,22 @@ afterEach(async () => {
 describe('an issuer entry’s operations and Luhn range', () => {
   it('refuses an operation it does not list and a bad check digit before anything is written or sent', async () => {
     sim = await startIssuerSim({ dataDir: tempDir('cardtill-acme-'), enrolToken: 'demo-enrol-token' });
-    t = await startTestApp({
-      config: {
-        issuers: [
-          {
-            id: 'acme',
-            name: 'Acme Card Co',
-            protocol: 'cardtill-json',
-            url: sim.url,
-            publicKey: sim.publicKeyHex,
-            timeoutMs: 1500,
-            attempts: 2,
-            cardRanges: [{ range: ACTIVE.slice(0, 6), luhn: true }],
-            operations: ['sale', 'inquiry', 'void'],
-          },
-        ],
-      } as never,
-    });
+    const config = {
+      issuers: [
+        {
+          id: 'acme',
+          name: 'Acme Card Co',
+          protocol: 'cardtill-json',
+          url: sim.url,
+          publicKey: sim.publicKeyHex,
+          timeoutMs: 1500,
+          attempts: 2,
+          cardRanges: [{ range: ACTIVE.slice(0, 6), luhn: true }, '999'],
+          operations: ['sale', 'inquiry', 'void'],
+        },
+      ],
+    };
+    t = await startTestApp({ config: config as never });
     const db = t.app.db;
     const terminalId = t.app.config.terminalId;
     const snapshot = () => ({
@@ -79,5 +83,31 @@ describe('an issuer entry’s operations and Luhn range', () => {
     // What the entry does list still runs: the next request takes the next STAN.
     const inquiry = await t.call('balance.inquiry', { cardToken: await t.card(ACTIVE) });
     expect(inquiry.stan).toBe(Number(before.nextStan));
+
+    // The technician sees the rules: the contract answer, and the CLI from the same config file.
+    await t.signIn('3001', '5555');
+    const { issuers } = await t.call('tech.issuers', { echo: false });
+    expect(issuers.map((i) => [i.cardRanges, i.ranges, i.operations])).toEqual([
+      [
+        [ACTIVE.slice(0, 6), '999'],
+        [
+          { range: ACTIVE.slice(0, 6), luhn: true },
+          { range: '999', luhn: false },
+        ],
+        ['sale', 'inquiry', 'void'],
+      ],
+    ]);
+    const cfg = path.join(t.dataDir, 'config.json');
+    fs.writeFileSync(cfg, JSON.stringify(config));
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['bin/cardtill.mjs', 'issuers', '--data-dir', t!.dataDir, '--config', cfg, '--no-echo'],
+        { encoding: 'utf8', timeout: 60_000 },
+        (err, stdout, stderr) => (err ? reject(new Error(stderr + stdout)) : resolve(stdout)),
+      ),
+    );
+    expect(out).toContain(`卡段 CARD RANGES ${ACTIVE.slice(0, 6)} (Luhn 校验位), 999`);
+    expect(out).toContain('业务 OPERATIONS  sale, inquiry, void');
   });
 });
