@@ -5,7 +5,7 @@
  * route step, before anything is written: no row, no STAN taken, no override asked (no audit
  * line), nothing sent (the sim's applied list and the card's balance are unchanged). The
  * technician's list (`tech.issuers`, `cardtill issuers`) shows the ranges' Luhn flag and the
- * operations.
+ * operations; the journal record signs the row's issuer.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { startTestApp, tempDir, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
+import { firstRowDifference } from '../../src/main/journal/row-record';
 
 const ACTIVE = demoCard('active').pan;
 /** The active card's number with its check digit off by one: a misread, not another card. */
@@ -61,6 +62,13 @@ describe('an issuer entry’s operations and Luhn range', () => {
     await t.signIn();
     const sale = await t.call('sale.authorize', { cardToken: await t.card(ACTIVE), amountFen: 500 });
     expect(sale.status).toBe('approved');
+    // The journal record signs the row's issuer: a row moved to another issuer on disk is refused.
+    db.prepare("UPDATE txns SET issuer_id = 'other' WHERE stan = ?").run(sale.stan);
+    expect((await t.callError('receipt.get', { stan: sale.stan })).code).toBe('JOURNAL_MISMATCH');
+    expect(firstRowDifference(db)).toMatchObject({ stan: sale.stan, column: 'issuer_id', signed: 'acme' });
+    db.prepare("UPDATE txns SET issuer_id = 'acme' WHERE stan = ?").run(sale.stan);
+    expect((await t.call('receipt.get', { stan: sale.stan })).stan).toBe(sale.stan);
+    expect(firstRowDifference(db)).toBeUndefined();
     const before = snapshot();
     expect(before.applied).toEqual([expect.objectContaining({ stan: sale.stan, type: 'authorize' })]);
 
