@@ -60,7 +60,13 @@ describe('card ranges in the config', () => {
       { range: '622202', luhn: true },
       { range: '622200-622299', luhn: false },
     ]);
-    for (const r of [{ range: '62x', luhn: true }, { range: '6222', luhn: true, bin: 1 }, { luhn: true }])
+    for (const r of [
+      { range: '62x', luhn: true },
+      { range: '6222', luhn: true, bin: 1 },
+      { luhn: true },
+      '622200-6222', // ends of two lengths: would never match
+      '622299-622200', // backwards
+    ])
       expect(IssuerEntryConfig.safeParse({ ...JSON_ENTRY, cardRanges: [r] }).success, JSON.stringify(r)).toBe(
         false,
       );

@@ -26,7 +26,12 @@ export type DeviceConfig = z.infer<typeof DeviceConfig>;
  */
 export const CardRangeDigits = z
   .string()
-  .regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a PAN prefix or "low-high"');
+  .regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a PAN prefix or "low-high"')
+  // A range whose ends differ in length, or run backwards, would never match a card: refused.
+  .refine((r) => {
+    const [lo, hi] = r.split('-');
+    return hi === undefined || (lo!.length === hi.length && lo! <= hi);
+  }, '"low-high": both ends of one length, low ≤ high');
 
 /**
  * A card range an issuer accepts: its digits as a string (no Luhn check — every config written
