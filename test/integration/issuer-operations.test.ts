@@ -13,6 +13,7 @@ import { execFile } from 'node:child_process';
 import { describe, it, expect, afterEach } from 'vitest';
 import { startTestApp, tempDir, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
+import { DEMO_ISO_ISSUER_ID } from '../../src/main/demo-iso-issuer';
 import { startIssuerSim, type IssuerSim } from '../../src/issuer-sim/server';
 import { firstRowDifference } from '../../src/main/journal/row-record';
 
@@ -117,5 +118,23 @@ describe('an issuer entry’s operations and Luhn range', () => {
     );
     expect(out).toContain(`卡段 CARD RANGES ${ACTIVE.slice(0, 6)} (Luhn 校验位), 999`);
     expect(out).toContain('业务 OPERATIONS  sale, inquiry, void');
+  });
+
+  it('an ISO 8583 entry’s own sign-on time is its last sign-on on the technician’s list', async () => {
+    t = await startTestApp({ demoIsoIssuer: true, forwardMs: 3_600_000 });
+    await t.signIn();
+    const sale = await t.call('sale.authorize', {
+      cardToken: await t.card(demoCard('iso-active').pan),
+      amountFen: 100,
+    });
+    expect(sale.status).toBe('approved'); // signed on first (working keys), then the 0200
+    await t.signIn('3001', '5555');
+    const { issuers } = await t.call('tech.issuers', { echo: false });
+    const iso = issuers.find((i) => i.issuerId === DEMO_ISO_ISSUER_ID)!;
+    expect([iso.enrols, iso.operations]).toEqual([
+      false,
+      ['sale', 'inquiry', 'void', 'refund', 'activate', 'topup'],
+    ]);
+    expect(Date.parse(iso.lastSignOnAt!)).toBeLessThanOrEqual(Date.parse(sale.time));
   });
 });

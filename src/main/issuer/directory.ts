@@ -58,6 +58,20 @@ export async function echoEntry(
   return { ...who, ok: false, code, detail };
 }
 
+/**
+ * When an entry that signs on by itself last did (iso8583-cup: its working keys, kept by
+ * iso8583/store.ts in `iso8583_link`), or undefined (not yet, or a data dir without the table).
+ */
+function ownSignOnAt(db: Db, issuerId: string): string | undefined {
+  try {
+    const r = db.prepare('SELECT signed_on_at AS at FROM iso8583_link WHERE issuer_id = ?').get(issuerId) as
+      { at: string | null } | undefined;
+    return r?.at ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function describeIssuers(o: {
   entries: readonly IssuerEntry[];
   configs: readonly IssuerEntryConfig[];
@@ -83,7 +97,8 @@ export function describeIssuers(o: {
       endpoints: endpointsOf(e.port, c?.url),
       enrols,
       enrolledKeyVersion: enrols ? (st.keyVersion ?? null) : null,
-      lastSignOnAt: st.lastSignOnAt ?? null,
+      lastSignOnAt:
+        (e.port.protocol === 'iso8583-cup' ? ownSignOnAt(o.db, e.id) : undefined) ?? st.lastSignOnAt ?? null,
       link: o.link?.(e.id) ?? null,
       echo: o.echoes?.get(e.id) ?? null,
     };

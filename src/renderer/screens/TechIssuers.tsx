@@ -64,7 +64,7 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
             </td>
             <td className="small" data-testid={`tech-issuer-signon-${i.issuerId}`}>
               {!i.enrols
-                ? t('techSignOnOwn')
+                ? `${t('techSignOnOwn')}${i.lastSignOnAt ? ` · ${f.dateTime(i.lastSignOnAt)}` : ''}`
                 : i.enrolledKeyVersion === null
                   ? t('techNotEnrolled')
                   : `v${i.enrolledKeyVersion}${i.lastSignOnAt ? ` · ${f.dateTime(i.lastSignOnAt)}` : ''}`}
