@@ -120,7 +120,7 @@ describe('an issuer entry’s operations and Luhn range', () => {
     expect(out).toContain('业务 OPERATIONS  sale, inquiry, void');
   });
 
-  it('an ISO 8583 entry’s own sign-on time is its last sign-on on the technician’s list', async () => {
+  it('an ISO 8583 entry lists its protocol’s operations and its own sign-on time', async () => {
     t = await startTestApp({ demoIsoIssuer: true, forwardMs: 3_600_000 });
     await t.signIn();
     const sale = await t.call('sale.authorize', {

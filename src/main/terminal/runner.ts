@@ -34,6 +34,7 @@ import type {
   IssuerCommand,
   IssuerPort,
   CardRef,
+  OverrideOffer,
   PinBlockHex,
   ReverseCommand,
 } from '../issuer/port';
@@ -105,6 +106,11 @@ export interface RunRequest {
    * command at send only — never to the copy sealed in the pending row, so they are never on disk.
    */
   pinBlocks?: PinBlocks;
+  /**
+   * A manager's override of the offline over-limit rules (port.ts OverrideOffer): attached to an
+   * Authorize at send only, like the PIN blocks; the port that decides the sale itself checks it.
+   */
+  override?: OverrideOffer;
   /**
    * Executes the command here instead of at the routed issuer: the chip and its PSAM
    * (chip-purchase.ts, kinds with `executesOn: 'chip'`). Same pending row, same finalize and
@@ -220,6 +226,12 @@ export function withPinBlocks(cmd: IssuerCommand, p: PinBlocks | undefined): Iss
   if (cmd.kind === 'password')
     return { ...cmd, ...pin, ...(p.newPinBlock !== undefined ? { newPinBlock: p.newPinBlock } : {}) };
   return cmd;
+}
+
+/** The command as sent: the sealed one plus what rides at send only (PIN blocks, an override). */
+export function asSent(cmd: IssuerCommand, req: Pick<RunRequest, 'pinBlocks' | 'override'>): IssuerCommand {
+  const c = withPinBlocks(cmd, req.pinBlocks);
+  return c.kind === 'authorize' && req.override ? { ...c, override: req.override } : c;
 }
 
 /** An unresolved finalize: the issuer answered, the row could not be written. */
@@ -343,7 +355,7 @@ export class TransactionRunner {
     if (ctx.localDecline) return 'ABORTED';
     const local = ctx.req.port;
     const out = await (local ?? ctx.issuer!.port).exchange(
-      withPinBlocks(ctx.command!, ctx.req.pinBlocks),
+      asSent(ctx.command!, ctx.req),
       ctx.issuer!.attempts,
       local
         ? undefined
