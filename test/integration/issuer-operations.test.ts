@@ -120,7 +120,7 @@ describe('an issuer entry’s operations and Luhn range', () => {
     expect(out).toContain('业务 OPERATIONS  sale, inquiry, void');
   });
 
-  it('an ISO 8583 entry lists its protocol’s operations and its own sign-on time', async () => {
+  it('an ISO 8583 entry lists its protocol’s operations and its own sign-on time; an unlinked refund is refused', async () => {
     t = await startTestApp({ demoIsoIssuer: true, forwardMs: 3_600_000 });
     await t.signIn();
     const sale = await t.call('sale.authorize', {
@@ -136,5 +136,18 @@ describe('an issuer entry’s operations and Luhn range', () => {
       ['sale', 'inquiry', 'void', 'refund', 'activate', 'topup'],
     ]);
     expect(Date.parse(iso.lastSignOnAt!)).toBeLessThanOrEqual(Date.parse(sale.time));
+    // Its refund names its original: an unlinked one is refused at the route step, nothing sent.
+    const rows = () => t!.app.db.prepare('SELECT COUNT(*) AS n FROM txns').get();
+    const before = rows();
+    await t.signIn();
+    const refused = await t.callError('txn.refund', {
+      cardToken: await t.card(demoCard('iso-active').pan),
+      amountFen: 100,
+      override: MGR,
+    });
+    expect(refused).toMatchObject({ code: 'ISSUER_UNSUPPORTED' });
+    expect(rows()).toEqual(before);
+    const linked = await t.call('txn.refund', { origStan: sale.stan, amountFen: 100, override: MGR });
+    expect(linked.result.status).toBe('approved');
   });
 });

@@ -160,5 +160,9 @@ describe('the router', () => {
     expect(takesOperation(narrow, 'refund')).toBe(false);
     expect(takesOperation(narrow, 'reversal')).toBe(true);
     expect(takesOperation(entry('all', ['']), 'cashout')).toBe(true);
+    // An entry whose protocol's refund names its original (iso8583-cup) takes no unlinked one.
+    const iso = { ...entry('cup', ['']), unlinkedRefunds: false };
+    expect([takesOperation(iso, 'refund'), takesOperation(iso, 'refund', true)]).toEqual([true, false]);
+    expect(takesOperation(entry('json', ['']), 'refund', true)).toBe(true);
   });
 });

@@ -30,7 +30,7 @@ import { KEYSETS } from './iso8583/keysets';
 import { SqliteIso8583Store } from './iso8583/store';
 import { loadTmk } from './iso8583/tmk';
 import { Iso8583EntryOptions, tcpEndpoint } from './iso8583/config';
-import { operationsOf } from './operations';
+import { PROTOCOL_UNLINKED_REFUNDS, operationsOf } from './operations';
 
 /** What an `iso8583-cup` entry needs from the composition: where its TMK and its table are. */
 export interface IsoDeps {
@@ -142,6 +142,7 @@ export function createIssuerRouter(o: {
         timeoutMs: e.timeoutMs,
         cardRanges: e.cardRanges,
         operations: operationsOf('iso8583-cup', e.operations),
+        unlinkedRefunds: PROTOCOL_UNLINKED_REFUNDS['iso8583-cup'],
       };
     }
     if (!e.publicKey && !(i === 0 && o.homeVerifier))

@@ -26,7 +26,7 @@ export type IssuerProtocol = 'cardtill-json' | 'iso8583-cup' | 'file-batch';
  *  - iso8583-cup (iso8583/requests.ts MESSAGE_OF_KIND): purchase, balance, void, refund,
  *    activation, top-up; ISO8583-CUP.md has no message for a password set/change, a cash-out, a
  *    card replacement, the void of a load, or the e-purse's load authorisation and TAC clearing.
- *    (An unlinked refund is refused by the adapter itself: the profile's refund names its original.)
+ *    Its refund names its original: an unlinked one is refused too (PROTOCOL_UNLINKED_REFUNDS).
  *  - file-batch (file-batch/adapter.ts): sale, inquiry, void, refund — decided locally against the
  *    issuer's files; its daily transaction file has lines for those only.
  */
@@ -34,6 +34,16 @@ export const PROTOCOL_OPERATIONS: Readonly<Record<IssuerProtocol, readonly Issue
   'cardtill-json': ISSUER_OPERATIONS,
   'iso8583-cup': ['sale', 'inquiry', 'void', 'refund', 'activate', 'topup'],
   'file-batch': ['sale', 'inquiry', 'void', 'refund'],
+};
+
+/**
+ * Whether the protocol can refund a card without naming the original sale (an unlinked refund):
+ * ISO8583-CUP.md's refund 0220 names its original (37 / 61), so iso8583-cup cannot.
+ */
+export const PROTOCOL_UNLINKED_REFUNDS: Readonly<Record<IssuerProtocol, boolean>> = {
+  'cardtill-json': true,
+  'iso8583-cup': false,
+  'file-batch': true,
 };
 
 /**

@@ -39,10 +39,16 @@ export interface IssuerEntry {
    * operations.ts; create-router.ts always sets it). Absent: not narrowed here — the port alone says.
    */
   operations?: readonly TxnType[];
+  /** false: a refund must name its original (iso8583-cup, operations.ts). Absent: the port alone says. */
+  unlinkedRefunds?: boolean;
 }
 
-/** Whether the entry takes this kind (a reversal follows what it undoes: never refused here). */
-export function takesOperation(e: IssuerEntry, kind: TxnType): boolean {
+/**
+ * Whether the entry takes this kind (a reversal follows what it undoes: never refused here);
+ * `unlinked`: a refund that names no original sale.
+ */
+export function takesOperation(e: IssuerEntry, kind: TxnType, unlinked = false): boolean {
+  if (kind === 'refund' && unlinked && e.unlinkedRefunds === false) return false;
   return kind === 'reversal' || !e.operations || e.operations.includes(kind);
 }
 

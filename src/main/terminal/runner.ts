@@ -298,7 +298,7 @@ export class TransactionRunner {
       // Decided locally (its advice goes to the original's issuer later): nothing to route or
       // send, but that issuer must take the kind. An entry no longer configured is not asked.
       const entry = router.entries().find((e) => e.id === r.issuerId);
-      if (entry) this.assertTakes(entry, r.kind);
+      if (entry) this.assertTakes(entry, r);
       return 'PREPARED';
     }
     if (r.issuerId !== undefined) ctx.issuer = router.byId(r.issuerId);
@@ -310,15 +310,19 @@ export class TransactionRunner {
     }
     if (!ctx.issuer) ctx.localDecline = 'CARD_NOT_ACCEPTED';
     else {
-      this.assertTakes(ctx.issuer, r.kind);
+      this.assertTakes(ctx.issuer, r);
       ctx.localDecline = this.o.cardHold?.({ pan: r.card.pan, kind: r.kind, issuer: ctx.issuer });
     }
     return 'PREPARED';
   }
 
-  private assertTakes(entry: IssuerEntry, kind: TxnType): void {
-    if (!takesOperation(entry, kind))
-      throw new TillError('ISSUER_UNSUPPORTED', `issuer ${entry.id} does not take ${kind} at this till`);
+  private assertTakes(entry: IssuerEntry, r: RunRequest): void {
+    const unlinked = r.kind === 'refund' && r.origStan === undefined;
+    if (!takesOperation(entry, r.kind, unlinked))
+      throw new TillError(
+        'ISSUER_UNSUPPORTED',
+        `issuer ${entry.id} does not take ${unlinked ? 'an unlinked refund' : r.kind} at this till`,
+      );
   }
 
   private async eligibility(ctx: TxnContext): Promise<Vote> {
