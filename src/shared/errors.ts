@@ -76,6 +76,8 @@ export const ErrorCode = z.enum([
   'NO_CJK_FONT',
   // transaction runner and issuer router (src/main/terminal/runner.ts, src/main/issuer/router.ts)
   'CARD_NOT_ACCEPTED',
+  // the card's best range asks for a Luhn check and its check digit is wrong (router.ts)
+  'CARD_NUMBER_INVALID',
   // primary + backup hosts (src/main/issuer/failover-hold.ts): a lost debit's reversal is waiting
   'CARD_REVERSAL_PENDING',
   'OUTCOME_UNKNOWN',
@@ -177,7 +179,11 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     en: 'Issuer response not genuine: declined',
   },
   ISSUER_ERROR: { zh: '发卡系统错误', en: 'Card issuer error' },
-  ISSUER_UNSUPPORTED: { zh: '发卡方不支持此交易', en: 'The card issuer does not support this transaction' },
+  // The routed issuer entry does not take this operation (config `operations`, src/main/issuer/operations.ts).
+  ISSUER_UNSUPPORTED: {
+    zh: '此卡的发卡方不在本机受理此类交易',
+    en: "This card's issuer does not take this kind of transaction at this till",
+  },
   DUPLICATE_STAN: { zh: '流水号重复', en: 'Duplicate trace number' },
   BAD_DYNAMIC_CODE: {
     zh: '电子卡动态码无效或已过期，请刷新后重扫',
@@ -239,6 +245,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   SHIFT_ALREADY_OPEN: { zh: '班次已开', en: 'A shift is already open' },
   INVALID_STATE: { zh: '当前状态下不能执行此操作', en: 'Not possible in the current state' },
   CARD_NOT_ACCEPTED: { zh: '本店不受理此卡', en: 'This card is not accepted here' },
+  CARD_NUMBER_INVALID: {
+    zh: '卡号校验位错误，请重新刷卡或核对卡号',
+    en: 'The card number’s check digit is wrong: swipe again or check the number',
+  },
   CARD_REVERSAL_PENDING: {
     zh: '此卡上一笔交易正在冲正，请稍候',
     en: 'The previous transaction on this card is being reversed: please wait',

@@ -48,7 +48,12 @@ describe.runIf(haveChromium)('two issuers on the manager’s and technician’s 
       config: {
         issuers: [
           { ...entry('a', '集团卡 Group', a, A_CARD), backupUrl: aBackup.url },
-          entry('b', '商场卡 Mall', b, B_CARD),
+          // The mall's card number carries a check digit, and the mall takes only these kinds here.
+          {
+            ...entry('b', '商场卡 Mall', b, B_CARD),
+            cardRanges: [{ range: B_CARD, luhn: true }],
+            operations: ['sale', 'inquiry', 'void', 'refund'],
+          },
         ],
         offline: { velocityCount: 10 },
       } as never,
@@ -107,6 +112,13 @@ describe.runIf(haveChromium)('two issuers on the manager’s and technician’s 
     await signIn(p, '3001', '5555', 'tech');
     await p.getByTestId('tech-issuers').waitFor();
     expect(await p.getByTestId('tech-issuer-a').textContent()).toContain(a.url);
+    // Its card ranges (no Luhn asked) and the operations it takes: all a cardtill-json host can do.
+    expect(await p.getByTestId('tech-issuer-ranges-a').textContent()).toBe(A_CARD);
+    expect(await p.getByTestId('tech-issuer-operations-a').textContent()).toBe('受理：全部交易');
+    expect(await p.getByTestId('tech-issuer-ranges-b').textContent()).toBe(`${B_CARD} (校验位)`);
+    expect(await p.getByTestId('tech-issuer-operations-b').textContent()).toBe(
+      '受理：消费、余额查询、撤销、退货',
+    );
     expect(await p.getByTestId('tech-issuer-signon-b').textContent()).toMatch(/^v1 · /);
     await p.getByTestId('tech-echo').click();
     await expect

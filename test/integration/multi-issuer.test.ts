@@ -102,7 +102,15 @@ describe('two cardtill-json issuers', () => {
     const sb = await t!.call('sale.authorize', { cardToken: await t!.card(B_CARD), amountFen: 300 });
     const no = await t!.call('sale.authorize', { cardToken: await t!.card(NOBODYS), amountFen: 100 });
     expect([sa.status, sb.status]).toEqual(['approved', 'approved']);
+    // Each receipt names the issuer that took the card; the card no one took names none.
+    const issuerLine = async (stan: number) =>
+      (await t!.call('receipt.get', { stan })).doc.lines.find(
+        (l) => l.type === 'pair' && l.left === '发卡方 ISSUER',
+      );
+    expect(await issuerLine(sa.stan)).toMatchObject({ right: 'Issuer A' });
+    expect(await issuerLine(sb.stan)).toMatchObject({ right: 'Issuer B' });
     expect(no).toMatchObject({ status: 'declined', declineCode: 'CARD_NOT_ACCEPTED' });
+    expect(await issuerLine(no.stan)).toBeUndefined();
     // Each sale went to its own issuer and nowhere else.
     expect([balance(a, A_CARD), balance(b, B_CARD)]).toEqual([aBefore - 250, bBefore - 300]);
     expect(balance(b, A_CARD)).toBe(demoCard('active').balanceFen);

@@ -35,7 +35,10 @@ function render(list: IssuerInfo[]): string {
   for (const i of list) {
     out.push(`发卡方 ISSUER ${i.issuerId} (${i.name})${i.home ? ' [home 主发卡方]' : ''}`);
     out.push(`  协议 PROTOCOL    ${i.protocol}`);
-    out.push(`  卡段 CARD RANGES ${i.cardRanges.map((r) => r || '(all 全部)').join(', ')}`);
+    out.push(
+      `  卡段 CARD RANGES ${i.ranges.map((r) => `${r.range || '(all 全部)'}${r.luhn ? ' (Luhn 校验位)' : ''}`).join(', ')}`,
+    );
+    out.push(`  业务 OPERATIONS  ${i.operations.join(', ')}`);
     for (const e of i.endpoints)
       out.push(
         `  地址 ENDPOINT    ${e.role} ${e.address}${e.inUse ? ' (in use 使用中)' : ''}${e.signedOnAt ? `, signed on 签到 ${e.signedOnAt}` : ''}`,

@@ -9,6 +9,7 @@ import { CardRulesConfig } from '../../shared/card-rules';
 import { isTimeZone } from '../../shared/local-time';
 import { Iso8583EntryOptions, tcpEndpoint } from '../issuer/iso8583/config';
 import { FileBatchOptions } from '../issuer/file-batch/config';
+import { ISSUER_OPERATIONS, operationsProblem } from '../issuer/operations';
 
 export const DeviceConfig = z.object({
   id: z.string().min(1).max(40),
@@ -20,17 +21,36 @@ export const DeviceConfig = z.object({
 export type DeviceConfig = z.infer<typeof DeviceConfig>;
 
 /**
- * Card ranges an issuer accepts: a PAN prefix ("622202", IIN/BIN) or an inclusive range of
- * prefixes of one length ("622200-622299"). "" matches every card.
+ * A card range's digits: a PAN prefix ("622202", IIN/BIN) or an inclusive range of prefixes of one
+ * length ("622200-622299"). "" matches every card.
  */
-export const CardRange = z.string().regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a PAN prefix or "low-high"');
+export const CardRangeDigits = z
+  .string()
+  .regex(/^(\d{0,19}|\d{1,19}-\d{1,19})$/, 'a PAN prefix or "low-high"')
+  // A range whose ends differ in length, or run backwards, would never match a card: refused.
+  .refine((r) => {
+    const [lo, hi] = r.split('-');
+    return hi === undefined || (lo!.length === hi.length && lo! <= hi);
+  }, '"low-high": both ends of one length, low ≤ high');
+
+/**
+ * A card range an issuer accepts: its digits as a string (no Luhn check — every config written
+ * before ranges had options), or `{ "range": "622202", "luhn": true }`: a card whose best-matching
+ * range is this one must carry a right ISO/IEC 7812-1 check digit, or it is refused
+ * CARD_NUMBER_INVALID before anything is written or sent (src/main/issuer/router.ts).
+ */
+export const CardRange = z.union([
+  CardRangeDigits,
+  z.object({ range: CardRangeDigits, luhn: z.boolean().default(false) }).strict(),
+]);
+export type CardRange = z.infer<typeof CardRange>;
 
 /**
  * One issuer host the router can send a card to (src/main/issuer/router.ts), by its protocol:
  * `cardtill-json` (docs/issuer-protocol.md, signed JSON over HTTP) or `iso8583-cup` (the UnionPay
  * POS dialect of ISO 8583 over TCP, src/main/issuer/iso8583; loadConfig checks what each needs).
  */
-export const IssuerEntryConfig = z.object({
+const IssuerEntryFields = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
   name: z.string().min(1).max(40),
   protocol: z.enum(['cardtill-json', 'iso8583-cup', 'file-batch']).default('cardtill-json'),
@@ -56,6 +76,12 @@ export const IssuerEntryConfig = z.object({
   timeoutMs: z.number().int().min(500).max(60_000).default(8000),
   attempts: z.number().int().min(1).max(5).default(2),
   cardRanges: z.array(CardRange).min(1),
+  /**
+   * The operations (transaction kinds, src/shared/txn-kinds.ts) this issuer takes at this till.
+   * Absent: all its protocol's adapter can do (src/main/issuer/operations.ts). Only narrows: a kind
+   * the protocol cannot do is refused here, at load. Anything else is refused ISSUER_UNSUPPORTED.
+   */
+  operations: z.array(z.enum(ISSUER_OPERATIONS)).min(1).optional(),
   /** iso8583-cup only: key set, TMK check value, operator, TPDU (src/main/issuer/iso8583/config.ts). */
   iso8583: Iso8583EntryOptions.optional(),
   /**
@@ -72,6 +98,10 @@ export const IssuerEntryConfig = z.object({
   enrolToken: z.string().min(1).optional(),
   /** `file-batch` only: its file ages (src/main/issuer/file-batch/config.ts); its limits are `offline`. */
   fileBatch: FileBatchOptions.optional(),
+});
+export const IssuerEntryConfig = IssuerEntryFields.superRefine((e, ctx) => {
+  const problem = e.operations && operationsProblem(e.protocol, e.operations);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['operations'], message: problem });
 });
 export type IssuerEntryConfig = z.infer<typeof IssuerEntryConfig>;
 

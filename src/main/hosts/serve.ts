@@ -44,7 +44,9 @@ export async function serve(argv: string[]): Promise<void> {
   // Demo mode's other issuers (the ISO 8583 face on the same ledger, its own card range).
   if (app.issuerSim)
     for (const e of (app.config.issuers ?? []).slice(1))
-      console.log(`  演示发卡方 issuer : ${e.url} (${e.protocol}, ${e.cardRanges.join(' ')})`);
+      console.log(
+        `  演示发卡方 issuer : ${e.url} (${e.protocol}, ${e.cardRanges.map((r) => (typeof r === 'string' ? r : r.range)).join(' ')})`,
+      );
   console.log(`  打开 open         : ${host.appUrl}`);
   console.log(`  (the token is also in ${path.join(dataDir, 'run/web-host.json')}; docs/api.md)`);
 

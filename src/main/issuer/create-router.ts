@@ -8,6 +8,8 @@
  * An `iso8583-cup` entry's endpoints are Iso8583CupAdapters over TCP (`tcp://host:port`), its TMK
  * opened from keys/tmk-<id>.json under the data key, its batch and sent requests in the terminal's
  * database (iso8583/store.ts), shared by primary and backup.
+ * Every entry carries the operations it takes (config `operations`, else its protocol's default:
+ * operations.ts), which the runner checks before anything is written or sent.
  */
 import { randomBytes } from 'node:crypto';
 import type { IssuerEntryConfig } from '../config/config';
@@ -28,6 +30,7 @@ import { KEYSETS } from './iso8583/keysets';
 import { SqliteIso8583Store } from './iso8583/store';
 import { loadTmk } from './iso8583/tmk';
 import { Iso8583EntryOptions, tcpEndpoint } from './iso8583/config';
+import { PROTOCOL_UNLINKED_REFUNDS, operationsOf } from './operations';
 
 /** What an `iso8583-cup` entry needs from the composition: where its TMK and its table are. */
 export interface IsoDeps {
@@ -122,7 +125,8 @@ export function createIssuerRouter(o: {
   };
   const list: IssuerEntry[] = o.entries.map((e, i) => {
     // No link at all: the adapter decides from the issuer's signed files (src/main/issuer/file-batch).
-    if (e.protocol === 'file-batch') return fileBatchEntry(e);
+    if (e.protocol === 'file-batch')
+      return { ...fileBatchEntry(e), operations: operationsOf('file-batch', e.operations) };
     if (e.protocol === 'iso8583-cup') {
       // The home entry is never iso8583-cup (loadConfig refuses it).
       const port = withFailover(
@@ -137,6 +141,8 @@ export function createIssuerRouter(o: {
         attempts: e.attempts,
         timeoutMs: e.timeoutMs,
         cardRanges: e.cardRanges,
+        operations: operationsOf('iso8583-cup', e.operations),
+        unlinkedRefunds: PROTOCOL_UNLINKED_REFUNDS['iso8583-cup'],
       };
     }
     if (!e.publicKey && !(i === 0 && o.homeVerifier))
@@ -189,6 +195,7 @@ export function createIssuerRouter(o: {
       attempts: e.attempts,
       timeoutMs: e.timeoutMs,
       cardRanges: e.cardRanges,
+      operations: operationsOf('cardtill-json', e.operations),
     };
   });
   return Object.assign(new IssuerRouter(list), {

@@ -1,6 +1,6 @@
 /**
  * The technician's list of issuer entries (`tech.issuers`, `cardtill issuers`): each entry's
- * protocol, card ranges, endpoints and which one is in use, its enrolment (key version, last
+ * protocol, card ranges (with their Luhn option), the operations it takes, endpoints and which one is in use, its enrolment (key version, last
  * sign-on — src/main/jobs/enrolment-state.ts), its link, and an echo through its port with the
  * round-trip time. One builder for the app and the CLI.
  */
@@ -12,7 +12,8 @@ import type { LinkState } from '../../shared/contract';
 import type { IssuerEntryConfig } from '../config/config';
 import { ENROLLING_PROTOCOLS, enrolmentState } from '../jobs/enrolment-state';
 import type { EchoCommand, EndpointEcho, ExchangeOutcome, IssuerPort } from './port';
-import type { IssuerEntry } from './router';
+import { rangeRule, type IssuerEntry } from './router';
+import { ISSUER_OPERATIONS, operationsOf } from './operations';
 import { lastIsoSignOn } from './iso8583/store';
 
 /**
@@ -130,7 +131,12 @@ export function describeIssuers(o: {
       name: e.name,
       protocol: e.port.protocol,
       home: i === 0,
-      cardRanges: [...e.cardRanges],
+      cardRanges: e.cardRanges.map((r) => rangeRule(r).range),
+      ranges: e.cardRanges.map(rangeRule),
+      // A router built from the config always says; the CLI's list without a router reads the config.
+      operations: [
+        ...(e.operations ?? (c?.protocol ? operationsOf(c.protocol, c.operations) : ISSUER_OPERATIONS)),
+      ],
       endpoints,
       enrols,
       enrolledKeyVersion: enrols ? (st.keyVersion ?? null) : null,

@@ -30,6 +30,12 @@ export interface JournalBody {
   authCode?: string;
   origStan?: number;
   operatorId?: string;
+  /**
+   * The issuer entry the row belongs to (txns.issuer_id; 'none' for a card no range took): signed,
+   * so a row cannot be moved into another issuer's batch (issue 13: the journal per issuer).
+   * Absent on records written before it (their row's issuer is not vouched for by the record).
+   */
+  issuerId?: string;
   /** A chip purchase / load (issue 14): the card's sequence, balance after, PSAM counter, TAC. */
   chip?: {
     kind: 'purchase' | 'load';

@@ -80,6 +80,8 @@ function pairs(row: TxnRow, b: JournalBody): Array<[string, unknown, unknown]> {
     ['auth_code', row.auth_code ?? undefined, b.authCode],
     ['orig_stan', row.orig_stan ?? undefined, b.origStan],
     ['operator_id', row.operator_id ?? undefined, b.operatorId],
+    // Records from before issuer ids in the journal say nothing of it: compared only when signed.
+    ['issuer_id', b.issuerId === undefined ? undefined : row.issuer_id, b.issuerId],
     ['updated_at', row.updated_at, b.time],
   ];
 }
@@ -153,10 +155,11 @@ const MISMATCH_SQL = `
   WHERE t.stan BETWEEN ? AND ? AND t.status != 'pending' AND (j.seq IS NULL OR
     json_array(t.stan, t.type, t.status, t.amount_fen, t.other_tender_fen, t.balance_fen, t.masked,
       cardtill_base64(t.pan_enc), json(CASE t.offline WHEN 1 THEN 'true' ELSE 'false' END),
-      t.decline_code, t.auth_code, t.orig_stan, t.operator_id, t.updated_at)
+      t.decline_code, t.auth_code, t.orig_stan, t.operator_id, t.updated_at,
+      CASE WHEN json_extract(j.body, '$.issuerId') IS NULL THEN NULL ELSE t.issuer_id END)
     IS NOT json_extract(j.body, '$.stan', '$.type', '$.status', '$.amountFen', '$.otherTenderFen',
       '$.balanceFen', '$.masked', '$.panEnc', '$.offline', '$.declineCode', '$.authCode',
-      '$.origStan', '$.operatorId', '$.time'))
+      '$.origStan', '$.operatorId', '$.time', '$.issuerId'))
   ORDER BY t.stan LIMIT 1`;
 
 /**

@@ -15,6 +15,11 @@ export interface ReceiptHeader {
   merchantId: string;
   terminalId: string;
   width: 32 | 48;
+  /**
+   * The card's issuer entry's name, on a till with several (issue 13: receipts per issuer); absent
+   * on a single-issuer till, whose receipts stay as they always were.
+   */
+  issuerName?: string;
 }
 
 /** Extra lines a later stage adds (verification code, signed QR) — kept out of the layout itself. */
@@ -52,6 +57,7 @@ export function layoutReceipt(
     { type: 'rule' },
     { type: 'pair', left: '商户号 MID', right: h.merchantId },
     { type: 'pair', left: '终端号 TID', right: h.terminalId },
+    ...(h.issuerName ? [{ type: 'pair' as const, left: '发卡方 ISSUER', right: h.issuerName }] : []),
     { type: 'pair', left: '时间 TIME', right: formatLocalTime(row.updated_at) },
     { type: 'pair', left: '流水号 STAN', right: formatStan(row.stan) },
     { type: 'pair', left: '卡号 CARD', right: `**** ${row.masked.slice(-4)}` },

@@ -2,16 +2,19 @@
  * The one transaction runner: every online money exchange — sale, inquiry, void, refund, and the
  * kinds added later — runs through here, so link state, balances, auth codes and reversals are
  * handled once. Shaped after jPOS's TransactionManager: a list of participants prepares the
- * transaction (eligibility + override → route → createPending → send through the issuer port);
+ * transaction (route → eligibility + override → createPending → send through the issuer port);
  * then it is either committed (finalize: row + signed journal record) or aborted (declined, with a
  * queued Reverse when the kind moves money and the issuer may have acted).
  *
- *   eligibility ─▶ route ─▶ createPending ─▶ send ─┬─ answer ──────────▶ commit: finalize
- *      (throws: nothing written)  │                 ├─ not-sent ────────▶ offline decision | decline
- *                                 └─ no issuer ─────┼─ (CARD_NOT_ACCEPTED, nothing sent) decline
- *                                    or card held ──┤  (CARD_REVERSAL_PENDING, nothing sent) decline
- *                                                   └─ unknown ─────────▶ abort: decline + Reverse
+ *   route ─▶ eligibility ─▶ createPending ─▶ send ─┬─ answer ──────────▶ commit: finalize
+ *   (throws: nothing written)   │                   ├─ not-sent ────────▶ offline decision | decline
+ *    bad check digit on a Luhn  └─ no issuer ───────┼─ (CARD_NOT_ACCEPTED, nothing sent) decline
+ *    range, or an operation the    or card held ────┤  (CARD_REVERSAL_PENDING, nothing sent) decline
+ *    issuer does not take                           └─ unknown ─────────▶ abort: decline + Reverse
  *                                                      (to the host it went to: the row's endpoint)
+ *
+ * Route comes first so that what the issuer entry refuses (CARD_NUMBER_INVALID, ISSUER_UNSUPPORTED)
+ * is said before a manager is asked for an override: nothing is written, not even its audit line.
  *
  * The caller holds the till lock (till-lock.ts) for the whole run. A finalize that fails after
  * the issuer answered (a full disk) never leaves the sale pending for as long as the app runs:
@@ -35,7 +38,7 @@ import type {
   PinBlockHex,
   ReverseCommand,
 } from '../issuer/port';
-import type { IssuerEntry, IssuerRouter } from '../issuer/router';
+import { takesOperation, type IssuerEntry, type IssuerRouter } from '../issuer/router';
 import { runnerKind, reversedWhenRecovered, type RunnerKind } from './kind-facts';
 import { runsOnChip, type TxnType } from '../../shared/txn-kinds';
 import type { ReversalSpec, TxnRow, TxnStore } from './txn-store';
@@ -247,8 +250,8 @@ export class TransactionRunner {
 
   constructor(private readonly o: RunnerOptions) {
     this.participants = [
-      { name: 'eligibility', prepare: (c) => this.eligibility(c) },
       { name: 'route', prepare: (c) => this.route(c) },
+      { name: 'eligibility', prepare: (c) => this.eligibility(c) },
       { name: 'createPending', prepare: (c) => this.createPending(c) },
       { name: 'send', prepare: (c) => this.send(c) },
     ];
@@ -282,18 +285,50 @@ export class TransactionRunner {
 
   // ── participants ──────────────────────────────────────────────────────────────────────────
 
-  private async eligibility(ctx: TxnContext): Promise<Vote> {
-    await ctx.req.eligibility?.();
+  /**
+   * Which issuer entry takes the request, and whether it may: the one place the entry's card
+   * ranges (their Luhn option) and its operations (config `operations`, issuer/operations.ts) are
+   * checked. Refusals throw before anything is written, a STAN taken or a byte sent; the adapters'
+   * own refusals at send time stay behind it as a defence.
+   */
+  private route(ctx: TxnContext): Vote {
+    const r = ctx.req;
+    const router = this.o.router;
+    if (r.local) {
+      // Decided locally (its advice goes to the original's issuer later): nothing to route or
+      // send, but that issuer must take the kind. An entry no longer configured is not asked.
+      const entry = router.entries().find((e) => e.id === r.issuerId);
+      if (entry) this.assertTakes(entry, r);
+      return 'PREPARED';
+    }
+    if (r.issuerId !== undefined) ctx.issuer = router.byId(r.issuerId);
+    else {
+      const d = router.decide(r.card.pan);
+      if ('refused' in d && d.refused === 'CARD_NUMBER_INVALID')
+        throw new TillError('CARD_NUMBER_INVALID', maskPan(r.card.pan));
+      ctx.issuer = 'entry' in d ? d.entry : undefined;
+    }
+    if (!ctx.issuer) ctx.localDecline = 'CARD_NOT_ACCEPTED';
+    else {
+      this.assertTakes(ctx.issuer, r);
+      ctx.localDecline = this.o.cardHold?.({ pan: r.card.pan, kind: r.kind, issuer: ctx.issuer });
+    }
     return 'PREPARED';
   }
 
-  private route(ctx: TxnContext): Vote {
-    const r = ctx.req;
-    if (r.local) return 'ABORTED'; // decided locally: nothing to route, record or send
-    ctx.issuer = r.issuerId !== undefined ? this.o.router.byId(r.issuerId) : this.o.router.route(r.card.pan);
-    if (!ctx.issuer) ctx.localDecline = 'CARD_NOT_ACCEPTED';
-    else ctx.localDecline = this.o.cardHold?.({ pan: r.card.pan, kind: r.kind, issuer: ctx.issuer });
-    return 'PREPARED';
+  private assertTakes(entry: IssuerEntry, r: RunRequest): void {
+    const unlinked = r.kind === 'refund' && r.origStan === undefined;
+    if (!takesOperation(entry, r.kind, unlinked))
+      throw new TillError(
+        'ISSUER_UNSUPPORTED',
+        `issuer ${entry.id} does not take ${unlinked ? 'an unlinked refund' : r.kind} at this till`,
+      );
+  }
+
+  private async eligibility(ctx: TxnContext): Promise<Vote> {
+    await ctx.req.eligibility?.();
+    // Decided locally after its eligibility: nothing to record or send here (abort runs it).
+    return ctx.req.local ? 'ABORTED' : 'PREPARED';
   }
 
   private createPending(ctx: TxnContext): Vote {

@@ -227,15 +227,32 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     return this.opts.store.recent(limit).map(toResult);
   }
 
+  /**
+   * The name a receipt gives its row's issuer: only on a till with several, and only for a row an
+   * entry took (rows from before issuer ids, 'default', are the home entry's; 'none' is no one's).
+   */
+  private issuerNameOf(issuerId: string): string | undefined {
+    const router = this.runner.router;
+    if (router.entries().length < 2) return undefined;
+    try {
+      return router.byId(issuerId).name;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** `lines`: what the caller knows beyond the row (card life: the cap left), printed above the code. */
   receipt(stan: number, copy = false, lines: ReceiptLine[] = []): Receipt {
     const row = journaledRow(this.opts.store.db, stan); // only what the signed journal says (JOURNAL_MISMATCH)
     if (!row || row.status === 'pending') throw new TillError('NOT_FOUND', `stan ${stan}`);
+    // Several issuers: the receipt names the one that took the card (none for CARD_NOT_ACCEPTED).
+    const issuerName = this.issuerNameOf(row.issuer_id);
     const h: ReceiptHeader = {
       merchantName: this.opts.merchantName,
       merchantId: this.opts.merchantId,
       terminalId: this.opts.terminalId,
       width: this.opts.receiptWidth,
+      ...(issuerName ? { issuerName } : {}),
     };
     const approvedBy = this.opts.approverOf?.(stan);
     const extras = this.opts.receiptExtras?.(row);

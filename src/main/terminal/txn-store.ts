@@ -213,6 +213,7 @@ export class TxnStore {
       authCode: row.auth_code ?? undefined,
       origStan: row.orig_stan ?? undefined,
       operatorId: row.operator_id ?? undefined,
+      issuerId: row.issuer_id,
       time: row.updated_at,
       terminalId: this.terminalId,
     });

@@ -38,6 +38,10 @@ export const TECH_WORDS = {
   techIssuerHome: { zh: '主发卡方', en: 'home' },
   techIssuerDefault: { zh: '本机发卡方', en: "This till's issuer" },
   techProtocol: { zh: '协议', en: 'Protocol' },
+  // An issuer entry's card ranges and operations (config `cardRanges` / `operations`).
+  techLuhn: { zh: '校验位', en: 'Luhn' },
+  techOperations: { zh: '受理：{ops}', en: 'Takes: {ops}' },
+  techOperationsAll: { zh: '全部交易', en: 'every kind' },
   techEndpoints: { zh: '地址', en: 'Endpoints' },
   techPrimary: { zh: '主', en: 'primary' },
   techBackup: { zh: '备', en: 'backup' },

@@ -8,12 +8,16 @@
 import type { Res } from '../../shared/contract';
 import { useT } from '../components/useLang';
 import { useFormat } from '../format';
+import { TXN_KINDS } from '../../shared/txn-kinds';
+
+/** Every kind an entry can list (a reversal follows what it undoes): all of them reads "every kind". */
+const ALL_OPERATIONS = TXN_KINDS.types.filter((k) => k !== 'reversal');
 
 type IssuerInfo = Res<'tech.issuers'>['issuers'][number];
 type Echo = Pick<NonNullable<IssuerInfo['echo']>, 'ok' | 'rttMs' | 'code'>;
 
 export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
-  const { t, err } = useT();
+  const { t, err, lang } = useT();
   const f = useFormat();
   if (!issuers.length) return null;
   const linkWord = (l: IssuerInfo['link']) =>
@@ -52,7 +56,18 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
               {i.issuerId === 'default' && i.name === 'default' ? t('techIssuerDefault') : i.name}{' '}
               <span className="mono muted">{i.issuerId}</span>
               {i.home && <span className="tag">{t('techIssuerHome')}</span>}
-              <div className="mono small muted">{i.cardRanges.map((r) => r || '*').join(', ')}</div>
+              <div className="mono small muted" data-testid={`tech-issuer-ranges-${i.issuerId}`}>
+                {i.ranges.map((r) => `${r.range || '*'}${r.luhn ? ` (${t('techLuhn')})` : ''}`).join(', ')}
+              </div>
+              <div className="small muted" data-testid={`tech-issuer-operations-${i.issuerId}`}>
+                {t('techOperations', {
+                  ops: ALL_OPERATIONS.every((k) => i.operations.includes(k))
+                    ? t('techOperationsAll')
+                    : i.operations
+                        .map((k) => (TXN_KINDS.has(k) ? TXN_KINDS.get(k).title[lang] : k))
+                        .join(lang === 'zh' ? '、' : ', '),
+                })}
+              </div>
             </td>
             <td className="mono small">{i.protocol}</td>
             <td className="small">
@@ -84,7 +99,7 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
             </td>
             <td className="small" data-testid={`tech-issuer-signon-${i.issuerId}`}>
               {!i.enrols
-                ? `${t('techSignOnOwn')}${i.lastSignOnAt ? ` · ${f.dateTime(i.lastSignOnAt)}` : ''}`
+                ? t('techSignOnOwn')
                 : i.enrolledKeyVersion === null
                   ? t('techNotEnrolled')
                   : `v${i.enrolledKeyVersion}${i.lastSignOnAt ? ` · ${f.dateTime(i.lastSignOnAt)}` : ''}`}

@@ -100,6 +100,10 @@ export const IssuerInfo = z.object({
   /** The first entry: rows from before issuer ids are its; its link carries the journal head. */
   home: z.boolean(),
   cardRanges: z.array(z.string()),
+  /** The same ranges with whether each asks for a Luhn check digit (config `{ range, luhn }`). */
+  ranges: z.array(z.object({ range: z.string(), luhn: z.boolean() })),
+  /** The operations (transaction kinds) it takes at this till: config `operations`, else its protocol's. */
+  operations: z.array(z.string()),
   endpoints: z.array(IssuerEndpoint),
   /** Whether this protocol enrols the terminal's key (cardtill-json). */
   enrols: z.boolean(),
