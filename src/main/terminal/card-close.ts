@@ -42,9 +42,11 @@ export class CardClose {
   cashout(req: { cardToken: string; override: Override }, operator: Operator): Promise<CardCashoutResult> {
     const terminal = this.o.terminal;
     return terminal.lock.run('cashout', async () => {
-      const manager = this.override('cashout', req.override, operator);
       const card = terminal.cards.take(req.cardToken);
       if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
+      // An issuer that takes no cash-out here is refused before the manager and the balance are.
+      terminal.runner.checkRoute('cashout', card.pan);
+      const manager = this.override('cashout', req.override, operator);
       // What the card holds now, and whether it is registered: asked online, in this lock.
       let seen: IssuerAnswer | undefined;
       const inquiry = await terminal.runner.run({
@@ -99,9 +101,10 @@ export class CardClose {
   ): Promise<CardReplaceResult> {
     const terminal = this.o.terminal;
     return terminal.lock.run('replace', async () => {
-      const manager = this.override('replace', req.override, operator);
       const newCard = terminal.cards.take(req.cardToken);
       if (!newCard) throw new TillError('CARD_EXPIRED_TOKEN');
+      terminal.runner.checkRoute('replace', req.oldCardNumber);
+      const manager = this.override('replace', req.override, operator);
       // Registered or not is the issuer's to say (REPLACE_NOT_ALLOWED); the till checks the numbers.
       checkReplace({ oldPan: req.oldCardNumber, newPan: newCard.pan });
       const row = await terminal.runner.run({

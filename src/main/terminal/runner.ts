@@ -316,13 +316,28 @@ export class TransactionRunner {
     return 'PREPARED';
   }
 
-  private assertTakes(entry: IssuerEntry, r: RunRequest): void {
+  private assertTakes(entry: IssuerEntry, r: Pick<RunRequest, 'kind' | 'origStan'>): void {
     const unlinked = r.kind === 'refund' && r.origStan === undefined;
     if (!takesOperation(entry, r.kind, unlinked))
       throw new TillError(
         'ISSUER_UNSUPPORTED',
         `issuer ${entry.id} does not take ${unlinked ? 'an unlinked refund' : r.kind} at this till`,
       );
+  }
+
+  /**
+   * The route step's refusals alone, for a flow that has steps of its own before its run: a
+   * cash-out asks the manager and the balance first, so it asks this before either. Throws as the
+   * run would (CARD_NUMBER_INVALID, ISSUER_UNSUPPORTED); nothing is written. A card no range takes
+   * passes: the run itself declines it CARD_NOT_ACCEPTED, journaled as always.
+   */
+  checkRoute(kind: TxnType, pan: string): void {
+    const d = this.o.router.decide(pan);
+    if ('refused' in d) {
+      if (d.refused === 'CARD_NUMBER_INVALID') throw new TillError('CARD_NUMBER_INVALID', maskPan(pan));
+      return;
+    }
+    this.assertTakes(d.entry, { kind, origStan: undefined });
   }
 
   private async eligibility(ctx: TxnContext): Promise<Vote> {
