@@ -414,4 +414,90 @@ describe('settlement', () => {
       replaceFen: 0,
     });
   });
+
+  it('the four discrepancy kinds apply to card sales, top-ups, cash-outs and load voids; a queued reversal of a password change is none', async () => {
+    const tid = t.app.config.terminalId;
+    const issuerDb = t.app.issuerSim!.ledger.db;
+    const sold = await t.call('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 30_000,
+      buyer: BUYER,
+    });
+    const up = await t.call('card.topup', {
+      cardToken: await t.card(ACTIVE),
+      valueFen: 10_000,
+      buyer: BUYER,
+    });
+    const out = await t.call('card.cashout', { cardToken: await t.card(GIFT), override: MANAGER });
+    // A top-up the till declined (over the anonymous cap) that the issuer's ledger says it approved.
+    const over = await t.call('card.topup', { cardToken: await t.card(ANON_BIG), valueFen: 2_000 });
+    expect(over.result).toMatchObject({ status: 'declined', declineCode: 'CARD_CAP_EXCEEDED' });
+    // A void of the top-up whose answer is lost, and a password change whose answer is lost: both
+    // reversals stay queued (their answers are lost too) when the shift closes.
+    t.app.issuerSim!.setFault('drop-response:voidload');
+    const lostVoid = await t.call('txn.void', { origStan: up.result.stan, override: MANAGER });
+    t.app.issuerSim!.setFault('drop-response:password');
+    const lostPwd = await t.call('card.setPassword', {
+      cardToken: await t.card(demoCard('password').pan),
+      oldPassword: '246810',
+      newPassword: '975310',
+      confirmPassword: '975310',
+    });
+    t.app.issuerSim!.setFault('drop-response:reverse');
+    expect(lostVoid.result.status).toBe('declined');
+    expect(lostPwd).toMatchObject({ type: 'password', status: 'declined' });
+    // The issuer's ledger, altered as life does it: a card sale lost, a cash-out's amount changed,
+    // the declined top-up recorded approved.
+    issuerDb.prepare('DELETE FROM requests WHERE terminal_id = ? AND stan = ?').run(tid, sold.result.stan);
+    issuerDb
+      .prepare('UPDATE requests SET amount_fen = 19000 WHERE terminal_id = ? AND stan = ?')
+      .run(tid, out.result.stan);
+    issuerDb
+      .prepare(
+        "UPDATE requests SET result = 'approved', amount_fen = 2000 WHERE terminal_id = ? AND stan = ?",
+      )
+      .run(tid, over.result.stan);
+    await t.signIn('2001', '8888');
+    const z = await t.call('shift.close', { countedFen: FLOAT + 30_000 + 10_000 - 20_000 });
+    t.app.issuerSim!.setFault('none');
+    expect(z.report.settlement!.status).toBe('unmatched');
+    const found = z.report.settlement!.discrepancies.map((d) => ({
+      kind: d.kind,
+      stan: d.stan,
+      type: d.type,
+      terminalFen: d.terminalFen,
+      issuerFen: d.issuerFen,
+    }));
+    expect(found).toEqual([
+      {
+        kind: 'missing_at_issuer',
+        stan: sold.result.stan,
+        type: 'activate',
+        terminalFen: 30_000,
+        issuerFen: null,
+      },
+      {
+        kind: 'amount_differs',
+        stan: out.result.stan,
+        type: 'cashout',
+        terminalFen: 20_000,
+        issuerFen: 19_000,
+      },
+      {
+        kind: 'missing_at_terminal',
+        stan: over.result.stan,
+        type: 'topup',
+        terminalFen: null,
+        issuerFen: 2_000,
+      },
+      // Named by its settlement bucket, as the issuer names it (not the row's kind `void_load`).
+      {
+        kind: 'in_offline_queue',
+        stan: lostVoid.result.stan,
+        type: 'loadvoid',
+        terminalFen: 10_000,
+        issuerFen: 10_000,
+      },
+    ]);
+  });
 });
