@@ -499,5 +499,12 @@ describe('settlement', () => {
         issuerFen: 10_000,
       },
     ]);
+    // The Z prints each one's type in words, Chinese first, as the receipts title the kinds.
+    const z2 = text(z.doc);
+    expect(z2).toContain('  售卡 CARD SOLD');
+    expect(z2).toContain('  退卡 CASH-OUT');
+    expect(z2).toContain('  充值 TOP-UP');
+    expect(z2).toContain('  撤销售卡/充值 VOID CARD LOAD');
+    expect(z2).not.toMatch(/^ {2}(activate|cashout|topup|loadvoid)\b/m);
   });
 });
