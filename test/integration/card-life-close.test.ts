@@ -42,6 +42,22 @@ const text = (doc: { lines: Array<{ type: string; text?: string; left?: string; 
     .map((l) => (l.type === 'pair' ? `${l.left} ${l.right}` : l.type === 'text' ? l.text : ''))
     .join('\n');
 
+/**
+ * What the till prints for a STAN (receipt.get: the preview, F4's print) and a reprint (重印 COPY)
+ * say what the operation's own receipt said: its lines come from what is recorded, not the call.
+ */
+async function sameOnPaper(receipt: { stan: number; doc: Parameters<typeof text>[0] }) {
+  const printed = await t.call('receipt.get', { stan: receipt.stan });
+  expect(text(printed.doc)).toBe(text(receipt.doc));
+  const copy = t.app.terminal.receipt(receipt.stan, true).doc;
+  expect(
+    text(copy)
+      .split('\n')
+      .filter((l) => l !== '** 重印 COPY **')
+      .join('\n'),
+  ).toBe(text(receipt.doc));
+}
+
 async function expectedCash() {
   await t.signIn('2001', '8888');
   const x = await t.call('report.x', {});
@@ -77,6 +93,8 @@ describe('cash-out (退卡)', () => {
     expect(body).not.toContain(GIFT);
     expect(body).toContain('付现金 CASH PAID ¥200.00');
     expect(body).toMatch(/授权人 APPROVED BY .*2001/);
+    expect(body).toContain('卡已注销 Card closed');
+    await sameOnPaper(r.receipt!);
     expect(r.receipt!.doc.lines.some((l) => l.type === 'qr')).toBe(true);
     expect(count("SELECT COUNT(*) AS n FROM journal WHERE type = 'cashout'")).toBe(1);
     // The same request again (its sealed command through the port): the stored answer, debited once.
@@ -141,6 +159,8 @@ describe('replace (换卡)', () => {
     expect(body).toContain('换卡 CARD REPLACED');
     expect(body).toContain('新卡 NEW CARD 888801******0140');
     expect(body).toContain('转入 MOVED ¥500.00');
+    expect(body).toContain('原因 REASON 挂失 LOST');
+    await sameOnPaper(r.receipt);
     expect(body).not.toContain(LOST);
     // One issuer message: one request at the issuer; sent again, the stored answer.
     expect(t.app.issuerSim!.ledger.applied('T0000001').filter((a) => a.type === 'replace')).toHaveLength(1);
@@ -345,6 +365,8 @@ describe('the rules', () => {
       handBackFen: 0,
     });
     expect(text(r.receipt.doc)).toContain('转账流水 REF CMB20261201-0042');
+    expect(text(r.receipt.doc)).toMatch(/购卡人 BUYER 某\*+ 914\*+DE12/);
+    await sameOnPaper(r.receipt);
     expect(await expectedCash()).toBe(FLOAT);
     // Just under the threshold, an organisation may pay cash.
     const under = await t.call('card.topup', {

@@ -47,6 +47,22 @@ const receiptText = (doc: { lines: Array<{ type: string; text?: string; left?: s
     .map((l) => (l.type === 'pair' ? `${l.left} ${l.right}` : l.type === 'text' ? l.text : ''))
     .join('\n');
 
+/**
+ * What the till prints for a STAN (receipt.get: the preview, F4's print) and a reprint (重印 COPY)
+ * say what the operation's own receipt said: its lines come from what is recorded, not the call.
+ */
+async function sameOnPaper(receipt: { stan: number; doc: Parameters<typeof receiptText>[0] }) {
+  const printed = await t.call('receipt.get', { stan: receipt.stan });
+  expect(receiptText(printed.doc)).toBe(receiptText(receipt.doc));
+  const copy = t.app.terminal.receipt(receipt.stan, true).doc;
+  expect(
+    receiptText(copy)
+      .split('\n')
+      .filter((l) => l !== '** 重印 COPY **')
+      .join('\n'),
+  ).toBe(receiptText(receipt.doc));
+}
+
 async function xReport() {
   await t.signIn('2001', '8888');
   const x = await t.call('report.x', {});
@@ -90,6 +106,7 @@ describe('activate (售卡)', () => {
     expect(text).toContain('可充额度 CAP LEFT ¥4,500.00');
     expect(text).toContain('收现金 CASH TAKEN ¥500.00');
     expect(text).not.toContain('合计 TOTAL');
+    await sameOnPaper(r.receipt);
     // The signed receipt QR, like a sale's: the dispute desk reads it back as a card sale.
     const qr = r.receipt.doc.lines.find((l) => l.type === 'qr');
     await t.signIn('2001', '8888');
@@ -128,6 +145,8 @@ describe('activate (售卡)', () => {
       result: { status: 'declined', declineCode: 'CARD_ALREADY_ACTIVE' },
       handBackFen: 20_000,
     });
+    expect(receiptText(twice.receipt.doc)).toContain('请将现金退还顾客 Hand the cash back');
+    await sameOnPaper(twice.receipt);
     expect(issuerCard(SHELF).balance_fen).toBe(20_000);
   });
 

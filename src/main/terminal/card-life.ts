@@ -27,11 +27,10 @@
  */
 import { TillError } from '../../shared/errors';
 import { checkBuyerId, checkCap, checkPayment, type CardRulesConfig } from '../../shared/card-rules';
-import { formatMoney } from '../../shared/money';
 import type { CardLifeResult, Buyer } from '../../shared/contract/card-life';
 import type { AuditLog } from '../audit/audit-log';
 import type { IssuerAnswer } from '../issuer/port';
-import { buyerLines, loadRun, type CardBuyers } from './card-buyer';
+import { loadRun, type CardBuyers } from './card-buyer';
 import type { Terminal } from './terminal';
 
 export interface CardLifeRequest {
@@ -104,15 +103,11 @@ export class CardLife {
         outcome: approved ? 'ok' : 'failed',
         detail: `${kind} ${req.valueFen} fen ${row.masked} ${paidBy}${masked?.idMasked ? ` id ${masked.idMasked}` : ''}${row.decline_code ? ` ${row.decline_code}` : ''}`,
       });
-      const receipt = terminal.receipt(row.stan, false, [
-        ...(approved && capRemainingFen !== undefined
-          ? [{ type: 'pair' as const, left: '可充额度 CAP LEFT', right: formatMoney(capRemainingFen) }]
-          : []),
-        ...buyerLines(masked, req.valueFen),
-        ...(approved || !cash
-          ? []
-          : [{ type: 'text' as const, text: '请将现金退还顾客 Hand the cash back', bold: true }]),
-      ]);
+      // The cap left is kept with the STAN: the receipt's lines come from what is recorded
+      // (./card-receipt.ts), so its print and every reprint say what this one says.
+      if (approved && capRemainingFen !== undefined)
+        terminal.opts.cardReceipts?.recordCapLeft(row.stan, capRemainingFen);
+      const receipt = terminal.receipt(row.stan);
       return {
         result: terminal.publish(row),
         changeFen: approved && cash ? tenderFen - req.valueFen : 0,
