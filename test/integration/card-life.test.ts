@@ -5,6 +5,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
+import { ActivateRequest, TopupRequest } from '../../src/shared/issuer-card-life';
 
 const SHELF = demoCard('shelf1').pan;
 const SHELF2 = demoCard('shelf2').pan;
@@ -254,6 +255,40 @@ describe('activate (售卡)', () => {
     expect(t.app.db.prepare("SELECT COUNT(*) AS n FROM txns WHERE type = 'activate'").get()).toEqual({
       n: 0,
     });
+  });
+
+  it('a negative or zero value never raises a balance (OSPOS): refused at the till and by the issuer', async () => {
+    for (const valueFen of [-50_000, 0, 1.5]) {
+      const up = await t.callError('card.topup', { cardToken: await t.card(ACTIVE), valueFen, ...ID });
+      expect(up.code).toBe('BAD_REQUEST');
+      const sold = await t.callError('card.activate', { cardToken: await t.card(SHELF), valueFen, ...ID });
+      expect(sold.code).toBe('BAD_REQUEST');
+    }
+    expect(t.app.db.prepare('SELECT COUNT(*) AS n FROM txns').get()).toEqual({ n: 0 });
+    // The issuer's schema refuses the same on the wire, whatever a terminal sends.
+    const header = {
+      terminalId: 'T0000001',
+      merchantId: 'M000000000001',
+      stan: 1,
+      time: new Date().toISOString(),
+      nonce: 'ab'.repeat(16),
+    };
+    const msg = (type: string, amountFen: number) => ({
+      ...header,
+      type,
+      card: { pan: ACTIVE, entryMode: 'swipe' },
+      amountFen,
+      cashFen: Math.max(amountFen, 0),
+    });
+    for (const [type, S] of [
+      ['activate', ActivateRequest],
+      ['topup', TopupRequest],
+    ] as const) {
+      expect(S.safeParse(msg(type, 100)).success).toBe(true);
+      for (const amountFen of [-50_000, 0]) expect(S.safeParse(msg(type, amountFen)).success).toBe(false);
+    }
+    expect(issuerCard(ACTIVE).balance_fen).toBe(100_000);
+    expect(issuerCard(SHELF).status).toBe('not_activated');
   });
 });
 
