@@ -245,6 +245,27 @@ describe('void of a card sale or top-up', () => {
     expect(twice.code).toBe('ALREADY_VOIDED');
   });
 
+  it('only within the open, unsettled batch: a card sale of a settled batch is not voided, its value stays', async () => {
+    const sold = await t.call('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 30_000,
+      buyer: BUYER,
+    });
+    await t.signIn('2001', '8888');
+    const z = await t.call('shift.close', { countedFen: FLOAT + 30_000 });
+    expect(z.report.settlement).toMatchObject({ status: 'settled' });
+    // With no shift open, and in the next shift: the settled batch's card sale is out of reach.
+    for (const open of [false, true]) {
+      if (open) await t.call('shift.open', { openingFloatFen: FLOAT });
+      await t.signIn();
+      const e = await t.callError('txn.void', { origStan: sold.result.stan, override: MANAGER });
+      expect(e.code).toBe('VOID_NOT_ALLOWED');
+      await t.signIn('2001', '8888');
+    }
+    expect(issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 30_000 });
+    expect(count("SELECT COUNT(*) AS n FROM txns WHERE type = 'void_load'")).toBe(0);
+  });
+
   it('refuses the void of an activation after part of it was spent, saying what remains', async () => {
     const sold = await t.call('card.activate', {
       cardToken: await t.card(SHELF),
