@@ -160,6 +160,8 @@ describe('replace (换卡)', () => {
     expect(body).toContain('新卡 NEW CARD 888801******0140');
     expect(body).toContain('转入 MOVED ¥500.00');
     expect(body).toContain('原因 REASON 挂失 LOST');
+    // The new card is registered: what its ¥5,000.00 cap still allows after what moved.
+    expect(body).toContain('可充额度 CAP LEFT ¥4,500.00');
     await sameOnPaper(r.receipt);
     expect(body).not.toContain(LOST);
     // One issuer message: one request at the issuer; sent again, the stored answer.

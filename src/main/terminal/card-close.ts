@@ -91,6 +91,7 @@ export class CardClose {
       if (!newCard) throw new TillError('CARD_EXPIRED_TOKEN');
       // Registered or not is the issuer's to say (REPLACE_NOT_ALLOWED); the till checks the numbers.
       checkReplace({ oldPan: req.oldCardNumber, newPan: newCard.pan });
+      let answer: IssuerAnswer | undefined;
       const row = await terminal.runner.run({
         kind: 'replace',
         card: { pan: req.oldCardNumber, entryMode: 'manual' },
@@ -105,6 +106,7 @@ export class CardClose {
           },
           reason: req.reason,
         },
+        onAnswer: (a) => (answer = a),
       });
       const approved = row.status === 'approved';
       if (approved) terminal.clearCard();
@@ -118,6 +120,10 @@ export class CardClose {
         approved,
         `replace ${row.masked} → ${newMasked} ${req.reason} ${movedFen} fen${row.decline_code ? ` ${row.decline_code}` : ''}`,
       );
+      // The new card's cap left, kept with the STAN for its receipt and reprints (./card-receipt.ts).
+      const cap = answer?.extra.capRemainingFen;
+      if (approved && typeof cap === 'number' && Number.isInteger(cap) && cap >= 0)
+        terminal.opts.cardReceipts?.recordCapLeft(row.stan, cap);
       const receipt = terminal.receipt(row.stan); // its lines: ./card-receipt.ts
       return { result: terminal.publish(row), movedFen, newMasked, receipt };
     });

@@ -68,9 +68,7 @@ export class CardReceipts {
         // A load recorded before buyers were (or by a batch without them) was paid in cash.
         const cash = (buyer?.paidBy ?? 'cash') === 'cash';
         return [
-          ...(cap !== undefined
-            ? [{ type: 'pair' as const, left: '可充额度 CAP LEFT', right: formatMoney(cap) }]
-            : []),
+          ...capLine(cap),
           ...buyerLines(buyer, row.amount_fen),
           ...(approved || !cash
             ? []
@@ -87,6 +85,7 @@ export class CardReceipts {
       case 'replace': {
         const cmd = row.request_enc ? this.o.openCommand(row.request_enc) : undefined;
         if (cmd?.kind !== 'replace') return [];
+        const cap = approved ? this.capLeft(row.stan) : undefined;
         return [
           { type: 'pair', left: '新卡 NEW CARD', right: maskPan(cmd.newCard.pan) },
           { type: 'pair', left: '原因 REASON', right: cmd.reason === 'lost' ? '挂失 LOST' : '损坏 DAMAGED' },
@@ -100,10 +99,18 @@ export class CardReceipts {
                 },
               ]
             : []),
+          ...capLine(cap),
         ];
       }
       default:
         return [];
     }
   }
+}
+
+/** What the card's cap still allows, when the issuer said it. */
+function capLine(capFen: number | undefined): ReceiptLine[] {
+  return capFen === undefined
+    ? []
+    : [{ type: 'pair', left: '可充额度 CAP LEFT', right: formatMoney(capFen) }];
 }
