@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
+import { receiptCode } from '../../src/shared/receipt-code';
 
 const GIFT = demoCard('gift').pan; // registered, active, ¥200.00
 const ACTIVE = demoCard('active').pan; // registered, active, ¥1,000.00
@@ -426,6 +427,55 @@ describe('the rules', () => {
     expect(await t.call('card.rules', {})).toMatchObject({ anonymousCashoutMaxFen: 1_000 });
     const e = await t.callError('card.cashout', { cardToken: await t.card(ANON_SMALL), override: MANAGER });
     expect(e.code).toBe('CASHOUT_NOT_ALLOWED');
+  });
+});
+
+describe('the receipt verification code at the issuer', () => {
+  it('a card sale, top-up, cash-out or load void read out with its code: the issuer checks its own amount, as a sale’s', async () => {
+    const sold = await t.call('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 30_000,
+      buyer: BUYER,
+    });
+    const up = await t.call('card.topup', {
+      cardToken: await t.card(ACTIVE),
+      valueFen: 10_000,
+      buyer: BUYER,
+    });
+    const out = await t.call('card.cashout', { cardToken: await t.card(GIFT), override: MANAGER });
+    const v = await t.call('txn.void', { origStan: up.result.stan, override: MANAGER });
+    const key = t.app.keys.receiptKey!;
+    for (const stan of [sold.result.stan, up.result.stan, out.result.stan, v.result.stan]) {
+      const row = t.app.db
+        .prepare('SELECT type, status, amount_fen, balance_fen, updated_at FROM txns WHERE stan = ?')
+        .get(stan) as {
+        type: string;
+        status: string;
+        amount_fen: number;
+        balance_fen: number | null;
+        updated_at: string;
+      };
+      const fields = {
+        terminalId: t.app.config.terminalId,
+        stan,
+        type: row.type,
+        status: row.status,
+        amountFen: row.amount_fen,
+        balanceFen: row.balance_fen,
+        time: row.updated_at,
+      };
+      const check = async (f: typeof fields) => {
+        const res = await fetch(`${t.app.issuerSim!.url}/admin/receipt-check`, {
+          method: 'POST',
+          body: JSON.stringify({ ...f, code: receiptCode(key, f) }),
+        });
+        return ((await res.json()) as { valid: boolean }).valid;
+      };
+      expect(await check(fields)).toBe(true);
+      // A valid code over another amount (a receipt made from a row edited on the till's disk):
+      // the issuer knows what it loaded, paid out or took back.
+      expect(await check({ ...fields, amountFen: fields.amountFen + 100 })).toBe(false);
+    }
   });
 });
 
