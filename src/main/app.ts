@@ -4,7 +4,8 @@
  * host (bin/start.mjs), the Electron main process and the tests alike.
  */
 import path from 'node:path';
-import { loadConfig, type TerminalConfig } from './config/config';
+import { issuerEntries, loadConfig, type TerminalConfig } from './config/config';
+import { removeDemoIssuers, writeDemoIssuers } from './demo-issuers-file';
 import { startIssuerSim, type IssuerSim } from '../issuer-sim/server';
 import { startDemoIsoIssuer, type DemoIsoIssuer } from './demo-iso-issuer';
 import { resolveKeySecret, type KeySecret } from './keys/secret';
@@ -113,6 +114,8 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     await issuerSim?.close();
     throw e;
   }
+  // Demo: where the simulator's faces listen, for `cardtill issuers` (src/main/demo-issuers-file.ts).
+  if (issuerSim) writeDemoIssuers(o.dataDir, issuerEntries(config, issuer));
   dataDirModes.seal(log); // what this start created (db, -wal, -shm, issuer-sim/) private too
   log(
     `CardTill ${VERSION} started: terminal ${config.terminalId}, ${demo ? 'demo mode' : `issuer ${issuer.url}`}, data ${o.dataDir}`,
@@ -122,6 +125,7 @@ export async function startApp(o: AppOptions): Promise<CardTillApp> {
     issuerSim,
     isoSim: iso?.sim,
     async close() {
+      if (issuerSim) removeDemoIssuers(o.dataDir);
       await closeCore();
       await iso?.sim.close();
       await issuerSim?.close();

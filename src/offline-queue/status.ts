@@ -80,7 +80,9 @@ export function queueStatus(
       .map((r) => [r.key.slice(prefix.length), r.value]),
   );
   const mine = scope ? `AND ${inScope(scope)}` : '';
-  const mineQ = scope ? `AND ${inScope(scope, 'q.issuer_id')}` : '';
+  // An exception has a queue row (a refused advice) or only its till row (a refund the issuer
+  // refused after its lost answer: iso8583-cup, file-batch).
+  const mineQ = scope ? `AND ${inScope(scope, 'COALESCE(q.issuer_id, t.issuer_id)')}` : '';
   const open = db
     .prepare(
       `SELECT COUNT(*) AS n, MIN(created_ms) AS oldestMs,
@@ -99,12 +101,13 @@ export function queueStatus(
   ).n;
   const rows = db
     .prepare(
-      `SELECT e.*, COALESCE(q.kind, 'sale') AS kind FROM offline_exceptions e LEFT JOIN offline_queue q ON q.stan = e.stan
+      `SELECT e.*, COALESCE(q.kind, CASE t.type WHEN 'refund' THEN 'refund' ELSE 'sale' END) AS kind
+         FROM offline_exceptions e LEFT JOIN offline_queue q ON q.stan = e.stan LEFT JOIN txns t ON t.stan = e.stan
         WHERE 1 ${mineQ} ORDER BY (e.acknowledged_at IS NOT NULL), e.stan DESC LIMIT 200`,
     )
     .all() as Array<{
     stan: number;
-    kind: 'sale' | 'void';
+    kind: 'sale' | 'void' | 'refund';
     code: string;
     amount_fen: number;
     masked: string;
@@ -115,7 +118,7 @@ export function queueStatus(
   const unacknowledged = (
     db
       .prepare(
-        `SELECT COUNT(*) AS n FROM offline_exceptions e LEFT JOIN offline_queue q ON q.stan = e.stan WHERE e.acknowledged_at IS NULL ${mineQ}`,
+        `SELECT COUNT(*) AS n FROM offline_exceptions e LEFT JOIN offline_queue q ON q.stan = e.stan LEFT JOIN txns t ON t.stan = e.stan WHERE e.acknowledged_at IS NULL ${mineQ}`,
       )
       .get() as {
       n: number;

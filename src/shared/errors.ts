@@ -106,11 +106,13 @@ export const ErrorCode = z.enum([
   'CARD_BALANCE_CHANGED',
   'CARD_CLOSED',
   'CARD_REPLACED',
-  // file-batch issuers (src/main/issuer/file-batch): a refused file, lists out of date, an operation it has not
+  // file-batch issuers (src/main/issuer/file-batch): a refused file, lists out of date, settlement by
+  // file (an operation it has not is ISSUER_UNSUPPORTED, its detail naming the file interface)
   'FILE_BATCH_REFUSED',
   'FILE_BATCH_STALE',
-  'FILE_BATCH_UNSUPPORTED',
   'FILE_BATCH_SETTLES_BY_FILE',
+  // iso8583-cup: "settlement only when no reversal or advice is pending" (ISO8583-CUP.md)
+  'SETTLE_PENDING_AT_ISSUER',
   // cardholder password (src/shared/pin-block.ts, src/main/terminal/password.ts)
   'PASSWORD_REQUIRED',
   'PASSWORD_WRONG',
@@ -346,9 +348,9 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     zh: '此发卡方不做联机结算：以每日交易文件及其确认文件对账（见离线队列→文件接口发卡方）',
     en: 'This issuer does not settle online: its daily transaction files and their acknowledgements are the settlement (Offline queue → File-batch issuers)',
   },
-  FILE_BATCH_UNSUPPORTED: {
-    zh: '此发卡方（文件接口）只受理消费、查询、撤销和退货',
-    en: 'This issuer (file interface) takes only sales, inquiries, voids and refunds',
+  SETTLE_PENDING_AT_ISSUER: {
+    zh: '发卡方尚未应答本批次的冲正或退货/通知，暂不结算：恢复联网后重新结算（未应答的交易见下表）',
+    en: 'The issuer has not yet answered a reversal, refund or advice of this batch, so it was not settled: settle again once the link is back (the unanswered ones are listed below)',
   },
   PASSWORD_REQUIRED: {
     zh: '此卡需要密码：请持卡人在密码键盘上输入6位卡密码',

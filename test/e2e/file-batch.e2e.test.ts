@@ -2,13 +2,14 @@
  * The manager is told, in real Chromium: a file-batch issuer's unsigned balance file is refused
  * and shown on the offline queue screen with its reason in words, the issuer's cards marked "not
  * taken now"; after the back office publishes signed lists and the manager presses 立即同步, the
- * lists are in use and the cards can be taken.
+ * lists are in use and the cards can be taken; a sale over the entry's per-sale limit is refused
+ * and the cashier's screen offers the manager's override, which lets it through.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signIn } from '../helpers/e2e-actions';
+import { keyAmount, override, signIn } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { tempDir } from '../helpers/app';
@@ -82,6 +83,8 @@ describe.runIf(haveChromium)('file-batch issuer on the manager screen (Chromium)
             timeoutMs: 1000,
             attempts: 1,
             cardRanges: ['888803'],
+            // A per-sale limit of ¥10.00, for the manager's override below.
+            offline: { floorLimitFen: 1000 },
           },
         ],
       } as never,
@@ -102,5 +105,27 @@ describe.runIf(haveChromium)('file-batch issuer on the manager screen (Chromium)
     await p.getByTestId('fb-sync').click();
     await expect.poll(() => p.getByTestId('fb-usable-mart').textContent()).toContain('可以受理');
     expect(await p.getByTestId('fb-mart').textContent()).toContain('版本 1（3 张卡）');
+
+    // Over the entry's per-sale limit: refused, and the cashier's screen offers the manager's
+    // override as for an online issuer's offline sale; the PIN lets it through.
+    await p.getByTestId('screen-checkout').click();
+    await keyAmount(p, '1250');
+    await e.t.card(martCard('active').pan);
+    await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0015');
+    await p.getByTestId('keypad').locator('[data-key="ok"]').click();
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-code')).toBe('OFFLINE_FLOOR_LIMIT');
+    await p.getByTestId('offline-override').click();
+    await override(p);
+    await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
+    await e.shot('file-batch-02-override-over-limit');
+    const stan = Number(
+      await p
+        .getByTestId('result-stan')
+        .textContent()
+        .then((x) => x!.replace(/\D/g, '')),
+    );
+    expect(
+      e.t.app.db.prepare('SELECT override_by FROM filebatch_decisions WHERE stan = ?').get(stan),
+    ).toEqual({ override_by: '2001' });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Two issuers in real Chromium through the web host, each a real issuer-sim over HTTP: the manager
  * sees each issuer's batch apart in the Z (its own totals and settlement result) and each issuer's
- * own link and queue on the queue screen; the technician sees every issuer with its echo.
+ * own link and queue on the queue screen; the technician sees every issuer with its echo — to
+ * each host of an issuer with a backup, so a backup that is down shows before it is needed.
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import { signIn, signOut } from '../helpers/e2e-actions';
@@ -40,10 +41,15 @@ describe.runIf(haveChromium)('two issuers on the manager’s and technician’s 
         await startIssuerSim({ dataDir: tempDir('cardtill-issuer-'), enrolToken: 'demo-enrol-token' }),
       );
     const [a, b] = sims as [IssuerSim, IssuerSim];
+    // A's backup host: a second face of its ledger, down by the time the technician echoes.
+    const aBackup = await a.addFace();
     e = await startE2E({
       forwardMs: 3_600_000,
       config: {
-        issuers: [entry('a', '集团卡 Group', a, A_CARD), entry('b', '商场卡 Mall', b, B_CARD)],
+        issuers: [
+          { ...entry('a', '集团卡 Group', a, A_CARD), backupUrl: aBackup.url },
+          entry('b', '商场卡 Mall', b, B_CARD),
+        ],
         offline: { velocityCount: 10 },
       } as never,
     });
@@ -95,8 +101,9 @@ describe.runIf(haveChromium)('two issuers on the manager’s and technician’s 
     await e.shot('mi02-queue-per-issuer');
     await signOut(p);
 
-    // The technician: every issuer, its endpoint and sign-on, and an echo to each.
+    // The technician: every issuer, its endpoint and sign-on, and an echo to each (A's backup down).
     t.app.ctx.router.byId('b').port.setCut(false);
+    await aBackup.close();
     await signIn(p, '3001', '5555', 'tech');
     await p.getByTestId('tech-issuers').waitFor();
     expect(await p.getByTestId('tech-issuer-a').textContent()).toContain(a.url);
@@ -105,7 +112,19 @@ describe.runIf(haveChromium)('two issuers on the manager’s and technician’s 
     await expect
       .poll(() => p.getByTestId('tech-issuer-echo-b').textContent())
       .toMatch(/连通，往返 [\d.]+ 毫秒/);
-    expect(await p.getByTestId('tech-issuer-echo-a').textContent()).toMatch(/连通/);
+    // A: one line per host, the primary in use and answering, the backup down (a typed failure).
+    expect(await p.getByTestId('tech-issuer-echo-a-primary').textContent()).toMatch(
+      /^连通，往返 [\d.]+ 毫秒$/,
+    );
+    expect(await p.getByTestId('tech-issuer-echo-a-backup').getAttribute('data-ok')).toBe('false');
+    expect(await p.getByTestId('tech-issuer-echo-a').textContent()).toMatch(/^备 不通/);
+    // The summary beside the button names the issuer and the host that failed.
+    expect(await p.getByTestId('tech-echo-result').textContent()).toMatch(
+      /^集团卡 Group: 备 不通（[\d.]+ 毫秒）/,
+    );
+    expect(await p.getByTestId('tech-issuer-echo-a-backup').textContent()).toMatch(
+      /^不通（[\d.]+ 毫秒） 无法连接发卡系统/,
+    );
     // B's echo answered: its link is up again on the same list.
     expect(await p.getByTestId('tech-issuer-b').textContent()).toContain('在线');
     await e.shot('mi03-tech-issuers');

@@ -18,6 +18,8 @@ import {
   WIDE_OFFLINE_LIMITS,
   bootFaultTerminals,
   closeTerminals,
+  expectReversalsOnTheirHosts,
+  failoverPhases,
   faultDir,
   reconcileTerminals,
   seedActiveCards,
@@ -26,7 +28,6 @@ import {
   sellRandom,
   settleTerminals,
   startFaultSim,
-  until,
   type FaultTerminal,
 } from './harness';
 
@@ -81,21 +82,15 @@ describe('failover under link faults', () => {
       const run = { started: 0, total: TOTAL };
       const final = { approved: 0, offline: 0, declined: 0, other: 0 };
       const codes: Record<string, number> = {};
-      const at = (from: number) => () => run.started % 250 >= from || run.started >= TOTAL;
-      const phase = async () => {
-        while (run.started < TOTAL) {
-          primary.mix = backup.mix = STORM;
-          await until(at(60));
-          await primary.setDown(true); // the backup takes new requests
-          await until(at(130));
-          await backup.setDown(true); // both down: offline
-          await until(at(160));
-          await primary.setDown(false); // the primary back, the backup gone
-          await until(at(200));
-          await backup.setDown(false); // both up
-          await until(() => run.started % 250 < 60 || run.started >= TOTAL);
-        }
-      };
+      const phase = () =>
+        failoverPhases({
+          primary,
+          backup,
+          storm: STORM,
+          run,
+          period: 250,
+          at: { primaryDown: 60, bothDown: 130, primaryBack: 160, bothUp: 200 },
+        });
       const worker = async (t: FaultTerminal) => {
         await seeEveryCard(t.core, PANS);
         await sellRandom(t, run, {
@@ -137,19 +132,7 @@ describe('failover under link faults', () => {
       );
       expect(sum('approvals')).toBe(final.approved + final.offline);
       expect(sum('offlineApprovals')).toBe(final.offline);
-      for (const t of terms) {
-        // Every reversal went to the host its original went to.
-        expect(
-          t.core.db
-            .prepare(
-              'SELECT COUNT(*) AS n FROM reversals r JOIN txns t ON t.stan = r.orig_stan WHERE r.endpoint != t.endpoint',
-            )
-            .get(),
-        ).toEqual({ n: 0 });
-        expect(t.core.db.prepare('SELECT COUNT(*) AS n FROM reversals WHERE sent_at IS NULL').get()).toEqual({
-          n: 0,
-        });
-      }
+      expectReversalsOnTheirHosts(terms);
       // Every edge was exercised: both hosts took sales, offline approvals, reversals.
       expect(final.offline).toBeGreaterThan(0);
       expect(backupFace.requests.authorize ?? 0).toBeGreaterThan(0);

@@ -17,7 +17,7 @@ import { KEYSETS } from '../../src/main/issuer/iso8583/keysets';
 import { fromHex, toHex } from '../../src/shared/crypto';
 import type { Db } from '../../src/shared/store/sqlite';
 import { bootCore, enrolCore, newKeyHex, keysFromHex, type Core, type CoreSpec } from './core';
-import type { FaultMix } from './link-proxy';
+import type { FaultMix, LinkFaultProxy } from './link-proxy';
 
 // ---- chance and waiting ----
 
@@ -224,6 +224,52 @@ export function reconcileTerminals<R>(
   }));
 }
 
+/**
+ * The failover tests' outages, cycle after cycle of `period` sales until the run's total has
+ * started: a storm on both hosts, then the primary down (the backup takes over), both down, the
+ * primary back with the backup still down, both up — each step at the sale count `at` gives
+ * within the cycle.
+ */
+export async function failoverPhases(o: {
+  primary: LinkFaultProxy;
+  backup: LinkFaultProxy;
+  storm: FaultMix;
+  run: SaleRun;
+  period: number;
+  at: { primaryDown: number; bothDown: number; primaryBack: number; bothUp: number };
+}): Promise<void> {
+  const { primary, backup, run, period } = o;
+  const at = (from: number) => () => run.started % period >= from || run.started >= run.total;
+  while (run.started < run.total) {
+    primary.mix = backup.mix = o.storm;
+    await until(at(o.at.primaryDown));
+    await primary.setDown(true); // the backup takes new requests
+    await until(at(o.at.bothDown));
+    await backup.setDown(true); // both down: the offline policy
+    await until(at(o.at.primaryBack));
+    await primary.setDown(false); // the primary back, the backup gone
+    await until(at(o.at.bothUp));
+    await backup.setDown(false); // both up
+    await until(() => run.started % period < o.at.primaryDown || run.started >= run.total);
+  }
+}
+
+/** Every reversal went to the host its original went to (docs/issuer-protocol.md "Failover rules"), and was answered. */
+export function expectReversalsOnTheirHosts(terms: FaultTerminal[]): void {
+  for (const t of terms) {
+    expect(
+      t.core.db
+        .prepare(
+          'SELECT COUNT(*) AS n FROM reversals r JOIN txns t ON t.stan = r.orig_stan WHERE r.endpoint != t.endpoint',
+        )
+        .get(),
+    ).toEqual({ n: 0 });
+    expect(t.core.db.prepare('SELECT COUNT(*) AS n FROM reversals WHERE sent_at IS NULL').get()).toEqual({
+      n: 0,
+    });
+  }
+}
+
 export async function closeTerminals(terms: FaultTerminal[]): Promise<void> {
   for (const t of terms) await t.core.close();
 }
@@ -264,6 +310,8 @@ export interface ChildExit {
 export interface ChildKill {
   afterMs: number;
   early: boolean;
+  /** Counts from the first stdout that contains this instead of "ready": a phase the child announces. */
+  marker?: string;
 }
 
 /** Runs the bundled child with `env` added; kills it as `kill` says, or lets it exit. */
@@ -276,12 +324,16 @@ export function runChild(bundle: string, env: Record<string, string>, kill?: Chi
     let stderr = '';
     let ready = false;
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const arm = () => kill && setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
+    let armed = false;
+    const arm = () => {
+      if (!kill || armed) return;
+      armed = true;
+      setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
+    };
     child.stdout.on('data', (d: Buffer) => {
-      if (!ready && d.toString().includes('ready')) {
-        ready = true;
-        if (kill && !kill.early) arm();
-      }
+      const out = d.toString();
+      if (out.includes('ready')) ready = true;
+      if (kill && !kill.early && ready && (kill.marker === undefined || out.includes(kill.marker))) arm();
     });
     if (kill?.early) arm();
     child.on('exit', (code, signal) => resolve({ code, signal, stderr, ready }));

@@ -28,6 +28,10 @@ export class LinkFaultProxy {
   private readonly sockets = new Set<net.Socket>();
   port = 0;
   mix: FaultMix = NO_FAULTS;
+  /** The next this-many answers are swallowed and the connection closed: the host acted, the terminal never learns how. */
+  loseAnswers = 0;
+  /** Told of every request chunk that reaches the host (tests read ISO 8583 MTIs from it). */
+  onRequest?: (chunk: Buffer) => void;
   readonly stats = {
     connections: 0,
     chunks: 0,
@@ -118,7 +122,10 @@ export class LinkFaultProxy {
         () =>
           new Promise<void>((resolve) => {
             const go = () => {
-              if (!upstream.destroyed) upstream.write(chunk);
+              if (!upstream.destroyed) {
+                this.onRequest?.(chunk);
+                upstream.write(chunk);
+              }
               resolve();
             };
             if (delay) setTimeout(go, delay);
@@ -128,6 +135,10 @@ export class LinkFaultProxy {
     });
     upstream.on('data', (chunk: Buffer) => {
       if (blackholed) return;
+      if (this.loseAnswers > 0) {
+        this.loseAnswers--;
+        return end();
+      }
       if (resetArmed) {
         // Half of the answer, then a TCP RST: the issuer acted, the terminal never learns how.
         client.write(chunk.subarray(0, Math.max(1, chunk.length >> 1)));

@@ -20,8 +20,14 @@ export interface TestApp {
   /** Presents a card as the keyboard-wedge field would and returns its token. */
   card(pan: string): Promise<string>;
   issuerBalance(pan: string): number;
+  /** The card's row in the embedded issuer's ledger (it must be there). */
+  issuerCard(pan: string): IssuerCardRow;
+  /** The X report, read by the manager (2001); the cashier (1001) is signed in again after. */
+  xReport(): Promise<Res<'report.x'>['report']>;
   close(): Promise<void>;
 }
+
+type IssuerCardRow = NonNullable<ReturnType<NonNullable<CardTillApp['issuerSim']>['ledger']['card']>>;
 
 /** The tests' key secret: a fixed passphrase, sealing at a low scrypt cost (see KeySecret.sealCost). */
 export const TEST_KEY_SECRET = {
@@ -57,6 +63,11 @@ export async function startTestApp(o: Partial<AppOptions> = {}): Promise<TestApp
       throw Object.assign(new Error(`${method}: ${r.error.code} ${r.error.detail ?? ''}`), { api: r.error });
     return r.result as Res<M>;
   };
+  const issuerCard = (pan: string): IssuerCardRow => {
+    const c = app.issuerSim!.ledger.card(pan);
+    if (!c) throw new Error(`no card ${pan} at the issuer`);
+    return c;
+  };
   return {
     app,
     dataDir,
@@ -72,14 +83,47 @@ export async function startTestApp(o: Partial<AppOptions> = {}): Promise<TestApp
     async card(pan) {
       return (await call('card.enter', { pan, entryMode: 'wedge' })).cardToken;
     },
-    issuerBalance(pan) {
-      const c = app.issuerSim!.ledger.card(pan);
-      if (!c) throw new Error(`no card ${pan} at the issuer`);
-      return c.balance_fen;
+    issuerBalance: (pan) => issuerCard(pan).balance_fen,
+    issuerCard,
+    async xReport() {
+      await call('auth.signIn', { operatorId: '2001', pin: '8888' });
+      const x = await call('report.x', {});
+      await call('auth.signIn', { operatorId: '1001', pin: '1234' });
+      return x.report;
     },
     async close() {
       await app.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The demo issuer with a test's short link: `timeoutMs` × `attempts` (1.5 s × 2), so a lost answer
+ * costs a test seconds, not the 16 s a till waits by default.
+ */
+export function shortIssuerLink(timeoutMs = 1500, attempts = 2): Partial<AppOptions> {
+  // A partial issuer section: startApp lays it over the loaded config's (the cast says so).
+  return { config: { issuer: { enrolToken: 'demo-enrol-token', timeoutMs, attempts } } as never };
+}
+
+/**
+ * A terminal with its shift open: the manager (2001) opens it with `floatFen` in the drawer, then
+ * the cashier (1001) signs in — where every test of money moving through the till starts.
+ */
+export async function startShiftApp(floatFen: number, o: Partial<AppOptions> = {}): Promise<TestApp> {
+  const t = await startTestApp(o);
+  await t.signIn('2001', '8888');
+  await t.call('shift.open', { openingFloatFen: floatFen });
+  await t.signIn();
+  return t;
+}
+
+/** A printed document (receipt, X/Z report) as plain text: a pair as "left right", a text line as is. */
+export function docText(doc: {
+  lines: Array<{ type: string; text?: string; left?: string; right?: string }>;
+}): string {
+  return doc.lines
+    .map((l) => (l.type === 'pair' ? `${l.left} ${l.right}` : l.type === 'text' ? l.text : ''))
+    .join('\n');
 }

@@ -4,7 +4,7 @@
  * failing in the middle is shown failed and not paid for.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { docText, shortIssuerLink, startShiftApp, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 
 const FLOAT = 10_000;
@@ -12,35 +12,18 @@ const shelf = (n: number) => demoCard(`batch${String(n).padStart(2, '0')}`).pan;
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await startTestApp({
-    config: { issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 } } as never,
-  });
-  await t.signIn('2001', '8888');
-  await t.call('shift.open', { openingFloatFen: FLOAT });
-  await t.signIn();
+  t = await startShiftApp(FLOAT, shortIssuerLink());
 });
 afterEach(async () => {
   await t.close();
 });
 
-const issuerCard = (pan: string) => t.app.issuerSim!.ledger.card(pan)!;
 const activateRows = () =>
   t.app.db
     .prepare(
       "SELECT stan, status, amount_fen, other_tender_fen FROM txns WHERE type = 'activate' ORDER BY stan",
     )
     .all() as Array<{ stan: number; status: string; amount_fen: number; other_tender_fen: number }>;
-const text = (doc: { lines: Array<{ type: string; text?: string; left?: string; right?: string }> }) =>
-  doc.lines
-    .map((l) => (l.type === 'pair' ? `${l.left} ${l.right}` : l.type === 'text' ? l.text : ''))
-    .join('\n');
-
-async function xReport() {
-  await t.signIn('2001', '8888');
-  const x = await t.call('report.x', {});
-  await t.signIn();
-  return x.report;
-}
 
 describe('batch activation (批量售卡)', () => {
   it('5 cards of a range, the middle one already active: 4 activated, paid for 4, the customer copy lists all 5', async () => {
@@ -73,10 +56,10 @@ describe('batch activation (批量售卡)', () => {
     const stans = r.items.map((i) => i.stan!);
     expect(new Set(stans).size).toBe(5);
     for (const n of [1, 2, 4, 5]) {
-      expect(issuerCard(shelf(n))).toMatchObject({ status: 'active', balance_fen: 10_000 });
+      expect(t.issuerCard(shelf(n))).toMatchObject({ status: 'active', balance_fen: 10_000 });
       expect(t.app.issuerSim!.ledger.entries(shelf(n))).toHaveLength(1);
     }
-    expect(issuerCard(shelf(3)).balance_fen).toBe(5_000);
+    expect(t.issuerCard(shelf(3)).balance_fen).toBe(5_000);
     // Every card's row holds its own cash; only the approved ones count.
     const rows = activateRows().filter((x) => stans.includes(x.stan));
     expect(rows.map((x) => [x.status, x.amount_fen, x.other_tender_fen])).toEqual([
@@ -93,7 +76,7 @@ describe('batch activation (批量售卡)', () => {
     expect(journaled).toHaveLength(5);
 
     // The customer copy: every card, masked, its STAN and outcome; only the activated paid for.
-    const copy = text(r.receipt.doc);
+    const copy = docText(r.receipt.doc);
     expect(copy).toContain('批量售卡 BATCH CARD SALE');
     for (const n of [1, 2, 3, 4, 5]) {
       expect(copy).toContain(`**** ${shelf(n).slice(-4)}`);
@@ -107,13 +90,13 @@ describe('batch activation (批量售卡)', () => {
     expect(copy).toContain('退还 GIVEN BACK ¥200.00');
     // "Each card has its own receipt by STAN": with its balance and what its cap still allows
     // (anonymous ¥1,000.00 − ¥100.00), as a single card sale's.
-    const own = text((await t.call('receipt.get', { stan: stans[0] })).doc);
+    const own = docText((await t.call('receipt.get', { stan: stans[0] })).doc);
     expect(own).toContain('售卡 CARD SOLD');
     expect(own).toContain('余额 BALANCE ¥100.00');
     expect(own).toContain('可充额度 CAP LEFT ¥900.00');
 
     // X: 5 cards sold (the earlier one and 4 of the batch), the drawer holds what was paid.
-    const x = await xReport();
+    const x = await t.xReport();
     expect(x.totals.cardsSold).toEqual({ count: 5, amountFen: 45_000, cashFen: 45_000 });
     expect(x.expectedCashFen).toBe(FLOAT + 5_000 + 40_000);
     // The sold cards spend.
@@ -137,9 +120,9 @@ describe('batch activation (批量售卡)', () => {
     ]);
     expect(r).toMatchObject({ activatedCount: 0, paidFen: 0, handBackFen: 6_000, giveBackFen: 6_000 });
     expect(activateRows()).toHaveLength(1);
-    expect(text(r.receipt.doc)).toContain('未发送 NOT SENT 2');
-    for (const n of [6, 7, 9]) expect(issuerCard(shelf(n)).status).toBe('not_activated');
-    expect((await xReport()).expectedCashFen).toBe(FLOAT);
+    expect(docText(r.receipt.doc)).toContain('未发送 NOT SENT 2');
+    for (const n of [6, 7, 9]) expect(t.issuerCard(shelf(n)).status).toBe('not_activated');
+    expect((await t.xReport()).expectedCashFen).toBe(FLOAT);
   });
 
   it('cards read one by one are held in the core (masked to the screen) and sold as the batch', async () => {
@@ -158,7 +141,7 @@ describe('batch activation (批量售卡)', () => {
     const r = await t.call('card.batchActivate', { held: true, valueFen: 3_000 });
     expect(r.items.map((i) => i.status)).toEqual(['approved', 'approved']);
     expect(r).toMatchObject({ activatedCount: 2, paidFen: 6_000, giveBackFen: 0 });
-    expect(issuerCard(shelf(11)).status).toBe('not_activated');
+    expect(t.issuerCard(shelf(11)).status).toBe('not_activated');
     // Sold: the batch is empty again, and an empty batch is refused.
     expect((await t.call('card.batchHeld', {})).masked).toEqual([]);
     expect((await t.callError('card.batchActivate', { held: true, valueFen: 3_000 })).code).toBe('NO_CARD');
@@ -236,11 +219,11 @@ describe('batch activation with the buyer block and a bank transfer (the rules o
     expect(out.rows.map((x) => [x.stan, x.name, x.idNumber, x.paidBy])).toEqual(
       stans.map((s) => [s, PERSON.name, PERSON.idNumber, 'cash']),
     );
-    const copy = text(r.receipt.doc);
+    const copy = docText(r.receipt.doc);
     expect(copy).toContain('购卡人 BUYER 张** 110***********1234');
     expect(copy).toContain('收现金 CASH TAKEN ¥10,000.00');
     expect(copy).not.toContain(PERSON.idNumber);
-    expect((await xReport()).expectedCashFen).toBe(FLOAT + 1_000_000);
+    expect((await t.xReport()).expectedCashFen).toBe(FLOAT + 1_000_000);
   });
 
   it('¥5,000.00 for an organisation: no cash; by bank transfer its reference with every card, the drawer unchanged, the Z right', async () => {
@@ -291,7 +274,7 @@ describe('batch activation with the buyer block and a bank transfer (the rules o
     expect(buyerRows(stans).map((b) => [b.buyer_kind, b.paid_by, b.transfer_ref])).toEqual(
       stans.map(() => ['organisation', 'bank_transfer', 'CMB20261202-0007']),
     );
-    const copy = text(r.receipt.doc);
+    const copy = docText(r.receipt.doc);
     // Laid out from the rows and their card_buyers records, as a reprint by STAN (card.batchPrint) is.
     expect(copy).toContain('银行转账 TRANSFER ¥5,000.00');
     expect(copy).toContain('转账流水 REF CMB20261202-0007');
@@ -306,7 +289,7 @@ describe('batch activation with the buyer block and a bank transfer (the rules o
     expect(z.report.totals.cardsSold).toEqual({ count: 5, amountFen: 405_000, cashFen: 5_000 });
     expect(z.report.expectedCashFen).toBe(FLOAT + 5_000);
     expect(z.report.variance).toMatchObject({ status: 'balanced', varianceFen: 0 });
-    const ztext = text(z.doc);
+    const ztext = docText(z.doc);
     expect(ztext).toContain('售卡 CARDS SOLD ×5 ¥4,050.00');
     expect(ztext).toContain('售卡 CARD SOLD +¥50.00');
     expect(z.report.settlement).toMatchObject({ status: 'settled' });

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { docText, shortIssuerLink, startShiftApp, startTestApp, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 import { receiptCode } from '../../src/shared/receipt-code';
 
@@ -23,48 +23,33 @@ const BUYER = { kind: 'person' as const, name: '欧阳锋', idNumber: '440301198
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await startTestApp({
-    config: { issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 } } as never,
-  });
-  await t.signIn('2001', '8888');
-  await t.call('shift.open', { openingFloatFen: FLOAT });
-  await t.signIn();
+  t = await startShiftApp(FLOAT, shortIssuerLink());
 });
 afterEach(async () => {
   await t.close();
 });
 
-const issuerCard = (pan: string) => t.app.issuerSim!.ledger.card(pan)!;
 const status = (stan: number) =>
   (t.app.db.prepare('SELECT status FROM txns WHERE stan = ?').get(stan) as { status: string }).status;
 const count = (sql: string) => (t.app.db.prepare(sql).get() as { n: number }).n;
-const text = (doc: { lines: Array<{ type: string; text?: string; left?: string; right?: string }> }) =>
-  doc.lines
-    .map((l) => (l.type === 'pair' ? `${l.left} ${l.right}` : l.type === 'text' ? l.text : ''))
-    .join('\n');
 
 /**
  * What the till prints for a STAN (receipt.get: the preview, F4's print) and a reprint (重印 COPY)
  * say what the operation's own receipt said: its lines come from what is recorded, not the call.
  */
-async function sameOnPaper(receipt: { stan: number; doc: Parameters<typeof text>[0] }) {
+async function sameOnPaper(receipt: { stan: number; doc: Parameters<typeof docText>[0] }) {
   const printed = await t.call('receipt.get', { stan: receipt.stan });
-  expect(text(printed.doc)).toBe(text(receipt.doc));
+  expect(docText(printed.doc)).toBe(docText(receipt.doc));
   const copy = t.app.terminal.receipt(receipt.stan, true).doc;
   expect(
-    text(copy)
+    docText(copy)
       .split('\n')
       .filter((l) => l !== '** 重印 COPY **')
       .join('\n'),
-  ).toBe(text(receipt.doc));
+  ).toBe(docText(receipt.doc));
 }
 
-async function expectedCash() {
-  await t.signIn('2001', '8888');
-  const x = await t.call('report.x', {});
-  await t.signIn();
-  return x.report.expectedCashFen;
-}
+const expectedCash = async () => (await t.xReport()).expectedCashFen;
 
 /** The sealed command of a STAN sent again through its issuer port (what a retry after a crash does). */
 async function resend(stan: number) {
@@ -86,9 +71,9 @@ describe('cash-out (退卡)', () => {
     const r = await t.call('card.cashout', { cardToken: await t.card(GIFT), override: MANAGER });
     expect(r.result).toMatchObject({ type: 'cashout', status: 'approved', amountFen: 20_000, balanceFen: 0 });
     expect(r.payoutFen).toBe(20_000);
-    expect(issuerCard(GIFT)).toMatchObject({ status: 'closed', balance_fen: 0 });
+    expect(t.issuerCard(GIFT)).toMatchObject({ status: 'closed', balance_fen: 0 });
     expect(await expectedCash()).toBe(FLOAT - 20_000);
-    const body = text(r.receipt!.doc);
+    const body = docText(r.receipt!.doc);
     expect(body).toContain('退卡 CASH-OUT');
     expect(body).toContain('**** 0074');
     expect(body).not.toContain(GIFT);
@@ -110,7 +95,7 @@ describe('cash-out (退卡)', () => {
   it('an anonymous card: under the small balance it is paid out, over it refused before anything moves', async () => {
     const big = await t.callError('card.cashout', { cardToken: await t.card(ANON_BIG), override: MANAGER });
     expect(big.code).toBe('CASHOUT_NOT_ALLOWED');
-    expect(issuerCard(ANON_BIG)).toMatchObject({ status: 'active', balance_fen: 99_000 });
+    expect(t.issuerCard(ANON_BIG)).toMatchObject({ status: 'active', balance_fen: 99_000 });
     expect(count("SELECT COUNT(*) AS n FROM txns WHERE type = 'cashout'")).toBe(0);
     const small = await t.call('card.cashout', { cardToken: await t.card(ANON_SMALL), override: MANAGER });
     expect(small).toMatchObject({ result: { status: 'approved' }, payoutFen: 5_000 });
@@ -125,12 +110,12 @@ describe('cash-out (退卡)', () => {
       result: { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },
       payoutFen: 0,
     });
-    expect(text(r.receipt!.doc)).toContain('未付现金 Nothing paid out');
+    expect(docText(r.receipt!.doc)).toContain('未付现金 Nothing paid out');
     // The issuer applied it (the answer was lost on the way back) until the reversal undoes it.
-    expect(issuerCard(ACTIVE)).toMatchObject({ status: 'closed', balance_fen: 0 });
+    expect(t.issuerCard(ACTIVE)).toMatchObject({ status: 'closed', balance_fen: 0 });
     expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(status(r.result.stan)).toBe('reversed');
-    expect(issuerCard(ACTIVE)).toMatchObject({ status: 'active', balance_fen: 100_000 });
+    expect(t.issuerCard(ACTIVE)).toMatchObject({ status: 'active', balance_fen: 100_000 });
     expect(await expectedCash()).toBe(FLOAT);
   });
 
@@ -139,7 +124,7 @@ describe('cash-out (退卡)', () => {
     const r = await t.call('card.cashout', { cardToken: await t.card(GIFT), override: MANAGER });
     t.app.terminal.runner.router.home.port.setCut(false);
     expect(r).toMatchObject({ result: { status: 'declined', offline: false }, payoutFen: 0 });
-    expect(issuerCard(GIFT).status).toBe('active');
+    expect(t.issuerCard(GIFT).status).toBe('active');
     expect(await expectedCash()).toBe(FLOAT);
   });
 });
@@ -154,9 +139,9 @@ describe('replace (换卡)', () => {
     });
     expect(r.result).toMatchObject({ type: 'replace', status: 'approved', amountFen: 0, balanceFen: 50_000 });
     expect(r).toMatchObject({ movedFen: 50_000, newMasked: '888801******0140' });
-    expect(issuerCard(LOST)).toMatchObject({ status: 'replaced', balance_fen: 0 });
-    expect(issuerCard(SHELF3)).toMatchObject({ status: 'active', balance_fen: 50_000, registered: 1 });
-    const body = text(r.receipt.doc);
+    expect(t.issuerCard(LOST)).toMatchObject({ status: 'replaced', balance_fen: 0 });
+    expect(t.issuerCard(SHELF3)).toMatchObject({ status: 'active', balance_fen: 50_000, registered: 1 });
+    const body = docText(r.receipt.doc);
     expect(body).toContain('换卡 CARD REPLACED');
     expect(body).toContain('新卡 NEW CARD 888801******0140');
     expect(body).toContain('转入 MOVED ¥500.00');
@@ -168,7 +153,7 @@ describe('replace (换卡)', () => {
     // One issuer message: one request at the issuer; sent again, the stored answer.
     expect(t.app.issuerSim!.ledger.applied('T0000001').filter((a) => a.type === 'replace')).toHaveLength(1);
     await resend(r.result.stan);
-    expect(issuerCard(SHELF3).balance_fen).toBe(50_000);
+    expect(t.issuerCard(SHELF3).balance_fen).toBe(50_000);
     // No money came in or went out of the drawer.
     expect(await expectedCash()).toBe(FLOAT);
     // The new card spends; the old one is refused.
@@ -198,7 +183,7 @@ describe('replace (换卡)', () => {
       override: MANAGER,
     });
     expect(same.code).toBe('REPLACE_NOT_ALLOWED');
-    expect(issuerCard(GIFT)).toMatchObject({ status: 'active', balance_fen: 20_000 });
+    expect(t.issuerCard(GIFT)).toMatchObject({ status: 'active', balance_fen: 20_000 });
   });
 
   it('a lost answer is reversed: the balance is back on the old card, the new one unsold again', async () => {
@@ -213,8 +198,8 @@ describe('replace (换卡)', () => {
     expect(r.result.status).toBe('declined');
     expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(status(r.result.stan)).toBe('reversed');
-    expect(issuerCard(GIFT)).toMatchObject({ status: 'active', balance_fen: 20_000 });
-    expect(issuerCard(SHELF3)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
+    expect(t.issuerCard(GIFT)).toMatchObject({ status: 'active', balance_fen: 20_000 });
+    expect(t.issuerCard(SHELF3)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
   });
 });
 
@@ -234,9 +219,9 @@ describe('void of a card sale or top-up', () => {
       amountFen: 30_000,
       origStan: sold.result.stan,
     });
-    expect(issuerCard(SHELF)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
+    expect(t.issuerCard(SHELF)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
     expect(await expectedCash()).toBe(FLOAT);
-    const body = text(v.receipt!.doc);
+    const body = docText(v.receipt!.doc);
     expect(body).toContain('撤销售卡/充值 VOID CARD LOAD');
     expect(body).toContain('退现金 CASH BACK ¥300.00');
     // Once: the same request again is answered from the record, the value taken off once; a second
@@ -265,7 +250,7 @@ describe('void of a card sale or top-up', () => {
       expect(e.code).toBe('VOID_NOT_ALLOWED');
       await t.signIn('2001', '8888');
     }
-    expect(issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 30_000 });
+    expect(t.issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 30_000 });
     expect(count("SELECT COUNT(*) AS n FROM txns WHERE type = 'void_load'")).toBe(0);
   });
 
@@ -283,9 +268,9 @@ describe('void of a card sale or top-up', () => {
       declineCode: 'VOID_VALUE_SPENT',
       balanceFen: 28_750,
     });
-    expect(issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 28_750 });
+    expect(t.issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 28_750 });
     // The refused void's receipt says so, and promises no cash back.
-    const body = text(v.receipt!.doc);
+    const body = docText(v.receipt!.doc);
     expect(body).toContain('拒绝 DECLINED');
     expect(body).not.toContain('退现金 CASH BACK');
     // The drawer keeps the card sale's cash; nothing went back out.
@@ -304,7 +289,7 @@ describe('void of a card sale or top-up', () => {
     t.app.issuerSim!.setFault('none');
     expect(lost.result.status).toBe('declined');
     expect(await t.app.jobs.drain('reversal')).toBe(0);
-    expect(issuerCard(ACTIVE).balance_fen).toBe(110_000);
+    expect(t.issuerCard(ACTIVE).balance_fen).toBe(110_000);
     expect(await expectedCash()).toBe(FLOAT + 10_000);
     const v = await t.call('txn.void', { origStan: up.result.stan, override: MANAGER });
     expect(v.result).toMatchObject({ status: 'approved', balanceFen: 100_000 });
@@ -328,7 +313,7 @@ describe('the rules', () => {
       result: { status: 'approved' },
       buyer: { name: '欧**', idNumber: '440***********4321' },
     });
-    expect(text(r.receipt.doc)).toContain('购卡人 BUYER 欧** 440***********4321');
+    expect(docText(r.receipt.doc)).toContain('购卡人 BUYER 欧** 440***********4321');
     // Exported in clear to a manager only; the export is audited.
     const denied = await t.callError('card.buyers', {});
     expect(denied.code).toBe('FORBIDDEN');
@@ -388,8 +373,8 @@ describe('the rules', () => {
       changeFen: 0,
       handBackFen: 0,
     });
-    expect(text(r.receipt.doc)).toContain('转账流水 REF CMB20261201-0042');
-    expect(text(r.receipt.doc)).toMatch(/购卡人 BUYER 某\*+ 914\*+DE12/);
+    expect(docText(r.receipt.doc)).toContain('转账流水 REF CMB20261201-0042');
+    expect(docText(r.receipt.doc)).toMatch(/购卡人 BUYER 某\*+ 914\*+DE12/);
     await sameOnPaper(r.receipt);
     expect(await expectedCash()).toBe(FLOAT);
     // Just under the threshold, an organisation may pay cash.
@@ -595,7 +580,7 @@ describe('settlement', () => {
       },
     ]);
     // The Z prints each one's type in words, Chinese first, as the receipts title the kinds.
-    const z2 = text(z.doc);
+    const z2 = docText(z.doc);
     expect(z2).toContain('  售卡 CARD SOLD');
     expect(z2).toContain('  退卡 CASH-OUT');
     expect(z2).toContain('  充值 TOP-UP');

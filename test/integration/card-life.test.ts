@@ -3,7 +3,7 @@
  * the shift's X/Z reports. Sell (activate) and top up, paid in cash on the terminal.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { docText, shortIssuerLink, startShiftApp, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 import { ActivateRequest, TopupRequest } from '../../src/shared/issuer-card-life';
 
@@ -19,18 +19,12 @@ const ID = { buyer: BUYER };
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await startTestApp({
-    config: { issuer: { enrolToken: 'demo-enrol-token', timeoutMs: 1500, attempts: 2 } } as never,
-  });
-  await t.signIn('2001', '8888');
-  await t.call('shift.open', { openingFloatFen: FLOAT });
-  await t.signIn();
+  t = await startShiftApp(FLOAT, shortIssuerLink());
 });
 afterEach(async () => {
   await t.close();
 });
 
-const issuerCard = (pan: string) => t.app.issuerSim!.ledger.card(pan)!;
 const row = (stan: number) =>
   t.app.db
     .prepare('SELECT type, status, amount_fen, other_tender_fen, decline_code FROM txns WHERE stan = ?')
@@ -43,37 +37,25 @@ const row = (stan: number) =>
         decline_code: string | null;
       }
     | undefined;
-const receiptText = (doc: { lines: Array<{ type: string; text?: string; left?: string; right?: string }> }) =>
-  doc.lines
-    .map((l) => (l.type === 'pair' ? `${l.left} ${l.right}` : l.type === 'text' ? l.text : ''))
-    .join('\n');
-
 /**
  * What the till prints for a STAN (receipt.get: the preview, F4's print) and a reprint (重印 COPY)
  * say what the operation's own receipt said: its lines come from what is recorded, not the call.
  */
-async function sameOnPaper(receipt: { stan: number; doc: Parameters<typeof receiptText>[0] }) {
+async function sameOnPaper(receipt: { stan: number; doc: Parameters<typeof docText>[0] }) {
   const printed = await t.call('receipt.get', { stan: receipt.stan });
-  expect(receiptText(printed.doc)).toBe(receiptText(receipt.doc));
+  expect(docText(printed.doc)).toBe(docText(receipt.doc));
   const copy = t.app.terminal.receipt(receipt.stan, true).doc;
   expect(
-    receiptText(copy)
+    docText(copy)
       .split('\n')
       .filter((l) => l !== '** 重印 COPY **')
       .join('\n'),
-  ).toBe(receiptText(receipt.doc));
-}
-
-async function xReport() {
-  await t.signIn('2001', '8888');
-  const x = await t.call('report.x', {});
-  await t.signIn();
-  return x.report;
+  ).toBe(docText(receipt.doc));
 }
 
 describe('activate (售卡)', () => {
   it('sells a card once: cash recorded, card active with its value, journaled, receipt, drawer counts it', async () => {
-    expect(issuerCard(SHELF).status).toBe('not_activated');
+    expect(t.issuerCard(SHELF).status).toBe('not_activated');
     const r = await t.call('card.activate', {
       cardToken: await t.card(SHELF),
       valueFen: 50_000,
@@ -87,7 +69,7 @@ describe('activate (售卡)', () => {
       balanceFen: 50_000,
     });
     expect(r).toMatchObject({ changeFen: 10_000, handBackFen: 0, capRemainingFen: 450_000 });
-    expect(issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 50_000 });
+    expect(t.issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 50_000 });
     // The cash is part of the row (recorded in the pending row before the issuer was asked).
     expect(row(r.result.stan)).toMatchObject({ amount_fen: 50_000, other_tender_fen: 50_000 });
     const j = t.app.db.prepare("SELECT body FROM journal WHERE type = 'activate'").all() as Array<{
@@ -99,7 +81,7 @@ describe('activate (售卡)', () => {
       status: 'approved',
       amountFen: 50_000,
     });
-    const text = receiptText(r.receipt.doc);
+    const text = docText(r.receipt.doc);
     expect(text).toContain('售卡 CARD SOLD');
     expect(text).toContain('**** 0090');
     expect(text).not.toContain(SHELF);
@@ -117,7 +99,7 @@ describe('activate (售卡)', () => {
       details: { type: 'activate', status: 'approved', amountFen: 50_000, last4: '0090' },
     });
     await t.signIn();
-    const x = await xReport();
+    const x = await t.xReport();
     expect(x.totals.cardsSold).toEqual({ count: 1, amountFen: 50_000, cashFen: 50_000 });
     expect(x.expectedCashFen).toBe(FLOAT + 50_000);
     // The sold card spends at once.
@@ -138,7 +120,7 @@ describe('activate (售卡)', () => {
     const cmd = t.app.terminal.opts.store.openCommand(sealed.request_enc);
     const again = await t.app.terminal.runner.router.byId(sealed.issuer_id).port.exchange(cmd, 1);
     expect(again).toMatchObject({ kind: 'answer', answer: { result: 'approved', balanceFen: 20_000 } });
-    expect(issuerCard(SHELF).balance_fen).toBe(20_000);
+    expect(t.issuerCard(SHELF).balance_fen).toBe(20_000);
     expect(t.app.issuerSim!.ledger.entries(SHELF)).toHaveLength(1);
     // A second activation of the now active card (a new STAN) is refused: top it up instead.
     const twice = await t.call('card.activate', { cardToken: await t.card(SHELF), valueFen: 20_000, ...ID });
@@ -146,9 +128,9 @@ describe('activate (售卡)', () => {
       result: { status: 'declined', declineCode: 'CARD_ALREADY_ACTIVE' },
       handBackFen: 20_000,
     });
-    expect(receiptText(twice.receipt.doc)).toContain('请将现金退还顾客 Hand the cash back');
+    expect(docText(twice.receipt.doc)).toContain('请将现金退还顾客 Hand the cash back');
     await sameOnPaper(twice.receipt);
-    expect(issuerCard(SHELF).balance_fen).toBe(20_000);
+    expect(t.issuerCard(SHELF).balance_fen).toBe(20_000);
   });
 
   it('the cap broken by one fen is refused on both sides; exactly the cap is sold', async () => {
@@ -161,20 +143,20 @@ describe('activate (售卡)', () => {
     });
     expect(e.code).toBe('CARD_CAP_EXCEEDED');
     expect((t.app.db.prepare('SELECT COUNT(*) AS n FROM txns').get() as { n: number }).n).toBe(before);
-    expect(issuerCard(SHELF).status).toBe('not_activated');
+    expect(t.issuerCard(SHELF).status).toBe('not_activated');
     // Issuer side: an anonymous card's cap is ¥1,000.00 — only the issuer knows the flag.
     const anon = await t.call('card.activate', { cardToken: await t.card(SHELF_ANON), valueFen: 100_001 });
     expect(anon).toMatchObject({
       result: { status: 'declined', declineCode: 'CARD_CAP_EXCEEDED' },
       handBackFen: 100_001,
     });
-    expect(issuerCard(SHELF_ANON)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
+    expect(t.issuerCard(SHELF_ANON)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
     const ok = await t.call('card.activate', { cardToken: await t.card(SHELF_ANON), valueFen: 100_000 });
     expect(ok).toMatchObject({ result: { status: 'approved', balanceFen: 100_000 }, capRemainingFen: 0 });
     const reg = await t.call('card.activate', { cardToken: await t.card(SHELF2), valueFen: 500_000, ...ID });
     expect(reg.result.status).toBe('approved');
     // The declined one's cash is not in the drawer.
-    const x = await xReport();
+    const x = await t.xReport();
     expect(x.expectedCashFen).toBe(FLOAT + 100_000 + 500_000);
   });
 
@@ -186,13 +168,13 @@ describe('activate (售卡)', () => {
       result: { status: 'declined', declineCode: 'ISSUER_UNREACHABLE' },
       handBackFen: 50_000,
     });
-    expect(receiptText(r.receipt.doc)).toContain('请将现金退还顾客 Hand the cash back');
+    expect(docText(r.receipt.doc)).toContain('请将现金退还顾客 Hand the cash back');
     // The issuer applied it (the answer was lost on the way back) until the reversal undoes it.
-    expect(issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 50_000 });
+    expect(t.issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 50_000 });
     expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(row(r.result.stan)?.status).toBe('reversed');
-    expect(issuerCard(SHELF)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
-    const x = await xReport();
+    expect(t.issuerCard(SHELF)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
+    const x = await t.xReport();
     expect(x.totals.cardsSold).toEqual({ count: 0, amountFen: 0, cashFen: 0 });
     expect(x.expectedCashFen).toBe(FLOAT);
     // The card can be sold again afterwards.
@@ -224,13 +206,13 @@ describe('activate (售卡)', () => {
     });
     const sent = await t.app.terminal.runner.router.byId('default').port.exchange(request, 1);
     expect(sent).toMatchObject({ kind: 'answer', answer: { result: 'approved' } });
-    expect(issuerCard(SHELF).status).toBe('active');
+    expect(t.issuerCard(SHELF).status).toBe('active');
     expect(t.app.terminal.recoverPending()).toBe(1);
     expect(row(stan)?.status).toBe('declined');
     expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(row(stan)?.status).toBe('reversed');
-    expect(issuerCard(SHELF)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
-    expect((await xReport()).expectedCashFen).toBe(FLOAT);
+    expect(t.issuerCard(SHELF)).toMatchObject({ status: 'not_activated', balance_fen: 0 });
+    expect((await t.xReport()).expectedCashFen).toBe(FLOAT);
   });
 
   it('is online only: with the issuer cut nothing is approved, and the cash is handed back', async () => {
@@ -241,7 +223,7 @@ describe('activate (售卡)', () => {
       result: { status: 'declined', declineCode: 'ISSUER_UNREACHABLE', offline: false },
       handBackFen: 10_000,
     });
-    expect(issuerCard(SHELF).status).toBe('not_activated');
+    expect(t.issuerCard(SHELF).status).toBe('not_activated');
   });
 
   it('cash short of the value is refused before anything is written', async () => {
@@ -287,8 +269,8 @@ describe('activate (售卡)', () => {
       expect(S.safeParse(msg(type, 100)).success).toBe(true);
       for (const amountFen of [-50_000, 0]) expect(S.safeParse(msg(type, amountFen)).success).toBe(false);
     }
-    expect(issuerCard(ACTIVE).balance_fen).toBe(100_000);
-    expect(issuerCard(SHELF).status).toBe('not_activated');
+    expect(t.issuerCard(ACTIVE).balance_fen).toBe(100_000);
+    expect(t.issuerCard(SHELF).status).toBe('not_activated');
   });
 });
 
@@ -299,7 +281,7 @@ describe('top up (充值)', () => {
       result: { status: 'declined', declineCode: 'CARD_CAP_EXCEEDED' },
       handBackFen: 1_001,
     });
-    expect(issuerCard(ANON_NEAR_CAP).balance_fen).toBe(99_000);
+    expect(t.issuerCard(ANON_NEAR_CAP).balance_fen).toBe(99_000);
     const ok = await t.call('card.topup', { cardToken: await t.card(ANON_NEAR_CAP), valueFen: 1_000 });
     expect(ok).toMatchObject({
       result: { type: 'topup', status: 'approved', balanceFen: 100_000 },
@@ -309,7 +291,7 @@ describe('top up (充值)', () => {
     expect(reg.result).toMatchObject({ status: 'approved', balanceFen: 500_000 });
     const regOver = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 1, ...ID });
     expect(regOver.result).toMatchObject({ status: 'declined', declineCode: 'CARD_CAP_EXCEEDED' });
-    const x = await xReport();
+    const x = await t.xReport();
     expect(x.totals.topups).toEqual({ count: 2, amountFen: 401_000, cashFen: 401_000 });
     expect(x.expectedCashFen).toBe(FLOAT + 401_000);
   });
@@ -320,18 +302,18 @@ describe('top up (充值)', () => {
   });
 
   it('a lost answer is reversed (value taken back off the card) and the drawer figure is right', async () => {
-    const before = issuerCard(ACTIVE).balance_fen;
+    const before = t.issuerCard(ACTIVE).balance_fen;
     t.app.issuerSim!.setFault('drop-response');
     const r = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 30_000, ...ID });
     t.app.issuerSim!.setFault('none');
     expect(r).toMatchObject({ result: { status: 'declined' }, handBackFen: 30_000 });
-    expect(issuerCard(ACTIVE).balance_fen).toBe(before + 30_000);
+    expect(t.issuerCard(ACTIVE).balance_fen).toBe(before + 30_000);
     expect(await t.app.jobs.drain('reversal')).toBe(0);
     expect(row(r.result.stan)?.status).toBe('reversed');
-    expect(issuerCard(ACTIVE).balance_fen).toBe(before);
+    expect(t.issuerCard(ACTIVE).balance_fen).toBe(before);
     const ok = await t.call('card.topup', { cardToken: await t.card(ACTIVE), valueFen: 5_000, ...ID });
     expect(ok.result.status).toBe('approved');
-    const x = await xReport();
+    const x = await t.xReport();
     expect(x.totals.topups).toEqual({ count: 1, amountFen: 5_000, cashFen: 5_000 });
     expect(x.expectedCashFen).toBe(FLOAT + 5_000);
   });
@@ -348,7 +330,7 @@ describe('the Z report and settlement', () => {
     expect(z.report.totals.topups).toEqual({ count: 1, amountFen: 10_000, cashFen: 10_000 });
     expect(z.report.expectedCashFen).toBe(FLOAT + 60_000);
     expect(z.report.variance).toMatchObject({ expectedFen: FLOAT + 60_000, countedFen: FLOAT + 60_000 });
-    const text = receiptText(z.doc);
+    const text = docText(z.doc);
     expect(text).toContain('售卡 CARDS SOLD ×1 ¥500.00');
     expect(text).toContain('充值 TOP-UPS ×1 ¥100.00');
     expect(z.report.settlement).toMatchObject({ status: 'settled' });

@@ -178,6 +178,95 @@ describe('sales on a file-batch issuer', () => {
   });
 });
 
+describe("a manager's override on a file-batch issuer", () => {
+  it('lifts the per-sale and per-card limits only: refused, then approved with the manager named; never a hot card or a balance the file says is too low', async () => {
+    ledger.upsertCard({ pan: ACTIVE.pan, status: 'active', balanceFen: 200_000, expiry: '3012' });
+    bo.publishHotlist();
+    bo.publishBalances();
+    await sync();
+    const overAudit = (stan: number) =>
+      t!.app.db
+        .prepare(
+          "SELECT approved_by FROM audit_log WHERE action = 'override.offline_over_limit' AND stan = ?",
+        )
+        .all(stan);
+    const managerSale = async (pan: string, amountFen: number) =>
+      t!.call('sale.authorize', { cardToken: await t!.card(pan), amountFen, override: MGR });
+    const decision = (stan: number) =>
+      t!.app.db.prepare('SELECT override_by FROM filebatch_decisions WHERE stan = ?').get(stan);
+
+    // Over the per-sale (floor) limit of ¥500.00: refused; the cashier's screen offers the override.
+    expect(await sale(ACTIVE.pan, 60_000)).toMatchObject({
+      status: 'declined',
+      declineCode: 'OFFLINE_FLOOR_LIMIT',
+    });
+    // A wrong PIN: the sale is declined by its rule (journaled), and the error says why.
+    const bad = await t!.callError('sale.authorize', {
+      cardToken: await t!.card(ACTIVE.pan),
+      amountFen: 60_000,
+      override: { operatorId: '2001', pin: '0000' },
+    });
+    expect(bad.code).toBe('BAD_PIN');
+    const last = t!.app.db
+      .prepare('SELECT stan, status, decline_code FROM txns ORDER BY stan DESC LIMIT 1')
+      .get() as {
+      stan: number;
+      status: string;
+      decline_code: string;
+    };
+    expect(last).toMatchObject({ status: 'declined', decline_code: 'OFFLINE_FLOOR_LIMIT' });
+    expect(decision(last.stan)).toBeUndefined();
+
+    const ok = await managerSale(ACTIVE.pan, 60_000);
+    expect(ok).toMatchObject({ status: 'approved', offline: false, balanceFen: 200_000 - 60_000 });
+    expect(decision(ok.stan)).toEqual({ override_by: '2001' });
+    expect(overAudit(ok.stan)).toEqual([{ approved_by: '2001' }]);
+    expect(t!.app.log.recent(50).join('\n')).toMatch(
+      new RegExp(
+        `stan ${ok.stan}: file-batch mart sale over limit \\(OFFLINE_FLOOR_LIMIT\\) allowed by manager 2001`,
+      ),
+    );
+
+    // Per card and day (3 sales): the fourth is refused, then allowed by the manager.
+    for (let i = 0; i < 3; i++) expect((await sale(SECOND.pan, 100)).status).toBe('approved');
+    expect(await sale(SECOND.pan, 100)).toMatchObject({
+      status: 'declined',
+      declineCode: 'OFFLINE_CARD_LIMIT',
+    });
+    const fourth = await managerSale(SECOND.pan, 100);
+    expect(fourth).toMatchObject({ status: 'approved', balanceFen: SECOND.balanceFen - 400 });
+    expect(decision(fourth.stan)).toEqual({ override_by: '2001' });
+
+    // A hot card, and a balance the file says is too low: no override lifts them; the PIN is not even asked.
+    const lost = await managerSale(LOST.pan, 60_000);
+    expect(lost).toMatchObject({ status: 'declined', declineCode: 'OFFLINE_HOT_CARD' });
+    const low = await managerSale(LOW.pan, 60_000);
+    expect(low).toMatchObject({
+      status: 'declined',
+      declineCode: 'INSUFFICIENT_BALANCE',
+      balanceFen: LOW.balanceFen,
+    });
+    expect([...overAudit(lost.stan), ...overAudit(low.stan)]).toEqual([]);
+    // Within the limits an override offered is not used: no manager on the decision.
+    const small = await managerSale(ACTIVE.pan, 100);
+    expect(small.status).toBe('approved');
+    expect(decision(small.stan)).toEqual({ override_by: null });
+    expect(overAudit(small.stan)).toEqual([]);
+
+    // The file's line is a sale like any other (CTFB/1 has no field for the override: the limits
+    // lifted are the store's, the issuer's ledger decides the line), and the back office takes it.
+    await sync(true);
+    const f = parseFile(fs.readFileSync(path.join(exch, txnFiles()[0]!)), 'transactions', {
+      verify: (m, sg) => sm2Verifier(t!.app.keys.publicKey).verify(m, sg),
+    });
+    expect(f.records.find((r) => r.stan === ok.stan)).toMatchObject({ type: 'sale', amountFen: 60_000 });
+    expect(bo.processTransactionFiles().acknowledged).toEqual([
+      { terminal: 'T0000001', seq: 1, accepted: 6, refused: 0 },
+    ]);
+    expect(ledger.card(ACTIVE.pan)!.balance_fen).toBe(200_000 - 60_000 - 100);
+  });
+});
+
 describe('inbound files that are not right', () => {
   it('unsigned, badly signed, older, stale and too old files are refused; the manager is told (status, event, log without card numbers)', async () => {
     const events: FileBatchStatus[] = [];
@@ -346,6 +435,16 @@ describe('the daily transaction file', () => {
     expect(inq.balanceFen).toBe(ledger.card(ACTIVE.pan)!.balance_fen);
   });
 
+  it("a temporary file an earlier process of this terminal left (killed before it linked or removed it) is cleaned up; another's is not touched", async () => {
+    const stale = '.txn-T0000001-000001.ctfb.999999.tmp';
+    const foreign = '.txn-T0000002-000001.ctfb.999999.tmp';
+    fs.writeFileSync(path.join(exch, stale), 'half a file');
+    fs.writeFileSync(path.join(exch, foreign), 'not ours');
+    await sync();
+    expect(fs.existsSync(path.join(exch, stale))).toBe(false);
+    expect(fs.existsSync(path.join(exch, foreign))).toBe(true);
+  });
+
   it('is written by the job once the store day is over, and a recorded file lost before the directory is written again byte for byte', async () => {
     bo.publishHotlist({ validForMs: 3 * 86_400_000 });
     bo.publishBalances({ validForMs: 3 * 86_400_000 });
@@ -459,10 +558,10 @@ describe('a file-batch entry', () => {
       kind: 'answer',
       answer: { result: 'approved', hotcards: { version: 3, add: [] } },
     });
-    expect(await code({ ...head, kind: 'advice', advices: [] })).toBe('FILE_BATCH_UNSUPPORTED');
+    expect(await code({ ...head, kind: 'advice', advices: [] })).toBe('ISSUER_UNSUPPORTED');
     const card = { pan: ACTIVE.pan, entryMode: 'swipe' };
     expect(await code({ ...head, kind: 'topup', card, amountFen: 100, cashFen: 100 })).toBe(
-      'FILE_BATCH_UNSUPPORTED',
+      'ISSUER_UNSUPPORTED',
     );
     expect(await code({ ...head, kind: 'echo' })).toBeUndefined(); // approved: nothing to reach
     // The demo switch cuts links; this issuer has none: it still decides.

@@ -102,10 +102,74 @@ describe('cardtill issuer-sim --protocol iso8583', () => {
     adapter.close();
   });
 
+  it('--backup-port: a backup host on the same ledger, with sign-on sessions of its own', async () => {
+    const run = startCli([
+      '--protocol',
+      'iso8583',
+      '--port',
+      '0',
+      '--backup-port',
+      '0',
+      '--keyset',
+      '3des',
+      '--tmk',
+      TMK_HEX,
+    ]);
+    try {
+      const line = JSON.parse(await run.firstLine) as { port: number; backupPort: number };
+      expect(line.backupPort).toBeTypeOf('number');
+      expect(line.backupPort).not.toBe(line.port);
+      const to = (p: number) =>
+        new Iso8583CupAdapter({
+          endpoint: { host: '127.0.0.1', port: p },
+          terminalId: 'T0000008',
+          merchantId: 'M000000000001',
+          keySet: KEYSETS['3des'],
+          tmk: new Uint8Array(Buffer.from(TMK_HEX, 'hex')),
+          timeoutMs: 5_000,
+        });
+      const primary = to(line.port);
+      const backup = to(line.backupPort);
+      const now = new Date().toISOString();
+      const card = { pan: demoCard('gift').pan, entryMode: 'swipe' };
+      const before = await primary.exchange({ kind: 'inquire', stan: 1, time: now, id: 'b1', card }, 1);
+      expect(before.kind).toBe('answer');
+      const start = (before as { answer: { balanceFen: number } }).answer.balanceFen;
+      // The same terminal id signs on with the backup too: the primary's keys stay the primary's.
+      const sale = await backup.exchange(
+        { kind: 'authorize', stan: 2, time: now, id: 's2', card, amountFen: 300, otherTenderFen: 0 },
+        1,
+      );
+      expect(sale).toMatchObject({ kind: 'answer', answer: { result: 'approved', balanceFen: start - 300 } });
+      // One ledger: the primary sees the backup's debit, and its MAC still checks (its own session).
+      const after = await primary.exchange({ kind: 'inquire', stan: 3, time: now, id: 'b3', card }, 1);
+      expect(after).toMatchObject({
+        kind: 'answer',
+        answer: { result: 'approved', balanceFen: start - 300 },
+      });
+      primary.close();
+      backup.close();
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exit;
+    }
+  });
+
   it('refuses a bad key set or TMK with exit code 2', async () => {
     const run = startCli(['--protocol', 'iso8583', '--keyset', 'aes', '--tmk', TMK_HEX]);
     expect(await run.exit).toBe(2);
     const run2 = startCli(['--protocol', 'iso8583', '--keyset', 'sm4', '--tmk', 'abc']);
     expect(await run2.exit).toBe(2);
+    const run3 = startCli([
+      '--protocol',
+      'iso8583',
+      '--keyset',
+      '3des',
+      '--tmk',
+      TMK_HEX,
+      '--backup-port',
+      'x',
+    ]);
+    expect(await run3.exit).toBe(2);
   });
 });

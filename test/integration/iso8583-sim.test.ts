@@ -118,6 +118,22 @@ class TestTerminal {
     return String(this.stan).padStart(6, '0');
   }
 
+  /** A refund 0220 of `sale` (as sent), answered `sa`: 61 = its batch, STAN and the answer's 13. */
+  refundMsg(sale: IsoMessage, sa: IsoMessage, fen: number): IsoMessage {
+    return this.msg('0220', {
+      2: sale.fields[2],
+      3: '200000',
+      4: String(fen).padStart(12, '0'),
+      11: this.nextStan(),
+      22: '021',
+      25: '00',
+      37: sa.fields[37],
+      49: '156',
+      60: formatField60({ typeCode: '25', batch: this.batch }),
+      61: formatField61({ batch: this.batch, stan: Number(sale.fields[11]), date: sa.fields[13] as string }),
+    });
+  }
+
   purchaseMsg(pan: string, fen: number, extra: IsoFields = {}, typeCode = '22', proc = '000000'): IsoMessage {
     return this.msg('0200', {
       2: pan,
@@ -323,19 +339,7 @@ describe.each(['3des', 'sm4'] as const)('ISO 8583 issuer-sim, %s key set', (ksNa
     // A sale, then a partial refund and one over the rest (61 = batch, STAN, the answer's 13).
     const sale2 = t.purchaseMsg(ACTIVE, 1000);
     const s2 = await t.exchange(sale2);
-    const ref = (fen: number) =>
-      t.msg('0220', {
-        2: ACTIVE,
-        3: '200000',
-        4: String(fen).padStart(12, '0'),
-        11: t.nextStan(),
-        22: '021',
-        25: '00',
-        37: s2.fields[37],
-        49: '156',
-        60: formatField60({ typeCode: '25', batch: t.batch }),
-        61: formatField61({ batch: t.batch, stan: Number(sale2.fields[11]), date: s2.fields[13] as string }),
-      });
+    const ref = (fen: number) => t.refundMsg(sale2, s2, fen);
     const r1 = await t.exchange(ref(400));
     expect([r1.mti, r1.fields[39]]).toEqual(['0230', '00']);
     expect((await t.exchange(ref(601))).fields[39]).toBe('61');
@@ -402,6 +406,32 @@ describe.each(['3des', 'sm4'] as const)('ISO 8583 issuer-sim, %s key set', (ksNa
     expect(balanceOf(ledger, ACTIVE)).toBe(before - 100);
     expect((await t.exchange(t.msg('0400', { ...sale.fields, 39: '98' }))).fields[39]).toBe('00');
     expect(balanceOf(ledger, ACTIVE)).toBe(before);
+  });
+
+  it('a refund (0220) sent again is answered its first answer and credited once; a 0400 naming a refund is 25', async () => {
+    if (!t.keys) await t.signOn();
+    const sale = t.purchaseMsg(ACTIVE, 1000);
+    const sa = await t.exchange(sale);
+    const before = balanceOf(ledger, ACTIVE);
+    const refund = t.refundMsg(sale, sa, 300);
+    const first = await t.exchange(refund);
+    const repeat = await t.exchange(refund); // the terminal lost the first answer
+    expect(first.fields[39]).toBe('00');
+    expect([repeat.fields[37], repeat.fields[38], repeat.fields[39]]).toEqual([
+      first.fields[37],
+      first.fields[38],
+      '00',
+    ]);
+    expect(balanceOf(ledger, ACTIVE)).toBe(before + 300);
+    // The dialect reverses 0200s only: a 0400 with the refund's 3 / 60.1 undoes nothing.
+    const rev = await t.exchange(t.msg('0400', { ...refund.fields, 39: '98' }));
+    expect(rev.fields[39]).toBe('25');
+    expect(balanceOf(ledger, ACTIVE)).toBe(before + 300);
+    // A refusal is answered the same on a repeat (61: over what is left of the original).
+    const over = t.msg('0220', { ...refund.fields, 4: '000000000800', 11: t.nextStan() });
+    expect((await t.exchange(over)).fields[39]).toBe('61');
+    expect((await t.exchange(over)).fields[39]).toBe('61');
+    expect(balanceOf(ledger, ACTIVE)).toBe(before + 300);
   });
 
   it('activation, top-up and cash-out: the purchase fields with their codes; never voided; activation reversed', async () => {

@@ -82,14 +82,21 @@ describe('exchanges through the issuer port, real issuer-sim', () => {
     await t.signIn('3001', '5555');
     const echo = await t.call('tech.echo', {});
     expect(echo.issuers).toEqual([
-      { issuerId: 'home', name: 'Home Bank', ok: true, rttMs: expect.any(Number) },
+      {
+        issuerId: 'home',
+        name: 'Home Bank',
+        ok: true,
+        rttMs: expect.any(Number),
+        endpoints: [expect.objectContaining({ role: 'primary', inUse: true, ok: true })],
+      },
       {
         issuerId: 'gone',
         name: 'Gone Co',
         ok: false,
         rttMs: expect.any(Number),
         code: 'ISSUER_UNREACHABLE',
-        detail: expect.any(String),
+        detail: expect.stringMatching(/^primary: /),
+        endpoints: [expect.objectContaining({ role: 'primary', ok: false, code: 'ISSUER_UNREACHABLE' })],
       },
     ]);
     expect(echo).toMatchObject({ ok: false, code: 'ISSUER_UNREACHABLE', rttMs: echo.issuers[0]!.rttMs });

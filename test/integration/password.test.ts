@@ -7,12 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { startShiftApp, startTestApp, tempDir, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
 import { passwordState, unlockCardPassword } from '../../src/issuer-sim/handlers-password';
 import { pinBlockOf } from '../../src/main/terminal/password';
 import { startIssuerSim } from '../../src/issuer-sim/server';
-import { tempDir } from '../helpers/app';
 import type { MethodName, Req, Res } from '../../src/shared/contract';
 import type { TxnStore } from '../../src/main/terminal/txn-store';
 
@@ -48,10 +47,7 @@ const sale = async (pan: string, amountFen: number, password?: string) =>
 
 beforeEach(async () => {
   answers = [];
-  t = await startTestApp();
-  await t.signIn('2001', '8888');
-  await t.call('shift.open', { openingFloatFen: 10_000 });
-  await t.signIn();
+  t = await startShiftApp(10_000);
 });
 afterEach(async () => {
   await t.close();

@@ -38,6 +38,11 @@ class CutPort implements IssuerPort {
   readonly protocol = 'scripted';
   private readonly inner: ScriptedPort;
   cut = false;
+  /** Times the wrapper said its session may be gone (renewSession). */
+  renewed = 0;
+  renewSession(): void {
+    this.renewed++;
+  }
   signOn: (req: SignOnRequest) => Promise<SignOnResult> = () => Promise.reject(new Error('not used'));
   constructor(next: (cmd: IssuerCommand) => ExchangeOutcome) {
     this.inner = new ScriptedPort(next);
@@ -199,6 +204,67 @@ describe('FailoverPort', () => {
     expect(r.port.endpointInUse()).toBe('backup');
     r.b.signOn = () => Promise.reject(new TillError('ISSUER_BAD_SIGNATURE'));
     await expect(r.port.signOn({} as never)).rejects.toMatchObject({ code: 'ISSUER_BAD_SIGNATURE' });
+  });
+
+  it('the technician’s echo reaches both hosts, in use or not, each with its own outcome; it moves nothing to the backup', async () => {
+    let primaryUp = true;
+    const r = rig(
+      () => (primaryUp ? ANSWER : NOT_SENT),
+      () => NOT_SENT,
+    );
+    const each = await r.port.echoEach(echo);
+    expect(each.map((e) => [e.role, e.address, e.inUse, e.outcome.kind, typeof e.rttMs])).toEqual([
+      ['primary', 'http://primary', true, 'answer', 'number'],
+      ['backup', 'http://backup', false, 'not-sent', 'number'],
+    ]);
+    expect(r.p.sent.map((s) => s.cmd.kind)).toEqual(['echo']);
+    expect(r.b.sent.map((s) => s.cmd.kind)).toEqual(['echo']);
+    expect(r.p.sent[0]!.cmd.stan).not.toBe(r.b.sent[0]!.cmd.stan); // each its own STAN
+    expect(r.port.endpoints()[1]).toMatchObject({ up: false, lastError: 'ECONNREFUSED' });
+    // A primary that does not answer the echo is not left for the backup: only commands fail over.
+    primaryUp = false;
+    await r.port.echoEach(echo);
+    expect(r.port.endpointInUse()).toBe('primary');
+    // Cut: nothing is sent, each endpoint says so.
+    r.port.setCut(true);
+    const cut = await r.port.echoEach(echo);
+    expect(cut.map((e) => e.outcome)).toEqual([
+      { kind: 'not-sent', detail: 'issuer link is cut' },
+      { kind: 'not-sent', detail: 'issuer link is cut' },
+    ]);
+    expect(r.p.sent.length + r.b.sent.length).toBe(4);
+  });
+
+  it('the echo answered by the primary while on the backup switches back', async () => {
+    let primaryUp = false;
+    const r = rig(
+      () => (primaryUp ? ANSWER : NOT_SENT),
+      () => ANSWER,
+    );
+    await r.port.exchange(sale(), 1);
+    expect(r.port.endpointInUse()).toBe('backup');
+    primaryUp = true;
+    const each = await r.port.echoEach(echo);
+    expect(each.map((e) => [e.role, e.inUse])).toEqual([
+      ['primary', true],
+      ['backup', false],
+    ]);
+    expect(r.port.endpointInUse()).toBe('primary');
+  });
+
+  it('a host taking requests again renews its session first, unless an answer just proved it', async () => {
+    let primaryUp = false;
+    const r = rig(
+      () => (primaryUp ? ANSWER : NOT_SENT),
+      () => ANSWER,
+    );
+    await r.port.exchange(sale(), 1);
+    expect([r.p.renewed, r.b.renewed]).toEqual([0, 1]); // the backup, before the sale went to it
+    primaryUp = true;
+    await r.port.whenInUse('primary'); // switched back on its probe echo (no MAC over ISO)
+    expect([r.p.renewed, r.b.renewed]).toEqual([1, 1]);
+    await r.port.exchange(sale(), 1);
+    expect([r.p.renewed, r.b.renewed]).toEqual([1, 1]); // nothing new: the primary in use answered
   });
 
   it('without a backup: the primary passed through', async () => {

@@ -14,6 +14,8 @@ import { CARD_MONEY_WORDS } from '../../src/renderer/i18n/card-money';
 import { FILE_BATCH_WORDS } from '../../src/renderer/i18n/file-batch';
 import { PASSWORD_WORDS } from '../../src/renderer/i18n/password';
 import { CHIP_WORDS } from '../../src/renderer/i18n/chip';
+import { DiscrepancyKind } from '../../src/shared/contract/manager';
+import { QueueException } from '../../src/shared/contract/offline';
 
 describe('i18n', () => {
   it('every word exists in 简体中文 and English', () => {
@@ -50,6 +52,15 @@ describe('i18n', () => {
       }
     expect(clashes).toEqual([]);
     expect(Object.keys(WORDS).length).toBe(seen.size);
+  });
+
+  it('every discrepancy kind and exception kind the manager can be shown has its words', () => {
+    // ReportCard shows `kind_<kind>`, the queue screen `queueKind<Kind>`: a new kind without words
+    // would show its key.
+    const has = (key: string) => key in WORDS;
+    expect(DiscrepancyKind.options.filter((k) => !has(`kind_${k}`))).toEqual([]);
+    const kinds = QueueException.shape.kind.options as readonly string[];
+    expect(kinds.filter((k) => !has(`queueKind${k[0]!.toUpperCase()}${k.slice(1)}`))).toEqual([]);
   });
 
   it('fills placeholders in both languages', () => {

@@ -3,7 +3,8 @@
  * `--protocol cardtill-json` (default): the HTTP face (docs/issuer-protocol.md); `--backup-port N`
  * adds a second HTTP face on the same ledger (a backup host).
  * `--protocol iso8583 --keyset 3des|sm4 --tmk HEX`: the CUP POS face over TCP (ISO8583-CUP.md),
- * on the same ledger file and demo cards.
+ * on the same ledger file and demo cards; `--backup-port N` adds a backup host's face on the same
+ * ledger and TMK, which gives each terminal working keys of its own at its own sign-on.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +32,11 @@ export const issuerSimCommand: CliCommand = {
     // The back office of a file-batch issuer: files in --dir, no port (src/issuer-sim/file-batch/cli.ts).
     if (protocol === 'file-batch') return runFileBatchSim(ctx);
     const dataDir = path.resolve(ctx.dataDir, 'issuer-sim');
+    const backupPort = flag(ctx.args, 'backup-port');
+    if (backupPort !== undefined && !/^\d{1,5}$/.test(backupPort)) {
+      console.error('issuer-sim: --backup-port must be a port number');
+      return 2;
+    }
     if (protocol === 'iso8583') {
       const keySetName = flag(ctx.args, 'keyset') ?? '3des';
       const tmkHex = flag(ctx.args, 'tmk') ?? '';
@@ -51,8 +57,16 @@ export const issuerSimCommand: CliCommand = {
         port: ctx.port,
         log: (l) => console.log(l),
       });
+      // A backup host (docs/issuer-protocol.md "Failover rules"): a terminal's `url` + `backupUrl`.
+      const backup = backupPort !== undefined ? await sim.addFace(Number(backupPort)) : undefined;
       console.log(
-        JSON.stringify({ protocol: 'iso8583', host: '127.0.0.1', port: sim.port, keySet: keySet.name }),
+        JSON.stringify({
+          protocol: 'iso8583',
+          host: '127.0.0.1',
+          port: sim.port,
+          ...(backup ? { backupPort: backup.port } : {}),
+          keySet: keySet.name,
+        }),
       );
       await waitForSignal();
       await sim.close();
@@ -61,11 +75,6 @@ export const issuerSimCommand: CliCommand = {
     }
     if (protocol !== 'cardtill-json') {
       console.error(`issuer-sim: unknown --protocol ${protocol} (cardtill-json, iso8583 or file-batch)`);
-      return 2;
-    }
-    const backupPort = flag(ctx.args, 'backup-port');
-    if (backupPort !== undefined && !/^\d{1,5}$/.test(backupPort)) {
-      console.error('issuer-sim: --backup-port must be a port number');
       return 2;
     }
     const sim = await startIssuerSim({

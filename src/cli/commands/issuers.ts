@@ -4,10 +4,16 @@
  * and the last sign-on (from the data dir), and an Echo sent now to each through its own port with
  * the round-trip time (the same builder as the technician's screen, src/main/issuer/directory.ts).
  *
+ * Each endpoint is echoed, the backup too, with its own round trip (IssuerPort.echoEach).
+ *
  * The echo is signed with the terminal's key, so it needs the key secret the app uses (the
  * variable the config's keyPassphraseEnv names, else the machine secret), and takes a STAN from
  * the terminal database like every command (safe while the terminal runs: one SQLite transaction).
- * In demo mode the home issuer is the simulator the app starts: it has no address to echo here.
+ * An ISO 8583 echo goes without a sign-on: one from here would replace the working keys the host
+ * holds for this terminal id under the running terminal's feet.
+ * In demo mode the issuers are the simulator's faces the app starts on ports of its choosing:
+ * the running app says where in <data-dir>/run/demo-issuers.json (src/main/demo-issuers-file.ts);
+ * with no demo app running there is nothing to echo.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +26,7 @@ import { describeIssuers, echoEntry } from '../../main/issuer/directory';
 import type { EchoResult, IssuerInfo } from '../../shared/contract/tech';
 import type { Db } from '../../main/store/sqlite';
 import type { CliCommand } from '../command';
+import { readDemoIssuers } from '../../main/demo-issuers-file';
 
 const DEMO_ADDRESS = 'embedded issuer-sim (demo: started by the app) 内置模拟发卡方';
 
@@ -30,21 +37,22 @@ function render(list: IssuerInfo[]): string {
     out.push(`  协议 PROTOCOL    ${i.protocol}`);
     out.push(`  卡段 CARD RANGES ${i.cardRanges.map((r) => r || '(all 全部)').join(', ')}`);
     for (const e of i.endpoints)
-      out.push(`  地址 ENDPOINT    ${e.role} ${e.address}${e.inUse ? ' (in use 使用中)' : ''}`);
+      out.push(
+        `  地址 ENDPOINT    ${e.role} ${e.address}${e.inUse ? ' (in use 使用中)' : ''}${e.signedOnAt ? `, signed on 签到 ${e.signedOnAt}` : ''}`,
+      );
     const signOn = i.enrols
       ? `${i.enrolledKeyVersion === null ? 'not enrolled 未签到' : `key v${i.enrolledKeyVersion}`}${i.lastSignOnAt ? `, ${i.lastSignOnAt}` : ''}`
       : `${i.lastSignOnAt ?? 'n/a 不适用'} (protocol signs on by itself 协议自行签到)`;
     out.push(`  签到 SIGN-ON     ${signOn}`);
     const e = i.echo;
-    out.push(
-      `  回响 ECHO        ${
-        !e
-          ? 'not sent 未发送'
-          : e.ok
-            ? `ok 正常 ${e.rttMs} ms`
-            : `failed 失败 ${e.code ?? ''} after ${e.rttMs} ms: ${e.detail ?? ''}`
-      }`,
-    );
+    const words = (r: Pick<EchoResult, 'ok' | 'rttMs' | 'code' | 'detail'>) =>
+      r.ok ? `ok 正常 ${r.rttMs} ms` : `failed 失败 ${r.code ?? ''} after ${r.rttMs} ms: ${r.detail ?? ''}`;
+    if (!e) out.push('  回响 ECHO        not sent 未发送');
+    else if (e.endpoints.length < 2) out.push(`  回响 ECHO        ${words(e)}`);
+    // Primary and backup each their own line: a backup that does not answer is seen before it is needed.
+    else
+      for (const p of e.endpoints)
+        out.push(`  回响 ECHO        ${p.role}${p.inUse ? ' (in use 使用中)' : ''} ${words(p)}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -56,7 +64,14 @@ export const issuersCommand: CliCommand = {
     const { config, demo } = loadConfig(ctx.config);
     const echo = !ctx.args.includes('--no-echo');
     const home = { url: config.issuer.url ?? '', publicKey: config.issuer.publicKey ?? '' };
-    const configs = issuerEntries(config, home);
+    // Demo: the running app's simulator faces (their ports are the app's choice), if it runs.
+    const demoRunning = demo && !config.issuers ? readDemoIssuers(ctx.dataDir) : undefined;
+    if (demo && !config.issuers && !demoRunning && echo)
+      process.stderr.write(
+        'cardtill issuers: demo mode and no app running on this data dir: the demo issuers run inside the app (npm start); no echo\n' +
+          'cardtill issuers: 演示模式，此数据目录上没有运行中的程序：演示发卡方在程序内运行（npm start），未发送连通测试\n',
+      );
+    const configs = demoRunning ?? issuerEntries(config, home);
     const hasDb = fs.existsSync(path.join(ctx.dataDir, 'terminal.db'));
     // Read-only unless an echo takes a STAN.
     const db: Db | undefined = hasDb
@@ -87,8 +102,8 @@ export const issuersCommand: CliCommand = {
             merchantId: config.merchantId,
             clock: () => new Date(),
             onAlert: (what) => process.stderr.write(`ALERT issuer answer rejected: ${what}\n`),
-            // An iso8583-cup entry signs on with its sealed TMK; its batch is the terminal's.
-            iso: { dataDir: ctx.dataDir, dataKey: keys.dataKey, db, log: () => {} },
+            // An iso8583-cup entry's echo goes without a sign-on (the running terminal's keys stay).
+            iso: { dataDir: ctx.dataDir, dataKey: keys.dataKey, db, log: () => {}, signOnBeforeEcho: false },
           });
           const stan = () => db.transaction(() => takeStan(db))();
           for (const r of await Promise.all(
@@ -117,7 +132,7 @@ export const issuersCommand: CliCommand = {
       const list = db
         ? describeIssuers({ entries, configs, db, echoes })
         : describeIssuers({ entries, configs, db: emptyMeta(), echoes });
-      if (demo && !config.issuers)
+      if (demo && !config.issuers && !demoRunning)
         list[0]!.endpoints = [{ role: 'primary', address: DEMO_ADDRESS, inUse: true }];
       process.stdout.write(ctx.args.includes('--json') ? `${JSON.stringify(list, null, 2)}\n` : render(list));
       router?.close();

@@ -35,6 +35,8 @@ export interface IsoDeps {
   dataKey: Uint8Array;
   db: Db;
   log: (line: string) => void;
+  /** false: echoes without a sign-on (the CLI beside a running terminal: Iso8583CupOptions). */
+  signOnBeforeEcho?: boolean;
 }
 
 export function createIssuerRouter(o: {
@@ -113,6 +115,7 @@ export function createIssuerRouter(o: {
       ...(opts.tpdu ? { tpdu: opts.tpdu } : {}),
       log: (line) => log(`${e.id}: ${line}`),
       now: o.clock,
+      ...(o.iso.signOnBeforeEcho === false ? { signOnBeforeEcho: false } : {}),
     });
     isoAdapters.push(adapter);
     return adapter;

@@ -12,11 +12,16 @@
  *  - While on the backup, the primary is probed with an Echo, with backoff; its answer (or any
  *    answer from it) switches new commands back to the primary.
  *  - Both unreachable: `not-sent`, and the caller's offline policy decides as without a backup.
+ *  - A host that takes requests again after the other had them renews its session first
+ *    (`renewSession`: an ISO 8583 adapter signs on again — its host may have restarted and
+ *    forgotten the working keys it gave), unless an answer from it just proved the session.
+ *  - The technician's echo (`echoEach`) goes to both hosts, whichever is in use.
  *
  * An entry without a backup is the primary port passed through (still recording its echo RTT).
  */
 import type {
   EchoCommand,
+  EndpointEcho,
   EndpointRole,
   EndpointState,
   ExchangeOutcome,
@@ -90,12 +95,16 @@ export class FailoverPort implements IssuerPort {
   /** The technician's view: primary first, then the backup if any; which one is in use, and since when. */
   endpoints(): EndpointState[] {
     const roles: EndpointRole[] = this.o.backup ? ['primary', 'backup'] : ['primary'];
-    return roles.map((role) => ({
-      role,
-      ...this.state[role],
-      inUse: role === this.inUse,
-      ...(role === this.inUse && this.switchedAt ? { inUseSince: this.switchedAt } : {}),
-    }));
+    return roles.map((role) => {
+      const signedOnAt = this.portOf(role)!.signedOnAt;
+      return {
+        role,
+        ...this.state[role],
+        inUse: role === this.inUse,
+        ...(role === this.inUse && this.switchedAt ? { inUseSince: this.switchedAt } : {}),
+        ...(signedOnAt ? { signedOnAt } : {}),
+      };
+    });
   }
 
   /** The endpoint new requests go to now. */
@@ -111,16 +120,18 @@ export class FailoverPort implements IssuerPort {
       via?.onEndpoint?.(role);
       const out = await this.sendOn(role, cmd, attempts);
       if (role === 'primary' && out.kind === 'answer' && this.inUse === 'backup')
-        this.switchTo('primary', `answered ${cmd.kind}`);
+        this.switchTo('primary', `answered ${cmd.kind}`, true);
       return out;
     }
     const first = this.inUse;
     const details: string[] = [];
     for (const role of [first, other(first)]) {
       via?.onEndpoint?.(role);
+      // The other host takes over: its session from an earlier turn may not have survived.
+      if (role !== first) this.portOf(role)!.renewSession?.();
       const out = await this.sendOn(role, cmd, attempts);
       if (out.kind !== 'not-sent') {
-        if (role !== this.inUse) this.switchTo(role, details.join('; '));
+        if (role !== this.inUse) this.switchTo(role, details.join('; '), true);
         return out;
       }
       details.push(`${role}: ${out.detail}`);
@@ -137,7 +148,7 @@ export class FailoverPort implements IssuerPort {
       // Sign-on moves no money and a repeat is answered again: the other host may take it.
       if (!this.o.backup || !(e instanceof TillError && e.code === 'ISSUER_UNREACHABLE')) throw e;
       const result = await this.portOf(other(first))!.signOn(req);
-      this.switchTo(other(first), `sign-on: ${e.message}`);
+      this.switchTo(other(first), `sign-on: ${e.message}`, true);
       return result;
     }
   }
@@ -152,15 +163,32 @@ export class FailoverPort implements IssuerPort {
   }
 
   /**
-   * The technician's echo: one Echo to each endpoint, its RTT recorded; the primary answering
-   * while the backup is in use switches back. Returns the view afterwards.
+   * The technician's echo (`tech.echo`, `tech.issuers`, `cardtill issuers`): one Echo to each
+   * endpoint at once — the backup too, whichever is in use, so a dead backup is found before it
+   * is needed — each with its own round trip and outcome; the primary answering while the backup
+   * is in use switches back. Each endpoint's adapter bounds its own wait (its timeout), so a host
+   * that does not answer is a typed failure, never a hang.
    */
+  async echoEach(makeEcho: () => EchoCommand): Promise<EndpointEcho[]> {
+    const roles: EndpointRole[] = this.o.backup ? ['primary', 'backup'] : ['primary'];
+    const cut = this.isCut();
+    const outs = await Promise.all(
+      roles.map(async (role) => {
+        const started = performance.now();
+        const outcome: ExchangeOutcome = cut
+          ? { kind: 'not-sent', detail: 'issuer link is cut' }
+          : await this.sendOn(role, makeEcho(), 1);
+        return { role, outcome, rttMs: Math.round((performance.now() - started) * 10) / 10 };
+      }),
+    );
+    if (outs[0]!.outcome.kind === 'answer' && this.inUse === 'backup')
+      this.switchTo('primary', 'echo answered');
+    return outs.map((o) => ({ ...o, address: this.state[o.role].address, inUse: o.role === this.inUse }));
+  }
+
+  /** `echoEach` with the probe's own Echo (no Echo maker: nothing sent); returns the view afterwards. */
   async echoEndpoints(): Promise<EndpointState[]> {
-    if (this.o.makeEcho && !this.isCut()) {
-      const roles: EndpointRole[] = this.o.backup ? ['primary', 'backup'] : ['primary'];
-      const outs = await Promise.all(roles.map((r) => this.sendOn(r, this.o.makeEcho!(), 1)));
-      if (outs[0]!.kind === 'answer' && this.inUse === 'backup') this.switchTo('primary', 'echo answered');
-    }
+    if (this.o.makeEcho) await this.echoEach(this.o.makeEcho);
     return this.endpoints();
   }
 
@@ -193,8 +221,14 @@ export class FailoverPort implements IssuerPort {
     return out;
   }
 
-  private switchTo(role: EndpointRole, why: string): void {
+  /**
+   * `sessionProved`: the switch follows an answer to a real request on that host (its session, if
+   * any, works). Else — an echo answered, which carries no MAC over ISO 8583 — its port renews its
+   * session before its next request (a host back from an outage may have restarted).
+   */
+  private switchTo(role: EndpointRole, why: string, sessionProved = false): void {
     if (this.inUse === role) return;
+    if (!sessionProved) this.portOf(role)!.renewSession?.();
     this.inUse = role;
     this.switchedAt = this.o.clock().toISOString();
     const to = role === 'primary' ? this.o.primary : this.o.backup!;

@@ -59,7 +59,26 @@ export type AuthorizeCommand = CommandBase & {
    * for this one exchange: never sealed, journaled, logged or stored.
    */
   password?: string;
+  /** A manager's override from the cashier's prompt (OverrideOffer): attached at send only. */
+  override?: OverrideOffer;
 };
+
+/**
+ * A manager's override of the store's own offline limits — floor, total, per card
+ * (src/offline-queue/policy.ts OVERRIDABLE) — offered with a sale from the cashier's prompt.
+ * Attached by the runner at send only, like the PIN block: never in the sealed command, never on
+ * a wire. Only a port that decides the sale itself by the offline policy (file-batch) uses it;
+ * an online issuer's decline is the issuer's own and no override lifts it (its adapters ignore it).
+ */
+export interface OverrideOffer {
+  /**
+   * Checks the manager's PIN for lifting `rules` on this STAN (audited as
+   * `override.offline_over_limit`). Returns the manager's id, or undefined when the PIN is refused:
+   * the sale is then declined with its rule, and the refusal (BAD_PIN, FORBIDDEN, OPERATOR_LOCKED)
+   * is raised to the cashier once that decline is journaled (src/main/terminal/override-offer.ts).
+   */
+  grant(p: { stan: number; rules: readonly string[] }): string | undefined;
+}
 /**
  * Set or change the card's password (issue 12): `pinBlock` the old one (absent when the card has
  * none), `newPinBlock` the new one — both attached at send only, like Authorize's.
@@ -170,6 +189,16 @@ export interface IssuerAnswer {
    * proof and counters, journaled with the row (src/main/terminal/chip-purchase.ts).
    */
   chip?: ChipProof;
+  /**
+   * A `settle` declined SETTLE_PENDING_AT_ISSUER before it was sent: what the host has not
+   * answered yet (STAN of the till's row, and what is owed) — the shift close lists them.
+   */
+  unanswered?: Array<{ stan: number; owed: 'reversal' | 'answer' }>;
+  /**
+   * An approved refund the host has not confirmed yet (its answer was lost; the adapter resends
+   * it until answered): true. Only the iso8583-cup adapter sets it.
+   */
+  awaitingHost?: boolean;
   /** What the adapter could not read in a message-specific part of the answer. */
   malformed?: string;
   /** The message's own answer fields (advice results, hot-card lists), unparsed. */
@@ -251,6 +280,22 @@ export interface EndpointState {
   lastError?: string;
   /** On the endpoint in use after a switch: since when (ISO time). */
   inUseSince?: string;
+  /**
+   * When this process last signed on with that host (ISO 8583: working keys are per host, so the
+   * primary and the backup each have their own sign-on); absent for protocols without one.
+   */
+  signedOnAt?: string;
+}
+
+/** One endpoint's answer to one Echo (the technician's echo of both hosts: `echoEach`). */
+export interface EndpointEcho {
+  role: EndpointRole;
+  address: string;
+  /** In use after this echo (an answer from the primary while on the backup switches back). */
+  inUse: boolean;
+  outcome: ExchangeOutcome;
+  /** Round trip of this echo, answered or not (ms, one decimal). */
+  rttMs: number;
 }
 
 export interface IssuerPort {
@@ -264,6 +309,20 @@ export interface IssuerPort {
   exchange(cmd: IssuerCommand, attempts: number, via?: ExchangeVia): Promise<ExchangeOutcome>;
   /** The entry's endpoints, primary first (the failover wrapper has them; a bare adapter may not). */
   endpoints?(): EndpointState[];
+  /**
+   * One Echo (from `makeEcho`, each its own STAN) to every endpoint at once, whichever is in use
+   * (the failover wrapper); a port without it is echoed through `exchange`.
+   */
+  echoEach?(makeEcho: () => EchoCommand): Promise<EndpointEcho[]>;
+  /** When this port last signed on with its host (ISO time; the ISO 8583 adapter), if it did. */
+  readonly signedOnAt?: string | undefined;
+  /**
+   * Told by the failover wrapper before this endpoint takes requests again after the other one
+   * had them: a session it holds with its host may be gone (the host may have restarted while it
+   * was unreachable), so an adapter with one (ISO 8583 working keys) renews it before its next
+   * request rather than have that request refused (A0) and reversed.
+   */
+  renewSession?(): void;
   /** Key exchange with this issuer. Throws TillError (ISSUER_UNREACHABLE, ISSUER_BAD_SIGNATURE, ISSUER_ERROR). */
   signOn(req: SignOnRequest): Promise<SignOnResult>;
   /** Demo switch and tests: when cut, every exchange ends `not-sent` without touching the network. */

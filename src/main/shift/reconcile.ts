@@ -11,6 +11,8 @@ export type DiscrepancyKind =
   | 'missing_at_terminal'
   | 'amount_differs'
   | 'in_offline_queue'
+  // Sent and not answered yet (an iso8583-cup 0400 or 0220): the batch waits for it.
+  | 'unanswered_at_issuer'
   // Chip clearing (PBOC e-purse, src/shared/issuer-epurse.ts), reported by the issuer.
   | 'chip_bad_tac'
   | 'chip_sequence_gap'
@@ -43,6 +45,10 @@ export const DISCREPANCY_ACTIONS: Record<DiscrepancyKind, { zh: string; en: stri
   in_offline_queue: {
     zh: '仍在离线队列中，尚未送达发卡方：恢复联网并上送队列，将在下一批次结算。',
     en: 'Still in the offline queue, not yet at the issuer: restore the link and forward the queue; it settles with the next batch.',
+  },
+  unanswered_at_issuer: {
+    zh: '已发往发卡方但尚未获应答（冲正或退货/通知）：恢复联网后终端会自动重发，然后重新结算。',
+    en: 'Sent to the issuer and not answered yet (a reversal, refund or advice): the till sends it again once the link is back; then settle again.',
   },
   chip_bad_tac: {
     zh: '芯片交易的TAC校验失败：发卡方不认可此笔扣款。保留签名日志，联系发卡方核查该卡与PSAM。',

@@ -323,6 +323,22 @@ export function createSettler(o: SettlerOptions): Settler {
       // Not reached, or no trustworthy answer: the issuer may not know the batch yet.
       if (out.kind !== 'answer') return rec('unreachable', null, q.map(queuedDiscrepancy));
       const answer = out.answer;
+      // Not sent because the host still owes answers (iso8583-cup: a 0410 or 0230 first): not
+      // settled yet, and retried like an unreached batch (the settlement job) — with the code and
+      // what is unanswered, so the manager sees why.
+      if (answer.unanswered?.length) {
+        // An unsent reversal is listed once, as unanswered (the terminal's queue has it too).
+        const owed = new Set(answer.unanswered.map((u) => u.stan));
+        return rec(
+          'unreachable',
+          null,
+          [
+            ...q.filter((x) => !owed.has(x.stan)).map(queuedDiscrepancy),
+            ...unansweredDiscrepancies(o.db, answer.unanswered),
+          ],
+          answer.code ?? 'ISSUER_ERROR',
+        );
+      }
       // Reached and refused: the manager sees the issuer's code, not "not reached".
       if (answer.result !== 'approved')
         return rec('refused', null, q.map(queuedDiscrepancy), answer.code ?? 'ISSUER_ERROR');
@@ -363,6 +379,23 @@ function chipDiscrepancies(
       issuerFen: f.kind === 'chip_sequence_gap' ? fen : null,
       time: '',
       action: DISCREPANCY_ACTIONS[f.kind],
+    };
+  });
+}
+
+/** What the adapter still waits on the host for (iso8583-cup: a settlement only once nothing is owed). */
+function unansweredDiscrepancies(db: Db, owed: ReadonlyArray<{ stan: number }>): Discrepancy[] {
+  const row = db.prepare('SELECT type, amount_fen, updated_at FROM txns WHERE stan = ?');
+  return owed.map(({ stan }) => {
+    const r = row.get(stan) as { type: string; amount_fen: number; updated_at: string } | undefined;
+    return {
+      kind: 'unanswered_at_issuer',
+      stan,
+      type: r?.type ?? 'unknown',
+      terminalFen: r?.amount_fen ?? null,
+      issuerFen: null,
+      time: r?.updated_at ?? '',
+      action: DISCREPANCY_ACTIONS.unanswered_at_issuer,
     };
   });
 }

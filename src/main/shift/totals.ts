@@ -197,6 +197,19 @@ export function expectedCash(openingFloatFen: number, t: Pick<ShiftTotals, 'netC
 }
 
 /**
+ * A narrower read of a STAN range: `sql` ("AND …" over txns' columns) and its parameters, and the
+ * report index (src/main/shift/schema.ts) whose leading columns serve it — txns_report for the
+ * whole till, txns_issuer_report (the same with issuer_id in front) for one issuer's rows.
+ */
+export interface TotalsFilter {
+  sql: string;
+  params: readonly string[];
+  index: 'txns_report' | 'txns_issuer_report';
+}
+
+const NO_FILTER: TotalsFilter = { sql: '', params: [], index: 'txns_report' };
+
+/**
  * The report queries, designed for 100,000-transaction shifts (bench/reports.bench.ts). Every
  * figure is an index-only range scan of `txns_report (type, status, offline, stan, amount_fen,
  * other_tender_fen)` over the shift's STAN range: the cost is the shift's own rows, never the
@@ -208,22 +221,28 @@ export function expectedCash(openingFloatFen: number, t: Pick<ShiftTotals, 'netC
  * (A single GROUP BY over all five keys did the same in one statement but sorted every row and
  * read the table: ~5× slower at 100,000.)
  * The rows are folded into `TotalsGroup`s so foldTotals stays the one place the rules live.
+ *
+ * `o.filter` narrows every query to some of the range's rows (one issuer's: issuer-totals.ts), its
+ * approved slices scanned on the report index the filter names, so the read stays index-only;
+ * `o.byHour: false` reads the sales as one range (no chart by hour).
  */
 export function queryTotalsGroups(
   db: Db,
   fromStan: number,
   toStan: number,
   kinds: KindTable = TXN_KINDS,
+  o: { filter?: TotalsFilter; byHour?: boolean } = {},
 ): TotalsGroup[] {
   if (toStan < fromStan) return [];
   assertKnownTypes(db, fromStan, toStan, kinds);
+  const f = o.filter ?? NO_FILTER;
   const out: TotalsGroup[] = [];
   const slice = db.prepare(
     `SELECT offline, COUNT(*) AS n, SUM(amount_fen) AS amount, SUM(other_tender_fen) AS other
-       FROM txns INDEXED BY txns_report WHERE type = ? AND status = ? AND offline IN (0, 1) AND stan BETWEEN ? AND ? GROUP BY offline`,
+       FROM txns INDEXED BY ${f.index} WHERE type = ? AND status = ? AND offline IN (0, 1) AND stan BETWEEN ? AND ? ${f.sql} GROUP BY offline`,
   );
   const push = (type: string, status: string, lo: number, hi: number, hour = '') => {
-    for (const r of slice.all(type, status, lo, hi) as Array<{
+    for (const r of slice.all(type, status, lo, hi, ...f.params) as Array<{
       offline: number;
       n: number;
       amount: number | null;
@@ -242,7 +261,7 @@ export function queryTotalsGroups(
         });
     }
   };
-  const hours = hourRanges(db, fromStan, toStan);
+  const hours = o.byHour === false ? undefined : hourRanges(db, fromStan, toStan);
   for (const k of kinds.list) {
     // Sales-bucket kinds feed the chart by hour: one slice per hour. Every other kind is one range.
     if (k.totals === 'sales' && hours) for (const h of hours) push(k.type, 'approved', h.lo, h.hi, h.hour);
@@ -250,9 +269,9 @@ export function queryTotalsGroups(
   }
   const pending = db
     .prepare(
-      "SELECT COUNT(*) AS n FROM txns INDEXED BY txns_by_status WHERE status = 'pending' AND stan BETWEEN ? AND ?",
+      `SELECT COUNT(*) AS n FROM txns INDEXED BY txns_by_status WHERE status = 'pending' AND stan BETWEEN ? AND ? ${f.sql}`,
     )
-    .get(fromStan, toStan) as { n: number };
+    .get(fromStan, toStan, ...f.params) as { n: number };
   if (pending.n)
     out.push({
       type: 'sale',
@@ -266,9 +285,9 @@ export function queryTotalsGroups(
     });
   const declined = db
     .prepare(
-      "SELECT decline_code, COUNT(*) AS n FROM txns INDEXED BY txns_by_status WHERE status = 'declined' AND stan BETWEEN ? AND ? GROUP BY decline_code",
+      `SELECT decline_code, COUNT(*) AS n FROM txns INDEXED BY txns_by_status WHERE status = 'declined' AND stan BETWEEN ? AND ? ${f.sql} GROUP BY decline_code`,
     )
-    .all(fromStan, toStan) as Array<{ decline_code: string | null; n: number }>;
+    .all(fromStan, toStan, ...f.params) as Array<{ decline_code: string | null; n: number }>;
   for (const d of declined)
     out.push({
       type: 'sale',

@@ -31,6 +31,7 @@ import type {
   IssuerCommand,
   IssuerPort,
   CardRef,
+  OverrideOffer,
   PinBlockHex,
   ReverseCommand,
 } from '../issuer/port';
@@ -102,6 +103,11 @@ export interface RunRequest {
    * command at send only — never to the copy sealed in the pending row, so they are never on disk.
    */
   pinBlocks?: PinBlocks;
+  /**
+   * A manager's override of the offline over-limit rules (port.ts OverrideOffer): attached to an
+   * Authorize at send only, like the PIN blocks; the port that decides the sale itself checks it.
+   */
+  override?: OverrideOffer;
   /**
    * Executes the command here instead of at the routed issuer: the chip and its PSAM
    * (chip-purchase.ts, kinds with `executesOn: 'chip'`). Same pending row, same finalize and
@@ -219,6 +225,12 @@ export function withPinBlocks(cmd: IssuerCommand, p: PinBlocks | undefined): Iss
   return cmd;
 }
 
+/** The command as sent: the sealed one plus what rides at send only (PIN blocks, an override). */
+export function asSent(cmd: IssuerCommand, req: Pick<RunRequest, 'pinBlocks' | 'override'>): IssuerCommand {
+  const c = withPinBlocks(cmd, req.pinBlocks);
+  return c.kind === 'authorize' && req.override ? { ...c, override: req.override } : c;
+}
+
 /** An unresolved finalize: the issuer answered, the row could not be written. */
 interface Unresolved {
   issuerId: string;
@@ -312,7 +324,7 @@ export class TransactionRunner {
     if (ctx.localDecline) return 'ABORTED';
     const local = ctx.req.port;
     const out = await (local ?? ctx.issuer!.port).exchange(
-      withPinBlocks(ctx.command!, ctx.req.pinBlocks),
+      asSent(ctx.command!, ctx.req),
       ctx.issuer!.attempts,
       local
         ? undefined

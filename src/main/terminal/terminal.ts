@@ -19,6 +19,7 @@ import { layoutReceipt, type ReceiptExtras, type ReceiptHeader } from '../receip
 import type { OverrideChecker } from '../auth/override';
 import type { OfflineStore } from '../../offline-queue/store';
 import { decideOffline } from './offline-sale';
+import { offerOverride } from './override-offer';
 import { TillLock } from './till-lock';
 import { TransactionRunner, type RunnerOptions } from './runner';
 import { salePassword } from './password';
@@ -152,6 +153,9 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       // own (iso8583-cup), than this run's in-memory request, attached at send only.
       delete req.password;
       const offline = this.opts.offline;
+      // For a port that decides the sale itself (file-batch); the offline branch below checks its own.
+      const offered =
+        req.override && this.opts.overrides ? offerOverride(this.opts.overrides, req.override) : undefined;
       const row = await this.runner.run({
         kind: 'sale',
         card,
@@ -159,6 +163,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
         otherTenderFen,
         operatorId,
         ...(pinBlocks ? { pinBlocks } : {}),
+        ...(offered ? { override: offered.offer } : {}),
         // The routed issuer's own store-and-forward: its limits, its hot-card list, its queue.
         offline: offline
           ? ({ stan, time, issuer }) => {
@@ -182,6 +187,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
             }
           : undefined,
       });
+      offered?.raise(); // a refused PIN, after its decline is journaled
       if (row.status === 'approved') this.clearCard();
       return this.publish(row);
     });

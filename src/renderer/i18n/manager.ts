@@ -62,6 +62,7 @@ export const MANAGER_WORDS = {
   kind_missing_at_terminal: { zh: '终端缺失', en: 'Missing at terminal' },
   kind_amount_differs: { zh: '金额不符', en: 'Amount differs' },
   kind_in_offline_queue: { zh: '仍在离线队列', en: 'Still in offline queue' },
+  kind_unanswered_at_issuer: { zh: '发卡方未应答', en: 'Not answered by the issuer' },
   colStan: { zh: '流水号', en: 'STAN' },
   colType: { zh: '类型', en: 'Type' },
   colTerminal: { zh: '终端金额', en: 'Terminal' },

@@ -22,6 +22,7 @@ export const OFFLINE_WORDS = {
   queueNoExceptions: { zh: '没有被拒绝的离线交易', en: 'No refused offline sales' },
   queueKindSale: { zh: '消费', en: 'Sale' },
   queueKindVoid: { zh: '撤销', en: 'Void' },
+  queueKindRefund: { zh: '退货', en: 'Refund' },
   queueAck: { zh: '确认', en: 'Acknowledge' },
   queueAcked: { zh: '已确认（{who}）', en: 'Acknowledged ({who})' },
   // The two lists of queue.items (src/renderer/components/manager/QueueItems.tsx)

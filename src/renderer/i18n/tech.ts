@@ -41,6 +41,7 @@ export const TECH_WORDS = {
   techPrimary: { zh: '主', en: 'primary' },
   techBackup: { zh: '备', en: 'backup' },
   techInUse: { zh: '使用中', en: 'in use' },
+  techHostSignedOn: { zh: '该主机签到于 {at}', en: 'signed on with this host {at}' },
   techSignOn: { zh: '签到', en: 'Sign-on' },
   techSignOnOwn: { zh: '协议自行签到', en: 'signs on by itself' },
   techNotEnrolled: { zh: '未签到', en: 'not enrolled' },

@@ -175,7 +175,15 @@ export function OfflineQueue() {
             {s.exceptions.map((x) => (
               <tr key={x.stan} data-testid={`exception-${x.stan}`}>
                 <td className="mono">{String(x.stan).padStart(6, '0')}</td>
-                <td>{t(x.kind === 'void' ? 'queueKindVoid' : 'queueKindSale')}</td>
+                <td>
+                  {t(
+                    x.kind === 'void'
+                      ? 'queueKindVoid'
+                      : x.kind === 'refund'
+                        ? 'queueKindRefund'
+                        : 'queueKindSale',
+                  )}
+                </td>
                 <td className="mono">{x.masked}</td>
                 <td>{money(x.amountFen)}</td>
                 <td>{err(x.code)}</td>

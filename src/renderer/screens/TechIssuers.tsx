@@ -1,13 +1,16 @@
 /**
  * The technician's list of issuer entries (`tech.issuers`): each one's protocol, card ranges,
- * endpoints and which is in use, enrolled key and last sign-on, link — and the echo round-trip
- * time once the echo button asks for it (TechTests.tsx). Same list as `cardtill issuers`.
+ * endpoints and which is in use (each host's own sign-on: ISO 8583 working keys are per host),
+ * enrolled key and last sign-on, link — and once the echo button asks for it (TechTests.tsx),
+ * the echo round-trip time of each endpoint, the backup's too, so a dead backup is seen before it
+ * is needed. Same list as `cardtill issuers`.
  */
 import type { Res } from '../../shared/contract';
 import { useT } from '../components/useLang';
 import { useFormat } from '../format';
 
 type IssuerInfo = Res<'tech.issuers'>['issuers'][number];
+type Echo = Pick<NonNullable<IssuerInfo['echo']>, 'ok' | 'rttMs' | 'code'>;
 
 export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
   const { t, err } = useT();
@@ -15,6 +18,16 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
   if (!issuers.length) return null;
   const linkWord = (l: IssuerInfo['link']) =>
     l === 'online' ? t('online') : l === 'cut' ? t('linkCut') : l === 'offline' ? t('offline') : '—';
+  const echoWords = (e: Echo) =>
+    e.ok
+      ? t('echoOk', { ms: String(e.rttMs) })
+      : `${t('echoFail', { ms: String(e.rttMs) })} ${err(e.code ?? 'ISSUER_UNREACHABLE')}`;
+  const roleWord = (role: 'primary' | 'backup') => t(role === 'primary' ? 'techPrimary' : 'techBackup');
+  // With a backup: the failing host's own words (its round trip, not the one in use's).
+  const summary = (e: NonNullable<IssuerInfo['echo']>) => {
+    const failed = e.endpoints.length > 1 ? e.endpoints.find((x) => !x.ok) : undefined;
+    return failed ? `${roleWord(failed.role)} ${echoWords(failed)}` : echoWords(e);
+  };
   return (
     <table className="grid" data-testid="tech-issuers">
       <thead>
@@ -39,29 +52,41 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
             </td>
             <td className="mono small">{i.protocol}</td>
             <td className="small">
-              {i.endpoints.map((e) => (
-                <div key={`${e.role}-${e.address}`} data-in-use={e.inUse}>
-                  {t(e.role === 'primary' ? 'techPrimary' : 'techBackup')}{' '}
-                  <span className="mono">{e.address}</span>
-                  {e.inUse && <span className="tag">{t('techInUse')}</span>}
-                </div>
-              ))}
+              {i.endpoints.map((e) => {
+                // Primary and backup each echoed: the round trip under its own address.
+                const echoed = i.echo?.endpoints.find((x) => x.role === e.role);
+                return (
+                  <div key={`${e.role}-${e.address}`} data-in-use={e.inUse}>
+                    {roleWord(e.role)} <span className="mono">{e.address}</span>
+                    {e.inUse && <span className="tag">{t('techInUse')}</span>}
+                    {e.signedOnAt && (
+                      <span className="muted">
+                        {' '}
+                        · {t('techHostSignedOn', { at: f.dateTime(e.signedOnAt) })}
+                      </span>
+                    )}
+                    {echoed && (
+                      <div
+                        className={echoed.ok ? 'muted' : 'error'}
+                        data-testid={`tech-issuer-echo-${i.issuerId}-${e.role}`}
+                        data-ok={echoed.ok}
+                      >
+                        {echoWords(echoed)}
+                      </div>
+                    )}
+                  </div>
+                );
+              })}
             </td>
             <td className="small" data-testid={`tech-issuer-signon-${i.issuerId}`}>
               {!i.enrols
-                ? t('techSignOnOwn')
+                ? `${t('techSignOnOwn')}${i.lastSignOnAt ? ` · ${f.dateTime(i.lastSignOnAt)}` : ''}`
                 : i.enrolledKeyVersion === null
                   ? t('techNotEnrolled')
                   : `v${i.enrolledKeyVersion}${i.lastSignOnAt ? ` · ${f.dateTime(i.lastSignOnAt)}` : ''}`}
             </td>
             <td>{linkWord(i.link)}</td>
-            <td data-testid={`tech-issuer-echo-${i.issuerId}`}>
-              {!i.echo
-                ? '—'
-                : i.echo.ok
-                  ? t('echoOk', { ms: String(i.echo.rttMs) })
-                  : `${t('echoFail', { ms: String(i.echo.rttMs) })} ${err(i.echo.code ?? 'ISSUER_UNREACHABLE')}`}
-            </td>
+            <td data-testid={`tech-issuer-echo-${i.issuerId}`}>{i.echo ? summary(i.echo) : '—'}</td>
           </tr>
         ))}
       </tbody>

@@ -155,10 +155,13 @@ export function TechTests() {
               const failed = echoes.find((e) => !e.ok);
               const shown = failed ?? echoes[0];
               if (!shown) return setEchoOut('');
+              // An entry with a backup: the failing host's own round trip, and which host it is.
+              const host = shown.endpoints.length > 1 ? shown.endpoints.find((x) => !x.ok) : undefined;
+              const ms = String((host ?? shown).rttMs);
               setEchoOut(
                 shown.ok
-                  ? t('echoOk', { ms: String(shown.rttMs) })
-                  : `${r.issuers.length > 1 ? `${shown.name}: ` : ''}${t('echoFail', { ms: String(shown.rttMs) })} ${err(shown.code ?? 'ISSUER_UNREACHABLE')}`,
+                  ? t('echoOk', { ms })
+                  : `${r.issuers.length > 1 ? `${shown.name}: ` : ''}${host ? `${t(host.role === 'primary' ? 'techPrimary' : 'techBackup')} ` : ''}${t('echoFail', { ms })} ${err(shown.code ?? 'ISSUER_UNREACHABLE')}`,
               );
             });
           }}

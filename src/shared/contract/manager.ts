@@ -74,6 +74,7 @@ export const DiscrepancyKind = z.enum([
   'missing_at_terminal',
   'amount_differs',
   'in_offline_queue',
+  'unanswered_at_issuer',
   'chip_bad_tac',
   'chip_sequence_gap',
   'chip_duplicate',
@@ -94,7 +95,10 @@ export const SettlementInfo = z.object({
   /** The issuer entry this batch settles with ('default': the one issuer, before issuer ids). */
   issuerId: z.string().optional(),
   status: z.enum(['settled', 'unmatched', 'unreachable', 'refused', 'bad_answer']),
-  /** The issuer's code when it refused the settlement (status 'refused'). */
+  /**
+   * The issuer's code when it refused the settlement (status 'refused'); or why it was not sent
+   * yet (status 'unreachable', SETTLE_PENDING_AT_ISSUER: the host still owes answers).
+   */
   issuerCode: z.string().nullable().optional(),
   forced: z.boolean(),
   carriedIn: z.array(z.number().int()),

@@ -25,8 +25,12 @@ export type OfflineLimits = z.infer<typeof OfflineLimits>;
 
 export const QueueException = z.object({
   stan: z.number().int().positive(),
-  /** What the refused advice was: an offline sale, or the void of one. */
-  kind: z.enum(OFFLINE_TXN_TYPES),
+  /**
+   * What the refused advice was: an offline sale, or the void of one; or a refund the till
+   * approved that the issuer refused after its answer was lost (iso8583-cup) or in its
+   * acknowledgement file (file-batch).
+   */
+  kind: z.enum([...OFFLINE_TXN_TYPES, 'refund']),
   code: ErrorCode,
   amountFen: Fen,
   masked: z.string(),

@@ -48,7 +48,26 @@ export const ReadTestResult = z.object({
 });
 export type ReadTestResult = z.infer<typeof ReadTestResult>;
 
-/** One issuer entry's echo (tech.echo). */
+/** One endpoint's answer to the technician's Echo: the primary and the backup are each echoed. */
+export const EndpointEchoResult = z.object({
+  role: z.enum(['primary', 'backup']),
+  address: z.string(),
+  /** The one the terminal sends to after this echo. */
+  inUse: z.boolean(),
+  ok: z.boolean(),
+  /** Round trip of this echo, answered or not. */
+  rttMs: z.number(),
+  /** Why it failed: ISSUER_UNREACHABLE (nothing or no answer came back in time), … */
+  code: ErrorCode.optional(),
+  detail: z.string().optional(),
+});
+export type EndpointEchoResult = z.infer<typeof EndpointEchoResult>;
+
+/**
+ * One issuer entry's echo (tech.echo): ok when every endpoint answered; rttMs the endpoint in
+ * use's; code and detail the first failing endpoint's (detail names it). `endpoints` has each
+ * endpoint's own (empty for an entry with no host to reach: file-batch).
+ */
 export const EchoResult = z.object({
   issuerId: z.string(),
   name: z.string(),
@@ -56,6 +75,7 @@ export const EchoResult = z.object({
   rttMs: z.number(),
   code: ErrorCode.optional(),
   detail: z.string().optional(),
+  endpoints: z.array(EndpointEchoResult),
 });
 export type EchoResult = z.infer<typeof EchoResult>;
 
@@ -66,6 +86,8 @@ export const IssuerEndpoint = z.object({
   address: z.string(),
   /** The one the terminal sends to now. */
   inUse: z.boolean(),
+  /** When the terminal last signed on with this host (ISO 8583: each host its own working keys). */
+  signedOnAt: z.string().optional(),
 });
 export type IssuerEndpoint = z.infer<typeof IssuerEndpoint>;
 
@@ -143,9 +165,9 @@ export const techMethods = {
     roles: TECH,
   }),
   /**
-   * An `Echo` to every issuer entry through its port, each with its round-trip time. The top
-   * level is the summary: ok when every entry answered; rttMs is the home issuer's; code and
-   * detail are the first failing entry's.
+   * An `Echo` to every issuer entry through its port — to each of its endpoints (primary and
+   * backup), each with its round-trip time. The top level is the summary: ok when every entry
+   * answered; rttMs is the home issuer's; code and detail are the first failing entry's.
    */
   'tech.echo': method({
     req: z.object({}).strict(),

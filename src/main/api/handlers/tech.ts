@@ -23,8 +23,9 @@ export function techHandlers(ctx: AppContext): Pick<Handlers, keyof typeof techM
   const takeEchoStan = () => ctx.db.transaction(() => takeStan(ctx.db))();
   const echo = async (e: IssuerEntry) => {
     const r = await echoEntry(e, takeEchoStan, ctx.clock, ctx.log);
-    // An answered echo is news for that issuer's forwarder too: its link is up (the screen agrees).
-    if (r.ok) ctx.offline.lanes.of(e.id).forwarder.noteLink(true);
+    // An answered echo is news for that issuer's forwarder too: its link is up (the screen agrees)
+    // — when any of its hosts answered (with the backup down, the primary still takes requests).
+    if (r.ok || r.endpoints.some((p) => p.ok)) ctx.offline.lanes.of(e.id).forwarder.noteLink(true);
     return r;
   };
 

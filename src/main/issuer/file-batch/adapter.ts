@@ -5,13 +5,14 @@
  *   Authorize  the offline policy (src/offline-queue/policy.ts, with this entry's limits) on the
  *              issuer's signed hot list and balance snapshot, less what this terminal approved
  *              since the snapshot — declined FILE_BATCH_STALE while either list is missing or past
- *              its valid-until
+ *              its valid-until; a manager's override (the command's `override`) lifts the
+ *              over-limit rules only, and its manager is kept on the decision
  *   Inquire    the same known balance
  *   Void       of a sale it approved; Refund (linked or not): credited back to the known balance
  *   Reverse    answered: nothing reached the issuer yet (only journaled approvals go into files)
  *   Settle     declined FILE_BATCH_SETTLES_BY_FILE: the acknowledged files are its settlement
  *   Hotcards   answered "no change" (its lane's forwarder asks; the list comes by file)
- *   Advice, Activate, Topup: declined FILE_BATCH_UNSUPPORTED
+ *   Advice, Activate, Topup: declined ISSUER_UNSUPPORTED, its detail naming the file interface
  *
  * The files themselves (inbound lists, outbound transaction files, acknowledgements) are moved by
  * `sync()`, which the job queue's `filebatch` kind runs (src/main/jobs/file-batch-job.ts).
@@ -19,7 +20,14 @@
 import type { Db } from '../../../shared/store/sqlite';
 import type { ErrorCode } from '../../../shared/errors';
 import { evaluateOffline } from '../../../offline-queue/policy';
-import type { ExchangeOutcome, IssuerAnswer, IssuerCommand, IssuerPort, SignOnResult } from '../port';
+import type {
+  AuthorizeCommand,
+  ExchangeOutcome,
+  IssuerAnswer,
+  IssuerCommand,
+  IssuerPort,
+  SignOnResult,
+} from '../port';
 import type { OfflineConfig } from '../../../offline-queue/config';
 import { fileBatchLimits, type FileBatchOptions } from './config';
 import { FileBatchStore } from './store';
@@ -87,7 +95,7 @@ export class FileBatchAdapter implements IssuerPort {
     if (!st) return { kind: 'not-sent', detail: 'file-batch store not attached' };
     switch (cmd.kind) {
       case 'authorize':
-        return this.authorize(st, cmd.stan, cmd.card.pan, cmd.amountFen);
+        return this.authorize(st, cmd);
       case 'inquire': {
         if (!st.listsUsable()) return declined('FILE_BATCH_STALE');
         const f = st.facts(cmd.card.pan, 0);
@@ -127,20 +135,51 @@ export class FileBatchAdapter implements IssuerPort {
         // Its settlement is the acknowledged transaction files (sync.ts), not a message.
         return declined('FILE_BATCH_SETTLES_BY_FILE');
       default:
-        // Store-and-forward (there is no link to be down) and card life have no file.
-        return declined('FILE_BATCH_UNSUPPORTED');
+        // Store-and-forward (there is no link to be down) and card life have no file. The one
+        // code for "this issuer cannot do that" (as the ISO adapter's), the detail says why.
+        return answer('declined', {
+          code: 'ISSUER_UNSUPPORTED',
+          malformed: `${cmd.kind}: a file-batch issuer (file interface, settled by its daily files) takes only sales, inquiries, voids and refunds`,
+        });
     }
   }
 
-  private authorize(st: FileBatchStore, stan: number, pan: string, amountFen: number): ExchangeOutcome {
+  /**
+   * The offline policy on the files' facts. A manager's override (the cashier's prompt: the
+   * command's `override`) lifts the over-limit rules only — floor, total, per card — as for an
+   * online issuer's offline sale (offline-sale.ts): never a hot card, a velocity block, the age of
+   * the oldest unacknowledged sale, or a balance the file says is too low (the back office would
+   * refuse that line: the money is not on the card).
+   */
+  private authorize(st: FileBatchStore, cmd: AuthorizeCommand): ExchangeOutcome {
+    const { stan, amountFen } = cmd;
     if (!st.listsUsable()) return declined('FILE_BATCH_STALE');
-    const f = st.facts(pan, amountFen);
+    const f = st.facts(cmd.card.pan, amountFen);
     const v = evaluateOffline(st.limits, f);
-    if (v.countsPresentation) st.notePresentation(f.cardKey, v.blockUntil);
+    // Refused only for the store's limits does not count toward velocity unless a manager's PIN
+    // comes with it (policy.ts countsPresentation) — the same rule as offline-sale.ts.
+    if (v.countsPresentation || cmd.override) st.notePresentation(f.cardKey, v.blockUntil);
     const first = v.violations[0];
-    if (first)
-      return declined(first, first === 'INSUFFICIENT_BALANCE' ? (f.knownBalanceFen ?? undefined) : undefined);
-    st.decide({ stan, card_key: f.cardKey, kind: 'sale', orig_stan: null, amount_fen: amountFen });
+    let overrideBy: string | undefined;
+    if (first) {
+      overrideBy = v.overridable ? cmd.override?.grant({ stan, rules: v.violations }) : undefined;
+      if (overrideBy === undefined)
+        return declined(
+          first,
+          first === 'INSUFFICIENT_BALANCE' ? (f.knownBalanceFen ?? undefined) : undefined,
+        );
+      this.rt!.log(
+        `stan ${stan}: file-batch ${this.entry.id} sale over limit (${v.violations.join(',')}) allowed by manager ${overrideBy}`,
+      );
+    }
+    st.decide({
+      stan,
+      card_key: f.cardKey,
+      kind: 'sale',
+      orig_stan: null,
+      amount_fen: amountFen,
+      override_by: overrideBy ?? null,
+    });
     return answer('approved', {
       ...(f.knownBalanceFen !== null ? { balanceFen: Math.max(f.knownBalanceFen - amountFen, 0) } : {}),
       authCode: authCodeOf(stan),
@@ -155,7 +194,14 @@ export class FileBatchAdapter implements IssuerPort {
     amountFen: number,
     origStan: number | null,
   ): ExchangeOutcome {
-    st.decide({ stan, card_key: cardKey, kind, orig_stan: origStan, amount_fen: amountFen });
+    st.decide({
+      stan,
+      card_key: cardKey,
+      kind,
+      orig_stan: origStan,
+      amount_fen: amountFen,
+      override_by: null,
+    });
     const known = st.knownBalance(cardKey);
     return answer('approved', {
       ...(known !== null ? { balanceFen: known + amountFen } : {}),

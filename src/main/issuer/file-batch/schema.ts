@@ -97,4 +97,10 @@ export const FILE_BATCH_MIGRATIONS: Migration[] = [
     BEGIN SELECT RAISE(ABORT, 'a row stays in its file'); END;
   `,
   },
+  {
+    // The manager whose override allowed a sale over the entry's limits (the adapter's Authorize),
+    // as offline_queue.override_by keeps it for an online issuer's offline sale.
+    id: 'filebatch/002-override',
+    sql: `ALTER TABLE filebatch_decisions ADD COLUMN override_by TEXT;`,
+  },
 ];

@@ -32,6 +32,8 @@ export interface DecisionRow {
   kind: 'sale' | 'void' | 'refund';
   orig_stan: number | null;
   amount_fen: number;
+  /** The manager whose override allowed a sale over the limits (null: within them, or not a sale). */
+  override_by?: string | null;
 }
 
 /** Rows whose txns row is approved: a decision whose finalize failed spent nothing. */
@@ -242,8 +244,8 @@ export class FileBatchStore {
     const nowMs = this.now().getTime();
     this.db
       .prepare(
-        `INSERT INTO filebatch_decisions (stan, issuer_id, card_key, kind, orig_stan, amount_fen, day, created_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO filebatch_decisions (stan, issuer_id, card_key, kind, orig_stan, amount_fen, day, created_ms, override_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(stan) DO NOTHING`,
       )
       .run(
@@ -255,13 +257,14 @@ export class FileBatchStore {
         d.amount_fen,
         storeDay(nowMs, this.limits.dayOffsetMinutes),
         nowMs,
+        d.override_by ?? null,
       );
   }
 
   decision(stan: number): DecisionRow | undefined {
     return this.db
       .prepare(
-        'SELECT stan, card_key, kind, orig_stan, amount_fen FROM filebatch_decisions WHERE stan = ? AND issuer_id = ?',
+        'SELECT stan, card_key, kind, orig_stan, amount_fen, override_by FROM filebatch_decisions WHERE stan = ? AND issuer_id = ?',
       )
       .get(stan, this.issuerId) as DecisionRow | undefined;
   }

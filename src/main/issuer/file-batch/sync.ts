@@ -71,6 +71,7 @@ export function syncFiles(d: SyncDeps, o: { writeNow?: boolean }): SyncReport {
   const verifier = issuerVerifier(d.entry.issuerPublicKey);
   for (const kind of ['hotlist', 'balances'] as const) importList(d, kind, names, verifier, report);
   readAcks(d, names, verifier, report);
+  removeStaleTemps(d, names);
   for (const f of unwritten(d)) materialize(d, f, report);
   if (o.writeNow || writeDue(d)) writeNext(d, report);
   return report;
@@ -291,6 +292,19 @@ function unwritten(d: SyncDeps): FileRow[] {
   return d.db
     .prepare('SELECT * FROM filebatch_files WHERE issuer_id = ? AND written_at IS NULL ORDER BY seq')
     .all(d.entry.id) as FileRow[];
+}
+
+/**
+ * A temporary file of ours that an earlier process left (killed between writing it and linking or
+ * removing it: the fault test's kill -9) is removed, so the back office's directory does not fill
+ * with them. Only this terminal's names, and never this process's own.
+ */
+function removeStaleTemps(d: SyncDeps, names: string[]): void {
+  const mine = new RegExp(`^\\.txn-${d.terminalId}-\\d+\\.ctfb\\.(\\d+)\\.tmp$`);
+  for (const name of names) {
+    const m = mine.exec(name);
+    if (m && Number(m[1]) !== process.pid) fs.rmSync(path.join(d.entry.dir, name), { force: true });
+  }
 }
 
 /** Puts a recorded file in the directory: its exact sealed bytes, never over another file. */

@@ -22,6 +22,14 @@
  *  - Commands the dialect has no message for (hot-card list, unlinked refund, a void advice) are
  *    answered `declined ISSUER_UNSUPPORTED` without sending anything: typed, never `not-sent`
  *    (which would say the link is down); a password set/change is `PASSWORD_CHANGE_AT_ISSUER`.
+ *  - What the host still owes (store.ts `awaiting`): a 0200 without its answer owes a 0410, a
+ *    0220 without its answer a 0230. A refund (退货, a 0220: never reversed in this dialect) whose
+ *    answer is lost is final at the till as approved and resent, same STAN and fields, before
+ *    each later request on the same host until answered — the host answers a repeat with its
+ *    first answer, so it is applied once; a refusal then is an exception for the manager
+ *    (docs/issuer-protocol.md, ambiguity 30). A 0500 goes only once nothing is owed: the adapter
+ *    first sends what it owes (0400s, then 0220s), and declines the settlement
+ *    SETTLE_PENDING_AT_ISSUER, listing what is still unanswered, when the host does not answer.
  */
 import {
   CUP_PROFILE,
@@ -57,7 +65,7 @@ import type {
 import type { KeySet } from './keysets';
 import { encodeWithMac, frameMac, unwrapWorkingKeys, type WorkingKeys } from './working-keys';
 import { Iso8583TcpLink, type TcpEndpoint } from './tcp-link';
-import { MemoryIso8583Store, type Iso8583LinkStore, type SentRequest } from './store';
+import { MemoryIso8583Store, type AwaitingRequest, type Iso8583LinkStore, type SentRequest } from './store';
 import { buildAdvice, buildOriginal, buildReversal, isOriginalKind, specNamed, stan6 } from './requests';
 import { passwordFields } from './pin-field';
 
@@ -84,6 +92,12 @@ export interface Iso8583CupOptions {
   tpdu?: { destination: number; source: number };
   log?: (line: string) => void;
   now?: () => Date;
+  /**
+   * false: an 0820 echo (it carries no MAC) goes without signing on first. For `cardtill issuers`
+   * beside a running terminal: a sign-on from it would replace the working keys the host holds
+   * for this terminal id, and the running terminal's next request would be answered A0.
+   */
+  signOnBeforeEcho?: boolean;
 }
 
 /** Field 39 in the core's words. */
@@ -102,6 +116,9 @@ const CODE_OF_RC: Record<string, ErrorCode> = {
   '25': 'NOT_FOUND',
   '94': 'DUPLICATE_STAN',
 };
+
+/** 39 codes that are the host's trouble, not its decision (ISO8583-CUP.md "Response codes"). */
+const HOST_NOT_DECIDING = ['96', '91'];
 
 /** Field 39 of an answer to `req` in the core's words. */
 function codeOf(rc: string, req: IsoMessage): ErrorCode {
@@ -128,10 +145,13 @@ export class Iso8583CupAdapter implements IssuerPort {
   private signOnStan = 0;
   private lastSignOnAt: string | undefined;
   private chain: Promise<unknown> = Promise.resolve();
+  /** This adapter's host (host:port): what it owes is asked again of this host only. */
+  private readonly where: string;
 
   constructor(private readonly o: Iso8583CupOptions) {
     this.link = new Iso8583TcpLink(o.endpoint, P);
     this.store = o.store ?? new MemoryIso8583Store();
+    this.where = `${o.endpoint.host}:${o.endpoint.port}`;
   }
 
   /** The batch (60.2) in use, for the terminal's records. */
@@ -141,6 +161,11 @@ export class Iso8583CupAdapter implements IssuerPort {
   /** When this adapter last signed on (ISO 8601), for the technician. */
   get signedOnAt(): string | undefined {
     return this.lastSignOnAt;
+  }
+
+  /** The failover wrapper: this host takes requests again; sign on before the next (its keys may be gone). */
+  renewSession(): void {
+    this.needSignOn = true;
   }
 
   setCut(cut: boolean): void {
@@ -175,8 +200,12 @@ export class Iso8583CupAdapter implements IssuerPort {
 
   private async exchangeNow(cmd: IssuerCommand, attempts: number): Promise<ExchangeOutcome> {
     if (this.link.isCut()) return { kind: 'not-sent', detail: 'link cut' };
-    // Nothing to send for these: no sign-on needed to say so.
-    if (cmd.kind === 'hotcards') return unsupported('the iso8583-cup profile has no hot-card list');
+    // Nothing to send for these: no sign-on needed to say so. The forwarder's periodic hot-card
+    // refresh is still a turn to resend refunds the host has not answered.
+    if (cmd.kind === 'hotcards') {
+      await this.resendAwaitedRefunds();
+      return unsupported('the iso8583-cup profile has no hot-card list');
+    }
     if (cmd.kind === 'refund' && cmd.origStan === undefined)
       return unsupported('an unlinked refund is not in the iso8583-cup profile');
     // The page has no message that sets or changes a password: the issuer does it itself.
@@ -186,13 +215,21 @@ export class Iso8583CupAdapter implements IssuerPort {
     // PIK of this adapter's sign-on, made here from `password`): refused, never sent without it.
     if ('pinBlock' in cmd && cmd.pinBlock)
       return unsupported('a PIN block under another key: iso8583-cup makes field 52 under its own PIK');
-    // The page: sign on at start, when the host asks, and at least once a day.
-    const stale =
-      this.lastSignOnAt !== undefined &&
-      (this.o.now?.() ?? new Date()).getTime() - Date.parse(this.lastSignOnAt) > SIGN_ON_MAX_AGE_MS;
-    if (this.needSignOn || !this.keys || stale) {
-      const s = await this.doSignOn();
+    // `cardtill issuers` beside a running terminal (signOnBeforeEcho false): its 0820 needs no
+    // keys, and that process neither signs on (it would take the terminal's keys at the host) nor
+    // resends what the terminal owes (the terminal's own business).
+    const keyless = cmd.kind === 'echo' && this.o.signOnBeforeEcho === false;
+    if (!keyless) {
+      const s = await this.signedOn();
       if (s !== true) return { kind: 'not-sent', detail: `sign-on: ${s}` };
+      // "Then pending advices, then new requests": a refund the host still owes an answer goes
+      // first (the settlement drains everything owed itself, reversals included).
+      if (cmd.kind !== 'settle') {
+        await this.resendAwaitedRefunds();
+        // An A0 to that resend asked for a sign-on: this request (and its 52) goes under the new keys.
+        const again = await this.signedOn();
+        if (again !== true) return { kind: 'not-sent', detail: `sign-on: ${again}` };
+      }
     }
     const batch = this.store.batch();
     switch (cmd.kind) {
@@ -208,7 +245,7 @@ export class Iso8583CupAdapter implements IssuerPort {
       case 'reverse':
         return this.reverse(cmd.origStan, attempts);
       case 'settle':
-        return this.settle(cmd, batch);
+        return this.settle(cmd, batch, attempts);
       case 'advice':
         return this.advices(cmd, batch, attempts);
       default: {
@@ -240,21 +277,129 @@ export class Iso8583CupAdapter implements IssuerPort {
           sent = built.sent;
           // Written before the first byte goes: a 0400 after a restart is rebuilt from it. A
           // balance inquiry is never reversed, resent or named by another: nothing to keep (one
-          // commit less).
-          if (sent.name !== 'balance') this.store.recordSent(cmd.stan, sent);
+          // commit less). A 0200 owes its 0410 from here until its answer: a crash mid-exchange
+          // leaves it owed, so a settlement still reverses it first (a 0220 is marked owed only
+          // once its exchange ends unanswered: a refund a crash left pending is the runner's).
+          if (sent.name !== 'balance')
+            this.store.recordSent(
+              cmd.stan,
+              sent,
+              false,
+              sent.mti === '0200' ? { what: 'reversal', on: this.where } : undefined,
+            );
         }
         const spec = specNamed(sent.name);
         const kept = sent.name !== 'balance';
         // A 0200 is sent once (a lost answer is reversed); a 0220 is resent with the same STAN.
-        return this.send(
+        const out = await this.send(
           spec,
           // (The backup of a FailoverPort finds the primary's record and makes 52 under its own PIK.)
           this.msg(sent.mti, { ...sent.fields, ...(spec.request.optional.includes(52) ? password : {}) }),
           spec.mti === '0220' ? Math.max(1, attempts) : 1,
           kept ? cmd.stan : undefined,
         );
+        return kept ? this.afterOriginal(cmd.stan, sent, out) : out;
       }
     }
+  }
+
+  /** The page: sign on at start, when the host asks, and at least once a day. */
+  private async signedOn(): Promise<true | string> {
+    const stale =
+      this.lastSignOnAt !== undefined &&
+      (this.o.now?.() ?? new Date()).getTime() - Date.parse(this.lastSignOnAt) > SIGN_ON_MAX_AGE_MS;
+    if (this.needSignOn || !this.keys || stale) return this.doSignOn();
+    return true;
+  }
+
+  /**
+   * An original's exchange without an answer leaves the host owing one (a 0410 for a 0200, a
+   * 0230 for a 0220). A refund's lost answer is not an unknown outcome for the till: 退货 is a
+   * 0220, resent until answered and never reversed, and the host answers a repeat with its first
+   * answer — so the refund is final here as approved (the till checked the original, its amount
+   * and what was refunded before, which is all the host checks) and resent until the host
+   * answers (resendAwaitedRefunds). Declining it instead would leave a refund the host applies on
+   * the next repeat recorded as declined at the till.
+   */
+  private afterOriginal(
+    stan: number,
+    sent: Pick<SentRequest, 'name' | 'mti'>,
+    out: ExchangeOutcome,
+  ): ExchangeOutcome {
+    // Nothing reached the host: it owes nothing (an answer cleared the mark with its record).
+    if (out.kind === 'not-sent' && sent.mti === '0200') this.store.clearAwaiting(stan);
+    if (out.kind !== 'unknown') return out;
+    this.store.markAwaiting(stan, sent.mti === '0220' ? 'answer' : 'reversal', this.where);
+    if (sent.name !== 'refund') return out;
+    this.o.log?.(
+      `iso8583: refund stan ${stan}: answer lost (${out.detail}); approved, resent with the same STAN until the host answers`,
+    );
+    return {
+      kind: 'answer',
+      answer: { result: 'approved', awaitingHost: true, extra: { awaitingHost: true } },
+    };
+  }
+
+  /**
+   * Sends again what the host owes an answer for, on this host, in STAN order (0400s of 0200s
+   * without their answer, 0220s resent): until the first that goes unanswered. `only` narrows it.
+   * Returns everything still owed afterwards, on any host of this entry.
+   */
+  private async drainAwaiting(
+    attempts: number,
+    only?: (r: AwaitingRequest) => boolean,
+  ): Promise<AwaitingRequest[]> {
+    const owed = this.store.awaiting().filter((r) => r.on === this.where && (!only || only(r)));
+    // The page's order: pending reversals, then pending advices.
+    const ordered = [
+      ...owed.filter((r) => r.what === 'reversal'),
+      ...owed.filter((r) => r.what === 'answer'),
+    ];
+    for (const r of ordered) {
+      const out =
+        r.what === 'reversal' ? await this.reverse(r.stan, attempts) : await this.resendAwaited(r, attempts);
+      if (out.kind !== 'answer') break; // the host is not answering: the rest wait with it
+    }
+    return this.store.awaiting();
+  }
+
+  /** Refunds the host owes an answer for, once each, before the next request (not when none). */
+  private async resendAwaitedRefunds(): Promise<void> {
+    if (!this.store.awaiting().some((r) => r.name === 'refund' && r.on === this.where)) return;
+    if ((await this.signedOn()) !== true) return;
+    await this.drainAwaiting(1, (r) => r.name === 'refund');
+  }
+
+  /** A 0220 sent again as it went; a refund's late answer is the refund's outcome at the host. */
+  private async resendAwaited(r: AwaitingRequest, attempts: number): Promise<ExchangeOutcome> {
+    const sent = this.store.sent(r.stan);
+    if (!sent) {
+      this.store.clearAwaiting(r.stan);
+      return { kind: 'not-sent', detail: `stan ${r.stan}: nothing recorded` };
+    }
+    const out = await this.send(
+      specNamed(sent.name),
+      this.msg(sent.mti, sent.fields),
+      Math.max(1, attempts),
+      r.stan,
+    );
+    if (out.kind !== 'answer' || sent.name !== 'refund') return out;
+    // "Host malfunction" / "issuer unavailable" say nothing of the refund: still owed.
+    const rc = String(out.answer.extra.responseCode ?? '');
+    if (HOST_NOT_DECIDING.includes(rc)) {
+      this.store.markAwaiting(r.stan, 'answer', this.where);
+      return { kind: 'unknown', failure: 'no-answer', detail: `refund stan ${r.stan}: host answered ${rc}` };
+    }
+    if (out.answer.result === 'approved')
+      this.o.log?.(`iso8583: refund stan ${r.stan}: the host answered it (approved), applied once`);
+    else {
+      const code = out.answer.code ?? 'ISSUER_ERROR';
+      this.o.log?.(
+        `ALERT iso8583: refund stan ${r.stan}: the host refused it (${code}) after the till approved it; the card was not credited — an exception for the manager`,
+      );
+      this.store.refusedAfterApproval(r.stan, code);
+    }
+    return out;
   }
 
   /** 0400 of a recorded original, repeated within `attempts`; any 0410 ends the repeats. */
@@ -282,6 +427,7 @@ export class Iso8583CupAdapter implements IssuerPort {
     // Any 0410 ends the repeats; 12 / 25 in it are exceptions for the manager (the code says which).
     // The 0410 says nothing of the original: `applied` is false (docs/issuer-protocol.md, ambiguity 12).
     const rc = out.answer.code;
+    this.store.clearAwaiting(origStan);
     return {
       kind: 'answer',
       answer: {
@@ -323,8 +469,33 @@ export class Iso8583CupAdapter implements IssuerPort {
     };
   }
 
-  /** 0500 with the terminal's totals; the answer's 48 (host's totals, result digit) as a typed settlement. */
-  private async settle(cmd: SettleCommand, batch: number): Promise<ExchangeOutcome> {
+  /**
+   * 0500 with the terminal's totals; the answer's 48 (host's totals, result digit) as a typed
+   * settlement. "Settlement only when no reversal or advice is pending": what this host is owed
+   * goes first; anything still unanswered (here, or on the entry's other host) and the 0500 is
+   * not sent — declined SETTLE_PENDING_AT_ISSUER with the list, so the batch stays open for a
+   * retry and the host's totals are never compared while it may still move them.
+   */
+  private async settle(cmd: SettleCommand, batch: number, attempts: number): Promise<ExchangeOutcome> {
+    const left = await this.drainAwaiting(attempts);
+    if (left.length > 0) {
+      const list = left.map(
+        (r) => `${r.name} stan ${r.stan} (${r.what === 'reversal' ? '0410' : '0230'} owed)`,
+      );
+      this.o.log?.(
+        `iso8583: settlement of batch ${batch} not sent: the host has not answered ${list.join(', ')}`,
+      );
+      return {
+        kind: 'answer',
+        answer: {
+          result: 'declined',
+          code: 'SETTLE_PENDING_AT_ISSUER',
+          unanswered: left.map((r) => ({ stan: r.stan, owed: r.what })),
+          malformed: `unanswered: ${list.join(', ')}`,
+          extra: {},
+        },
+      };
+    }
     const t = cmd.totals;
     const msg = this.msg('0500', {
       11: stan6(cmd.stan),
@@ -399,6 +570,8 @@ export class Iso8583CupAdapter implements IssuerPort {
         Math.max(1, attempts),
         a.stan,
       );
+      // Sent and unanswered: the host owes its 0230 (drained before a settlement).
+      if (out.kind === 'unknown') this.store.markAwaiting(a.stan, 'answer', this.where);
       if (out.kind !== 'answer') {
         if (results.length === 0) return out;
         break;
