@@ -144,7 +144,6 @@ export class CardBatch {
           continue;
         }
         let item: CardBatchItem;
-        let cap: unknown;
         try {
           const row = await terminal.runner.run({
             kind: 'activate',
@@ -155,11 +154,9 @@ export class CardBatch {
             // transfer in its command, the buyer sealed for its own STAN.
             ...loadRun(buyers, order, req.valueFen),
             operatorId: operator?.id,
-            onAnswer: (a) => (cap = a.extra.capRemainingFen),
+            // Each card's own receipt by STAN says what its cap still allows (./card-receipt.ts).
+            withAnswer: terminal.opts.cardReceipts?.keepCapLeft,
           });
-          // Each card's own receipt by STAN says what its cap still allows (./card-receipt.ts).
-          if (row.status === 'approved' && typeof cap === 'number' && Number.isInteger(cap) && cap >= 0)
-            terminal.opts.cardReceipts?.recordCapLeft(row.stan, cap);
           terminal.publish(row);
           item = itemOf(row);
         } catch (e) {

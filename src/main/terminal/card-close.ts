@@ -91,7 +91,6 @@ export class CardClose {
       if (!newCard) throw new TillError('CARD_EXPIRED_TOKEN');
       // Registered or not is the issuer's to say (REPLACE_NOT_ALLOWED); the till checks the numbers.
       checkReplace({ oldPan: req.oldCardNumber, newPan: newCard.pan });
-      let answer: IssuerAnswer | undefined;
       const row = await terminal.runner.run({
         kind: 'replace',
         card: { pan: req.oldCardNumber, entryMode: 'manual' },
@@ -106,7 +105,8 @@ export class CardClose {
           },
           reason: req.reason,
         },
-        onAnswer: (a) => (answer = a),
+        // The new card's cap left, kept with the STAN for its receipt and reprints (./card-receipt.ts).
+        withAnswer: terminal.opts.cardReceipts?.keepCapLeft,
       });
       const approved = row.status === 'approved';
       if (approved) terminal.clearCard();
@@ -120,10 +120,6 @@ export class CardClose {
         approved,
         `replace ${row.masked} → ${newMasked} ${req.reason} ${movedFen} fen${row.decline_code ? ` ${row.decline_code}` : ''}`,
       );
-      // The new card's cap left, kept with the STAN for its receipt and reprints (./card-receipt.ts).
-      const cap = answer?.extra.capRemainingFen;
-      if (approved && typeof cap === 'number' && Number.isInteger(cap) && cap >= 0)
-        terminal.opts.cardReceipts?.recordCapLeft(row.stan, cap);
       const receipt = terminal.receipt(row.stan); // its lines: ./card-receipt.ts
       return { result: terminal.publish(row), movedFen, newMasked, receipt };
     });

@@ -90,6 +90,9 @@ export class CardLife {
         ...loadRun(buyers, { buyerKind, paidBy, transferRef: req.transferRef, id }, req.valueFen),
         operatorId: operator?.id,
         onAnswer: (a) => (answer = a),
+        // The cap left is kept with the STAN, in the final row's commit: the receipt's lines come
+        // from what is recorded (./card-receipt.ts), so its print and every reprint say the same.
+        withAnswer: terminal.opts.cardReceipts?.keepCapLeft,
       });
       const approved = row.status === 'approved';
       if (approved) terminal.clearCard();
@@ -103,10 +106,6 @@ export class CardLife {
         outcome: approved ? 'ok' : 'failed',
         detail: `${kind} ${req.valueFen} fen ${row.masked} ${paidBy}${masked?.idMasked ? ` id ${masked.idMasked}` : ''}${row.decline_code ? ` ${row.decline_code}` : ''}`,
       });
-      // The cap left is kept with the STAN: the receipt's lines come from what is recorded
-      // (./card-receipt.ts), so its print and every reprint say what this one says.
-      if (approved && capRemainingFen !== undefined)
-        terminal.opts.cardReceipts?.recordCapLeft(row.stan, capRemainingFen);
       const receipt = terminal.receipt(row.stan);
       return {
         result: terminal.publish(row),

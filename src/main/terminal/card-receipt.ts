@@ -9,14 +9,14 @@
  * the operation, its preview, F4's print (receipt.get / receipt.print) and every reprint (重印
  * COPY) say the same. Terminal.receipt asks for them (TerminalOptions.kindLines) on every receipt.
  * The row itself is the signed journal's (journaledRow); the cap left is the issuer's answer,
- * kept beside it (card_cap_left) because it is not a figure of the transaction: a receipt from a
- * till that crashed between the answer and that write prints no cap line, and says nothing wrong.
+ * kept beside it (card_cap_left, not journaled: it is not a figure of the transaction), written in
+ * the final row's own commit (RunRequest.withAnswer) — one commit, never a final row without it.
  */
 import type { Db, Migration } from '../store/sqlite';
 import type { ReceiptLine } from '../../shared/receipt-doc';
 import { formatMoney } from '../../shared/money';
 import { maskPan } from '../../shared/card';
-import type { IssuerCommand } from '../issuer/port';
+import type { IssuerAnswer, IssuerCommand } from '../issuer/port';
 import { buyerLines, type CardBuyers } from './card-buyer';
 import type { TxnRow } from './txn-store';
 
@@ -50,6 +50,16 @@ export class CardReceipts {
       .prepare('INSERT OR REPLACE INTO card_cap_left (stan, cap_remaining_fen, created_at) VALUES (?, ?, ?)')
       .run(stan, capRemainingFen, this.o.now().toISOString());
   }
+
+  /**
+   * RunRequest.withAnswer of a card sale, top-up or replacement: an approved answer's cap left,
+   * kept in the final row's own commit (no second commit, and never a final row without it).
+   */
+  readonly keepCapLeft = (stan: number, a: IssuerAnswer): void => {
+    const cap = a.extra.capRemainingFen;
+    if (a.result === 'approved' && typeof cap === 'number' && Number.isInteger(cap) && cap >= 0)
+      this.recordCapLeft(stan, cap);
+  };
 
   capLeft(stan: number): number | undefined {
     const r = this.o.db.prepare('SELECT cap_remaining_fen FROM card_cap_left WHERE stan = ?').get(stan) as
