@@ -94,6 +94,10 @@ const ROLE: Record<string, Words> = {
   manager: { zh: '店长', en: 'manager' },
   technician: { zh: '技术员', en: 'technician' },
 };
+const PAID_BY: Record<string, Words> = {
+  cash: { zh: '现金', en: 'cash' },
+  bank_transfer: { zh: '银行转账', en: 'bank transfer' },
+};
 const w = (m: Record<string, Words>, k: string, lang: AuditLang) => m[k]?.[lang] ?? k;
 
 /** The detail texts the code records (src/main/shift, terminal/void-refund, api handlers), as words. */
@@ -122,11 +126,30 @@ const RULES: Array<[RegExp, (m: RegExpMatchArray, lang: AuditLang) => string]> =
       (m[2] ? (l === 'zh' ? `，说明：${m[2]}` : `, note: ${m[2]}`) : ''),
   ],
   [
-    /^batch (\d+): (\w+), (\d+) discrepancies(?:, (\d+) carried to next batch)?$/,
+    // With several issuers the batch names its issuer: "batch 2 (iso-demo): settled, …".
+    /^batch (\d+)(?: \(([^)]+)\))?: (\w+), (\d+) discrepancies(?:, (\d+) carried to next batch)?$/,
     (m, l) =>
       l === 'zh'
-        ? `批次 ${m[1]}：${w(STATUS, m[2], l)}，差错 ${m[3]} 笔${m[4] ? `，${m[4]} 笔结转下批` : ''}`
-        : `Batch ${m[1]}: ${w(STATUS, m[2], l)}, ${m[3]} discrepanc${m[3] === '1' ? 'y' : 'ies'}${m[4] ? `, ${m[4]} carried to the next batch` : ''}`,
+        ? `批次 ${m[1]}${m[2] ? `（${m[2]}）` : ''}：${w(STATUS, m[3], l)}，差错 ${m[4]} 笔${m[5] ? `，${m[5]} 笔结转下批` : ''}`
+        : `Batch ${m[1]}${m[2] ? ` (${m[2]})` : ''}: ${w(STATUS, m[3], l)}, ${m[4]} discrepanc${m[4] === '1' ? 'y' : 'ies'}${m[5] ? `, ${m[5]} carried to the next batch` : ''}`,
+  ],
+  [
+    // card-life.ts / card-batch.ts / chip-purchase.ts: "[batch i/n ]<kind> <fen> fen <card>[ cash|bank_transfer][ id <masked>][ <decline>]".
+    new RegExp(
+      `^(?:batch (\\d+)/(\\d+) )?(${TXN_KINDS.types.join('|')}) ([\\d ]+) fen (\\S+)(?: (cash|bank_transfer))?(?: id (\\S+))?(?: ([A-Z_]+))?$`,
+    ),
+    (m, l) => {
+      const sep = l === 'zh' ? '，' : ', ';
+      const title = TXN_KINDS.get(m[3]).title;
+      return [
+        (m[1] ? (l === 'zh' ? `批量 ${m[1]}/${m[2]} ` : `Batch ${m[1]}/${m[2]}: `) : '') +
+          `${l === 'zh' ? title.zh : title.en.charAt(0) + title.en.slice(1).toLowerCase()} ${money(m[4])}`,
+        m[5],
+        ...(m[6] ? [w(PAID_BY, m[6], l)] : []),
+        ...(m[7] ? [`${l === 'zh' ? '证件' : 'ID'} ${m[7]}`] : []),
+        ...(m[8] ? [ERROR_WORDS[m[8] as ErrorCode]?.[l] ?? m[8]] : []),
+      ].join(sep);
+    },
   ],
   [
     /^void of offline sale (\d+) ([\d ]+) fen (\S+) \(queued behind its advice\)$/,

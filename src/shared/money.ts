@@ -28,9 +28,12 @@ export function formatYuan(fen: Fen, opts: { grouping?: boolean } = {}): string 
   return `${neg ? '-' : ''}${yuanStr}.${cents}`;
 }
 
-/** "¥12.50" — the form a cashier and a receipt show. */
+/**
+ * "¥12.50" — the form a cashier and a receipt show. A negative figure (a card net the store owes
+ * the issuer, a short drawer) is "-¥42.50", the sign before the currency, as the void lines print.
+ */
 export function formatMoney(fen: Fen): string {
-  return `¥${formatYuan(fen)}`;
+  return fen < 0 ? `-¥${formatYuan(-fen)}` : `¥${formatYuan(fen)}`;
 }
 
 /**

@@ -40,6 +40,29 @@ export function wrapColumns(s: string, width: number): string[] {
   return out;
 }
 
+/**
+ * Splits at spaces into lines of at most `width` columns, so a name ("演示发卡方 Demo issuer
+ * (JSON) (default)") breaks between words, not inside one; a word wider than a line is cut as
+ * wrapColumns cuts it.
+ */
+export function wrapWords(s: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const word of s.split(' ')) {
+    const next = cur ? `${cur} ${word}` : word;
+    if (columns(next) <= width) {
+      cur = next;
+      continue;
+    }
+    if (cur) out.push(cur);
+    const pieces = wrapColumns(word, width);
+    cur = pieces.pop()!;
+    out.push(...pieces);
+  }
+  out.push(cur);
+  return out;
+}
+
 /** One printed line: its text padded to the paper's columns (size 2 lines count double). */
 export interface PrintedRow {
   text: string;

@@ -97,7 +97,7 @@ describe.runIf(haveChromium)('cashier keys and keypads (Chromium)', () => {
     // A typed number is manual entry: the manager allows it (item 9), then the focus returns.
     await p.getByTestId('override-dialog').waitFor();
     await p.getByTestId('override-pin').fill('8888');
-    await p.getByTestId('override-ok').click();
+    await p.getByTestId('override-keypad').locator('[data-key="ok"]').click();
     await expect.poll(() => p.getByTestId('card-status').textContent()).toContain('0074');
     await p.keyboard.press('F1');
     await expect.poll(() => p.getByTestId('mode-sale').getAttribute('class')).toContain('active');

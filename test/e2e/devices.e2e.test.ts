@@ -140,6 +140,9 @@ describe.runIf(haveChromium && !skip)('devices end to end (Chromium, pcscd + vpc
     const log = await p.getByTestId('tech-log').textContent();
     expect(log).toContain('888801******0017');
     expect(log).not.toContain(CARD.pan);
+    // Each line's stamp on the store's clock, like every time on screen — never a raw UTC stamp.
+    expect(log).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/m);
+    expect(log).not.toMatch(/^\d{4}-\d\d-\d\dT/m);
 
     const [download] = await Promise.all([
       p.waitForEvent('download'),
@@ -148,6 +151,9 @@ describe.runIf(haveChromium && !skip)('devices end to end (Chromium, pcscd + vpc
     const file = await download.path();
     const bundle = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(download.suggestedFilename()).toMatch(/^cardtill-diagnostics-.*\.json$/);
+    // The button says what came of it (it says it is working while the bundle is made).
+    await expect.poll(() => p.getByTestId('tech-note').textContent()).toContain(download.suggestedFilename());
+    expect(await p.getByTestId('tech-diagnostics').isEnabled()).toBe(true);
     expect(bundle.devices.map((d: { id: string }) => d.id)).toEqual(['ic1', 'p1']);
     expect(bundle.config.issuer.enrolToken).toBe('[removed]');
     expect(JSON.stringify(bundle)).not.toContain(CARD.pan);

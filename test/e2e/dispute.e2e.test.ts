@@ -49,6 +49,9 @@ describe.runIf(haveChromium)('dispute desk end to end (Chromium)', () => {
     const result = p.getByTestId('dispute-result');
     await expect.poll(() => result.getAttribute('data-genuine')).toBe('yes');
     expect(await result.textContent()).toContain('真实小票');
+    // Every word in Chinese: the STAN is 流水号 on this screen as on the others.
+    expect(await result.textContent()).toMatch(/流水号 \d{6}/);
+    expect(await result.textContent()).not.toContain('STAN');
     expect(await p.getByTestId('dispute-amount').textContent()).toContain('¥12.50');
     expect(await p.getByTestId('dispute-details').textContent()).toContain('**** 0017');
     expect(await p.getByTestId('dispute-code').textContent()).toBe(code);

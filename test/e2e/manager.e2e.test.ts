@@ -9,6 +9,7 @@ import { signIn, signOut, override } from '../helpers/e2e-actions';
 import { startE2E, CHROMIUM_PATHS, type E2E } from '../helpers/browser';
 import { requireSystem } from '../helpers/require-system';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
+import { formatInZone } from '../../src/shared/local-time';
 
 const haveChromium = requireSystem('Chromium', CHROMIUM_PATHS, 'chromium');
 let e: E2E;
@@ -32,6 +33,8 @@ describe.runIf(haveChromium)('manager end to end (Chromium)', () => {
     await p.getByTestId('open-float').fill('100.00');
     await p.getByTestId('shift-open').click();
     await expect.poll(() => p.getByTestId('shift-status').getAttribute('data-open')).toBe('true');
+    // The status says what the drawer starts from.
+    expect(await p.getByTestId('shift-status').textContent()).toContain('备用金 ¥100.00');
     await e.shot('m01-shift-open');
     await signOut(p);
 
@@ -93,6 +96,13 @@ describe.runIf(haveChromium)('manager end to end (Chromium)', () => {
     expect(z).toContain('Z 结班报表');
     expect(z).toContain('短款 SHORT');
     expect(z).toContain('¥1 ×4');
+    // Sales by hour on the store's clock (config timeZone, Asia/Shanghai), not the machine's.
+    const firstAt = (
+      e.t.app.db.prepare('SELECT created_at FROM txns WHERE stan = ?').get(firstStan) as {
+        created_at: string;
+      }
+    ).created_at;
+    expect(z).toContain(`${formatInZone(firstAt, 'Asia/Shanghai').slice(11, 13)}:00 ×`);
     await e.shot('m04-variance');
     await p.getByTestId('ack-btn').click();
     await p.getByTestId('acked').waitFor();

@@ -123,7 +123,8 @@ describe.runIf(haveChromium)('two issuers on the manager’s and technician’s 
       /^集团卡 Group: 备 不通（[\d.]+ 毫秒）/,
     );
     expect(await p.getByTestId('tech-issuer-echo-a-backup').textContent()).toMatch(
-      /^不通（[\d.]+ 毫秒） 无法连接发卡系统/,
+      // An echo moves no money: the technician's words, not the cashier's "nothing was charged".
+      /^不通（[\d.]+ 毫秒） 连不上此地址 \(ISSUER_UNREACHABLE\)$/,
     );
     // B's echo answered: its link is up again on the same list.
     expect(await p.getByTestId('tech-issuer-b').textContent()).toContain('在线');

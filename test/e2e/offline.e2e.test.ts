@@ -160,7 +160,7 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     await p.getByTestId('void-btn').click();
     await p.getByTestId('override-dialog').waitFor();
     await p.getByTestId('override-pin').fill('8888');
-    await p.getByTestId('override-ok').click();
+    await p.getByTestId('override-keypad').locator('[data-key="ok"]').click();
     await expect.poll(() => p.getByTestId('void-refund-note').textContent()).toContain('已撤销（离线）');
     const receipt = await p.getByTestId('receipt-preview').textContent();
     expect(receipt).toContain('撤销 VOID');
@@ -198,7 +198,7 @@ describe.runIf(haveChromium)('offline sale and store-and-forward (Chromium)', ()
     await expect.poll(() => p.getByTestId('result').getAttribute('data-code')).toBe('OFFLINE_FLOOR_LIMIT');
     await p.getByTestId('offline-override').click();
     await p.getByTestId('override-pin').fill('8888');
-    await p.getByTestId('override-ok').click();
+    await p.getByTestId('override-keypad').locator('[data-key="ok"]').click();
     await expect.poll(() => p.getByTestId('result').getAttribute('data-status')).toBe('approved');
     expect(await p.getByTestId('result').textContent()).toContain('离线');
     await e.shot('offline-04-override-over-floor');

@@ -24,7 +24,7 @@ export async function signOut(p: Page): Promise<void> {
 export async function override(p: Page, pin = '8888'): Promise<void> {
   await p.getByTestId('override-dialog').waitFor();
   await p.getByTestId('override-pin').fill(pin);
-  await p.getByTestId('override-ok').click();
+  await p.getByTestId('override-keypad').locator('[data-key="ok"]').click();
 }
 
 /** Keys an amount on the cashier's keypad, digit by digit. */

@@ -93,7 +93,9 @@ describe('a sale paid on the chip', () => {
     // The PSAM's counter is on the technician's screen.
     const psam = (await t.call('devices.list', {})).find((d) => d.id === 'sim-psam');
     expect(psam).toMatchObject({ kind: 'psam', state: 'connected' });
-    expect(psam!.detail).toBe('终端号 T/N 00 00 00 00 00 01 · 交易序号 counter 1');
+    expect(psam!.detail).toBe(
+      'PSAM 终端号 00 00 00 00 00 01 · 交易序号 1 / PSAM terminal no. 00 00 00 00 00 01 · counter 1',
+    );
   });
 
   it('insufficient chip balance: declined with the chip balance, then split tender pays what the chip holds', async () => {

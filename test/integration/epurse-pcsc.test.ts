@@ -206,7 +206,9 @@ describe.skipIf(!!skip)('e-purse purchase through pcscd + vpcd (card and PSAM on
       await takeAway(a);
       expect(r.balanceAfterFen).toBe(900);
       expect(device.status().counter).toBe(before);
-      expect(device.info().detail).toBe(`终端号 T/N 00 00 00 00 00 01 · 交易序号 counter ${before}`);
+      expect(device.info().detail).toBe(
+        `PSAM 终端号 00 00 00 00 00 01 · 交易序号 ${before} / PSAM terminal no. 00 00 00 00 00 01 · counter ${before}`,
+      );
     } finally {
       await device.stop();
     }

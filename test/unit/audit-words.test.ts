@@ -6,6 +6,7 @@ import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AUDIT_ACTION_WORDS, auditActionWords, auditDetailWords } from '../../src/shared/audit-words';
+import { ERROR_WORDS } from '../../src/shared/errors';
 
 /** Every `action: '…'` of an audit.record call under src/main, plus the templated ones expanded. */
 function recordedActions(): string[] {
@@ -83,6 +84,28 @@ describe('audit words', () => {
         'batch 1: settled, 0 discrepancies, 1 carried to next batch',
         '批次 1：已平账，差错 0 笔，1 笔结转下批',
         'Batch 1: settled, 0 discrepancies, 1 carried to the next batch',
+      ],
+      // Several issuers: the batch names its issuer.
+      [
+        'batch 2 (iso-demo): settled, 0 discrepancies',
+        '批次 2（iso-demo）：已平账，差错 0 笔',
+        'Batch 2 (iso-demo): settled, 0 discrepancies',
+      ],
+      // Card life (card-life.ts, card-batch.ts): the kind, the value, the card, how it was paid.
+      [
+        'activate 10000 fen 888801******0116 cash',
+        '售卡 ¥100.00，888801******0116，现金',
+        'Card sold ¥100.00, 888801******0116, cash',
+      ],
+      [
+        'batch 2/10 activate 100000 fen 888801******9026 bank_transfer id 1101**********1234 CARD_ALREADY_ACTIVE',
+        `批量 2/10 售卡 ¥1,000.00，888801******9026，银行转账，证件 1101**********1234，${ERROR_WORDS.CARD_ALREADY_ACTIVE.zh}`,
+        `Batch 2/10: Card sold ¥1,000.00, 888801******9026, bank transfer, ID 1101**********1234, ${ERROR_WORDS.CARD_ALREADY_ACTIVE.en}`,
+      ],
+      [
+        'topup 2000 fen 888801******0124 cash',
+        '充值 ¥20.00，888801******0124，现金',
+        'Top-up ¥20.00, 888801******0124, cash',
       ],
       ['blind count by 1001 by denomination', '1001 盲点（按面额）', 'Blind count by 1001, by note and coin'],
       ['manual', '主动退出', 'signed out'],

@@ -16,6 +16,9 @@ describe('money in integer fen', () => {
     expect(formatMoney(0)).toBe('¥0.00');
     expect(formatMoney(5)).toBe('¥0.05');
     expect(formatMoney(123456789)).toBe('¥1,234,567.89');
+    // A negative figure (a card net owed to the issuer) puts its sign before the ¥, as voids print.
+    expect(formatMoney(-4250)).toBe('-¥42.50');
+    expect(formatMoney(-123456)).toBe('-¥1,234.56');
     expect(formatYuan(100000, { grouping: false })).toBe('1000.00');
   });
 

@@ -4,7 +4,7 @@
  * for one line wrapped the printer's way. And store-local times for exports.
  */
 import { describe, it, expect } from 'vitest';
-import { columns, printedRows } from '../../src/shared/receipt-columns';
+import { columns, printedRows, wrapWords } from '../../src/shared/receipt-columns';
 import { columns as printerColumns } from '../../src/drivers/printer/text';
 import { formatInZone, isTimeZone } from '../../src/shared/local-time';
 import { layoutShiftReport } from '../../src/main/shift/report-layout';
@@ -87,12 +87,41 @@ describe('receipt columns', () => {
         journal: { ok: true, checked: 2, lastSeq: 2 },
         settlement: null,
         generatedAt: '2026-12-01T13:00:00.000Z',
+        issuers: [
+          {
+            issuerId: 'default',
+            name: '演示发卡方 Demo issuer (JSON)',
+            batchNo: 1,
+            totals,
+            settlement: null,
+          },
+          {
+            issuerId: 'iso-demo',
+            name: '演示银联POS Demo CUP host (ISO 8583)',
+            batchNo: 2,
+            totals,
+            settlement: null,
+          },
+        ],
       },
       { width: 32, ack: { acked_by: '2001', acked_at: '2026-12-01T13:01:00.000Z', note: '找零多给' } },
     );
     for (const r of printedRows(doc)) expect(columns(r.text)).toBeLessThanOrEqual(32);
     // The acknowledgement's time is on one line with who gave it, not split by a wrap.
     expect(printedRows(doc).some((r) => /^已确认 2001 +2026-12-01 \d\d:\d\d:\d\d$/.test(r.text))).toBe(true);
+    // An issuer's name breaks between words, never inside "(default)" or "8583".
+    const rows = printedRows(doc).map((r) => r.text.trimEnd());
+    expect(rows).toContain('演示发卡方 Demo issuer (JSON)');
+    expect(rows).toContain('(default)');
+    expect(rows).toContain('演示银联POS Demo CUP host (ISO');
+    expect(rows).toContain('8583) (iso-demo)');
+  });
+
+  it('wrapWords breaks at spaces, and cuts only a word wider than the line', () => {
+    expect(wrapWords('ab cd ef', 5)).toEqual(['ab cd', 'ef']);
+    expect(wrapWords('abcdefgh ij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+    expect(wrapWords('演示 abc', 4)).toEqual(['演示', 'abc']);
+    expect(wrapWords('', 4)).toEqual(['']);
   });
 });
 

@@ -6,7 +6,8 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { openDatabase, type Db } from '../../src/main/store/sqlite';
 import { TERMINAL_MIGRATIONS } from '../../src/main/store/terminal-db';
-import { shiftTotals, foldTotals, expectedCash } from '../../src/main/shift/totals';
+import { shiftTotals, foldTotals, expectedCash, localMidnightIso } from '../../src/main/shift/totals';
+import { TXN_KINDS } from '../../src/shared/txn-kinds';
 import { layoutShiftReport, docToText } from '../../src/main/shift/report-layout';
 
 let db: Db;
@@ -139,16 +140,48 @@ describe('shift totals', () => {
     expect(shiftTotals(db, 2, 3).sales.amountFen).toBe(600);
   });
 
-  it('sales by local hour', () => {
-    const local = (h: number) => new Date(2026, 10, 22, h, 30).toISOString();
-    row({ type: 'sale', amount: 100, at: local(9) });
-    row({ type: 'sale', amount: 200, at: local(9) });
-    row({ type: 'sale', amount: 400, at: local(14) });
-    row({ type: 'refund', amount: 50, at: local(15) });
-    expect(shiftTotals(db, 1, stan).byHour).toEqual([
+  it("sales by the store's hour (config timeZone), whatever zone the machine runs in", () => {
+    // 01:30 and 06:30 UTC are 09:30 and 14:30 in Shanghai; the machine's own zone plays no part.
+    row({ type: 'sale', amount: 100, at: '2026-11-22T01:30:00.000Z' });
+    row({ type: 'sale', amount: 200, at: '2026-11-22T01:40:00.000Z' });
+    row({ type: 'sale', amount: 400, at: '2026-11-22T06:30:00.000Z' });
+    row({ type: 'refund', amount: 50, at: '2026-11-22T07:30:00.000Z' });
+    expect(shiftTotals(db, 1, stan, TXN_KINDS, 'Asia/Shanghai').byHour).toEqual([
       { hour: '09', count: 2, amountFen: 300 },
       { hour: '14', count: 1, amountFen: 400 },
     ]);
+    expect(shiftTotals(db, 1, stan, TXN_KINDS, 'Europe/London').byHour.map((h) => h.hour)).toEqual([
+      '01',
+      '06',
+    ]);
+  });
+
+  it("today starts at the store's midnight, not the machine's", () => {
+    // 02:40 UTC on 2 Dec is 10:40 in Shanghai: its day began at 16:00 UTC on 1 Dec.
+    expect(localMidnightIso(new Date('2026-12-02T02:40:00.000Z'), 'Asia/Shanghai')).toBe(
+      '2026-12-01T16:00:00.000Z',
+    );
+    // 20:00 UTC on 1 Dec is already 2 Dec in Shanghai.
+    expect(localMidnightIso(new Date('2026-12-01T20:00:00.000Z'), 'Asia/Shanghai')).toBe(
+      '2026-12-01T16:00:00.000Z',
+    );
+    // A daylight-saving day: New York's 8 Mar 2026 began at 05:00 UTC (EST), its noon is EDT.
+    expect(localMidnightIso(new Date('2026-03-08T16:00:00.000Z'), 'America/New_York')).toBe(
+      '2026-03-08T05:00:00.000Z',
+    );
+  });
+
+  it('the tender mix is what paid for goods: a card sold is not a cash sale, its value no card sale', () => {
+    const s = row({ type: 'sale', amount: 3000, other: 500 });
+    row({ type: 'sale', amount: 1000 });
+    row({ type: 'void', amount: 1000, orig: s + 1 });
+    row({ type: 'activate', amount: 10_000, other: 10_000 });
+    row({ type: 'topup', amount: 2_000, other: 2_000 });
+    const t = shiftTotals(db, 1, stan);
+    expect(t.tender).toEqual({ cardFen: 3000, cashFen: 500 });
+    // The settlement figure and the drawer still hold the card life: net card is owed to the issuer.
+    expect(t.netCardFen).toBe(3000 - 12_000);
+    expect(expectedCash(0, t)).toBe(500 + 12_000);
   });
 
   it('foldTotals is the same function the SQL feeds: it can be driven directly', () => {

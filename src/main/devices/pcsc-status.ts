@@ -28,5 +28,8 @@ export async function pcscStatus(): Promise<PcscStatus> {
       detail: `PC/SC 不可用：pcscd 未运行 / PC/SC unavailable: pcscd is not running (${pcscdSocketPath()}) — apt-get install pcscd; systemctl start pcscd`,
       install: PCSC_DEBIAN_PACKAGES,
     };
-  return { available: true, detail: `pcscd answers on ${pcscdSocketPath()}` };
+  return {
+    available: true,
+    detail: `pcscd 正在运行（${pcscdSocketPath()}） / pcscd answers on ${pcscdSocketPath()}`,
+  };
 }

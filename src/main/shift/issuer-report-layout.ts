@@ -8,6 +8,7 @@ import type { ShiftReport, SettlementInfo } from '../../shared/contract/manager'
 import { formatMoney } from '../../shared/money';
 import { TXN_KINDS, type KindTable } from '../../shared/txn-kinds';
 import { typeLinePairs } from './type-lines';
+import { wrapWords } from '../../shared/receipt-columns';
 
 const SETTLEMENT_WORDS: Record<SettlementInfo['status'], string> = {
   settled: '已平 SETTLED',
@@ -17,7 +18,11 @@ const SETTLEMENT_WORDS: Record<SettlementInfo['status'], string> = {
   bad_answer: '应答无效 BAD ANSWER',
 };
 
-export function issuerSectionLines(r: ShiftReport, kinds: KindTable = TXN_KINDS): ReceiptLine[] {
+export function issuerSectionLines(
+  r: ShiftReport,
+  kinds: KindTable = TXN_KINDS,
+  width: number = 32,
+): ReceiptLine[] {
   if (!r.issuers?.length) return [];
   const L: ReceiptLine[] = [];
   const pair = (left: string, right: string, bold = false) =>
@@ -28,7 +33,8 @@ export function issuerSectionLines(r: ShiftReport, kinds: KindTable = TXN_KINDS)
   text('按发卡方 BY ISSUER', true);
   for (const p of r.issuers) {
     const t = p.totals;
-    text(`${p.name} (${p.issuerId})`, true);
+    // Broken between words: the printer would cut "(default)" into "(d" and "efault)".
+    for (const line of wrapWords(`${p.name} (${p.issuerId})`, width)) text(line, true);
     if (p.batchNo !== null) pair('  批次 BATCH', String(p.batchNo));
     // The same BY TYPE lines as the shift's, from the kinds table (./type-lines.ts).
     for (const [left, right] of typeLinePairs(t, kinds)) pair(`  ${left}`, right);

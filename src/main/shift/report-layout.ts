@@ -155,7 +155,7 @@ export function layoutShiftReport(
     }
     if (s.carriedIn.length) pair('上批结转 CARRIED IN', String(s.carriedIn.length));
   }
-  L.push(...issuerSectionLines(r, kinds));
+  L.push(...issuerSectionLines(r, kinds, opts.width));
   L.push({ type: 'rule' });
   if (t.byHour.length) {
     text('时段 BY HOUR', 'left', true);

@@ -15,6 +15,7 @@ import type {
 import { ShiftStore, type ShiftRow, type CountRow, type BatchRow } from './shift-store';
 import { issuerShiftTotals } from './issuer-totals';
 import { shiftTotals, expectedCash, type ShiftTotals } from './totals';
+import { TXN_KINDS } from '../../shared/txn-kinds';
 import { assessVariance, ackProblem, DEFAULT_VARIANCE_POLICY, type VariancePolicy } from './variance';
 import { checkAtClose, headForReport, rowsProblem, type JournalCheck } from './journal-check';
 import { keeperOf } from '../journal/head-keeper';
@@ -38,6 +39,8 @@ export interface ShiftServiceOptions {
   offlineQueue?: OfflineQueueView;
   variancePolicy?: VariancePolicy;
   log?: (line: string) => void;
+  /** The store's time zone (config `timeZone`): the reports' sales by hour are on its clock. */
+  timeZone?: string;
 }
 
 type Who = { id: string; role: string };
@@ -52,6 +55,10 @@ export class ShiftService {
   private closing = false;
   constructor(readonly o: ShiftServiceOptions) {
     this.store = new ShiftStore(o.db);
+  }
+
+  private totals(fromStan: number, toStan: number): ShiftTotals {
+    return shiftTotals(this.o.db, fromStan, toStan, TXN_KINDS, this.o.timeZone);
   }
 
   private get offline(): OfflineQueueView {
@@ -161,7 +168,7 @@ export class ShiftService {
       );
     }
     const count = this.store.latestCount(s.id);
-    const totals = shiftTotals(this.o.db, s.from_stan, toStan);
+    const totals = this.totals(s.from_stan, toStan);
     const variance = count
       ? {
           ...assessVariance(expectedCash(s.opening_float_fen, totals), count.counted_fen, this.policy),
@@ -200,7 +207,7 @@ export class ShiftService {
     toStan: number,
     variance: ShiftReport['variance'],
     journal: ShiftReport['journal'],
-    totals: ShiftTotals = shiftTotals(this.o.db, s.from_stan, toStan),
+    totals: ShiftTotals = this.totals(s.from_stan, toStan),
   ): ShiftReport {
     const beforeOpen =
       s.open_stan > s.from_stan
@@ -328,7 +335,7 @@ export class ShiftService {
         if (req.countedFen !== undefined) this.store.addCount(s.id, req.countedFen, null, by.id, at);
         const latest = this.store.latestCount(s.id)!;
         const counted = latest.counted_fen;
-        const totals = shiftTotals(this.o.db, s.from_stan, toStan);
+        const totals = this.totals(s.from_stan, toStan);
         const variance = {
           ...assessVariance(expectedCash(s.opening_float_fen, totals), counted, this.policy),
           ...breakdownOf(latest),

@@ -23,6 +23,7 @@
  * - A type no kind declares is refused (UNKNOWN_TXN_KIND), never counted as nothing.
  */
 import type { Db } from '../store/sqlite';
+import { DEFAULT_TIME_ZONE, formatInZone } from '../../shared/local-time';
 import {
   TXN_KINDS,
   cardSign,
@@ -80,9 +81,14 @@ export type ShiftTotals = TotalsLines & {
    */
   netCardFen: number;
   netCashFen: number;
-  /** Tender mix of net takings. */
+  /**
+   * How the customers paid for their goods, net of voids and refunds: the card money of the kinds
+   * a card pays a purchase with (sale, void, refund, chip purchase) and the cash beside it (split
+   * tender). The money of selling, topping up or cashing out a card is not a purchase — it is in
+   * its own X/Z line and in the drawer, never in this mix.
+   */
   tender: { cardFen: number; cashFen: number };
-  /** Approved sales by local hour "00".."23". */
+  /** Approved sales by the store's local hour "00".."23". */
   byHour: Array<{ hour: string; count: number; amountFen: number }>;
 };
 
@@ -122,7 +128,7 @@ const zero = (): CountAmount => ({ count: 0, amountFen: 0 });
  */
 export function foldTotals(
   groups: readonly TotalsGroup[],
-  localHour: (utcHour: string) => string = defaultLocalHour,
+  localHour: (utcHour: string) => string = localHourIn(DEFAULT_TIME_ZONE),
   kinds: KindTable = TXN_KINDS,
 ): ShiftTotals {
   const t = {
@@ -141,6 +147,7 @@ export function foldTotals(
   const figuresOf = new Map(kinds.totalsLines.map((l) => [l.bucket, l.figures]));
   for (const l of kinds.totalsLines) if (l.firstRelease || l.used) lines[l.bucket] = zeroLine(l.figures);
   const hours = new Map<string, CountAmount>();
+  const tender = { cardFen: 0, cashFen: 0 };
   for (const g of groups) {
     if (g.status === 'pending') {
       t.pending.count += g.n;
@@ -161,6 +168,10 @@ export function foldTotals(
     mine.cashFen += cash;
     t.netCardFen += cardSign(k.card) * g.amount;
     t.netCashFen += cash;
+    if (paysForGoods(k)) {
+      tender.cardFen += cardSign(k.card) * g.amount;
+      tender.cashFen += cash;
+    }
     const bucket = k.totals;
     if (bucket === null) continue; // counted in byKind and in the net only
     const line = lines[bucket];
@@ -181,14 +192,26 @@ export function foldTotals(
       hours.set(h, slot);
     }
   }
-  t.tender = { cardFen: t.netCardFen, cashFen: t.netCashFen };
+  t.tender = tender;
   t.byHour = [...hours.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([hour, v]) => ({ hour, ...v }));
   return t;
 }
 
-function defaultLocalHour(utcHour: string): string {
-  const d = new Date(`${utcHour}:00:00.000Z`);
-  return Number.isNaN(d.getTime()) ? '??' : String(d.getHours()).padStart(2, '0');
+/**
+ * A kind by which a card pays for a purchase (or gives it back): its amount is not matched by cash
+ * in the drawer (a card sold, topped up or cashed out is paid across the counter) — so its card
+ * money and its split cash are the tender mix of goods.
+ */
+function paysForGoods(k: { paidOnTerminal: boolean; drawer: { amount: string } }): boolean {
+  return !k.paidOnTerminal && k.drawer.amount === 'none';
+}
+
+/**
+ * Maps a UTC hour "YYYY-MM-DDTHH" to the hour "HH" on the store's clock (config `timeZone`), not
+ * the machine's: a till whose clock runs in UTC still charts a 10:40 Shanghai sale at 10.
+ */
+export function localHourIn(timeZone: string): (utcHour: string) => string {
+  return (utcHour) => formatInZone(`${utcHour}:00:00.000Z`, timeZone).slice(11, 13) || '??';
 }
 
 /** Expected cash in the drawer: the opening float plus the cash the shift took in, net of voids. */
@@ -366,26 +389,38 @@ function hourRanges(
   return out;
 }
 
+/** `timeZone`: the store's (config `timeZone`), for the sales by hour. */
 export function shiftTotals(
   db: Db,
   fromStan: number,
   toStan: number,
   kinds: KindTable = TXN_KINDS,
+  timeZone: string = DEFAULT_TIME_ZONE,
 ): ShiftTotals {
-  return foldTotals(queryTotalsGroups(db, fromStan, toStan, kinds), defaultLocalHour, kinds);
+  return foldTotals(queryTotalsGroups(db, fromStan, toStan, kinds), localHourIn(timeZone), kinds);
 }
 
 /** Totals of everything since `sinceIso` (today at a glance): first STAN by time (indexed), then the range. */
-export function totalsSince(db: Db, sinceIso: string): ShiftTotals {
+export function totalsSince(db: Db, sinceIso: string, timeZone: string = DEFAULT_TIME_ZONE): ShiftTotals {
   const first = (
     db.prepare('SELECT MIN(stan) AS s FROM txns WHERE created_at >= ?').get(sinceIso) as { s: number | null }
   ).s;
   if (first === null) return foldTotals([]);
   const last = (db.prepare('SELECT MAX(stan) AS s FROM txns').get() as { s: number }).s;
-  return shiftTotals(db, first, last);
+  return shiftTotals(db, first, last, TXN_KINDS, timeZone);
 }
 
-/** Local midnight of `now`, as ISO-8601 UTC. */
-export function localMidnightIso(now: Date): string {
-  return new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString();
+/**
+ * Midnight of `now`'s day on the store's clock (config `timeZone`), as ISO-8601 UTC: "today" is
+ * the store's day, whatever zone the machine runs in. The zone's offset is read at the guess and
+ * once more at the result, which covers a daylight-saving change that day.
+ */
+export function localMidnightIso(now: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
+  const wall = (ms: number) =>
+    Date.parse(`${formatInZone(new Date(ms).toISOString(), timeZone).replace(' ', 'T')}Z`);
+  const day = formatInZone(now.toISOString(), timeZone).slice(0, 10);
+  const guess = Date.parse(`${day}T00:00:00.000Z`);
+  let at = guess - (wall(guess) - guess);
+  at = guess - (wall(at) - at);
+  return new Date(at).toISOString();
 }

@@ -75,6 +75,7 @@ export function createShiftPieces(p: {
     settler,
     offlineQueue: offlineQueueFromDb(p.db),
     log: p.log,
+    timeZone: c.timeZone,
   });
   const voidRefund = new VoidRefund({
     store: p.store,

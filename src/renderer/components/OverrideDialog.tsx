@@ -121,10 +121,8 @@ export function OverrideDialog(props: {
             {props.error}
           </p>
         )}
+        {/* One OK: the keypad's (a second one here read as two different confirmations). */}
         <div className="row">
-          <button type="submit" className="btn primary" data-testid="override-ok">
-            {t('ok')}
-          </button>
           <button type="button" className="btn" onClick={props.onCancel} data-testid="override-cancel">
             Esc {t('cancel')}
           </button>

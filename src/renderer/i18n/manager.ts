@@ -25,7 +25,10 @@ export const MANAGER_WORDS = {
   unsettledBatches: { zh: '未平批次', en: 'Unsettled batches' },
   unacknowledged: { zh: '待确认差异', en: 'Variances to acknowledge' },
   noShift: { zh: '当前没有开班', en: 'No shift is open' },
-  shiftOpenSince: { zh: '班次 #{id} 开班于 {at}（{by}）', en: 'Shift #{id} open since {at} ({by})' },
+  shiftOpenSince: {
+    zh: '班次 #{id} 开班于 {at}（{by}），备用金 {float}',
+    en: 'Shift #{id} open since {at} ({by}), float {float}',
+  },
   openingFloat: { zh: '备用金', en: 'Opening float' },
   openShift: { zh: '开班', en: 'Open shift' },
   xReport: { zh: 'X 报表', en: 'X report' },

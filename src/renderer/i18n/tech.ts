@@ -33,6 +33,7 @@ export const TECH_WORDS = {
   echo: { zh: '发卡系统连通测试', en: 'Issuer link echo' },
   echoOk: { zh: '连通，往返 {ms} 毫秒', en: 'OK, round trip {ms} ms' },
   echoFail: { zh: '不通（{ms} 毫秒）', en: 'Failed ({ms} ms)' },
+  echoUnreachable: { zh: '连不上此地址', en: 'cannot connect to this address' },
   techIssuer: { zh: '发卡方', en: 'Issuer' },
   techIssuerHome: { zh: '主发卡方', en: 'home' },
   techIssuerDefault: { zh: '本机发卡方', en: "This till's issuer" },
@@ -49,6 +50,7 @@ export const TECH_WORDS = {
   techEchoRtt: { zh: '连通测试往返', en: 'Echo round trip' },
   eventLog: { zh: '实时事件日志（卡号已遮蔽）', en: 'Live event log (card numbers masked)' },
   settings: { zh: '设备设置', en: 'Device settings' },
+  chooseDevice: { zh: '— 选择要设置的设备 —', en: '— choose a device to set up —' },
   settingsWhere: {
     zh: '保存到 {file}，立即重启该设备并在每次启动时使用',
     en: 'Saved to {file}; the device restarts now and at every start',
@@ -57,6 +59,7 @@ export const TECH_WORDS = {
   saveDevice: { zh: '保存并重启设备', en: 'Save and restart device' },
   savedDevice: { zh: '已保存，设备已重启', en: 'Saved; device restarted' },
   diagnostics: { zh: '导出诊断包', en: 'Export diagnostics bundle' },
+  diagnosticsWorking: { zh: '正在生成诊断包…', en: 'Putting the bundle together…' },
   diagnosticsSaved: { zh: '已下载 {file}', en: 'Downloaded {file}' },
   discover: { zh: '查找已接入设备', en: 'Find plugged-in devices' },
   pcscState: { zh: 'PC/SC 读卡服务', en: 'PC/SC service' },

@@ -95,7 +95,7 @@ export function DisputeDesk() {
           {verdict.genuine && (
             <p className="small">
               {t('disputeTerminalIdLabel')} {verdict.terminalId} · {t('disputeKeyVersion')} v
-              {verdict.keyVersion} · STAN {String(verdict.stan).padStart(6, '0')}
+              {verdict.keyVersion} · {t('stan')} {String(verdict.stan).padStart(6, '0')}
             </p>
           )}
           {verdict.genuine && !d && <p className="muted">{t('disputeNoDetails')}</p>}
@@ -112,7 +112,7 @@ export function DisputeDesk() {
                   <td className="mono">{d.terminalId}</td>
                 </tr>
                 <tr>
-                  <th>STAN</th>
+                  <th>{t('stan')}</th>
                   <td className="mono">{String(d.stan).padStart(6, '0')}</td>
                 </tr>
                 <tr>

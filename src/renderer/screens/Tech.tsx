@@ -8,6 +8,7 @@ import { useTill } from '../store';
 import { useT } from '../components/useLang';
 import { useFormat } from '../format';
 import { call, loadDevices } from '../actions';
+import { BridgeError } from '../bridge';
 import type { Res } from '../../shared/contract';
 import { TechTests } from './TechTests';
 import { TechLog } from './TechLog';
@@ -29,12 +30,28 @@ function download(fileName: string, text: string): void {
 }
 
 export function Tech() {
-  const { t } = useT();
+  const { t, err } = useT();
   const f = useFormat();
   const list = useTill((s) => s.devices.list);
   const [overview, setOverview] = useState<Overview | null>(null);
   const [found, setFound] = useState<Discovered | null>(null);
   const [note, setNote] = useState('');
+  const [exporting, setExporting] = useState(false);
+  // The bundle gathers the log, the devices and the journal check: it can take a while, so the
+  // button says it is working, and a failure is said rather than nothing happening.
+  const exportDiagnostics = () => {
+    setExporting(true);
+    setNote(t('diagnosticsWorking'));
+    void call('tech.diagnostics', {})
+      .then(
+        (r) => {
+          download(r.fileName, r.json);
+          setNote(t('diagnosticsSaved', { file: r.fileName }));
+        },
+        (e: unknown) => setNote(e instanceof BridgeError ? err(e.error.code) : String(e)),
+      )
+      .finally(() => setExporting(false));
+  };
   const refresh = () => void call('tech.devices', {}).then(setOverview, () => {});
   useEffect(() => {
     void loadDevices();
@@ -100,16 +117,16 @@ export function Tech() {
           <button
             className="btn small"
             data-testid="tech-diagnostics"
-            onClick={() =>
-              void call('tech.diagnostics', {}).then((r) => {
-                download(r.fileName, r.json);
-                setNote(t('diagnosticsSaved', { file: r.fileName }));
-              })
-            }
+            disabled={exporting}
+            onClick={exportDiagnostics}
           >
             {t('diagnostics')}
           </button>
-          {note && <span className="muted small">{note}</span>}
+          {note && (
+            <span className="muted small" data-testid="tech-note">
+              {note}
+            </span>
+          )}
         </div>
         {found && (
           <div data-testid="tech-discovered">

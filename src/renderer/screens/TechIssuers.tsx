@@ -18,10 +18,14 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
   if (!issuers.length) return null;
   const linkWord = (l: IssuerInfo['link']) =>
     l === 'online' ? t('online') : l === 'cut' ? t('linkCut') : l === 'offline' ? t('offline') : '—';
+  const echoWhy = (code: string) =>
+    `${code === 'ISSUER_UNREACHABLE' ? t('echoUnreachable') : err(code as Parameters<typeof err>[0])} (${code})`;
   const echoWords = (e: Echo) =>
     e.ok
       ? t('echoOk', { ms: String(e.rttMs) })
-      : `${t('echoFail', { ms: String(e.rttMs) })} ${err(e.code ?? 'ISSUER_UNREACHABLE')}`;
+      : // The cashier's words for these codes speak of a sale ("nothing was charged"): an echo moves
+        // no money, so the technician reads what failed on the link, and the code.
+        `${t('echoFail', { ms: String(e.rttMs) })} ${echoWhy(e.code ?? 'ISSUER_UNREACHABLE')}`;
   const roleWord = (role: 'primary' | 'backup') => t(role === 'primary' ? 'techPrimary' : 'techBackup');
   // With a backup: the failing host's own words (its round trip, not the one in use's).
   const summary = (e: NonNullable<IssuerInfo['echo']>) => {

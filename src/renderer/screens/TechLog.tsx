@@ -3,11 +3,14 @@ import { useEffect, useRef, useState } from 'react';
 import { useT } from '../components/useLang';
 import { call } from '../actions';
 import { getBridge } from '../bridge';
+import { useFormat } from '../format';
+import { localLogLine } from './tech-log-line';
 
 const KEEP = 300;
 
 export function TechLog() {
   const { t } = useT();
+  const { timeZone } = useFormat();
   const [lines, setLines] = useState<string[]>([]);
   const box = useRef<HTMLPreElement>(null);
   useEffect(() => {
@@ -24,7 +27,7 @@ export function TechLog() {
     <section className="wide">
       <h3>{t('eventLog')}</h3>
       <pre className="tech-log" ref={box} data-testid="tech-log">
-        {lines.join('\n')}
+        {lines.map((l) => localLogLine(l, timeZone)).join('\n')}
       </pre>
     </section>
   );

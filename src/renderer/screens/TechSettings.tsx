@@ -134,7 +134,7 @@ export function TechSettings({ overview, onSaved }: { overview: Overview | null;
         onChange={(e) => choose(configs.find((c) => c.id === e.target.value))}
         data-testid="tech-settings-device"
       >
-        <option value="">—</option>
+        <option value="">{t('chooseDevice')}</option>
         {configs.map((c) => (
           <option key={c.id} value={c.id}>
             {c.id} · {fmt.deviceKind(c.kind)}

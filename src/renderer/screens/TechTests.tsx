@@ -78,7 +78,9 @@ export function TechTests() {
   );
 
   return (
-    <section className="tech-tests" data-testid="tech-tests">
+    // Full width: the issuer table inside (TechIssuers) has eight columns, squeezed to one
+    // character a line in half of a 1024 px screen.
+    <section className="tech-tests wide" data-testid="tech-tests">
       <h3>{t('selfTests')}</h3>
       <div className="row">
         <select

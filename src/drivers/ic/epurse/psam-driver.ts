@@ -61,7 +61,10 @@ class PsamDevice implements PsamDriver {
   private show(): void {
     // Grouped by bytes: a 12-digit run would read as a card number to the log's masking.
     const tn = this.terminalNumber?.replace(/(..)(?=.)/g, '$1 ') ?? '?';
-    this.hub.setState('connected', `终端号 T/N ${tn} · 交易序号 counter ${this.counter ?? '-'}`);
+    this.hub.setState(
+      'connected',
+      `PSAM 终端号 ${tn} · 交易序号 ${this.counter ?? '-'} / PSAM terminal no. ${tn} · counter ${this.counter ?? '-'}`,
+    );
   }
 
   async stop(): Promise<void> {

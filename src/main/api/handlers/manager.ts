@@ -159,7 +159,7 @@ export function managerHandlers(ctx: AppContext): Pick<Handlers, keyof typeof ma
       const offline = (ctx.config as { offline?: Record<string, unknown> }).offline;
       return {
         shift: s ? shifts.summary(s, true) : null,
-        totals: totalsSince(ctx.db, localMidnightIso(ctx.clock())),
+        totals: totalsSince(ctx.db, localMidnightIso(ctx.clock(), tz), tz),
         queue: x.queue,
         exceptions: {
           declined: x.exceptions.declined,

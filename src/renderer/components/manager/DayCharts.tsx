@@ -51,9 +51,10 @@ export function SalesByHourChart({
   const ref = useChart({
     animation: false,
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => money(Math.round(Number(v) * 100)) },
-    grid: { left: 48, right: 12, top: 16, bottom: 28 },
+    // Money ticks as everywhere (¥0.80, ¥1,000.00); the grid makes room for the longest label.
+    grid: { left: 8, right: 12, top: 16, bottom: 28, containLabel: true },
     xAxis: { type: 'category', data: hours },
-    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => `¥${v}` } },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => money(Math.round(v * 100)) } },
     series: [
       {
         name: t('salesByHour'),
@@ -123,7 +124,7 @@ export function MoneyByKindChart({ bars }: { bars: Array<{ key: string; name: st
     animation: false,
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => money(Math.round(Number(v) * 100)) },
     grid: { left: 72, right: 12, top: 8, bottom: 24 },
-    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => `¥${v}` } },
+    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => money(Math.round(v * 100)) } },
     yAxis: { type: 'category', data: bars.map((b) => b.name), inverse: true },
     series: [
       {

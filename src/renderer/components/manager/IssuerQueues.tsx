@@ -50,8 +50,10 @@ export function IssuerQueues({ issuers }: { issuers: readonly IssuerQueueStatus[
               <td data-testid={`queue-issuer-count-${i.issuerId}`}>{i.count}</td>
               <td>{money(i.totalFen)}</td>
               <td>{i.forwardedCount}</td>
-              <td>
-                v{i.hotcards.version} / {i.hotcards.count}
+              {/* Version 0: no list ever came from this issuer (the ISO 8583 dialect has none) —
+                  said in words, not as an empty "v0 / 0" list. */}
+              <td data-testid={`queue-issuer-hotcards-${i.issuerId}`}>
+                {i.hotcards.version ? `v${i.hotcards.version} / ${i.hotcards.count}` : t('hotcardsNone')}
               </td>
               <td>{money(i.limits.floorLimitFen)}</td>
               <td className="small">

@@ -30,7 +30,7 @@ export function OfflineLimitsTable({ limits: L }: { limits: QueueStatus['limits'
           <tr>
             <th>{t('limitBalance')}</th>
             <td>{L.requireKnownBalance ? t('offYes') : t('offNo')}</td>
-            <th />
+            <th>{t('limitVelocityLabel')}</th>
             <td>
               {t('limitVelocity', {
                 n: String(L.velocityCount),

@@ -151,7 +151,7 @@ export function OperatorsPanel() {
         </tbody>
       </table>
       <form
-        className="row"
+        className="row op-add-form"
         onSubmit={(e) => {
           e.preventDefault();
           void add();

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { call } from '../../actions';
 import { BridgeError } from '../../bridge';
 import { useT } from '../useLang';
+import { issuerOtherLines } from './issuer-lines';
 import { ReceiptView } from '../ReceiptPreview';
 import { OverrideDialog } from '../OverrideDialog';
 import { download } from './download';
@@ -142,6 +143,11 @@ function IssuerSettlement({ part: p, onRetry }: { part: IssuerPart; onRetry?: ()
       </h4>
       <p className="small" data-testid={`issuer-batch-totals-${p.issuerId}`}>
         {t('issuerSales', { n: String(p.totals.sales.count) })} {money(p.totals.sales.amountFen)} ·{' '}
+        {issuerOtherLines(p.totals).map((l) => (
+          <span key={l.word}>
+            {t(l.word)} ×{l.count} {money(l.amountFen)} ·{' '}
+          </span>
+        ))}
         {t('issuerNet')} {money(p.totals.netCardFen)}
       </p>
       {p.settlement ? (

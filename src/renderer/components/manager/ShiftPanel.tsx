@@ -105,6 +105,8 @@ export function ShiftPanel() {
               id: String(shift.id),
               at: f.dateTime(shift.openedAt),
               by: shift.openedBy,
+              // The float counted in at the open: the figure the drawer starts from.
+              float: money(shift.openingFloatFen),
             })}
           </p>
         ) : (
@@ -112,19 +114,23 @@ export function ShiftPanel() {
             <p data-testid="shift-status" data-open="false">
               {t('noShift')}
             </p>
-            <label>
-              {t('openingFloat')}
-              <input
-                className="mono"
-                inputMode="decimal"
-                value={floatText}
-                onChange={(e) => setFloatText(e.target.value)}
-                data-testid="open-float"
-              />
-            </label>
-            <button className="btn primary" onClick={() => void open()} data-testid="shift-open">
-              {t('openShift')}
-            </button>
+            <div className="row open-float">
+              <label>
+                {t('openingFloat')} ¥
+                <input
+                  className="mono"
+                  inputMode="decimal"
+                  placeholder="0.00"
+                  value={floatText}
+                  onChange={(e) => setFloatText(e.target.value)}
+                  onKeyDown={(e) => e.key === 'Enter' && void open()}
+                  data-testid="open-float"
+                />
+              </label>
+              <button className="btn primary" onClick={() => void open()} data-testid="shift-open">
+                {t('openShift')}
+              </button>
+            </div>
           </div>
         )}
         {shift && stage === 'idle' && (
