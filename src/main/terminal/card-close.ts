@@ -18,7 +18,6 @@
 import { TillError } from '../../shared/errors';
 import { maskPan } from '../../shared/card';
 import { checkCashout, checkReplace, type CardRulesConfig } from '../../shared/card-rules';
-import { formatMoney } from '../../shared/money';
 import type { CardCashoutResult, CardReplaceResult } from '../../shared/contract/card-life';
 import type { Override } from '../../shared/contract';
 import type { AuditLog } from '../audit/audit-log';
@@ -77,19 +76,7 @@ export class CardClose {
         approved,
         `cashout ${row.amount_fen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
       );
-      const receipt = terminal.receipt(row.stan, false, [
-        ...(approved
-          ? [
-              {
-                type: 'pair' as const,
-                left: '付现金 CASH PAID',
-                right: formatMoney(row.amount_fen),
-                bold: true,
-              },
-              { type: 'text' as const, text: '卡已注销 Card closed' },
-            ]
-          : [{ type: 'text' as const, text: '未付现金 Nothing paid out', bold: true }]),
-      ]);
+      const receipt = terminal.receipt(row.stan); // its lines: ./card-receipt.ts
       return { result: terminal.publish(row), payoutFen: approved ? row.amount_fen : 0, receipt };
     });
   }
@@ -121,6 +108,8 @@ export class CardClose {
           },
           reason: req.reason,
         },
+        // The new card's cap left, kept with the STAN for its receipt and reprints (./card-receipt.ts).
+        withAnswer: terminal.opts.cardReceipts?.keepCapLeft,
       });
       const approved = row.status === 'approved';
       if (approved) terminal.clearCard();
@@ -134,17 +123,7 @@ export class CardClose {
         approved,
         `replace ${row.masked} → ${newMasked} ${req.reason} ${movedFen} fen${row.decline_code ? ` ${row.decline_code}` : ''}`,
       );
-      const receipt = terminal.receipt(row.stan, false, [
-        { type: 'pair' as const, left: '新卡 NEW CARD', right: newMasked },
-        {
-          type: 'pair' as const,
-          left: '原因 REASON',
-          right: req.reason === 'lost' ? '挂失 LOST' : '损坏 DAMAGED',
-        },
-        ...(approved
-          ? [{ type: 'pair' as const, left: '转入 MOVED', right: formatMoney(movedFen), bold: true }]
-          : []),
-      ]);
+      const receipt = terminal.receipt(row.stan); // its lines: ./card-receipt.ts
       return { result: terminal.publish(row), movedFen, newMasked, receipt };
     });
   }

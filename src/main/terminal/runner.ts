@@ -91,6 +91,11 @@ export interface RunRequest {
    * buyer's sealed ID and how the load was paid) — the row and its details exist together or not.
    */
   withPending?: (stan: number) => void;
+  /**
+   * Written in the final row's own SQLite transaction when the issuer answered (card life: the cap
+   * left it reported, for the receipt) — one commit, not a second one after it.
+   */
+  withAnswer?: (stan: number, answer: IssuerAnswer) => void;
   /** What only card-life commands carry (src/main/terminal/card-life.ts). */
   cardLife?: {
     /** A load paid by bank transfer: the amount (the row's other tender, the cash, is then 0). */
@@ -410,13 +415,19 @@ export class TransactionRunner {
       (ctx.req.pinBlocks !== undefined || (a.result === 'declined' && a.code?.startsWith('PASSWORD_')))
     )
       this.o.offline.notePasswordCard(ctx.req.card.pan);
-    return this.o.store.finalize(stan, {
-      status: a.result,
-      balanceFen: a.balanceFen,
-      declineCode: a.result === 'declined' ? (a.code ?? 'ISSUER_ERROR') : undefined,
-      authCode: a.authCode,
-      ...(a.chip ? { chip: a.chip } : {}),
-    });
+    const also = ctx.req.withAnswer;
+    return this.o.store.finalize(
+      stan,
+      {
+        status: a.result,
+        balanceFen: a.balanceFen,
+        declineCode: a.result === 'declined' ? (a.code ?? 'ISSUER_ERROR') : undefined,
+        authCode: a.authCode,
+        ...(a.chip ? { chip: a.chip } : {}),
+      },
+      undefined,
+      also ? () => also(stan, a) : undefined,
+    );
   }
 
   /** No answer to go by: decided locally, or declined with a queued Reverse. */
