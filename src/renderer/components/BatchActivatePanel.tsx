@@ -22,7 +22,7 @@ import { PAN_RE, maskPan } from '../../shared/card';
 import { TillError } from '../../shared/errors';
 import { expandCardRange, type CardBatchResult } from '../../shared/contract/card-batch';
 import { cashAllowed, needsBuyerId, type CardRulesConfig } from '../../shared/card-rules';
-import { LoadFields, type LoadFieldValues, type LoadNeeds } from './CardLoadFields';
+import { LoadFields, useLoadFields, type LoadNeeds } from './CardLoadFields';
 
 type Mode = 'scan' | 'range';
 
@@ -37,12 +37,8 @@ export function BatchActivatePanel() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [valueText, setValueText] = useState('');
-  const [tenderText, setTenderText] = useState('');
-  const [payBy, setPayBy] = useState<'cash' | 'bank_transfer'>('cash');
-  const [transferRef, setTransferRef] = useState('');
-  const [buyerKind, setBuyerKind] = useState<'person' | 'organisation'>('person');
-  const [buyerName, setBuyerName] = useState('');
-  const [buyerId, setBuyerId] = useState('');
+  const loadFields = useLoadFields();
+  const { payBy, setPayBy, buyerKind } = loadFields.f;
   const [rules, setRules] = useState<CardRulesConfig | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -110,9 +106,6 @@ export function BatchActivatePanel() {
 
   const go = async () => {
     if (busy || valueFen <= 0 || cards.list.length === 0) return;
-    const cash = payBy === 'cash';
-    const tenderFen = cash && tenderText ? yuanToFen(tenderText) : null;
-    const hasId = buyerName.trim() !== '' || buyerId.trim() !== '';
     setBusy(true);
     setProblem(null);
     setPrintNote(null);
@@ -120,16 +113,12 @@ export function BatchActivatePanel() {
       const r = await call('card.batchActivate', {
         ...(mode === 'scan' ? { held: true as const } : { range: { from: from.trim(), to: to.trim() } }),
         valueFen,
-        ...(tenderFen ? { tenderFen } : {}),
-        tender: payBy,
-        ...(!cash && transferRef.trim() ? { transferRef: transferRef.trim() } : {}),
-        buyer: { kind: buyerKind, ...(hasId ? { name: buyerName.trim(), idNumber: buyerId.trim() } : {}) },
+        ...loadFields.payment(),
       });
       setOut(r);
       setHeld([]);
       // The ID typed is not kept on the screen once it is recorded (the answer shows it masked).
-      setBuyerName('');
-      setBuyerId('');
+      loadFields.clearId();
       setCashier({ receipt: r.receipt });
       void loadRecent();
     } catch (e) {
@@ -162,27 +151,9 @@ export function BatchActivatePanel() {
     void call('card.batchRelease', {}).catch(() => {});
     setFrom('');
     setTo('');
-    setTenderText('');
-    setTransferRef('');
-    setBuyerName('');
-    setBuyerId('');
+    loadFields.clear();
     setProblem(null);
     setPrintNote(null);
-  };
-
-  const fields: LoadFieldValues = {
-    payBy,
-    setPayBy,
-    tenderText,
-    setTenderText,
-    transferRef,
-    setTransferRef,
-    buyerKind,
-    setBuyerKind,
-    buyerName,
-    setBuyerName,
-    buyerId,
-    setBuyerId,
   };
 
   if (!open)
@@ -289,7 +260,7 @@ export function BatchActivatePanel() {
               data-testid="batch-value"
             />
           </label>
-          <LoadFields f={fields} need={need} testIdPrefix="batch" />
+          <LoadFields f={loadFields.f} need={need} testIdPrefix="batch" />
           <p data-testid="batch-summary">
             {t('cbSummary', { n: String(cards.list.length), value: money(valueFen), total: money(totalFen) })}
           </p>

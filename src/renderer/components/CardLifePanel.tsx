@@ -14,8 +14,7 @@ import { useTill } from '../store';
 import { useT } from './useLang';
 import { useClaimKeys } from '../key-claim';
 import { OverrideDialog } from './OverrideDialog';
-import { LoadFields, type LoadFieldValues } from './CardLoadFields';
-import { yuanToFen } from './manager/download';
+import { LoadFields, useLoadFields } from './CardLoadFields';
 import { keypadAppend, keypadBackspace } from '../../shared/money';
 import type { CardLifeResult, Override } from '../../shared/contract';
 import type { CardRulesConfig } from '../../shared/card-rules';
@@ -38,12 +37,7 @@ export function CardLifePanel() {
   const [open, setOpen] = useState(false);
   const [op, setOp] = useState<Op>('activate');
   const [valueFen, setValueFen] = useState(0);
-  const [tenderText, setTenderText] = useState('');
-  const [payBy, setPayBy] = useState<'cash' | 'bank_transfer'>('cash');
-  const [transferRef, setTransferRef] = useState('');
-  const [buyerKind, setBuyerKind] = useState<'person' | 'organisation'>('person');
-  const [buyerName, setBuyerName] = useState('');
-  const [buyerId, setBuyerId] = useState('');
+  const loadFields = useLoadFields();
   const [oldCard, setOldCard] = useState('');
   const [reason, setReason] = useState<'lost' | 'damaged'>('lost');
   const [overrideFor, setOverrideFor] = useState<'cashout' | 'replace' | null>(null);
@@ -108,31 +102,20 @@ export function CardLifePanel() {
 
   const load = async () => {
     if (!card || valueFen <= 0 || busy) return;
-    const tenderFen = payBy === 'cash' && tenderText ? yuanToFen(tenderText) : undefined;
-    const hasId = buyerName.trim() !== '' || buyerId.trim() !== '';
     setBusy(true);
     setNote(null);
     try {
       const out = await call(op === 'activate' ? 'card.activate' : 'card.topup', {
         cardToken: card.cardToken,
         valueFen,
-        ...(tenderFen ? { tenderFen } : {}),
-        tender: payBy,
-        ...(payBy === 'bank_transfer' && transferRef.trim() ? { transferRef: transferRef.trim() } : {}),
-        buyer: {
-          kind: buyerKind,
-          ...(hasId ? { name: buyerName.trim(), idNumber: buyerId.trim() } : {}),
-        },
+        ...loadFields.payment(),
       });
       setNote(shownLoad(out));
       setCashier({ receipt: out.receipt, ...(out.result.status === 'approved' ? { card: null } : {}) });
       if (out.result.status === 'approved') {
         setValueFen(0);
-        setTenderText('');
-        setTransferRef('');
         // The ID typed is not kept on the screen once it is recorded.
-        setBuyerName('');
-        setBuyerId('');
+        loadFields.clear();
       }
       void loadRecent();
     } catch (e) {
@@ -192,21 +175,6 @@ export function CardLifePanel() {
     }
   };
 
-  const fields: LoadFieldValues = {
-    payBy,
-    setPayBy,
-    tenderText,
-    setTenderText,
-    transferRef,
-    setTransferRef,
-    buyerKind,
-    setBuyerKind,
-    buyerName,
-    setBuyerName,
-    buyerId,
-    setBuyerId,
-  };
-
   if (!open)
     return (
       <button className="btn" onClick={() => setOpen(true)} data-testid="card-life-open">
@@ -241,7 +209,7 @@ export function CardLifePanel() {
             <span className="amount-label">{t('clValue')}</span>
             <span className="amount-value">{money(valueFen)}</span>
           </div>
-          <LoadFields f={fields} />
+          <LoadFields f={loadFields.f} />
         </>
       )}
       {op === 'cashout' && (

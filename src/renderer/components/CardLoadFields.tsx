@@ -2,7 +2,8 @@
  * The payment and buyer fields of a card sale or top-up (CardLifePanel) and of a batch sale
  * (BatchActivatePanel): how it is paid (cash and the cash handed over, or a bank transfer and its
  * reference) and who buys (a person or an organisation, with name and ID number when the rules
- * need them — src/shared/card-rules.ts). Presentational: the panel owns the values.
+ * need them — src/shared/card-rules.ts). The values live in the panel, through useLoadFields,
+ * which also builds the request's payment part the same way for both panels.
  *
  * With `need` (a batch, whose order total the panel judges with the shared rules) the form says
  * what this order needs: cash is not offered at or over the non-cash line, and the name and ID
@@ -10,6 +11,7 @@
  */
 import { useState } from 'react';
 import { useT } from './useLang';
+import { yuanToFen } from './manager/download';
 
 export interface LoadFieldValues {
   payBy: 'cash' | 'bank_transfer';
@@ -24,6 +26,59 @@ export interface LoadFieldValues {
   setBuyerName: (v: string) => void;
   buyerId: string;
   setBuyerId: (v: string) => void;
+}
+
+/** What a card sale's request carries of its payment and buyer (card.activate, card.batchActivate). */
+export interface LoadPayment {
+  /** The cash handed over, in fen, when typed (the change is worked out from it). */
+  tenderFen?: number;
+  tender: 'cash' | 'bank_transfer';
+  transferRef?: string;
+  buyer: { kind: 'person' | 'organisation'; name?: string; idNumber?: string };
+}
+
+/** The fields' state for one panel, the request's payment part, and what is cleared after a sale. */
+export function useLoadFields(): {
+  f: LoadFieldValues;
+  payment(): LoadPayment;
+  /** The buyer's ID is not kept on the screen once it is recorded (the answer shows it masked). */
+  clearId(): void;
+  /** Everything typed, after a sale or when the panel starts over. */
+  clear(): void;
+} {
+  const [payBy, setPayBy] = useState<'cash' | 'bank_transfer'>('cash');
+  const [tenderText, setTenderText] = useState('');
+  const [transferRef, setTransferRef] = useState('');
+  const [buyerKind, setBuyerKind] = useState<'person' | 'organisation'>('person');
+  const [buyerName, setBuyerName] = useState('');
+  const [buyerId, setBuyerId] = useState('');
+  const f: LoadFieldValues = {
+    ...{ payBy, setPayBy, tenderText, setTenderText, transferRef, setTransferRef },
+    ...{ buyerKind, setBuyerKind, buyerName, setBuyerName, buyerId, setBuyerId },
+  };
+  const clearId = () => {
+    setBuyerName('');
+    setBuyerId('');
+  };
+  return {
+    f,
+    payment: () => {
+      const tenderFen = payBy === 'cash' && tenderText ? yuanToFen(tenderText) : null;
+      const hasId = buyerName.trim() !== '' || buyerId.trim() !== '';
+      return {
+        ...(tenderFen ? { tenderFen } : {}),
+        tender: payBy,
+        ...(payBy === 'bank_transfer' && transferRef.trim() ? { transferRef: transferRef.trim() } : {}),
+        buyer: { kind: buyerKind, ...(hasId ? { name: buyerName.trim(), idNumber: buyerId.trim() } : {}) },
+      };
+    },
+    clearId,
+    clear: () => {
+      setTenderText('');
+      setTransferRef('');
+      clearId();
+    },
+  };
 }
 
 /** What the rules ask of this order (needsBuyerId, cashAllowed of src/shared/card-rules.ts). */
