@@ -23,12 +23,12 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
   const linkWord = (l: IssuerInfo['link']) =>
     l === 'online' ? t('online') : l === 'cut' ? t('linkCut') : l === 'offline' ? t('offline') : '—';
   const echoWhy = (code: string) =>
-    `${code === 'ISSUER_UNREACHABLE' ? t('echoUnreachable') : err(code as Parameters<typeof err>[0])} (${code})`;
+    code === 'ISSUER_UNREACHABLE' ? t('echoUnreachable') : err(code as Parameters<typeof err>[0]);
   const echoWords = (e: Echo) =>
     e.ok
       ? t('echoOk', { ms: String(e.rttMs) })
       : // The cashier's words for these codes speak of a sale ("nothing was charged"): an echo moves
-        // no money, so the technician reads what failed on the link, and the code.
+        // no money, so the technician reads what failed on the link (no codes on screen: i18n sweep).
         `${t('echoFail', { ms: String(e.rttMs) })} ${echoWhy(e.code ?? 'ISSUER_UNREACHABLE')}`;
   const roleWord = (role: 'primary' | 'backup') => t(role === 'primary' ? 'techPrimary' : 'techBackup');
   // With a backup: the failing host's own words (its round trip, not the one in use's).
