@@ -89,8 +89,10 @@ describe('cardtill keys tmk', () => {
     const typo = '1' + TMK.slice(1);
     const r = await tmkCli(['--data-dir', t.dataDir, '--config', t.config, '--issuer', 'cup'], typo);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('密钥与校验值不符');
-    expect(r.err).toContain('does not match its check value');
+    expect(r.err).toContain('与发卡方的校验值不符');
+    expect(r.err).toContain('未保存');
+    expect(r.err).toContain("does not match the issuer's check value");
+    expect(r.err).toContain('nothing was stored');
     expect(fs.existsSync(tmkFile(t.dataDir, 'cup'))).toBe(false);
   });
 
