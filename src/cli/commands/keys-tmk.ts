@@ -12,7 +12,11 @@ import { loadConfig } from '../../main/config/config';
 import { KeySecretError, keySecretForExistingKeys } from '../../main/keys/secret';
 import { openStoreKeys } from '../../main/keys/terminal-keys';
 import { isCryptoError } from '../../main/crypto';
+import os from 'node:os';
 import { enterTmk } from '../../main/issuer/iso8583/enter-tmk';
+import { openTerminalDb } from '../../main/store/terminal-db';
+import { prepareDataDir } from '../../main/data-dir';
+import { AuditLog } from '../../main/audit/audit-log';
 import { ERROR_WORDS, TillError } from '../../shared/errors';
 import { flag, type CliCommand } from '../command';
 
@@ -63,6 +67,17 @@ export const keysTmkCommand: CliCommand = {
       return 2;
     }
     const tmkHex = await readStdin();
+    // The audit log in the terminal database, beside a running app's (SQLite WAL): the OS user
+    // is who entered it. Its files private (0600) as the app keeps them, if this run made them.
+    const modes = prepareDataDir(ctx.dataDir);
+    const db = openTerminalDb(ctx.dataDir);
+    modes.seal(() => {});
+    const user = `cli:${os.userInfo().username}`;
+    const audit = new AuditLog(
+      db,
+      () => new Date(),
+      () => ({ id: user, role: 'technician' }),
+    );
     try {
       // The same path as the technician's screen (tech.enterTmk): check, seal, store.
       const r = enterTmk({
@@ -73,6 +88,7 @@ export const keysTmkCommand: CliCommand = {
         tmkHex,
         ...(keySetName ? { keySetName } : {}),
         ...(check ? { check } : {}),
+        audit,
       });
       process.stdout.write(
         `终端主密钥已加密保存 / terminal master key sealed${r.replaced ? ' (replaced)' : ''}: issuer ${issuerId}, ${r.keySet}, check ${r.check}\n`,
@@ -89,6 +105,8 @@ export const keysTmkCommand: CliCommand = {
         `${ERROR_WORDS[e.code].zh}${e.detail ? `（${e.detail}）` : ''}`,
         `${ERROR_WORDS[e.code].en}${e.detail ? ` (${e.detail})` : ''}`,
       );
+    } finally {
+      db.close();
     }
   },
 };

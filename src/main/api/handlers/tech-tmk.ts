@@ -1,7 +1,7 @@
 /**
  * `tech.enterTmk` and the TMK column of `tech.issuers`: the technician's screen's way to enter an
- * iso8583-cup entry's terminal master key — enterTmk (the CLI's path), the audit record (who, which
- * issuer, the check value: never the key), then a fresh sign-on of the entry's hosts with it.
+ * iso8583-cup entry's terminal master key — enterTmk (the CLI's path, with its audit record: who,
+ * which issuer, the check value, never the key), then a fresh sign-on of the entry's hosts with it.
  */
 import type { AppContext } from '../context';
 import type { Req, Res } from '../../../shared/contract';
@@ -41,24 +41,14 @@ export async function enterTmkFromScreen(
   if (!entry) throw new TillError('BAD_REQUEST', `issuer ${issuerId} is not an iso8583-cup entry`);
   if (storedTmk(ctx.dataDir, issuerId) && !req.replace)
     throw new TillError('INVALID_STATE', `issuer ${issuerId} has a TMK stored: confirm to replace it`);
-  let r;
-  try {
-    r = enterTmk({
-      dataDir: ctx.dataDir,
-      dataKey: ctx.keys.dataKey,
-      issuerId,
-      entry,
-      tmkHex: req.tmkHex,
-      now: ctx.clock(),
-    });
-  } catch (e) {
-    if (e instanceof TillError)
-      ctx.audit.record({ action: 'keys.tmk.enter', outcome: 'failed', detail: e.code });
-    throw e;
-  }
-  ctx.audit.record({
-    action: r.replaced ? 'keys.tmk.replace' : 'keys.tmk.enter',
-    detail: `issuer ${issuerId} check ${r.check}`,
+  const r = enterTmk({
+    dataDir: ctx.dataDir,
+    dataKey: ctx.keys.dataKey,
+    issuerId,
+    entry,
+    tmkHex: req.tmkHex,
+    now: ctx.clock(),
+    audit: ctx.audit,
   });
   ctx.log(
     `tech: terminal master key ${r.replaced ? 'replaced' : 'entered'} for issuer ${issuerId} (check ${r.check}); signing on`,

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { TillError } from '../../../shared/errors';
 import { Iso8583Error } from '../../../shared/iso8583';
 import type { IssuerEntryConfig } from '../../config/config';
+import type { AuditLog } from '../../audit/audit-log';
 import { KEYSETS, type KeySet } from './keysets';
 import { storeTmk, tmkFile } from './tmk';
 
@@ -44,6 +45,12 @@ export interface EnterTmkInput {
   /** Overrides the entry's `tmkCheck` (CLI `--check`: the key sheet's). */
   check?: string;
   now?: Date;
+  /**
+   * Where the entry is recorded (the screen: the app's, as the signed-in technician; the CLI: the
+   * terminal database's, as the OS user): keys.tmk.enter / keys.tmk.replace with the issuer and
+   * the check value, or keys.tmk.enter failed with the code. Never the key.
+   */
+  audit?: AuditLog;
 }
 
 export interface EnterTmkResult {
@@ -61,6 +68,21 @@ export interface EnterTmkResult {
  * TMK_CHECK_MISMATCH (a typo) — nothing is written on any of them.
  */
 export function enterTmk(i: EnterTmkInput): EnterTmkResult {
+  try {
+    const r = checkSealStore(i);
+    i.audit?.record({
+      action: r.replaced ? 'keys.tmk.replace' : 'keys.tmk.enter',
+      detail: `issuer ${r.issuerId} check ${r.check}`,
+    });
+    return r;
+  } catch (e) {
+    if (e instanceof TillError)
+      i.audit?.record({ action: 'keys.tmk.enter', outcome: 'failed', detail: e.code });
+    throw e;
+  }
+}
+
+function checkSealStore(i: EnterTmkInput): EnterTmkResult {
   const { entry, issuerId } = i;
   if (entry && entry.protocol !== 'iso8583-cup')
     throw new TillError('BAD_REQUEST', `issuer ${issuerId} is not an iso8583-cup entry`);
