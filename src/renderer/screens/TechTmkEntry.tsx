@@ -47,7 +47,7 @@ export function TechTmkEntry({
       onEntered();
     } catch (e) {
       const code = (e as { error?: { code: string } }).error?.code ?? 'INTERNAL';
-      setOut({ ok: false, text: `${err(code)} (${code})` });
+      setOut({ ok: false, text: err(code) });
     } finally {
       setBusy(false);
     }
