@@ -215,7 +215,8 @@ function replace(ctx: HandlerCtx, m: ReplaceRequest): Answer {
     balanceFen: moved,
     pan: old.pan,
     cardStatus: 'replaced',
-    extra: { movedFen: moved, newCardStatus: 'active' },
+    // The new card is registered now: what its cap still allows, for the receipt (as a load's).
+    extra: { movedFen: moved, newCardStatus: 'active', capRemainingFen: capRemaining(moved, true) },
   };
 }
 

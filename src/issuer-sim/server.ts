@@ -27,6 +27,7 @@ import './handlers-card-life';
 // The cardholder password: wraps authorize (the check before the balance) and adds `password`.
 import { pinMasterOf, seedDemoPasswords, unlockCardPassword } from './handlers-password';
 import { derivePinKey, wrapPinKey } from '../shared/pin-key';
+import { TXN_KINDS } from '../shared/txn-kinds';
 // The e-purse's chip-load authorization registers itself too.
 import './handlers-epurse';
 
@@ -315,9 +316,14 @@ export async function startIssuerSim(opts: IssuerSimOptions): Promise<IssuerSim>
       const f = JSON.parse(body) as CodeFields & { code: string };
       const expected = receiptCode(deriveReceiptKey(receiptMaster, f.terminalId), f);
       // A code is only as good as the fields it was made from: where the issuer itself approved
-      // that sale, the receipt's amount must be the one it debited (a receipt made from a row
-      // edited on the terminal's disk carries a valid code over the wrong amount).
-      const known = f.type === 'sale' ? ledger.request(f.terminalId, f.stan) : undefined;
+      // that transaction — a sale, and every kind it settles (a card sold or topped up, a
+      // cash-out, a void, a refund, a replacement) — the receipt's amount must be the one it
+      // recorded (a receipt made from a row edited on the terminal's disk carries a valid code
+      // over the wrong amount). Its record is found by STAN and must be of that kind's wire.
+      const kind = TXN_KINDS.has(f.type) ? TXN_KINDS.get(f.type) : undefined;
+      const rec = kind?.settlement ? ledger.request(f.terminalId, f.stan) : undefined;
+      const known =
+        rec && (rec.type === kind!.wire || kind!.wireAliases.includes(rec.type)) ? rec : undefined;
       const agrees = !known || known.result !== 'approved' || known.amount_fen === f.amountFen;
       return {
         status: 200,

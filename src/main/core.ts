@@ -29,6 +29,8 @@ import { OfflineConfig } from '../offline-queue/config';
 import { OfflineLanes } from '../offline-queue/lanes';
 import { issuerScope } from '../offline-queue/scope';
 import { Terminal } from './terminal/terminal';
+import { CardBuyers } from './terminal/card-buyer';
+import { CardReceipts } from './terminal/card-receipt';
 import { Operators, DEMO_OPERATORS } from './auth/operators';
 import { createOverrideChecker } from './auth/override';
 import { createAudit, createShiftPieces } from './shift/wire';
@@ -219,6 +221,12 @@ export async function createCore(d: CoreDeps): Promise<CardTillCore> {
     merchantName: config.merchantName,
     receiptWidth: config.receipt.width,
     receiptExtras: createReceiptExtras(keys, config.terminalId, config.merchantId),
+    cardReceipts: new CardReceipts({
+      db,
+      buyers: new CardBuyers(db, keys.dataKey, clock),
+      openCommand: (sealed) => store.openCommand(sealed),
+      now: clock,
+    }),
     // The manager whose override the audit log recorded for this STAN (void, refund).
     approverOf: (stan) => {
       const r = db

@@ -666,6 +666,17 @@ export function receiptTitle(k: Pick<TxnKindDecl, 'title'>): string {
   return `${k.title.zh} ${k.title.en}`;
 }
 
+/**
+ * The words for a discrepancy's `type` (src/main/shift/reconcile.ts): a settlement bucket (what
+ * both sides name a batch's transaction by: `activate`, `loadvoid`) or a kind (chip clearing's
+ * `chip_load`), as the receipt title of the kind that counts in it — "撤销售卡/充值 VOID CARD LOAD",
+ * not the bucket's code. Undefined for a name no kind of the table has.
+ */
+export function settlementTypeTitle(type: string, kinds: KindTable = TXN_KINDS): string | undefined {
+  const k = kinds.inSettlement(type)[0] ?? (kinds.has(type) ? kinds.get(type) : undefined);
+  return k ? receiptTitle(k) : undefined;
+}
+
 /** Whether the kind runs on the card (executesOn 'chip'); an unknown type does not. */
 export function runsOnChip(type: string, kinds: KindTable = TXN_KINDS): boolean {
   return kinds.has(type) && kinds.get(type).executesOn === 'chip';

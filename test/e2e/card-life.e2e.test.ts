@@ -75,6 +75,10 @@ describe.runIf(haveChromium)('card life end to end (Chromium)', () => {
     await signIn(p, '2001', '8888');
     await expect.poll(() => p.getByTestId('today-cards-sold').textContent()).toContain('1 · ¥500.00');
     expect(await p.getByTestId('today-topups').textContent()).toContain('0 · ¥0.00');
+    // And its chart of money by kind: card sales beside the spending, drawn and named.
+    await expect.poll(() => p.getByTestId('money-cardsSold').textContent()).toContain('¥500.00');
+    expect(await p.getByTestId('money-sales').textContent()).toContain('¥12.50');
+    expect(await p.getByTestId('chart-money-by-kind').isVisible()).toBe(true);
     await e.shot('card-life-04-manager-today');
   });
 

@@ -88,6 +88,12 @@ describe('batch activation (批量售卡)', () => {
     expect(copy).toContain('实收 PAID ¥400.00');
     expect(copy).toContain('收现金 CASH TAKEN ¥600.00');
     expect(copy).toContain('退还 GIVEN BACK ¥200.00');
+    // "Each card has its own receipt by STAN": with its balance and what its cap still allows
+    // (anonymous ¥1,000.00 − ¥100.00), as a single card sale's.
+    const own = docText((await t.call('receipt.get', { stan: stans[0] })).doc);
+    expect(own).toContain('售卡 CARD SOLD');
+    expect(own).toContain('余额 BALANCE ¥100.00');
+    expect(own).toContain('可充额度 CAP LEFT ¥900.00');
 
     // X: 5 cards sold (the earlier one and 4 of the batch), the drawer holds what was paid.
     const x = await t.xReport();

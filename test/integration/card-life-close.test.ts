@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { docText, shortIssuerLink, startShiftApp, startTestApp, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
+import { receiptCode } from '../../src/shared/receipt-code';
 
 const GIFT = demoCard('gift').pan; // registered, active, ¥200.00
 const ACTIVE = demoCard('active').pan; // registered, active, ¥1,000.00
@@ -31,6 +32,22 @@ afterEach(async () => {
 const status = (stan: number) =>
   (t.app.db.prepare('SELECT status FROM txns WHERE stan = ?').get(stan) as { status: string }).status;
 const count = (sql: string) => (t.app.db.prepare(sql).get() as { n: number }).n;
+
+/**
+ * What the till prints for a STAN (receipt.get: the preview, F4's print) and a reprint (重印 COPY)
+ * say what the operation's own receipt said: its lines come from what is recorded, not the call.
+ */
+async function sameOnPaper(receipt: { stan: number; doc: Parameters<typeof docText>[0] }) {
+  const printed = await t.call('receipt.get', { stan: receipt.stan });
+  expect(docText(printed.doc)).toBe(docText(receipt.doc));
+  const copy = t.app.terminal.receipt(receipt.stan, true).doc;
+  expect(
+    docText(copy)
+      .split('\n')
+      .filter((l) => l !== '** 重印 COPY **')
+      .join('\n'),
+  ).toBe(docText(receipt.doc));
+}
 
 const expectedCash = async () => (await t.xReport()).expectedCashFen;
 
@@ -62,6 +79,8 @@ describe('cash-out (退卡)', () => {
     expect(body).not.toContain(GIFT);
     expect(body).toContain('付现金 CASH PAID ¥200.00');
     expect(body).toMatch(/授权人 APPROVED BY .*2001/);
+    expect(body).toContain('卡已注销 Card closed');
+    await sameOnPaper(r.receipt!);
     expect(r.receipt!.doc.lines.some((l) => l.type === 'qr')).toBe(true);
     expect(count("SELECT COUNT(*) AS n FROM journal WHERE type = 'cashout'")).toBe(1);
     // The same request again (its sealed command through the port): the stored answer, debited once.
@@ -126,6 +145,10 @@ describe('replace (换卡)', () => {
     expect(body).toContain('换卡 CARD REPLACED');
     expect(body).toContain('新卡 NEW CARD 888801******0140');
     expect(body).toContain('转入 MOVED ¥500.00');
+    expect(body).toContain('原因 REASON 挂失 LOST');
+    // The new card is registered: what its ¥5,000.00 cap still allows after what moved.
+    expect(body).toContain('可充额度 CAP LEFT ¥4,500.00');
+    await sameOnPaper(r.receipt);
     expect(body).not.toContain(LOST);
     // One issuer message: one request at the issuer; sent again, the stored answer.
     expect(t.app.issuerSim!.ledger.applied('T0000001').filter((a) => a.type === 'replace')).toHaveLength(1);
@@ -208,6 +231,27 @@ describe('void of a card sale or top-up', () => {
     expect(t.app.issuerSim!.ledger.entries(SHELF).filter((x) => x.kind === 'voidload')).toHaveLength(1);
     const twice = await t.callError('txn.void', { origStan: sold.result.stan, override: MANAGER });
     expect(twice.code).toBe('ALREADY_VOIDED');
+  });
+
+  it('only within the open, unsettled batch: a card sale of a settled batch is not voided, its value stays', async () => {
+    const sold = await t.call('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 30_000,
+      buyer: BUYER,
+    });
+    await t.signIn('2001', '8888');
+    const z = await t.call('shift.close', { countedFen: FLOAT + 30_000 });
+    expect(z.report.settlement).toMatchObject({ status: 'settled' });
+    // With no shift open, and in the next shift: the settled batch's card sale is out of reach.
+    for (const open of [false, true]) {
+      if (open) await t.call('shift.open', { openingFloatFen: FLOAT });
+      await t.signIn();
+      const e = await t.callError('txn.void', { origStan: sold.result.stan, override: MANAGER });
+      expect(e.code).toBe('VOID_NOT_ALLOWED');
+      await t.signIn('2001', '8888');
+    }
+    expect(t.issuerCard(SHELF)).toMatchObject({ status: 'active', balance_fen: 30_000 });
+    expect(count("SELECT COUNT(*) AS n FROM txns WHERE type = 'void_load'")).toBe(0);
   });
 
   it('refuses the void of an activation after part of it was spent, saying what remains', async () => {
@@ -330,6 +374,8 @@ describe('the rules', () => {
       handBackFen: 0,
     });
     expect(docText(r.receipt.doc)).toContain('转账流水 REF CMB20261201-0042');
+    expect(docText(r.receipt.doc)).toMatch(/购卡人 BUYER 某\*+ 914\*+DE12/);
+    await sameOnPaper(r.receipt);
     expect(await expectedCash()).toBe(FLOAT);
     // Just under the threshold, an organisation may pay cash.
     const under = await t.call('card.topup', {
@@ -369,6 +415,55 @@ describe('the rules', () => {
   });
 });
 
+describe('the receipt verification code at the issuer', () => {
+  it('a card sale, top-up, cash-out or load void read out with its code: the issuer checks its own amount, as a sale’s', async () => {
+    const sold = await t.call('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 30_000,
+      buyer: BUYER,
+    });
+    const up = await t.call('card.topup', {
+      cardToken: await t.card(ACTIVE),
+      valueFen: 10_000,
+      buyer: BUYER,
+    });
+    const out = await t.call('card.cashout', { cardToken: await t.card(GIFT), override: MANAGER });
+    const v = await t.call('txn.void', { origStan: up.result.stan, override: MANAGER });
+    const key = t.app.keys.receiptKey!;
+    for (const stan of [sold.result.stan, up.result.stan, out.result.stan, v.result.stan]) {
+      const row = t.app.db
+        .prepare('SELECT type, status, amount_fen, balance_fen, updated_at FROM txns WHERE stan = ?')
+        .get(stan) as {
+        type: string;
+        status: string;
+        amount_fen: number;
+        balance_fen: number | null;
+        updated_at: string;
+      };
+      const fields = {
+        terminalId: t.app.config.terminalId,
+        stan,
+        type: row.type,
+        status: row.status,
+        amountFen: row.amount_fen,
+        balanceFen: row.balance_fen,
+        time: row.updated_at,
+      };
+      const check = async (f: typeof fields) => {
+        const res = await fetch(`${t.app.issuerSim!.url}/admin/receipt-check`, {
+          method: 'POST',
+          body: JSON.stringify({ ...f, code: receiptCode(key, f) }),
+        });
+        return ((await res.json()) as { valid: boolean }).valid;
+      };
+      expect(await check(fields)).toBe(true);
+      // A valid code over another amount (a receipt made from a row edited on the till's disk):
+      // the issuer knows what it loaded, paid out or took back.
+      expect(await check({ ...fields, amountFen: fields.amountFen + 100 })).toBe(false);
+    }
+  });
+});
+
 describe('settlement', () => {
   it('the issuer totals cash-outs, replacements and load voids in the batch, and it matches', async () => {
     const sold = await t.call('card.activate', {
@@ -398,5 +493,98 @@ describe('settlement', () => {
       replaceCount: 1,
       replaceFen: 0,
     });
+  });
+
+  it('the four discrepancy kinds apply to card sales, top-ups, cash-outs and load voids; a queued reversal of a password change is none', async () => {
+    const tid = t.app.config.terminalId;
+    const issuerDb = t.app.issuerSim!.ledger.db;
+    const sold = await t.call('card.activate', {
+      cardToken: await t.card(SHELF),
+      valueFen: 30_000,
+      buyer: BUYER,
+    });
+    const up = await t.call('card.topup', {
+      cardToken: await t.card(ACTIVE),
+      valueFen: 10_000,
+      buyer: BUYER,
+    });
+    const out = await t.call('card.cashout', { cardToken: await t.card(GIFT), override: MANAGER });
+    // A top-up the till declined (over the anonymous cap) that the issuer's ledger says it approved.
+    const over = await t.call('card.topup', { cardToken: await t.card(ANON_BIG), valueFen: 2_000 });
+    expect(over.result).toMatchObject({ status: 'declined', declineCode: 'CARD_CAP_EXCEEDED' });
+    // A void of the top-up whose answer is lost, and a password change whose answer is lost: both
+    // reversals stay queued (their answers are lost too) when the shift closes.
+    t.app.issuerSim!.setFault('drop-response:voidload');
+    const lostVoid = await t.call('txn.void', { origStan: up.result.stan, override: MANAGER });
+    t.app.issuerSim!.setFault('drop-response:password');
+    const lostPwd = await t.call('card.setPassword', {
+      cardToken: await t.card(demoCard('password').pan),
+      oldPassword: '246810',
+      newPassword: '975310',
+      confirmPassword: '975310',
+    });
+    t.app.issuerSim!.setFault('drop-response:reverse');
+    expect(lostVoid.result.status).toBe('declined');
+    expect(lostPwd).toMatchObject({ type: 'password', status: 'declined' });
+    // The issuer's ledger, altered as life does it: a card sale lost, a cash-out's amount changed,
+    // the declined top-up recorded approved.
+    issuerDb.prepare('DELETE FROM requests WHERE terminal_id = ? AND stan = ?').run(tid, sold.result.stan);
+    issuerDb
+      .prepare('UPDATE requests SET amount_fen = 19000 WHERE terminal_id = ? AND stan = ?')
+      .run(tid, out.result.stan);
+    issuerDb
+      .prepare(
+        "UPDATE requests SET result = 'approved', amount_fen = 2000 WHERE terminal_id = ? AND stan = ?",
+      )
+      .run(tid, over.result.stan);
+    await t.signIn('2001', '8888');
+    const z = await t.call('shift.close', { countedFen: FLOAT + 30_000 + 10_000 - 20_000 });
+    t.app.issuerSim!.setFault('none');
+    expect(z.report.settlement!.status).toBe('unmatched');
+    const found = z.report.settlement!.discrepancies.map((d) => ({
+      kind: d.kind,
+      stan: d.stan,
+      type: d.type,
+      terminalFen: d.terminalFen,
+      issuerFen: d.issuerFen,
+    }));
+    expect(found).toEqual([
+      {
+        kind: 'missing_at_issuer',
+        stan: sold.result.stan,
+        type: 'activate',
+        terminalFen: 30_000,
+        issuerFen: null,
+      },
+      {
+        kind: 'amount_differs',
+        stan: out.result.stan,
+        type: 'cashout',
+        terminalFen: 20_000,
+        issuerFen: 19_000,
+      },
+      {
+        kind: 'missing_at_terminal',
+        stan: over.result.stan,
+        type: 'topup',
+        terminalFen: null,
+        issuerFen: 2_000,
+      },
+      // Named by its settlement bucket, as the issuer names it (not the row's kind `void_load`).
+      {
+        kind: 'in_offline_queue',
+        stan: lostVoid.result.stan,
+        type: 'loadvoid',
+        terminalFen: 10_000,
+        issuerFen: 10_000,
+      },
+    ]);
+    // The Z prints each one's type in words, Chinese first, as the receipts title the kinds.
+    const z2 = docText(z.doc);
+    expect(z2).toContain('  售卡 CARD SOLD');
+    expect(z2).toContain('  退卡 CASH-OUT');
+    expect(z2).toContain('  充值 TOP-UP');
+    expect(z2).toContain('  撤销售卡/充值 VOID CARD LOAD');
+    expect(z2).not.toMatch(/^ {2}(activate|cashout|topup|loadvoid)\b/m);
   });
 });

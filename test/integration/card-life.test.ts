@@ -5,6 +5,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { docText, shortIssuerLink, startShiftApp, type TestApp } from '../helpers/app';
 import { demoCard } from '../../src/issuer-sim/demo-cards';
+import { ActivateRequest, TopupRequest } from '../../src/shared/issuer-card-life';
 
 const SHELF = demoCard('shelf1').pan;
 const SHELF2 = demoCard('shelf2').pan;
@@ -36,6 +37,21 @@ const row = (stan: number) =>
         decline_code: string | null;
       }
     | undefined;
+/**
+ * What the till prints for a STAN (receipt.get: the preview, F4's print) and a reprint (重印 COPY)
+ * say what the operation's own receipt said: its lines come from what is recorded, not the call.
+ */
+async function sameOnPaper(receipt: { stan: number; doc: Parameters<typeof docText>[0] }) {
+  const printed = await t.call('receipt.get', { stan: receipt.stan });
+  expect(docText(printed.doc)).toBe(docText(receipt.doc));
+  const copy = t.app.terminal.receipt(receipt.stan, true).doc;
+  expect(
+    docText(copy)
+      .split('\n')
+      .filter((l) => l !== '** 重印 COPY **')
+      .join('\n'),
+  ).toBe(docText(receipt.doc));
+}
 
 describe('activate (售卡)', () => {
   it('sells a card once: cash recorded, card active with its value, journaled, receipt, drawer counts it', async () => {
@@ -73,6 +89,7 @@ describe('activate (售卡)', () => {
     expect(text).toContain('可充额度 CAP LEFT ¥4,500.00');
     expect(text).toContain('收现金 CASH TAKEN ¥500.00');
     expect(text).not.toContain('合计 TOTAL');
+    await sameOnPaper(r.receipt);
     // The signed receipt QR, like a sale's: the dispute desk reads it back as a card sale.
     const qr = r.receipt.doc.lines.find((l) => l.type === 'qr');
     await t.signIn('2001', '8888');
@@ -111,6 +128,8 @@ describe('activate (售卡)', () => {
       result: { status: 'declined', declineCode: 'CARD_ALREADY_ACTIVE' },
       handBackFen: 20_000,
     });
+    expect(docText(twice.receipt.doc)).toContain('请将现金退还顾客 Hand the cash back');
+    await sameOnPaper(twice.receipt);
     expect(t.issuerCard(SHELF).balance_fen).toBe(20_000);
   });
 
@@ -218,6 +237,40 @@ describe('activate (售卡)', () => {
     expect(t.app.db.prepare("SELECT COUNT(*) AS n FROM txns WHERE type = 'activate'").get()).toEqual({
       n: 0,
     });
+  });
+
+  it('a negative or zero value never raises a balance (OSPOS): refused at the till and by the issuer', async () => {
+    for (const valueFen of [-50_000, 0, 1.5]) {
+      const up = await t.callError('card.topup', { cardToken: await t.card(ACTIVE), valueFen, ...ID });
+      expect(up.code).toBe('BAD_REQUEST');
+      const sold = await t.callError('card.activate', { cardToken: await t.card(SHELF), valueFen, ...ID });
+      expect(sold.code).toBe('BAD_REQUEST');
+    }
+    expect(t.app.db.prepare('SELECT COUNT(*) AS n FROM txns').get()).toEqual({ n: 0 });
+    // The issuer's schema refuses the same on the wire, whatever a terminal sends.
+    const header = {
+      terminalId: 'T0000001',
+      merchantId: 'M000000000001',
+      stan: 1,
+      time: new Date().toISOString(),
+      nonce: 'ab'.repeat(16),
+    };
+    const msg = (type: string, amountFen: number) => ({
+      ...header,
+      type,
+      card: { pan: ACTIVE, entryMode: 'swipe' },
+      amountFen,
+      cashFen: Math.max(amountFen, 0),
+    });
+    for (const [type, S] of [
+      ['activate', ActivateRequest],
+      ['topup', TopupRequest],
+    ] as const) {
+      expect(S.safeParse(msg(type, 100)).success).toBe(true);
+      for (const amountFen of [-50_000, 0]) expect(S.safeParse(msg(type, amountFen)).success).toBe(false);
+    }
+    expect(t.issuerCard(ACTIVE).balance_fen).toBe(100_000);
+    expect(t.issuerCard(SHELF).status).toBe('not_activated');
   });
 });
 

@@ -89,6 +89,12 @@ describe('an issuer entry’s operations and Luhn range', () => {
     expect(misread.code).toBe('CARD_NUMBER_INVALID');
     expect(snapshot()).toEqual(before);
 
+    // A cash-out (not listed either) asks the manager and the balance before its own run: the route
+    // step is asked first, so neither the override nor the inquiry is used.
+    const cashout = await t.callError('card.cashout', { cardToken: await t.card(ACTIVE), override: MGR });
+    expect(cashout.code).toBe('ISSUER_UNSUPPORTED');
+    expect(snapshot()).toEqual(before);
+
     // What the entry does list still runs: the next request takes the next STAN.
     const inquiry = await t.call('balance.inquiry', { cardToken: await t.card(ACTIVE) });
     expect(inquiry.stan).toBe(Number(before.nextStan));

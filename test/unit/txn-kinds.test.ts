@@ -21,6 +21,7 @@ import {
   reverseOnUnknownWire,
   reverserOf,
   receiptTitle,
+  settlementTypeTitle,
   type TxnKindDecl,
   type TxnType,
 } from '../../src/shared/txn-kinds';
@@ -398,5 +399,15 @@ describe('reports follow the declaration', () => {
     expect(lines({ ...report, totals })).toEqual(expected);
     const { byKind: _dropped, ...frozenBefore } = totals;
     expect(lines({ ...report, totals: frozenBefore })).toEqual(expected);
+  });
+});
+
+describe('a discrepancy type in words', () => {
+  it('every settlement bucket and chip kind has the title of its kind; an unknown name has none', () => {
+    for (const b of SETTLEMENT_BUCKETS) expect(settlementTypeTitle(b)).toMatch(/^\S+ [A-Z]/);
+    expect(settlementTypeTitle('loadvoid')).toBe('撤销售卡/充值 VOID CARD LOAD');
+    expect(settlementTypeTitle('activate')).toBe('售卡 CARD SOLD');
+    expect(settlementTypeTitle('chip_load')).toBe('圈存 CHIP LOAD');
+    expect(settlementTypeTitle('nonsense')).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import { denominationLabel } from '../../shared/denominations';
 import { formatLocalTime as formatMachineTime, formatStan } from '../receipt/layout';
 import { formatInZone } from '../../shared/local-time';
 import { ERROR_WORDS, type ErrorCode } from '../../shared/errors';
-import { TXN_KINDS, type KindTable } from '../../shared/txn-kinds';
+import { TXN_KINDS, settlementTypeTitle, type KindTable } from '../../shared/txn-kinds';
 import { issuerSectionLines } from './issuer-report-layout';
 import { typeLinePairs } from './type-lines';
 
@@ -149,7 +149,7 @@ export function layoutShiftReport(
     for (const d of s.discrepancies) {
       text(`${formatStan(d.stan)} ${KIND_WORDS[d.kind] ?? d.kind}`);
       pair(
-        `  ${d.type}`,
+        `  ${settlementTypeTitle(d.type, kinds) ?? d.type}`,
         `${d.terminalFen === null ? '-' : formatMoney(d.terminalFen)} / ${d.issuerFen === null ? '-' : formatMoney(d.issuerFen)}`,
       );
     }

@@ -193,18 +193,25 @@ export function createSettler(o: SettlerOptions): Settler {
     return out;
   }
 
-  /** What is in this batch but not at the issuer yet: forced offline advices still unsent, queued reversals. */
+  /**
+   * What is in this batch but not at the issuer yet: forced offline advices still unsent, queued
+   * reversals — of the kinds that settle only, each named by its settlement bucket as the issuer
+   * and batchItems name it (a load void is `loadvoid`). A queued reversal of a kind that does not
+   * settle (a password change) is no discrepancy of the batch: neither side counts it.
+   */
   function queued(b: BatchRow): Array<{ stan: number; type: string; amountFen: number; time: string }> {
     const q: Array<{ stan: number; type: string; amountFen: number; time: string }> = [];
     const get = o.db.prepare('SELECT stan, type, amount_fen, updated_at FROM txns WHERE stan = ?');
     const live = stillQueued(b);
     for (const s of (JSON.parse(b.carried_out) as number[]).filter((x) => live.has(x))) {
       const r = get.get(s) as ItemRow | undefined;
-      q.push({ stan: s, type: r?.type ?? 'sale', amountFen: r?.amount_fen ?? 0, time: r?.updated_at ?? '' });
+      const bucket = r ? bucketOf(r.type, kinds) : 'sale';
+      if (bucket) q.push({ stan: s, type: bucket, amountFen: r?.amount_fen ?? 0, time: r?.updated_at ?? '' });
     }
     for (const rv of store.unsentReversalOrigs(b.from_stan, b.to_stan, rowsOf(b.issuer_id))) {
       const r = get.get(rv.orig_stan) as ItemRow | undefined;
-      if (r) q.push({ stan: r.stan, type: r.type, amountFen: r.amount_fen, time: r.updated_at });
+      const bucket = r ? bucketOf(r.type, kinds) : null;
+      if (r && bucket) q.push({ stan: r.stan, type: bucket, amountFen: r.amount_fen, time: r.updated_at });
     }
     return q;
   }

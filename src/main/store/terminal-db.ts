@@ -11,6 +11,7 @@ import { OFFLINE_MIGRATIONS } from '../../offline-queue/schema';
 import { JOBS_MIGRATIONS } from '../jobs/schema';
 import { JOURNAL_MIGRATIONS } from '../journal/schema';
 import { CARD_LIFE_MIGRATIONS } from '../terminal/card-buyer';
+import { CARD_RECEIPT_MIGRATIONS } from '../terminal/card-receipt';
 import { ISO8583_MIGRATIONS } from '../issuer/iso8583/store';
 import { FILE_BATCH_MIGRATIONS } from '../issuer/file-batch/schema';
 import { GREY_MIGRATIONS } from '../terminal/grey-store';
@@ -24,6 +25,7 @@ export const TERMINAL_MIGRATIONS: Migration[] = [
   ...JOBS_MIGRATIONS,
   ...JOURNAL_MIGRATIONS,
   ...CARD_LIFE_MIGRATIONS,
+  ...CARD_RECEIPT_MIGRATIONS,
   ...ISO8583_MIGRATIONS,
   ...FILE_BATCH_MIGRATIONS,
   ...GREY_MIGRATIONS,

@@ -154,6 +154,8 @@ export class CardBatch {
             // transfer in its command, the buyer sealed for its own STAN.
             ...loadRun(buyers, order, req.valueFen),
             operatorId: operator?.id,
+            // Each card's own receipt by STAN says what its cap still allows (./card-receipt.ts).
+            withAnswer: terminal.opts.cardReceipts?.keepCapLeft,
           });
           terminal.publish(row);
           item = itemOf(row);

@@ -18,7 +18,6 @@
 import { TillError } from '../../shared/errors';
 import { maskPan } from '../../shared/card';
 import { checkCashout, checkReplace, type CardRulesConfig } from '../../shared/card-rules';
-import { formatMoney } from '../../shared/money';
 import type { CardCashoutResult, CardReplaceResult } from '../../shared/contract/card-life';
 import type { Override } from '../../shared/contract';
 import type { AuditLog } from '../audit/audit-log';
@@ -42,9 +41,11 @@ export class CardClose {
   cashout(req: { cardToken: string; override: Override }, operator: Operator): Promise<CardCashoutResult> {
     const terminal = this.o.terminal;
     return terminal.lock.run('cashout', async () => {
-      const manager = this.override('cashout', req.override, operator);
       const card = terminal.cards.take(req.cardToken);
       if (!card) throw new TillError('CARD_EXPIRED_TOKEN');
+      // An issuer that takes no cash-out here is refused before the manager and the balance are.
+      terminal.runner.checkRoute('cashout', card.pan);
+      const manager = this.override('cashout', req.override, operator);
       // What the card holds now, and whether it is registered: asked online, in this lock.
       let seen: IssuerAnswer | undefined;
       const inquiry = await terminal.runner.run({
@@ -75,19 +76,7 @@ export class CardClose {
         approved,
         `cashout ${row.amount_fen} fen ${row.masked}${row.decline_code ? ` ${row.decline_code}` : ''}`,
       );
-      const receipt = terminal.receipt(row.stan, false, [
-        ...(approved
-          ? [
-              {
-                type: 'pair' as const,
-                left: '付现金 CASH PAID',
-                right: formatMoney(row.amount_fen),
-                bold: true,
-              },
-              { type: 'text' as const, text: '卡已注销 Card closed' },
-            ]
-          : [{ type: 'text' as const, text: '未付现金 Nothing paid out', bold: true }]),
-      ]);
+      const receipt = terminal.receipt(row.stan); // its lines: ./card-receipt.ts
       return { result: terminal.publish(row), payoutFen: approved ? row.amount_fen : 0, receipt };
     });
   }
@@ -99,9 +88,10 @@ export class CardClose {
   ): Promise<CardReplaceResult> {
     const terminal = this.o.terminal;
     return terminal.lock.run('replace', async () => {
-      const manager = this.override('replace', req.override, operator);
       const newCard = terminal.cards.take(req.cardToken);
       if (!newCard) throw new TillError('CARD_EXPIRED_TOKEN');
+      terminal.runner.checkRoute('replace', req.oldCardNumber);
+      const manager = this.override('replace', req.override, operator);
       // Registered or not is the issuer's to say (REPLACE_NOT_ALLOWED); the till checks the numbers.
       checkReplace({ oldPan: req.oldCardNumber, newPan: newCard.pan });
       const row = await terminal.runner.run({
@@ -118,6 +108,8 @@ export class CardClose {
           },
           reason: req.reason,
         },
+        // The new card's cap left, kept with the STAN for its receipt and reprints (./card-receipt.ts).
+        withAnswer: terminal.opts.cardReceipts?.keepCapLeft,
       });
       const approved = row.status === 'approved';
       if (approved) terminal.clearCard();
@@ -131,17 +123,7 @@ export class CardClose {
         approved,
         `replace ${row.masked} → ${newMasked} ${req.reason} ${movedFen} fen${row.decline_code ? ` ${row.decline_code}` : ''}`,
       );
-      const receipt = terminal.receipt(row.stan, false, [
-        { type: 'pair' as const, left: '新卡 NEW CARD', right: newMasked },
-        {
-          type: 'pair' as const,
-          left: '原因 REASON',
-          right: req.reason === 'lost' ? '挂失 LOST' : '损坏 DAMAGED',
-        },
-        ...(approved
-          ? [{ type: 'pair' as const, left: '转入 MOVED', right: formatMoney(movedFen), bold: true }]
-          : []),
-      ]);
+      const receipt = terminal.receipt(row.stan); // its lines: ./card-receipt.ts
       return { result: terminal.publish(row), movedFen, newMasked, receipt };
     });
   }

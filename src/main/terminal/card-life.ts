@@ -27,11 +27,10 @@
  */
 import { TillError } from '../../shared/errors';
 import { checkBuyerId, checkCap, checkPayment, type CardRulesConfig } from '../../shared/card-rules';
-import { formatMoney } from '../../shared/money';
 import type { CardLifeResult, Buyer } from '../../shared/contract/card-life';
 import type { AuditLog } from '../audit/audit-log';
 import type { IssuerAnswer } from '../issuer/port';
-import { buyerLines, loadRun, type CardBuyers } from './card-buyer';
+import { loadRun, type CardBuyers } from './card-buyer';
 import type { Terminal } from './terminal';
 
 export interface CardLifeRequest {
@@ -91,6 +90,9 @@ export class CardLife {
         ...loadRun(buyers, { buyerKind, paidBy, transferRef: req.transferRef, id }, req.valueFen),
         operatorId: operator?.id,
         onAnswer: (a) => (answer = a),
+        // The cap left is kept with the STAN, in the final row's commit: the receipt's lines come
+        // from what is recorded (./card-receipt.ts), so its print and every reprint say the same.
+        withAnswer: terminal.opts.cardReceipts?.keepCapLeft,
       });
       const approved = row.status === 'approved';
       if (approved) terminal.clearCard();
@@ -104,15 +106,7 @@ export class CardLife {
         outcome: approved ? 'ok' : 'failed',
         detail: `${kind} ${req.valueFen} fen ${row.masked} ${paidBy}${masked?.idMasked ? ` id ${masked.idMasked}` : ''}${row.decline_code ? ` ${row.decline_code}` : ''}`,
       });
-      const receipt = terminal.receipt(row.stan, false, [
-        ...(approved && capRemainingFen !== undefined
-          ? [{ type: 'pair' as const, left: '可充额度 CAP LEFT', right: formatMoney(capRemainingFen) }]
-          : []),
-        ...buyerLines(masked, req.valueFen),
-        ...(approved || !cash
-          ? []
-          : [{ type: 'text' as const, text: '请将现金退还顾客 Hand the cash back', bold: true }]),
-      ]);
+      const receipt = terminal.receipt(row.stan);
       return {
         result: terminal.publish(row),
         changeFen: approved && cash ? tenderFen - req.valueFen : 0,

@@ -91,6 +91,11 @@ export interface RunRequest {
    * buyer's sealed ID and how the load was paid) — the row and its details exist together or not.
    */
   withPending?: (stan: number) => void;
+  /**
+   * Written in the final row's own SQLite transaction when the issuer answered (card life: the cap
+   * left it reported, for the receipt) — one commit, not a second one after it.
+   */
+  withAnswer?: (stan: number, answer: IssuerAnswer) => void;
   /** What only card-life commands carry (src/main/terminal/card-life.ts). */
   cardLife?: {
     /** A load paid by bank transfer: the amount (the row's other tender, the cash, is then 0). */
@@ -316,13 +321,28 @@ export class TransactionRunner {
     return 'PREPARED';
   }
 
-  private assertTakes(entry: IssuerEntry, r: RunRequest): void {
+  private assertTakes(entry: IssuerEntry, r: Pick<RunRequest, 'kind' | 'origStan'>): void {
     const unlinked = r.kind === 'refund' && r.origStan === undefined;
     if (!takesOperation(entry, r.kind, unlinked))
       throw new TillError(
         'ISSUER_UNSUPPORTED',
         `issuer ${entry.id} does not take ${unlinked ? 'an unlinked refund' : r.kind} at this till`,
       );
+  }
+
+  /**
+   * The route step's refusals alone, for a flow that has steps of its own before its run: a
+   * cash-out asks the manager and the balance first, so it asks this before either. Throws as the
+   * run would (CARD_NUMBER_INVALID, ISSUER_UNSUPPORTED); nothing is written. A card no range takes
+   * passes: the run itself declines it CARD_NOT_ACCEPTED, journaled as always.
+   */
+  checkRoute(kind: TxnType, pan: string): void {
+    const d = this.o.router.decide(pan);
+    if ('refused' in d) {
+      if (d.refused === 'CARD_NUMBER_INVALID') throw new TillError('CARD_NUMBER_INVALID', maskPan(pan));
+      return;
+    }
+    this.assertTakes(d.entry, { kind, origStan: undefined });
   }
 
   private async eligibility(ctx: TxnContext): Promise<Vote> {
@@ -395,13 +415,19 @@ export class TransactionRunner {
       (ctx.req.pinBlocks !== undefined || (a.result === 'declined' && a.code?.startsWith('PASSWORD_')))
     )
       this.o.offline.notePasswordCard(ctx.req.card.pan);
-    return this.o.store.finalize(stan, {
-      status: a.result,
-      balanceFen: a.balanceFen,
-      declineCode: a.result === 'declined' ? (a.code ?? 'ISSUER_ERROR') : undefined,
-      authCode: a.authCode,
-      ...(a.chip ? { chip: a.chip } : {}),
-    });
+    const also = ctx.req.withAnswer;
+    return this.o.store.finalize(
+      stan,
+      {
+        status: a.result,
+        balanceFen: a.balanceFen,
+        declineCode: a.result === 'declined' ? (a.code ?? 'ISSUER_ERROR') : undefined,
+        authCode: a.authCode,
+        ...(a.chip ? { chip: a.chip } : {}),
+      },
+      undefined,
+      also ? () => also(stan, a) : undefined,
+    );
   }
 
   /** No answer to go by: decided locally, or declined with a queued Reverse. */

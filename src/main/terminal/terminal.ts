@@ -23,6 +23,7 @@ import { offerOverride } from './override-offer';
 import { TillLock } from './till-lock';
 import { TransactionRunner, type RunnerOptions } from './runner';
 import { salePassword } from './password';
+import type { CardReceipts } from './card-receipt';
 
 export interface TerminalOptions {
   store: TxnStore;
@@ -50,6 +51,11 @@ export interface TerminalOptions {
   onLink?: (up: boolean, detail: string | undefined, issuerId: string) => void;
   /** Verification code and signed QR for a receipt (src/main/receipt/signed-receipt.ts). */
   receiptExtras?: (row: TxnRow) => ReceiptExtras;
+  /**
+   * A card-life kind's own receipt lines (cap left, buyer, cash paid out, new card), from what is
+   * recorded for the STAN: the operation's receipt, its print and every reprint say the same.
+   */
+  cardReceipts?: CardReceipts;
   /** Who allowed this transaction by override (void, refund), as the receipt names them. */
   approverOf?: (stan: number) => string | undefined;
   /** Cards an issuer must not take a debit for now (runner.ts `cardHold`; issuer/failover-hold.ts). */
@@ -241,7 +247,10 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     }
   }
 
-  /** `lines`: what the caller knows beyond the row (card life: the cap left), printed above the code. */
+  /**
+   * `lines`: what the caller knows beyond the row (a chip load's cap left), printed above the code,
+   * after the kind's own recorded lines (card life: ./card-receipt.ts).
+   */
   receipt(stan: number, copy = false, lines: ReceiptLine[] = []): Receipt {
     const row = journaledRow(this.opts.store.db, stan); // only what the signed journal says (JOURNAL_MISMATCH)
     if (!row || row.status === 'pending') throw new TillError('NOT_FOUND', `stan ${stan}`);
@@ -258,7 +267,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     const extras = this.opts.receiptExtras?.(row);
     const doc = layoutReceipt(h, row, {
       copy,
-      extras: { lines: [...lines, ...(extras?.lines ?? [])] },
+      extras: { lines: [...(this.opts.cardReceipts?.lines(row) ?? []), ...lines, ...(extras?.lines ?? [])] },
       ...(approvedBy ? { approvedBy } : {}),
     });
     return { stan, doc, copy };

@@ -143,7 +143,7 @@ export class TxnStore {
    * finalized: a second call (or a row already final) is ALREADY_FINAL and writes nothing — the
    * row is journaled exactly once per outcome.
    */
-  finalize(stan: number, o: FinalOutcome, reversal?: ReversalSpec): TxnRow {
+  finalize(stan: number, o: FinalOutcome, reversal?: ReversalSpec, alsoWrite?: () => void): TxnRow {
     return this.db.transaction(() => {
       const at = this.now().toISOString();
       const { changes } = this.db
@@ -168,6 +168,8 @@ export class TxnStore {
       const row = this.get(stan)!;
       this.journal(row, o.chip);
       if (reversal) this.queueReversal(stan, reversal);
+      // What the caller keeps beside the final row (RunRequest.withAnswer), in the same commit.
+      alsoWrite?.();
       return row;
     })();
   }

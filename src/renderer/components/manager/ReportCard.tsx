@@ -12,6 +12,8 @@ import { OverrideDialog } from '../OverrideDialog';
 import { download } from './download';
 import type { Res, Override } from '../../../shared/contract';
 import { errorWords, type WordKey } from '../../i18n';
+import { settlementTypeTitle } from '../../../shared/txn-kinds';
+import { settlementTypeWordKey } from './settlement-type';
 import { denominationLabel } from '../../../shared/denominations';
 
 type ReportDoc = Res<'report.x'>;
@@ -205,7 +207,9 @@ function SettlementBody({ s, testId, onRetry }: { s: Settlement; testId: string;
                 <td className="mono">{String(d.stan).padStart(6, '0')}</td>
                 <td>{t(`kind_${d.kind}` as WordKey)}</td>
                 <td>
-                  {['sale', 'void', 'refund'].includes(d.type) ? t(`txnType_${d.type}` as WordKey) : d.type}
+                  {((k) => (k ? t(k) : (settlementTypeTitle(d.type) ?? d.type)))(
+                    settlementTypeWordKey(d.type),
+                  )}
                 </td>
                 <td className="mono">{d.terminalFen === null ? '—' : money(d.terminalFen)}</td>
                 <td className="mono">{d.issuerFen === null ? '—' : money(d.issuerFen)}</td>
