@@ -60,6 +60,8 @@ export const AUDIT_ACTION_WORDS: Record<string, Words> = {
   'report.export.pdf': { zh: '导出报表 PDF', en: 'Report exported (PDF)' },
   'audit.export.csv': { zh: '导出审计日志 CSV', en: 'Audit log exported (CSV)' },
   'audit.export.pdf': { zh: '导出审计日志 PDF', en: 'Audit log exported (PDF)' },
+  'keys.tmk.enter': { zh: '录入终端主密钥', en: 'Terminal master key entered' },
+  'keys.tmk.replace': { zh: '更换终端主密钥', en: 'Terminal master key replaced' },
   'operator.add': { zh: '新增操作员', en: 'Operator added' },
   'operator.disable': { zh: '停用操作员', en: 'Operator disabled' },
   'operator.enable': { zh: '启用操作员', en: 'Operator enabled' },
@@ -206,6 +208,10 @@ const RULES: Array<[RegExp, (m: RegExpMatchArray, lang: AuditLang) => string]> =
         .split(',')
         .map((c) => ERROR_WORDS[c as ErrorCode]?.[l] ?? c)
         .join(l === 'zh' ? '；' : '; '),
+  ],
+  [
+    /^issuer (\S+) check ([0-9A-F]{8})$/,
+    (m, l) => (l === 'zh' ? `发卡方 ${m[1]}，校验值 ${m[2]}` : `issuer ${m[1]}, check value ${m[2]}`),
   ],
   [/^manual$/, (_m, l) => (l === 'zh' ? '主动退出' : 'signed out')],
   [/^idle$/, (_m, l) => (l === 'zh' ? '空闲超时自动退出' : 'idle timeout')],

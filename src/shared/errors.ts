@@ -76,6 +76,10 @@ export const ErrorCode = z.enum([
   'NO_CJK_FONT',
   // transaction runner and issuer router (src/main/terminal/runner.ts, src/main/issuer/router.ts)
   'CARD_NOT_ACCEPTED',
+  // the technician enters an ISO 8583 entry's terminal master key (src/main/issuer/iso8583/enter-tmk.ts)
+  'TMK_CHECK_MISMATCH',
+  'TMK_INVALID',
+  'TMK_CHECK_REQUIRED',
   // the card's best range asks for a Luhn check and its check digit is wrong (router.ts)
   'CARD_NUMBER_INVALID',
   // primary + backup hosts (src/main/issuer/failover-hold.ts): a lost debit's reversal is waiting
@@ -245,6 +249,18 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   SHIFT_ALREADY_OPEN: { zh: '班次已开', en: 'A shift is already open' },
   INVALID_STATE: { zh: '当前状态下不能执行此操作', en: 'Not possible in the current state' },
   CARD_NOT_ACCEPTED: { zh: '本店不受理此卡', en: 'This card is not accepted here' },
+  TMK_CHECK_MISMATCH: {
+    zh: '终端主密钥与发卡方的校验值不符（输入有误？），未保存任何内容',
+    en: "The terminal master key does not match the issuer's check value (a typo?): nothing was stored",
+  },
+  TMK_INVALID: {
+    zh: '终端主密钥应为 32 位十六进制（16 字节），未保存任何内容',
+    en: 'A terminal master key is 32 hex digits (16 bytes): nothing was stored',
+  },
+  TMK_CHECK_REQUIRED: {
+    zh: '此发卡方未配置密钥校验值（tmkCheck），无法核对，未保存任何内容',
+    en: 'This issuer has no key check value configured (tmkCheck) to check against: nothing was stored',
+  },
   CARD_NUMBER_INVALID: {
     zh: '卡号校验位错误，请重新刷卡或核对卡号',
     en: 'The card number’s check digit is wrong: swipe again or check the number',

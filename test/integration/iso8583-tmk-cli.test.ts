@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/app';
@@ -14,6 +15,23 @@ import { loadOrCreateTerminalKeys } from '../../src/main/keys/terminal-keys';
 import { KEYSETS } from '../../src/main/issuer/iso8583/keysets';
 import { loadTmk, tmkFile } from '../../src/main/issuer/iso8583/tmk';
 import { toHex } from '../../src/main/crypto/bytes';
+import { openTerminalDb } from '../../src/main/store/terminal-db';
+
+/** The terminal database's audit rows of TMK entries: [action, outcome, operator, detail]. */
+function tmkAudit(dataDir: string): string[][] {
+  const db = openTerminalDb(dataDir, { readonly: true });
+  try {
+    return (
+      db
+        .prepare(
+          "SELECT action, outcome, operator_id, detail FROM audit_log WHERE action LIKE 'keys.tmk.%' ORDER BY id",
+        )
+        .all() as Array<Record<string, string>>
+    ).map((r) => [r.action!, r.outcome!, r.operator_id!, r.detail!]);
+  } finally {
+    db.close();
+  }
+}
 
 const PASS = 'tmk-cli-passphrase';
 // The page's vector: this key's 3DES check value is 08D7B4FB.
@@ -81,6 +99,11 @@ describe('cardtill keys tmk', () => {
     expect(() => loadTmk(t.dataDir, t.dataKey, 'other', KEYSETS['3des'])).toThrow();
     expect(() => loadTmk(t.dataDir, t.dataKey, 'cup', KEYSETS['3des'], '00000000')).toThrow(/not the one/);
     expect(() => loadTmk(t.dataDir, t.dataKey, 'cup', KEYSETS.sm4)).toThrow(/entered for 3des/);
+    expect((fs.statSync(path.join(t.dataDir, 'terminal.db')).mode & 0o777).toString(8)).toBe('600');
+    // Audited as the OS user, with the check value, never the key.
+    expect(tmkAudit(t.dataDir)).toEqual([
+      ['keys.tmk.enter', 'ok', `cli:${os.userInfo().username}`, 'issuer cup check 08D7B4FB'],
+    ]);
   });
 
   it('a typo (key and check value disagree): exit 2, 简体中文 + English, nothing written', async () => {
@@ -89,9 +112,14 @@ describe('cardtill keys tmk', () => {
     const typo = '1' + TMK.slice(1);
     const r = await tmkCli(['--data-dir', t.dataDir, '--config', t.config, '--issuer', 'cup'], typo);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('密钥与校验值不符');
-    expect(r.err).toContain('does not match its check value');
+    expect(r.err).toContain('与发卡方的校验值不符');
+    expect(r.err).toContain('未保存');
+    expect(r.err).toContain("does not match the issuer's check value");
+    expect(r.err).toContain('nothing was stored');
     expect(fs.existsSync(tmkFile(t.dataDir, 'cup'))).toBe(false);
+    expect(tmkAudit(t.dataDir)).toEqual([
+      ['keys.tmk.enter', 'failed', `cli:${os.userInfo().username}`, 'TMK_CHECK_MISMATCH'],
+    ]);
   });
 
   it('an entry the config does not have and no --keyset: exit 2', async () => {

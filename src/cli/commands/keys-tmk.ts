@@ -4,16 +4,20 @@
  * input (32 hex digits; never an argument, so it stays out of the shell history and `ps`), checked
  * against its check value (the key sheet's; `--check`, else the entry's `tmkCheck`), sealed under
  * the terminal's data key and written to keys/tmk-<ID>.json (src/main/issuer/iso8583/tmk.ts).
- * The app uses it from its next sign-on with that issuer. Exit 2 with a message in 简体中文 and
+ * The app uses it from its next sign-on with that issuer. The check-seal-store is enterTmk
+ * (src/main/issuer/iso8583/enter-tmk.ts), shared with the technician's screen (`tech.enterTmk`). Exit 2 with a message in 简体中文 and
  * English on a wrong check value, an unknown entry or a missing secret; nothing is written then.
  */
 import { loadConfig } from '../../main/config/config';
 import { KeySecretError, keySecretForExistingKeys } from '../../main/keys/secret';
 import { openStoreKeys } from '../../main/keys/terminal-keys';
 import { isCryptoError } from '../../main/crypto';
-import { KEYSETS } from '../../main/issuer/iso8583/keysets';
-import { storeTmk } from '../../main/issuer/iso8583/tmk';
-import { Iso8583Error } from '../../shared/iso8583';
+import os from 'node:os';
+import { enterTmk } from '../../main/issuer/iso8583/enter-tmk';
+import { openTerminalDb } from '../../main/store/terminal-db';
+import { prepareDataDir } from '../../main/data-dir';
+import { AuditLog } from '../../main/audit/audit-log';
+import { ERROR_WORDS, TillError } from '../../shared/errors';
 import { flag, type CliCommand } from '../command';
 
 async function readStdin(): Promise<string> {
@@ -40,19 +44,13 @@ export const keysTmkCommand: CliCommand = {
         `发卡方 ${issuerId} 不是 ISO 8583 发卡方。`,
         `Issuer ${issuerId} is not an iso8583-cup entry.`,
       );
-    const keySetName = flag(ctx.args, 'keyset') ?? (entry ? (entry.iso8583?.keySet ?? '3des') : undefined);
-    const keySet = keySetName ? KEYSETS[keySetName as keyof typeof KEYSETS] : undefined;
-    if (!keySet)
+    const keySetName = flag(ctx.args, 'keyset');
+    if (!entry && !keySetName)
       return fail(
         `未知发卡方 ${issuerId}：请用 --config 指定配置，或给出 --keyset 3des|sm4。`,
         `Unknown issuer ${issuerId}: give --config with its entry, or --keyset 3des|sm4.`,
       );
-    const check = flag(ctx.args, 'check') ?? entry?.iso8583?.tmkCheck;
-    if (!check || !/^[0-9a-fA-F]{8}$/.test(check))
-      return fail(
-        '需要密钥校验值（--check，8 位十六进制）。',
-        'The key check value is required (--check, 8 hex digits).',
-      );
+    const check = flag(ctx.args, 'check');
     let dataKey: Uint8Array;
     try {
       const secret = keySecretForExistingKeys(ctx.dataDir, process.env, config.keyPassphraseEnv);
@@ -69,23 +67,46 @@ export const keysTmkCommand: CliCommand = {
       return 2;
     }
     const tmkHex = await readStdin();
+    // The audit log in the terminal database, beside a running app's (SQLite WAL): the OS user
+    // is who entered it. Its files private (0600) as the app keeps them, if this run made them.
+    const modes = prepareDataDir(ctx.dataDir);
+    const db = openTerminalDb(ctx.dataDir);
+    modes.seal(() => {});
+    const user = `cli:${os.userInfo().username}`;
+    const audit = new AuditLog(
+      db,
+      () => new Date(),
+      () => ({ id: user, role: 'technician' }),
+    );
     try {
-      const c = storeTmk(ctx.dataDir, dataKey, issuerId, keySet, tmkHex, check);
+      // The same path as the technician's screen (tech.enterTmk): check, seal, store.
+      const r = enterTmk({
+        dataDir: ctx.dataDir,
+        dataKey,
+        issuerId,
+        entry,
+        tmkHex,
+        ...(keySetName ? { keySetName } : {}),
+        ...(check ? { check } : {}),
+        audit,
+      });
       process.stdout.write(
-        `终端主密钥已加密保存 / terminal master key sealed: issuer ${issuerId}, ${keySet.name}, check ${c}\n`,
+        `终端主密钥已加密保存 / terminal master key sealed${r.replaced ? ' (replaced)' : ''}: issuer ${issuerId}, ${r.keySet}, check ${r.check}\n`,
       );
       return 0;
     } catch (e) {
-      if (!(e instanceof Iso8583Error)) throw e;
-      return e.code === 'BAD_KEY_CHECK'
-        ? fail(
-            '密钥与校验值不符（输入有误？），未保存。',
-            'The key does not match its check value (a typo?); nothing written.',
-          )
-        : fail(
-            '终端主密钥应为 32 位十六进制（16 字节）。',
-            'A terminal master key is 32 hex digits (16 bytes).',
-          );
+      if (!(e instanceof TillError)) throw e;
+      if (e.code === 'TMK_CHECK_REQUIRED')
+        return fail(
+          '需要密钥校验值（--check，8 位十六进制），未保存。',
+          'The key check value is required (--check, 8 hex digits); nothing written.',
+        );
+      return fail(
+        `${ERROR_WORDS[e.code].zh}${e.detail ? `（${e.detail}）` : ''}`,
+        `${ERROR_WORDS[e.code].en}${e.detail ? ` (${e.detail})` : ''}`,
+      );
+    } finally {
+      db.close();
     }
   },
 };

@@ -49,6 +49,26 @@ export const TECH_WORDS = {
   techHostSignedOn: { zh: '该主机签到于 {at}', en: 'signed on with this host {at}' },
   techSignOn: { zh: '签到', en: 'Sign-on' },
   techSignOnOwn: { zh: '协议自行签到', en: 'signs on by itself' },
+  // The terminal master key of an ISO 8583 entry (TechTmkEntry.tsx, tech.enterTmk).
+  techTmk: { zh: '终端主密钥', en: 'Terminal master key' },
+  techTmkStored: { zh: '已加密保存，校验值 {check}', en: 'Stored (sealed), check value {check}' },
+  techTmkNone: { zh: '未录入', en: 'Not entered' },
+  techTmkExpected: { zh: '发卡方校验值 {check}', en: 'Issuer’s check value {check}' },
+  techTmkInput: { zh: '32 位十六进制主密钥', en: 'Key, 32 hex digits' },
+  techTmkSubmit: { zh: '保存主密钥', en: 'Store the key' },
+  techTmkReplaceAsk: {
+    zh: '已有主密钥（校验值 {check}），确定更换为新输入的主密钥？',
+    en: 'A key is stored (check value {check}): replace it with the one typed?',
+  },
+  techTmkReplaceYes: { zh: '确认更换', en: 'Replace' },
+  techTmkDone: {
+    zh: '主密钥已加密保存，校验值 {check}；签到成功',
+    en: 'Key sealed, check value {check}; signed on',
+  },
+  techTmkSignOnFailed: {
+    zh: '主密钥已加密保存（校验值 {check}），但签到未成功：{detail}',
+    en: 'Key sealed (check value {check}), but the sign-on failed: {detail}',
+  },
   techNotEnrolled: { zh: '未签到', en: 'not enrolled' },
   techLink: { zh: '连接', en: 'Link' },
   techEchoRtt: { zh: '连通测试往返', en: 'Echo round trip' },

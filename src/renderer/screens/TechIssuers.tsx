@@ -3,12 +3,14 @@
  * endpoints and which is in use (each host's own sign-on: ISO 8583 working keys are per host),
  * enrolled key and last sign-on, link — and once the echo button asks for it (TechTests.tsx),
  * the echo round-trip time of each endpoint, the backup's too, so a dead backup is seen before it
- * is needed. Same list as `cardtill issuers`.
+ * is needed. Same list as `cardtill issuers`; an ISO 8583 entry also shows its terminal master key
+ * (stored or not, its check value) with the form to enter it (TechTmkEntry.tsx).
  */
 import type { Res } from '../../shared/contract';
 import { useT } from '../components/useLang';
 import { useFormat } from '../format';
 import { TXN_KINDS } from '../../shared/txn-kinds';
+import { TechTmkEntry } from './TechTmkEntry';
 
 /** Every kind an entry can list (a reversal follows what it undoes): all of them reads "every kind". */
 const ALL_OPERATIONS = TXN_KINDS.types.filter((k) => k !== 'reversal');
@@ -16,7 +18,14 @@ const ALL_OPERATIONS = TXN_KINDS.types.filter((k) => k !== 'reversal');
 type IssuerInfo = Res<'tech.issuers'>['issuers'][number];
 type Echo = Pick<NonNullable<IssuerInfo['echo']>, 'ok' | 'rttMs' | 'code'>;
 
-export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
+export function TechIssuers({
+  issuers,
+  onChanged,
+}: {
+  issuers: readonly IssuerInfo[];
+  /** After a TMK was entered: the list is asked again (its check value, its sign-on). */
+  onChanged?: () => void;
+}) {
   const { t, err, lang } = useT();
   const f = useFormat();
   if (!issuers.length) return null;
@@ -36,6 +45,8 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
     const failed = e.endpoints.length > 1 ? e.endpoints.find((x) => !x.ok) : undefined;
     return failed ? `${roleWord(failed.role)} ${echoWords(failed)}` : echoWords(e);
   };
+  // The TMK column only when an entry has one (ISO 8583): the others have no master key.
+  const anyTmk = issuers.some((i) => i.tmk);
   return (
     <table className="grid" data-testid="tech-issuers">
       <thead>
@@ -46,6 +57,7 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
           <th>{t('techSignOn')}</th>
           <th>{t('techLink')}</th>
           <th>{t('techEchoRtt')}</th>
+          {anyTmk && <th>{t('techTmk')}</th>}
         </tr>
       </thead>
       <tbody>
@@ -106,6 +118,15 @@ export function TechIssuers({ issuers }: { issuers: readonly IssuerInfo[] }) {
             </td>
             <td>{linkWord(i.link)}</td>
             <td data-testid={`tech-issuer-echo-${i.issuerId}`}>{i.echo ? summary(i.echo) : '—'}</td>
+            {anyTmk && (
+              <td>
+                {i.tmk ? (
+                  <TechTmkEntry issuerId={i.issuerId} tmk={i.tmk} onEntered={() => onChanged?.()} />
+                ) : (
+                  '—'
+                )}
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

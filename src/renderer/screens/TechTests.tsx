@@ -54,12 +54,12 @@ export function TechTests() {
   const [wedgeOut, setWedgeOut] = useState('');
   const [echoOut, setEchoOut] = useState('');
   const [issuers, setIssuers] = useState<Res<'tech.issuers'>['issuers']>([]);
-  useEffect(() => {
+  const loadIssuers = () =>
     void call('tech.issuers', {}).then(
       (r) => setIssuers(r.issuers),
       () => {},
     );
-  }, []);
+  useEffect(loadIssuers, []);
   const printerId = printer || printers[0]?.id || '';
   const readerId = reader || readers[0]?.id || '';
 
@@ -174,7 +174,7 @@ export function TechTests() {
           {echoOut}
         </span>
       </div>
-      <TechIssuers issuers={issuers} />
+      <TechIssuers issuers={issuers} onChanged={loadIssuers} />
     </section>
   );
 }

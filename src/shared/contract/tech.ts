@@ -115,6 +115,18 @@ export const IssuerInfo = z.object({
   link: z.enum(['online', 'offline', 'cut']).nullable(),
   /** An echo sent now through its port, with its round-trip time (null when not asked). */
   echo: EchoResult.nullable(),
+  /**
+   * iso8583-cup only: its terminal master key — whether one is stored (sealed), its check value
+   * and when it was entered, and the check value the config names (both public; never the key).
+   */
+  tmk: z
+    .object({
+      stored: z.boolean(),
+      check: z.string().optional(),
+      enteredAt: z.string().optional(),
+      expectedCheck: z.string().optional(),
+    })
+    .optional(),
 });
 export type IssuerInfo = z.infer<typeof IssuerInfo>;
 
@@ -191,6 +203,32 @@ export const techMethods = {
   'tech.issuers': method({
     req: z.object({ echo: z.boolean().optional() }).strict(),
     res: z.object({ issuers: z.array(IssuerInfo) }),
+    roles: TECH,
+  }),
+  /**
+   * The technician enters an iso8583-cup entry's terminal master key (the same path as `cardtill
+   * keys tmk`, src/main/issuer/iso8583/enter-tmk.ts): checked against the entry's `tmkCheck`,
+   * sealed under the data key, then the entry signs on with it again. Refused with
+   * TMK_CHECK_MISMATCH / TMK_INVALID / TMK_CHECK_REQUIRED, nothing stored. A key already stored
+   * is replaced only with `replace: true` (the screen asks first: INVALID_STATE without it). The
+   * answer never carries the key: its check value and whether the sign-on went through.
+   */
+  'tech.enterTmk': method({
+    req: z
+      .object({
+        issuerId: z.string().min(1).max(64),
+        // Checked by enterTmk (TMK_INVALID): a schema refusal would be a vaguer BAD_REQUEST.
+        tmkHex: z.string().max(64),
+        replace: z.boolean().optional(),
+      })
+      .strict(),
+    res: z.object({
+      issuerId: z.string(),
+      check: z.string(),
+      replaced: z.boolean(),
+      /** The sign-on with the new key: ok, or why not (the key stays stored; the next request retries). */
+      signOn: z.object({ ok: z.boolean(), detail: z.string().optional() }),
+    }),
     roles: TECH,
   }),
   /** The most recent event-log lines (masked); new lines arrive as `log.line` events. */

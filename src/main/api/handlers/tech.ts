@@ -18,6 +18,7 @@ import { overlayPath, saveDeviceSetting } from '../../devices/overlay';
 import { testPageDoc } from '../../devices/test-page';
 import { pcscStatus } from '../../devices/pcsc-status';
 import { buildDiagnostics, diagnosticsFileName } from '../../diagnostics';
+import { enterTmkFromScreen, withTmkStatus } from './tech-tmk';
 
 export function techHandlers(ctx: AppContext): Pick<Handlers, keyof typeof techMethods> {
   const takeEchoStan = () => ctx.db.transaction(() => takeStan(ctx.db))();
@@ -147,16 +148,21 @@ export function techHandlers(ctx: AppContext): Pick<Handlers, keyof typeof techM
         ? new Map((await Promise.all(entries.map((e) => echo(e)))).map((r) => [r.issuerId, r]))
         : undefined;
       return {
-        issuers: describeIssuers({
-          entries,
-          // The home entry's url as configured (demo: the embedded simulator's, as in use).
-          configs: issuerEntries(ctx.config, { url: ctx.issuerUrl ?? '', publicKey: '' }),
-          db: ctx.db,
-          link: (id) => ctx.offline.lanes.of(id).forwarder.linkState(),
-          ...(echoes ? { echoes } : {}),
-        }),
+        issuers: withTmkStatus(
+          ctx,
+          describeIssuers({
+            entries,
+            // The home entry's url as configured (demo: the embedded simulator's, as in use).
+            configs: issuerEntries(ctx.config, { url: ctx.issuerUrl ?? '', publicKey: '' }),
+            db: ctx.db,
+            link: (id) => ctx.offline.lanes.of(id).forwarder.linkState(),
+            ...(echoes ? { echoes } : {}),
+          }),
+        ),
       };
     },
+
+    'tech.enterTmk': (req) => enterTmkFromScreen(ctx, req),
 
     'tech.log': ({ limit }) => ctx.log.recent(limit),
 
