@@ -121,6 +121,9 @@ describe.runIf(haveChromium)('manager screens, issue 11 (Chromium)', () => {
     const limits = (await p.getByTestId('mgr-limits').textContent()) ?? '';
     expect(limits).toContain('单笔上限');
     expect(limits).not.toMatch(/floorLimitFen|Fen\b|50000/);
+    // The card rules in force are shown to the manager too (issue 12), in yuan.
+    await expect.poll(() => p.getByTestId('rule-registered-cap').textContent()).toBe('¥5,000.00');
+    expect(await p.getByTestId('mgr-card-rules').textContent()).toContain('¥10,000.00 起');
     await e.shot('mf03-limits');
 
     // 19. Using the cashier's count asks first; the shift stays open until confirmed.

@@ -80,4 +80,17 @@ export const CARD_LIFE_WORDS = {
   act_cashout: { zh: '退卡', en: 'Cash out' },
   act_replace: { zh: '换卡', en: 'Replace' },
   voidSpent: { zh: '{why}：卡内剩余 {balance}', en: '{why}: {balance} left on the card' },
+  // The manager's 限额 tab: the card rules in force (CardRulesTable.tsx).
+  crTitle: { zh: '售卡规则（预付卡管理办法）', en: 'Card sale rules (prepaid-card regulations)' },
+  crRegisteredCap: { zh: '记名卡余额上限', en: 'Registered card cap' },
+  crAnonymousCap: { zh: '不记名卡余额上限', en: 'Anonymous card cap' },
+  crAnonymousId: { zh: '一次购买不记名卡须登记证件', en: 'Anonymous cards bought at once needing ID' },
+  crOrgNoCash: { zh: '单位购卡不收现金', en: 'No cash from an organisation' },
+  crPersonNoCash: { zh: '个人购卡不收现金', en: 'No cash from a person' },
+  crAnonymousCashout: { zh: '不记名卡可退卡余额', en: 'Anonymous card cash-out up to' },
+  crFrom: { zh: '{amount} 起', en: 'from {amount}' },
+  crCardForCard: {
+    zh: '储值卡不能用来购买或充值另一张卡',
+    en: 'A stored-value card never pays for another card',
+  },
 } as const;

@@ -1,6 +1,6 @@
 /**
  * The offline limits in force, in words and yuan — one table for the offline queue screen and the
- * manager's 离线限额 tab, so the two never show a limit differently (and never a raw config key or
+ * manager's 限额与规则 tab, so the two never show a limit differently (and never a raw config key or
  * a figure in fen).
  */
 import { useT } from '../useLang';

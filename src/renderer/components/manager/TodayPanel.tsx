@@ -3,6 +3,7 @@
  * "卡净额 Net card sales" and "总销售额（含现金）Total incl. cash" are the two sales figures, defined once
  * (docs/manager.md) and shown under the same labels in the shift list and the X/Z reports.
  */
+import { CardRulesTable } from './CardRulesTable';
 import { useEffect, useState } from 'react';
 import { call } from '../../actions';
 import { useT } from '../useLang';
@@ -144,8 +145,9 @@ export function LimitsPanel() {
   );
   return (
     <section className="panel" data-testid="mgr-limits">
-      <h3>{t('mgrLimits')}</h3>
+      <h3>{t('mgrOfflineLimits')}</h3>
       {limits ? <OfflineLimitsTable limits={limits} /> : <p className="muted">{t('noLimits')}</p>}
+      <CardRulesTable />
     </section>
   );
 }
