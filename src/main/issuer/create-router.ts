@@ -21,7 +21,7 @@ import type { IssuerLink } from './link';
 import { IssuerRouter, type IssuerEntry } from './router';
 import { fileBatchEntry } from './file-batch/entry';
 import { FailoverPort, type FailoverEndpoint } from './failover';
-import type { EchoCommand, EndpointRole, EndpointState } from './port';
+import type { EchoCommand, EndpointRole, EndpointState, IssuerPort } from './port';
 import type { LinkHooks } from '../journal/head-keeper';
 import type { Db } from '../../shared/store/sqlite';
 import { TillError } from '../../shared/errors';
@@ -123,10 +123,24 @@ export function createIssuerRouter(o: {
     isoAdapters.push(adapter);
     return adapter;
   };
+  // What the routing table says of an entry, by its protocol (operations.ts).
+  const rulesOf = (e: IssuerEntryConfig) => ({
+    operations: operationsOf(e.protocol, e.operations),
+    unlinkedRefunds: PROTOCOL_UNLINKED_REFUNDS[e.protocol],
+  });
+  /** The router's entry for a configured issuer over its port. */
+  const entryOf = (e: IssuerEntryConfig, port: IssuerPort): IssuerEntry => ({
+    id: e.id,
+    name: e.name,
+    port,
+    attempts: e.attempts,
+    timeoutMs: e.timeoutMs,
+    cardRanges: e.cardRanges,
+    ...rulesOf(e),
+  });
   const list: IssuerEntry[] = o.entries.map((e, i) => {
     // No link at all: the adapter decides from the issuer's signed files (src/main/issuer/file-batch).
-    if (e.protocol === 'file-batch')
-      return { ...fileBatchEntry(e), operations: operationsOf('file-batch', e.operations) };
+    if (e.protocol === 'file-batch') return { ...fileBatchEntry(e), ...rulesOf(e) };
     if (e.protocol === 'iso8583-cup') {
       // The home entry is never iso8583-cup (loadConfig refuses it).
       const port = withFailover(
@@ -134,16 +148,7 @@ export function createIssuerRouter(o: {
         { port: isoAdapter(e, e.url), address: e.url },
         e.backupUrl ? { port: isoAdapter(e, e.backupUrl), address: e.backupUrl } : undefined,
       );
-      return {
-        id: e.id,
-        name: e.name,
-        port,
-        attempts: e.attempts,
-        timeoutMs: e.timeoutMs,
-        cardRanges: e.cardRanges,
-        operations: operationsOf('iso8583-cup', e.operations),
-        unlinkedRefunds: PROTOCOL_UNLINKED_REFUNDS['iso8583-cup'],
-      };
+      return entryOf(e, port);
     }
     if (!e.publicKey && !(i === 0 && o.homeVerifier))
       throw new TillError('INVALID_STATE', `issuer ${e.id}: cardtill-json needs the issuer's publicKey`);
@@ -188,15 +193,7 @@ export function createIssuerRouter(o: {
       { port: jsonPort(link, e.url), address: e.url },
       backup && e.backupUrl ? { port: jsonPort(backup, e.backupUrl), address: e.backupUrl } : undefined,
     );
-    return {
-      id: e.id,
-      name: e.name,
-      port,
-      attempts: e.attempts,
-      timeoutMs: e.timeoutMs,
-      cardRanges: e.cardRanges,
-      operations: operationsOf('cardtill-json', e.operations),
-    };
+    return entryOf(e, port);
   });
   return Object.assign(new IssuerRouter(list), {
     close: () => {
